@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/device.h - what a drive is, what is on it, and what holds it.
+ *
+ * A struct ws_device is a snapshot of one whole-disk block device or one disk image file:
+ * its identity (from udev's database where there is one, from sysfs where there is not),
+ * its contents (from libblkid), what the running system does with it (mounts, swap,
+ * device-mapper/MD/LVM holders) and the verdict of the safety gate's rules on it.
+ * The snapshot never changes after it is made; describe the device again for fresh facts.
+ */
+#ifndef WIPESEAL_DEVICE_H
+#define WIPESEAL_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ws_ctx;
+
+/* What kind of object a struct ws_device describes. */
+enum ws_device_kind {
+	WS_DEVICE_DISK, /* a whole-disk block device (devtype "disk") */
+	WS_DEVICE_FILE, /* a regular file holding a disk image */
+};
+
+/* Where the identity facts (model, serial, ...) came from. */
+enum ws_facts_source {
+	WS_SOURCE_UDEV,	 /* udev's database, with sysfs filling what it lacks */
+	WS_SOURCE_SYSFS, /* sysfs only: no udev database (containers, early boot) */
+	WS_SOURCE_FILE,	 /* stat() of a regular file */
+};
+
+/* Erase techniques a device supports, as bits of struct ws_device.methods. */
+enum ws_method_bit {
+	WS_METHOD_CLEAR = 1u << 0,     /* one pass of zeros (the default) */
+	WS_METHOD_ZERO = 1u << 1,      /* zeros, --passes times */
+	WS_METHOD_ONE = 1u << 2,       /* 0xFF */
+	WS_METHOD_RANDOM = 1u << 3,    /* AES-256-CTR keystream */
+	WS_METHOD_PATTERN = 1u << 4,   /* pattern:HEX, repeated */
+	WS_METHOD_DOD_3PASS = 1u << 5, /* 0x00, 0xFF, random */
+};
+/* Every overwrite technique: what any writable device supports. */
+#define WS_METHODS_OVERWRITE                                                                       \
+	(WS_METHOD_CLEAR | WS_METHOD_ZERO | WS_METHOD_ONE | WS_METHOD_RANDOM | WS_METHOD_PATTERN |  \
+	 WS_METHOD_DOD_3PASS)
+
+/* A file system (or other superblock) found by libblkid. Any field may be NULL. */
+struct ws_fs_info {
+	char *type;  /* "ext4", "vfat", "swap", "LVM2_member", ... */
+	char *label; /* as stored, escaped on output */
+	char *uuid;
+};
+
+/* One entry of the partition table. */
+struct ws_partition {
+	unsigned number;      /* 1-based, as the kernel numbers it */
+	char *node;	      /* "/dev/sda1" when the kernel made one, else NULL */
+	uint64_t start_bytes; /* offset from the start of the disk */
+	uint64_t size_bytes;
+	char *type;	      /* table's type: "0x83" (dos) or a GPT type GUID */
+	struct ws_fs_info fs; /* what is inside it */
+};
+
+/* A mount of the device, of one of its partitions, or of something stacked on them. */
+struct ws_mount {
+	char *source;	  /* kernel name of the mounted block device: "sda1", "dm-0" */
+	char *mountpoint; /* as in mountinfo, octal escapes decoded */
+	char *fstype;
+};
+
+/* A block device stacked on the disk or one of its partitions (holders/ in sysfs). */
+struct ws_holder {
+	char *name; /* "dm-0", "md127" */
+	char *kind; /* "device-mapper", "LVM", "dm-crypt", "MD", "other" */
+	char *label; /* dm name ("vg0-root") or MD name, or NULL */
+	char *via;  /* the partition (or the disk itself) it sits on: "sda2" */
+};
+
+/* A NULL-terminated-free list of strings. */
+struct ws_strv {
+	char **v;
+	size_t n;
+};
+
+struct ws_device {
+	enum ws_device_kind kind;
+	enum ws_facts_source source;
+	char *path;	/* "/dev/sda" or the image file's path as named */
+	char *name;	/* kernel name "sda"; NULL for files */
+	dev_t devnum;	/* 0 for files */
+	char *model;	/* trimmed; NULL when the device reports none */
+	char *vendor;
+	char *serial;
+	char *wwn;
+	char *firmware;
+	uint64_t size_bytes;
+	uint32_t logical_sector_size;
+	uint32_t physical_sector_size;
+	const char *transport; /* "nvme", "sata", "sas", "scsi", "usb", "virtio", "mmc", "loop",
+				  "file", ... (static string) */
+	int rotational;	       /* 1, 0, or -1 when unknown */
+	bool removable;
+	bool read_only;
+	bool is_virtual;       /* loop, dm, md, zram, ram, nbd: not a physical drive */
+
+	/* What is on it (libblkid). */
+	char *pt_type; /* "gpt", "dos", or NULL */
+	char *pt_uuid;
+	struct ws_fs_info fs; /* a file system on the whole device (no table) */
+	struct ws_partition *partitions;
+	size_t n_partitions;
+	char *probe_error; /* why the contents could not be read, or NULL */
+
+	/* What the running system does with it. */
+	struct ws_mount *mounts;
+	size_t n_mounts;
+	struct ws_strv swaps;	/* kernel names (or files) of active swap on it */
+	struct ws_holder *holders;
+	size_t n_holders;
+	char *loop_backing_file; /* for an attached loop device */
+	struct ws_strv backs_loops; /* for an image file: loop devices attached to it */
+	bool holds_root;
+	bool holds_boot;
+
+	/* The safety gate's rules applied to the facts above (see wipeseal/gate.h). */
+	bool eligible;
+	struct ws_strv ineligible_reasons;
+	unsigned methods; /* enum ws_method_bit */
+};
+
+/*
+ * ws_device_describe() - take a snapshot of one device or image file.
+ * @path: a block device node (or a symlink to one, such as /dev/disk/by-id/...), or a
+ *        regular file.
+ * @ret: receives the snapshot; free it with ws_device_free().
+ *
+ * A partition is described as its whole disk would not be: kind DISK, with the reason
+ * "is a partition of sda" among its ineligible_reasons.
+ *
+ * Return: 0; -ENOENT when @path does not exist; -ENOTBLK when it is neither a block device
+ * nor a regular file; -ENODEV when it is a block device sysfs does not know; -ENOMEM.
+ */
+int ws_device_describe(struct ws_ctx *ctx, const char *path, struct ws_device **ret);
+
+/* ws_device_free() - release a snapshot; NULL is fine. Return: NULL. */
+struct ws_device *ws_device_free(struct ws_device *dev);
+
+/*
+ * ws_device_confirm_token() - what the operator must type to confirm writing to @dev:
+ * the serial number of a physical drive that reports one, otherwise the path.
+ */
+const char *ws_device_confirm_token(const struct ws_device *dev);
+
+/* ws_method_name() - the --method name of one enum ws_method_bit, or NULL. */
+const char *ws_method_name(unsigned bit);
+
+/* A list of snapshots, in kernel-name order for scans, in the order added otherwise. */
+struct ws_device_list;
+
+/* Flags of ws_device_list_scan(). */
+enum ws_scan_flags {
+	WS_SCAN_ALL = 1u << 0, /* also virtual (loop, dm, ...) and ineligible devices */
+};
+
+/*
+ * ws_device_list_new() - an empty list, to fill with ws_device_list_add_path().
+ * Return: 0 or -ENOMEM.
+ */
+int ws_device_list_new(struct ws_device_list **ret);
+
+/*
+ * ws_device_list_scan() - find every whole-disk block device (libudev: subsystem "block",
+ * devtype "disk"; a sysfs walk where a fixture root is set) and append its snapshot.
+ * @flags: enum ws_scan_flags. Without WS_SCAN_ALL only physical, eligible drives are kept.
+ * Unattached loop devices are never listed.
+ *
+ * Return: the number of devices appended, or a negative errno.
+ */
+int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigned flags);
+
+/*
+ * ws_device_list_add_path() - describe @path (see ws_device_describe()) and append it.
+ * Return: 0 or the negative errno of ws_device_describe().
+ */
+int ws_device_list_add_path(struct ws_ctx *ctx, struct ws_device_list *list, const char *path);
+
+/* ws_device_list_count() - number of snapshots in @list. */
+size_t ws_device_list_count(const struct ws_device_list *list);
+
+/* ws_device_list_get() - the @i-th snapshot (owned by the list), or NULL past the end. */
+const struct ws_device *ws_device_list_get(const struct ws_device_list *list, size_t i);
+
+/* ws_device_list_free() - release the list and its snapshots; NULL is fine. Return: NULL. */
+struct ws_device_list *ws_device_list_free(struct ws_device_list *list);
+
+/*
+ * ws_device_list_to_json() - the list as the JSON document of `wipeseal list --json`:
+ * {"devices": [ {...}, ... ]}, keys documented in docs/json.md.
+ * @pretty: indent for humans.
+ * @ret: receives a NUL-terminated UTF-8 string; free() it.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ws_device_list_to_json(const struct ws_device_list *list, int pretty, char **ret);
+
+#endif

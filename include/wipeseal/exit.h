@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/exit.h - the process exit codes, defined once.
+ *
+ * The CLI and the station return these; wipeseal(8) lists them under EXIT STATUS and
+ * docs/cli.md repeats them. Scripts depend on them: never renumber, only add.
+ */
+#ifndef WIPESEAL_EXIT_H
+#define WIPESEAL_EXIT_H
+
+/* Everything asked for was done (and, for a wipe, verified). */
+#define WS_EXIT_OK	   0
+/* The operation was attempted and failed (I/O error, device error, unwritten range). */
+#define WS_EXIT_FAILED	   1
+/* Bad invocation: unknown option, bad value, missing or unusable target. */
+#define WS_EXIT_USAGE	   2
+/* The safety gate refused a target (mounted, busy, system disk, read-only, unconfirmed...). */
+#define WS_EXIT_REFUSED	   3
+/* Verification read data back that should not be there. */
+#define WS_EXIT_DATA_FOUND 4
+
+#endif

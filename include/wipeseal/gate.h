@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/gate.h - the safety gate: the one place that decides whether a target may be
+ * written.
+ *
+ * Every command that writes opens its target through ws_gate_open() and writes only through
+ * the descriptor it returns. The gate opens the device exclusively first (O_EXCL: nothing can
+ * mount or claim it while we hold it), then takes fresh facts and refuses a target that is
+ * mounted or has a mounted partition, is active swap, is held by device-mapper, MD or LVM,
+ * holds the running system, is read-only, is a partition or a virtual device, backs an
+ * attached loop device, or was not named explicitly by the operator.
+ */
+#ifndef WIPESEAL_GATE_H
+#define WIPESEAL_GATE_H
+
+#include <wipeseal/device.h>
+
+struct ws_ctx;
+struct ws_target;
+
+/* Flags of ws_gate_open(). */
+enum ws_gate_flags {
+	/* The operator named this target (on the command line or by selecting it). Without
+	 * it the gate refuses: nothing is ever written because it merely exists. */
+	WS_GATE_NAMED = 1u << 0,
+	/* Open for writing. Without it the target is opened read-only (still exclusively):
+	 * `wipeseal check` and --dry-run use that. */
+	WS_GATE_WRITE = 1u << 1,
+};
+
+/*
+ * ws_gate_open() - apply the safety gate to @path and, if it passes, hold it open.
+ * @path: the target as the operator named it.
+ * @flags: enum ws_gate_flags.
+ * @ret: receives the open target on success; free it with ws_target_free().
+ * @ret_reason: receives a one-line, malloc'd reason when the call fails (refusal or error);
+ *              free() it. Untouched on success.
+ *
+ * Return: 0 when the target may be written; -EPERM when the gate refuses it (exit code 3);
+ * -ENOENT, -ENOTBLK, -ENODEV for a target that is missing or not a disk (exit code 2);
+ * another negative errno when it could not be examined.
+ */
+int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
+		 char **ret_reason);
+
+/* ws_target_fd() - the descriptor the gate opened (O_EXCL for block devices). */
+int ws_target_fd(const struct ws_target *t);
+
+/* ws_target_device() - the facts taken while the target was held. */
+const struct ws_device *ws_target_device(const struct ws_target *t);
+
+/* ws_target_free() - close and release; NULL is fine. Return: NULL. */
+struct ws_target *ws_target_free(struct ws_target *t);
+
+#endif

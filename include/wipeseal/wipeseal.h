@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/wipeseal.h - the whole public interface of libwipeseal.
+ *
+ * Conventions: exported names start with ws_ and macros with WS_; functions return 0 (or a
+ * count) on success and a negative errno on failure; ws_x_free() accepts NULL and returns
+ * NULL; the library never prints and never exits.
+ */
+#ifndef WIPESEAL_WIPESEAL_H
+#define WIPESEAL_WIPESEAL_H
+
+#include <wipeseal/exit.h>
+#include <wipeseal/context.h>
+#include <wipeseal/device.h>
+#include <wipeseal/gate.h>
+
+#endif

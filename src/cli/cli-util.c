@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli-util.c - messages, exit codes and formatting shared by the subcommands.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_err(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "wipeseal %s: ", cli->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_bad_usage(const struct cli *cli)
+{
+	fprintf(stderr, "Try 'wipeseal %s --help' for more information.\n", cli->cmd);
+	return WS_EXIT_USAGE;
+}
+
+int cli_exit_code(int r)
+{
+	switch (r) {
+	case 0:
+		return WS_EXIT_OK;
+	case -EPERM:
+		return WS_EXIT_REFUSED;
+	case -ENOENT:
+	case -ENOTBLK:
+	case -ENODEV:
+	case -EINVAL:
+		return WS_EXIT_USAGE;
+	default:
+		return WS_EXIT_FAILED;
+	}
+}
+
+const char *cli_strerror(int r)
+{
+	switch (r) {
+	case -ENOENT:
+		return "no such device or file (see 'wipeseal list --all')";
+	case -ENOTBLK:
+		return "not a block device or a disk image file";
+	case -ENODEV:
+		return "the kernel does not know this block device";
+	default:
+		return strerror(-r);
+	}
+}
+
+const char *cli_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "BKMGTPE";
+	double v = (double)bytes;
+	size_t u = 0;
+
+	while (v >= 1024.0 && u < sizeof(units) - 2) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%lluB", (unsigned long long)bytes);
+	else if (v < 10.0)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+	return buf;
+}
+
+char *cli_printable(const char *s)
+{
+	char *out = strdup(s ? s : "-");
+
+	if (!out)
+		abort();
+	for (char *p = out; *p; p++)
+		if (!isprint((unsigned char)*p))
+			*p = '?';
+	return out;
+}
+
+void cli_log(void *userdata, enum ws_log_level level, const char *msg)
+{
+	(void)userdata;
+	fprintf(stderr, "wipeseal: %s%s\n",
+		level <= WS_LOG_ERR    ? "error: "
+		: level <= WS_LOG_WARN ? "warning: "
+				       : "",
+		msg);
+}

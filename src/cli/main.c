@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main.c - the wipeseal command: finds the subcommand and hands over. Nothing else.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	cli_cmd_fn fn;
+	const char *summary;
+} commands[] = {
+	{ "list", cmd_list, "describe drives, what is on them and whether they may be wiped" },
+	{ "check", cmd_check, "apply the safety gate to targets, writing nothing" },
+};
+
+static int usage(FILE *out, int code)
+{
+	fputs("Usage: wipeseal [--verbose] COMMAND [OPTIONS] [ARGS]\n"
+	      "       wipeseal --help | --version\n\n"
+	      "Erase storage the NIST SP 800-88 way and prove it.\n\nCommands:\n",
+	      out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'wipeseal COMMAND --help' describes a command; see wipeseal(8).\n", out);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ 0 },
+	};
+	struct cli cli = { .cmd = "" };
+	int c, r;
+
+	/* '+': stop at the subcommand, its options are its own */
+	while ((c = getopt_long(argc, argv, "+hVv", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return usage(stdout, WS_EXIT_OK);
+		case 'V':
+			printf("wipeseal %s (%s)\n", ws_version(), ws_git_revision());
+			return WS_EXIT_OK;
+		case 'v':
+			cli.verbose++;
+			break;
+		default:
+			fputs("Try 'wipeseal --help' for more information.\n", stderr);
+			return WS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fputs("wipeseal: no command given.\n", stderr);
+		return usage(stderr, WS_EXIT_USAGE);
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		int first = optind;
+
+		if (strcmp(argv[first], commands[i].name) != 0)
+			continue;
+		cli.cmd = commands[i].name;
+		r = ws_ctx_new(&cli.ctx);
+		if (r < 0) {
+			cli_err(&cli, "cannot start the library: %s", strerror(-r));
+			return WS_EXIT_FAILED;
+		}
+		ws_ctx_set_log(cli.ctx, cli_log, NULL, cli.verbose ? WS_LOG_DEBUG : WS_LOG_WARN);
+		optind = 0; /* restart getopt for the subcommand's own options */
+		r = commands[i].fn(&cli, argc - first, argv + first);
+		ws_ctx_free(cli.ctx);
+		return r;
+	}
+	fprintf(stderr, "wipeseal: '%s' is not a command. See 'wipeseal --help'.\n", argv[optind]);
+	return WS_EXIT_USAGE;
+}

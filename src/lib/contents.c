@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * contents.c - what is on a disk: its partition table and the file systems in it (libblkid).
+ *
+ * The disk is probed once for a partition table and a whole-disk superblock, then every
+ * partition is probed at its offset within the same descriptor. Working by offset rather
+ * than through /dev/sdXN nodes means image files and disks whose partition nodes were never
+ * created are described just the same.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include <blkid/blkid.h>
+
+#include "internal.h"
+
+static char *lookup(blkid_probe pr, const char *key)
+{
+	const char *v = NULL;
+
+	if (blkid_probe_lookup_value(pr, key, &v, NULL) != 0 || !v || !*v)
+		return NULL;
+	return strdup(v);
+}
+
+static void take_fs(blkid_probe pr, struct ws_fs_info *fs)
+{
+	fs->type = lookup(pr, "TYPE");
+	fs->label = lookup(pr, "LABEL");
+	fs->uuid = lookup(pr, "UUID");
+}
+
+/* Superblock probe of [offset, offset+size) of @fd. Return: 0 found, 1 nothing, <0 error. */
+static int probe_fs_at(int fd, uint64_t offset, uint64_t size, struct ws_fs_info *fs)
+{
+	blkid_probe pr = blkid_new_probe();
+	int r;
+
+	if (!pr)
+		return -ENOMEM;
+	r = blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)size);
+	if (r == 0) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+							      BLKID_SUBLKS_UUID);
+		r = blkid_do_safeprobe(pr);
+		if (r == 0)
+			take_fs(pr, fs);
+	}
+	blkid_free_probe(pr);
+	return r == -2 ? -EEXIST : r < 0 ? -EIO : r;
+}
+
+/* The /dev node the kernel made for partition @partno of @dev, if any. */
+static char *partition_node(struct ws_ctx *ctx, const struct ws_device *dev, unsigned partno)
+{
+	struct ws_strv parts = { 0 };
+	char *node = NULL;
+
+	if (dev->kind != WS_DEVICE_DISK || ws_sysfs_partitions(ctx, dev->name, &parts) < 0)
+		return NULL;
+	for (size_t i = 0; i < parts.n && !node; i++) {
+		_cleanup_free_ char *p = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/%s/partition",
+						 dev->name, parts.v[i]);
+		uint64_t n;
+
+		if (p && read_u64_file(p, &n) == 0 && n == partno)
+			node = ws_path(ctx, WS_ROOT_DEV, "/%s", parts.v[i]);
+	}
+	ws_strv_clear(&parts);
+	return node;
+}
+
+static int take_partitions(struct ws_ctx *ctx, struct ws_device *dev, blkid_probe pr, int fd)
+{
+	blkid_partlist ls = blkid_probe_get_partitions(pr);
+	int n = ls ? blkid_partlist_numof_partitions(ls) : 0;
+
+	if (n <= 0)
+		return 0;
+	dev->partitions = calloc((size_t)n, sizeof(*dev->partitions));
+	if (!dev->partitions)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		blkid_partition par = blkid_partlist_get_partition(ls, i);
+		struct ws_partition *p = &dev->partitions[dev->n_partitions];
+		const char *ts = blkid_partition_get_type_string(par);
+		int r;
+
+		if (!par)
+			continue;
+		dev->n_partitions++;
+		p->number = (unsigned)blkid_partition_get_partno(par);
+		/* libblkid counts in 512-byte sectors whatever the logical sector size */
+		p->start_bytes = (uint64_t)blkid_partition_get_start(par) * 512;
+		p->size_bytes = (uint64_t)blkid_partition_get_size(par) * 512;
+		if (ts)
+			p->type = strdup(ts);
+		else if (asprintf(&p->type, "0x%x", (unsigned)blkid_partition_get_type(par)) < 0)
+			p->type = NULL;
+		p->node = partition_node(ctx, dev, p->number);
+		if (blkid_partition_is_extended(par))
+			continue;
+		r = probe_fs_at(fd, p->start_bytes, p->size_bytes, &p->fs);
+		if (r < 0)
+			ws_debug(ctx, "%s: partition %u: probe failed: %s", dev->path, p->number,
+				 strerror(-r));
+	}
+	return 0;
+}
+
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev)
+{
+	_cleanup_close_ int fd = -1;
+	blkid_probe pr;
+	int r;
+
+	if (dev->size_bytes == 0)
+		return;
+	fd = open(dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (asprintf(&dev->probe_error, "cannot open to read: %s", strerror(errno)) < 0)
+			dev->probe_error = NULL;
+		return;
+	}
+	pr = blkid_new_probe();
+	if (!pr || blkid_probe_set_device(pr, fd, 0, 0) != 0) {
+		dev->probe_error = strdup("libblkid could not use the device");
+		blkid_free_probe(pr);
+		return;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+						      BLKID_SUBLKS_UUID);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	r = blkid_do_safeprobe(pr);
+	if (r == -2) {
+		dev->probe_error = strdup("conflicting signatures (ambivalent probe result)");
+	} else if (r < 0) {
+		dev->probe_error = strdup("libblkid probe failed");
+	} else if (r == 0) {
+		dev->pt_type = lookup(pr, "PTTYPE");
+		dev->pt_uuid = lookup(pr, "PTUUID");
+		take_fs(pr, &dev->fs);
+		if (dev->pt_type && take_partitions(ctx, dev, pr, fd) < 0)
+			dev->probe_error = strdup("out of memory reading the partition table");
+	}
+	blkid_free_probe(pr);
+}

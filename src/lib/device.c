@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * device.c - snapshots of drives and disk images, and lists of them.
+ *
+ * A snapshot is assembled in a fixed order: identity (udev's database, then sysfs for what
+ * it lacks), transport, what the system does with the disk (usage.c), what is on it
+ * (contents.c), and last the safety gate's verdict on all of that (gate.c). Scans find
+ * disks through libudev, or by walking a fixture sysfs tree in tests.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <libudev.h>
+
+#include "internal.h"
+
+static void fs_info_clear(struct ws_fs_info *fs)
+{
+	free(fs->type);
+	free(fs->label);
+	free(fs->uuid);
+}
+
+struct ws_device *ws_device_free(struct ws_device *dev)
+{
+	if (!dev)
+		return NULL;
+	free(dev->path);
+	free(dev->name);
+	free(dev->model);
+	free(dev->vendor);
+	free(dev->serial);
+	free(dev->wwn);
+	free(dev->firmware);
+	free(dev->pt_type);
+	free(dev->pt_uuid);
+	fs_info_clear(&dev->fs);
+	for (size_t i = 0; i < dev->n_partitions; i++) {
+		free(dev->partitions[i].node);
+		free(dev->partitions[i].type);
+		fs_info_clear(&dev->partitions[i].fs);
+	}
+	free(dev->partitions);
+	free(dev->probe_error);
+	for (size_t i = 0; i < dev->n_mounts; i++) {
+		free(dev->mounts[i].source);
+		free(dev->mounts[i].mountpoint);
+		free(dev->mounts[i].fstype);
+	}
+	free(dev->mounts);
+	ws_strv_clear(&dev->swaps);
+	for (size_t i = 0; i < dev->n_holders; i++) {
+		free(dev->holders[i].name);
+		free(dev->holders[i].kind);
+		free(dev->holders[i].label);
+		free(dev->holders[i].via);
+	}
+	free(dev->holders);
+	free(dev->loop_backing_file);
+	ws_strv_clear(&dev->backs_loops);
+	ws_strv_clear(&dev->ineligible_reasons);
+	free(dev);
+	return NULL;
+}
+
+const char *ws_device_confirm_token(const struct ws_device *dev)
+{
+	if (dev->kind == WS_DEVICE_DISK && !dev->is_virtual && dev->serial)
+		return dev->serial;
+	return dev->path;
+}
+
+const char *ws_method_name(unsigned bit)
+{
+	switch (bit) {
+	case WS_METHOD_CLEAR:
+		return "clear";
+	case WS_METHOD_ZERO:
+		return "zero";
+	case WS_METHOD_ONE:
+		return "one";
+	case WS_METHOD_RANDOM:
+		return "random";
+	case WS_METHOD_PATTERN:
+		return "pattern";
+	case WS_METHOD_DOD_3PASS:
+		return "dod-3pass";
+	default:
+		return NULL;
+	}
+}
+
+static const char *udev_prop(void *userdata, const char *key)
+{
+	return udev_device_get_property_value(userdata, key);
+}
+
+/* Identity and transport of the disk @dev->name: udev first, sysfs for the rest. */
+static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
+{
+	_cleanup_free_ char *link = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s", dev->name);
+	char devpath[PATH_MAX];
+	const char *id_bus = NULL;
+	struct udev_device *ud = NULL;
+	int r;
+
+	if (!link)
+		return -ENOMEM;
+	if (!realpath(link, devpath))
+		return errno == ENOENT ? -ENODEV : -errno;
+	dev->source = WS_SOURCE_SYSFS;
+	if (!ctx->fixture) {
+		ud = udev_device_new_from_subsystem_sysname(ctx->udev, "block", dev->name);
+		if (ud && udev_device_get_is_initialized(ud) > 0) {
+			dev->source = WS_SOURCE_UDEV;
+			ws_props_fill_identity(dev, udev_prop, ud);
+			id_bus = udev_device_get_property_value(ud, "ID_BUS");
+		}
+	}
+	dev->transport = ws_transport_classify(dev->name, devpath, id_bus, &dev->is_virtual);
+	udev_device_unref(ud);
+	r = ws_sysfs_fill_identity(ctx, dev);
+	if (r < 0)
+		return r;
+	if (!dev->read_only && dev->size_bytes > 0 && strcmp(dev->transport, "optical") != 0)
+		dev->methods = WS_METHODS_OVERWRITE;
+	return 0;
+}
+
+/* The common tail of every description: usage, contents, verdict. */
+static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partition_of)
+{
+	int r = ws_usage_fill(ctx, dev);
+
+	if (r < 0)
+		return r;
+	ws_contents_probe(ctx, dev);
+	return ws_gate_evaluate(dev, partition_of != NULL, partition_of);
+}
+
+/* Describe the block device named @name in sysfs; @path is how the operator named it (or
+ * NULL for /dev/<name>); @partition_of is its disk when it is a partition. */
+static int describe_block(struct ws_ctx *ctx, const char *name, const char *path,
+			  const char *partition_of, struct ws_device **ret)
+{
+	struct ws_device *dev = calloc(1, sizeof(*dev));
+	_cleanup_free_ char *devfile = NULL, *devstr = NULL;
+	unsigned maj, min;
+	int r;
+
+	if (!dev)
+		return -ENOMEM;
+	dev->kind = WS_DEVICE_DISK;
+	dev->name = strdup(name);
+	dev->path = path ? strdup(path) : ws_path(ctx, WS_ROOT_DEV, "/%s", name);
+	devfile = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/dev", name);
+	if (!dev->name || !dev->path || !devfile) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	if (read_line_file(devfile, &devstr) == 0 && sscanf(devstr, "%u:%u", &maj, &min) == 2)
+		dev->devnum = makedev(maj, min);
+	r = fill_identity(ctx, dev);
+	if (r >= 0)
+		r = finish(ctx, dev, partition_of);
+	if (r < 0)
+		goto fail;
+	*ret = dev;
+	return 0;
+fail:
+	ws_device_free(dev);
+	return r;
+}
+
+int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_device **ret)
+{
+	return describe_block(ctx, name, NULL, NULL, ret);
+}
+
+static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat *st,
+			 struct ws_device **ret)
+{
+	struct ws_device *dev = calloc(1, sizeof(*dev));
+	int r;
+
+	if (!dev)
+		return -ENOMEM;
+	dev->kind = WS_DEVICE_FILE;
+	dev->source = WS_SOURCE_FILE;
+	dev->path = strdup(path);
+	if (!dev->path) {
+		ws_device_free(dev);
+		return -ENOMEM;
+	}
+	dev->size_bytes = (uint64_t)st->st_size;
+	dev->logical_sector_size = 512;
+	dev->physical_sector_size = 512;
+	dev->transport = "file";
+	dev->rotational = -1;
+	dev->read_only = access(path, W_OK) != 0;
+	if (!dev->read_only && dev->size_bytes > 0)
+		dev->methods = WS_METHODS_OVERWRITE;
+	r = finish(ctx, dev, NULL);
+	if (r < 0) {
+		ws_device_free(dev);
+		return r;
+	}
+	*ret = dev;
+	return 0;
+}
+
+/* Describe whatever @st (taken from @path or from a descriptor opened on it) is. */
+int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
+			    struct ws_device **ret)
+{
+	_cleanup_free_ char *disk = NULL, *self = NULL;
+	bool is_partition = false;
+	int r;
+
+	if (S_ISREG(st->st_mode))
+		return describe_file(ctx, path, st, ret);
+	if (!S_ISBLK(st->st_mode))
+		return -ENOTBLK;
+	r = ws_sysfs_disk_of(ctx, major(st->st_rdev), minor(st->st_rdev), &disk, &self,
+			     &is_partition);
+	if (r < 0)
+		return r == -ENOENT ? -ENODEV : r;
+	return describe_block(ctx, self, path, is_partition ? disk : NULL, ret);
+}
+
+int ws_device_describe(struct ws_ctx *ctx, const char *path, struct ws_device **ret)
+{
+	struct stat st;
+
+	if (!path || !*path)
+		return -EINVAL;
+	if (stat(path, &st) < 0)
+		return -errno;
+	return ws_device_describe_stat(ctx, path, &st, ret);
+}
+
+/* ---- lists ------------------------------------------------------------------------------ */
+
+struct ws_device_list {
+	struct ws_device **v;
+	size_t n;
+};
+
+int ws_device_list_new(struct ws_device_list **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct ws_device_list *ws_device_list_free(struct ws_device_list *list)
+{
+	if (!list)
+		return NULL;
+	for (size_t i = 0; i < list->n; i++)
+		ws_device_free(list->v[i]);
+	free(list->v);
+	free(list);
+	return NULL;
+}
+
+size_t ws_device_list_count(const struct ws_device_list *list)
+{
+	return list->n;
+}
+
+const struct ws_device *ws_device_list_get(const struct ws_device_list *list, size_t i)
+{
+	return i < list->n ? list->v[i] : NULL;
+}
+
+static int list_append(struct ws_device_list *list, struct ws_device *dev)
+{
+	struct ws_device **v = realloc(list->v, (list->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	v[list->n++] = dev;
+	list->v = v;
+	return 0;
+}
+
+int ws_device_list_add_path(struct ws_ctx *ctx, struct ws_device_list *list, const char *path)
+{
+	struct ws_device *dev = NULL;
+	int r = ws_device_describe(ctx, path, &dev);
+
+	if (r < 0)
+		return r;
+	r = list_append(list, dev);
+	if (r < 0)
+		ws_device_free(dev);
+	return r;
+}
+
+/* Kernel names of whole-disk block devices: libudev's enumeration, or a fixture walk. */
+static int disk_names(struct ws_ctx *ctx, struct ws_strv *names)
+{
+	struct udev_enumerate *e;
+	struct udev_list_entry *le;
+	int r = 0;
+
+	if (ctx->fixture) {
+		_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block");
+		DIR *d = dir ? opendir(dir) : NULL;
+		struct dirent *de;
+
+		if (!d)
+			return dir ? -errno : -ENOMEM;
+		while (r >= 0 && (de = readdir(d))) {
+			_cleanup_free_ char *p = NULL;
+			struct stat st;
+
+			if (de->d_name[0] == '.' || asprintf(&p, "%s/%s/partition", dir,
+							      de->d_name) < 0)
+				continue;
+			if (stat(p, &st) < 0)
+				r = ws_strv_add(names, de->d_name);
+		}
+		closedir(d);
+		return r;
+	}
+	e = udev_enumerate_new(ctx->udev);
+	if (!e)
+		return -ENOMEM;
+	if (udev_enumerate_add_match_subsystem(e, "block") < 0 ||
+	    udev_enumerate_add_match_property(e, "DEVTYPE", "disk") < 0 ||
+	    udev_enumerate_scan_devices(e) < 0) {
+		udev_enumerate_unref(e);
+		return -EIO;
+	}
+	udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e))
+	{
+		const char *syspath = udev_list_entry_get_name(le);
+		const char *slash = strrchr(syspath, '/');
+
+		if ((r = ws_strv_add(names, slash ? slash + 1 : syspath)) < 0)
+			break;
+	}
+	udev_enumerate_unref(e);
+	return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A loop device with nothing attached is not a disk at all. */
+static bool unattached_loop(struct ws_ctx *ctx, const char *name)
+{
+	_cleanup_free_ char *p = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/loop", name);
+	struct stat st;
+
+	return strncmp(name, "loop", 4) == 0 && p && stat(p, &st) < 0;
+}
+
+int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigned flags)
+{
+	struct ws_strv names = { 0 };
+	int r, added = 0;
+
+	r = disk_names(ctx, &names);
+	if (r >= 0 && names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	for (size_t i = 0; r >= 0 && i < names.n; i++) {
+		struct ws_device *dev = NULL;
+
+		if (unattached_loop(ctx, names.v[i]))
+			continue;
+		r = ws_device_describe_name(ctx, names.v[i], &dev);
+		if (r == -ENODEV) { /* vanished while we looked */
+			r = 0;
+			continue;
+		}
+		if (r < 0)
+			break;
+		if (!(flags & WS_SCAN_ALL) && (dev->is_virtual || !dev->eligible)) {
+			ws_device_free(dev);
+			continue;
+		}
+		r = list_append(list, dev);
+		if (r < 0)
+			ws_device_free(dev);
+		else
+			added++;
+	}
+	ws_strv_clear(&names);
+	return r < 0 ? r : added;
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * gate.c - the safety gate.
+ *
+ * Two halves. ws_gate_evaluate() applies the rules to a snapshot; `list` shows its verdict as
+ * eligible/ineligible_reasons. ws_gate_open() is the only way to get a descriptor to write
+ * with: it claims the device exclusively first, so that nothing can mount or stack on it
+ * afterwards, then takes a fresh snapshot through that very descriptor and applies the same
+ * rules, plus the one a snapshot cannot know: that the operator named the target.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+struct ws_target {
+	int fd;
+	struct ws_device *dev;
+};
+
+static int add_mount_reasons(struct ws_device *dev)
+{
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < dev->n_mounts; i++)
+		r = ws_strv_addf(&dev->ineligible_reasons, "mounted: %s on %s",
+				 dev->mounts[i].mountpoint, dev->mounts[i].source);
+	if (r >= 0 && dev->holds_root)
+		r = ws_strv_add(&dev->ineligible_reasons, "holds the root file system");
+	if (r >= 0 && dev->holds_boot)
+		r = ws_strv_add(&dev->ineligible_reasons, "holds the boot file system");
+	return r;
+}
+
+static int add_stack_reasons(struct ws_device *dev)
+{
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < dev->swaps.n; i++)
+		r = ws_strv_addf(&dev->ineligible_reasons, "active swap: %s", dev->swaps.v[i]);
+	for (size_t i = 0; r >= 0 && i < dev->n_holders; i++) {
+		const struct ws_holder *h = &dev->holders[i];
+
+		r = ws_strv_addf(&dev->ineligible_reasons, "held by %s: %s%s%s%s on %s", h->kind,
+				 h->name, h->label ? " (" : "", h->label ? h->label : "",
+				 h->label ? ")" : "", h->via);
+	}
+	for (size_t i = 0; r >= 0 && i < dev->backs_loops.n; i++)
+		r = ws_strv_addf(&dev->ineligible_reasons, "backs attached loop device %s",
+				 dev->backs_loops.v[i]);
+	return r;
+}
+
+int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of)
+{
+	struct ws_strv *why = &dev->ineligible_reasons;
+	int r = 0;
+
+	if (is_partition)
+		r = ws_strv_addf(why, "is a partition of %s: name the whole disk", partition_of);
+	if (r >= 0 && dev->is_virtual && strcmp(dev->transport, "loop") != 0)
+		r = ws_strv_addf(why, "virtual device (%s): wipe the drive beneath it",
+				 dev->transport);
+	if (r >= 0 && dev->read_only)
+		r = ws_strv_add(why, "read-only");
+	if (r >= 0 && dev->size_bytes == 0)
+		r = ws_strv_add(why, "no medium (size 0)");
+	if (r >= 0 && dev->transport && strcmp(dev->transport, "optical") == 0)
+		r = ws_strv_add(why, "optical drive: cannot be overwritten");
+	if (r >= 0)
+		r = add_mount_reasons(dev);
+	if (r >= 0)
+		r = add_stack_reasons(dev);
+	dev->eligible = r >= 0 && why->n == 0;
+	return r < 0 ? r : 0;
+}
+
+/* ---- ws_gate_open ----------------------------------------------------------------------- */
+
+static char *join_reasons(const struct ws_strv *sv)
+{
+	size_t len = 1;
+	char *out;
+
+	for (size_t i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 2;
+	out = malloc(len);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			strcat(out, "; ");
+		strcat(out, sv->v[i]);
+	}
+	return out;
+}
+
+static int fail(char **ret_reason, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Set the one-line reason (when asked for) and return @err. */
+static int fail(char **ret_reason, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ret_reason) {
+		va_start(ap, fmt);
+		if (vasprintf(ret_reason, fmt, ap) < 0)
+			*ret_reason = NULL;
+		va_end(ap);
+	}
+	return err;
+}
+
+/* Open @path the way the gate holds targets: O_EXCL for block devices (the kernel refuses it
+ * while anything is mounted on or stacked over the device, and refuses mounts while we hold
+ * it), an exclusive flock for image files. */
+static int open_exclusive(const char *path, const struct stat *st, unsigned flags, int *ret_fd)
+{
+	int mode = (flags & WS_GATE_WRITE) ? O_RDWR : O_RDONLY;
+	int fd;
+
+	if (S_ISBLK(st->st_mode)) {
+		fd = open(path, mode | O_EXCL | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	} else {
+		fd = open(path, mode | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ELOOP)
+			fd = open(path, mode | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+
+			(void)close(fd);
+			return e == EWOULDBLOCK ? -EBUSY : -e;
+		}
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/* Facts about @path when it could not even be opened: refusal with the gate's reasons. */
+static int refuse_unopenable(struct ws_ctx *ctx, const char *path, int err, char **ret_reason)
+{
+	struct ws_device *dev = NULL;
+	_cleanup_free_ char *why = NULL;
+	int r;
+
+	if (err != -EBUSY && err != -EROFS && err != -EACCES && err != -EPERM)
+		return fail(ret_reason, err, "cannot open: %s", strerror(-err));
+	r = ws_device_describe(ctx, path, &dev);
+	if (r >= 0 && dev->ineligible_reasons.n > 0)
+		why = join_reasons(&dev->ineligible_reasons);
+	ws_device_free(dev);
+	if (why)
+		return fail(ret_reason, -EPERM, "%s", why);
+	if (err == -EBUSY)
+		return fail(ret_reason, -EPERM, "%s",
+			    "busy: another program or the kernel holds it open exclusively");
+	return fail(ret_reason, -EPERM, "read-only or not writable: %s", strerror(-err));
+}
+
+int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
+		 char **ret_reason)
+{
+	struct ws_target *t;
+	struct stat st;
+	int fd = -1, r;
+
+	if (!path || !*path)
+		return fail(ret_reason, -EINVAL, "%s", "no target named");
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return fail(ret_reason, -ENOENT, "%s",
+				    "no such device or file (see `wipeseal list --all`)");
+		return fail(ret_reason, -errno, "cannot examine: %s", strerror(errno));
+	}
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
+		return fail(ret_reason, -ENOTBLK, "%s",
+			    "not a block device or a disk image file");
+	r = open_exclusive(path, &st, flags, &fd);
+	if (r < 0)
+		return refuse_unopenable(ctx, path, r, ret_reason);
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		(void)close(fd);
+		return fail(ret_reason, -ENOMEM, "%s", "out of memory");
+	}
+	t->fd = fd;
+	/* The facts are those of what we hold, not of whatever the path names by now. */
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else
+		r = ws_device_describe_stat(ctx, path, &st, &t->dev);
+	if (r < 0) {
+		ws_target_free(t);
+		return fail(ret_reason, r, "cannot describe: %s", strerror(-r));
+	}
+	if (!(flags & WS_GATE_NAMED) &&
+	    ws_strv_add(&t->dev->ineligible_reasons, "not named explicitly") == 0)
+		t->dev->eligible = false;
+	if (!t->dev->eligible) {
+		char *why = join_reasons(&t->dev->ineligible_reasons);
+
+		ws_target_free(t);
+		r = fail(ret_reason, -EPERM, "%s", why ? why : "refused");
+		free(why);
+		return r;
+	}
+	*ret = t;
+	return 0;
+}
+
+int ws_target_fd(const struct ws_target *t)
+{
+	return t->fd;
+}
+
+const struct ws_device *ws_target_device(const struct ws_target *t)
+{
+	return t->dev;
+}
+
+struct ws_target *ws_target_free(struct ws_target *t)
+{
+	if (!t)
+		return NULL;
+	if (t->fd >= 0)
+		(void)close(t->fd);
+	ws_device_free(t->dev);
+	free(t);
+	return NULL;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h - what the library's modules share and nobody else sees: the context's layout,
+ * logging, string and file helpers, and scope-cleanup macros.
+ */
+#ifndef WS_INTERNAL_H
+#define WS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <wipeseal/wipeseal.h>
+
+struct udev;
+
+struct ws_ctx {
+	struct udev *udev;
+	ws_log_fn log_fn;
+	void *log_userdata;
+	enum ws_log_level log_max;
+	char *root[3]; /* enum ws_root -> directory, no trailing slash */
+	bool fixture;  /* sysfs root is not /sys: walk it instead of asking libudev */
+};
+
+/* ---- logging ---------------------------------------------------------------------------- */
+
+void ws_log(struct ws_ctx *ctx, enum ws_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define ws_debug(ctx, ...) ws_log(ctx, WS_LOG_DEBUG, __VA_ARGS__)
+#define ws_info(ctx, ...)  ws_log(ctx, WS_LOG_INFO, __VA_ARGS__)
+#define ws_warn(ctx, ...)  ws_log(ctx, WS_LOG_WARN, __VA_ARGS__)
+
+/* ---- scope cleanup (systemd style) ------------------------------------------------------ */
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void closep(const int *fd)
+{
+	if (*fd >= 0)
+		(void)close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		(void)fclose(*f);
+}
+#define _cleanup_free_	 __attribute__((cleanup(freep)))
+#define _cleanup_close_	 __attribute__((cleanup(closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+
+/* Hand ownership out of a _cleanup_ variable. */
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _p = (p);                                                            \
+		(p) = NULL;                                                                        \
+		_p;                                                                                \
+	})
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- paths and files (util.c) ----------------------------------------------------------- */
+
+/* ws_path() - "<root><rel>" for one of the context's roots; malloc'd, NULL on ENOMEM. */
+char *ws_path(const struct ws_ctx *ctx, enum ws_root which, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* read_line_file() - first line of a small text file, trailing whitespace removed.
+ * Return: 0 and *ret malloc'd, or a negative errno (-ENOENT when absent). */
+int read_line_file(const char *path, char **ret);
+
+/* read_u64_file() - a decimal unsigned number from a sysfs-style file. */
+int read_u64_file(const char *path, uint64_t *ret);
+
+/* strdup_trim() - copy of @s with leading and trailing whitespace removed; NULL for an empty
+ * result or NULL input. */
+char *strdup_trim(const char *s);
+
+/* strdup_or_null() - strdup() that passes NULL through. */
+char *strdup_or_null(const char *s);
+
+/* ws_strv_add() - append a copy of @s. Return: 0 or -ENOMEM. */
+int ws_strv_add(struct ws_strv *sv, const char *s);
+/* ws_strv_addf() - append a formatted string. */
+int ws_strv_addf(struct ws_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool ws_strv_contains(const struct ws_strv *sv, const char *s);
+void ws_strv_clear(struct ws_strv *sv);
+
+/* unescape_octal() - decode mountinfo's \040-style escapes in place. */
+void unescape_octal(char *s);
+
+/* ---- internal entry points between modules ---------------------------------------------- */
+
+/* sysfs.c: identity and geometry of the disk @name from sysfs, filling only fields that
+ * are still NULL/0 (so udev's answers win). */
+int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
+/* sysfs.c: the kernel name of the whole disk a block device (disk or partition) belongs to,
+ * and whether it is a partition. */
+int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,
+		     char **ret_self, bool *ret_is_partition);
+/* sysfs.c: kernel names of the partitions of @disk. */
+int ws_sysfs_partitions(struct ws_ctx *ctx, const char *disk, struct ws_strv *ret);
+
+/* transport.c: classify from kernel name, resolved sysfs device path and udev's ID_BUS. */
+const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
+				  bool *ret_virtual);
+
+/* udevprops.c: fill identity from udev properties looked up through @get. */
+typedef const char *(*ws_prop_get_fn)(void *userdata, const char *key);
+void ws_props_fill_identity(struct ws_device *dev, ws_prop_get_fn get, void *userdata);
+/* udevprops.c: decode udev's \x20-style encoding into a fresh string, trimmed. */
+char *ws_udev_decode(const char *enc);
+
+/* contents.c: partition table and file systems through libblkid. Never fails the
+ * description: a probe error is recorded in dev->probe_error. */
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev);
+
+/* usage.c: mounts, swap, holders, root/boot of a disk (or, for a file, loop devices). */
+int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev);
+
+/* gate.c: the gate's rules over a snapshot; fills eligible and ineligible_reasons. */
+int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of);
+
+/* device.c: describe by kernel name (used by scans). */
+int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_device **ret);
+/* device.c: describe what @st (from stat() of @path, or fstat() of a descriptor on it) is. */
+struct stat;
+int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
+			    struct ws_device **ret);
+
+#endif

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * json.c - snapshots as JSON (json-c), the machine-readable face of `wipeseal list`.
+ *
+ * Keys are snake_case and documented one by one in docs/json.md. Unknown facts are null,
+ * never an empty string or zero, so that a consumer can tell "none" from "not reported".
+ * json-c escapes every control character, so odd bytes a drive reports never reach the
+ * output raw.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+static const char *const source_names[] = {
+	[WS_SOURCE_UDEV] = "udev",
+	[WS_SOURCE_SYSFS] = "sysfs",
+	[WS_SOURCE_FILE] = "file",
+};
+
+/* json-c's add functions take ownership; a NULL value becomes JSON null. */
+static void put(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *strv_json(const struct ws_strv *sv)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < sv->n; i++)
+		json_object_array_add(a, json_object_new_string(sv->v[i]));
+	return a;
+}
+
+static struct json_object *fs_json(const struct ws_fs_info *fs)
+{
+	struct json_object *o;
+
+	if (!fs->type && !fs->label && !fs->uuid)
+		return NULL;
+	o = json_object_new_object();
+	put(o, "type", str_or_null(fs->type));
+	put(o, "label", str_or_null(fs->label));
+	put(o, "uuid", str_or_null(fs->uuid));
+	return o;
+}
+
+static struct json_object *partitions_json(const struct ws_device *dev)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < dev->n_partitions; i++) {
+		const struct ws_partition *p = &dev->partitions[i];
+		struct json_object *o = json_object_new_object();
+
+		put(o, "number", json_object_new_int((int)p->number));
+		put(o, "path", str_or_null(p->node));
+		put(o, "start_bytes", json_object_new_uint64(p->start_bytes));
+		put(o, "size_bytes", json_object_new_uint64(p->size_bytes));
+		put(o, "type", str_or_null(p->type));
+		put(o, "filesystem", fs_json(&p->fs));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *mounts_json(const struct ws_device *dev)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < dev->n_mounts; i++) {
+		struct json_object *o = json_object_new_object();
+
+		put(o, "source", json_object_new_string(dev->mounts[i].source));
+		put(o, "mountpoint", json_object_new_string(dev->mounts[i].mountpoint));
+		put(o, "fstype", json_object_new_string(dev->mounts[i].fstype));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *holders_json(const struct ws_device *dev)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < dev->n_holders; i++) {
+		const struct ws_holder *h = &dev->holders[i];
+		struct json_object *o = json_object_new_object();
+
+		put(o, "name", json_object_new_string(h->name));
+		put(o, "kind", json_object_new_string(h->kind));
+		put(o, "label", str_or_null(h->label));
+		put(o, "via", json_object_new_string(h->via));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *methods_json(unsigned methods)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned bit = 1; bit && bit <= methods; bit <<= 1)
+		if ((methods & bit) && ws_method_name(bit))
+			json_object_array_add(a, json_object_new_string(ws_method_name(bit)));
+	return a;
+}
+
+static struct json_object *device_json(const struct ws_device *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	put(o, "path", json_object_new_string(d->path));
+	put(o, "kind", json_object_new_string(d->kind == WS_DEVICE_FILE ? "file" : "disk"));
+	put(o, "name", str_or_null(d->name));
+	put(o, "model", str_or_null(d->model));
+	put(o, "vendor", str_or_null(d->vendor));
+	put(o, "serial", str_or_null(d->serial));
+	put(o, "wwn", str_or_null(d->wwn));
+	put(o, "firmware", str_or_null(d->firmware));
+	put(o, "size_bytes", json_object_new_uint64(d->size_bytes));
+	put(o, "logical_sector_size", json_object_new_int((int)d->logical_sector_size));
+	put(o, "physical_sector_size", json_object_new_int((int)d->physical_sector_size));
+	put(o, "transport", json_object_new_string(d->transport));
+	put(o, "rotational", d->rotational < 0 ? NULL : json_object_new_boolean(d->rotational));
+	put(o, "removable", json_object_new_boolean(d->removable));
+	put(o, "read_only", json_object_new_boolean(d->read_only));
+	put(o, "virtual", json_object_new_boolean(d->is_virtual));
+	put(o, "facts_source", json_object_new_string(source_names[d->source]));
+	put(o, "partition_table", d->pt_type ? json_object_new_object() : NULL);
+	if (d->pt_type) {
+		struct json_object *pt = json_object_object_get(o, "partition_table");
+
+		put(pt, "type", json_object_new_string(d->pt_type));
+		put(pt, "uuid", str_or_null(d->pt_uuid));
+	}
+	put(o, "filesystem", fs_json(&d->fs));
+	put(o, "partitions", partitions_json(d));
+	put(o, "probe_error", str_or_null(d->probe_error));
+	put(o, "mounts", mounts_json(d));
+	put(o, "swap", strv_json(&d->swaps));
+	put(o, "holders", holders_json(d));
+	put(o, "loop_backing_file", str_or_null(d->loop_backing_file));
+	put(o, "backs_loop_devices", strv_json(&d->backs_loops));
+	put(o, "holds_root", json_object_new_boolean(d->holds_root));
+	put(o, "holds_boot", json_object_new_boolean(d->holds_boot));
+	put(o, "eligible", json_object_new_boolean(d->eligible));
+	put(o, "ineligible_reasons", strv_json(&d->ineligible_reasons));
+	put(o, "methods", methods_json(d->methods));
+	return o;
+}
+
+int ws_device_list_to_json(const struct ws_device_list *list, int pretty, char **ret)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	const char *text;
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			    : JSON_C_TO_STRING_PLAIN);
+
+	if (!root || !arr) {
+		json_object_put(root);
+		json_object_put(arr);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ws_device_list_count(list); i++)
+		json_object_array_add(arr, device_json(ws_device_list_get(list, i)));
+	put(root, "devices", arr);
+	text = json_object_to_json_string_ext(root, flags);
+	*ret = text ? strdup(text) : NULL;
+	json_object_put(root);
+	return *ret ? 0 : -ENOMEM;
+}

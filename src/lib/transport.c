@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * transport.c - how a disk is attached: nvme, sata, sas, scsi, usb, virtio, mmc, loop, ...
+ *
+ * The answer comes from the kernel name and the device's resolved sysfs path, which records
+ * every bus between the CPU and the disk (".../usb2/2-1/...", ".../ata3/host2/...",
+ * ".../end_device-0:0/..."), with udev's ID_BUS as a hint where the path is silent. It is a
+ * pure function so that unit tests can feed it the paths of machines we do not have.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool path_has(const char *devpath, const char *needle)
+{
+	return devpath && strstr(devpath, needle);
+}
+
+/* Devices that are not drives: their "erase" would not touch any physical medium. */
+static const struct {
+	const char *prefix;
+	const char *transport;
+} virtual_names[] = {
+	{ "loop", "loop" }, { "dm-", "dm" }, { "md", "md" },	 { "zram", "zram" },
+	{ "ram", "ram" },   { "nbd", "nbd" }, { "ublkb", "ublk" }, { "rbd", "rbd" },
+};
+
+const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
+				  bool *ret_virtual)
+{
+	*ret_virtual = false;
+	for (size_t i = 0; i < ELEMENTSOF(virtual_names); i++)
+		if (has_prefix(name, virtual_names[i].prefix)) {
+			*ret_virtual = true;
+			return virtual_names[i].transport;
+		}
+
+	/* The path first: a USB bridge in front of anything makes it a USB drive. */
+	if (path_has(devpath, "/usb"))
+		return "usb";
+	if (has_prefix(name, "nvme") || path_has(devpath, "/nvme/"))
+		return "nvme";
+	if (has_prefix(name, "mmcblk") || path_has(devpath, "/mmc_host/"))
+		return "mmc";
+	if (has_prefix(name, "vd") || path_has(devpath, "/virtio") ) {
+		/* virtio-scsi disks are sd*: SCSI carried over virtio. */
+		if (has_prefix(name, "sd"))
+			return "scsi";
+		return "virtio";
+	}
+	if (has_prefix(name, "sr"))
+		return "optical";
+	if (path_has(devpath, "/ata"))
+		return "sata";
+	if (path_has(devpath, "/end_device-") || path_has(devpath, "/sas_"))
+		return "sas";
+	if (id_bus) {
+		if (strcmp(id_bus, "ata") == 0)
+			return "sata";
+		if (strcmp(id_bus, "usb") == 0)
+			return "usb";
+		if (strcmp(id_bus, "nvme") == 0)
+			return "nvme";
+	}
+	if (has_prefix(name, "sd"))
+		return "scsi";
+	if (has_prefix(name, "xvd"))
+		return "xen";
+	return "unknown";
+}

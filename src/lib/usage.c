@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * usage.c - what the running system does with a disk: mounts, swap, stacked devices.
+ *
+ * A disk is in use when anything built on it is: the disk itself, its partitions, and every
+ * device-mapper, MD or LVM device stacked on those (sysfs holders/, followed to any depth).
+ * Mounts come from mountinfo by device number, so they are found whatever name the mount
+ * was made with (/dev/mapper/..., /dev/disk/by-uuid/..., a loop device).
+ * For an image file, "in use" means attached to a loop device or active as swap.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+
+#define MAX_STACK_DEPTH 8
+
+/* The block devices built on a disk, each with the disk-level device it sits on. */
+struct stack {
+	struct ws_strv names;
+	struct ws_strv via;
+};
+
+static void stack_clear(struct stack *s)
+{
+	ws_strv_clear(&s->names);
+	ws_strv_clear(&s->via);
+}
+
+/* Names in "<sys>/class/block/<name>/<sub>" (or "<sys>/class/block" for an empty @name);
+ * a missing directory is an empty list. */
+static int list_dir(struct ws_ctx *ctx, struct ws_strv *out, const char *name, const char *sub)
+{
+	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block%s%s%s%s", *name ? "/" : "",
+					   name, *sub ? "/" : "", sub);
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && (r = ws_strv_add(out, de->d_name)) < 0)
+			break;
+	closedir(d);
+	return r;
+}
+
+/* Add @name (sitting on @via) and, recursively, everything that holds it. */
+static int stack_add(struct ws_ctx *ctx, struct stack *s, const char *name, const char *via,
+		     int depth)
+{
+	struct ws_strv holders = { 0 };
+	int r;
+
+	if (depth > MAX_STACK_DEPTH || ws_strv_contains(&s->names, name))
+		return 0;
+	if ((r = ws_strv_add(&s->names, name)) < 0 || (r = ws_strv_add(&s->via, via)) < 0)
+		return r;
+	r = list_dir(ctx, &holders, name, "holders");
+	for (size_t i = 0; r >= 0 && i < holders.n; i++)
+		r = stack_add(ctx, s, holders.v[i], via, depth + 1);
+	ws_strv_clear(&holders);
+	return r;
+}
+
+static int stack_build(struct ws_ctx *ctx, const char *disk, struct stack *s)
+{
+	struct ws_strv parts = { 0 };
+	int r;
+
+	r = stack_add(ctx, s, disk, disk, 0);
+	if (r >= 0)
+		r = ws_sysfs_partitions(ctx, disk, &parts);
+	if (r == -ENOENT)
+		r = 0;
+	for (size_t i = 0; r >= 0 && i < parts.n; i++)
+		r = stack_add(ctx, s, parts.v[i], parts.v[i], 0);
+	ws_strv_clear(&parts);
+	return r;
+}
+
+/* Kernel name of the block device with number @maj:@min, NULL when sysfs has none. */
+static char *name_of_devnum(struct ws_ctx *ctx, unsigned maj, unsigned min)
+{
+	_cleanup_free_ char *link = ws_path(ctx, WS_ROOT_SYS, "/dev/block/%u:%u", maj, min);
+	char target[4096];
+	const char *slash;
+	ssize_t n;
+
+	if (!link || (n = readlink(link, target, sizeof(target) - 1)) < 0)
+		return NULL;
+	target[n] = '\0';
+	slash = strrchr(target, '/');
+	return strdup(slash ? slash + 1 : target);
+}
+
+/* Device number of a /dev path named in mountinfo or swaps (btrfs shows 0:N in mountinfo). */
+static bool devnum_of_node(const char *node, unsigned *maj, unsigned *min)
+{
+	struct stat st;
+
+	if (!node || strncmp(node, "/dev/", 5) != 0 || stat(node, &st) < 0 ||
+	    !S_ISBLK(st.st_mode))
+		return false;
+	*maj = major(st.st_rdev);
+	*min = minor(st.st_rdev);
+	return true;
+}
+
+static bool is_boot_mountpoint(const char *mp)
+{
+	return strcmp(mp, "/boot") == 0 || strcmp(mp, "/boot/efi") == 0 || strcmp(mp, "/efi") == 0;
+}
+
+static int add_mount(struct ws_device *dev, const char *source, const char *mp, const char *fstype)
+{
+	struct ws_mount *m = realloc(dev->mounts, (dev->n_mounts + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	dev->mounts = m;
+	m = &dev->mounts[dev->n_mounts];
+	m->source = strdup(source);
+	m->mountpoint = strdup(mp);
+	m->fstype = strdup(fstype);
+	dev->n_mounts++;
+	if (!m->source || !m->mountpoint || !m->fstype)
+		return -ENOMEM;
+	if (strcmp(mp, "/") == 0)
+		dev->holds_root = true;
+	if (is_boot_mountpoint(mp))
+		dev->holds_boot = true;
+	return 0;
+}
+
+/*
+ * One mountinfo line (proc(5)): "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root
+ * rw,errors=continue": field 3 is major:minor, field 5 the mount point, and after the "-"
+ * separator come the file system type and the source.
+ */
+static int scan_mountinfo_line(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s,
+			       char *line)
+{
+	char *save = NULL, *tok, *mp = NULL, *fstype = NULL, *source = NULL;
+	unsigned maj = 0, min = 0;
+	_cleanup_free_ char *name = NULL;
+	int field = 0;
+	bool after_sep = false;
+
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save)) {
+		field++;
+		if (after_sep) {
+			if (!fstype)
+				fstype = tok;
+			else if (!source)
+				source = tok;
+		} else if (field == 3) {
+			if (sscanf(tok, "%u:%u", &maj, &min) != 2)
+				return 0;
+		} else if (field == 5) {
+			mp = tok;
+		} else if (field > 6 && strcmp(tok, "-") == 0) {
+			after_sep = true;
+		}
+	}
+	if (!mp || !fstype)
+		return 0;
+	if (maj == 0 && !devnum_of_node(source, &maj, &min))
+		return 0;
+	name = name_of_devnum(ctx, maj, min);
+	if (!name || !ws_strv_contains(&s->names, name))
+		return 0;
+	unescape_octal(mp);
+	return add_mount(dev, name, mp, fstype);
+}
+
+static int scan_mounts(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s)
+{
+	_cleanup_free_ char *path = ws_path(ctx, WS_ROOT_PROC, "/self/mountinfo");
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+
+	if (!path)
+		return -ENOMEM;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (r >= 0 && getline(&line, &cap, f) > 0)
+		r = scan_mountinfo_line(ctx, dev, s, line);
+	return r;
+}
+
+/* /proc/swaps: a header line, then "Filename Type Size Used Priority" per swap area. */
+static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s,
+		      const struct stat *file_st)
+{
+	_cleanup_free_ char *path = ws_path(ctx, WS_ROOT_PROC, "/swaps");
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+
+	if (!path)
+		return -ENOMEM;
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	if (getline(&line, &cap, f) <= 0) /* header */
+		return 0;
+	while (r >= 0 && getline(&line, &cap, f) > 0) {
+		_cleanup_free_ char *name = NULL;
+		char *sv = NULL;
+		char *file = strtok_r(line, " \t\n", &sv);
+		unsigned maj, min;
+		struct stat st;
+
+		if (!file)
+			continue;
+		unescape_octal(file);
+		if (file_st) {
+			if (stat(file, &st) == 0 && st.st_dev == file_st->st_dev &&
+			    st.st_ino == file_st->st_ino)
+				r = ws_strv_add(&dev->swaps, file);
+			continue;
+		}
+		if (!devnum_of_node(file, &maj, &min))
+			continue;
+		name = name_of_devnum(ctx, maj, min);
+		if (name && ws_strv_contains(&s->names, name))
+			r = ws_strv_add(&dev->swaps, name);
+	}
+	return r;
+}
+
+static int add_holder(struct ws_ctx *ctx, struct ws_device *dev, const char *name,
+		      const char *via)
+{
+	_cleanup_free_ char *uuid_path = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/dm/uuid", name);
+	_cleanup_free_ char *name_path = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/dm/name", name);
+	_cleanup_free_ char *uuid = NULL;
+	struct ws_holder *h = realloc(dev->holders, (dev->n_holders + 1) * sizeof(*h));
+	const char *kind = "other";
+
+	if (!h || !uuid_path || !name_path) {
+		if (h)
+			dev->holders = h;
+		return -ENOMEM;
+	}
+	dev->holders = h;
+	h = &dev->holders[dev->n_holders++];
+	memset(h, 0, sizeof(*h));
+	if (strncmp(name, "dm-", 3) == 0) {
+		kind = "device-mapper";
+		if (read_line_file(uuid_path, &uuid) == 0) {
+			if (strncmp(uuid, "LVM-", 4) == 0)
+				kind = "LVM";
+			else if (strncmp(uuid, "CRYPT-", 6) == 0)
+				kind = "dm-crypt";
+			else if (strncmp(uuid, "mpath-", 6) == 0)
+				kind = "multipath";
+		}
+		(void)read_line_file(name_path, &h->label);
+	} else if (strncmp(name, "md", 2) == 0) {
+		kind = "MD";
+	}
+	h->name = strdup(name);
+	h->kind = strdup(kind);
+	h->via = strdup(via);
+	return h->name && h->kind && h->via ? 0 : -ENOMEM;
+}
+
+/* Every device of the stack except the disk and its partitions holds the disk. */
+static int fill_holders(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s)
+{
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < s->names.n; i++) {
+		_cleanup_free_ char *part = NULL;
+		struct stat st;
+
+		if (strcmp(s->names.v[i], dev->name) == 0)
+			continue;
+		part = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/%s/partition", dev->name,
+			       s->names.v[i]);
+		if (!part)
+			return -ENOMEM;
+		if (stat(part, &st) == 0)
+			continue;
+		r = add_holder(ctx, dev, s->names.v[i], s->via.v[i]);
+	}
+	return r;
+}
+
+/* Loop devices whose backing file is the image @st describes. */
+static int scan_loops_of_file(struct ws_ctx *ctx, struct ws_device *dev, const struct stat *st)
+{
+	struct ws_strv all = { 0 };
+	int r = list_dir(ctx, &all, "", "");
+
+	for (size_t i = 0; r >= 0 && i < all.n; i++) {
+		_cleanup_free_ char *p = NULL, *backing = NULL;
+		struct stat bst;
+
+		if (strncmp(all.v[i], "loop", 4) != 0)
+			continue;
+		p = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/loop/backing_file", all.v[i]);
+		if (!p) {
+			r = -ENOMEM;
+			break;
+		}
+		if (read_line_file(p, &backing) < 0)
+			continue;
+		if (stat(backing, &bst) == 0 && bst.st_dev == st->st_dev && bst.st_ino == st->st_ino)
+			r = ws_strv_addf(&dev->backs_loops, "/dev/%s", all.v[i]);
+	}
+	ws_strv_clear(&all);
+	return r;
+}
+
+int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev)
+{
+	struct stack s = { 0 };
+	int r;
+
+	if (dev->kind == WS_DEVICE_FILE) {
+		struct stat st;
+
+		if (stat(dev->path, &st) < 0)
+			return -errno;
+		r = scan_loops_of_file(ctx, dev, &st);
+		return r < 0 ? r : scan_swaps(ctx, dev, NULL, &st);
+	}
+	r = stack_build(ctx, dev->name, &s);
+	if (r >= 0)
+		r = scan_mounts(ctx, dev, &s);
+	if (r >= 0)
+		r = scan_swaps(ctx, dev, &s, NULL);
+	if (r >= 0)
+		r = fill_holders(ctx, dev, &s);
+	stack_clear(&s);
+	return r;
+}
