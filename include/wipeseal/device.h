@@ -26,9 +26,9 @@ enum ws_device_kind {
 
 /* Where the identity facts (model, serial, ...) came from. */
 enum ws_facts_source {
-	WS_SOURCE_UDEV,	 /* udev's database, with sysfs filling what it lacks */
+	WS_SOURCE_UDEV,  /* udev's database, with sysfs filling what it lacks */
 	WS_SOURCE_SYSFS, /* sysfs only: no udev database (containers, early boot) */
-	WS_SOURCE_FILE,	 /* stat() of a regular file */
+	WS_SOURCE_FILE,  /* stat() of a regular file */
 };
 
 /* Erase techniques a device supports, as bits of struct ws_device.methods. */
@@ -42,7 +42,7 @@ enum ws_method_bit {
 };
 /* Every overwrite technique: what any writable device supports. */
 #define WS_METHODS_OVERWRITE                                                                       \
-	(WS_METHOD_CLEAR | WS_METHOD_ZERO | WS_METHOD_ONE | WS_METHOD_RANDOM | WS_METHOD_PATTERN |  \
+	(WS_METHOD_CLEAR | WS_METHOD_ZERO | WS_METHOD_ONE | WS_METHOD_RANDOM | WS_METHOD_PATTERN | \
 	 WS_METHOD_DOD_3PASS)
 
 /* A file system (or other superblock) found by libblkid. Any field may be NULL. */
@@ -55,26 +55,26 @@ struct ws_fs_info {
 /* One entry of the partition table. */
 struct ws_partition {
 	unsigned number;      /* 1-based, as the kernel numbers it */
-	char *node;	      /* "/dev/sda1" when the kernel made one, else NULL */
+	char *node;           /* "/dev/sda1" when the kernel made one, else NULL */
 	uint64_t start_bytes; /* offset from the start of the disk */
 	uint64_t size_bytes;
-	char *type;	      /* table's type: "0x83" (dos) or a GPT type GUID */
+	char *type;           /* table's type: "0x83" (dos) or a GPT type GUID */
 	struct ws_fs_info fs; /* what is inside it */
 };
 
 /* A mount of the device, of one of its partitions, or of something stacked on them. */
 struct ws_mount {
-	char *source;	  /* kernel name of the mounted block device: "sda1", "dm-0" */
+	char *source;     /* kernel name of the mounted block device: "sda1", "dm-0" */
 	char *mountpoint; /* as in mountinfo, octal escapes decoded */
 	char *fstype;
 };
 
 /* A block device stacked on the disk or one of its partitions (holders/ in sysfs). */
 struct ws_holder {
-	char *name; /* "dm-0", "md127" */
-	char *kind; /* "device-mapper", "LVM", "dm-crypt", "MD", "other" */
+	char *name;  /* "dm-0", "md127" */
+	char *kind;  /* "device-mapper", "LVM", "dm-crypt", "MD", "other" */
 	char *label; /* dm name ("vg0-root") or MD name, or NULL */
-	char *via;  /* the partition (or the disk itself) it sits on: "sda2" */
+	char *via;   /* the partition (or the disk itself) it sits on: "sda2" */
 };
 
 /* A NULL-terminated-free list of strings. */
@@ -86,10 +86,10 @@ struct ws_strv {
 struct ws_device {
 	enum ws_device_kind kind;
 	enum ws_facts_source source;
-	char *path;	/* "/dev/sda" or the image file's path as named */
-	char *name;	/* kernel name "sda"; NULL for files */
-	dev_t devnum;	/* 0 for files */
-	char *model;	/* trimmed; NULL when the device reports none */
+	char *path;   /* "/dev/sda" or the image file's path as named */
+	char *name;   /* kernel name "sda"; NULL for files */
+	dev_t devnum; /* 0 for files */
+	char *model;  /* trimmed; NULL when the device reports none */
 	char *vendor;
 	char *serial;
 	char *wwn;
@@ -99,10 +99,10 @@ struct ws_device {
 	uint32_t physical_sector_size;
 	const char *transport; /* "nvme", "sata", "sas", "scsi", "usb", "virtio", "mmc", "loop",
 				  "file", ... (static string) */
-	int rotational;	       /* 1, 0, or -1 when unknown */
+	int rotational;        /* 1, 0, or -1 when unknown */
 	bool removable;
 	bool read_only;
-	bool is_virtual;       /* loop, dm, md, zram, ram, nbd: not a physical drive */
+	bool is_virtual; /* loop, dm, md, zram, ram, nbd: not a physical drive */
 
 	/* What is on it (libblkid). */
 	char *pt_type; /* "gpt", "dos", or NULL */
@@ -115,10 +115,10 @@ struct ws_device {
 	/* What the running system does with it. */
 	struct ws_mount *mounts;
 	size_t n_mounts;
-	struct ws_strv swaps;	/* kernel names (or files) of active swap on it */
+	struct ws_strv swaps; /* kernel names (or files) of active swap on it */
 	struct ws_holder *holders;
 	size_t n_holders;
-	char *loop_backing_file; /* for an attached loop device */
+	char *loop_backing_file;    /* for an attached loop device */
 	struct ws_strv backs_loops; /* for an image file: loop devices attached to it */
 	bool holds_root;
 	bool holds_boot;

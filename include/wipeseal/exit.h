@@ -9,13 +9,13 @@
 #define WIPESEAL_EXIT_H
 
 /* Everything asked for was done (and, for a wipe, verified). */
-#define WS_EXIT_OK	   0
+#define WS_EXIT_OK         0
 /* The operation was attempted and failed (I/O error, device error, unwritten range). */
-#define WS_EXIT_FAILED	   1
+#define WS_EXIT_FAILED     1
 /* Bad invocation: unknown option, bad value, missing or unusable target. */
-#define WS_EXIT_USAGE	   2
+#define WS_EXIT_USAGE      2
 /* The safety gate refused a target (mounted, busy, system disk, read-only, unconfirmed...). */
-#define WS_EXIT_REFUSED	   3
+#define WS_EXIT_REFUSED    3
 /* Verification read data back that should not be there. */
 #define WS_EXIT_DATA_FOUND 4
 

@@ -41,7 +41,7 @@ enum ws_gate_flags {
  * another negative errno when it could not be examined.
  */
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
-		 char **ret_reason);
+                 char **ret_reason);
 
 /* ws_target_fd() - the descriptor the gate opened (O_EXCL for block devices). */
 int ws_target_fd(const struct ws_target *t);

@@ -93,8 +93,8 @@ void cli_log(void *userdata, enum ws_log_level level, const char *msg)
 {
 	(void)userdata;
 	fprintf(stderr, "wipeseal: %s%s\n",
-		level <= WS_LOG_ERR    ? "error: "
-		: level <= WS_LOG_WARN ? "warning: "
-				       : "",
-		msg);
+	        level <= WS_LOG_ERR    ? "error: "
+	        : level <= WS_LOG_WARN ? "warning: "
+	                               : "",
+	        msg);
 }

@@ -37,10 +37,10 @@ static char *contents_summary(const struct ws_device *d)
 		len += (size_t)snprintf(buf, sizeof(buf), "%s:", d->pt_type);
 	if (d->fs.type && len < sizeof(buf))
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "",
-					d->fs.type);
+		                        d->fs.type);
 	for (size_t i = 0; i < d->n_partitions && len < sizeof(buf); i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-					i ? "," : " ", d->partitions[i].fs.type ? d->partitions[i].fs.type : "?");
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? "," : " ",
+		                        d->partitions[i].fs.type ? d->partitions[i].fs.type : "?");
 	if (d->probe_error && len < sizeof(buf))
 		(void)snprintf(buf + len, sizeof(buf) - len, "%s(unreadable)", len ? " " : "");
 	return cli_printable(buf[0] ? buf : NULL);
@@ -56,7 +56,7 @@ static char *state_summary(const struct ws_device *d)
 	len = (size_t)snprintf(buf, sizeof(buf), "ineligible:");
 	for (size_t i = 0; i < d->ineligible_reasons.n && len < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s", i ? ";" : "",
-					d->ineligible_reasons.v[i]);
+		                        d->ineligible_reasons.v[i]);
 	return cli_printable(buf);
 }
 
@@ -75,8 +75,8 @@ static void print_cell(int c, size_t width, const char *text)
 
 static void print_table(const struct ws_device_list *list)
 {
-	static const char *const head[NCOLS] = { "PATH",   "SIZE",	   "TRAN", "MODEL",
-						 "SERIAL", "CONTENTS", "STATE" };
+	static const char *const head[NCOLS] = { "PATH",   "SIZE",     "TRAN", "MODEL",
+		                                 "SERIAL", "CONTENTS", "STATE" };
 	size_t n = ws_device_list_count(list);
 	char *(*cell)[NCOLS] = calloc(n ? n : 1, sizeof(*cell));
 	size_t width[NCOLS];

@@ -43,7 +43,7 @@ static int probe_fs_at(int fd, uint64_t offset, uint64_t size, struct ws_fs_info
 	if (r == 0) {
 		blkid_probe_enable_superblocks(pr, 1);
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
-							      BLKID_SUBLKS_UUID);
+		                                          BLKID_SUBLKS_UUID);
 		r = blkid_do_safeprobe(pr);
 		if (r == 0)
 			take_fs(pr, fs);
@@ -62,7 +62,7 @@ static char *partition_node(struct ws_ctx *ctx, const struct ws_device *dev, uns
 		return NULL;
 	for (size_t i = 0; i < parts.n && !node; i++) {
 		_cleanup_free_ char *p = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/%s/partition",
-						 dev->name, parts.v[i]);
+		                                 dev->name, parts.v[i]);
 		uint64_t n;
 
 		if (p && read_u64_file(p, &n) == 0 && n == partno)
@@ -105,7 +105,7 @@ static int take_partitions(struct ws_ctx *ctx, struct ws_device *dev, blkid_prob
 		r = probe_fs_at(fd, p->start_bytes, p->size_bytes, &p->fs);
 		if (r < 0)
 			ws_debug(ctx, "%s: partition %u: probe failed: %s", dev->path, p->number,
-				 strerror(-r));
+			         strerror(-r));
 	}
 	return 0;
 }
@@ -132,7 +132,7 @@ void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	}
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
-						      BLKID_SUBLKS_UUID);
+	                                          BLKID_SUBLKS_UUID);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	r = blkid_do_safeprobe(pr);

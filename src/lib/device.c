@@ -145,7 +145,7 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 /* Describe the block device named @name in sysfs; @path is how the operator named it (or
  * NULL for /dev/<name>); @partition_of is its disk when it is a partition. */
 static int describe_block(struct ws_ctx *ctx, const char *name, const char *path,
-			  const char *partition_of, struct ws_device **ret)
+                          const char *partition_of, struct ws_device **ret)
 {
 	struct ws_device *dev = calloc(1, sizeof(*dev));
 	_cleanup_free_ char *devfile = NULL, *devstr = NULL;
@@ -182,7 +182,7 @@ int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_devi
 }
 
 static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat *st,
-			 struct ws_device **ret)
+                         struct ws_device **ret)
 {
 	struct ws_device *dev = calloc(1, sizeof(*dev));
 	int r;
@@ -215,7 +215,7 @@ static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat
 
 /* Describe whatever @st (taken from @path or from a descriptor opened on it) is. */
 int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
-			    struct ws_device **ret)
+                            struct ws_device **ret)
 {
 	_cleanup_free_ char *disk = NULL, *self = NULL;
 	bool is_partition = false;
@@ -226,7 +226,7 @@ int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct s
 	if (!S_ISBLK(st->st_mode))
 		return -ENOTBLK;
 	r = ws_sysfs_disk_of(ctx, major(st->st_rdev), minor(st->st_rdev), &disk, &self,
-			     &is_partition);
+	                     &is_partition);
 	if (r < 0)
 		return r == -ENOENT ? -ENODEV : r;
 	return describe_block(ctx, self, path, is_partition ? disk : NULL, ret);
@@ -319,8 +319,8 @@ static int disk_names(struct ws_ctx *ctx, struct ws_strv *names)
 			_cleanup_free_ char *p = NULL;
 			struct stat st;
 
-			if (de->d_name[0] == '.' || asprintf(&p, "%s/%s/partition", dir,
-							      de->d_name) < 0)
+			if (de->d_name[0] == '.' ||
+			    asprintf(&p, "%s/%s/partition", dir, de->d_name) < 0)
 				continue;
 			if (stat(p, &st) < 0)
 				r = ws_strv_add(names, de->d_name);

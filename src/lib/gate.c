@@ -28,7 +28,7 @@ static int add_mount_reasons(struct ws_device *dev)
 
 	for (size_t i = 0; r >= 0 && i < dev->n_mounts; i++)
 		r = ws_strv_addf(&dev->ineligible_reasons, "mounted: %s on %s",
-				 dev->mounts[i].mountpoint, dev->mounts[i].source);
+		                 dev->mounts[i].mountpoint, dev->mounts[i].source);
 	if (r >= 0 && dev->holds_root)
 		r = ws_strv_add(&dev->ineligible_reasons, "holds the root file system");
 	if (r >= 0 && dev->holds_boot)
@@ -46,12 +46,12 @@ static int add_stack_reasons(struct ws_device *dev)
 		const struct ws_holder *h = &dev->holders[i];
 
 		r = ws_strv_addf(&dev->ineligible_reasons, "held by %s: %s%s%s%s on %s", h->kind,
-				 h->name, h->label ? " (" : "", h->label ? h->label : "",
-				 h->label ? ")" : "", h->via);
+		                 h->name, h->label ? " (" : "", h->label ? h->label : "",
+		                 h->label ? ")" : "", h->via);
 	}
 	for (size_t i = 0; r >= 0 && i < dev->backs_loops.n; i++)
 		r = ws_strv_addf(&dev->ineligible_reasons, "backs attached loop device %s",
-				 dev->backs_loops.v[i]);
+		                 dev->backs_loops.v[i]);
 	return r;
 }
 
@@ -64,7 +64,7 @@ int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *parti
 		r = ws_strv_addf(why, "is a partition of %s: name the whole disk", partition_of);
 	if (r >= 0 && dev->is_virtual && strcmp(dev->transport, "loop") != 0)
 		r = ws_strv_addf(why, "virtual device (%s): wipe the drive beneath it",
-				 dev->transport);
+		                 dev->transport);
 	if (r >= 0 && dev->read_only)
 		r = ws_strv_add(why, "read-only");
 	if (r >= 0 && dev->size_bytes == 0)
@@ -101,7 +101,7 @@ static char *join_reasons(const struct ws_strv *sv)
 }
 
 static int fail(char **ret_reason, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Set the one-line reason (when asked for) and return @err. */
 static int fail(char **ret_reason, int err, const char *fmt, ...)
@@ -163,12 +163,12 @@ static int refuse_unopenable(struct ws_ctx *ctx, const char *path, int err, char
 		return fail(ret_reason, -EPERM, "%s", why);
 	if (err == -EBUSY)
 		return fail(ret_reason, -EPERM, "%s",
-			    "busy: another program or the kernel holds it open exclusively");
+		            "busy: another program or the kernel holds it open exclusively");
 	return fail(ret_reason, -EPERM, "read-only or not writable: %s", strerror(-err));
 }
 
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
-		 char **ret_reason)
+                 char **ret_reason)
 {
 	struct ws_target *t;
 	struct stat st;
@@ -179,12 +179,11 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return fail(ret_reason, -ENOENT, "%s",
-				    "no such device or file (see `wipeseal list --all`)");
+			            "no such device or file (see `wipeseal list --all`)");
 		return fail(ret_reason, -errno, "cannot examine: %s", strerror(errno));
 	}
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
-		return fail(ret_reason, -ENOTBLK, "%s",
-			    "not a block device or a disk image file");
+		return fail(ret_reason, -ENOTBLK, "%s", "not a block device or a disk image file");
 	r = open_exclusive(path, &st, flags, &fd);
 	if (r < 0)
 		return refuse_unopenable(ctx, path, r, ret_reason);

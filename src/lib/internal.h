@@ -29,7 +29,7 @@ struct ws_ctx {
 /* ---- logging ---------------------------------------------------------------------------- */
 
 void ws_log(struct ws_ctx *ctx, enum ws_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 #define ws_debug(ctx, ...) ws_log(ctx, WS_LOG_DEBUG, __VA_ARGS__)
 #define ws_info(ctx, ...)  ws_log(ctx, WS_LOG_INFO, __VA_ARGS__)
 #define ws_warn(ctx, ...)  ws_log(ctx, WS_LOG_WARN, __VA_ARGS__)
@@ -50,16 +50,16 @@ static inline void fclosep(FILE **f)
 	if (*f)
 		(void)fclose(*f);
 }
-#define _cleanup_free_	 __attribute__((cleanup(freep)))
-#define _cleanup_close_	 __attribute__((cleanup(closep)))
+#define _cleanup_free_   __attribute__((cleanup(freep)))
+#define _cleanup_close_  __attribute__((cleanup(closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
 
 /* Hand ownership out of a _cleanup_ variable. */
-#define TAKE_PTR(p)                                                                                \
-	({                                                                                         \
-		__typeof__(p) _p = (p);                                                            \
-		(p) = NULL;                                                                        \
-		_p;                                                                                \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _p = (p); \
+		(p) = NULL;             \
+		_p;                     \
 	})
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -68,7 +68,7 @@ static inline void fclosep(FILE **f)
 
 /* ws_path() - "<root><rel>" for one of the context's roots; malloc'd, NULL on ENOMEM. */
 char *ws_path(const struct ws_ctx *ctx, enum ws_root which, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* read_line_file() - first line of a small text file, trailing whitespace removed.
  * Return: 0 and *ret malloc'd, or a negative errno (-ENOENT when absent). */
@@ -102,13 +102,13 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
 /* sysfs.c: the kernel name of the whole disk a block device (disk or partition) belongs to,
  * and whether it is a partition. */
 int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,
-		     char **ret_self, bool *ret_is_partition);
+                     char **ret_self, bool *ret_is_partition);
 /* sysfs.c: kernel names of the partitions of @disk. */
 int ws_sysfs_partitions(struct ws_ctx *ctx, const char *disk, struct ws_strv *ret);
 
 /* transport.c: classify from kernel name, resolved sysfs device path and udev's ID_BUS. */
 const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
-				  bool *ret_virtual);
+                                  bool *ret_virtual);
 
 /* udevprops.c: fill identity from udev properties looked up through @get. */
 typedef const char *(*ws_prop_get_fn)(void *userdata, const char *key);
@@ -131,6 +131,6 @@ int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_devi
 /* device.c: describe what @st (from stat() of @path, or fstat() of a descriptor on it) is. */
 struct stat;
 int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
-			    struct ws_device **ret);
+                            struct ws_device **ret);
 
 #endif

@@ -163,9 +163,9 @@ int ws_device_list_to_json(const struct ws_device_list *list, int pretty, char *
 	struct json_object *root = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	const char *text;
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
-		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-			    : JSON_C_TO_STRING_PLAIN);
+	int flags =
+	    JSON_C_TO_STRING_NOSLASHESCAPE |
+	    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN);
 
 	if (!root || !arr) {
 		json_object_put(root);

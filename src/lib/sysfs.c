@@ -47,8 +47,8 @@ static int attr_u64(struct ws_ctx *ctx, const char *name, const char *attr, uint
  * then the serial in ASCII, often space-padded. */
 static char *vpd_pg80_serial(struct ws_ctx *ctx, const char *name)
 {
-	_cleanup_free_ char *path = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/device/vpd_pg80",
-					    name);
+	_cleanup_free_ char *path =
+	    ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/device/vpd_pg80", name);
 	_cleanup_fclose_ FILE *f = NULL;
 	unsigned char buf[260];
 	char text[256];
@@ -113,9 +113,9 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 	fill_if_null(&dev->model, attr_str(ctx, n, "device/name")); /* MMC */
 	fill_if_null(&dev->vendor, vendor_name(attr_str(ctx, n, "device/vendor")));
 	fill_if_null(&dev->serial, attr_str(ctx, n, "device/serial")); /* NVMe, MMC */
-	fill_if_null(&dev->serial, attr_str(ctx, n, "serial"));	       /* virtio-blk */
-	fill_if_null(&dev->serial, vpd_pg80_serial(ctx, n));	       /* SCSI, SAT */
-	fill_if_null(&dev->wwn, attr_str(ctx, n, "wwid"));	       /* NVMe namespace */
+	fill_if_null(&dev->serial, attr_str(ctx, n, "serial"));        /* virtio-blk */
+	fill_if_null(&dev->serial, vpd_pg80_serial(ctx, n));           /* SCSI, SAT */
+	fill_if_null(&dev->wwn, attr_str(ctx, n, "wwid"));             /* NVMe namespace */
 	fill_if_null(&dev->wwn, attr_str(ctx, n, "device/wwid"));      /* SCSI */
 	fill_if_null(&dev->firmware, attr_str(ctx, n, "device/firmware_rev"));
 	fill_if_null(&dev->firmware, attr_str(ctx, n, "device/rev"));
@@ -124,7 +124,7 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 }
 
 int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,
-		     char **ret_self, bool *ret_is_partition)
+                     char **ret_self, bool *ret_is_partition)
 {
 	_cleanup_free_ char *link = ws_path(ctx, WS_ROOT_SYS, "/dev/block/%u:%u", maj, min);
 	_cleanup_free_ char *part = NULL;

@@ -26,12 +26,12 @@ static const struct {
 	const char *prefix;
 	const char *transport;
 } virtual_names[] = {
-	{ "loop", "loop" }, { "dm-", "dm" }, { "md", "md" },	 { "zram", "zram" },
+	{ "loop", "loop" }, { "dm-", "dm" },  { "md", "md" },      { "zram", "zram" },
 	{ "ram", "ram" },   { "nbd", "nbd" }, { "ublkb", "ublk" }, { "rbd", "rbd" },
 };
 
 const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
-				  bool *ret_virtual)
+                                  bool *ret_virtual)
 {
 	*ret_virtual = false;
 	for (size_t i = 0; i < ELEMENTSOF(virtual_names); i++)
@@ -47,7 +47,7 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 		return "nvme";
 	if (has_prefix(name, "mmcblk") || path_has(devpath, "/mmc_host/"))
 		return "mmc";
-	if (has_prefix(name, "vd") || path_has(devpath, "/virtio") ) {
+	if (has_prefix(name, "vd") || path_has(devpath, "/virtio")) {
 		/* virtio-scsi disks are sd*: SCSI carried over virtio. */
 		if (has_prefix(name, "sd"))
 			return "scsi";

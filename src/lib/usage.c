@@ -34,8 +34,8 @@ static void stack_clear(struct stack *s)
  * a missing directory is an empty list. */
 static int list_dir(struct ws_ctx *ctx, struct ws_strv *out, const char *name, const char *sub)
 {
-	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block%s%s%s%s", *name ? "/" : "",
-					   name, *sub ? "/" : "", sub);
+	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block%s%s%s%s",
+	                                   *name ? "/" : "", name, *sub ? "/" : "", sub);
 	DIR *d;
 	struct dirent *de;
 	int r = 0;
@@ -54,7 +54,7 @@ static int list_dir(struct ws_ctx *ctx, struct ws_strv *out, const char *name, c
 
 /* Add @name (sitting on @via) and, recursively, everything that holds it. */
 static int stack_add(struct ws_ctx *ctx, struct stack *s, const char *name, const char *via,
-		     int depth)
+                     int depth)
 {
 	struct ws_strv holders = { 0 };
 	int r;
@@ -101,17 +101,23 @@ static char *name_of_devnum(struct ws_ctx *ctx, unsigned maj, unsigned min)
 	return strdup(slash ? slash + 1 : target);
 }
 
-/* Device number of a /dev path named in mountinfo or swaps (btrfs shows 0:N in mountinfo). */
-static bool devnum_of_node(const char *node, unsigned *maj, unsigned *min)
+/* Kernel name of the block device a path from mountinfo or swaps names: "/dev/<name>" is
+ * looked up in sysfs directly, anything else (/dev/mapper/..., by-uuid links; btrfs shows
+ * 0:N in mountinfo) through stat(). NULL when it is not a block device. */
+static char *name_of_node(struct ws_ctx *ctx, const char *node)
 {
+	_cleanup_free_ char *sys = NULL;
 	struct stat st;
 
-	if (!node || strncmp(node, "/dev/", 5) != 0 || stat(node, &st) < 0 ||
-	    !S_ISBLK(st.st_mode))
-		return false;
-	*maj = major(st.st_rdev);
-	*min = minor(st.st_rdev);
-	return true;
+	if (!node || strncmp(node, "/dev/", 5) != 0)
+		return NULL;
+	if (!strchr(node + 5, '/') &&
+	    (sys = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s", node + 5)) &&
+	    access(sys, F_OK) == 0)
+		return strdup(node + 5);
+	if (stat(node, &st) < 0 || !S_ISBLK(st.st_mode))
+		return NULL;
+	return name_of_devnum(ctx, major(st.st_rdev), minor(st.st_rdev));
 }
 
 static bool is_boot_mountpoint(const char *mp)
@@ -146,7 +152,7 @@ static int add_mount(struct ws_device *dev, const char *source, const char *mp, 
  * separator come the file system type and the source.
  */
 static int scan_mountinfo_line(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s,
-			       char *line)
+                               char *line)
 {
 	char *save = NULL, *tok, *mp = NULL, *fstype = NULL, *source = NULL;
 	unsigned maj = 0, min = 0;
@@ -172,9 +178,7 @@ static int scan_mountinfo_line(struct ws_ctx *ctx, struct ws_device *dev, const 
 	}
 	if (!mp || !fstype)
 		return 0;
-	if (maj == 0 && !devnum_of_node(source, &maj, &min))
-		return 0;
-	name = name_of_devnum(ctx, maj, min);
+	name = maj ? name_of_devnum(ctx, maj, min) : name_of_node(ctx, source);
 	if (!name || !ws_strv_contains(&s->names, name))
 		return 0;
 	unescape_octal(mp);
@@ -201,7 +205,7 @@ static int scan_mounts(struct ws_ctx *ctx, struct ws_device *dev, const struct s
 
 /* /proc/swaps: a header line, then "Filename Type Size Used Priority" per swap area. */
 static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s,
-		      const struct stat *file_st)
+                      const struct stat *file_st)
 {
 	_cleanup_free_ char *path = ws_path(ctx, WS_ROOT_PROC, "/swaps");
 	_cleanup_fclose_ FILE *f = NULL;
@@ -220,7 +224,6 @@ static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct st
 		_cleanup_free_ char *name = NULL;
 		char *sv = NULL;
 		char *file = strtok_r(line, " \t\n", &sv);
-		unsigned maj, min;
 		struct stat st;
 
 		if (!file)
@@ -232,17 +235,14 @@ static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct st
 				r = ws_strv_add(&dev->swaps, file);
 			continue;
 		}
-		if (!devnum_of_node(file, &maj, &min))
-			continue;
-		name = name_of_devnum(ctx, maj, min);
+		name = name_of_node(ctx, file);
 		if (name && ws_strv_contains(&s->names, name))
 			r = ws_strv_add(&dev->swaps, name);
 	}
 	return r;
 }
 
-static int add_holder(struct ws_ctx *ctx, struct ws_device *dev, const char *name,
-		      const char *via)
+static int add_holder(struct ws_ctx *ctx, struct ws_device *dev, const char *name, const char *via)
 {
 	_cleanup_free_ char *uuid_path = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/dm/uuid", name);
 	_cleanup_free_ char *name_path = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/dm/name", name);
@@ -290,7 +290,7 @@ static int fill_holders(struct ws_ctx *ctx, struct ws_device *dev, const struct 
 		if (strcmp(s->names.v[i], dev->name) == 0)
 			continue;
 		part = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/%s/partition", dev->name,
-			       s->names.v[i]);
+		               s->names.v[i]);
 		if (!part)
 			return -ENOMEM;
 		if (stat(part, &st) == 0)
@@ -319,7 +319,8 @@ static int scan_loops_of_file(struct ws_ctx *ctx, struct ws_device *dev, const s
 		}
 		if (read_line_file(p, &backing) < 0)
 			continue;
-		if (stat(backing, &bst) == 0 && bst.st_dev == st->st_dev && bst.st_ino == st->st_ino)
+		if (stat(backing, &bst) == 0 && bst.st_dev == st->st_dev &&
+		    bst.st_ino == st->st_ino)
 			r = ws_strv_addf(&dev->backs_loops, "/dev/%s", all.v[i]);
 	}
 	ws_strv_clear(&all);

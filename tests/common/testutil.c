@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * testutil.c - helpers shared by the Check suites.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+int test_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
+struct ws_ctx *test_fixture_ctx(const char *name)
+{
+	static const char *const sub[] = {
+		[WS_ROOT_SYS] = "sys", [WS_ROOT_PROC] = "proc", [WS_ROOT_DEV] = "dev"
+	};
+	struct ws_ctx *ctx = NULL;
+
+	ck_assert_int_eq(ws_ctx_new(&ctx), 0);
+	for (int i = WS_ROOT_SYS; i <= WS_ROOT_DEV; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s/%s", WS_FIXTURES_DIR, name, sub[i]);
+		ck_assert_int_eq(ws_ctx_set_root(ctx, (enum ws_root)i, path), 0);
+	}
+	return ctx;
+}
+
+int test_sh(char **out, const char *fmt, ...)
+{
+	char *cmd = NULL, *full = NULL;
+	va_list ap;
+	FILE *p;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	ck_assert_int_ge(r, 0);
+	ck_assert_int_ge(asprintf(&full, "(%s) 2>&1", cmd), 0);
+	p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	{
+		size_t cap = 4096, len = 0, n;
+		char *buf = malloc(cap);
+
+		ck_assert_ptr_nonnull(buf);
+		while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+			len += n;
+			if (cap - len < 2) {
+				cap *= 2;
+				buf = realloc(buf, cap);
+				ck_assert_ptr_nonnull(buf);
+			}
+		}
+		buf[len] = '\0';
+		if (out)
+			*out = buf;
+		else
+			free(buf);
+	}
+	r = pclose(p);
+	free(cmd);
+	free(full);
+	return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+char *test_tmpdir(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	char *path = NULL;
+
+	ck_assert_int_ge(asprintf(&path, "%s/wstest-%s-XXXXXX", base ? base : "/tmp", tag), 0);
+	ck_assert_ptr_nonnull(mkdtemp(path));
+	return path;
+}
