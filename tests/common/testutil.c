@@ -28,12 +28,13 @@ struct ws_ctx *test_fixture_ctx(const char *name)
 	};
 	struct ws_ctx *ctx = NULL;
 
-	ck_assert_int_eq(ws_ctx_new(&ctx), 0);
+	test_require(ws_ctx_new(&ctx) == 0, "unexpected failure");
 	for (int i = WS_ROOT_SYS; i <= WS_ROOT_DEV; i++) {
 		char path[4096];
 
 		snprintf(path, sizeof(path), "%s/%s/%s", WS_FIXTURES_DIR, name, sub[i]);
-		ck_assert_int_eq(ws_ctx_set_root(ctx, (enum ws_root)i, path), 0);
+		test_require(ws_ctx_set_root(ctx, (enum ws_root)i, path) == 0,
+		             "unexpected failure");
 	}
 	return ctx;
 }
@@ -48,21 +49,21 @@ int test_sh(char **out, const char *fmt, ...)
 	va_start(ap, fmt);
 	r = vasprintf(&cmd, fmt, ap);
 	va_end(ap);
-	ck_assert_int_ge(r, 0);
-	ck_assert_int_ge(asprintf(&full, "(%s) 2>&1", cmd), 0);
+	test_require(r >= 0, "unexpected failure");
+	test_require(asprintf(&full, "(%s) 2>&1", cmd) >= 0, "out of memory");
 	p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
+	test_require(p != NULL, "unexpected failure");
 	{
 		size_t cap = 4096, len = 0, n;
 		char *buf = malloc(cap);
 
-		ck_assert_ptr_nonnull(buf);
+		test_require(buf != NULL, "unexpected failure");
 		while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
 			len += n;
 			if (cap - len < 2) {
 				cap *= 2;
 				buf = realloc(buf, cap);
-				ck_assert_ptr_nonnull(buf);
+				test_require(buf != NULL, "unexpected failure");
 			}
 		}
 		buf[len] = '\0';
@@ -82,7 +83,8 @@ char *test_tmpdir(const char *tag)
 	const char *base = getenv("TMPDIR");
 	char *path = NULL;
 
-	ck_assert_int_ge(asprintf(&path, "%s/wstest-%s-XXXXXX", base ? base : "/tmp", tag), 0);
-	ck_assert_ptr_nonnull(mkdtemp(path));
+	test_require(asprintf(&path, "%s/wstest-%s-XXXXXX", base ? base : "/tmp", tag) >= 0,
+	             "out of memory");
+	test_require(mkdtemp(path) != NULL, "unexpected failure");
 	return path;
 }

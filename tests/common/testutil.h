@@ -9,8 +9,22 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <wipeseal/wipeseal.h>
+
+/* Like ck_assert, but usable outside a running test too (suite setup in main(), cleanup):
+ * prints where and why, and exits 1, which Check reports as a failure inside a test. */
+#define test_require(cond, ...)                                         \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                   \
+			fputc('\n', stderr);                            \
+			exit(1);                                        \
+		}                                                       \
+	} while (0)
 
 /* CTest treats this exit status as "skipped" (SKIP_RETURN_CODE). */
 #define TEST_SKIP 77

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * scratch.c - scratch loop devices for integration tests (see scratch.h).
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scratch.h"
+#include "testutil.h"
+
+static char *dir;
+static pid_t owner;
+
+const char *scratch_dir(void)
+{
+	return dir;
+}
+
+/* One line per object made: "loop /dev/loop3", "mount /tmp/.../m1", "swap /dev/loop4". */
+static void record(const char *kind, const char *what)
+{
+	char *reg = NULL;
+	FILE *f;
+
+	test_require(asprintf(&reg, "%s/registry", dir) >= 0, "out of memory");
+	f = fopen(reg, "ae");
+	test_require(f != NULL, "unexpected failure");
+	fprintf(f, "%s %s\n", kind, what);
+	fclose(f);
+	free(reg);
+}
+
+static void on_signal(int sig)
+{
+	scratch_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void skip(const char *why)
+{
+	printf("SKIP: %s\n", why);
+	exit(TEST_SKIP);
+}
+
+void scratch_init(const char *tag)
+{
+	if (geteuid() != 0)
+		skip("loop-device tests need root");
+	if (access("/dev/loop-control", F_OK) != 0)
+		skip("no /dev/loop-control: this kernel or container has no loop devices");
+	if (test_sh(NULL, "command -v losetup && command -v sfdisk && command -v mkfs.ext4 && "
+	                  "command -v partx && command -v blkid") != 0)
+		skip("losetup, sfdisk, mkfs.ext4, partx or blkid missing (scripts/test.sh installs "
+		     "them)");
+	dir = test_tmpdir(tag);
+	owner = getpid();
+	atexit(scratch_cleanup);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	{
+		/* one probe attach, so that a machine without free loop devices skips */
+		char *img = scratch_image("probe.img", 1), *out = NULL;
+		int r = test_sh(&out, "losetup -f --show '%s'", img);
+
+		if (r != 0)
+			skip("cannot attach a loop device here (losetup -f failed)");
+		out[strcspn(out, "\n")] = '\0';
+		record("loop", out);
+		free(out);
+		free(img);
+	}
+}
+
+char *scratch_image(const char *name, unsigned mib)
+{
+	char *path = NULL;
+	int fd;
+
+	test_require(asprintf(&path, "%s/%s", dir, name) >= 0, "out of memory");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	test_require(fd >= 0, "unexpected failure");
+	test_require(ftruncate(fd, (off_t)mib << 20) == 0, "unexpected failure");
+	close(fd);
+	return path;
+}
+
+char *scratch_attach(const char *image, bool partscan, bool read_only)
+{
+	char *out = NULL, *p1 = NULL;
+	int r;
+
+	r = test_sh(&out, "losetup -f --show %s %s '%s'", partscan ? "-P" : "",
+	            read_only ? "-r" : "", image);
+	test_require(r == 0, "losetup: %s", out);
+	out[strcspn(out, "\n")] = '\0';
+	record("loop", out);
+	if (partscan) {
+		/* kernels built without partition parsers (no CONFIG_EFI_PARTITION) leave the
+		 * table unread: add the partitions the way udisks would, with BLKPG */
+		p1 = scratch_part(out, 1);
+		if (access(p1, F_OK) != 0)
+			test_require(test_sh(NULL, "partx -a '%s'", out) == 0,
+			             "unexpected failure");
+		free(p1);
+	}
+	return out;
+}
+
+char *scratch_part(const char *loop, int n)
+{
+	char *p = NULL;
+
+	test_require(asprintf(&p, "%sp%d", loop, n) >= 0, "out of memory");
+	return p;
+}
+
+char *scratch_mount(const char *dev)
+{
+	static int seq;
+	char *mp = NULL, *out = NULL;
+	int r;
+
+	test_require(asprintf(&mp, "%s/mnt%d", dir, ++seq) >= 0, "out of memory");
+	test_require(mkdir(mp, 0700) == 0, "unexpected failure");
+	r = test_sh(&out, "mount '%s' '%s'", dev, mp);
+	test_require(r == 0, "mount %s: %s", dev, out);
+	free(out);
+	record("mount", mp);
+	return mp;
+}
+
+void scratch_swapon(const char *dev)
+{
+	char *out = NULL;
+	int r = test_sh(&out, "mkswap -q '%s' && swapon '%s'", dev, dev);
+
+	test_require(r == 0, "swapon %s: %s", dev, out);
+	free(out);
+	record("swap", dev);
+}
+
+/* Undo one registry line; loop devices only when backed by a file of ours. */
+static void undo(const char *kind, const char *what)
+{
+	if (strcmp(kind, "mount") == 0) {
+		(void)test_sh(NULL, "umount '%s' || umount -l '%s'", what, what);
+	} else if (strcmp(kind, "swap") == 0) {
+		(void)test_sh(NULL, "swapoff '%s'", what);
+	} else if (strcmp(kind, "loop") == 0) {
+		char *out = NULL;
+
+		if (test_sh(&out, "losetup -nO BACK-FILE '%s'", what) == 0 &&
+		    strncmp(out, dir, strlen(dir)) == 0) {
+			(void)test_sh(NULL, "partx -d '%s'", what);
+			(void)test_sh(NULL, "losetup -d '%s'", what);
+		}
+		free(out);
+	}
+}
+
+void scratch_cleanup(void)
+{
+	char *reg = NULL, line[4200];
+	char **lines = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	if (!dir || getpid() != owner)
+		return; /* Check's forked test children leave cleanup to the parent */
+	if (asprintf(&reg, "%s/registry", dir) < 0)
+		return;
+	f = fopen(reg, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		lines = realloc(lines, (n + 1) * sizeof(*lines));
+		lines[n++] = strdup(line);
+	}
+	if (f)
+		fclose(f);
+	while (n-- > 0) {
+		char *sp = strchr(lines[n], ' ');
+
+		if (sp) {
+			*sp = '\0';
+			undo(lines[n], sp + 1);
+		}
+		free(lines[n]);
+	}
+	free(lines);
+	free(reg);
+	(void)test_sh(NULL, "rm -rf '%s'", dir);
+	free(dir);
+	dir = NULL;
+}
