@@ -179,7 +179,7 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return fail(ret_reason, -ENOENT, "%s",
-			            "no such device or file (see `wipeseal list --all`)");
+			            "no such device or file (see 'wipeseal list --all')");
 		return fail(ret_reason, -errno, "cannot examine: %s", strerror(errno));
 	}
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))

@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# scripts/deps.sh - the Debian 12 packages wipeseal needs to build, test and demonstrate,
+# installed with apt-get only when missing. Sourced by scripts/test.sh and scripts/demo.sh.
+
+WS_PACKAGES=(
+	# build
+	gcc make cmake pkgconf git
+	libudev-dev libblkid-dev libssl-dev libnvme-dev libjson-c-dev
+	# tests
+	check clang-format shellcheck
+	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
+	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
+	mount fdisk util-linux e2fsprogs dosfstools
+)
+
+ws_install_deps() {
+	local missing=() p
+	for p in "${WS_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "wipeseal: missing Debian packages: ${missing[*]}; run as root or install them" >&2
+		return 1
+	fi
+	echo "==> installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+		apt-get update -qq >/dev/null &&
+			apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+	}
+}

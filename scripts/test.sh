@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
+# build and an AddressSanitizer + UndefinedBehaviorSanitizer build. Exits non-zero on any
+# failure. Loop-device tests need root; without it they are reported as skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/deps.sh
+. scripts/deps.sh
+ws_install_deps
+
+jobs=$(nproc 2>/dev/null || echo 2)
+run_suite() { # name, cmake options...
+	local name=$1
+	shift
+	echo "==> build ($name)"
+	cmake -S . -B "build/$name" "$@" >/dev/null
+	cmake --build "build/$name" -j "$jobs" >/dev/null
+	echo "==> test ($name)"
+	ctest --test-dir "build/$name" --output-on-failure --timeout 600
+}
+
+run_suite plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+echo "==> all suites passed"
