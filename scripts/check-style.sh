@@ -2,7 +2,7 @@
 # scripts/check-style.sh - layout and lint gates the suite runs: clang-format on every C
 # source and header, shellcheck on every shell script. Prints the offenders, exits 1.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 status=0
 mapfile -t sources < <(find src include tests bench -name '*.[ch]' 2>/dev/null | sort)
 for f in "${sources[@]}"; do
