@@ -13,5 +13,6 @@
 #include <wipeseal/context.h>
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
+#include <wipeseal/wipe.h>
 
 #endif

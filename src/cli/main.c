@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "list", cmd_list, "describe drives, what is on them and whether they may be wiped" },
 	{ "check", cmd_check, "apply the safety gate to targets, writing nothing" },
+	{ "wipe", cmd_wipe, "Clear: overwrite, flush, verify by reading back" },
 };
 
 static int usage(FILE *out, int code)

@@ -149,3 +149,43 @@ void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	}
 	blkid_free_probe(pr);
 }
+
+/* One hit of the residue probe: "TYPE at offset N" (superblock) or "PTTYPE table at N". */
+static int note_hit(blkid_probe pr, struct ws_strv *found)
+{
+	const char *type = NULL, *off = NULL;
+
+	if (blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0) {
+		(void)blkid_probe_lookup_value(pr, "SBMAGIC_OFFSET", &off, NULL);
+		return ws_strv_addf(found, "%s at offset %s", type, off ? off : "?");
+	}
+	if (blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL) == 0) {
+		(void)blkid_probe_lookup_value(pr, "PTMAGIC_OFFSET", &off, NULL);
+		return ws_strv_addf(found, "%s partition table at offset %s", type,
+		                    off ? off : "?");
+	}
+	return 0;
+}
+
+int ws_contents_residue(int fd, struct ws_strv *found)
+{
+	blkid_probe pr = blkid_new_probe();
+	int r = 0;
+
+	if (!pr)
+		return -ENOMEM;
+	if (blkid_probe_set_device(pr, fd, 0, 0) != 0) {
+		blkid_free_probe(pr);
+		return -EIO;
+	}
+	/* the way wipefs looks: every chain, every hit, damaged superblocks included */
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_MAGIC |
+	                                          BLKID_SUBLKS_BADCSUM);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
+	while (r >= 0 && blkid_do_probe(pr) == 0)
+		r = note_hit(pr, found);
+	blkid_free_probe(pr);
+	return r;
+}

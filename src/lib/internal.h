@@ -123,6 +123,14 @@ void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev);
 /* usage.c: mounts, swap, holders, root/boot of a disk (or, for a file, loop devices). */
 int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev);
 
+/* contents.c: every signature libblkid's full probe finds (superblocks, also with bad
+ * checksums, and partition tables), as "ext4 at offset 1080". */
+int ws_contents_residue(int fd, struct ws_strv *found);
+
+/* json.c: one snapshot as a json-c object (caller owns the reference). */
+struct json_object;
+struct json_object *ws_device_json(const struct ws_device *d);
+
 /* gate.c: the gate's rules over a snapshot; fills eligible and ineligible_reasons. */
 int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of);
 

@@ -114,7 +114,7 @@ static struct json_object *methods_json(unsigned methods)
 	return a;
 }
 
-static struct json_object *device_json(const struct ws_device *d)
+struct json_object *ws_device_json(const struct ws_device *d)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -173,7 +173,7 @@ int ws_device_list_to_json(const struct ws_device_list *list, int pretty, char *
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < ws_device_list_count(list); i++)
-		json_object_array_add(arr, device_json(ws_device_list_get(list, i)));
+		json_object_array_add(arr, ws_device_json(ws_device_list_get(list, i)));
 	put(root, "devices", arr);
 	text = json_object_to_json_string_ext(root, flags);
 	*ret = text ? strdup(text) : NULL;

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/wipe.h - Clear: overwrite every addressable byte, verify by reading back.
+ *
+ * A plan (parsed from a --method name) is a list of passes, each a constant byte, a repeated
+ * pattern or an AES-256-CTR keystream, plus a verification mode. ws_wipe_run() carries a plan
+ * out on a target the safety gate opened, reporting progress through a callback, and leaves
+ * behind a struct ws_result: what was written, when, how fast, what failed, and what the
+ * read-back and the residue probe found. A result is FAILED whenever any range could not be
+ * written; it is never SUCCESS with a gap.
+ */
+#ifndef WIPESEAL_WIPE_H
+#define WIPESEAL_WIPE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <wipeseal/device.h>
+
+struct ws_ctx;
+struct ws_target;
+
+/* What one pass writes. */
+enum ws_pattern_kind {
+	WS_PATTERN_BYTES,  /* bytes[0..len) repeated from offset 0 (a constant is len 1) */
+	WS_PATTERN_RANDOM, /* AES-256-CTR keystream under a fresh key, counter = offset / 16 */
+};
+
+#define WS_PATTERN_MAX 512 /* longest pattern:HEX, in bytes */
+#define WS_KEY_BYTES   32  /* AES-256 */
+
+struct ws_pass_spec {
+	enum ws_pattern_kind kind;
+	uint8_t bytes[WS_PATTERN_MAX];
+	size_t len;
+};
+
+enum ws_verify_mode {
+	WS_VERIFY_NONE,
+	WS_VERIFY_SAMPLE, /* pseudorandom regions, stratified over the whole device */
+	WS_VERIFY_FULL,   /* every byte */
+};
+
+/* A wipe plan: the passes in order and how to verify the last one. */
+struct ws_plan {
+	char method[16 + 2 * WS_PATTERN_MAX]; /* as named: "clear", "pattern:a55a", ... */
+	struct ws_pass_spec *passes;
+	size_t n_passes;
+	enum ws_verify_mode verify;
+	unsigned sample_percent; /* of the capacity, for WS_VERIFY_SAMPLE (1..100) */
+};
+
+/*
+ * ws_plan_parse() - build the plan for a --method name.
+ * @method: clear | zero | one | random | pattern:HEX | dod-3pass
+ * @passes: how many times to repeat the method's passes (1..99)
+ * @ret: receives the plan (verify = SAMPLE at 10%); free with ws_plan_free().
+ * @ret_reason: on failure, a one-line reason (malloc'd).
+ *
+ * Return: 0, -EINVAL for a bad name, pattern or count, or -ENOMEM.
+ */
+int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, char **ret_reason);
+
+/* ws_plan_free() - NULL-safe. Return: NULL. */
+struct ws_plan *ws_plan_free(struct ws_plan *plan);
+
+/* ws_verify_mode_name() - "none", "sample", "full". */
+const char *ws_verify_mode_name(enum ws_verify_mode mode);
+
+/* ---- progress ----------------------------------------------------------------------------- */
+
+enum ws_phase {
+	WS_PHASE_WRITE,  /* writing pass @pass */
+	WS_PHASE_FLUSH,  /* fsync + cache flush of pass @pass */
+	WS_PHASE_VERIFY, /* reading back */
+	WS_PHASE_PROBE,  /* residue probe (libblkid) */
+	WS_PHASE_DONE,
+};
+
+struct ws_progress {
+	const char *path;
+	enum ws_phase phase;
+	unsigned pass; /* 1-based; the verified pass during VERIFY */
+	unsigned n_passes;
+	uint64_t done; /* bytes of this phase */
+	uint64_t total;
+	double rate; /* bytes per second over this phase so far */
+	double eta;  /* seconds left in this phase, < 0 when unknown */
+};
+
+typedef void (*ws_progress_fn)(void *userdata, const struct ws_progress *p);
+
+/* ---- results ------------------------------------------------------------------------------ */
+
+enum ws_status {
+	WS_STATUS_SUCCESS, /* every byte written, flushed, verified, nothing found */
+	WS_STATUS_FAILED,  /* a range could not be written, verification found data, ... */
+	WS_STATUS_ABORTED, /* stopped on request (SIGINT/SIGTERM) */
+};
+
+/* A byte range [offset, offset + length). */
+struct ws_range {
+	uint64_t offset;
+	uint64_t length;
+};
+
+#define WS_MAX_REPORTED 16 /* mismatch offsets kept in a result */
+
+struct ws_pass_result {
+	struct ws_pass_spec spec;
+	uint8_t key[WS_KEY_BYTES]; /* random passes: the key, so the pass can be re-verified */
+	uint64_t bytes_written;
+	int64_t start_ns, end_ns; /* CLOCK_REALTIME */
+	double throughput;        /* bytes per second, flush included */
+	bool completed;           /* every byte written and flushed */
+	struct ws_range *unwritten;
+	size_t n_unwritten;
+	int error; /* first errno seen, 0 if none */
+};
+
+struct ws_verify_result {
+	enum ws_verify_mode mode;
+	uint64_t seed;        /* sample plan seed (0 for full) */
+	uint64_t region_size; /* bytes per sampled region */
+	uint64_t regions;     /* regions read */
+	uint64_t bytes_checked;
+	uint64_t bytes_mismatched;
+	uint64_t
+	    mismatch_offsets[WS_MAX_REPORTED]; /* first mismatching byte of the first regions */
+	size_t n_mismatch_offsets;
+	struct ws_range *unreadable;
+	size_t n_unreadable;
+	int64_t start_ns, end_ns;
+	double throughput;
+};
+
+struct ws_result {
+	char *path;
+	char *name;        /* file-system-safe "UTCTIME_MODEL_SERIAL" for result files */
+	char *device_json; /* the gate's snapshot of the target, as `list --json` shows it */
+	char *method;
+	bool dry_run;
+	bool direct_io; /* O_DIRECT was used */
+	struct ws_pass_result *passes;
+	size_t n_passes; /* passes started */
+	size_t n_planned;
+	unsigned sample_percent; /* the plan's, for WS_VERIFY_SAMPLE */
+	bool verified;           /* verification ran to its end */
+	struct ws_verify_result verify;
+	struct ws_strv residue; /* signatures libblkid found after the last pass */
+	bool residue_probed;
+	enum ws_status status;
+	char *status_reason; /* one line; NULL on success */
+	int64_t start_ns, end_ns;
+};
+
+/* ws_status_name() - "SUCCESS", "FAILED", "ABORTED". */
+const char *ws_status_name(enum ws_status status);
+
+/* ws_result_free() - NULL-safe; wipes the keys. Return: NULL. */
+struct ws_result *ws_result_free(struct ws_result *res);
+
+/* ws_result_data_found() - verification or the residue probe found data. */
+bool ws_result_data_found(const struct ws_result *res);
+
+/*
+ * ws_result_to_json() - the result as a JSON document (schema "wipeseal-result/1", see
+ * docs/result.md). @ret: malloc'd NUL-terminated text. Return: 0 or -ENOMEM.
+ */
+int ws_result_to_json(const struct ws_result *res, char **ret);
+
+/* ---- running ------------------------------------------------------------------------------ */
+
+struct ws_wipe_opts {
+	ws_progress_fn progress; /* may be NULL */
+	void *userdata;
+	const atomic_bool *cancel;     /* set to stop: the result is ABORTED */
+	unsigned io_threads;           /* requests in flight; 0 = default (4) */
+	size_t chunk_size;             /* bytes per request; 0 = default (4 MiB) */
+	unsigned progress_interval_ms; /* 0 = default (250) */
+	bool dry_run;                  /* plan only: stop before the first write */
+	uint64_t sample_seed;          /* 0 = fresh from getrandom() */
+};
+
+/*
+ * ws_wipe_run() - carry out @plan on @target.
+ * @target: opened by ws_gate_open() with WS_GATE_WRITE (and WS_GATE_NAMED).
+ * @ret: receives the result, also when the wipe failed or was aborted.
+ *
+ * Return: 0 when a result was produced (look at its status), or a negative errno when the
+ * wipe could not start at all (-ENOMEM, -EBADF).
+ */
+int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_plan *plan,
+                const struct ws_wipe_opts *opts, struct ws_result **ret);
+
+#endif

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd-wipe.c - `wipeseal wipe [options] TARGET...`: Clear by overwriting, then verify.
+ *
+ * Order of events, each a point where nothing has been written yet: parse every option;
+ * build the plan; put every target through the safety gate (all of them, before any write);
+ * confirm (the operator types each drive's serial, or --yes); make the result directory.
+ * Only then does one worker per target start writing. The library does the work; this file
+ * parses, asks, shows progress and writes the results.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "progress.h"
+
+struct wipe_control {
+	const char *method;
+	unsigned passes;
+	enum ws_verify_mode verify;
+	unsigned sample_percent;
+	bool dry_run;
+	bool yes;
+	bool json;
+	const char *cert_dir;
+	unsigned io_threads;
+};
+
+struct worker {
+	struct ws_ctx *ctx;
+	struct ws_target *target;
+	const struct ws_plan *plan;
+	struct ws_wipe_opts opts;
+	struct progress_slot slot;
+	struct ws_result *result;
+	int error;
+	pthread_t thread;
+	bool started;
+};
+
+static atomic_bool cancel_requested;
+static volatile sig_atomic_t dump_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	atomic_store(&cancel_requested, true);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	dump_requested = 1;
+}
+
+static int usage(void)
+{
+	fputs("Usage: wipeseal wipe [OPTIONS] TARGET...\n\n"
+	      "Overwrite every byte of each TARGET (whole-disk devices or image files, wiped in\n"
+	      "parallel), flush, read back, probe for leftover signatures, and write a result\n"
+	      "per target into the result directory.\n\n"
+	      "  -m, --method M          clear (default), zero, one, random, pattern:HEX,\n"
+	      "                          dod-3pass\n"
+	      "  -n, --passes N          repeat the method's passes N times (default 1)\n"
+	      "  -V, --verify MODE       full, sample (default) or none\n"
+	      "  -p, --sample-percent P  share of the capacity a sample reads (default 10)\n"
+	      "      --dry-run           everything up to the first write; print the plan\n"
+	      "  -y, --yes               confirm without asking (scripts)\n"
+	      "  -j, --json              JSON lines: progress events and the results\n"
+	      "  -d, --cert-dir DIR      where results go (default ./certificates)\n"
+	      "      --io-threads N      requests in flight per target (default 4)\n"
+	      "  -h, --help              show this help\n\n"
+	      "Without --yes, the operator types each drive's serial number (or the path of a\n"
+	      "loop device or image) to confirm. See wipeseal(8).\n",
+	      stdout);
+	return WS_EXIT_OK;
+}
+
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+		return false;
+	*ret = (unsigned)v;
+	return true;
+}
+
+static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
+{
+	enum { OPT_DRY_RUN = 256, OPT_IO_THREADS };
+	static const struct option opts[] = {
+		{ "method", required_argument, NULL, 'm' },
+		{ "passes", required_argument, NULL, 'n' },
+		{ "verify", required_argument, NULL, 'V' },
+		{ "sample-percent", required_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "cert-dir", required_argument, NULL, 'd' },
+		{ "io-threads", required_argument, NULL, OPT_IO_THREADS },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:n:V:p:yjd:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			ctl->method = optarg;
+			break;
+		case 'n':
+			if (!parse_uint(optarg, 1, 99, &ctl->passes)) {
+				cli_err(cli, "--passes takes a number from 1 to 99, not '%s'",
+				        optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case 'V':
+			if (strcmp(optarg, "full") == 0)
+				ctl->verify = WS_VERIFY_FULL;
+			else if (strcmp(optarg, "sample") == 0)
+				ctl->verify = WS_VERIFY_SAMPLE;
+			else if (strcmp(optarg, "none") == 0)
+				ctl->verify = WS_VERIFY_NONE;
+			else {
+				cli_err(cli, "--verify takes full, sample or none, not '%s'",
+				        optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case 'p':
+			if (!parse_uint(optarg, 1, 100, &ctl->sample_percent)) {
+				cli_err(cli, "--sample-percent takes 1 to 100, not '%s'", optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case OPT_DRY_RUN:
+			ctl->dry_run = true;
+			break;
+		case 'y':
+			ctl->yes = true;
+			break;
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'd':
+			ctl->cert_dir = optarg;
+			break;
+		case OPT_IO_THREADS:
+			if (!parse_uint(optarg, 1, 64, &ctl->io_threads)) {
+				cli_err(cli, "--io-threads takes 1 to 64, not '%s'", optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case 'h':
+			usage();
+			return -1;
+		default:
+			return cli_bad_usage(cli);
+		}
+	}
+	if (optind >= argc) {
+		cli_err(cli, "no target named: name the devices or image files to wipe");
+		return cli_bad_usage(cli);
+	}
+	return 0;
+}
+
+/* Every target through the gate before anything is written to any of them. */
+static int open_targets(struct cli *cli, char **paths, int n, struct ws_target **targets)
+{
+	int code = WS_EXIT_OK;
+
+	for (int i = 0; i < n; i++) {
+		char *why = NULL;
+		int r = ws_gate_open(cli->ctx, paths[i], WS_GATE_NAMED | WS_GATE_WRITE, &targets[i],
+		                     &why);
+
+		if (r < 0) {
+			cli_err(cli, "%s: %s%s", paths[i], r == -EPERM ? "refused: " : "",
+			        why ? why : strerror(-r));
+			free(why);
+			if (code != WS_EXIT_USAGE)
+				code = cli_exit_code(r);
+		}
+		for (int k = 0; k < i && r == 0; k++)
+			if (ws_target_device(targets[k])->devnum &&
+			    ws_target_device(targets[k])->devnum ==
+			        ws_target_device(targets[i])->devnum) {
+				cli_err(cli, "%s: named twice (also as %s)", paths[i], paths[k]);
+				code = WS_EXIT_USAGE;
+			}
+	}
+	return code;
+}
+
+static void *run_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	w->error = ws_wipe_run(w->ctx, w->target, w->plan, &w->opts, &w->result);
+	return NULL;
+}
+
+static void print_plan(const struct ws_target *t, const struct ws_plan *plan,
+                       const struct ws_result *res)
+{
+	const struct ws_device *d = ws_target_device(t);
+	char size[16];
+
+	char *model = cli_printable(d->model);
+
+	printf("%s (%s %s, model %s): method %s, %zu pass%s:", d->path,
+	       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model, plan->method,
+	       plan->n_passes, plan->n_passes == 1 ? "" : "es");
+	free(model);
+	for (size_t i = 0; i < plan->n_passes; i++) {
+		const struct ws_pass_spec *p = &plan->passes[i];
+
+		if (p->kind == WS_PATTERN_RANDOM) {
+			printf(" random");
+		} else {
+			printf(" 0x");
+			for (size_t k = 0; k < p->len && k < 8; k++)
+				printf("%02x", p->bytes[k]);
+			if (p->len > 8)
+				printf("...");
+		}
+	}
+	printf("; verify %s", ws_verify_mode_name(plan->verify));
+	if (plan->verify == WS_VERIFY_SAMPLE)
+		printf(" (%u regions of %llu bytes, seed 0x%016llx)", (unsigned)res->verify.regions,
+		       (unsigned long long)res->verify.region_size,
+		       (unsigned long long)res->verify.seed);
+	printf("; %s; dry run: nothing written\n", res->direct_io ? "O_DIRECT" : "buffered");
+}
+
+/* Write @res as DIR/NAME.json (NAME from the library), never over an existing file. */
+static int save_result(struct cli *cli, const char *dir, const struct ws_result *res,
+                       char **ret_path)
+{
+	char *text = NULL, *path = NULL;
+	FILE *f = NULL;
+	int fd = -1, r;
+
+	r = ws_result_to_json(res, &text);
+	for (int i = 0; r == 0 && i < 100; i++) {
+		free(path);
+		path = NULL;
+		if ((i ? asprintf(&path, "%s/%s-%d.json", dir, res->name, i)
+		       : asprintf(&path, "%s/%s.json", dir, res->name)) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (r == 0 && fd < 0)
+		r = -errno;
+	if (r == 0 && !(f = fdopen(fd, "w")))
+		r = -errno;
+	if (r == 0 &&
+	    (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0))
+		r = -errno;
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	free(text);
+	if (r < 0) {
+		cli_err(cli, "%s: cannot write the result into %s: %s", res->path, dir,
+		        strerror(-r));
+		free(path);
+		return r;
+	}
+	*ret_path = path;
+	return 0;
+}
+
+static void print_result(const struct wipe_control *ctl, const struct ws_result *res,
+                         const char *file)
+{
+	char *text = NULL;
+
+	if (ctl->json) {
+		/* one line: the event wraps the same document that was written to the file */
+		if (ws_result_to_json(res, &text) == 0) {
+			for (char *p = text; *p; p++)
+				if (*p == '\n')
+					*p = ' ';
+			printf("{\"event\": \"result\", \"file\": \"%s\", \"result\": %s}\n",
+			       file ? file : "", text);
+		}
+		free(text);
+		return;
+	}
+	printf("%s: %s", res->path, ws_status_name(res->status));
+	if (res->status_reason)
+		printf(": %s", res->status_reason);
+	printf(" (%s, %zu/%zu passes, verify %s: %llu bytes checked)", res->method, res->n_passes,
+	       res->n_planned, ws_verify_mode_name(res->verify.mode),
+	       (unsigned long long)res->verify.bytes_checked);
+	if (file)
+		printf("; result: %s", file);
+	putchar('\n');
+	for (size_t i = 0; i < res->verify.n_mismatch_offsets; i++)
+		printf("%s:   data at offset %llu\n", res->path,
+		       (unsigned long long)res->verify.mismatch_offsets[i]);
+	for (size_t p = 0; p < res->n_passes; p++)
+		for (size_t i = 0; i < res->passes[p].n_unwritten; i++)
+			printf("%s:   pass %zu: unwritten %llu+%llu\n", res->path, p + 1,
+			       (unsigned long long)res->passes[p].unwritten[i].offset,
+			       (unsigned long long)res->passes[p].unwritten[i].length);
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *copy = strdup(dir);
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *p = copy + 1; *p && r == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0750) < 0 && errno != EEXIST)
+			r = -errno;
+		*p = '/';
+	}
+	if (r == 0 && mkdir(copy, 0750) < 0 && errno != EEXIST)
+		r = -errno;
+	free(copy);
+	return r;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+/* Start one worker per target, draw while they run, wait for all. */
+static void run_all(struct worker *w, size_t n, struct progress *prog)
+{
+	size_t running = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		w[i].started = pthread_create(&w[i].thread, NULL, run_worker, &w[i]) == 0;
+		if (!w[i].started)
+			w[i].error = -EAGAIN;
+		running += w[i].started;
+	}
+	while (running > 0) {
+		struct timespec ts = { 0, 200 * 1000000L };
+
+		nanosleep(&ts, NULL);
+		progress_draw(prog);
+		if (dump_requested) {
+			dump_requested = 0;
+			progress_dump(prog);
+		}
+		running = 0;
+		for (size_t i = 0; i < n; i++)
+			if (w[i].started && pthread_tryjoin_np(w[i].thread, NULL) != 0)
+				running++;
+			else
+				w[i].started = false;
+	}
+	progress_draw(prog);
+	progress_clear(prog);
+}
+
+/* The exit code of the whole command: data found beats failure beats success. */
+static int exit_for(const struct worker *w, size_t n)
+{
+	int code = WS_EXIT_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].result && ws_result_data_found(w[i].result))
+			return WS_EXIT_DATA_FOUND;
+		if (w[i].error || !w[i].result || w[i].result->status != WS_STATUS_SUCCESS)
+			code = WS_EXIT_FAILED;
+	}
+	return code;
+}
+
+static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struct ws_plan *plan,
+                    struct ws_target **targets, size_t n)
+{
+	struct worker *w = calloc(n, sizeof(*w));
+	struct progress prog;
+	int code;
+
+	if (!w || progress_init(&prog, n, ctl->json) < 0) {
+		free(w);
+		return WS_EXIT_FAILED;
+	}
+	for (size_t i = 0; i < n; i++) {
+		w[i] = (struct worker){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
+		w[i].slot = (struct progress_slot){ &prog, i };
+		w[i].opts = (struct ws_wipe_opts){
+			.progress = progress_report,
+			.userdata = &w[i].slot,
+			.cancel = &cancel_requested,
+			.io_threads = ctl->io_threads,
+			.dry_run = ctl->dry_run,
+		};
+	}
+	install_signals();
+	run_all(w, n, &prog);
+	for (size_t i = 0; i < n; i++) {
+		char *file = NULL;
+
+		if (!w[i].result) {
+			cli_err(cli, "%s: the wipe could not start: %s",
+			        ws_target_device(targets[i])->path, strerror(-w[i].error));
+			continue;
+		}
+		if (ctl->dry_run) {
+			print_plan(targets[i], plan, w[i].result);
+			continue;
+		}
+		if (save_result(cli, ctl->cert_dir, w[i].result, &file) < 0)
+			w[i].error = -EIO;
+		print_result(ctl, w[i].result, file);
+		free(file);
+	}
+	code = exit_for(w, n);
+	for (size_t i = 0; i < n; i++)
+		ws_result_free(w[i].result);
+	progress_fini(&prog);
+	free(w);
+	return code;
+}
+
+int cmd_wipe(struct cli *cli, int argc, char **argv)
+{
+	struct wipe_control ctl = {
+		.method = "clear",
+		.passes = 1,
+		.verify = WS_VERIFY_SAMPLE,
+		.sample_percent = 10,
+		.cert_dir = "certificates",
+	};
+	struct ws_plan *plan = NULL;
+	struct ws_target **targets;
+	char *why = NULL;
+	size_t n;
+	int r, code;
+
+	r = parse_options(cli, &ctl, argc, argv);
+	if (r != 0)
+		return r < 0 ? WS_EXIT_OK : r;
+	r = ws_plan_parse(ctl.method, ctl.passes, &plan, &why);
+	if (r < 0) {
+		cli_err(cli, "%s", why ? why : strerror(-r));
+		free(why);
+		return cli_bad_usage(cli);
+	}
+	plan->verify = ctl.verify;
+	plan->sample_percent = ctl.sample_percent;
+	n = (size_t)(argc - optind);
+	targets = calloc(n, sizeof(*targets));
+	if (!targets) {
+		ws_plan_free(plan);
+		return WS_EXIT_FAILED;
+	}
+	code = open_targets(cli, argv + optind, (int)n, targets);
+	if (code == WS_EXIT_OK && !ctl.dry_run)
+		code = cli_confirm(cli, targets, n, ctl.yes);
+	if (code == WS_EXIT_OK && !ctl.dry_run && (r = mkdir_p(ctl.cert_dir)) < 0) {
+		cli_err(cli, "cannot create the result directory %s: %s", ctl.cert_dir,
+		        strerror(-r));
+		code = WS_EXIT_USAGE;
+	}
+	if (code == WS_EXIT_OK)
+		code = run_wipe(cli, &ctl, plan, targets, n);
+	else if (code != WS_EXIT_USAGE || n > 0)
+		fprintf(stderr, "wipeseal wipe: nothing was written.\n");
+	for (size_t i = 0; i < n; i++)
+		ws_target_free(targets[i]);
+	free(targets);
+	ws_plan_free(plan);
+	return code;
+}

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * plan.c - method names to pass lists, and the sampled verification plan.
+ *
+ * Methods (docs/methods.md says which NIST SP 800-88 level each meets):
+ *   clear      one pass of 0x00 (NIST Clear for overwrite-capable media)
+ *   zero       0x00          one        0xFF          random     AES-256-CTR keystream
+ *   pattern:HEX  1..512 bytes repeated from offset 0
+ *   dod-3pass  0x00, 0xFF, random (the DoD 5220.22-M sequence some policies still name)
+ * --passes N repeats the method's sequence N times.
+ *
+ * Sampling: the region size is the largest power of two up to 1 MiB (at least 4 KiB) that
+ * still gives 1,000 regions within P% of the capacity; the device is cut into that many
+ * equal strata and one region is drawn in each with splitmix64 seeded by the plan's seed;
+ * the first and the last MiB are always added. Same seed, same capacity, same regions.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "wipe-internal.h"
+
+#define MIB               (1024u * 1024u)
+#define SAMPLE_MIN        1000u
+#define SAMPLE_MAX_REGION MIB
+#define SAMPLE_MIN_REGION 4096u
+
+static int bad(char **ret_reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(char **ret_reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ret_reason) {
+		va_start(ap, fmt);
+		if (vasprintf(ret_reason, fmt, ap) < 0)
+			*ret_reason = NULL;
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static void constant(struct ws_pass_spec *p, uint8_t byte)
+{
+	p->kind = WS_PATTERN_BYTES;
+	p->bytes[0] = byte;
+	p->len = 1;
+}
+
+static int parse_hex(const char *hex, struct ws_pass_spec *p, char **ret_reason)
+{
+	size_t n = strlen(hex);
+
+	if (n == 0 || n % 2)
+		return bad(ret_reason, "pattern:HEX needs an even number of hex digits, got '%s'",
+		           hex);
+	if (n / 2 > WS_PATTERN_MAX)
+		return bad(ret_reason, "pattern is %zu bytes; at most %d are allowed", n / 2,
+		           WS_PATTERN_MAX);
+	for (size_t i = 0; i < n; i += 2) {
+		char pair[3] = { hex[i], hex[i + 1], 0 };
+
+		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
+			return bad(ret_reason,
+			           "'%s' is not hexadecimal (pattern:HEX, e.g. pattern:a55a)", hex);
+		p->bytes[i / 2] = (uint8_t)strtoul(pair, NULL, 16);
+	}
+	p->kind = WS_PATTERN_BYTES;
+	p->len = n / 2;
+	return 0;
+}
+
+/* The passes of one round of @method into @out (up to 3). Return: count or -EINVAL. */
+static int method_round(const char *method, struct ws_pass_spec *out, char **ret_reason)
+{
+	if (strcmp(method, "clear") == 0 || strcmp(method, "zero") == 0) {
+		constant(&out[0], 0x00);
+		return 1;
+	}
+	if (strcmp(method, "one") == 0) {
+		constant(&out[0], 0xff);
+		return 1;
+	}
+	if (strcmp(method, "random") == 0) {
+		out[0].kind = WS_PATTERN_RANDOM;
+		return 1;
+	}
+	if (strncmp(method, "pattern:", 8) == 0) {
+		int r = parse_hex(method + 8, &out[0], ret_reason);
+
+		return r < 0 ? r : 1;
+	}
+	if (strcmp(method, "dod-3pass") == 0) {
+		constant(&out[0], 0x00);
+		constant(&out[1], 0xff);
+		out[2].kind = WS_PATTERN_RANDOM;
+		return 3;
+	}
+	return bad(ret_reason,
+	           "unknown method '%s': use clear, zero, one, random, pattern:HEX or dod-3pass",
+	           method);
+}
+
+int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, char **ret_reason)
+{
+	struct ws_pass_spec round[3];
+	struct ws_plan *plan;
+	int n;
+
+	if (!method || strlen(method) >= sizeof(plan->method))
+		return bad(ret_reason, "%s", "method name too long");
+	if (passes < 1 || passes > 99)
+		return bad(ret_reason, "--passes must be 1 to 99, got %u", passes);
+	memset(round, 0, sizeof(round));
+	n = method_round(method, round, ret_reason);
+	if (n < 0)
+		return n;
+	plan = calloc(1, sizeof(*plan));
+	if (!plan || !(plan->passes = calloc((size_t)n * passes, sizeof(*plan->passes)))) {
+		free(plan);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < passes; i++)
+		memcpy(&plan->passes[i * (unsigned)n], round, (size_t)n * sizeof(*round));
+	plan->n_passes = (size_t)n * passes;
+	plan->verify = WS_VERIFY_SAMPLE;
+	plan->sample_percent = 10;
+	snprintf(plan->method, sizeof(plan->method), "%s", method);
+	*ret = plan;
+	return 0;
+}
+
+struct ws_plan *ws_plan_free(struct ws_plan *plan)
+{
+	if (plan) {
+		free(plan->passes);
+		free(plan);
+	}
+	return NULL;
+}
+
+const char *ws_verify_mode_name(enum ws_verify_mode mode)
+{
+	switch (mode) {
+	case WS_VERIFY_NONE:
+		return "none";
+	case WS_VERIFY_SAMPLE:
+		return "sample";
+	case WS_VERIFY_FULL:
+		return "full";
+	}
+	return "?";
+}
+
+uint64_t ws_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t region_size_for(uint64_t capacity, unsigned percent)
+{
+	uint64_t budget = capacity / 100 * percent / SAMPLE_MIN, r = SAMPLE_MAX_REGION;
+
+	while (r > SAMPLE_MIN_REGION && r > budget)
+		r /= 2;
+	return r;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct ws_range *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Sort by offset and fold overlapping regions together, so no byte is counted twice. */
+static size_t merge_overlaps(struct ws_range *v, size_t n)
+{
+	size_t w = 0;
+
+	qsort(v, n, sizeof(*v), cmp_range);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t end = v[i].offset + v[i].length;
+
+		if (w > 0 && v[i].offset < v[w - 1].offset + v[w - 1].length) {
+			if (end > v[w - 1].offset + v[w - 1].length)
+				v[w - 1].length = end - v[w - 1].offset;
+			continue;
+		}
+		v[w++] = v[i];
+	}
+	return w;
+}
+
+int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct ws_range **ret,
+                      size_t *ret_n, uint64_t *ret_region_size)
+{
+	uint64_t rs = region_size_for(capacity, percent);
+	uint64_t slots = (capacity + rs - 1) / rs, want, n, state = seed;
+	struct ws_range *v;
+	size_t k = 0;
+
+	if (capacity == 0)
+		return -EINVAL;
+	want = capacity / 100 * percent / rs;
+	n = want > SAMPLE_MIN ? want : SAMPLE_MIN;
+	if (n > slots)
+		n = slots;
+	v = calloc(n + 2, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	/* the first MiB */
+	v[k++] = (struct ws_range){ 0, capacity < MIB ? capacity : MIB };
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t lo = i * slots / n, hi = (i + 1) * slots / n;
+		uint64_t slot = lo + ws_splitmix64(&state) % (hi - lo);
+		uint64_t off = slot * rs;
+
+		v[k++] = (struct ws_range){ off, off + rs > capacity ? capacity - off : rs };
+	}
+	/* the last MiB */
+	if (capacity > MIB)
+		v[k++] = (struct ws_range){ capacity - MIB, MIB };
+	*ret_n = merge_overlaps(v, k);
+	*ret = v;
+	*ret_region_size = rs;
+	return 0;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * result.c - a wipe's result: its lifetime and its JSON form ("wipeseal-result/1").
+ *
+ * The JSON carries everything needed to judge and to repeat the checks later: the device as
+ * the gate saw it, every pass with its pattern (or AES key), bytes, times and throughput,
+ * every range that could not be written or read, the verification plan (mode, seed, region
+ * size) and its outcome, the residue probe, and the verdict. docs/result.md lists the keys.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+
+#include "wipe-internal.h"
+
+const char *ws_status_name(enum ws_status status)
+{
+	switch (status) {
+	case WS_STATUS_SUCCESS:
+		return "SUCCESS";
+	case WS_STATUS_FAILED:
+		return "FAILED";
+	case WS_STATUS_ABORTED:
+		return "ABORTED";
+	}
+	return "?";
+}
+
+struct ws_result *ws_result_free(struct ws_result *res)
+{
+	if (!res)
+		return NULL;
+	for (size_t i = 0; i < res->n_planned && res->passes; i++)
+		free(res->passes[i].unwritten);
+	if (res->passes)
+		OPENSSL_cleanse(res->passes, res->n_planned * sizeof(*res->passes));
+	free(res->passes);
+	free(res->verify.unreadable);
+	ws_strv_clear(&res->residue);
+	free(res->path);
+	free(res->name);
+	free(res->device_json);
+	free(res->method);
+	free(res->status_reason);
+	free(res);
+	return NULL;
+}
+
+bool ws_result_data_found(const struct ws_result *res)
+{
+	return res->verify.bytes_mismatched > 0 || res->residue.n > 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------------------------- */
+
+static struct json_object *rfc3339(int64_t ns)
+{
+	char buf[40];
+	struct tm tm;
+	time_t s = (time_t)(ns / 1000000000);
+
+	if (ns <= 0 || !gmtime_r(&s, &tm))
+		return NULL;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
+	         (int)(ns % 1000000000 / 1000000));
+	return json_object_new_string(buf);
+}
+
+static struct json_object *hex(const uint8_t *p, size_t n)
+{
+	char buf[2 * WS_PATTERN_MAX + 1];
+
+	for (size_t i = 0; i < n && i < WS_PATTERN_MAX; i++)
+		snprintf(buf + 2 * i, 3, "%02x", p[i]);
+	buf[2 * n] = '\0';
+	return json_object_new_string(buf);
+}
+
+static struct json_object *ranges(const struct ws_range *v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "offset", json_object_new_uint64(v[i].offset));
+		json_object_object_add(o, "length", json_object_new_uint64(v[i].length));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *pattern_json(const struct ws_pass_result *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (p->spec.kind == WS_PATTERN_RANDOM) {
+		json_object_object_add(o, "kind", json_object_new_string("random"));
+		json_object_object_add(o, "cipher", json_object_new_string("aes-256-ctr"));
+		json_object_object_add(o, "key", hex(p->key, WS_KEY_BYTES));
+		json_object_object_add(o, "counter",
+		                       json_object_new_string("big-endian offset/16, from 0"));
+	} else {
+		json_object_object_add(o, "kind", json_object_new_string("bytes"));
+		json_object_object_add(o, "hex", hex(p->spec.bytes, p->spec.len));
+	}
+	return o;
+}
+
+static struct json_object *passes_json(const struct ws_result *res)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < res->n_passes; i++) {
+		const struct ws_pass_result *p = &res->passes[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "number", json_object_new_int((int)i + 1));
+		json_object_object_add(o, "pattern", pattern_json(p));
+		json_object_object_add(o, "bytes_written",
+		                       json_object_new_uint64(p->bytes_written));
+		json_object_object_add(o, "started", rfc3339(p->start_ns));
+		json_object_object_add(o, "finished", rfc3339(p->end_ns));
+		json_object_object_add(o, "throughput_bytes_per_second",
+		                       json_object_new_uint64((uint64_t)p->throughput));
+		json_object_object_add(o, "completed", json_object_new_boolean(p->completed));
+		json_object_object_add(o, "unwritten", ranges(p->unwritten, p->n_unwritten));
+		json_object_object_add(
+		    o, "error", p->error ? json_object_new_string(strerror(p->error)) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *verify_json(const struct ws_result *res, unsigned percent)
+{
+	const struct ws_verify_result *v = &res->verify;
+	struct json_object *o = json_object_new_object(), *offs = json_object_new_array();
+	char seed[24];
+
+	json_object_object_add(o, "mode", json_object_new_string(ws_verify_mode_name(v->mode)));
+	if (v->mode == WS_VERIFY_SAMPLE) {
+		snprintf(seed, sizeof(seed), "0x%016llx", (unsigned long long)v->seed);
+		json_object_object_add(o, "algorithm",
+		                       json_object_new_string("stratified-splitmix64/1"));
+		json_object_object_add(o, "seed", json_object_new_string(seed));
+		json_object_object_add(o, "sample_percent", json_object_new_int((int)percent));
+		json_object_object_add(o, "region_size", json_object_new_uint64(v->region_size));
+	}
+	json_object_object_add(o, "completed", json_object_new_boolean(res->verified));
+	json_object_object_add(o, "regions", json_object_new_uint64(v->regions));
+	json_object_object_add(o, "bytes_checked", json_object_new_uint64(v->bytes_checked));
+	json_object_object_add(o, "bytes_mismatched", json_object_new_uint64(v->bytes_mismatched));
+	for (size_t i = 0; i < v->n_mismatch_offsets; i++)
+		json_object_array_add(offs, json_object_new_uint64(v->mismatch_offsets[i]));
+	json_object_object_add(o, "first_mismatch_offsets", offs);
+	json_object_object_add(o, "unreadable", ranges(v->unreadable, v->n_unreadable));
+	json_object_object_add(o, "started", rfc3339(v->start_ns));
+	json_object_object_add(o, "finished", rfc3339(v->end_ns));
+	json_object_object_add(o, "throughput_bytes_per_second",
+	                       json_object_new_uint64((uint64_t)v->throughput));
+	return o;
+}
+
+static struct json_object *residue_json(const struct ws_result *res)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	for (size_t i = 0; i < res->residue.n; i++)
+		json_object_array_add(a, json_object_new_string(res->residue.v[i]));
+	json_object_object_add(o, "ran", json_object_new_boolean(res->residue_probed));
+	json_object_object_add(o, "found", a);
+	return o;
+}
+
+int ws_result_to_json(const struct ws_result *res, char **ret)
+{
+	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
+	const char *text;
+
+	if (!o || !tool) {
+		json_object_put(o);
+		json_object_put(tool);
+		return -ENOMEM;
+	}
+	json_object_object_add(o, "schema", json_object_new_string("wipeseal-result/1"));
+	json_object_object_add(tool, "name", json_object_new_string("wipeseal"));
+	json_object_object_add(tool, "version", json_object_new_string(ws_version()));
+	json_object_object_add(tool, "git_revision", json_object_new_string(ws_git_revision()));
+	json_object_object_add(o, "tool", tool);
+	json_object_object_add(o, "target", json_object_new_string(res->path));
+	json_object_object_add(o, "device", json_tokener_parse(res->device_json));
+	json_object_object_add(o, "method", json_object_new_string(res->method));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
+	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));
+	json_object_object_add(o, "started", rfc3339(res->start_ns));
+	json_object_object_add(o, "finished", rfc3339(res->end_ns));
+	json_object_object_add(o, "passes_planned", json_object_new_int((int)res->n_planned));
+	json_object_object_add(o, "passes", passes_json(res));
+	json_object_object_add(o, "verification", verify_json(res, res->sample_percent));
+	json_object_object_add(o, "residue_probe", residue_json(res));
+	json_object_object_add(o, "status", json_object_new_string(ws_status_name(res->status)));
+	json_object_object_add(
+	    o, "reason", res->status_reason ? json_object_new_string(res->status_reason) : NULL);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+	*ret = text ? strdup(text) : NULL;
+	json_object_put(o);
+	return *ret ? 0 : -ENOMEM;
+}
