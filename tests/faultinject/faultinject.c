@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * faultinject.c - an LD_PRELOAD library that makes chosen reads and writes of one file fail,
+ * lie or crawl, at the system-call boundary, so that tests exercise the product's real error
+ * paths without a single test-only branch in it.
+ *
+ *   WS_FAULT_PATH=/dev/loop3               the file whose I/O is affected (as readlink of
+ *                                          /proc/self/fd/N shows it)
+ *   WS_FAULT_WRITE=RULE[,RULE...]          rules for pwrite/pwrite64/write
+ *   WS_FAULT_READ=RULE[,RULE...]           rules for pread/pread64/read
+ *   RULE = OFFSET+LENGTH:ACTION            LENGTH may be "-" (to the end)
+ *   ACTION = EIO | ENODEV | ENOSPC | ENXIO  fail with that errno
+ *          | LIE                           claim success, transfer nothing
+ *          | DELAYms                       sleep that long, then do it
+ *
+ * A request that overlaps a rule's range gets the rule's action (the first rule that
+ * matches). Everything else passes through to libc untouched.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum action { FAIL, LIE, DELAY };
+
+struct rule {
+	uint64_t off, len; /* len UINT64_MAX: to the end */
+	enum action action;
+	int err;
+	long delay_ms;
+};
+
+#define MAX_RULES 16
+
+static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
+static size_t n_wrules, n_rrules;
+static const char *target;
+static int ready;
+
+static int errno_of(const char *s)
+{
+	static const struct {
+		const char *name;
+		int err;
+	} names[] = { { "EIO", EIO }, { "ENODEV", ENODEV }, { "ENOSPC", ENOSPC }, { "ENXIO", ENXIO } };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].err;
+	return 0;
+}
+
+static size_t parse(const char *spec, struct rule *rules)
+{
+	char *copy, *save = NULL, *tok;
+	size_t n = 0;
+
+	if (!spec || !(copy = strdup(spec)))
+		return 0;
+	for (tok = strtok_r(copy, ",", &save); tok && n < MAX_RULES;
+	     tok = strtok_r(NULL, ",", &save)) {
+		struct rule *r = &rules[n];
+		char *plus = strchr(tok, '+'), *colon = strchr(tok, ':');
+
+		if (!plus || !colon || colon < plus)
+			continue;
+		*plus = *colon = '\0';
+		r->off = strtoull(tok, NULL, 0);
+		r->len = strcmp(plus + 1, "-") == 0 ? UINT64_MAX : strtoull(plus + 1, NULL, 0);
+		if (strcmp(colon + 1, "LIE") == 0) {
+			r->action = LIE;
+		} else if (strncmp(colon + 1, "DELAY", 5) == 0) {
+			r->action = DELAY;
+			r->delay_ms = strtol(colon + 6, NULL, 10);
+		} else {
+			r->action = FAIL;
+			r->err = errno_of(colon + 1);
+			if (!r->err)
+				continue;
+		}
+		n++;
+	}
+	free(copy);
+	return n;
+}
+
+static void init(void)
+{
+	if (ready)
+		return;
+	target = getenv("WS_FAULT_PATH");
+	n_wrules = parse(getenv("WS_FAULT_WRITE"), wrules);
+	n_rrules = parse(getenv("WS_FAULT_READ"), rrules);
+	ready = 1;
+}
+
+/* The rule for this request, if the descriptor is the target and a range overlaps. */
+static const struct rule *match(int fd, uint64_t off, size_t len, int write)
+{
+	const struct rule *rules = write ? wrules : rrules;
+	size_t n = write ? n_wrules : n_rrules;
+	char link[64], path[4096];
+	ssize_t k;
+
+	init();
+	if (!target || n == 0)
+		return NULL;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	k = readlink(link, path, sizeof(path) - 1);
+	if (k < 0)
+		return NULL;
+	path[k] = '\0';
+	if (strcmp(path, target) != 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t end = rules[i].len == UINT64_MAX ? UINT64_MAX : rules[i].off + rules[i].len;
+
+		if (off < end && off + len > rules[i].off)
+			return &rules[i];
+	}
+	return NULL;
+}
+
+/* Apply @r: return 1 and set *ret when the call is answered here, 0 to pass it on. */
+static int apply(const struct rule *r, size_t len, ssize_t *ret)
+{
+	if (!r)
+		return 0;
+	switch (r->action) {
+	case FAIL:
+		errno = r->err;
+		*ret = -1;
+		return 1;
+	case LIE:
+		*ret = (ssize_t)len;
+		return 1;
+	case DELAY: {
+		struct timespec ts = { r->delay_ms / 1000, (r->delay_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		return 0;
+	}
+	}
+	return 0;
+}
+
+typedef ssize_t (*pio_fn)(int, void *, size_t, off_t);
+typedef ssize_t (*pwo_fn)(int, const void *, size_t, off_t);
+
+#define REAL(name, type)                                                                           \
+	static type real_##name;                                                                   \
+	if (!real_##name)                                                                          \
+		real_##name = (type)dlsym(RTLD_NEXT, #name);
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	ssize_t ret;
+
+	REAL(pwrite, pwo_fn);
+	if (apply(match(fd, (uint64_t)off, len, 1), len, &ret))
+		return ret;
+	return real_pwrite(fd, buf, len, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
+{
+	ssize_t ret;
+
+	REAL(pwrite64, pwo_fn);
+	if (apply(match(fd, (uint64_t)off, len, 1), len, &ret))
+		return ret;
+	return real_pwrite64(fd, buf, len, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t ret;
+
+	REAL(pread, pio_fn);
+	if (apply(match(fd, (uint64_t)off, len, 0), len, &ret))
+		return ret;
+	return real_pread(fd, buf, len, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t ret;
+
+	REAL(pread64, pio_fn);
+	if (apply(match(fd, (uint64_t)off, len, 0), len, &ret))
+		return ret;
+	return real_pread64(fd, buf, len, off);
+}
