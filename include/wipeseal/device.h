@@ -72,8 +72,8 @@ struct ws_mount {
 /* A block device stacked on the disk or one of its partitions (holders/ in sysfs). */
 struct ws_holder {
 	char *name;  /* "dm-0", "md127" */
-	char *kind;  /* "device-mapper", "LVM", "dm-crypt", "MD", "other" */
-	char *label; /* dm name ("vg0-root") or MD name, or NULL */
+	char *kind;  /* "device-mapper", "LVM", "dm-crypt", "multipath", "MD", "other" */
+	char *label; /* the device-mapper name ("vg0-root"), or NULL */
 	char *via;   /* the partition (or the disk itself) it sits on: "sda2" */
 };
 

@@ -35,6 +35,7 @@ int cli_exit_code(int r)
 	case -EPERM:
 		return WS_EXIT_REFUSED;
 	case -ENOENT:
+	case -ENOTDIR:
 	case -ENOTBLK:
 	case -ENODEV:
 	case -EINVAL:
@@ -42,6 +43,17 @@ int cli_exit_code(int r)
 	default:
 		return WS_EXIT_FAILED;
 	}
+}
+
+int cli_worse(int a, int b)
+{
+	/* bad input, then a refusal, then data found, then a failure, then success */
+	static const int rank[] = {
+		[WS_EXIT_OK] = 0,      [WS_EXIT_FAILED] = 1, [WS_EXIT_DATA_FOUND] = 2,
+		[WS_EXIT_REFUSED] = 3, [WS_EXIT_USAGE] = 4,
+	};
+
+	return rank[b] > rank[a] ? b : a;
 }
 
 const char *cli_strerror(int r)

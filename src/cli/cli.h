@@ -36,6 +36,8 @@ int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes)
 void cli_err(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The one line for an option getopt rejected; returns WS_EXIT_USAGE. */
 int cli_bad_usage(const struct cli *cli);
+/* Of two exit codes for several targets, the one that matters more. */
+int cli_worse(int a, int b);
 /* Exit code for a negative errno from the library. */
 int cli_exit_code(int r);
 /* What a negative errno about a named target means, for one line of output. */

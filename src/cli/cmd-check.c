@@ -64,9 +64,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		cli_err(cli, "%s: %s%s", argv[i], r == -EPERM ? "refused: " : "",
 		        why ? why : strerror(-r));
 		free(why);
-		/* the worst outcome wins: a usage error over a refusal over success */
-		if (code != WS_EXIT_USAGE)
-			code = cli_exit_code(r);
+		code = cli_worse(code, cli_exit_code(r));
 	}
 	return code;
 }

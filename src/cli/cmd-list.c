@@ -163,7 +163,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
 		}
 		puts(text);
 		free(text);
-	} else {
+	} else if (ws_device_list_count(list) > 0 || optind >= argc) {
 		print_table(list);
 	}
 	ws_device_list_free(list);

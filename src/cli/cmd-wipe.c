@@ -193,8 +193,7 @@ static int open_targets(struct cli *cli, char **paths, int n, struct ws_target *
 			cli_err(cli, "%s: %s%s", paths[i], r == -EPERM ? "refused: " : "",
 			        why ? why : strerror(-r));
 			free(why);
-			if (code != WS_EXIT_USAGE)
-				code = cli_exit_code(r);
+			code = cli_worse(code, cli_exit_code(r));
 		}
 		for (int k = 0; k < i && r == 0; k++)
 			if (ws_target_device(targets[k])->devnum &&

@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	struct cli cli = { .cmd = "" };
+	char name[64];
 	int c, r;
 
 	/* '+': stop at the subcommand, its options are its own */
@@ -73,6 +74,9 @@ int main(int argc, char **argv)
 			return WS_EXIT_FAILED;
 		}
 		ws_ctx_set_log(cli.ctx, cli_log, NULL, cli.verbose ? WS_LOG_DEBUG : WS_LOG_WARN);
+		/* getopt names the program by argv[0]: make that "wipeseal CMD" */
+		snprintf(name, sizeof(name), "wipeseal %s", commands[i].name);
+		argv[first] = name;
 		optind = 0; /* restart getopt for the subcommand's own options */
 		r = commands[i].fn(&cli, argc - first, argv + first);
 		ws_ctx_free(cli.ctx);

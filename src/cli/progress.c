@@ -111,7 +111,7 @@ static void format_row(const struct progress_row *row, char *buf, size_t len)
 {
 	const struct ws_progress *w = &row->last;
 	double frac = w->total ? (double)w->done / (double)w->total : 0;
-	char bar[21], eta[16];
+	char bar[21], eta[32];
 	int fill = (int)(frac * 20 + 0.5);
 
 	if (!row->seen) {

@@ -85,11 +85,12 @@ static int take_partitions(struct ws_ctx *ctx, struct ws_device *dev, blkid_prob
 	for (int i = 0; i < n; i++) {
 		blkid_partition par = blkid_partlist_get_partition(ls, i);
 		struct ws_partition *p = &dev->partitions[dev->n_partitions];
-		const char *ts = blkid_partition_get_type_string(par);
+		const char *ts;
 		int r;
 
 		if (!par)
 			continue;
+		ts = blkid_partition_get_type_string(par);
 		dev->n_partitions++;
 		p->number = (unsigned)blkid_partition_get_partno(par);
 		/* libblkid counts in 512-byte sectors whatever the logical sector size */

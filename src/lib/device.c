@@ -239,7 +239,7 @@ int ws_device_describe(struct ws_ctx *ctx, const char *path, struct ws_device **
 	if (!path || !*path)
 		return -EINVAL;
 	if (stat(path, &st) < 0)
-		return -errno;
+		return errno == ENOTDIR ? -ENOENT : -errno;
 	return ws_device_describe_stat(ctx, path, &st, ret);
 }
 
@@ -349,9 +349,19 @@ static int disk_names(struct ws_ctx *ctx, struct ws_strv *names)
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Kernel order: by the leading letters (shorter first: sdb before sdaa), then by the
+ * numbers in the rest as numbers (nvme1n1 before nvme10n1). */
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz-";
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strspn(x, letters), ly = strspn(y, letters);
+	int c;
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	c = strncmp(x, y, lx);
+	return c ? c : strverscmp(x + lx, y + ly);
 }
 
 /* A loop device with nothing attached is not a disk at all. */
@@ -370,7 +380,7 @@ int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigne
 
 	r = disk_names(ctx, &names);
 	if (r >= 0 && names.n)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+		qsort(names.v, names.n, sizeof(*names.v), cmp_name);
 	for (size_t i = 0; r >= 0 && i < names.n; i++) {
 		struct ws_device *dev = NULL;
 

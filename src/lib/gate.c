@@ -5,8 +5,9 @@
  * Two halves. ws_gate_evaluate() applies the rules to a snapshot; `list` shows its verdict as
  * eligible/ineligible_reasons. ws_gate_open() is the only way to get a descriptor to write
  * with: it claims the device exclusively first, so that nothing can mount or stack on it
- * afterwards, then takes a fresh snapshot through that very descriptor and applies the same
- * rules, plus the one a snapshot cannot know: that the operator named the target.
+ * afterwards, then takes a fresh snapshot of the device it holds (found by fstat() of the
+ * descriptor, so a path swapped in between cannot redirect it) and applies the same rules,
+ * plus the one a snapshot cannot know: that the operator named the target.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -130,9 +131,7 @@ static int open_exclusive(const char *path, const struct stat *st, unsigned flag
 		if (fd < 0)
 			return -errno;
 	} else {
-		fd = open(path, mode | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0 && errno == ELOOP)
-			fd = open(path, mode | O_CLOEXEC);
+		fd = open(path, mode | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -202,9 +201,10 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 		ws_target_free(t);
 		return fail(ret_reason, r, "cannot describe: %s", strerror(-r));
 	}
-	if (!(flags & WS_GATE_NAMED) &&
-	    ws_strv_add(&t->dev->ineligible_reasons, "not named explicitly") == 0)
-		t->dev->eligible = false;
+	if (!(flags & WS_GATE_NAMED)) {
+		(void)ws_strv_add(&t->dev->ineligible_reasons, "not named explicitly");
+		t->dev->eligible = false; /* refused even if the reason could not be recorded */
+	}
 	if (!t->dev->eligible) {
 		char *why = join_reasons(&t->dev->ineligible_reasons);
 

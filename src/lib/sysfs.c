@@ -158,6 +158,7 @@ int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_
 	if (!*ret_self || !*ret_disk) {
 		free(*ret_self);
 		free(*ret_disk);
+		*ret_self = *ret_disk = NULL;
 		return -ENOMEM;
 	}
 	return 0;
