@@ -349,19 +349,32 @@ static int disk_names(struct ws_ctx *ctx, struct ws_strv *names)
 	return r;
 }
 
-/* Kernel order: by the leading letters (shorter first: sdb before sdaa), then by the
- * numbers in the rest as numbers (nvme1n1 before nvme10n1). */
+/* The letters after "sd", "vd", "xvd" or "hd" (sdaa follows sdz), or NULL. */
+static const char *letter_suffix(const char *name)
+{
+	static const char *const families[] = { "sd", "vd", "xvd", "hd" };
+
+	for (size_t i = 0; i < ELEMENTSOF(families); i++) {
+		size_t n = strlen(families[i]);
+
+		if (strncmp(name, families[i], n) == 0 && name[n] &&
+		    strspn(name + n, "abcdefghijklmnopqrstuvwxyz") == strlen(name + n))
+			return name + n;
+	}
+	return NULL;
+}
+
+/* Kernel order: numbers compare as numbers (nvme1n1 before nvme10n1) and lettered disks by
+ * length first (sdz before sdaa). */
 static int cmp_name(const void *a, const void *b)
 {
-	static const char letters[] = "abcdefghijklmnopqrstuvwxyz-";
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	size_t lx = strspn(x, letters), ly = strspn(y, letters);
-	int c;
+	const char *sx = letter_suffix(x), *sy = letter_suffix(y);
 
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	c = strncmp(x, y, lx);
-	return c ? c : strverscmp(x + lx, y + ly);
+	if (sx && sy && sx - x == sy - y && strncmp(x, y, (size_t)(sx - x)) == 0 &&
+	    strlen(sx) != strlen(sy))
+		return strlen(sx) < strlen(sy) ? -1 : 1;
+	return strverscmp(x, y);
 }
 
 /* A loop device with nothing attached is not a disk at all. */

@@ -47,7 +47,9 @@ static int errno_of(const char *s)
 	static const struct {
 		const char *name;
 		int err;
-	} names[] = { { "EIO", EIO }, { "ENODEV", ENODEV }, { "ENOSPC", ENOSPC }, { "ENXIO", ENXIO } };
+	} names[] = {
+		{ "EIO", EIO }, { "ENODEV", ENODEV }, { "ENOSPC", ENOSPC }, { "ENXIO", ENXIO }
+	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(s, names[i].name) == 0)
@@ -118,7 +120,8 @@ static const struct rule *match(int fd, uint64_t off, size_t len, int write)
 	if (strcmp(path, target) != 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t end = rules[i].len == UINT64_MAX ? UINT64_MAX : rules[i].off + rules[i].len;
+		uint64_t end =
+		    rules[i].len == UINT64_MAX ? UINT64_MAX : rules[i].off + rules[i].len;
 
 		if (off < end && off + len > rules[i].off)
 			return &rules[i];
@@ -152,9 +155,9 @@ static int apply(const struct rule *r, size_t len, ssize_t *ret)
 typedef ssize_t (*pio_fn)(int, void *, size_t, off_t);
 typedef ssize_t (*pwo_fn)(int, const void *, size_t, off_t);
 
-#define REAL(name, type)                                                                           \
-	static type real_##name;                                                                   \
-	if (!real_##name)                                                                          \
+#define REAL(name, type)         \
+	static type real_##name; \
+	if (!real_##name)        \
 		real_##name = (type)dlsym(RTLD_NEXT, #name);
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
