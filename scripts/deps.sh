@@ -11,6 +11,8 @@ WS_PACKAGES=(
 	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
 	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
 	mount fdisk util-linux e2fsprogs dosfstools
+	# reading devices back independently: cmp (diffutils), the AES keystream (openssl)
+	diffutils openssl
 )
 
 ws_install_deps() {

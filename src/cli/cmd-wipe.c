@@ -389,17 +389,32 @@ static void run_all(struct worker *w, size_t n, struct progress *prog)
 	progress_clear(prog);
 }
 
-/* The exit code of the whole command: data found beats failure beats success. */
+/* A target's exit code: a write that failed (or never finished) is the cause to report;
+ * data found on read-back after a complete write is its own finding (exit 4). */
+static int exit_for_one(const struct worker *w)
+{
+	const struct ws_result *res = w->result;
+
+	if (w->error || !res || res->status == WS_STATUS_ABORTED)
+		return WS_EXIT_FAILED;
+	if (res->dry_run)
+		return WS_EXIT_OK;
+	for (size_t i = 0; i < res->n_passes; i++)
+		if (!res->passes[i].completed)
+			return WS_EXIT_FAILED;
+	if (res->n_passes < res->n_planned)
+		return WS_EXIT_FAILED;
+	if (ws_result_data_found(res))
+		return WS_EXIT_DATA_FOUND;
+	return res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK : WS_EXIT_FAILED;
+}
+
 static int exit_for(const struct worker *w, size_t n)
 {
 	int code = WS_EXIT_OK;
 
-	for (size_t i = 0; i < n; i++) {
-		if (w[i].result && ws_result_data_found(w[i].result))
-			return WS_EXIT_DATA_FOUND;
-		if (w[i].error || !w[i].result || w[i].result->status != WS_STATUS_SUCCESS)
-			code = WS_EXIT_FAILED;
-	}
+	for (size_t i = 0; i < n; i++)
+		code = cli_worse(code, exit_for_one(&w[i]));
 	return code;
 }
 
@@ -494,8 +509,6 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	}
 	if (code == WS_EXIT_OK)
 		code = run_wipe(cli, &ctl, plan, targets, n);
-	else if (code != WS_EXIT_USAGE || n > 0)
-		fprintf(stderr, "wipeseal wipe: nothing was written.\n");
 	for (size_t i = 0; i < n; i++)
 		ws_target_free(targets[i]);
 	free(targets);

@@ -197,7 +197,7 @@ static size_t merge_overlaps(struct ws_range *v, size_t n)
 }
 
 int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct ws_range **ret,
-                      size_t *ret_n, uint64_t *ret_region_size)
+                      size_t *ret_n, uint64_t *ret_region_size, size_t *ret_drawn)
 {
 	uint64_t rs = region_size_for(capacity, percent);
 	uint64_t slots = (capacity + rs - 1) / rs, want, n, state = seed;
@@ -225,6 +225,7 @@ int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct
 	/* the last MiB */
 	if (capacity > MIB)
 		v[k++] = (struct ws_range){ capacity - MIB, MIB };
+	*ret_drawn = k;
 	*ret_n = merge_overlaps(v, k);
 	*ret = v;
 	*ret_region_size = rs;

@@ -29,9 +29,11 @@ bool ws_gen_is_fixed(const struct ws_gen *g, size_t chunk);
 
 /* ---- plan.c: sampled verification ---------------------------------------------------------- */
 
-/* The regions a sampled verification reads, ascending; see docs/methods.md. */
+/* The regions a sampled verification reads: @ret_drawn regions are drawn (one per stratum,
+ * plus the first and the last MiB); the list in @ret is sorted with overlaps folded
+ * together (@ret_n entries), so that no byte is read twice. See docs/methods.md. */
 int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct ws_range **ret,
-                      size_t *ret_n, uint64_t *ret_region_size);
+                      size_t *ret_n, uint64_t *ret_region_size, size_t *ret_drawn);
 /* splitmix64 step: the sample plan's generator, fixed so anyone can re-derive a plan. */
 uint64_t ws_splitmix64(uint64_t *state);
 

@@ -189,7 +189,7 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 	struct ws_verify_result *v = &r->res->verify;
 	const struct ws_pass_result *last = &r->res->passes[r->res->n_passes - 1];
 	struct ws_range *regions = NULL;
-	size_t n = 0;
+	size_t n = 0, drawn = 0;
 	uint64_t total = r->io.size;
 	int64_t t0;
 	int e;
@@ -198,7 +198,7 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 	if (plan->verify == WS_VERIFY_SAMPLE) {
 		v->seed = seed;
 		e = ws_sample_regions(seed, r->io.size, plan->sample_percent, &regions, &n,
-		                      &v->region_size);
+		                      &v->region_size, &drawn);
 		if (e < 0)
 			return e;
 		total = 0;
@@ -206,8 +206,7 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 			total += regions[i].length;
 	}
 	if (r->opts->dry_run) {
-		v->regions = regions ? n : 0;
-		v->bytes_checked = 0;
+		v->regions = drawn;
 		free(regions);
 		return 0;
 	}
@@ -217,6 +216,8 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 	phase(r, WS_PHASE_VERIFY, (unsigned)r->res->n_passes, total);
 	e = ws_io_verify(&r->io, &last->spec, last->key, regions, n, v, tick, r,
 	                 r->opts->progress_interval_ms);
+	if (regions)
+		v->regions = drawn;
 	v->end_ns = ws_now_ns();
 	v->throughput = (double)v->bytes_checked / ((double)(ws_monotonic_ns() - t0) / 1e9);
 	r->res->verified = e == 0 && !stopped(r);

@@ -40,7 +40,6 @@ struct rule {
 static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
 static size_t n_wrules, n_rrules;
 static const char *target;
-static int ready;
 
 static int errno_of(const char *s)
 {
@@ -91,14 +90,12 @@ static size_t parse(const char *spec, struct rule *rules)
 	return n;
 }
 
-static void init(void)
+/* At load time, before any thread exists: the rules never change afterwards. */
+__attribute__((constructor)) static void init(void)
 {
-	if (ready)
-		return;
 	target = getenv("WS_FAULT_PATH");
 	n_wrules = parse(getenv("WS_FAULT_WRITE"), wrules);
 	n_rrules = parse(getenv("WS_FAULT_READ"), rrules);
-	ready = 1;
 }
 
 /* The rule for this request, if the descriptor is the target and a range overlaps. */
@@ -109,7 +106,6 @@ static const struct rule *match(int fd, uint64_t off, size_t len, int write)
 	char link[64], path[4096];
 	ssize_t k;
 
-	init();
 	if (!target || n == 0)
 		return NULL;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);

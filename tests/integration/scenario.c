@@ -116,18 +116,15 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-int run_cli(char **out, char **err, const char *args_fmt, ...)
+static int run_cli_v(char **out, char **err, const char *prefix, const char *args_fmt, va_list ap)
 {
 	char *args = NULL, *o = NULL, *e = NULL;
-	va_list ap;
 	int r;
 
-	va_start(ap, args_fmt);
 	test_require(vasprintf(&args, args_fmt, ap) >= 0, "out of memory");
-	va_end(ap);
 	o = fmt("%s/cli.%d.out", scratch_dir(), getpid());
 	e = fmt("%s/cli.%d.err", scratch_dir(), getpid());
-	r = test_sh(NULL, "'%s' %s >'%s' 2>'%s' </dev/null", WS_CLI, args, o, e);
+	r = test_sh(NULL, "%s '%s' %s >'%s' 2>'%s' </dev/null", prefix, WS_CLI, args, o, e);
 	if (out)
 		*out = slurp(o);
 	if (err)
@@ -137,6 +134,32 @@ int run_cli(char **out, char **err, const char *args_fmt, ...)
 	free(o);
 	free(e);
 	free(args);
+	return r;
+}
+
+int run_cli(char **out, char **err, const char *args_fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, args_fmt);
+	r = run_cli_v(out, err, "", args_fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int run_cli_env(char **out, char **err, const char *dev, const char *env, const char *args_fmt, ...)
+{
+	char *prefix = fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                   "WS_FAULT_PATH='%s' %s",
+	                   WS_FAULTINJECT, dev, env);
+	va_list ap;
+	int r;
+
+	va_start(ap, args_fmt);
+	r = run_cli_v(out, err, prefix, args_fmt, ap);
+	va_end(ap);
+	free(prefix);
 	return r;
 }
 

@@ -31,6 +31,11 @@ void scenario_build(struct scenario *s);
 int run_cli(char **out, char **err, const char *args_fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* run_cli() with the fault injector preloaded for @dev and the rules in @env
+ * ("WS_FAULT_WRITE=... WS_FAULT_READ=..."). */
+int run_cli_env(char **out, char **err, const char *dev, const char *env, const char *args_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* The device object with "path" @path in `list --json` output @root, or NULL. */
 struct json_object *json_device(struct json_object *root, const char *path);
 

@@ -29,6 +29,9 @@ char *scratch_image(const char *name, unsigned mib);
  * partition parsers), @read_only attaches it read-only. Return: "/dev/loopN". */
 char *scratch_attach(const char *image, bool partscan, bool read_only);
 
+/* scratch_attach() with a logical sector size of @sector bytes (losetup -b). */
+char *scratch_attach_sector(const char *image, bool partscan, unsigned sector);
+
 /* Path of partition @n of loop device @loop ("/dev/loopNpN"). */
 char *scratch_part(const char *loop, int n);
 
