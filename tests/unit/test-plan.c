@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-plan.c - method names into passes, and the sampled verification plan: at least 1,000
+ * regions or P% of the capacity, spread over the whole device, the first and last MiB
+ * always, reproducible from the seed.
+ */
+#include <check.h>
+#include <errno.h>
+#include <string.h>
+
+#include "wipe-internal.h"
+#include "testutil.h"
+
+#define MIB (1ULL << 20)
+
+static struct ws_plan *parse_ok(const char *m, unsigned passes)
+{
+	struct ws_plan *p = NULL;
+	char *why = NULL;
+
+	ck_assert_msg(ws_plan_parse(m, passes, &p, &why) == 0, "%s: %s", m, why);
+	ck_assert_ptr_null(why);
+	return p;
+}
+
+static void parse_bad(const char *m, unsigned passes, const char *needle)
+{
+	struct ws_plan *p = NULL;
+	char *why = NULL;
+
+	ck_assert_int_eq(ws_plan_parse(m, passes, &p, &why), -EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(why && strstr(why, needle), "%s: reason '%s' lacks '%s'", m, why, needle);
+	ck_assert_ptr_null(strchr(why, '\n'));
+	free(why);
+}
+
+START_TEST(test_methods)
+{
+	struct ws_plan *p = parse_ok("clear", 1);
+
+	ck_assert_uint_eq(p->n_passes, 1);
+	ck_assert_int_eq(p->passes[0].kind, WS_PATTERN_BYTES);
+	ck_assert_uint_eq(p->passes[0].len, 1);
+	ck_assert_uint_eq(p->passes[0].bytes[0], 0);
+	ck_assert_int_eq(p->verify, WS_VERIFY_SAMPLE);
+	ck_assert_uint_eq(p->sample_percent, 10);
+	ws_plan_free(p);
+
+	p = parse_ok("one", 2);
+	ck_assert_uint_eq(p->n_passes, 2);
+	ck_assert_uint_eq(p->passes[1].bytes[0], 0xff);
+	ws_plan_free(p);
+
+	p = parse_ok("dod-3pass", 2);
+	ck_assert_uint_eq(p->n_passes, 6);
+	ck_assert_uint_eq(p->passes[3].bytes[0], 0x00);
+	ck_assert_uint_eq(p->passes[4].bytes[0], 0xff);
+	ck_assert_int_eq(p->passes[5].kind, WS_PATTERN_RANDOM);
+	ws_plan_free(p);
+
+	p = parse_ok("pattern:A55a01", 1);
+	ck_assert_uint_eq(p->passes[0].len, 3);
+	ck_assert_mem_eq(p->passes[0].bytes, "\xa5\x5a\x01", 3);
+	ck_assert_str_eq(p->method, "pattern:A55a01");
+	ws_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_bad_methods)
+{
+	char big[2 * 513 + 9] = "pattern:";
+
+	parse_bad("shred", 1, "unknown method 'shred'");
+	parse_bad("pattern:", 1, "even number of hex digits");
+	parse_bad("pattern:abc", 1, "even number of hex digits");
+	parse_bad("pattern:zz", 1, "not hexadecimal");
+	memset(big + 8, 'a', 2 * 513);
+	big[sizeof(big) - 1] = '\0';
+	parse_bad(big, 1, "pattern is 513 bytes; at most 512 are allowed");
+	parse_bad("clear", 0, "--passes must be 1 to 99");
+	parse_bad("clear", 100, "--passes must be 1 to 99");
+}
+END_TEST
+
+static void check_plan(uint64_t cap, unsigned pct, uint64_t seed)
+{
+	struct ws_range *v = NULL;
+	size_t n = 0, drawn = 0;
+	uint64_t rs = 0, total = 0, max_gap = 0;
+
+	ck_assert_int_eq(ws_sample_regions(seed, cap, pct, &v, &n, &rs, &drawn), 0);
+	ck_assert_uint_ge(rs, 4096);
+	ck_assert_uint_le(rs, MIB);
+	/* 1,000 regions, or P%, whichever is more, unless the device has fewer */
+	ck_assert_uint_ge(drawn, (cap + rs - 1) / rs < 1000 ? (cap + rs - 1) / rs : 1000);
+	ck_assert_uint_eq(v[0].offset, 0);
+	ck_assert_uint_ge(v[0].length, cap < MIB ? cap : MIB);
+	ck_assert_uint_eq(v[n - 1].offset + v[n - 1].length, cap);
+	ck_assert_uint_ge(v[n - 1].length, cap < MIB ? 1 : MIB);
+	for (size_t i = 0; i < n; i++) {
+		total += v[i].length;
+		ck_assert_uint_le(v[i].offset + v[i].length, cap);
+		if (i > 0) {
+			/* sorted, no byte twice */
+			ck_assert_uint_ge(v[i].offset, v[i - 1].offset + v[i - 1].length);
+			if (v[i].offset - (v[i - 1].offset + v[i - 1].length) > max_gap)
+				max_gap = v[i].offset - (v[i - 1].offset + v[i - 1].length);
+		}
+	}
+	ck_assert_uint_ge(total, cap / 100 * pct < cap ? cap / 100 * pct * 9 / 10 : cap);
+	/* spread: one region in every stratum, so no hole is wider than two strata */
+	ck_assert_uint_le(max_gap, 2 * (((cap + rs - 1) / rs + drawn - 3) / (drawn - 2)) * rs);
+	free(v);
+}
+
+START_TEST(test_sample_plans)
+{
+	check_plan(32 * MIB, 10, 1);
+	check_plan(4ULL << 30, 10, 2);
+	check_plan(1ULL << 40, 10, 3);
+	check_plan(1ULL << 40, 1, 4);
+	check_plan(5 * MIB + 1000, 10, 5); /* odd size: the last region is clipped */
+	check_plan(64 * 1024, 10, 6);      /* smaller than a MiB */
+	check_plan(2000ULL * 1000 * 1000 * 1000, 25, 7);
+}
+END_TEST
+
+START_TEST(test_sample_is_reproducible)
+{
+	struct ws_range *a = NULL, *b = NULL, *c = NULL;
+	size_t na, nb, nc, d;
+	uint64_t rs;
+
+	ck_assert_int_eq(ws_sample_regions(42, 8ULL << 30, 10, &a, &na, &rs, &d), 0);
+	ck_assert_int_eq(ws_sample_regions(42, 8ULL << 30, 10, &b, &nb, &rs, &d), 0);
+	ck_assert_int_eq(ws_sample_regions(43, 8ULL << 30, 10, &c, &nc, &rs, &d), 0);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_mem_eq(a, b, na * sizeof(*a));
+	ck_assert(nc != na || memcmp(a, c, na * sizeof(*a)) != 0);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("plans");
+
+	tcase_add_test(tc, test_methods);
+	tcase_add_test(tc, test_bad_methods);
+	tcase_add_test(tc, test_sample_plans);
+	tcase_add_test(tc, test_sample_is_reproducible);
+	suite_add_tcase(s, tc);
+	return test_run_suite(s);
+}
