@@ -45,6 +45,7 @@ struct worker {
 	int error;
 	pthread_t thread;
 	bool started;
+	struct finish *finish;
 };
 
 static atomic_bool cancel_requested;
@@ -206,11 +207,22 @@ static int open_targets(struct cli *cli, char **paths, int n, struct ws_target *
 	return code;
 }
 
+/* Workers say when they are done, so the command ends the moment the last one does. */
+struct finish {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t done;
+};
+
 static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
 
 	w->error = ws_wipe_run(w->ctx, w->target, w->plan, &w->opts, &w->result);
+	pthread_mutex_lock(&w->finish->lock);
+	w->finish->done++;
+	pthread_cond_signal(&w->finish->cond);
+	pthread_mutex_unlock(&w->finish->lock);
 	return NULL;
 }
 
@@ -361,30 +373,38 @@ static void install_signals(void)
 /* Start one worker per target, draw while they run, wait for all. */
 static void run_all(struct worker *w, size_t n, struct progress *prog)
 {
-	size_t running = 0;
+	struct finish fin = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	size_t started = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		w[i].finish = &fin;
 		w[i].started = pthread_create(&w[i].thread, NULL, run_worker, &w[i]) == 0;
 		if (!w[i].started)
 			w[i].error = -EAGAIN;
-		running += w[i].started;
+		started += w[i].started;
 	}
-	while (running > 0) {
-		struct timespec ts = { 0, 200 * 1000000L };
+	pthread_mutex_lock(&fin.lock);
+	while (fin.done < started) {
+		struct timespec until;
 
-		nanosleep(&ts, NULL);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		if (pthread_cond_timedwait(&fin.cond, &fin.lock, &until) == 0)
+			continue;
+		pthread_mutex_unlock(&fin.lock);
 		progress_draw(prog);
 		if (dump_requested) {
 			dump_requested = 0;
 			progress_dump(prog);
 		}
-		running = 0;
-		for (size_t i = 0; i < n; i++)
-			if (w[i].started && pthread_tryjoin_np(w[i].thread, NULL) != 0)
-				running++;
-			else
-				w[i].started = false;
+		pthread_mutex_lock(&fin.lock);
 	}
+	pthread_mutex_unlock(&fin.lock);
+	for (size_t i = 0; i < n; i++)
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
 	progress_draw(prog);
 	progress_clear(prog);
 }
