@@ -114,6 +114,7 @@ struct ws_pass_result {
 	uint64_t bytes_written;
 	int64_t start_ns, end_ns; /* CLOCK_REALTIME */
 	double throughput;        /* bytes per second, flush included */
+	bool flushed;             /* fsync (and the drive's cache flush) succeeded */
 	bool completed;           /* every byte written and flushed */
 	struct ws_range *unwritten;
 	size_t n_unwritten;

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "progress.h"
+#include "wipe-report.h"
 
 struct wipe_control {
 	const char *method;
@@ -180,11 +181,39 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 	return 0;
 }
 
+/* The same device or file named twice (by two paths) would be wiped by two workers. */
+static bool named_twice(struct cli *cli, char **paths, int n)
+{
+	struct stat *st = calloc((size_t)n, sizeof(*st));
+	bool dup = false;
+
+	for (int i = 0; st && i < n; i++) {
+		if (stat(paths[i], &st[i]) < 0)
+			continue; /* the gate will say what is wrong with it */
+		for (int k = 0; k < i && !dup; k++) {
+			bool same =
+			    S_ISBLK(st[i].st_mode) && S_ISBLK(st[k].st_mode)
+			        ? st[i].st_rdev == st[k].st_rdev
+			        : st[i].st_dev == st[k].st_dev && st[i].st_ino == st[k].st_ino;
+
+			if (same) {
+				cli_err(cli, "%s: named twice (also as %s): name each target once",
+				        paths[i], paths[k]);
+				dup = true;
+			}
+		}
+	}
+	free(st);
+	return dup;
+}
+
 /* Every target through the gate before anything is written to any of them. */
 static int open_targets(struct cli *cli, char **paths, int n, struct ws_target **targets)
 {
 	int code = WS_EXIT_OK;
 
+	if (named_twice(cli, paths, n))
+		return WS_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
 		char *why = NULL;
 		int r = ws_gate_open(cli->ctx, paths[i], WS_GATE_NAMED | WS_GATE_WRITE, &targets[i],
@@ -196,13 +225,6 @@ static int open_targets(struct cli *cli, char **paths, int n, struct ws_target *
 			free(why);
 			code = cli_worse(code, cli_exit_code(r));
 		}
-		for (int k = 0; k < i && r == 0; k++)
-			if (ws_target_device(targets[k])->devnum &&
-			    ws_target_device(targets[k])->devnum ==
-			        ws_target_device(targets[i])->devnum) {
-				cli_err(cli, "%s: named twice (also as %s)", paths[i], paths[k]);
-				code = WS_EXIT_USAGE;
-			}
 	}
 	return code;
 }
@@ -226,118 +248,6 @@ static void *run_worker(void *arg)
 	return NULL;
 }
 
-static void print_plan(const struct ws_target *t, const struct ws_plan *plan,
-                       const struct ws_result *res)
-{
-	const struct ws_device *d = ws_target_device(t);
-	char size[16];
-
-	char *model = cli_printable(d->model);
-
-	printf("%s (%s %s, model %s): method %s, %zu pass%s:", d->path,
-	       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model, plan->method,
-	       plan->n_passes, plan->n_passes == 1 ? "" : "es");
-	free(model);
-	for (size_t i = 0; i < plan->n_passes; i++) {
-		const struct ws_pass_spec *p = &plan->passes[i];
-
-		if (p->kind == WS_PATTERN_RANDOM) {
-			printf(" random");
-		} else {
-			printf(" 0x");
-			for (size_t k = 0; k < p->len && k < 8; k++)
-				printf("%02x", p->bytes[k]);
-			if (p->len > 8)
-				printf("...");
-		}
-	}
-	printf("; verify %s", ws_verify_mode_name(plan->verify));
-	if (plan->verify == WS_VERIFY_SAMPLE)
-		printf(" (%u regions of %llu bytes, seed 0x%016llx)", (unsigned)res->verify.regions,
-		       (unsigned long long)res->verify.region_size,
-		       (unsigned long long)res->verify.seed);
-	printf("; %s; dry run: nothing written\n", res->direct_io ? "O_DIRECT" : "buffered");
-}
-
-/* Write @res as DIR/NAME.json (NAME from the library), never over an existing file. */
-static int save_result(struct cli *cli, const char *dir, const struct ws_result *res,
-                       char **ret_path)
-{
-	char *text = NULL, *path = NULL;
-	FILE *f = NULL;
-	int fd = -1, r;
-
-	r = ws_result_to_json(res, &text);
-	for (int i = 0; r == 0 && i < 100; i++) {
-		free(path);
-		path = NULL;
-		if ((i ? asprintf(&path, "%s/%s-%d.json", dir, res->name, i)
-		       : asprintf(&path, "%s/%s.json", dir, res->name)) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (r == 0 && fd < 0)
-		r = -errno;
-	if (r == 0 && !(f = fdopen(fd, "w")))
-		r = -errno;
-	if (r == 0 &&
-	    (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0))
-		r = -errno;
-	if (f)
-		fclose(f);
-	else if (fd >= 0)
-		close(fd);
-	free(text);
-	if (r < 0) {
-		cli_err(cli, "%s: cannot write the result into %s: %s", res->path, dir,
-		        strerror(-r));
-		free(path);
-		return r;
-	}
-	*ret_path = path;
-	return 0;
-}
-
-static void print_result(const struct wipe_control *ctl, const struct ws_result *res,
-                         const char *file)
-{
-	char *text = NULL;
-
-	if (ctl->json) {
-		/* one line: the event wraps the same document that was written to the file */
-		if (ws_result_to_json(res, &text) == 0) {
-			for (char *p = text; *p; p++)
-				if (*p == '\n')
-					*p = ' ';
-			printf("{\"event\": \"result\", \"file\": \"%s\", \"result\": %s}\n",
-			       file ? file : "", text);
-		}
-		free(text);
-		return;
-	}
-	printf("%s: %s", res->path, ws_status_name(res->status));
-	if (res->status_reason)
-		printf(": %s", res->status_reason);
-	printf(" (%s, %zu/%zu passes, verify %s: %llu bytes checked)", res->method, res->n_passes,
-	       res->n_planned, ws_verify_mode_name(res->verify.mode),
-	       (unsigned long long)res->verify.bytes_checked);
-	if (file)
-		printf("; result: %s", file);
-	putchar('\n');
-	for (size_t i = 0; i < res->verify.n_mismatch_offsets; i++)
-		printf("%s:   data at offset %llu\n", res->path,
-		       (unsigned long long)res->verify.mismatch_offsets[i]);
-	for (size_t p = 0; p < res->n_passes; p++)
-		for (size_t i = 0; i < res->passes[p].n_unwritten; i++)
-			printf("%s:   pass %zu: unwritten %llu+%llu\n", res->path, p + 1,
-			       (unsigned long long)res->passes[p].unwritten[i].offset,
-			       (unsigned long long)res->passes[p].unwritten[i].length);
-}
-
 static int mkdir_p(const char *dir)
 {
 	char *copy = strdup(dir);
@@ -356,6 +266,30 @@ static int mkdir_p(const char *dir)
 	if (r == 0 && mkdir(copy, 0750) < 0 && errno != EEXIST)
 		r = -errno;
 	free(copy);
+	return r;
+}
+
+/* Make the result directory and prove it takes a file, before anything is erased: a
+ * result that cannot be written after the wipe would be a wipe without a record. */
+static int prepare_result_dir(const char *dir)
+{
+	char *probe = NULL;
+	int fd, r = mkdir_p(dir);
+
+	if (r < 0)
+		return r;
+	if (asprintf(&probe, "%s/.wipeseal-probe-XXXXXX", dir) < 0)
+		return -ENOMEM;
+	fd = mkstemp(probe);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		if (write(fd, "x", 1) != 1)
+			r = errno ? -errno : -ENOSPC;
+		close(fd);
+		unlink(probe);
+	}
+	free(probe);
 	return r;
 }
 
@@ -460,7 +394,6 @@ static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struc
 			.dry_run = ctl->dry_run,
 		};
 	}
-	install_signals();
 	run_all(w, n, &prog);
 	for (size_t i = 0; i < n; i++) {
 		char *file = NULL;
@@ -471,12 +404,12 @@ static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struc
 			continue;
 		}
 		if (ctl->dry_run) {
-			print_plan(targets[i], plan, w[i].result);
+			print_plan(targets[i], plan, w[i].result, ctl->json);
 			continue;
 		}
 		if (save_result(cli, ctl->cert_dir, w[i].result, &file) < 0)
 			w[i].error = -EIO;
-		print_result(ctl, w[i].result, file);
+		print_result(w[i].result, file, ctl->json);
 		free(file);
 	}
 	code = exit_for(w, n);
@@ -502,6 +435,8 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	size_t n;
 	int r, code;
 
+	/* from the start: a signal during the gate or the prompt must not kill us unawares */
+	install_signals();
 	r = parse_options(cli, &ctl, argc, argv);
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
@@ -522,9 +457,9 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	code = open_targets(cli, argv + optind, (int)n, targets);
 	if (code == WS_EXIT_OK && !ctl.dry_run)
 		code = cli_confirm(cli, targets, n, ctl.yes);
-	if (code == WS_EXIT_OK && !ctl.dry_run && (r = mkdir_p(ctl.cert_dir)) < 0) {
-		cli_err(cli, "cannot create the result directory %s: %s", ctl.cert_dir,
-		        strerror(-r));
+	if (code == WS_EXIT_OK && !ctl.dry_run && (r = prepare_result_dir(ctl.cert_dir)) < 0) {
+		cli_err(cli, "cannot write results into %s: %s; choose another with --cert-dir",
+		        ctl.cert_dir, strerror(-r));
 		code = WS_EXIT_USAGE;
 	}
 	if (code == WS_EXIT_OK)

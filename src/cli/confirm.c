@@ -44,7 +44,10 @@ int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes)
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strcmp(line, token) != 0) {
-			cli_err(cli, "refused: '%s' does not match %s", line, d->path);
+			char *typed = cli_printable(line);
+
+			cli_err(cli, "refused: '%s' does not match %s", typed, d->path);
+			free(typed);
 			return WS_EXIT_REFUSED;
 		}
 	}

@@ -184,7 +184,7 @@ static void transfer_pieces(struct job *j, uint64_t off, uint8_t *buf, size_t le
  * bytes checked against @want and the rest against itself shifted by L: one stream through
  * memory instead of two, which matters when the device is as fast as RAM. */
 static bool same(const struct ws_pass_spec *spec, const uint8_t *got, const uint8_t *want,
-		 size_t len)
+                 size_t len)
 {
 	if (spec->kind == WS_PATTERN_BYTES && len > spec->len)
 		return memcmp(got, want, spec->len) == 0 &&
@@ -194,7 +194,7 @@ static bool same(const struct ws_pass_spec *spec, const uint8_t *got, const uint
 
 /* Compare a region read back with what the pass wrote there. */
 static void compare(struct job *j, uint64_t off, const uint8_t *got, const uint8_t *want,
-		    size_t len)
+                    size_t len)
 {
 	struct ws_verify_result *v = j->vres;
 	uint64_t bad = 0, first = 0;

@@ -196,6 +196,32 @@ static size_t merge_overlaps(struct ws_range *v, size_t n)
 	return w;
 }
 
+/* Cut folded regions longer than @max into pieces, so every read fits one I/O buffer. */
+static int split_long(struct ws_range **v, size_t *n, uint64_t max)
+{
+	size_t extra = 0, w;
+	struct ws_range *out;
+
+	for (size_t i = 0; i < *n; i++)
+		extra += (size_t)(((*v)[i].length - 1) / max);
+	if (extra == 0)
+		return 0;
+	out = calloc(*n + extra, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	w = 0;
+	for (size_t i = 0; i < *n; i++)
+		for (uint64_t off = 0; off < (*v)[i].length; off += max)
+			out[w++] =
+			    (struct ws_range){ (*v)[i].offset + off, (*v)[i].length - off < max
+				                                         ? (*v)[i].length - off
+				                                         : max };
+	free(*v);
+	*v = out;
+	*n = w;
+	return 0;
+}
+
 int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct ws_range **ret,
                       size_t *ret_n, uint64_t *ret_region_size, size_t *ret_drawn)
 {
@@ -203,6 +229,7 @@ int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct
 	uint64_t slots = (capacity + rs - 1) / rs, want, n, state = seed;
 	struct ws_range *v;
 	size_t k = 0;
+	int r;
 
 	if (capacity == 0)
 		return -EINVAL;
@@ -226,7 +253,13 @@ int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct
 	if (capacity > MIB)
 		v[k++] = (struct ws_range){ capacity - MIB, MIB };
 	*ret_drawn = k;
-	*ret_n = merge_overlaps(v, k);
+	k = merge_overlaps(v, k);
+	r = split_long(&v, &k, SAMPLE_MAX_REGION);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*ret_n = k;
 	*ret = v;
 	*ret_region_size = rs;
 	return 0;

@@ -177,7 +177,8 @@ static int write_pass(struct run *r, const struct ws_plan *plan, size_t i)
 		e = ws_io_flush(&r->io);
 		if (e < 0 && !pr->error)
 			pr->error = -e;
-		pr->completed = e == 0 && pr->n_unwritten == 0;
+		pr->flushed = e == 0;
+		pr->completed = pr->flushed && pr->n_unwritten == 0;
 	}
 	pr->end_ns = ws_now_ns();
 	pr->throughput = (double)pr->bytes_written / ((double)(ws_monotonic_ns() - t0) / 1e9);
@@ -244,46 +245,62 @@ static void set_status(struct ws_result *res, enum ws_status st, const char *fmt
 	va_end(ap);
 }
 
+/* Totals of what could not be written, over every pass started. */
+static void unwritten_totals(const struct ws_result *res, uint64_t *bytes, size_t *ranges,
+                             bool *all_flushed)
+{
+	*bytes = 0;
+	*ranges = 0;
+	*all_flushed = true;
+	for (size_t i = 0; i < res->n_passes; i++) {
+		for (size_t k = 0; k < res->passes[i].n_unwritten; k++)
+			*bytes += res->passes[i].unwritten[k].length;
+		*ranges += res->passes[i].n_unwritten;
+		*all_flushed = *all_flushed && res->passes[i].flushed;
+	}
+}
+
+/* The verdict, from the records alone, first cause first. */
 static void verdict(struct run *r)
 {
 	struct ws_result *res = r->res;
 	const struct ws_verify_result *v = &res->verify;
-	uint64_t unwritten = 0;
-	size_t ranges = 0;
-	int err = atomic_load(&r->io.fatal);
+	int fatal = atomic_load(&r->io.fatal);
+	uint64_t unwritten;
+	size_t ranges;
+	bool flushed;
 
-	for (size_t i = 0; i < res->n_passes; i++) {
-		for (size_t k = 0; k < res->passes[i].n_unwritten; k++)
-			unwritten += res->passes[i].unwritten[k].length;
-		ranges += res->passes[i].n_unwritten;
-		if (!err && !res->passes[i].completed)
-			err = res->passes[i].error;
-	}
+	unwritten_totals(res, &unwritten, &ranges, &flushed);
 	if (r->opts->cancel && atomic_load(r->opts->cancel))
 		set_status(res, WS_STATUS_ABORTED, "stopped on request after %zu of %zu passes",
 		           res->n_passes -
 		               (res->n_passes && !res->passes[res->n_passes - 1].completed),
 		           res->n_planned);
-	else if (atomic_load(&r->io.fatal) == ENODEV || atomic_load(&r->io.fatal) == ENXIO ||
-	         atomic_load(&r->io.fatal) == ENOMEDIUM)
-		set_status(res, WS_STATUS_FAILED, "the device disappeared (%s)",
-		           strerror(atomic_load(&r->io.fatal)));
-	else if (unwritten || res->n_passes < res->n_planned)
+	else if (fatal == ENODEV || fatal == ENXIO || fatal == ENOMEDIUM)
+		set_status(res, WS_STATUS_FAILED, "the device disappeared (%s)", strerror(fatal));
+	else if (unwritten)
 		set_status(res, WS_STATUS_FAILED,
 		           "%llu bytes in %zu ranges could not be written (%s)",
-		           (unsigned long long)unwritten, ranges, strerror(err ? err : EIO));
-	else if (err)
-		set_status(res, WS_STATUS_FAILED, "flush failed: %s", strerror(err));
+		           (unsigned long long)unwritten, ranges, strerror(fatal ? fatal : EIO));
+	else if (v->n_unreadable)
+		set_status(res, WS_STATUS_FAILED, "verification could not read %zu ranges (%s)",
+		           v->n_unreadable, strerror(fatal ? fatal : EIO));
+	else if (fatal)
+		set_status(res, WS_STATUS_FAILED, "stopped: %s", strerror(fatal));
+	else if (res->n_passes < res->n_planned)
+		set_status(res, WS_STATUS_FAILED, "only %zu of %zu passes ran", res->n_passes,
+		           res->n_planned);
+	else if (!flushed)
+		set_status(res, WS_STATUS_FAILED, "flushing the written data failed");
 	else if (v->bytes_mismatched)
 		set_status(res, WS_STATUS_FAILED,
 		           "verification found data: %llu bytes differ, first at offset %llu",
 		           (unsigned long long)v->bytes_mismatched,
 		           (unsigned long long)v->mismatch_offsets[0]);
-	else if (v->n_unreadable)
-		set_status(res, WS_STATUS_FAILED, "verification could not read %zu ranges",
-		           v->n_unreadable);
 	else if (v->mode != WS_VERIFY_NONE && !res->verified)
 		set_status(res, WS_STATUS_FAILED, "verification did not complete");
+	else if (!res->residue_probed)
+		set_status(res, WS_STATUS_FAILED, "the residue probe (libblkid) could not run");
 	else if (res->residue.n)
 		set_status(res, WS_STATUS_FAILED, "signatures remain: %s", res->residue.v[0]);
 	else
@@ -347,6 +364,7 @@ static struct ws_result *result_new(const struct ws_target *t, const struct ws_p
 	json_object_put(dev);
 	res->n_planned = plan->n_passes;
 	res->sample_percent = plan->sample_percent;
+	res->verify.mode = plan->verify; /* what was planned, also when it never runs */
 	res->dry_run = opts->dry_run;
 	res->start_ns = ws_now_ns();
 	res->name = result_name(ws_target_device(t), res->start_ns);

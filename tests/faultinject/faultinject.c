@@ -6,8 +6,8 @@
  *
  *   WS_FAULT_PATH=/dev/loop3               the file whose I/O is affected (as readlink of
  *                                          /proc/self/fd/N shows it)
- *   WS_FAULT_WRITE=RULE[,RULE...]          rules for pwrite/pwrite64/write
- *   WS_FAULT_READ=RULE[,RULE...]           rules for pread/pread64/read
+ *   WS_FAULT_WRITE=RULE[,RULE...]          rules for pwrite/pwrite64
+ *   WS_FAULT_READ=RULE[,RULE...]           rules for pread/pread64
  *   RULE = OFFSET+LENGTH:ACTION            LENGTH may be "-" (to the end)
  *   ACTION = EIO | ENODEV | ENOSPC | ENXIO  fail with that errno
  *          | LIE                           claim success, transfer nothing

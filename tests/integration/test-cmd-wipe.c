@@ -451,6 +451,16 @@ START_TEST(test_refusals_write_nothing)
 	expect_refusal(args, dev, WS_EXIT_REFUSED, "refused: mounted");
 	free(args);
 
+	/* the same disk twice */
+	ck_assert_int_ge(asprintf(&args, "wipe --yes '%s' '%s'", dev, dev), 0);
+	expect_refusal(args, dev, WS_EXIT_USAGE, "named twice");
+	free(args);
+
+	/* a result directory that cannot take the result */
+	ck_assert_int_ge(asprintf(&args, "wipe --yes --cert-dir /proc/no-such-dir '%s'", dev), 0);
+	expect_refusal(args, dev, WS_EXIT_USAGE, "cannot write results into /proc/no-such-dir");
+	free(args);
+
 	/* bad input */
 	ck_assert_int_ge(asprintf(&args, "wipe --yes -m bogus '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "unknown method 'bogus'");

@@ -101,6 +101,7 @@ static void check_plan(uint64_t cap, unsigned pct, uint64_t seed)
 	for (size_t i = 0; i < n; i++) {
 		total += v[i].length;
 		ck_assert_uint_le(v[i].offset + v[i].length, cap);
+		ck_assert_uint_le(v[i].length, MIB); /* every read fits one buffer */
 		if (i > 0) {
 			/* sorted, no byte twice */
 			ck_assert_uint_ge(v[i].offset, v[i - 1].offset + v[i - 1].length);
@@ -123,6 +124,7 @@ START_TEST(test_sample_plans)
 	check_plan(5 * MIB + 1000, 10, 5); /* odd size: the last region is clipped */
 	check_plan(64 * 1024, 10, 6);      /* smaller than a MiB */
 	check_plan(2000ULL * 1000 * 1000 * 1000, 25, 7);
+	check_plan((16ULL << 30) + 512 * 1024, 100, 8); /* folds up to 2 MiB, then cut */
 }
 END_TEST
 

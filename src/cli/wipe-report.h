@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * wipe-report.h - how `wipe` reports: the dry-run plan, the result file, the result line.
+ */
+#ifndef WS_CLI_WIPE_REPORT_H
+#define WS_CLI_WIPE_REPORT_H
+
+#include "cli.h"
+
+/* The plan of a dry run: a line of text, or a {"event": "plan"} JSON line. */
+void print_plan(const struct ws_target *t, const struct ws_plan *plan, const struct ws_result *res,
+                bool json);
+/* Write @res as DIR/NAME.json, never over an existing file; *ret_path gets its path. */
+int save_result(struct cli *cli, const char *dir, const struct ws_result *res, char **ret_path);
+/* The outcome of one target: a line of text (plus mismatch offsets and unwritten ranges),
+ * or a {"event": "result"} JSON line holding the result document. */
+void print_result(const struct ws_result *res, const char *file, bool json);
+
+#endif
