@@ -179,7 +179,7 @@ struct ws_wipe_opts {
 	void *userdata;
 	const atomic_bool *cancel;     /* set to stop: the result is ABORTED */
 	unsigned io_threads;           /* requests in flight; 0 = default (4) */
-	size_t chunk_size;             /* bytes per request; 0 = default (4 MiB) */
+	size_t chunk_size;             /* bytes per request; 0 = default (1 MiB) */
 	unsigned progress_interval_ms; /* 0 = default (250) */
 	bool dry_run;                  /* plan only: stop before the first write */
 	uint64_t sample_seed;          /* 0 = fresh from getrandom() */

@@ -26,7 +26,7 @@
 #include "wipe-internal.h"
 
 #define DEFAULT_THREADS 4
-#define DEFAULT_CHUNK   (4u << 20)
+#define DEFAULT_CHUNK   (1u << 20) /* measured best: docs/performance.md */
 #define MIN_CHUNK       (1u << 20) /* a sampled region (up to 1 MiB) must fit in a chunk */
 
 struct run {
