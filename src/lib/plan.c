@@ -9,8 +9,8 @@
  *   dod-3pass  0x00, 0xFF, random (the DoD 5220.22-M sequence some policies still name)
  * --passes N repeats the method's sequence N times.
  *
- * Sampling: the region size is the largest power of two up to 1 MiB (at least 4 KiB) that
- * still gives 1,000 regions within P% of the capacity; the device is cut into that many
+ * Sampling: the region size is the largest multiple of 4 KiB up to 1 MiB (at least 4 KiB)
+ * that still gives 1,000 regions within P% of the capacity; the device is cut into that many
  * equal strata and one region is drawn in each with splitmix64 seeded by the plan's seed;
  * the first and the last MiB are always added. Same seed, same capacity, same regions.
  */
@@ -161,13 +161,15 @@ uint64_t ws_splitmix64(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* As large as possible (fewer, longer reads are faster), yet 1,000 of them within P%. */
 static uint64_t region_size_for(uint64_t capacity, unsigned percent)
 {
-	uint64_t budget = capacity / 100 * percent / SAMPLE_MIN, r = SAMPLE_MAX_REGION;
+	uint64_t budget = capacity / 100 * percent / SAMPLE_MIN;
+	uint64_t r = budget - budget % SAMPLE_MIN_REGION;
 
-	while (r > SAMPLE_MIN_REGION && r > budget)
-		r /= 2;
-	return r;
+	return r < SAMPLE_MIN_REGION   ? SAMPLE_MIN_REGION
+	       : r > SAMPLE_MAX_REGION ? SAMPLE_MAX_REGION
+	                               : r;
 }
 
 static int cmp_range(const void *a, const void *b)
