@@ -18,13 +18,13 @@ while read -r name code; do
 	fi
 done < <(sed -n 's/^#define \(WS_EXIT_[A-Z_]*\)[[:space:]]*\([0-9]*\)$/\1 \2/p' include/wipeseal/exit.h)
 # every code listed in the man page exists in the header
-for code in $(grep -x '\.B [0-9]*' <<<"$exits" | cut -d' ' -f2); do
+while read -r code; do
 	grep -Eq "^#define WS_EXIT_[A-Z_]+[[:space:]]+$code\$" include/wipeseal/exit.h || {
 		echo "wipeseal(8): EXIT STATUS lists $code, which include/wipeseal/exit.h does not define"
 		status=1
 	}
-done
-for cmd in $(sed -n 's/^.*{ "\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c); do
+done < <(grep -x '\.B [0-9]*' <<<"$exits" | cut -d' ' -f2)
+while read -r cmd; do
 	grep -q "^\.SS.*$cmd\|^\.TP.*$cmd\|^\.B wipeseal $cmd" "$man" || {
 		echo "wipeseal(8): no section for the '$cmd' command"
 		status=1
@@ -33,5 +33,5 @@ for cmd in $(sed -n 's/^.*{ "\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c); do
 		echo "src/cli/cmd-$cmd.c missing: one file per subcommand"
 		status=1
 	}
-done
+done < <(sed -n 's/^.*{ "\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c)
 exit $status
