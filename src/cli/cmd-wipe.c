@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "certify.h"
 #include "progress.h"
 #include "wipe-report.h"
 
@@ -33,7 +34,9 @@ struct wipe_control {
 	bool yes;
 	bool json;
 	const char *cert_dir;
+	bool cert_dir_given;
 	unsigned io_threads;
+	struct certify cert;
 };
 
 struct worker {
@@ -80,8 +83,8 @@ static int usage(void)
 	      "  -j, --json              JSON lines: progress events and the results\n"
 	      "  -d, --cert-dir DIR      where results go (default ./certificates)\n"
 	      "      --io-threads N      requests in flight per target (default 4)\n"
-	      "  -h, --help              show this help\n\n"
-	      "Without --yes, the operator types each drive's serial number (or the path of a\n"
+	      "  -h, --help              show this help\n\n" CERTIFY_USAGE
+	      "\nWithout --yes, the operator types each drive's serial number (or the path of a\n"
 	      "loop device or image) to confirm. See wipeseal(8).\n",
 	      stdout);
 	return WS_EXIT_OK;
@@ -114,11 +117,14 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		{ "cert-dir", required_argument, NULL, 'd' },
 		{ "io-threads", required_argument, NULL, OPT_IO_THREADS },
 		{ "help", no_argument, NULL, 'h' },
+		CERTIFY_OPTIONS,
 		{ 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "m:n:V:p:yjd:h", opts, NULL)) != -1) {
+		if (certify_option(&ctl->cert, c, optarg))
+			continue;
 		switch (c) {
 		case 'm':
 			ctl->method = optarg;
@@ -160,6 +166,7 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 			break;
 		case 'd':
 			ctl->cert_dir = optarg;
+			ctl->cert_dir_given = true;
 			break;
 		case OPT_IO_THREADS:
 			if (!parse_uint(optarg, 1, 64, &ctl->io_threads)) {
@@ -372,15 +379,37 @@ static int exit_for(const struct worker *w, size_t n)
 	return code;
 }
 
-static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struct ws_plan *plan,
+/* Certificates (or unsigned results) for every target that ran, in target order. */
+static int file_results(struct cli *cli, struct wipe_control *ctl, const struct worker *w,
+                        struct ws_target **targets, size_t n, char **files)
+{
+	struct ws_result **res = calloc(n, sizeof(*res));
+	const struct ws_device **devs = calloc(n, sizeof(*devs));
+	int code = WS_EXIT_FAILED;
+
+	if (res && devs) {
+		for (size_t i = 0; i < n; i++) {
+			res[i] = w[i].result;
+			devs[i] = ws_target_device(targets[i]);
+		}
+		code = certify_results(cli, &ctl->cert, ctl->cert_dir, res, devs, n, files);
+	}
+	free(res);
+	free(devs);
+	return code;
+}
+
+static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_plan *plan,
                     struct ws_target **targets, size_t n)
 {
 	struct worker *w = calloc(n, sizeof(*w));
+	char **files = calloc(n, sizeof(*files));
 	struct progress prog;
 	int code;
 
-	if (!w || progress_init(&prog, n, ctl->json) < 0) {
+	if (!w || !files || progress_init(&prog, n, ctl->json) < 0) {
 		free(w);
+		free(files);
 		return WS_EXIT_FAILED;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -395,9 +424,8 @@ static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struc
 		};
 	}
 	run_all(w, n, &prog);
+	code = ctl->dry_run ? WS_EXIT_OK : file_results(cli, ctl, w, targets, n, files);
 	for (size_t i = 0; i < n; i++) {
-		char *file = NULL;
-
 		if (!w[i].result) {
 			cli_err(cli, "%s: the wipe could not start: %s",
 			        ws_target_device(targets[i])->path, strerror(-w[i].error));
@@ -407,15 +435,14 @@ static int run_wipe(struct cli *cli, const struct wipe_control *ctl, const struc
 			print_plan(targets[i], plan, w[i].result, ctl->json);
 			continue;
 		}
-		if (save_result(cli, ctl->cert_dir, w[i].result, &file) < 0)
-			w[i].error = -EIO;
-		print_result(w[i].result, file, ctl->json);
-		free(file);
+		print_result(w[i].result, files[i], ctl->json);
+		free(files[i]);
 	}
-	code = exit_for(w, n);
+	code = cli_worse(exit_for(w, n), code);
 	for (size_t i = 0; i < n; i++)
 		ws_result_free(w[i].result);
 	progress_fini(&prog);
+	free(files);
 	free(w);
 	return code;
 }
@@ -448,6 +475,12 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	}
 	plan->verify = ctl.verify;
 	plan->sample_percent = ctl.sample_percent;
+	code = certify_prepare(cli, &ctl.cert, &ctl.cert_dir, ctl.cert_dir_given);
+	if (code != WS_EXIT_OK) {
+		certify_fini(&ctl.cert);
+		ws_plan_free(plan);
+		return code;
+	}
 	n = (size_t)(argc - optind);
 	targets = calloc(n, sizeof(*targets));
 	if (!targets) {
@@ -467,6 +500,7 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		ws_target_free(targets[i]);
 	free(targets);
+	certify_fini(&ctl.cert);
 	ws_plan_free(plan);
 	return code;
 }

@@ -77,46 +77,46 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 	printf("; %s; dry run: nothing written\n", res->direct_io ? "O_DIRECT" : "buffered");
 }
 
-/* Write @res as DIR/NAME.json (NAME from the library), never over an existing file. */
-int save_result(struct cli *cli, const char *dir, const struct ws_result *res, char **ret_path)
+int write_exclusive(const char *dir, const char *name, const char *text, char **ret_path)
 {
-	char *text = NULL, *path = NULL;
-	FILE *f = NULL;
-	int fd = -1, r;
+	char *path = NULL;
+	size_t len = strlen(text);
+	int fd = -1, r = 0;
 
-	r = ws_result_to_json(res, &text);
-	for (int i = 0; r == 0 && i < 100; i++) {
+	/* NAME.json, or NAME-1.json, NAME-2.json... when it exists: never over a file */
+	for (int i = 0; i < 100; i++) {
 		free(path);
-		path = NULL;
-		if ((i ? asprintf(&path, "%s/%s-%d.json", dir, res->name, i)
-		       : asprintf(&path, "%s/%s.json", dir, res->name)) < 0) {
-			r = -ENOMEM;
-			break;
-		}
+		if ((i ? asprintf(&path, "%s/%s-%d.json", dir, name, i)
+		       : asprintf(&path, "%s/%s.json", dir, name)) < 0)
+			return -ENOMEM;
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
-	if (r == 0 && fd < 0)
+	if (fd < 0)
 		r = -errno;
-	if (r == 0 && !(f = fdopen(fd, "w")))
-		r = -errno;
-	if (r == 0 &&
-	    (fputs(text, f) < 0 || fputc('\n', f) < 0 || fflush(f) != 0 || fsync(fileno(f)) < 0))
-		r = -errno;
-	if (f)
-		fclose(f);
-	else if (fd >= 0)
+	else if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (fd >= 0)
 		close(fd);
-	free(text);
 	if (r < 0) {
-		cli_err(cli, "%s: cannot write the result into %s: %s", res->path, dir,
-		        strerror(-r));
+		if (fd >= 0)
+			unlink(path);
 		free(path);
 		return r;
 	}
 	*ret_path = path;
 	return 0;
+}
+
+/* A signed certificate has its signature beside it. */
+static bool access_p7s(const char *file)
+{
+	char *sig = NULL;
+	bool yes = asprintf(&sig, "%s.p7s", file) >= 0 && access(sig, F_OK) == 0;
+
+	free(sig);
+	return yes;
 }
 
 void print_result(const struct ws_result *res, const char *file, bool json)
@@ -146,7 +146,8 @@ void print_result(const struct ws_result *res, const char *file, bool json)
 	       res->n_planned, ws_verify_mode_name(res->verify.mode),
 	       (unsigned long long)res->verify.bytes_checked);
 	if (file)
-		printf("; result: %s", file);
+		printf("; %s: %s",
+		       strstr(file, ".json") && access_p7s(file) ? "certificate" : "result", file);
 	putchar('\n');
 	for (size_t i = 0; i < res->verify.n_mismatch_offsets; i++)
 		printf("%s:   data at offset %llu\n", res->path,

@@ -10,8 +10,9 @@
 /* The plan of a dry run: a line of text, or a {"event": "plan"} JSON line. */
 void print_plan(const struct ws_target *t, const struct ws_plan *plan, const struct ws_result *res,
                 bool json);
-/* Write @res as DIR/NAME.json, never over an existing file; *ret_path gets its path. */
-int save_result(struct cli *cli, const char *dir, const struct ws_result *res, char **ret_path);
+/* Write @text as DIR/NAME.json (NAME-1.json, ... when taken: never over a file) and fsync;
+ * *ret_path gets the path. Return: 0 or a negative errno (nothing left behind). */
+int write_exclusive(const char *dir, const char *name, const char *text, char **ret_path);
 /* The outcome of one target: a line of text (plus mismatch offsets and unwritten ranges),
  * or a {"event": "result"} JSON line holding the result document. */
 void print_result(const struct ws_result *res, const char *file, bool json);

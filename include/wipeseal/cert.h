@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/cert.h - certificates of sanitization: built from a wipe's result, signed with the
+ * organization's key as a detached CMS signature, verified by auditors, chained per station
+ * through an append-only audit log.
+ *
+ * A certificate is two files: NAME.json, the document ("wipeseal-certificate/1", every
+ * field of the NIST SP 800-88 sample certificate plus the evidence), and NAME.json.p7s, a
+ * PEM CMS (RFC 5652) SignedData over the exact bytes of NAME.json. Plain OpenSSL verifies it:
+ *   openssl cms -verify -binary -inform PEM -in NAME.json.p7s -content NAME.json \
+ *           -CAfile ca.pem -purpose any
+ */
+#ifndef WIPESEAL_CERT_H
+#define WIPESEAL_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <wipeseal/wipe.h>
+
+struct ws_config;
+
+#define WS_CERT_SCHEMA    "wipeseal-certificate/1"
+#define WS_CERT_MAX_BYTES (16u << 20) /* a certificate larger than this is refused */
+#define WS_SIG_MAX_BYTES  (1u << 20)  /* and a signature larger than this */
+
+/* ---- signer ------------------------------------------------------------------------------- */
+
+struct ws_signer;
+
+/*
+ * ws_signer_load() - load and check the station's signing key and certificate.
+ * @key_path: PEM private key; refused when group or others may read it.
+ * @cert_path: PEM certificate of that key.
+ * @chain_path: PEM intermediate certificates to embed, or NULL.
+ * @ret_reason: on failure, one line saying what is wrong and what to do (malloc'd).
+ *
+ * The key policy (docs/certificate.md): RSA of at least 2048 bits, EC on P-256 or P-384, or
+ * Ed25519. The certificate must match the key, be valid now, allow digitalSignature and
+ * carry the extended key usage id-kp-documentSigning (1.3.6.1.5.5.7.3.36).
+ *
+ * Return: 0; -EPERM for a key or certificate that breaks the policy; -ENOENT, -EACCES when a
+ * file cannot be read; -EINVAL for a file that is not what it should be.
+ */
+int ws_signer_load(const char *key_path, const char *cert_path, const char *chain_path,
+                   struct ws_signer **ret, char **ret_reason);
+
+/* ws_signer_free() - NULL-safe; the key is freed by OpenSSL, which cleanses it. */
+struct ws_signer *ws_signer_free(struct ws_signer *s);
+
+/* ws_signer_subject() - the signer certificate's subject, one line (RFC 2253). */
+const char *ws_signer_subject(const struct ws_signer *s);
+
+/* ws_signer_is_demo() - the signer was issued by a demo CA (a "DEMO" subject in the chain). */
+bool ws_signer_is_demo(const struct ws_signer *s);
+
+/*
+ * ws_signer_sign() - detached CMS signature (PEM) over @data, with SHA-256 (SHA-384 for
+ * P-384 keys; Ed25519 as RFC 8419 says), signing time included.
+ * @ret: malloc'd NUL-terminated PEM.
+ * Return: 0, -ENOMEM, or -EIO when OpenSSL fails.
+ */
+int ws_signer_sign(const struct ws_signer *s, const void *data, size_t len, char **ret);
+
+/* ---- the certificate document ------------------------------------------------------------- */
+
+/* Who did it and what for: the fields the operator supplies (flags or config file). Every
+ * field may be NULL. */
+struct ws_cert_info {
+	const char *operator_name, *operator_title, *operator_organization, *operator_location,
+	    *operator_phone;
+	const char *asset_tag, *media_source, *classification;
+	const char *data_backed_up; /* "yes", "no", "unknown" */
+	const char *backup_location, *post_classification;
+	const char
+	    *destination; /* internal-reuse, external-reuse, recycling, manufacturer, other */
+	const char *destination_details, *notes;
+	const char *validator_name, *validator_title, *validator_organization, *validator_location,
+	    *validator_phone;
+};
+
+/*
+ * ws_cert_info_from_config() - fill the fields @info lacks from the config file.
+ * The strings belong to @cfg.
+ */
+void ws_cert_info_from_config(struct ws_cert_info *info, const struct ws_config *cfg);
+
+/*
+ * ws_cert_info_check() - one line saying which field is wrong (an unknown destination or
+ * data_backed_up value), or NULL when all are acceptable (malloc'd).
+ */
+char *ws_cert_info_check(const struct ws_cert_info *info);
+
+/*
+ * ws_cert_build() - the certificate document for @res, exactly the bytes to sign and write.
+ * @prev_sha256: hex SHA-256 of the previous certificate this station signed, or NULL.
+ * @ret: malloc'd UTF-8 JSON text, newline-terminated.
+ * @ret_id: receives the certificate's UUID (37 bytes), or NULL.
+ * Return: 0, -ENOMEM, or -EIO when no random UUID could be made.
+ */
+int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
+                  const struct ws_signer *signer, const char *prev_sha256, char **ret,
+                  char *ret_id);
+
+/* ws_sha256_hex() - SHA-256 of @data as 64 lowercase hex digits plus NUL, into @out. */
+void ws_sha256_hex(const void *data, size_t len, char out[65]);
+
+/*
+ * ws_read_file_capped() - a whole regular file of at most @cap bytes, NUL-terminated.
+ * Return: 0; -EFBIG past the cap; -EINVAL for anything but a regular file; -errno.
+ */
+int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len);
+
+/* ---- verification ------------------------------------------------------------------------- */
+
+struct ws_trust;
+
+/*
+ * ws_trust_load() - the CAs an auditor trusts: a PEM file (one or more certificates) or a
+ * directory of them (c_rehash layout or plain *.pem files).
+ * Return: 0, or a negative errno with @ret_reason set.
+ */
+int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason);
+
+/* ws_trust_free() - NULL-safe. */
+struct ws_trust *ws_trust_free(struct ws_trust *t);
+
+/* What a verification found. Strings are malloc'd; free with ws_cert_check_clear(). */
+struct ws_cert_check {
+	bool ok;               /* every check passed */
+	char *reason;          /* the first check that failed, one line; NULL when ok */
+	char *certificate_id;  /* from the document, when it parsed */
+	char *status;          /* "SUCCESS", "FAILED", "ABORTED" */
+	char *signer;          /* signer subject, when the signature parsed */
+	char *issued;          /* the document's issue time */
+	char *previous_sha256; /* the document's link to its predecessor, or NULL */
+	char sha256[65];       /* SHA-256 of the document's bytes */
+	int64_t signing_time;  /* from the CMS signingTime attribute, Unix seconds */
+	bool demo;             /* the document says it was signed under a demo CA */
+};
+
+void ws_cert_check_clear(struct ws_cert_check *c);
+
+/*
+ * ws_cert_verify() - check a certificate document and its detached signature: size, UTF-8,
+ * JSON, schema and required fields; the CMS signature over the exact bytes; the chain to
+ * @trust at the signing time; the signer's key policy and extended key usage; and that the
+ * status is SUCCESS.
+ * Return: 0 when the checks ran (look at @ret->ok), -ENOMEM otherwise. Never crashes on
+ * bad input: this is what tests/fuzz feeds.
+ */
+int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_len, const void *p7s,
+                   size_t p7s_len, struct ws_cert_check *ret);
+
+/*
+ * ws_cert_verify_file() - ws_cert_verify() of @path and @path.p7s, read with the size caps
+ * above. A missing or unreadable file is a failed check, not an error.
+ */
+int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *ret);
+
+/* ---- audit log ---------------------------------------------------------------------------- */
+
+/* One attempt, as the audit log records it. */
+struct ws_audit_entry {
+	const char *certificate_file; /* base name, e.g. "20261127T...json" */
+	const char *certificate_id;
+	const char *certificate_sha256;
+	const char *status;
+	const char *serial; /* or the path, for devices without one */
+	const char *operator_name;
+};
+
+/* The default audit log. */
+#define WS_AUDIT_DEFAULT "/var/log/wipeseal/audit.log"
+
+/* An audit log held open and locked (flock, exclusive) for appending. */
+struct ws_audit;
+
+/*
+ * ws_audit_open() - open (creating it and its directory when missing) and lock the log,
+ * and read its last line: the station's previous certificate and the line to chain to.
+ * Hold it from before the certificate is built until after it is appended, so that no other
+ * process can slip a certificate in between.
+ * Return: 0, or a negative errno with @ret_reason set (unwritable, corrupt last line).
+ */
+int ws_audit_open(const char *path, struct ws_audit **ret, char **ret_reason);
+
+/* ws_audit_previous() - SHA-256 of the last certificate logged, or "" for a new log. */
+const char *ws_audit_previous(const struct ws_audit *log);
+
+/*
+ * ws_audit_append() - append @e as one JSON line carrying its number and the SHA-256 of the
+ * line before it, and fsync.
+ * Return: 0, or a negative errno with @ret_reason set.
+ */
+int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char **ret_reason);
+
+/* ws_audit_close() - unlock and close; NULL-safe. Return: NULL. */
+struct ws_audit *ws_audit_close(struct ws_audit *log);
+
+/* Called once per problem found by ws_audit_verify(). */
+typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, const char *problem);
+
+/*
+ * ws_audit_verify() - walk the log: every line's link to the one before, every listed
+ * certificate present in @cert_dir with the recorded SHA-256, and each certificate's
+ * previous_certificate_sha256 matching the line before.
+ * Return: the number of problems found (0: intact), or a negative errno.
+ */
+int ws_audit_verify(const char *path, const char *cert_dir, ws_audit_problem_fn problem,
+                    void *userdata, unsigned *ret_lines);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wipeseal/config.h - the configuration file (/etc/wipeseal/wipeseal.conf or --config).
+ *
+ * INI style: "[section]" lines, "key = value" lines, "#" or ";" comments, surrounding
+ * whitespace ignored, a value may be quoted with "...". Keys are documented in
+ * docs/config.md; unknown keys are reported, so that a typo does not silently leave a
+ * certificate field empty.
+ */
+#ifndef WIPESEAL_CONFIG_H
+#define WIPESEAL_CONFIG_H
+
+struct ws_config;
+
+/* The default path read when --config is not given (a missing default file is fine). */
+#define WS_CONFIG_DEFAULT "/etc/wipeseal/wipeseal.conf"
+
+/*
+ * ws_config_load() - read and parse @path.
+ * @ret: receives the configuration; free with ws_config_free().
+ * @ret_reason: on failure, one line naming the file and line (malloc'd).
+ *
+ * Return: 0; -ENOENT when the file does not exist; -EINVAL for a syntax error or an unknown
+ * section or key; another negative errno when it cannot be read.
+ */
+int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason);
+
+/* ws_config_new() - an empty configuration. Return: 0 or -ENOMEM. */
+int ws_config_new(struct ws_config **ret);
+
+/* ws_config_free() - NULL-safe. Return: NULL. */
+struct ws_config *ws_config_free(struct ws_config *cfg);
+
+/* ws_config_get() - the value of @section.@key, or NULL. The string belongs to @cfg. */
+const char *ws_config_get(const struct ws_config *cfg, const char *section, const char *key);
+
+/* ws_config_set() - set (or override) @section.@key. Return: 0 or -ENOMEM. */
+int ws_config_set(struct ws_config *cfg, const char *section, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * certify.h - the certificate options `wipe` (and the station) share, and turning results
+ * into signed certificates plus audit log lines.
+ */
+#ifndef WS_CLI_CERTIFY_H
+#define WS_CLI_CERTIFY_H
+
+#include <getopt.h>
+
+#include "cli.h"
+
+enum {
+	OPT_OPERATOR = 512,
+	OPT_TITLE,
+	OPT_ORGANIZATION,
+	OPT_LOCATION,
+	OPT_PHONE,
+	OPT_ASSET_TAG,
+	OPT_MEDIA_SOURCE,
+	OPT_CLASSIFICATION,
+	OPT_DESTINATION,
+	OPT_NOTES,
+	OPT_SIGNER_KEY,
+	OPT_SIGNER_CERT,
+	OPT_SIGNER_CHAIN,
+	OPT_CONFIG,
+	OPT_AUDIT_LOG,
+	OPT_UNSIGNED,
+};
+
+/* getopt_long entries for the options above. */
+#define CERTIFY_OPTIONS                                                        \
+	{ "operator", required_argument, NULL, OPT_OPERATOR },                 \
+	    { "title", required_argument, NULL, OPT_TITLE },                   \
+	    { "organization", required_argument, NULL, OPT_ORGANIZATION },     \
+	    { "location", required_argument, NULL, OPT_LOCATION },             \
+	    { "phone", required_argument, NULL, OPT_PHONE },                   \
+	    { "asset-tag", required_argument, NULL, OPT_ASSET_TAG },           \
+	    { "media-source", required_argument, NULL, OPT_MEDIA_SOURCE },     \
+	    { "classification", required_argument, NULL, OPT_CLASSIFICATION }, \
+	    { "destination", required_argument, NULL, OPT_DESTINATION },       \
+	    { "notes", required_argument, NULL, OPT_NOTES },                   \
+	    { "signer-key", required_argument, NULL, OPT_SIGNER_KEY },         \
+	    { "signer-cert", required_argument, NULL, OPT_SIGNER_CERT },       \
+	    { "signer-chain", required_argument, NULL, OPT_SIGNER_CHAIN },     \
+	    { "config", required_argument, NULL, OPT_CONFIG },                 \
+	    { "audit-log", required_argument, NULL, OPT_AUDIT_LOG },           \
+	{                                                                      \
+		"unsigned", no_argument, NULL, OPT_UNSIGNED                    \
+	}
+
+/* The usage lines for them. */
+#define CERTIFY_USAGE                                                                            \
+	"Certificate (flags override the config file):\n"                                        \
+	"      --operator NAME     person performing the sanitization (also --title,\n"          \
+	"                          --organization, --location, --phone)\n"                       \
+	"      --asset-tag TAG     the medium's property number\n"                               \
+	"      --media-source S    user name or PC property number the medium came from\n"       \
+	"      --classification C  security classification of the data it held\n"                \
+	"      --destination D     internal-reuse, external-reuse, recycling, manufacturer,\n"   \
+	"                          other\n"                                                      \
+	"      --notes TEXT        free text for the certificate\n"                              \
+	"      --signer-key FILE   the station's private key (PEM, mode 600)\n"                  \
+	"      --signer-cert FILE  its certificate (documentSigning)\n"                          \
+	"      --signer-chain FILE intermediate CA certificates to embed\n"                      \
+	"      --config FILE       configuration (default /etc/wipeseal/wipeseal.conf)\n"        \
+	"      --audit-log FILE    append-only audit log (default\n"                             \
+	"                          /var/log/wipeseal/audit.log)\n"                               \
+	"      --unsigned          no certificate, no audit line: unsigned results only (test\n" \
+	"                          benches; not a certificate of sanitization)\n"
+
+struct certify {
+	struct ws_cert_info info;
+	const char *key, *cert, *chain, *config_path, *audit_log;
+	bool unsigned_results;
+	struct ws_config *cfg;
+	struct ws_signer *signer;
+};
+
+/* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */
+int certify_option(struct certify *c, int opt, const char *arg);
+
+/*
+ * certify_prepare() - everything that could stop a certificate from being made, checked
+ * before anything is written: the config file, the operator's fields, the signer (key
+ * policy, file mode, certificate), the audit log. Fills *cert_dir from the config when
+ * @cert_dir_given is false. Return: an exit code.
+ */
+int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given);
+
+/*
+ * certify_results() - for each result, in order: build the certificate, sign it, write
+ * NAME.json and NAME.json.p7s into @dir, append the audit line (or, with --unsigned, write
+ * the result document alone). files[i] receives the path written (malloc'd) or NULL.
+ * Return: 0, or an exit code when a certificate could not be written.
+ */
+int certify_results(struct cli *cli, struct certify *c, const char *dir,
+                    struct ws_result *const *results, const struct ws_device *const *devices,
+                    size_t n, char **files);
+
+void certify_fini(struct certify *c);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd-show.c - `wipeseal show CERT.json`: a certificate for human eyes. It reads the document
+ * only; whether the signature holds is `wipeseal verify`'s business, and the summary says so.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+static int usage(void)
+{
+	fputs("Usage: wipeseal show CERT.json...\n\n"
+	      "Print a certificate of sanitization in a human form: who, what medium, how it\n"
+	      "was sanitized and verified, where it goes, the evidence. It does not check the\n"
+	      "signature: use 'wipeseal verify' for that.\n\n"
+	      "  -h, --help   show this help\n\nSee wipeseal(8).\n",
+	      stdout);
+	return WS_EXIT_OK;
+}
+
+static struct json_object *obj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* "label: value" when the value is there; strings made printable. */
+static void field(const char *label, struct json_object *o, const char *key)
+{
+	struct json_object *v = obj(o, key);
+	char *s;
+
+	if (!v)
+		return;
+	s = cli_printable(json_object_get_string(v));
+	printf("  %-28s %s\n", label, s);
+	free(s);
+}
+
+static void evidence(struct json_object *ev)
+{
+	struct json_object *passes = obj(ev, "passes"), *ver = obj(ev, "verification");
+	struct json_object *residue = obj(obj(ev, "residue_probe"), "found");
+
+	printf("Evidence\n");
+	for (size_t i = 0; passes && i < json_object_array_length(passes); i++) {
+		struct json_object *p = json_object_array_get_idx(passes, i);
+
+		printf("  pass %zu: %s %s, %llu bytes at %.0f MB/s, %s, %zu unwritten ranges\n",
+		       i + 1, json_object_get_string(obj(obj(p, "pattern"), "kind")),
+		       obj(obj(p, "pattern"), "hex")
+		           ? json_object_get_string(obj(obj(p, "pattern"), "hex"))
+		           : "(AES-256-CTR)",
+		       (unsigned long long)json_object_get_uint64(obj(p, "bytes_written")),
+		       (double)json_object_get_uint64(obj(p, "throughput_bytes_per_second")) / 1e6,
+		       json_object_get_boolean(obj(p, "completed")) ? "completed" : "NOT completed",
+		       json_object_array_length(obj(p, "unwritten")));
+	}
+	if (ver)
+		printf("  verification: %s, %llu bytes checked, %llu differ\n",
+		       json_object_get_string(obj(ver, "mode")),
+		       (unsigned long long)json_object_get_uint64(obj(ver, "bytes_checked")),
+		       (unsigned long long)json_object_get_uint64(obj(ver, "bytes_mismatched")));
+	printf("  residue probe: %s\n", residue && json_object_array_length(residue)
+	                                    ? json_object_get_string(residue)
+	                                    : "nothing found");
+}
+
+static int show(struct cli *cli, const char *path)
+{
+	char *text = NULL;
+	size_t len;
+	int r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &text, &len);
+	struct json_object *o, *schema;
+
+	if (r < 0) {
+		cli_err(cli, "%s: %s", path,
+		        r == -EFBIG ? "larger than a certificate may be" : strerror(-r));
+		return WS_EXIT_USAGE;
+	}
+	o = json_tokener_parse(text);
+	free(text);
+	if (!o || !(schema = obj(o, "schema")) ||
+	    strcmp(json_object_get_string(schema), WS_CERT_SCHEMA) != 0) {
+		cli_err(cli, "%s: not a %s document", path, WS_CERT_SCHEMA);
+		json_object_put(o);
+		return WS_EXIT_USAGE;
+	}
+	printf("%s\n  %-28s %s%s\n", path, "status", json_object_get_string(obj(o, "status")),
+	       json_object_get_boolean(obj(o, "demo")) ? " (DEMO CA: not for production)" : "");
+	field("certificate", o, "certificate_id");
+	field("issued", o, "issued");
+	field("reason", o, "status_reason");
+	printf("Person performing sanitization\n");
+	field("name", obj(o, "person"), "name");
+	field("title", obj(o, "person"), "title");
+	field("organization", obj(o, "person"), "organization");
+	printf("Media\n");
+	field("make/vendor", obj(o, "media"), "make_vendor");
+	field("model", obj(o, "media"), "model");
+	field("serial", obj(o, "media"), "serial");
+	field("asset number", obj(o, "media"), "asset_number");
+	field("type", obj(o, "media"), "media_type");
+	printf("Sanitization\n");
+	field("method type", obj(o, "sanitization"), "method_type");
+	field("method", obj(o, "sanitization"), "method_details");
+	field("verification", obj(o, "sanitization"), "verification_method");
+	field("tool", obj(o, "sanitization"), "tool");
+	field("destination", obj(o, "media_destination"), "type");
+	field("signed by", obj(o, "signer"), "subject");
+	evidence(obj(o, "evidence"));
+	printf("(signature not checked here: wipeseal verify --ca CA.pem %s)\n", path);
+	json_object_put(o);
+	return WS_EXIT_OK;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int c, code = WS_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return usage();
+		return cli_bad_usage(cli);
+	}
+	if (optind >= argc) {
+		cli_err(cli, "no certificate named: name the CERT.json files to show");
+		return cli_bad_usage(cli);
+	}
+	for (int i = optind; i < argc; i++)
+		code = cli_worse(code, show(cli, argv[i]));
+	return code;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd-verify.c - `wipeseal verify`: what an auditor runs.
+ *
+ *   wipeseal verify --ca FILE|DIR [--json] CERT.json...
+ *   wipeseal verify --audit-log FILE [--cert-dir DIR]
+ *
+ * One line per certificate, OK or FAILED with the reason; several certificates are also
+ * checked as a series (each one's predecessor among them). Exit 0 only when all pass.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+struct verify_control {
+	const char *ca;
+	const char *audit_log;
+	const char *cert_dir;
+	bool json;
+};
+
+static int usage(void)
+{
+	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] CERT.json...\n"
+	      "       wipeseal verify --audit-log FILE [--cert-dir DIR]\n\n"
+	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
+	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
+	      "key policy and documentSigning usage, the schema, and that the wipe succeeded.\n"
+	      "Several certificates are also checked as a series. With --audit-log, check the\n"
+	      "station's audit log: its hash chain and every certificate it lists.\n\n"
+	      "  -c, --ca FILE|DIR       the CA certificate(s) to trust (PEM)\n"
+	      "  -j, --json              one JSON object per certificate\n"
+	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
+	      "  -d, --cert-dir DIR      where the log's certificates are (default: the log's\n"
+	      "                          directory's certificates/, else ./certificates)\n"
+	      "  -h, --help              show this help\n\n"
+	      "Plain OpenSSL checks the same signature: see docs/certificate.md. wipeseal(8).\n",
+	      stdout);
+	return WS_EXIT_OK;
+}
+
+static void print_check(const char *path, const struct ws_cert_check *c, bool json)
+{
+	char when[32] = "";
+	time_t t = (time_t)c->signing_time;
+	struct tm tm;
+
+	if (c->signing_time && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", json_object_new_string(path));
+		json_object_object_add(o, "ok", json_object_new_boolean(c->ok));
+		json_object_object_add(o, "reason",
+		                       c->reason ? json_object_new_string(c->reason) : NULL);
+		json_object_object_add(o, "certificate_id",
+		                       c->certificate_id ? json_object_new_string(c->certificate_id)
+		                                         : NULL);
+		json_object_object_add(o, "status",
+		                       c->status ? json_object_new_string(c->status) : NULL);
+		json_object_object_add(o, "signer",
+		                       c->signer ? json_object_new_string(c->signer) : NULL);
+		json_object_object_add(o, "signing_time",
+		                       when[0] ? json_object_new_string(when) : NULL);
+		json_object_object_add(o, "sha256", json_object_new_string(c->sha256));
+		json_object_object_add(o, "demo", json_object_new_boolean(c->demo));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return;
+	}
+	if (c->ok) {
+		char *signer = cli_printable(c->signer);
+
+		printf("%s: OK (signed by %s at %s%s)\n", path, signer, when,
+		       c->demo ? "; DEMO CA, not for production" : "");
+		free(signer);
+	} else {
+		char *why = cli_printable(c->reason);
+
+		printf("%s: FAILED: %s\n", path, why);
+		free(why);
+	}
+}
+
+/* A series is a chain: every certificate but the first names another of them as its
+ * predecessor. A certificate whose predecessor is absent, other than the earliest one,
+ * marks a gap: something signed between them is missing. */
+static int check_series(const struct ws_cert_check *checks, char **paths, size_t n, bool json)
+{
+	size_t first = 0;
+	int broken = 0;
+
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(checks[i].issued ? checks[i].issued : "",
+		           checks[first].issued ? checks[first].issued : "") < 0)
+			first = i;
+	for (size_t i = 0; i < n; i++) {
+		bool linked = false;
+
+		for (size_t k = 0; k < n && !linked; k++)
+			linked = k != i && checks[i].previous_sha256 &&
+			         strcmp(checks[i].previous_sha256, checks[k].sha256) == 0;
+		if (linked || i == first)
+			continue;
+		broken++;
+		if (!json)
+			printf("series: FAILED: %s follows a certificate that is not among those "
+			       "given: one is missing before it\n",
+			       paths[i]);
+	}
+	if (!broken && !json)
+		printf("series: OK (%zu certificates, each following another)\n", n);
+	return broken;
+}
+
+static int verify_certs(struct cli *cli, const struct verify_control *ctl, char **paths, size_t n)
+{
+	struct ws_cert_check *checks = calloc(n, sizeof(*checks));
+	struct ws_trust *trust = NULL;
+	char *why = NULL;
+	int r, code = WS_EXIT_OK;
+	bool all_ok = true;
+
+	if (!checks)
+		return WS_EXIT_FAILED;
+	r = ws_trust_load(ctl->ca, &trust, &why);
+	if (r < 0) {
+		cli_err(cli, "%s", why ? why : strerror(-r));
+		free(why);
+		free(checks);
+		return WS_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ws_cert_verify_file(trust, paths[i], &checks[i]) < 0) {
+			cli_err(cli, "%s: out of memory", paths[i]);
+			code = WS_EXIT_FAILED;
+			continue;
+		}
+		print_check(paths[i], &checks[i], ctl->json);
+		all_ok = all_ok && checks[i].ok;
+	}
+	if (!all_ok)
+		code = WS_EXIT_FAILED;
+	else if (n > 1 && check_series(checks, paths, n, ctl->json) != 0)
+		code = WS_EXIT_FAILED;
+	for (size_t i = 0; i < n; i++)
+		ws_cert_check_clear(&checks[i]);
+	free(checks);
+	ws_trust_free(trust);
+	return code;
+}
+
+static void audit_problem(void *userdata, unsigned line, const char *problem)
+{
+	printf("%s:%u: %s\n", (const char *)userdata, line, problem);
+}
+
+static int verify_audit(struct cli *cli, const struct verify_control *ctl)
+{
+	unsigned lines = 0;
+	int r = ws_audit_verify(ctl->audit_log, ctl->cert_dir ? ctl->cert_dir : "certificates",
+	                        audit_problem, (void *)(uintptr_t)ctl->audit_log, &lines);
+
+	if (r < 0) {
+		cli_err(cli, "%s: %s", ctl->audit_log, strerror(-r));
+		return r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
+	}
+	if (r > 0) {
+		printf("%s: FAILED: %d problem%s in %u lines\n", ctl->audit_log, r,
+		       r == 1 ? "" : "s", lines);
+		return WS_EXIT_FAILED;
+	}
+	printf("%s: OK (%u lines, chain intact, every certificate present and unchanged)\n",
+	       ctl->audit_log, lines);
+	return WS_EXIT_OK;
+}
+
+int cmd_verify(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ca", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "audit-log", required_argument, NULL, 'a' },
+		{ "cert-dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct verify_control ctl = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:ja:d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			ctl.ca = optarg;
+			break;
+		case 'j':
+			ctl.json = true;
+			break;
+		case 'a':
+			ctl.audit_log = optarg;
+			break;
+		case 'd':
+			ctl.cert_dir = optarg;
+			break;
+		case 'h':
+			return usage();
+		default:
+			return cli_bad_usage(cli);
+		}
+	}
+	if (ctl.audit_log) {
+		if (optind < argc) {
+			cli_err(
+			    cli,
+			    "--audit-log checks a log, not certificates: name one or the other");
+			return cli_bad_usage(cli);
+		}
+		return verify_audit(cli, &ctl);
+	}
+	if (optind >= argc) {
+		cli_err(cli, "no certificate named: name the CERT.json files to check");
+		return cli_bad_usage(cli);
+	}
+	if (!ctl.ca) {
+		cli_err(cli, "no CA named: pass --ca with the organization's CA certificate");
+		return cli_bad_usage(cli);
+	}
+	return verify_certs(cli, &ctl, argv + optind, (size_t)(argc - optind));
+}

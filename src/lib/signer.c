@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * signer.c - the station's signing key: loaded, held to the organization's key policy, and
+ * used to make detached CMS signatures.
+ *
+ * Every check happens when the signer is loaded, before a wipe starts: a wipe that could
+ * not be certified does not begin. The same key policy is applied again by the verifier
+ * (verify.c) to the signer certificate it finds in a signature.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/pem.h> /* before cms.h, which declares PEM functions only after it */
+#include <openssl/cms.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <wipeseal/cert.h>
+
+#include "cert-internal.h"
+
+struct ws_signer {
+	EVP_PKEY *key;
+	X509 *cert;
+	STACK_OF(X509) * chain;
+	char *subject;
+	bool demo;
+};
+
+int ws_reason(char **ret_reason, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ret_reason) {
+		va_start(ap, fmt);
+		if (vasprintf(ret_reason, fmt, ap) < 0)
+			*ret_reason = NULL;
+		va_end(ap);
+	}
+	return err;
+}
+
+int ws_key_policy(EVP_PKEY *key, char *why, size_t len)
+{
+	char group[64] = "";
+
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_RSA:
+		if (EVP_PKEY_get_bits(key) >= 2048)
+			return 0;
+		snprintf(why, len, "RSA key of %d bits; the policy needs at least 2048",
+		         EVP_PKEY_get_bits(key));
+		return -EPERM;
+	case EVP_PKEY_EC:
+		if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group,
+		                                   sizeof(group), NULL) == 1 &&
+		    (strcmp(group, "prime256v1") == 0 || strcmp(group, "secp384r1") == 0))
+			return 0;
+		snprintf(why, len, "EC key on curve %s; the policy allows P-256 and P-384",
+		         group[0] ? group : "(unknown)");
+		return -EPERM;
+	case EVP_PKEY_ED25519:
+		return 0;
+	default:
+		snprintf(why, len,
+		         "%s key; the policy allows RSA (2048 bits or more), EC P-256, "
+		         "EC P-384 and Ed25519",
+		         OBJ_nid2sn(EVP_PKEY_get_base_id(key)));
+		return -EPERM;
+	}
+}
+
+bool ws_cert_has_doc_signing(X509 *cert)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
+	ASN1_OBJECT *want = OBJ_txt2obj(WS_OID_DOCUMENT_SIGNING, 1);
+	bool found = false;
+
+	for (int i = 0; eku && want && i < sk_ASN1_OBJECT_num(eku); i++)
+		if (OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), want) == 0)
+			found = true;
+	ASN1_OBJECT_free(want);
+	EXTENDED_KEY_USAGE_free(eku);
+	return found;
+}
+
+char *ws_x509_name(const X509_NAME *name)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL, *out = NULL;
+	long n;
+
+	if (!b)
+		return NULL;
+	if (X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(b, &p)) >= 0)
+		out = strndup(p, (size_t)n);
+	BIO_free(b);
+	return out;
+}
+
+bool ws_name_is_demo(const X509_NAME *name)
+{
+	char *s = ws_x509_name(name);
+	bool demo = s && strstr(s, "DEMO");
+
+	free(s);
+	return demo;
+}
+
+/* A private key file must be the owner's alone. */
+static int check_key_file(const char *path, char **ret_reason)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return ws_reason(ret_reason, -errno, "signer key %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ws_reason(ret_reason, -EINVAL, "signer key %s: not a regular file", path);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		return ws_reason(ret_reason, -EPERM,
+		                 "signer key %s is readable by group or others (mode %03o): "
+		                 "chmod 600 it",
+		                 path, (unsigned)(st.st_mode & 0777));
+	return 0;
+}
+
+static BIO *open_pem(const char *what, const char *path, char **ret_reason, int *err)
+{
+	BIO *b = BIO_new_file(path, "r");
+
+	if (!b) {
+		struct stat st;
+
+		*err = stat(path, &st) < 0 ? -errno : -EACCES;
+		ws_reason(ret_reason, *err, "%s %s: %s", what, path, strerror(-*err));
+	}
+	return b;
+}
+
+static int load_key_and_cert(struct ws_signer *s, const char *key_path, const char *cert_path,
+                             char **ret_reason)
+{
+	BIO *b;
+	int r = check_key_file(key_path, ret_reason);
+
+	if (r < 0)
+		return r;
+	if (!(b = open_pem("signer key", key_path, ret_reason, &r)))
+		return r;
+	s->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!s->key)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "signer key %s: not an unencrypted PEM private key", key_path);
+	if (!(b = open_pem("signer certificate", cert_path, ret_reason, &r)))
+		return r;
+	s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	if (!s->cert)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "signer certificate %s: not a PEM certificate", cert_path);
+	if (X509_check_private_key(s->cert, s->key) != 1)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "signer certificate %s does not belong to the key %s", cert_path,
+		                 key_path);
+	return 0;
+}
+
+static int load_chain(struct ws_signer *s, const char *path, char **ret_reason)
+{
+	BIO *b;
+	X509 *x;
+	int r = 0;
+
+	s->chain = sk_X509_new_null();
+	if (!s->chain)
+		return -ENOMEM;
+	if (!path)
+		return 0;
+	if (!(b = open_pem("signer chain", path, ret_reason, &r)))
+		return r;
+	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+		if (!sk_X509_push(s->chain, x)) {
+			X509_free(x);
+			r = -ENOMEM;
+			break;
+		}
+	ERR_clear_error(); /* the end of the file reads as an error */
+	BIO_free(b);
+	if (r == 0 && sk_X509_num(s->chain) == 0)
+		r = ws_reason(ret_reason, -EINVAL, "signer chain %s: no PEM certificate in it",
+		              path);
+	return r;
+}
+
+/* The certificate as the policy wants it: valid now, for signing documents. */
+static int check_cert(struct ws_signer *s, const char *cert_path, char **ret_reason)
+{
+	char why[160];
+	uint32_t ku;
+
+	if (ws_key_policy(s->key, why, sizeof(why)) < 0)
+		return ws_reason(ret_reason, -EPERM, "signer key refused: %s", why);
+	if (X509_cmp_current_time(X509_get0_notBefore(s->cert)) >= 0)
+		return ws_reason(ret_reason, -EPERM, "signer certificate %s is not valid yet",
+		                 cert_path);
+	if (X509_cmp_current_time(X509_get0_notAfter(s->cert)) <= 0)
+		return ws_reason(ret_reason, -EPERM,
+		                 "signer certificate %s has expired: have the CA issue a new one",
+		                 cert_path);
+	ku = X509_get_key_usage(s->cert);
+	if (ku != UINT32_MAX && !(ku & KU_DIGITAL_SIGNATURE))
+		return ws_reason(ret_reason, -EPERM,
+		                 "signer certificate %s does not allow digitalSignature",
+		                 cert_path);
+	if (!ws_cert_has_doc_signing(s->cert))
+		return ws_reason(ret_reason, -EPERM,
+		                 "signer certificate %s lacks the extended key usage "
+		                 "documentSigning (%s): issue it with certs/make-station.sh",
+		                 cert_path, WS_OID_DOCUMENT_SIGNING);
+	return 0;
+}
+
+int ws_signer_load(const char *key_path, const char *cert_path, const char *chain_path,
+                   struct ws_signer **ret, char **ret_reason)
+{
+	struct ws_signer *s;
+	int r;
+
+	if (!key_path || !cert_path)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "a signer needs both a key and a certificate");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	r = load_key_and_cert(s, key_path, cert_path, ret_reason);
+	if (r == 0)
+		r = load_chain(s, chain_path, ret_reason);
+	if (r == 0)
+		r = check_cert(s, cert_path, ret_reason);
+	if (r == 0) {
+		s->subject = ws_x509_name(X509_get_subject_name(s->cert));
+		s->demo = ws_name_is_demo(X509_get_issuer_name(s->cert)) ||
+		          ws_name_is_demo(X509_get_subject_name(s->cert));
+		for (int i = 0; i < sk_X509_num(s->chain); i++)
+			s->demo = s->demo || ws_name_is_demo(
+			                         X509_get_subject_name(sk_X509_value(s->chain, i)));
+		if (!s->subject)
+			r = -ENOMEM;
+	}
+	ERR_clear_error();
+	if (r < 0) {
+		ws_signer_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+struct ws_signer *ws_signer_free(struct ws_signer *s)
+{
+	if (!s)
+		return NULL;
+	EVP_PKEY_free(s->key);
+	X509_free(s->cert);
+	sk_X509_pop_free(s->chain, X509_free);
+	free(s->subject);
+	free(s);
+	return NULL;
+}
+
+const char *ws_signer_subject(const struct ws_signer *s)
+{
+	return s->subject;
+}
+
+bool ws_signer_is_demo(const struct ws_signer *s)
+{
+	return s->demo;
+}
+
+X509 *ws_signer_cert(const struct ws_signer *s)
+{
+	return s->cert;
+}
+
+/* SHA-384 for P-384, none for Ed25519 (RFC 8419 fixes SHA-512), SHA-256 otherwise. */
+static const EVP_MD *digest_for(EVP_PKEY *key)
+{
+	char group[64] = "";
+
+	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
+		return NULL;
+	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
+	    EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+	                                   NULL) == 1 &&
+	    strcmp(group, "secp384r1") == 0)
+		return EVP_sha384();
+	return EVP_sha256();
+}
+
+int ws_signer_sign(const struct ws_signer *s, const void *data, size_t len, char **ret)
+{
+	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
+	BIO *in = BIO_new_mem_buf(data, (int)len), *out = BIO_new(BIO_s_mem());
+	CMS_ContentInfo *cms = NULL;
+	char *p = NULL;
+	long n;
+	int r = -EIO;
+
+	if (!in || !out || len > INT32_MAX)
+		goto done;
+	cms = CMS_sign(NULL, NULL, s->chain, NULL, flags);
+	if (!cms || !CMS_add1_signer(cms, s->cert, s->key, digest_for(s->key), CMS_BINARY) ||
+	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1 ||
+	    PEM_write_bio_CMS(out, cms) != 1)
+		goto done;
+	n = BIO_get_mem_data(out, &p);
+	*ret = n > 0 ? strndup(p, (size_t)n) : NULL;
+	r = *ret ? 0 : -ENOMEM;
+done:
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	BIO_free(out);
+	return r;
+}

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * verify.c - what an auditor's check of a certificate does, in the order it does it.
+ *
+ * The input is hostile until proven otherwise: sizes are capped before anything is read,
+ * the document must be strict UTF-8 and strict JSON of the right schema, and only then is
+ * the detached CMS signature checked over the exact bytes, the signer's chain built to the
+ * trusted CA at the moment of signing (the signingTime attribute: a certificate signed while
+ * its signer was valid stays valid after the signer expires), and the signer held to the
+ * same key policy and extended key usage as at signing. Each failure is one line.
+ * tests/fuzz/fuzz-verify.c feeds this file arbitrary bytes.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <json-c/json.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h> /* before cms.h, which declares PEM functions only after it */
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include "cert-internal.h"
+
+struct ws_trust {
+	X509_STORE *store;
+};
+
+/* ---- files ----------------------------------------------------------------------------------- */
+
+int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > cap)
+		return -EFBIG;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len <= cap) { /* read to the end: the file may have grown since fstat */
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > (size_t)st.st_size) {
+			free(buf);
+			return -EFBIG;
+		}
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+/* ---- trust ----------------------------------------------------------------------------------- */
+
+static int load_dir(X509_STORE *store, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int loaded = 0;
+
+	if (!d)
+		return -errno;
+	(void)X509_STORE_load_path(store, dir); /* c_rehash layout, if present */
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char *p = NULL;
+
+		if (n < 5 || (strcmp(de->d_name + n - 4, ".pem") != 0 &&
+		              strcmp(de->d_name + n - 4, ".crt") != 0))
+			continue;
+		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+			break;
+		loaded += X509_STORE_load_file(store, p) == 1;
+		free(p);
+	}
+	closedir(d);
+	return loaded;
+}
+
+int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason)
+{
+	struct ws_trust *t = calloc(1, sizeof(*t));
+	struct stat st;
+	int r = 0;
+
+	if (!t || !(t->store = X509_STORE_new())) {
+		free(t);
+		return -ENOMEM;
+	}
+	if (!path || stat(path, &st) < 0)
+		r = ws_reason(ret_reason, -ENOENT, "CA %s: %s", path ? path : "(none)",
+		              path ? strerror(errno) : "name one with --ca");
+	else if (S_ISDIR(st.st_mode) ? load_dir(t->store, path) <= 0
+	                             : X509_STORE_load_file(t->store, path) != 1)
+		r = ws_reason(ret_reason, -EINVAL, "CA %s: no PEM certificate could be loaded",
+		              path);
+	ERR_clear_error();
+	if (r < 0) {
+		ws_trust_free(t);
+		return r;
+	}
+	/* like `openssl cms -verify -purpose any`: the EKU is checked below, by name */
+	X509_VERIFY_PARAM_set_purpose(X509_STORE_get0_param(t->store), X509_PURPOSE_ANY);
+	*ret = t;
+	return 0;
+}
+
+struct ws_trust *ws_trust_free(struct ws_trust *t)
+{
+	if (t) {
+		X509_STORE_free(t->store);
+		free(t);
+	}
+	return NULL;
+}
+
+/* ---- the document ---------------------------------------------------------------------------- */
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF, no NUL. */
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0)
+			n = 1, cp = c & 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			n = 2, cp = c & 0x0f;
+		else if ((c & 0xf8) == 0xf0)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static char *jdup(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return strdup(json_object_get_string(v));
+}
+
+/* The document: parse strictly, check the schema and the fields an auditor relies on. */
+static struct json_object *check_document(const char *json, size_t len, struct ws_cert_check *c)
+{
+	static const char *const objects[] = { "person",   "media",  "sanitization",
+		                               "evidence", "signer", "station" };
+	struct json_tokener *tok;
+	struct json_object *o, *v;
+
+	if (!valid_utf8((const unsigned char *)json, len)) {
+		ws_reason(&c->reason, 0, "the document is not valid UTF-8");
+		return NULL;
+	}
+	tok = json_tokener_new_ex(64);
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, json, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len) {
+		bool trailing = o && strspn(json + json_tokener_get_parse_end(tok), " \t\r\n") ==
+		                         len - json_tokener_get_parse_end(tok);
+
+		if (!trailing) {
+			ws_reason(&c->reason, 0, "the document is not JSON (%s)",
+			          o ? "data after the end"
+			            : json_tokener_error_desc(json_tokener_get_error(tok)));
+			json_object_put(o);
+			json_tokener_free(tok);
+			return NULL;
+		}
+	}
+	json_tokener_free(tok);
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "schema", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), WS_CERT_SCHEMA) != 0) {
+		ws_reason(&c->reason, 0, "not a %s document (wrong or missing \"schema\")",
+		          WS_CERT_SCHEMA);
+		json_object_put(o);
+		return NULL;
+	}
+	c->certificate_id = jdup(o, "certificate_id");
+	c->status = jdup(o, "status");
+	c->issued = jdup(o, "issued");
+	c->previous_sha256 = jdup(o, "previous_certificate_sha256");
+	if (json_object_object_get_ex(o, "demo", &v))
+		c->demo = json_object_get_boolean(v);
+	for (size_t i = 0; i < ELEMENTSOF(objects); i++)
+		if (!json_object_object_get_ex(o, objects[i], &v) ||
+		    !json_object_is_type(v, json_type_object)) {
+			ws_reason(&c->reason, 0, "the document lacks its \"%s\" section",
+			          objects[i]);
+			json_object_put(o);
+			return NULL;
+		}
+	if (!c->certificate_id || !c->status || !c->issued) {
+		ws_reason(&c->reason, 0, "the document lacks certificate_id, status or issued");
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- the signature --------------------------------------------------------------------------- */
+
+/* The most useful thing OpenSSL said, as one line. */
+static const char *openssl_why(char *buf, size_t len)
+{
+	const char *data = NULL, *best = NULL;
+	unsigned long e, last = 0;
+	int flags;
+
+	while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags))) {
+		last = e;
+		if (data && (flags & ERR_TXT_STRING) && *data)
+			snprintf(buf, len, "%s", data), best = buf;
+	}
+	if (!best)
+		snprintf(buf, len, "%s", last ? ERR_reason_error_string(last) : "unknown error");
+	for (char *p = buf; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return buf;
+}
+
+static bool signing_time(CMS_SignerInfo *si, time_t *ret)
+{
+	int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
+	X509_ATTRIBUTE *a = idx >= 0 ? CMS_signed_get_attr(si, idx) : NULL;
+	ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
+	struct tm tm;
+
+	if (!t || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME) ||
+	    ASN1_TIME_to_tm(t->value.utctime, &tm) != 1)
+		return false;
+	*ret = timegm(&tm);
+	return true;
+}
+
+/* The signer certificate the CMS names, held to the policy. Return: true when acceptable. */
+static bool check_signer(CMS_ContentInfo *cms, struct ws_cert_check *c)
+{
+	STACK_OF(X509) *signers = CMS_get0_signers(cms);
+	X509 *x = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
+	char why[160];
+	bool ok = false;
+
+	if (!x)
+		ws_reason(&c->reason, 0, "the signature does not name exactly one signer");
+	else if (ws_key_policy(X509_get0_pubkey(x), why, sizeof(why)) < 0)
+		ws_reason(&c->reason, 0, "signer key refused: %s", why);
+	else if (!ws_cert_has_doc_signing(x))
+		ws_reason(&c->reason, 0, "the signer certificate lacks documentSigning (%s)",
+		          WS_OID_DOCUMENT_SIGNING);
+	else
+		ok = (c->signer = ws_x509_name(X509_get_subject_name(x))) != NULL;
+	sk_X509_free(signers);
+	return ok;
+}
+
+static bool check_signature(const struct ws_trust *trust, const void *json, size_t len,
+                            const void *p7s, size_t p7s_len, struct ws_cert_check *c)
+{
+	BIO *sig = BIO_new_mem_buf(p7s, (int)p7s_len), *content = BIO_new_mem_buf(json, (int)len);
+	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, NULL, NULL) : NULL;
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	X509_VERIFY_PARAM *param = X509_STORE_get0_param(trust->store);
+	char buf[256];
+	time_t when;
+	bool ok = false;
+
+	if (!cms)
+		ws_reason(&c->reason, 0, "the signature file is not a PEM CMS signature");
+	else if (!CMS_is_detached(cms) || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
+		ws_reason(&c->reason, 0, "the signature is not a detached CMS SignedData");
+	else if (!sis || sk_CMS_SignerInfo_num(sis) != 1)
+		ws_reason(&c->reason, 0, "the signature does not hold exactly one signer");
+	else if (!signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
+		ws_reason(&c->reason, 0, "the signature carries no signing time");
+	else {
+		c->signing_time = when;
+		/* the chain as it stood when the document was signed */
+		X509_VERIFY_PARAM_set_time(param, when);
+		if (CMS_verify(cms, NULL, trust->store, content, NULL, CMS_BINARY) != 1)
+			ws_reason(&c->reason, 0, "signature check failed: %s",
+			          openssl_why(buf, sizeof(buf)));
+		else
+			ok = check_signer(cms, c);
+	}
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	BIO_free(sig);
+	BIO_free(content);
+	return ok;
+}
+
+void ws_cert_check_clear(struct ws_cert_check *c)
+{
+	free(c->reason);
+	free(c->certificate_id);
+	free(c->status);
+	free(c->signer);
+	free(c->issued);
+	free(c->previous_sha256);
+	memset(c, 0, sizeof(*c));
+}
+
+int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_len, const void *p7s,
+                   size_t p7s_len, struct ws_cert_check *c)
+{
+	struct json_object *doc;
+
+	memset(c, 0, sizeof(*c));
+	ws_sha256_hex(json, json_len, c->sha256);
+	if (json_len > WS_CERT_MAX_BYTES || p7s_len > WS_SIG_MAX_BYTES) {
+		ws_reason(&c->reason, 0, "larger than the %u MiB a certificate may be",
+		          WS_CERT_MAX_BYTES >> 20);
+		return 0;
+	}
+	doc = check_document(json, json_len, c);
+	if (!doc)
+		return c->reason ? 0 : -ENOMEM;
+	json_object_put(doc);
+	if (!check_signature(trust, json, json_len, p7s, p7s_len, c))
+		return c->reason ? 0 : -ENOMEM;
+	if (strcmp(c->status, "SUCCESS") != 0) {
+		ws_reason(&c->reason, 0, "validly signed, but the wipe's status is %s", c->status);
+		return 0;
+	}
+	c->ok = true;
+	return 0;
+}
+
+int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *c)
+{
+	char *json = NULL, *p7s = NULL, *sig_path = NULL;
+	size_t jl = 0, sl = 0;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &json, &jl);
+	if (r < 0) {
+		ws_reason(&c->reason, 0, "%s",
+		          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
+		                      : strerror(-r));
+		return 0;
+	}
+	if (asprintf(&sig_path, "%s.p7s", path) < 0) {
+		free(json);
+		return -ENOMEM;
+	}
+	r = ws_read_file_capped(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl);
+	if (r < 0) {
+		ws_sha256_hex(json, jl, c->sha256);
+		ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
+		          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+		r = 0;
+	} else {
+		r = ws_cert_verify(trust, json, jl, p7s, sl, c);
+	}
+	free(sig_path);
+	free(json);
+	free(p7s);
+	return r;
+}
