@@ -326,10 +326,15 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 		c->signing_time = when;
 		/* the chain as it stood when the document was signed */
 		X509_VERIFY_PARAM_set_time(param, when);
-		if (CMS_verify(cms, NULL, trust->store, content, NULL, CMS_BINARY) != 1)
-			ws_reason(&c->reason, 0, "signature check failed: %s",
-			          openssl_why(buf, sizeof(buf)));
-		else
+		if (CMS_verify(cms, NULL, trust->store, content, NULL, CMS_BINARY) != 1) {
+			const char *why = openssl_why(buf, sizeof(buf));
+
+			if (strstr(why, "content verify error") ||
+			    strstr(why, "verification failure"))
+				why = "the document's bytes are not the bytes that were signed "
+				      "(changed after signing)";
+			ws_reason(&c->reason, 0, "signature check failed: %s", why);
+		} else
 			ok = check_signer(cms, c);
 	}
 	ERR_clear_error();

@@ -83,8 +83,11 @@ char *scratch_image(const char *name, unsigned mib)
 	char *path = NULL;
 	int fd;
 
-	/* tests run in forked children: the pid keeps their images apart */
-	test_require(asprintf(&path, "%s/%d-%s", dir, getpid(), name) >= 0, "out of memory");
+	/* tests run in forked children: pid and sequence keep their images apart */
+	static unsigned seq;
+
+	test_require(asprintf(&path, "%s/%d-%u-%s", dir, getpid(), ++seq, name) >= 0,
+	             "out of memory");
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	test_require(fd >= 0, "unexpected failure");
 	test_require(ftruncate(fd, (off_t)mib << 20) == 0, "unexpected failure");

@@ -159,7 +159,8 @@ START_TEST(test_each_method_leaves_nothing)
 	struct json_object *root, *res, *passes, *last, *ver;
 	int r;
 
-	r = run_cli(&out, &err, "wipe --yes --json --verify full -m %s --cert-dir '%s' '%s'",
+	r = run_cli(&out, &err,
+	            "wipe --unsigned --yes --json --verify full -m %s --cert-dir '%s' '%s'",
 	            methods[_i].method, dir, dev);
 	ck_assert_msg(r == WS_EXIT_OK, "%s: exit %d: %s", methods[_i].method, r, err);
 
@@ -203,8 +204,9 @@ START_TEST(test_default_sample_verification)
 	char *dev = marked_disk("s.img", 512), *dir = cert_dir(), *out = NULL, *err = NULL;
 	struct json_object *root, *ver;
 
-	ck_assert_int_eq(run_cli(&out, &err, "wipe --yes --json --cert-dir '%s' '%s'", dir, dev),
-	                 WS_EXIT_OK);
+	ck_assert_int_eq(
+	    run_cli(&out, &err, "wipe --unsigned --yes --json --cert-dir '%s' '%s'", dir, dev),
+	    WS_EXIT_OK);
 	ck_assert(!raw_has_marker(dev));
 	ck_assert(device_is_pattern(dev, "00", DISK_BYTES));
 	ver = json_object_object_get(result_of(out, &root), "verification");
@@ -230,9 +232,10 @@ START_TEST(test_odd_sizes_and_4k_sectors)
 
 	/* an image file whose size is not a multiple of anything: 5 MiB + 1000 bytes */
 	ck_assert_int_eq(test_sh(NULL, "head -c $((5*1048576+1000)) /dev/urandom > '%s'", img), 0);
-	ck_assert_int_eq(
-	    run_cli(&out, &err, "wipe --yes -m one --verify full --cert-dir '%s' '%s'", dir, img),
-	    WS_EXIT_OK);
+	ck_assert_int_eq(run_cli(&out, &err,
+	                         "wipe --unsigned --yes -m one --verify full --cert-dir '%s' '%s'",
+	                         dir, img),
+	                 WS_EXIT_OK);
 	ck_assert(device_is_pattern(img, "ff", 5 * 1048576 + 1000));
 	free(out);
 	free(err);
@@ -240,8 +243,9 @@ START_TEST(test_odd_sizes_and_4k_sectors)
 
 	/* a loop device with 4096-byte logical sectors */
 	dev = marked_disk("4k.img", 4096);
-	ck_assert_int_eq(run_cli(&out, &err, "wipe --yes --json --cert-dir '%s' '%s'", dir, dev),
-	                 WS_EXIT_OK);
+	ck_assert_int_eq(
+	    run_cli(&out, &err, "wipe --unsigned --yes --json --cert-dir '%s' '%s'", dir, dev),
+	    WS_EXIT_OK);
 	ck_assert(device_is_pattern(dev, "00", DISK_BYTES));
 	ck_assert_ptr_nonnull(strstr(out, "\"logical_sector_size\": 4096"));
 	free(out);
@@ -256,9 +260,10 @@ START_TEST(test_parallel_targets)
 	char *a = marked_disk("pa.img", 512), *b = marked_disk("pb.img", 512), *dir = cert_dir();
 	char *out = NULL, *err = NULL;
 
-	ck_assert_int_eq(
-	    run_cli(&out, &err, "wipe --yes -m random --cert-dir '%s' '%s' '%s'", dir, a, b),
-	    WS_EXIT_OK);
+	ck_assert_int_eq(run_cli(&out, &err,
+	                         "wipe --unsigned --yes -m random --cert-dir '%s' '%s' '%s'", dir,
+	                         a, b),
+	                 WS_EXIT_OK);
 	ck_assert(!raw_has_marker(a));
 	ck_assert(!raw_has_marker(b));
 	/* two lines, one per target, and two result files */
@@ -282,7 +287,8 @@ START_TEST(test_unwritable_range_is_failed_and_listed)
 	int r;
 
 	r = run_cli_env(&out, &err, dev, "WS_FAULT_WRITE=8388608+65536:EIO",
-	                "wipe --yes --json --verify full --cert-dir '%s' '%s'", dir, dev);
+	                "wipe --unsigned --yes --json --verify full --cert-dir '%s' '%s'", dir,
+	                dev);
 	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, err);
 	res = result_of(out, &root);
 	ck_assert_str_eq(jstr(res, "status"), "FAILED");
@@ -315,7 +321,8 @@ START_TEST(test_lying_writes_are_caught_by_verification)
 
 	/* a drive that acknowledges every write and keeps the old data */
 	r = run_cli_env(&out, &err, dev, "WS_FAULT_WRITE=0+-:LIE",
-	                "wipe --yes --json --verify full --cert-dir '%s' '%s'", dir, dev);
+	                "wipe --unsigned --yes --json --verify full --cert-dir '%s' '%s'", dir,
+	                dev);
 	ck_assert_msg(r == WS_EXIT_DATA_FOUND, "exit %d: %s", r, err);
 	ck_assert(raw_has_marker(dev)); /* the data really is still there */
 	res = result_of(out, &root);
@@ -333,7 +340,7 @@ START_TEST(test_lying_writes_are_caught_by_verification)
 
 	/* the sample finds it too */
 	r = run_cli_env(&out, &err, dev, "WS_FAULT_WRITE=0+-:LIE",
-	                "wipe --yes --cert-dir '%s' '%s'", dir, dev);
+	                "wipe --unsigned --yes --cert-dir '%s' '%s'", dir, dev);
 	ck_assert_int_eq(r, WS_EXIT_DATA_FOUND);
 	ck_assert_ptr_nonnull(strstr(out, "data at offset"));
 	free(out);
@@ -351,7 +358,7 @@ START_TEST(test_vanishing_device_ends_failed)
 
 	r = run_cli_env(&out, &err, dev,
 	                "WS_FAULT_WRITE=16777216+-:ENODEV WS_FAULT_READ=16777216+-:ENODEV",
-	                "wipe --yes --json --cert-dir '%s' '%s'", dir, dev);
+	                "wipe --unsigned --yes --json --cert-dir '%s' '%s'", dir, dev);
 	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, err);
 	res = result_of(out, &root);
 	ck_assert_str_eq(jstr(res, "status"), "FAILED");
@@ -372,12 +379,13 @@ START_TEST(test_sigterm_aborts_cleanly)
 
 	/* every write takes 300 ms: the signal surely lands mid-pass */
 	ck_assert_int_ge(
-	    asprintf(&cmd,
-	             "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=%s "
-	             "WS_FAULT_PATH='%s' WS_FAULT_WRITE=0+-:DELAY300 '%s' wipe --yes --json "
-	             "--io-threads 1 --cert-dir '%s' '%s' > %s/term.out 2>&1 & pid=$!; "
-	             "sleep 1; kill -TERM $pid; wait $pid; echo $?",
-	             WS_FAULTINJECT, dev, WS_CLI, dir, dev, scratch_dir()),
+	    asprintf(
+	        &cmd,
+	        "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD=%s "
+	        "WS_FAULT_PATH='%s' WS_FAULT_WRITE=0+-:DELAY300 '%s' wipe --unsigned --yes --json "
+	        "--io-threads 1 --cert-dir '%s' '%s' > %s/term.out 2>&1 & pid=$!; "
+	        "sleep 1; kill -TERM $pid; wait $pid; echo $?",
+	        WS_FAULTINJECT, dev, WS_CLI, dir, dev, scratch_dir()),
 	    0);
 	ck_assert_int_eq(test_sh(&out, "%s", cmd), 0);
 	r = atoi(out);
@@ -437,49 +445,50 @@ START_TEST(test_refusals_write_nothing)
 	    0);
 	m = scratch_attach(img, false, false);
 	mp = scratch_mount(m);
-	ck_assert_int_ge(asprintf(&args, "wipe --yes '%s'", m), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes '%s'", m), 0);
 	expect_refusal(args, m, WS_EXIT_REFUSED, "refused: mounted");
 	free(args);
 
 	/* no terminal, no --yes */
-	ck_assert_int_ge(asprintf(&args, "wipe '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_REFUSED, "no terminal to confirm on");
 	free(args);
 
 	/* one good target and one mounted: neither is written */
-	ck_assert_int_ge(asprintf(&args, "wipe --yes '%s' '%s'", dev, m), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes '%s' '%s'", dev, m), 0);
 	expect_refusal(args, dev, WS_EXIT_REFUSED, "refused: mounted");
 	free(args);
 
 	/* the same disk twice */
-	ck_assert_int_ge(asprintf(&args, "wipe --yes '%s' '%s'", dev, dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes '%s' '%s'", dev, dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "named twice");
 	free(args);
 
 	/* a result directory that cannot take the result */
-	ck_assert_int_ge(asprintf(&args, "wipe --yes --cert-dir /proc/no-such-dir '%s'", dev), 0);
+	ck_assert_int_ge(
+	    asprintf(&args, "wipe --unsigned --yes --cert-dir /proc/no-such-dir '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "cannot write results into /proc/no-such-dir");
 	free(args);
 
 	/* bad input */
-	ck_assert_int_ge(asprintf(&args, "wipe --yes -m bogus '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes -m bogus '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "unknown method 'bogus'");
 	free(args);
-	ck_assert_int_ge(asprintf(&args, "wipe --yes -m pattern:zz '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes -m pattern:zz '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "not hexadecimal");
 	free(args);
-	ck_assert_int_ge(asprintf(&args, "wipe --yes --passes 0 '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes --passes 0 '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "--passes takes a number from 1 to 99");
 	free(args);
-	ck_assert_int_ge(asprintf(&args, "wipe --yes --verify maybe '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes --verify maybe '%s'", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "--verify takes full, sample or none");
 	free(args);
-	ck_assert_int_ge(asprintf(&args, "wipe --yes '%s' /dev/no-such-disk", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes '%s' /dev/no-such-disk", dev), 0);
 	expect_refusal(args, dev, WS_EXIT_USAGE, "no such device or file");
 	free(args);
 
 	/* dry run: the plan, and nothing written */
-	ck_assert_int_ge(asprintf(&args, "wipe --dry-run -m dod-3pass '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --dry-run -m dod-3pass '%s'", dev), 0);
 	{
 		char *before = sha(dev), *after, *out = NULL, *err = NULL;
 

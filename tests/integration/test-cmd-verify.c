@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-cmd-verify.c - certificates of sanitization end to end: a CA made here with the
+ * openssl command alone, real loop-device wipes signed by the station, checked by
+ * `wipeseal verify` and by plain `openssl cms -verify`; every kind of bad input rejected with
+ * its reason; weak, expired, world-readable and wrong-purpose signers refused before any
+ * byte is written; a certificate removed from a series caught by the series and the log.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scratch.h"
+#include "testutil.h"
+
+static char pki[4096];
+
+/* ---- the PKI, with openssl alone ----------------------------------------------------------- */
+
+static void sh_or_die(const char *cmd)
+{
+	char *out = NULL;
+	int r = test_sh(&out, "%s", cmd);
+
+	test_require(r == 0, "%s\n%s", cmd, out);
+	free(out);
+}
+
+/* A station key (@alg: openssl genpkey options) and a certificate from CA @ca, with
+ * @ext (an x509v3 extension section written inline). */
+static void make_station(const char *name, const char *ca, const char *alg, const char *ext,
+                         const char *dates)
+{
+	char *cmd = NULL;
+
+	test_require(
+	    asprintf(
+	        &cmd,
+	        "cd '%s' && openssl genpkey -quiet %s -out %s.key && chmod 600 %s.key && "
+	        "openssl req -new -key %s.key -subj '/CN=%s' -out %s.csr && "
+	        "printf '[ca]\\ndefault_ca=c\\n[c]\\ndir=.\\ndatabase=%s.idx\\n"
+	        "new_certs_dir=.\\ncertificate=%s.pem\\nprivate_key=%s.key\\n"
+	        "serial=%s.srl\\ndefault_md=sha256\\npolicy=p\\ndefault_days=365\\n"
+	        "[p]\\ncommonName=supplied\\n[e]\\nbasicConstraints=CA:FALSE\\n%s\\n' > %s.cnf && "
+	        ": > %s.idx && echo 01 > %s.srl && "
+	        "openssl ca -batch -notext -config %s.cnf -extensions e %s -in %s.csr "
+	        "-out %s.pem 2>/dev/null",
+	        pki, alg, name, name, name, name, name, name, ca, ca, name, ext, name, name, name,
+	        name, dates, name, name) >= 0,
+	    "out of memory");
+	sh_or_die(cmd);
+	free(cmd);
+}
+
+static void make_pki(void)
+{
+	const char *doc =
+	    "keyUsage=critical,digitalSignature\\nextendedKeyUsage=1.3.6.1.5.5.7.3.36";
+	const char *rsa3072 = "-algorithm RSA -pkeyopt rsa_keygen_bits:3072";
+	char *cmd = NULL;
+
+	snprintf(pki, sizeof(pki), "%s/pki", scratch_dir());
+	test_require(
+	    asprintf(&cmd,
+	             "mkdir -p '%s' && cd '%s' && for ca in ca foreign; do "
+	             "openssl req -x509 -newkey rsa:3072 -nodes -keyout $ca.key -out $ca.pem "
+	             "-days 30 -subj \"/CN=test $ca CA\" -addext "
+	             "'basicConstraints=critical,CA:TRUE' -addext "
+	             "'keyUsage=critical,keyCertSign' 2>/dev/null || exit 1; done",
+	             pki, pki) >= 0,
+	    "out of memory");
+	sh_or_die(cmd);
+	free(cmd);
+	make_station("station", "ca", rsa3072, doc, "");
+	make_station("ecstation", "ca", "-algorithm EC -pkeyopt ec_paramgen_curve:P-384", doc, "");
+	make_station("weak", "ca", "-algorithm RSA -pkeyopt rsa_keygen_bits:1024", doc, "");
+	make_station("expired", "ca", rsa3072, doc,
+	             "-startdate 20200101000000Z -enddate 20210101000000Z");
+	make_station("email", "ca", rsa3072,
+	             "keyUsage=critical,digitalSignature\\nextendedKeyUsage=emailProtection", "");
+	make_station("alien", "foreign", rsa3072, doc, "");
+}
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+/* Wipe a fresh 16 MiB ext4 loop device signed by @signer (a station name); return the
+ * certificate path (from the JSON result event). @extra: more options. */
+static char *signed_wipe_env(const char *signer, const char *env, const char *extra, int want)
+{
+	char *img = scratch_image("v.img", 16), *dev, *out = NULL, *err = NULL, *file = NULL;
+	struct json_object *root = NULL, *f;
+	const char *last;
+	int r;
+
+	test_require(test_sh(NULL, "mkfs.ext4 -q -F '%s'", img) == 0, "mkfs");
+	dev = scratch_attach(img, false, false);
+#define WIPE_ARGS                                                                 \
+	"wipe --yes --json --signer-key %s/%s.key --signer-cert %s/%s.pem "       \
+	"--audit-log %s/audit.log --cert-dir %s/certs --operator 'Grace Hopper' " \
+	"--organization 'Example Org' --asset-tag A-1234 --destination external-reuse %s '%s'"
+	if (env)
+		r = run_cli_env(&out, &err, dev, env, WIPE_ARGS, pki, signer, pki, signer,
+		                scratch_dir(), scratch_dir(), extra, dev);
+	else
+		r = run_cli(&out, &err, WIPE_ARGS, pki, signer, pki, signer, scratch_dir(),
+		            scratch_dir(), extra, dev);
+#undef WIPE_ARGS
+	ck_assert_msg(r == want, "wipe: exit %d, want %d: %s", r, want, err);
+	last = strrchr(out, '{') ? out : NULL;
+	for (const char *p = out; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	if (last && (root = json_tokener_parse(last)) &&
+	    json_object_object_get_ex(root, "file", &f) && json_object_get_string(f))
+		file = strdup(json_object_get_string(f));
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(dev);
+	free(img);
+	return file;
+}
+
+static char *signed_wipe(const char *signer, const char *extra, int want)
+{
+	return signed_wipe_env(signer, NULL, extra, want);
+}
+
+static int verify(const char *file, char **out)
+{
+	return run_cli(out, NULL, "verify --ca %s/ca.pem '%s'", pki, file);
+}
+
+/* A copy of @file (and its signature) named @name, with @edit (a shell command over $f)
+ * applied to the copy; returns the copy's path. */
+static char *variant(const char *file, const char *name, const char *edit)
+{
+	char *copy = NULL;
+
+	ck_assert_int_ge(asprintf(&copy, "%s/%s.json", scratch_dir(), name), 0);
+	ck_assert_int_eq(test_sh(NULL, "cp '%s' '%s' && cp '%s.p7s' '%s.p7s' && f='%s' && %s", file,
+	                         copy, file, copy, copy, edit),
+	                 0);
+	return copy;
+}
+
+static void expect_rejected(const char *file, const char *needle)
+{
+	char *out = NULL;
+	int r = verify(file, &out);
+
+	ck_assert_msg(r == WS_EXIT_FAILED, "%s: exit %d: %s", file, r, out);
+	ck_assert_msg(strstr(out, "FAILED") && strstr(out, needle), "%s: wanted '%s' in: %s", file,
+	              needle, out);
+	ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "not one line: %s", out);
+	free(out);
+}
+
+/* Re-sign @file with station @who using openssl alone (as a forger or a careless CA would). */
+static void resign(const char *file, const char *who)
+{
+	ck_assert_int_eq(
+	    test_sh(NULL,
+	            "openssl cms -sign -binary -in '%s' -signer %s/%s.pem -inkey %s/%s.key "
+	            "-outform PEM -out '%s.p7s' -md sha256",
+	            file, pki, who, pki, who, file),
+	    0);
+}
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+START_TEST(test_certificate_verifies_with_wipeseal_and_openssl)
+{
+	char *file = signed_wipe("station", "", WS_EXIT_OK), *out = NULL, *text = NULL;
+	struct json_object *doc, *v;
+
+	ck_assert_ptr_nonnull(file);
+	ck_assert_int_eq(verify(file, &out), WS_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(out, ": OK (signed by CN=station"));
+	free(out);
+	ck_assert_int_eq(
+	    test_sh(&out,
+	            "openssl cms -verify -binary -inform PEM -in '%s.p7s' -content '%s' "
+	            "-CAfile %s/ca.pem -purpose any -out /dev/null",
+	            file, file, pki),
+	    0);
+	free(out);
+	/* the document: NIST's fields, and the evidence */
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", file), 0);
+	doc = json_tokener_parse(text);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(doc, "schema")),
+	                 "wipeseal-certificate/1");
+	ck_assert(json_object_object_get_ex(json_object_object_get(doc, "person"), "name", &v));
+	ck_assert_str_eq(json_object_get_string(v), "Grace Hopper");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+	                     json_object_object_get(doc, "media"), "asset_number")),
+	                 "A-1234");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+	                     json_object_object_get(doc, "sanitization"), "method_type")),
+	                 "Clear");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+	                     json_object_object_get(doc, "evidence"), "status")),
+	                 "SUCCESS");
+	ck_assert(json_object_object_get_ex(doc, "validation", &v));
+	ck_assert(json_object_object_get_ex(doc, "previous_certificate_sha256", &v));
+	json_object_put(doc);
+	free(text);
+	ck_assert_int_eq(run_cli(&out, NULL, "show '%s'", file), WS_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(out, "Grace Hopper"));
+	free(out);
+	free(file);
+}
+END_TEST
+
+START_TEST(test_ec_signer)
+{
+	char *file = signed_wipe("ecstation", "", WS_EXIT_OK), *out = NULL;
+
+	ck_assert_int_eq(verify(file, &out), WS_EXIT_OK);
+	free(out);
+	free(file);
+}
+END_TEST
+
+/* A signer the policy refuses: exit 2, the reason, and the disk untouched. */
+static void refused_signer(const char *who, const char *setup, const char *needle)
+{
+	char *img = scratch_image("r.img", 16), *dev, *out = NULL, *err = NULL, *before = NULL,
+	     *after = NULL;
+
+	ck_assert_int_eq(test_sh(NULL, "mkfs.ext4 -q -F '%s'", img), 0);
+	dev = scratch_attach(img, false, false);
+	if (setup)
+		ck_assert_int_eq(test_sh(NULL, "%s", setup), 0);
+	ck_assert_int_eq(test_sh(&before, "sha256sum < '%s'", dev), 0);
+	ck_assert_int_eq(run_cli(&out, &err,
+	                         "wipe --yes --signer-key %s/%s.key --signer-cert %s/%s.pem "
+	                         "--audit-log %s/audit-r.log --cert-dir %s/certs-r '%s'",
+	                         pki, who, pki, who, scratch_dir(), scratch_dir(), dev),
+	                 WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, needle) != NULL, "wanted '%s': %s", needle, err);
+	ck_assert_int_eq(test_sh(&after, "sha256sum < '%s'", dev), 0);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(out);
+	free(err);
+	free(dev);
+	free(img);
+}
+
+START_TEST(test_refused_signers_write_nothing)
+{
+	char *chmod = NULL;
+
+	refused_signer("weak", NULL, "RSA key of 1024 bits");
+	refused_signer("expired", NULL, "has expired");
+	refused_signer("email", NULL, "lacks the extended key usage documentSigning");
+	ck_assert_int_ge(asprintf(&chmod,
+	                          "cp %s/station.key %s/loose.key && cp %s/station.pem "
+	                          "%s/loose.pem && chmod 644 %s/loose.key",
+	                          pki, pki, pki, pki, pki),
+	                 0);
+	refused_signer("loose", chmod, "readable by group or others");
+	free(chmod);
+	{
+		char *out = NULL, *err = NULL;
+
+		ck_assert_int_eq(
+		    run_cli(&out, &err, "wipe --yes --audit-log %s/a.log /dev/null", scratch_dir()),
+		    WS_EXIT_USAGE);
+		ck_assert_ptr_nonnull(strstr(err, "no signer configured"));
+		free(out);
+		free(err);
+	}
+}
+END_TEST
+
+START_TEST(test_bad_input_is_rejected)
+{
+	char *file = signed_wipe("station", "", WS_EXIT_OK), *v;
+
+	v = variant(file, "truncated", "head -c 300 \"$f\" > \"$f.t\" && mv \"$f.t\" \"$f\"");
+	expect_rejected(v, "not JSON");
+	free(v);
+	v = variant(file, "oversized", "head -c 17000000 /dev/zero | tr '\\0' ' ' >> \"$f\"");
+	expect_rejected(v, "larger than");
+	free(v);
+	v = variant(file, "notutf8", "sed -i 's/Grace/Gr\\xffce/' \"$f\"");
+	expect_rejected(v, "not valid UTF-8");
+	free(v);
+	v = variant(file, "notjson", "echo 'wipeseal certificate, honest' > \"$f\"");
+	expect_rejected(v, "not JSON");
+	free(v);
+	v = variant(file, "schema",
+	            "sed -i 's/wipeseal-certificate\\/1/wipeseal-certificate\\/9/' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "wrong or missing \"schema\"");
+	free(v);
+	v = variant(file, "nosig", "rm \"$f.p7s\"");
+	expect_rejected(v, "No such file");
+	free(v);
+	v = variant(file, "garbagesig", "echo garbage > \"$f.p7s\"");
+	expect_rejected(v, "not a PEM CMS signature");
+	free(v);
+	v = variant(file, "foreign", "true");
+	resign(v, "alien");
+	expect_rejected(v, "signature check failed");
+	free(v);
+	v = variant(file, "weaksig", "true");
+	resign(v, "weak");
+	expect_rejected(v, "RSA key of 1024 bits");
+	free(v);
+	v = variant(file, "expiredsig", "true");
+	resign(v, "expired");
+	expect_rejected(v, "expired");
+	free(v);
+	v = variant(file, "flipped",
+	            "sed -i '0,/\"bytes_written\": 1/s//\"bytes_written\": 2/' \"$f\"");
+	expect_rejected(v, "signature check failed");
+	free(v);
+	{
+		/* the right signature, but a CA the auditor does not trust */
+		char *out = NULL;
+
+		ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/foreign.pem '%s'", pki, file),
+		                 WS_EXIT_FAILED);
+		ck_assert_ptr_nonnull(strstr(out, "FAILED: signature check failed"));
+		free(out);
+		ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/nope.pem '%s'", pki, file),
+		                 WS_EXIT_USAGE);
+		free(out);
+	}
+	free(file);
+}
+END_TEST
+
+START_TEST(test_failed_wipe_is_certified_as_failed)
+{
+	/* a write error through the fault injector: the certificate says FAILED, truly */
+	char *file =
+	    signed_wipe_env("station", "WS_FAULT_WRITE=4194304+65536:EIO", "", WS_EXIT_FAILED);
+	char *text = NULL;
+
+	ck_assert_ptr_nonnull(file);
+	ck_assert_int_eq(test_sh(&text, "head -c 400 '%s'", file), 0);
+	ck_assert_ptr_nonnull(strstr(text, "\"status\": \"FAILED\""));
+	free(text);
+	/* validly signed, and still not a pass: the wipe did not succeed */
+	expect_rejected(file, "the wipe's status is FAILED");
+	free(file);
+}
+END_TEST
+
+START_TEST(test_series_and_audit_log)
+{
+	char *a = signed_wipe("station", "", WS_EXIT_OK),
+	     *b = signed_wipe("station", "", WS_EXIT_OK);
+	char *c = signed_wipe("station", "", WS_EXIT_OK), *out = NULL;
+
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca.pem '%s' '%s' '%s'", pki, a, b, c),
+	                 WS_EXIT_OK);
+	ck_assert_ptr_nonnull(strstr(out, "series: OK"));
+	free(out);
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
+	                         scratch_dir(), scratch_dir()),
+	                 WS_EXIT_OK);
+	free(out);
+
+	/* remove the middle one */
+	ck_assert_int_eq(test_sh(NULL, "mkdir -p %s/aside && mv '%s' '%s.p7s' %s/aside/",
+	                         scratch_dir(), b, b, scratch_dir()),
+	                 0);
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca.pem '%s' '%s'", pki, a, c),
+	                 WS_EXIT_FAILED);
+	ck_assert_ptr_nonnull(strstr(out, "one is missing before it"));
+	free(out);
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
+	                         scratch_dir(), scratch_dir()),
+	                 WS_EXIT_FAILED);
+	ck_assert_ptr_nonnull(strstr(out, "is missing"));
+	free(out);
+
+	/* delete a line from the log: the chain breaks at the next one */
+	ck_assert_int_eq(test_sh(NULL, "sed -i 2d %s/audit.log", scratch_dir()), 0);
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
+	                         scratch_dir(), scratch_dir()),
+	                 WS_EXIT_FAILED);
+	ck_assert_ptr_nonnull(strstr(out, "does not chain to the line before it"));
+	free(out);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_config_file)
+{
+	char *cfg = NULL, *file, *text = NULL, *out = NULL, *err = NULL, *extra = NULL;
+
+	ck_assert_int_ge(asprintf(&cfg, "%s/ws.conf", scratch_dir()), 0);
+	ck_assert_int_eq(test_sh(NULL,
+	                         "printf '[operator]\\nname = \"Alan Turing\"\\n# a comment\\n"
+	                         "[media]\\nclassification = internal\\n' > '%s'",
+	                         cfg),
+	                 0);
+	ck_assert_int_ge(asprintf(&extra, "--config '%s'", cfg), 0);
+	/* flags win over the file: signed_wipe passes --operator */
+	file = signed_wipe("station", extra, WS_EXIT_OK);
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", file), 0);
+	ck_assert_ptr_nonnull(strstr(text, "\"classification\": \"internal\""));
+	ck_assert_ptr_nonnull(strstr(text, "Grace Hopper"));
+	free(text);
+	free(file);
+	ck_assert_int_eq(test_sh(NULL, "printf '[operator]\\nnmae = typo\\n' > '%s'", cfg), 0);
+	ck_assert_int_eq(run_cli(&out, &err, "wipe --yes --config '%s' /dev/null", cfg),
+	                 WS_EXIT_USAGE);
+	ck_assert_ptr_nonnull(strstr(err, "unknown key 'nmae' in [operator]"));
+	free(out);
+	free(err);
+	free(extra);
+	free(cfg);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cmd-verify");
+	TCase *tc = tcase_create("certificates");
+	int r;
+
+	scratch_init("verify");
+	make_pki();
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_certificate_verifies_with_wipeseal_and_openssl);
+	tcase_add_test(tc, test_ec_signer);
+	tcase_add_test(tc, test_refused_signers_write_nothing);
+	tcase_add_test(tc, test_bad_input_is_rejected);
+	tcase_add_test(tc, test_failed_wipe_is_certified_as_failed);
+	tcase_add_test(tc, test_series_and_audit_log);
+	tcase_add_test(tc, test_config_file);
+	suite_add_tcase(s, tc);
+	r = test_run_suite(s);
+	scratch_cleanup();
+	return r;
+}
