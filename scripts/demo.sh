@@ -34,6 +34,8 @@ cmake --build build/plain -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 ws=$PWD/build/plain/src/wipeseal
 
 work=$(mktemp -d /tmp/wipeseal-demo.XXXXXX)
+# the demo station's identity and audit log outlive the run
+state=${XDG_STATE_HOME:-$HOME/.local/state}/wipeseal-demo
 loop=
 cleanup() {
 	[ -n "$loop" ] && losetup -d "$loop" 2>/dev/null
@@ -68,17 +70,31 @@ run "$ws" list "$target"
 step "the safety gate, exactly as a wipe applies it (nothing is written)"
 run "$ws" check "$target"
 
-step "wipe: one pass of zeros, flushed, a 10% sample read back, residue probe"
+step "the station's signer: a demo CA and station key under $state (made once)"
+if [ ! -r "$state/station/signer.key" ]; then
+	certs/make-ca.sh "$state/ca" --cn "wipeseal demo CA" --demo
+	certs/make-station.sh "$state/ca" "$state/station" --cn "wipeseal demo station"
+else
+	echo "reusing $state/station/signer.pem"
+fi
+
+step "wipe: one pass of zeros, flushed, a 10% sample read back, residue probe, signed"
 certs=$PWD/certificates
-run "$ws" wipe --method clear --verify sample --yes --cert-dir "$certs" "$target"
+run "$ws" wipe --method clear --verify sample --yes --cert-dir "$certs" \
+	--signer-key "$state/station/signer.key" --signer-cert "$state/station/signer.pem" \
+	--audit-log "$state/audit.log" --operator "Demo Operator" --organization "Example Org" \
+	--destination internal-reuse "$target"
 
 step "what is left: nothing libblkid recognises, and the first bytes read raw"
 run "$ws" list "$target"
 run blkid -p "$target" || echo "(blkid -p found nothing: exit $?)"
 od -A d -t x1 -N 64 "$target"
 
-step "the result, kept in $certs"
-find "$certs" -name "*.json" -newer "$work/disk.img" -printf "%p  %s bytes\n"
-echo "Signing it as a certificate of sanitization arrives with issue #4; until then the"
-echo "result is the unsigned JSON file listed above."
+step "the certificate, checked as an auditor would"
+cert=$(find "$certs" -name "*.json" -newer "$work/disk.img" | sort | tail -n 1)
+run "$ws" show "$cert"
+run "$ws" verify --ca "$state/ca/ca.pem" "$cert"
+run openssl cms -verify -binary -inform PEM -in "$cert.p7s" -content "$cert" \
+	-CAfile "$state/ca/ca.pem" -purpose any -out /dev/null
+run "$ws" verify --audit-log "$state/audit.log" --cert-dir "$certs"
 step "done: the scratch disk is detached and deleted"

@@ -178,8 +178,8 @@ static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 		       r == 1 ? "" : "s", lines);
 		return WS_EXIT_FAILED;
 	}
-	printf("%s: OK (%u lines, chain intact, every certificate present and unchanged)\n",
-	       ctl->audit_log, lines);
+	printf("%s: OK (%u line%s, chain intact, every certificate present and unchanged)\n",
+	       ctl->audit_log, lines, lines == 1 ? "" : "s");
 	return WS_EXIT_OK;
 }
 
