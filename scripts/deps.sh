@@ -6,8 +6,8 @@ WS_PACKAGES=(
 	# build
 	gcc make cmake pkgconf git
 	libudev-dev libblkid-dev libssl-dev libnvme-dev libjson-c-dev
-	# tests
-	check clang-format shellcheck
+	# tests; clang and its runtime for the libFuzzer harnesses (scripts/fuzz.sh)
+	check clang-format shellcheck clang libclang-rt-14-dev perl
 	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
 	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
 	mount fdisk util-linux e2fsprogs dosfstools

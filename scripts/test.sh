@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
-# build and an AddressSanitizer + UndefinedBehaviorSanitizer build. Exits non-zero on any
-# failure. Loop-device tests need root; without it they are reported as skipped.
+# build and an AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzz the
+# certificate verifier for WS_FUZZ_SECONDS (default 30). Exits non-zero on any failure.
+# Loop-device tests need root; without it they are reported as skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
@@ -22,4 +23,6 @@ run_suite() { # name, cmake options...
 run_suite plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
+# the certificate reader and verifier under libFuzzer, for a short while
+bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-30}"
 echo "==> all suites passed"
