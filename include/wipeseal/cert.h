@@ -169,6 +169,7 @@ struct ws_audit_entry {
 	const char *status;
 	const char *serial; /* or the path, for devices without one */
 	const char *operator_name;
+	const char *note; /* why there is no certificate (a refused attempt), or NULL */
 };
 
 /* The default audit log. */

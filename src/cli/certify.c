@@ -247,6 +247,25 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 	return code;
 }
 
+void certify_log_refusal(struct cli *cli, struct certify *c, const char *target, const char *reason)
+{
+	struct ws_audit *log = NULL;
+	char *why = NULL;
+	struct ws_audit_entry e = {
+		.status = "REFUSED",
+		.serial = target,
+		.operator_name = c->info.operator_name,
+		.note = reason,
+	};
+
+	if (c->unsigned_results || !c->audit_log)
+		return;
+	if (ws_audit_open(c->audit_log, &log, &why) < 0 || ws_audit_append(log, &e, &why) < 0)
+		cli_err(cli, "%s", why ? why : "the audit log could not be written");
+	ws_audit_close(log);
+	free(why);
+}
+
 void certify_fini(struct certify *c)
 {
 	ws_signer_free(c->signer);

@@ -99,6 +99,11 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
                     struct ws_result *const *results, const struct ws_device *const *devices,
                     size_t n, char **files);
 
+/* Log an attempt that was refused before anything was written (the gate, the operator's
+ * confirmation): the organization logs every attempt, successful or not. */
+void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
+			 const char *reason);
+
 void certify_fini(struct certify *c);
 
 #endif

@@ -215,7 +215,8 @@ static bool named_twice(struct cli *cli, char **paths, int n)
 }
 
 /* Every target through the gate before anything is written to any of them. */
-static int open_targets(struct cli *cli, char **paths, int n, struct ws_target **targets)
+static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths, int n,
+                        struct ws_target **targets)
 {
 	int code = WS_EXIT_OK;
 
@@ -229,6 +230,8 @@ static int open_targets(struct cli *cli, char **paths, int n, struct ws_target *
 		if (r < 0) {
 			cli_err(cli, "%s: %s%s", paths[i], r == -EPERM ? "refused: " : "",
 			        why ? why : strerror(-r));
+			if (r == -EPERM && !ctl->dry_run)
+				certify_log_refusal(cli, &ctl->cert, paths[i], why);
 			free(why);
 			code = cli_worse(code, cli_exit_code(r));
 		}
@@ -487,9 +490,13 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 		ws_plan_free(plan);
 		return WS_EXIT_FAILED;
 	}
-	code = open_targets(cli, argv + optind, (int)n, targets);
-	if (code == WS_EXIT_OK && !ctl.dry_run)
+	code = open_targets(cli, &ctl, argv + optind, (int)n, targets);
+	if (code == WS_EXIT_OK && !ctl.dry_run) {
 		code = cli_confirm(cli, targets, n, ctl.yes);
+		for (size_t i = 0; code == WS_EXIT_REFUSED && i < n; i++)
+			certify_log_refusal(cli, &ctl.cert, argv[optind + (int)i],
+			                    "the operator did not confirm");
+	}
 	if (code == WS_EXIT_OK && !ctl.dry_run && (r = prepare_result_dir(ctl.cert_dir)) < 0) {
 		cli_err(cli, "cannot write results into %s: %s; choose another with --cert-dir",
 		        ctl.cert_dir, strerror(-r));

@@ -90,7 +90,8 @@ static int note_last(void *ud, unsigned n, char *line)
 
 	log->lines = n;
 	ws_sha256_hex(line, strlen(line), log->last_line_sha);
-	snprintf(log->last_cert_sha, sizeof(log->last_cert_sha), "%s", cert ? cert : "");
+	if (cert) /* lines without a certificate (refused attempts) do not break the series */
+		snprintf(log->last_cert_sha, sizeof(log->last_cert_sha), "%s", cert);
 	json_object_put(o);
 	return o ? 0 : -EBADMSG;
 }
@@ -155,6 +156,7 @@ int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char *
 	json_object_object_add(o, "status", opt_str(e->status));
 	json_object_object_add(o, "serial", opt_str(e->serial));
 	json_object_object_add(o, "operator", opt_str(e->operator_name));
+	json_object_object_add(o, "note", opt_str(e->note));
 	json_object_object_add(o, "prev_line_sha256", opt_str(log->last_line_sha));
 	if (asprintf(&text, "%s\n",
 	             json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -169,8 +171,9 @@ int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char *
 	if (r == 0) {
 		log->lines++;
 		ws_sha256_hex(text, strlen(text) - 1, log->last_line_sha);
-		snprintf(log->last_cert_sha, sizeof(log->last_cert_sha), "%s",
-		         e->certificate_sha256 ? e->certificate_sha256 : "");
+		if (e->certificate_sha256)
+			snprintf(log->last_cert_sha, sizeof(log->last_cert_sha), "%s",
+			         e->certificate_sha256);
 	}
 	free(text);
 	return r;
@@ -268,7 +271,8 @@ static int walk_line(void *ud, unsigned n, char *line)
 			check_certificate(w, n, file, sha);
 	}
 	ws_sha256_hex(line, strlen(line), w->prev_line_sha);
-	snprintf(w->prev_cert_sha, sizeof(w->prev_cert_sha), "%s", sha ? sha : "");
+	if (sha)
+		snprintf(w->prev_cert_sha, sizeof(w->prev_cert_sha), "%s", sha);
 	json_object_put(o);
 	return 0;
 }

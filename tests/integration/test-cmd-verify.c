@@ -358,9 +358,27 @@ END_TEST
 
 START_TEST(test_series_and_audit_log)
 {
-	char *a = signed_wipe("station", "", WS_EXIT_OK),
-	     *b = signed_wipe("station", "", WS_EXIT_OK);
-	char *c = signed_wipe("station", "", WS_EXIT_OK), *out = NULL;
+	char *a = signed_wipe("station", "", WS_EXIT_OK), *b, *c, *out = NULL;
+
+	/* a refused attempt (nobody confirmed) is logged too, and does not break the series */
+	{
+		char *img = scratch_image("unconfirmed.img", 4);
+
+		ck_assert_int_eq(
+		    run_cli(&out, NULL,
+		            "wipe --signer-key %s/station.key --signer-cert %s/station.pem "
+		            "--audit-log %s/audit.log --operator 'Grace Hopper' '%s'",
+		            pki, pki, scratch_dir(), img),
+		    WS_EXIT_REFUSED);
+		free(out);
+		free(img);
+	}
+	ck_assert_int_eq(test_sh(NULL,
+	                         "grep -q '\"status\":\"REFUSED\".*did not confirm' %s/audit.log",
+	                         scratch_dir()),
+	                 0);
+	b = signed_wipe("station", "", WS_EXIT_OK);
+	c = signed_wipe("station", "", WS_EXIT_OK);
 
 	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca.pem '%s' '%s' '%s'", pki, a, b, c),
 	                 WS_EXIT_OK);
