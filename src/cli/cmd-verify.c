@@ -37,8 +37,8 @@ static int usage(void)
 	      "  -c, --ca FILE|DIR       the CA certificate(s) to trust (PEM)\n"
 	      "  -j, --json              one JSON object per certificate\n"
 	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
-	      "  -d, --cert-dir DIR      where the log's certificates are (default: the log's\n"
-	      "                          directory's certificates/, else ./certificates)\n"
+	      "  -d, --cert-dir DIR      where the log's certificates are (default\n"
+	      "                          ./certificates)\n"
 	      "  -h, --help              show this help\n\n"
 	      "Plain OpenSSL checks the same signature: see docs/certificate.md. wipeseal(8).\n",
 	      stdout);
