@@ -39,6 +39,12 @@ enum ws_method_bit {
 	WS_METHOD_RANDOM = 1u << 3,    /* AES-256-CTR keystream */
 	WS_METHOD_PATTERN = 1u << 4,   /* pattern:HEX, repeated */
 	WS_METHOD_DOD_3PASS = 1u << 5, /* 0x00, 0xFF, random */
+	/* firmware techniques (NVMe), from Identify Controller */
+	WS_METHOD_NVME_SANITIZE_CRYPTO = 1u << 8,     /* SANICAP bit 0 */
+	WS_METHOD_NVME_SANITIZE_BLOCK = 1u << 9,      /* SANICAP bit 1 */
+	WS_METHOD_NVME_SANITIZE_OVERWRITE = 1u << 10, /* SANICAP bit 2 */
+	WS_METHOD_NVME_FORMAT_CRYPTO = 1u << 11,      /* OACS bit 1 and FNA bit 2 */
+	WS_METHOD_NVME_FORMAT_USER_DATA = 1u << 12,   /* OACS bit 1 */
 };
 /* Every overwrite technique: what any writable device supports. */
 #define WS_METHODS_OVERWRITE                                                                       \
@@ -81,6 +87,19 @@ struct ws_holder {
 struct ws_strv {
 	char **v;
 	size_t n;
+};
+
+/* What an NVMe namespace's controller says of itself (Identify Controller and Namespace). */
+struct ws_nvme_info {
+	bool present; /* the device answered NVME_IOCTL_ID and Identify */
+	uint32_t nsid;
+	uint16_t cntlid;
+	uint16_t oacs;           /* bit 1: Format NVM supported */
+	uint32_t sanicap;        /* bit 0 crypto, 1 block, 2 overwrite, 29 NDI, 31:30 NODMMAS */
+	uint8_t fna;             /* bit 0 format all NS, 1 secure erase all NS, 2 crypto format */
+	uint8_t dlfeat;          /* bits 2:0: what deallocated blocks read as (1 zeros, 2 0xFF) */
+	uint32_t namespaces[16]; /* active namespace IDs on the controller */
+	size_t n_namespaces;
 };
 
 struct ws_device {
@@ -127,6 +146,7 @@ struct ws_device {
 	bool eligible;
 	struct ws_strv ineligible_reasons;
 	unsigned methods; /* enum ws_method_bit */
+	struct ws_nvme_info nvme;
 };
 
 /*

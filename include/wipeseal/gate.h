@@ -14,6 +14,7 @@
 #define WIPESEAL_GATE_H
 
 #include <wipeseal/device.h>
+#include <wipeseal/wipe.h>
 
 struct ws_ctx;
 struct ws_target;
@@ -42,6 +43,18 @@ enum ws_gate_flags {
  */
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
                  char **ret_reason);
+
+/*
+ * ws_gate_controller() - the gate for a firmware technique that reaches beyond one
+ * namespace: NVMe Sanitize (always the whole controller) and Format NVM on a controller whose
+ * FNA says it formats or secure-erases every namespace. Every namespace of the controller
+ * must be one of @targets (named, and so through the gate); a namespace with no block device
+ * here cannot be checked and is a refusal too.
+ * @i: the target to check, among @n.
+ * Return: 0, or -EPERM with @ret_reason (one line).
+ */
+int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, size_t n, size_t i,
+                       enum ws_technique technique, char **ret_reason);
 
 /* ws_target_fd() - the descriptor the gate opened (O_EXCL for block devices). */
 int ws_target_fd(const struct ws_target *t);

@@ -43,14 +43,43 @@ enum ws_verify_mode {
 	WS_VERIFY_FULL,   /* every byte */
 };
 
+/* How a plan erases: by overwriting (the passes), or by the drive's own command. */
+enum ws_technique {
+	WS_TECH_OVERWRITE,                  /* the passes below: NIST Clear */
+	WS_TECH_PURGE,                      /* the strongest firmware technique the device has */
+	WS_TECH_NVME_SANITIZE_CRYPTO,       /* Sanitize, crypto erase: Purge */
+	WS_TECH_NVME_SANITIZE_BLOCK,        /* Sanitize, block erase: Purge */
+	WS_TECH_NVME_SANITIZE_OVERWRITE,    /* Sanitize, overwrite: Purge */
+	WS_TECH_NVME_SANITIZE_EXIT_FAILURE, /* clear a failed sanitize (erases nothing) */
+	WS_TECH_NVME_FORMAT_CRYPTO,         /* Format NVM, SES 2: Clear */
+	WS_TECH_NVME_FORMAT_USER_DATA,      /* Format NVM, SES 1: Clear */
+};
+
+/* ws_technique_name() - the --method name of a technique. */
+const char *ws_technique_name(enum ws_technique t);
+
+/* ws_technique_nist() - "Clear" or "Purge" (NIST SP 800-88), "none" for exit-failure. */
+const char *ws_technique_nist(enum ws_technique t);
+
 /* A wipe plan: the passes in order and how to verify the last one. */
 struct ws_plan {
 	char method[16 + 2 * WS_PATTERN_MAX]; /* as named: "clear", "pattern:a55a", ... */
 	struct ws_pass_spec *passes;
 	size_t n_passes;
 	enum ws_verify_mode verify;
-	unsigned sample_percent; /* of the capacity, for WS_VERIFY_SAMPLE (1..100) */
+	unsigned sample_percent;     /* of the capacity, for WS_VERIFY_SAMPLE (1..100) */
+	enum ws_technique technique; /* WS_TECH_OVERWRITE unless a firmware method was named */
 };
+
+/*
+ * ws_technique_resolve() - the technique @plan means on @dev: "purge" becomes the strongest
+ * the device advertises (Sanitize crypto erase, then block erase, then overwrite); a named
+ * firmware technique must be one the device advertises. Nothing is sent to the device.
+ * @ret_reason: on refusal, one line saying why and what to do (malloc'd).
+ * Return: 0; -EOPNOTSUPP when the device does not support it (exit code 3).
+ */
+int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
+                         enum ws_technique *ret, char **ret_reason);
 
 /*
  * ws_plan_parse() - build the plan for a --method name.
@@ -137,12 +166,29 @@ struct ws_verify_result {
 	double throughput;
 };
 
+/* What a firmware erase did, from the device's own reports. */
+struct ws_firmware_result {
+	bool ran;              /* a firmware technique was carried out (or followed) */
+	bool followed;         /* a sanitize already in progress was followed, not started */
+	bool transition_seen;  /* in progress -> completed observed after our command */
+	int command_status;    /* NVMe status of the command, 0 when it was accepted */
+	uint16_t sstat_before; /* Sanitize Status before we started */
+	uint16_t sstat, sprog; /* the last log read */
+	uint32_t scdw10;
+	uint32_t estimate_s; /* the device's own estimate for this action, 0 unknown */
+	bool log_valid;
+	uint8_t log_raw[512]; /* the Sanitize Status log as last read */
+	int64_t start_ns, end_ns;
+};
+
 struct ws_result {
 	char *path;
 	char *name;        /* file-system-safe "UTCTIME_MODEL_SERIAL" for result files */
 	char *device_json; /* the gate's snapshot of the target, as `list --json` shows it */
 	char *method;
 	bool dry_run;
+	enum ws_technique technique; /* what was carried out (resolved from "purge") */
+	struct ws_firmware_result firmware;
 	bool direct_io; /* O_DIRECT was used */
 	struct ws_pass_result *passes;
 	size_t n_passes; /* passes started */
@@ -183,6 +229,9 @@ struct ws_wipe_opts {
 	unsigned progress_interval_ms; /* 0 = default (250) */
 	bool dry_run;                  /* plan only: stop before the first write */
 	uint64_t sample_seed;          /* 0 = fresh from getrandom() */
+	unsigned poll_interval_ms;     /* firmware progress polls; 0 = default (1000) */
+	unsigned firmware_timeout_s;   /* give up on a firmware erase; 0 = from the device's
+					    estimate (3x, at least 10 minutes) */
 };
 
 /*

@@ -102,7 +102,7 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 /* Log an attempt that was refused before anything was written (the gate, the operator's
  * confirmation): the organization logs every attempt, successful or not. */
 void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
-			 const char *reason);
+                         const char *reason);
 
 void certify_fini(struct certify *c);
 

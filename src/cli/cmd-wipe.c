@@ -36,6 +36,8 @@ struct wipe_control {
 	const char *cert_dir;
 	bool cert_dir_given;
 	unsigned io_threads;
+	unsigned firmware_timeout_s;
+	unsigned poll_interval_ms;
 	struct certify cert;
 };
 
@@ -74,7 +76,9 @@ static int usage(void)
 	      "parallel), flush, read back, probe for leftover signatures, and write a result\n"
 	      "per target into the result directory.\n\n"
 	      "  -m, --method M          clear (default), zero, one, random, pattern:HEX,\n"
-	      "                          dod-3pass\n"
+	      "                          dod-3pass; purge (the drive's strongest Purge), or\n"
+	      "                          nvme-sanitize-{crypto,block,overwrite,exit-failure},\n"
+	      "                          nvme-format-{crypto,user-data}\n"
 	      "  -n, --passes N          repeat the method's passes N times (default 1)\n"
 	      "  -V, --verify MODE       full, sample (default) or none\n"
 	      "  -p, --sample-percent P  share of the capacity a sample reads (default 10)\n"
@@ -83,6 +87,9 @@ static int usage(void)
 	      "  -j, --json              JSON lines: progress events and the results\n"
 	      "  -d, --cert-dir DIR      where results go (default ./certificates)\n"
 	      "      --io-threads N      requests in flight per target (default 4)\n"
+	      "      --firmware-timeout S  give up on a firmware erase after S seconds\n"
+	      "                          (default: 3x the drive's estimate, at least 10 min)\n"
+	      "      --poll-interval MS  how often a firmware erase is polled (default 1000)\n"
 	      "  -h, --help              show this help\n\n" CERTIFY_USAGE
 	      "\nWithout --yes, the operator types each drive's serial number (or the path of a\n"
 	      "loop device or image) to confirm. See wipeseal(8).\n",
@@ -105,7 +112,7 @@ static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret)
 
 static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256, OPT_IO_THREADS };
+	enum { OPT_DRY_RUN = 256, OPT_IO_THREADS, OPT_FIRMWARE_TIMEOUT, OPT_POLL_INTERVAL };
 	static const struct option opts[] = {
 		{ "method", required_argument, NULL, 'm' },
 		{ "passes", required_argument, NULL, 'n' },
@@ -116,6 +123,8 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		{ "json", no_argument, NULL, 'j' },
 		{ "cert-dir", required_argument, NULL, 'd' },
 		{ "io-threads", required_argument, NULL, OPT_IO_THREADS },
+		{ "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },
+		{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		CERTIFY_OPTIONS,
 		{ 0 },
@@ -171,6 +180,22 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		case OPT_IO_THREADS:
 			if (!parse_uint(optarg, 1, 64, &ctl->io_threads)) {
 				cli_err(cli, "--io-threads takes 1 to 64, not '%s'", optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case OPT_FIRMWARE_TIMEOUT:
+			if (!parse_uint(optarg, 1, 7 * 24 * 3600, &ctl->firmware_timeout_s)) {
+				cli_err(cli,
+				        "--firmware-timeout takes seconds, 1 to 604800, not '%s'",
+				        optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
+		case OPT_POLL_INTERVAL:
+			if (!parse_uint(optarg, 10, 60000, &ctl->poll_interval_ms)) {
+				cli_err(cli,
+				        "--poll-interval takes milliseconds, 10 to 60000, not '%s'",
+				        optarg);
 				return cli_bad_usage(cli);
 			}
 			break;
@@ -235,6 +260,37 @@ static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths,
 			free(why);
 			code = cli_worse(code, cli_exit_code(r));
 		}
+	}
+	return code;
+}
+
+/* What each target will get, decided before anything is sent: "purge" becomes the
+ * strongest technique the drive advertises; a technique it lacks is refused (exit 3); a
+ * technique that reaches every namespace needs every namespace named. */
+static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, const struct ws_plan *plan,
+                              struct ws_target **targets, size_t n)
+{
+	int code = WS_EXIT_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ws_device *d = ws_target_device(targets[i]);
+		enum ws_technique t;
+		char *why = NULL;
+
+		if (ws_technique_resolve(plan, d, &t, &why) < 0 ||
+		    ws_gate_controller(cli->ctx, targets, n, i, t, &why) < 0) {
+			cli_err(cli, "%s: refused: %s", d->path, why ? why : "not supported");
+			if (!ctl->dry_run)
+				certify_log_refusal(cli, &ctl->cert, d->path, why);
+			free(why);
+			code = WS_EXIT_REFUSED;
+			continue;
+		}
+		if (plan->technique == WS_TECH_PURGE && !ctl->json)
+			fprintf(stderr,
+			        "wipeseal wipe: %s: purge: %s, the strongest Purge technique "
+			        "it advertises\n",
+			        d->path, ws_technique_name(t));
 	}
 	return code;
 }
@@ -363,6 +419,15 @@ static int exit_for_one(const struct worker *w)
 		return WS_EXIT_FAILED;
 	if (res->dry_run)
 		return WS_EXIT_OK;
+	/* clearing a failure mode is the operator's goal, not a sanitization */
+	if (res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
+		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
+		                                                              : WS_EXIT_FAILED;
+	if (res->technique != WS_TECH_OVERWRITE)
+		return ws_result_data_found(res) && res->firmware.transition_seen
+		           ? WS_EXIT_DATA_FOUND
+		       : res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK
+		                                          : WS_EXIT_FAILED;
 	for (size_t i = 0; i < res->n_passes; i++)
 		if (!res->passes[i].completed)
 			return WS_EXIT_FAILED;
@@ -423,6 +488,8 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 			.userdata = &w[i].slot,
 			.cancel = &cancel_requested,
 			.io_threads = ctl->io_threads,
+			.firmware_timeout_s = ctl->firmware_timeout_s,
+			.poll_interval_ms = ctl->poll_interval_ms,
 			.dry_run = ctl->dry_run,
 		};
 	}
@@ -491,6 +558,8 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 		return WS_EXIT_FAILED;
 	}
 	code = open_targets(cli, &ctl, argv + optind, (int)n, targets);
+	if (code == WS_EXIT_OK)
+		code = resolve_techniques(cli, &ctl, plan, targets, n);
 	if (code == WS_EXIT_OK && !ctl.dry_run) {
 		code = cli_confirm(cli, targets, n, ctl.yes);
 		for (size_t i = 0; code == WS_EXIT_REFUSED && i < n; i++)

@@ -142,9 +142,15 @@ void print_result(const struct ws_result *res, const char *file, bool json)
 	printf("%s: %s", res->path, ws_status_name(res->status));
 	if (res->status_reason)
 		printf(": %s", res->status_reason);
-	printf(" (%s, %zu/%zu passes, verify %s: %llu bytes checked)", res->method, res->n_passes,
-	       res->n_planned, ws_verify_mode_name(res->verify.mode),
-	       (unsigned long long)res->verify.bytes_checked);
+	if (res->technique != WS_TECH_OVERWRITE)
+		printf(" (%s, %s, verify %s: %llu bytes checked)",
+		       ws_technique_name(res->technique), ws_technique_nist(res->technique),
+		       ws_verify_mode_name(res->verify.mode),
+		       (unsigned long long)res->verify.bytes_checked);
+	else
+		printf(" (%s, %zu/%zu passes, verify %s: %llu bytes checked)", res->method,
+		       res->n_passes, res->n_planned, ws_verify_mode_name(res->verify.mode),
+		       (unsigned long long)res->verify.bytes_checked);
 	if (file)
 		printf("; %s: %s",
 		       strstr(file, ".json") && access_p7s(file) ? "certificate" : "result", file);

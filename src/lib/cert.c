@@ -208,12 +208,39 @@ static void describe_passes(const struct ws_result *res, char *buf, size_t len)
 		         ") over every addressable byte, flushed after each pass");
 }
 
+static const char *method_used(enum ws_technique t)
+{
+	switch (t) {
+	case WS_TECH_NVME_SANITIZE_CRYPTO:
+	case WS_TECH_NVME_FORMAT_CRYPTO:
+		return "crypto erase";
+	case WS_TECH_NVME_SANITIZE_BLOCK:
+		return "block erase";
+	case WS_TECH_NVME_FORMAT_USER_DATA:
+		return "other (NVMe Format NVM, user data erase)";
+	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
+		return "other (exit sanitize failure mode: nothing erased)";
+	default:
+		return "overwrite";
+	}
+}
+
 static struct json_object *sanitization(const struct ws_result *res, const struct ws_cert_info *i)
 {
 	struct json_object *o = json_object_new_object();
 	char details[512], tool[96], verify[128];
 
-	describe_passes(res, details, sizeof(details));
+	if (res->technique == WS_TECH_OVERWRITE)
+		describe_passes(res, details, sizeof(details));
+	else
+		snprintf(details, sizeof(details),
+		         "%s: the drive's own %s command%s, the Sanitize Status log as evidence",
+		         ws_technique_name(res->technique),
+		         res->technique == WS_TECH_NVME_FORMAT_CRYPTO ||
+		                 res->technique == WS_TECH_NVME_FORMAT_USER_DATA
+		             ? "NVMe Format NVM"
+		             : "NVMe Sanitize",
+		         res->firmware.followed ? " (followed: it was already running)" : "");
 	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
 	if (res->verify.mode == WS_VERIFY_SAMPLE)
 		snprintf(verify, sizeof(verify),
@@ -221,9 +248,10 @@ static struct json_object *sanitization(const struct ws_result *res, const struc
 		         (unsigned long long)res->verify.regions);
 	else
 		snprintf(verify, sizeof(verify), "%s", ws_verify_mode_name(res->verify.mode));
-	/* every technique so far is an overwrite: NIST SP 800-88 Clear (docs/methods.md) */
-	add(o, "method_type", str("Clear"));
-	add(o, "method_used", str("overwrite"));
+	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge
+	 * (docs/methods.md) */
+	add(o, "method_type", str(ws_technique_nist(res->technique)));
+	add(o, "method_used", str(method_used(res->technique)));
 	add(o, "method_details", str(details));
 	add(o, "tool", str(tool));
 	add(o, "verification_method", str(verify));

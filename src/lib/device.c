@@ -16,7 +16,7 @@
 
 #include <libudev.h>
 
-#include "internal.h"
+#include "purge-internal.h"
 
 static void fs_info_clear(struct ws_fs_info *fs)
 {
@@ -89,6 +89,16 @@ const char *ws_method_name(unsigned bit)
 		return "pattern";
 	case WS_METHOD_DOD_3PASS:
 		return "dod-3pass";
+	case WS_METHOD_NVME_SANITIZE_CRYPTO:
+		return "nvme-sanitize-crypto";
+	case WS_METHOD_NVME_SANITIZE_BLOCK:
+		return "nvme-sanitize-block";
+	case WS_METHOD_NVME_SANITIZE_OVERWRITE:
+		return "nvme-sanitize-overwrite";
+	case WS_METHOD_NVME_FORMAT_CRYPTO:
+		return "nvme-format-crypto";
+	case WS_METHOD_NVME_FORMAT_USER_DATA:
+		return "nvme-format-user-data";
 	default:
 		return NULL;
 	}
@@ -138,6 +148,8 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 
 	if (r < 0)
 		return r;
+	if (dev->kind == WS_DEVICE_DISK && !ctx->fixture)
+		ws_nvme_probe(ctx, dev); /* any block device may answer as an NVMe namespace */
 	ws_contents_probe(ctx, dev);
 	return ws_gate_evaluate(dev, partition_of != NULL, partition_of);
 }

@@ -217,6 +217,69 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	return 0;
 }
 
+static bool same_controller(const struct ws_device *a, const struct ws_device *b)
+{
+	return a->nvme.present && b->nvme.present && a->nvme.cntlid == b->nvme.cntlid &&
+	       a->serial && b->serial && strcmp(a->serial, b->serial) == 0 && a->model &&
+	       b->model && strcmp(a->model, b->model) == 0;
+}
+
+static bool reaches_all(const struct ws_device *d, enum ws_technique t)
+{
+	switch (t) {
+	case WS_TECH_NVME_SANITIZE_CRYPTO:
+	case WS_TECH_NVME_SANITIZE_BLOCK:
+	case WS_TECH_NVME_SANITIZE_OVERWRITE:
+		return true; /* Sanitize acts on the whole NVM subsystem */
+	case WS_TECH_NVME_FORMAT_CRYPTO:
+	case WS_TECH_NVME_FORMAT_USER_DATA:
+		return d->nvme.fna & 0x3; /* FNA bits 0 and 1 */
+	default:
+		return false;
+	}
+}
+
+int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, size_t n, size_t i,
+                       enum ws_technique technique, char **ret_reason)
+{
+	const struct ws_device *d = ws_target_device(targets[i]);
+	struct ws_device_list *all = NULL;
+	size_t found = 1; /* the target itself */
+	int r = 0;
+
+	if (!d->nvme.present || !reaches_all(d, technique))
+		return 0;
+	if (ws_device_list_new(&all) < 0 || ws_device_list_scan(ctx, all, WS_SCAN_ALL) < 0) {
+		ws_device_list_free(all);
+		return fail(ret_reason, -EPERM, "%s", "cannot list the controller's namespaces");
+	}
+	for (size_t k = 0; r == 0 && k < ws_device_list_count(all); k++) {
+		const struct ws_device *o = ws_device_list_get(all, k);
+		bool named = false;
+
+		if (o->devnum == d->devnum || !same_controller(o, d))
+			continue;
+		found++;
+		for (size_t j = 0; j < n && !named; j++)
+			named = ws_target_device(targets[j])->devnum == o->devnum;
+		if (!named)
+			r = fail(
+			    ret_reason, -EPERM,
+			    "%s erases every namespace of the controller, and %s (namespace "
+			    "%u) was not named: name every namespace, or use an overwrite method",
+			    ws_technique_name(technique), o->path, o->nvme.nsid);
+	}
+	if (r == 0 && found < d->nvme.n_namespaces)
+		r = fail(
+		    ret_reason, -EPERM,
+		    "%s erases every namespace of the controller, and %zu of its %zu namespaces "
+		    "have no block device here to check",
+		    ws_technique_name(technique), d->nvme.n_namespaces - found,
+		    d->nvme.n_namespaces);
+	ws_device_list_free(all);
+	return r;
+}
+
 int ws_target_fd(const struct ws_target *t)
 {
 	return t->fd;

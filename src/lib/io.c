@@ -16,6 +16,10 @@
  * not written is recorded. Nothing here decides success: wipe.c does, from these records.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <string.h>
 #include <time.h>
@@ -444,6 +448,15 @@ int ws_io_verify(struct ws_io *io, const struct ws_pass_spec *spec, const uint8_
 	res->regions = j.n_units;
 	free(fixed);
 	return r;
+}
+
+void ws_io_drop_cache(int fd)
+{
+	struct stat st;
+
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode))
+		(void)ioctl(fd, BLKFLSBUF, 0);
 }
 
 int ws_io_flush(struct ws_io *io)

@@ -114,6 +114,40 @@ static struct json_object *methods_json(unsigned methods)
 	return a;
 }
 
+/* What the controller said of itself; null for anything that is not an NVMe namespace. */
+static struct json_object *nvme_json(const struct ws_nvme_info *n)
+{
+	struct json_object *o, *san, *fna, *ns;
+
+	if (!n->present)
+		return NULL;
+	o = json_object_new_object();
+	san = json_object_new_object();
+	fna = json_object_new_object();
+	ns = json_object_new_array();
+	put(o, "nsid", json_object_new_int((int)n->nsid));
+	put(o, "controller_id", json_object_new_int(n->cntlid));
+	put(san, "crypto_erase", json_object_new_boolean(n->sanicap & 1));
+	put(san, "block_erase", json_object_new_boolean(n->sanicap & 2));
+	put(san, "overwrite", json_object_new_boolean(n->sanicap & 4));
+	put(san, "no_deallocate_inhibited", json_object_new_boolean(n->sanicap & (1u << 29)));
+	put(san, "media_modification", json_object_new_int((int)(n->sanicap >> 30)));
+	put(o, "sanicap", san);
+	put(fna, "format_all_namespaces", json_object_new_boolean(n->fna & 1));
+	put(fna, "secure_erase_all_namespaces", json_object_new_boolean(n->fna & 2));
+	put(fna, "crypto_erase", json_object_new_boolean(n->fna & 4));
+	put(o, "fna", fna);
+	put(o, "format_supported", json_object_new_boolean(n->oacs & 2));
+	put(o, "deallocated_read",
+	    json_object_new_string(n->dlfeat == 1   ? "zeros"
+	                           : n->dlfeat == 2 ? "ones"
+	                                            : "not reported"));
+	for (size_t i = 0; i < n->n_namespaces; i++)
+		json_object_array_add(ns, json_object_new_int((int)n->namespaces[i]));
+	put(o, "namespaces", ns);
+	return o;
+}
+
 struct json_object *ws_device_json(const struct ws_device *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -155,6 +189,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "eligible", json_object_new_boolean(d->eligible));
 	put(o, "ineligible_reasons", strv_json(&d->ineligible_reasons));
 	put(o, "methods", methods_json(d->methods));
+	put(o, "nvme", nvme_json(&d->nvme));
 	return o;
 }
 

@@ -96,9 +96,89 @@ static int method_round(const char *method, struct ws_pass_spec *out, char **ret
 		out[2].kind = WS_PATTERN_RANDOM;
 		return 3;
 	}
-	return bad(ret_reason,
-	           "unknown method '%s': use clear, zero, one, random, pattern:HEX or dod-3pass",
-	           method);
+	return bad(
+	    ret_reason,
+	    "unknown method '%s': use clear, zero, one, random, pattern:HEX, dod-3pass, purge "
+	    "or an nvme-* technique (wipeseal list shows a drive's)",
+	    method);
+}
+
+static const struct {
+	const char *name;
+	enum ws_technique tech;
+	unsigned method_bit; /* what the device must advertise */
+	const char *nist;
+} techniques[] = {
+	{ "overwrite", WS_TECH_OVERWRITE, 0, "Clear" },
+	{ "purge", WS_TECH_PURGE, 0, "Purge" },
+	{ "nvme-sanitize-crypto", WS_TECH_NVME_SANITIZE_CRYPTO, WS_METHOD_NVME_SANITIZE_CRYPTO,
+	  "Purge" },
+	{ "nvme-sanitize-block", WS_TECH_NVME_SANITIZE_BLOCK, WS_METHOD_NVME_SANITIZE_BLOCK,
+	  "Purge" },
+	{ "nvme-sanitize-overwrite", WS_TECH_NVME_SANITIZE_OVERWRITE,
+	  WS_METHOD_NVME_SANITIZE_OVERWRITE, "Purge" },
+	{ "nvme-sanitize-exit-failure", WS_TECH_NVME_SANITIZE_EXIT_FAILURE, 0, "none" },
+	{ "nvme-format-crypto", WS_TECH_NVME_FORMAT_CRYPTO, WS_METHOD_NVME_FORMAT_CRYPTO, "Clear" },
+	{ "nvme-format-user-data", WS_TECH_NVME_FORMAT_USER_DATA, WS_METHOD_NVME_FORMAT_USER_DATA,
+	  "Clear" },
+};
+
+const char *ws_technique_name(enum ws_technique t)
+{
+	for (size_t i = 0; i < ELEMENTSOF(techniques); i++)
+		if (techniques[i].tech == t)
+			return techniques[i].name;
+	return "?";
+}
+
+const char *ws_technique_nist(enum ws_technique t)
+{
+	for (size_t i = 0; i < ELEMENTSOF(techniques); i++)
+		if (techniques[i].tech == t)
+			return techniques[i].nist;
+	return "?";
+}
+
+int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
+                         enum ws_technique *ret, char **ret_reason)
+{
+	/* the order NIST SP 800-88 and IEEE 2883 give for flash: crypto, block, overwrite */
+	static const enum ws_technique strongest[] = { WS_TECH_NVME_SANITIZE_CRYPTO,
+		                                       WS_TECH_NVME_SANITIZE_BLOCK,
+		                                       WS_TECH_NVME_SANITIZE_OVERWRITE };
+
+	if (plan->technique == WS_TECH_OVERWRITE) {
+		*ret = WS_TECH_OVERWRITE;
+		return 0;
+	}
+	if (plan->technique == WS_TECH_PURGE) {
+		for (size_t i = 0; i < ELEMENTSOF(strongest); i++)
+			for (size_t k = 0; k < ELEMENTSOF(techniques); k++)
+				if (techniques[k].tech == strongest[i] &&
+				    (dev->methods & techniques[k].method_bit)) {
+					*ret = strongest[i];
+					return 0;
+				}
+		bad(ret_reason,
+		    "%s has no Purge technique (no NVMe Sanitize it advertises): use an overwrite "
+		    "method (Clear) or destroy the medium",
+		    dev->path);
+		return -EOPNOTSUPP;
+	}
+	for (size_t k = 0; k < ELEMENTSOF(techniques); k++) {
+		if (techniques[k].tech != plan->technique)
+			continue;
+		if (plan->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE
+		        ? dev->nvme.present && dev->nvme.sanicap & 7
+		        : (dev->methods & techniques[k].method_bit)) {
+			*ret = plan->technique;
+			return 0;
+		}
+		bad(ret_reason, "%s does not advertise %s: refused before any command was sent",
+		    dev->path, techniques[k].name);
+		return -EOPNOTSUPP;
+	}
+	return -EINVAL;
 }
 
 int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, char **ret_reason)
@@ -112,6 +192,18 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 	if (passes < 1 || passes > 99)
 		return bad(ret_reason, "--passes must be 1 to 99, got %u", passes);
 	memset(round, 0, sizeof(round));
+	for (size_t k = 1; k < ELEMENTSOF(techniques); k++) /* the firmware methods */
+		if (strcmp(method, techniques[k].name) == 0) {
+			plan = calloc(1, sizeof(*plan));
+			if (!plan)
+				return -ENOMEM;
+			plan->technique = techniques[k].tech;
+			plan->verify = WS_VERIFY_SAMPLE;
+			plan->sample_percent = 10;
+			snprintf(plan->method, sizeof(plan->method), "%s", method);
+			*ret = plan;
+			return 0;
+		}
 	n = method_round(method, round, ret_reason);
 	if (n < 0)
 		return n;

@@ -8,6 +8,7 @@
  * size) and its outcome, the residue probe, and the verdict. docs/result.md lists the keys.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -47,6 +48,21 @@ struct ws_result *ws_result_free(struct ws_result *res)
 	free(res->status_reason);
 	free(res);
 	return NULL;
+}
+
+void ws_result_set_status(struct ws_result *res, enum ws_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->status = st;
+	free(res->status_reason);
+	res->status_reason = NULL;
+	if (!fmt)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&res->status_reason, fmt, ap) < 0)
+		res->status_reason = NULL;
+	va_end(ap);
 }
 
 bool ws_result_data_found(const struct ws_result *res)
@@ -177,6 +193,47 @@ static struct json_object *residue_json(const struct ws_result *res)
 	return o;
 }
 
+/* The firmware erase as the drive reported it: the Sanitize Status log, raw and decoded. */
+static struct json_object *firmware_json(const struct ws_result *res)
+{
+	static const char *const sstat_names[] = { "never sanitized", "completed", "in progress",
+		                                   "failed", "completed without deallocation" };
+	const struct ws_firmware_result *f = &res->firmware;
+	struct json_object *o, *log;
+
+	if (res->technique == WS_TECH_OVERWRITE)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "command_sent", json_object_new_boolean(f->ran));
+	json_object_object_add(o, "followed_running_sanitize",
+	                       json_object_new_boolean(f->followed));
+	json_object_object_add(o, "completion_observed",
+	                       json_object_new_boolean(f->transition_seen));
+	json_object_object_add(o, "nvme_status", json_object_new_int(f->command_status));
+	json_object_object_add(o, "estimate_seconds",
+	                       f->estimate_s && f->estimate_s != UINT32_MAX
+	                           ? json_object_new_int64(f->estimate_s)
+	                           : NULL);
+	json_object_object_add(o, "started", rfc3339(f->start_ns));
+	json_object_object_add(o, "finished", rfc3339(f->end_ns));
+	if (f->log_valid) {
+		log = json_object_new_object();
+		json_object_object_add(log, "sstat_before", json_object_new_int(f->sstat_before));
+		json_object_object_add(log, "sstat", json_object_new_int(f->sstat));
+		json_object_object_add(log, "status",
+		                       json_object_new_string((f->sstat & 7) < 5
+		                                                  ? sstat_names[f->sstat & 7]
+		                                                  : "reserved"));
+		json_object_object_add(log, "global_data_erased",
+		                       json_object_new_boolean(f->sstat & (1u << 8)));
+		json_object_object_add(log, "sprog", json_object_new_int(f->sprog));
+		json_object_object_add(log, "scdw10", json_object_new_int64(f->scdw10));
+		json_object_object_add(log, "raw", hex(f->log_raw, 32)); /* the defined part */
+		json_object_object_add(o, "sanitize_log", log);
+	}
+	return o;
+}
+
 int ws_result_to_json(const struct ws_result *res, char **ret)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -195,6 +252,11 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "target", json_object_new_string(res->path));
 	json_object_object_add(o, "device", json_tokener_parse(res->device_json));
 	json_object_object_add(o, "method", json_object_new_string(res->method));
+	json_object_object_add(o, "technique",
+	                       json_object_new_string(ws_technique_name(res->technique)));
+	json_object_object_add(o, "nist_level",
+	                       json_object_new_string(ws_technique_nist(res->technique)));
+	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));
 	json_object_object_add(o, "started", rfc3339(res->start_ns));

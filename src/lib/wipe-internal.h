@@ -64,6 +64,11 @@ int ws_io_write_pass(struct ws_io *io, const struct ws_pass_spec *spec, const ui
 int ws_io_verify(struct ws_io *io, const struct ws_pass_spec *spec, const uint8_t *key,
                  const struct ws_range *regions, size_t n_regions, struct ws_verify_result *res,
                  ws_io_tick_fn tick, void *userdata, unsigned interval_ms);
+/* Forget cached pages of @fd so that reads come from the medium. */
+void ws_io_drop_cache(int fd);
+/* result.c: set the status and its one-line reason (NULL for none). */
+void ws_result_set_status(struct ws_result *res, enum ws_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* fsync both descriptors: for block devices this also flushes the drive's write cache. */
 int ws_io_flush(struct ws_io *io);
 

@@ -23,7 +23,7 @@
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 
-#include "wipe-internal.h"
+#include "purge-internal.h"
 
 #define DEFAULT_THREADS 4
 #define DEFAULT_CHUNK   (1u << 20) /* measured best: docs/performance.md */
@@ -127,16 +127,6 @@ static int setup_io(struct run *r, struct ws_target *t)
 	return 0;
 }
 
-/* Forget cached pages so that reads come from the medium. */
-static void drop_cache(int fd)
-{
-	struct stat st;
-
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode))
-		(void)ioctl(fd, BLKFLSBUF, 0);
-}
-
 /* The partitions the kernel knew are gone with the table: have it drop their devices. */
 static void forget_partitions(int fd)
 {
@@ -211,7 +201,7 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 		free(regions);
 		return 0;
 	}
-	drop_cache(r->io.fd);
+	ws_io_drop_cache(r->io.fd);
 	t0 = ws_monotonic_ns();
 	v->start_ns = ws_now_ns();
 	phase(r, WS_PHASE_VERIFY, (unsigned)r->res->n_passes, total);
@@ -227,23 +217,6 @@ static int verify(struct run *r, const struct ws_plan *plan, uint64_t seed)
 }
 
 /* ---- the verdict --------------------------------------------------------------------------- */
-
-static void set_status(struct ws_result *res, enum ws_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_status(struct ws_result *res, enum ws_status st, const char *fmt, ...)
-{
-	va_list ap;
-
-	res->status = st;
-	free(res->status_reason);
-	res->status_reason = NULL;
-	if (!fmt)
-		return;
-	va_start(ap, fmt);
-	if (vasprintf(&res->status_reason, fmt, ap) < 0)
-		res->status_reason = NULL;
-	va_end(ap);
-}
 
 /* Totals of what could not be written, over every pass started. */
 static void unwritten_totals(const struct ws_result *res, uint64_t *bytes, size_t *ranges,
@@ -272,39 +245,44 @@ static void verdict(struct run *r)
 
 	unwritten_totals(res, &unwritten, &ranges, &flushed);
 	if (r->opts->cancel && atomic_load(r->opts->cancel))
-		set_status(res, WS_STATUS_ABORTED, "stopped on request after %zu of %zu passes",
-		           res->n_passes -
-		               (res->n_passes && !res->passes[res->n_passes - 1].completed),
-		           res->n_planned);
+		ws_result_set_status(
+		    res, WS_STATUS_ABORTED, "stopped on request after %zu of %zu passes",
+		    res->n_passes - (res->n_passes && !res->passes[res->n_passes - 1].completed),
+		    res->n_planned);
 	else if (fatal == ENODEV || fatal == ENXIO || fatal == ENOMEDIUM)
-		set_status(res, WS_STATUS_FAILED, "the device disappeared (%s)", strerror(fatal));
+		ws_result_set_status(res, WS_STATUS_FAILED, "the device disappeared (%s)",
+		                     strerror(fatal));
 	else if (unwritten)
-		set_status(res, WS_STATUS_FAILED,
-		           "%llu bytes in %zu ranges could not be written (%s)",
-		           (unsigned long long)unwritten, ranges, strerror(fatal ? fatal : EIO));
+		ws_result_set_status(
+		    res, WS_STATUS_FAILED, "%llu bytes in %zu ranges could not be written (%s)",
+		    (unsigned long long)unwritten, ranges, strerror(fatal ? fatal : EIO));
 	else if (v->n_unreadable)
-		set_status(res, WS_STATUS_FAILED, "verification could not read %zu ranges (%s)",
-		           v->n_unreadable, strerror(fatal ? fatal : EIO));
+		ws_result_set_status(res, WS_STATUS_FAILED,
+		                     "verification could not read %zu ranges (%s)", v->n_unreadable,
+		                     strerror(fatal ? fatal : EIO));
 	else if (fatal)
-		set_status(res, WS_STATUS_FAILED, "stopped: %s", strerror(fatal));
+		ws_result_set_status(res, WS_STATUS_FAILED, "stopped: %s", strerror(fatal));
 	else if (res->n_passes < res->n_planned)
-		set_status(res, WS_STATUS_FAILED, "only %zu of %zu passes ran", res->n_passes,
-		           res->n_planned);
+		ws_result_set_status(res, WS_STATUS_FAILED, "only %zu of %zu passes ran",
+		                     res->n_passes, res->n_planned);
 	else if (!flushed)
-		set_status(res, WS_STATUS_FAILED, "flushing the written data failed");
+		ws_result_set_status(res, WS_STATUS_FAILED, "flushing the written data failed");
 	else if (v->bytes_mismatched)
-		set_status(res, WS_STATUS_FAILED,
-		           "verification found data: %llu bytes differ, first at offset %llu",
-		           (unsigned long long)v->bytes_mismatched,
-		           (unsigned long long)v->mismatch_offsets[0]);
+		ws_result_set_status(
+		    res, WS_STATUS_FAILED,
+		    "verification found data: %llu bytes differ, first at offset %llu",
+		    (unsigned long long)v->bytes_mismatched,
+		    (unsigned long long)v->mismatch_offsets[0]);
 	else if (v->mode != WS_VERIFY_NONE && !res->verified)
-		set_status(res, WS_STATUS_FAILED, "verification did not complete");
+		ws_result_set_status(res, WS_STATUS_FAILED, "verification did not complete");
 	else if (!res->residue_probed)
-		set_status(res, WS_STATUS_FAILED, "the residue probe (libblkid) could not run");
+		ws_result_set_status(res, WS_STATUS_FAILED,
+		                     "the residue probe (libblkid) could not run");
 	else if (res->residue.n)
-		set_status(res, WS_STATUS_FAILED, "signatures remain: %s", res->residue.v[0]);
+		ws_result_set_status(res, WS_STATUS_FAILED, "signatures remain: %s",
+		                     res->residue.v[0]);
 	else
-		set_status(res, WS_STATUS_SUCCESS, NULL);
+		ws_result_set_status(res, WS_STATUS_SUCCESS, NULL);
 }
 
 /* ---- entry point --------------------------------------------------------------------------- */
@@ -356,7 +334,7 @@ static struct ws_result *result_new(const struct ws_target *t, const struct ws_p
 		return NULL;
 	res->path = strdup(ws_target_device(t)->path);
 	res->method = strdup(plan->method);
-	res->passes = calloc(plan->n_passes, sizeof(*res->passes));
+	res->passes = calloc(plan->n_passes ? plan->n_passes : 1, sizeof(*res->passes));
 	dev = ws_device_json(ws_target_device(t));
 	if (dev)
 		res->device_json = strdup(json_object_to_json_string_ext(
@@ -381,11 +359,17 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	uint64_t seed = r.opts->sample_seed;
 	int e;
 
-	if (!target || !plan || plan->n_passes == 0)
+	enum ws_technique tech;
+
+	if (!target || !plan || (plan->technique == WS_TECH_OVERWRITE && plan->n_passes == 0))
 		return -EINVAL;
+	/* the CLI resolved (and refused) this before; never send what the device lacks */
+	if (ws_technique_resolve(plan, ws_target_device(target), &tech, NULL) < 0)
+		return -EOPNOTSUPP;
 	r.res = result_new(target, plan, r.opts);
 	if (!r.res)
 		return -ENOMEM;
+	r.res->technique = tech;
 	r.prog.path = r.res->path;
 	r.prog.n_passes = (unsigned)plan->n_passes;
 	e = setup_io(&r, target);
@@ -393,6 +377,12 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		e = fill_random(&seed, sizeof(seed));
 	if (e < 0)
 		goto fail;
+	if (tech != WS_TECH_OVERWRITE) {
+		e = ws_purge_run(ctx, target, plan, r.opts, &r.io, seed, r.res);
+		if (e < 0)
+			goto fail;
+		goto done;
+	}
 	if (r.opts->dry_run) {
 		/* the same path up to here; the plan's numbers, and not one byte written */
 		r.res->verify.mode = plan->verify;
@@ -402,7 +392,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 			e = verify(&r, plan, seed);
 			r.res->n_passes = 0;
 		}
-		set_status(r.res, WS_STATUS_SUCCESS, "dry run: nothing was written");
+		ws_result_set_status(r.res, WS_STATUS_SUCCESS, "dry run: nothing was written");
 		goto done;
 	}
 	for (size_t i = 0; i < plan->n_passes && !stopped(&r); i++)
@@ -412,7 +402,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		goto fail;
 	if (!stopped(&r)) {
 		phase(&r, WS_PHASE_PROBE, (unsigned)r.res->n_passes, 0);
-		drop_cache(r.io.fd);
+		ws_io_drop_cache(r.io.fd);
 		r.res->residue_probed = ws_contents_residue(r.io.fd, &r.res->residue) == 0;
 		forget_partitions(r.io.fd);
 	}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nvme.c - NVMe commands through libnvme: what the controller supports, its Sanitize
+ * Status log, and the Sanitize and Format NVM commands.
+ *
+ * Every command goes through libnvme's admin passthrough, i.e. one ioctl
+ * (NVME_IOCTL_ADMIN_CMD) on the namespace's device node: the single boundary where a real
+ * controller, QEMU's emulated one or tests/nvmesim answers. libnvme returns a negative
+ * errno, or a positive NVMe status: we keep the two apart (style rule 3), the status going
+ * into an out-field.
+ */
+#include <errno.h>
+#include <endian.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include <libnvme.h>
+
+#include "purge-internal.h"
+
+/* An Identify string: space-padded, not NUL-terminated. */
+static char *id_string(const char *field, size_t len)
+{
+	char buf[64];
+
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, field, len);
+	buf[len] = '\0';
+	return strdup_trim(buf);
+}
+
+/* Split libnvme's return into errno and NVMe status. */
+static int split(int r, int *ret_status)
+{
+	if (ret_status)
+		*ret_status = r > 0 ? r : 0;
+	if (r < 0)
+		return errno ? -errno : -EIO;
+	return r > 0 ? -EREMOTEIO : 0;
+}
+
+void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
+{
+	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct nvme_id_ctrl ctrl;
+	struct nvme_id_ns ns;
+	struct nvme_ns_list list;
+	struct ws_nvme_info *n = &dev->nvme;
+	__u32 nsid = 0;
+
+	if (fd < 0 || nvme_get_nsid(fd, &nsid) != 0 || nsid == 0)
+		return;
+	if (nvme_identify_ctrl(fd, &ctrl) != 0) {
+		ws_debug(ctx, "%s: answers NVME_IOCTL_ID but not Identify", dev->path);
+		return;
+	}
+	n->present = true;
+	n->nsid = nsid;
+	n->cntlid = le16toh(ctrl.cntlid);
+	n->oacs = le16toh(ctrl.oacs);
+	n->sanicap = le32toh(ctrl.sanicap);
+	n->fna = ctrl.fna;
+	if (nvme_identify_ns(fd, nsid, &ns) == 0)
+		n->dlfeat = ns.dlfeat & 0x7;
+	if (nvme_identify_active_ns_list(fd, 0, &list) == 0)
+		for (size_t i = 0;
+		     i < 1024 && n->n_namespaces < ELEMENTSOF(n->namespaces) && le32toh(list.ns[i]);
+		     i++)
+			n->namespaces[n->n_namespaces++] = le32toh(list.ns[i]);
+	if (!dev->model)
+		dev->model = id_string(ctrl.mn, sizeof(ctrl.mn));
+	if (!dev->serial)
+		dev->serial = id_string(ctrl.sn, sizeof(ctrl.sn));
+	if (!dev->firmware)
+		dev->firmware = id_string(ctrl.fr, sizeof(ctrl.fr));
+	if (dev->read_only || dev->size_bytes == 0)
+		return;
+	/* exactly what the controller advertises (NVMe base spec, Identify Controller) */
+	if (n->sanicap & NVME_CTRL_SANICAP_CES)
+		dev->methods |= WS_METHOD_NVME_SANITIZE_CRYPTO;
+	if (n->sanicap & NVME_CTRL_SANICAP_BES)
+		dev->methods |= WS_METHOD_NVME_SANITIZE_BLOCK;
+	if (n->sanicap & NVME_CTRL_SANICAP_OWS)
+		dev->methods |= WS_METHOD_NVME_SANITIZE_OVERWRITE;
+	if (n->oacs & NVME_CTRL_OACS_FORMAT) {
+		dev->methods |= WS_METHOD_NVME_FORMAT_USER_DATA;
+		if (n->fna & NVME_CTRL_FNA_CRYPTO_ERASE)
+			dev->methods |= WS_METHOD_NVME_FORMAT_CRYPTO;
+	}
+}
+
+int ws_nvme_sanitize_log(int fd, struct ws_sanitize_log *ret, int *ret_status)
+{
+	struct nvme_sanitize_log_page log;
+	int r = nvme_get_log_sanitize(fd, false, &log);
+
+	r = split(r, ret_status);
+	if (r < 0)
+		return r;
+	memcpy(ret->raw, &log, sizeof(ret->raw));
+	ret->sprog = le16toh(log.sprog);
+	ret->sstat = le16toh(log.sstat);
+	ret->scdw10 = le32toh(log.scdw10);
+	ret->estimate[0] = le32toh(log.eto);
+	ret->estimate[1] = le32toh(log.etbe);
+	ret->estimate[2] = le32toh(log.etce);
+	return 0;
+}
+
+int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status)
+{
+	struct nvme_sanitize_nvm_args args = {
+		.args_size = sizeof(args),
+		.fd = fd,
+		.timeout = WS_NVME_COMMAND_TIMEOUT_MS, /* the command returns at once; the work
+							  goes on in the background */
+		.sanact = (enum nvme_sanitize_sanact)sanact,
+		.ovrpat = ovrpat,
+		.owpass = 1,
+	};
+
+	return split(nvme_sanitize_nvm(&args), ret_status);
+}
+
+int ws_nvme_format(int fd, uint32_t nsid, int ses, uint32_t timeout_ms, int *ret_status)
+{
+	struct nvme_format_nvm_args args = {
+		.args_size = sizeof(args),
+		.fd = fd,
+		.timeout = timeout_ms, /* libnvme's 0 would mean the kernel's 60 s */
+		.nsid = nsid,
+		.ses = (enum nvme_cmd_format_ses)ses,
+	};
+
+	return split(nvme_format_nvm(&args), ret_status);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * purge-internal.h - what nvme.c, purge.c and wipe.c share about firmware erases.
+ */
+#ifndef WS_PURGE_INTERNAL_H
+#define WS_PURGE_INTERNAL_H
+
+#include "wipe-internal.h"
+
+/* Admin commands that return at once still get more than the kernel's default. */
+#define WS_NVME_COMMAND_TIMEOUT_MS 120000u
+
+/* nvme.c: fill dev->nvme and the firmware methods when @dev is an NVMe namespace. */
+void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev);
+
+/* The Sanitize Status log (LID 81h), decoded, and its 512 raw bytes. */
+struct ws_sanitize_log {
+	uint8_t raw[512];
+	uint16_t sprog;       /* progress / 65536; 0xFFFF when none runs */
+	uint16_t sstat;       /* bits 2:0 status, 7:3 passes, 8 global data erased */
+	uint32_t scdw10;      /* the CDW10 that started the most recent sanitize */
+	uint32_t estimate[3]; /* seconds: overwrite, block erase, crypto erase; ~0 unknown */
+};
+
+int ws_nvme_sanitize_log(int fd, struct ws_sanitize_log *ret, int *ret_status);
+/* Start a Sanitize (SANACT @sanact). A positive NVMe status makes -EREMOTEIO. */
+int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status);
+/* Format NVM namespace @nsid with Secure Erase Setting @ses, waiting up to @timeout_ms. */
+int ws_nvme_format(int fd, uint32_t nsid, int ses, uint32_t timeout_ms, int *ret_status);
+
+/* purge.c: the firmware path of ws_wipe_run(). */
+int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,
+                 const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,
+                 struct ws_result *res);
+
+#endif

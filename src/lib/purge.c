@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * purge.c - a firmware erase from start to verdict: NVMe Sanitize or Format NVM.
+ *
+ * The drive does the erasing; our part is to start it only when it is safe to, to watch it
+ * honestly and to check the result from outside. Before: the Sanitize Status log (a
+ * sanitize already running is followed, not restarted; a failed one must be cleared first)
+ * and, for crypto erase, a hash of every sampled region. During: the log polled at a bounded
+ * interval, SPROG as progress, controller resets tolerated within a bound, a deadline from
+ * the device's own estimate. Success only on a transition to "completed" seen after our
+ * command: a drive sanitized years ago also says "completed". After: regions read back
+ * (zeros, or the deallocated pattern, after block erase and format; nothing as it was after
+ * crypto erase), the residue probe, and the log itself as evidence.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/sha.h>
+
+#include "purge-internal.h"
+
+#define MAX_LOST_S     60  /* how long the log may be out of reach (a controller reset) */
+#define MIN_DEADLINE_S 600 /* a firmware erase is given at least this long */
+
+/* NVMe SANACT values (NVMe base spec, Sanitize command, CDW10 bits 2:0) */
+enum { SANACT_EXIT_FAILURE = 1, SANACT_BLOCK = 2, SANACT_OVERWRITE = 3, SANACT_CRYPTO = 4 };
+/* SSTAT bits 2:0 */
+enum { SSTAT_NEVER = 0, SSTAT_DONE = 1, SSTAT_RUNNING = 2, SSTAT_FAILED = 3, SSTAT_DONE_ND = 4 };
+
+struct purge {
+	const struct ws_wipe_opts *opts;
+	struct ws_result *res;
+	struct ws_io *io;
+	const struct ws_device *dev;
+	struct ws_progress prog;
+	int64_t phase_start;
+};
+
+static void report(struct purge *p, enum ws_phase phase, uint64_t done, uint64_t total)
+{
+	double secs;
+
+	if (p->prog.phase != phase || p->phase_start == 0)
+		p->phase_start = ws_monotonic_ns();
+	p->prog.phase = phase;
+	p->prog.done = done;
+	p->prog.total = total;
+	secs = (double)(ws_monotonic_ns() - p->phase_start) / 1e9;
+	p->prog.rate = secs > 0 ? (double)done / secs : 0;
+	p->prog.eta =
+	    p->prog.rate > 0 && total >= done ? (double)(total - done) / p->prog.rate : -1;
+	if (p->opts->progress)
+		p->opts->progress(p->opts->userdata, &p->prog);
+}
+
+static bool cancelled(const struct purge *p)
+{
+	return p->opts->cancel && atomic_load(p->opts->cancel);
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void keep_log(struct ws_firmware_result *fw, const struct ws_sanitize_log *log)
+{
+	fw->log_valid = true;
+	memcpy(fw->log_raw, log->raw, sizeof(fw->log_raw));
+	fw->sstat = log->sstat;
+	fw->sprog = log->sprog;
+	fw->scdw10 = log->scdw10;
+}
+
+/* ---- sanitize ------------------------------------------------------------------------------ */
+
+static int sanact_of(enum ws_technique t)
+{
+	switch (t) {
+	case WS_TECH_NVME_SANITIZE_CRYPTO:
+		return SANACT_CRYPTO;
+	case WS_TECH_NVME_SANITIZE_BLOCK:
+		return SANACT_BLOCK;
+	case WS_TECH_NVME_SANITIZE_OVERWRITE:
+		return SANACT_OVERWRITE;
+	default:
+		return SANACT_EXIT_FAILURE;
+	}
+}
+
+/* Start the sanitize, or find one to follow. Return: 0 to poll, 1 when done (no polling),
+ * or <0 with the result's status set. */
+static int start_sanitize(struct purge *p, int sanact)
+{
+	struct ws_firmware_result *fw = &p->res->firmware;
+	struct ws_sanitize_log log;
+	int status = 0, r = ws_nvme_sanitize_log(p->io->fd, &log, &status);
+
+	if (r < 0) {
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "cannot read the Sanitize Status log (%s, NVMe status 0x%x)",
+		                     strerror(-r), status);
+		return r;
+	}
+	keep_log(fw, &log);
+	fw->sstat_before = log.sstat;
+	fw->estimate_s = log.estimate[sanact == SANACT_CRYPTO ? 2 : sanact == SANACT_BLOCK ? 1 : 0];
+	if ((log.sstat & 7) == SSTAT_RUNNING) {
+		fw->followed = true; /* already running: follow it, do not restart it */
+		return 0;
+	}
+	if ((log.sstat & 7) == SSTAT_FAILED && sanact != SANACT_EXIT_FAILURE) {
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "the drive's previous sanitize failed: clear it with --method "
+		                     "nvme-sanitize-exit-failure, then sanitize again");
+		return -EIO;
+	}
+	r = ws_nvme_sanitize_start(p->io->fd, sanact, 0, &status);
+	fw->command_status = status;
+	fw->ran = true;
+	if (r == -EREMOTEIO && status == 0x1d) { /* Sanitize In Progress: follow that one */
+		fw->followed = true;
+		return 0;
+	}
+	if (r < 0) {
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the drive refused the Sanitize command (%s, NVMe status 0x%x)", strerror(-r),
+		    status);
+		return r;
+	}
+	return sanact == SANACT_EXIT_FAILURE ? 1 : 0;
+}
+
+static unsigned deadline_s(const struct purge *p)
+{
+	uint32_t est = p->res->firmware.estimate_s;
+
+	if (p->opts->firmware_timeout_s)
+		return p->opts->firmware_timeout_s;
+	if (est == 0 || est == UINT32_MAX || est > UINT32_MAX / 3)
+		return 48 * 3600; /* no estimate: two days, the longest a drive has taken */
+	return est * 3 > MIN_DEADLINE_S ? est * 3 : MIN_DEADLINE_S;
+}
+
+/* Poll until the drive reports the end. Return: 0 on an observed completion. */
+static int follow_sanitize(struct purge *p)
+{
+	struct ws_firmware_result *fw = &p->res->firmware;
+	unsigned interval = p->opts->poll_interval_ms ? p->opts->poll_interval_ms : 1000;
+	int64_t start = ws_monotonic_ns(), lost_since = 0;
+	int64_t limit = start + (int64_t)deadline_s(p) * 1000000000;
+	bool running_seen = fw->followed;
+
+	for (;;) {
+		struct ws_sanitize_log log;
+		int status = 0;
+
+		if (cancelled(p)) {
+			/* the drive goes on regardless (it survives resets and power cycles) */
+			ws_result_set_status(p->res, WS_STATUS_ABORTED,
+			                     "stopped watching on request; the drive's sanitize "
+			                     "continues and must be checked again");
+			return -ECANCELED;
+		}
+		sleep_ms(interval);
+		if (ws_nvme_sanitize_log(p->io->fd, &log, &status) < 0) {
+			if (!lost_since)
+				lost_since = ws_monotonic_ns();
+			if (ws_monotonic_ns() - lost_since > (int64_t)MAX_LOST_S * 1000000000) {
+				ws_result_set_status(p->res, WS_STATUS_FAILED,
+				                     "lost the controller for over %d s while it "
+				                     "sanitized",
+				                     MAX_LOST_S);
+				return -EIO;
+			}
+			continue; /* a reset: the sanitize resumes after it, keep asking */
+		}
+		lost_since = 0;
+		keep_log(fw, &log);
+		switch (log.sstat & 7) {
+		case SSTAT_RUNNING:
+			running_seen = true;
+			report(p, WS_PHASE_WRITE, log.sprog, 65536);
+			break;
+		case SSTAT_DONE:
+		case SSTAT_DONE_ND:
+			/* "completed" proves something only as the end of what we watched */
+			if (running_seen || ((fw->sstat_before & 7) != SSTAT_DONE &&
+			                     (fw->sstat_before & 7) != SSTAT_DONE_ND)) {
+				fw->transition_seen = true;
+				return 0;
+			}
+			ws_result_set_status(p->res, WS_STATUS_FAILED,
+			                     "the drive reports a completed sanitize, but none was "
+			                     "seen running after our command");
+			return -EIO;
+		case SSTAT_FAILED:
+			ws_result_set_status(p->res, WS_STATUS_FAILED,
+			                     "the drive reports that the sanitize failed");
+			return -EIO;
+		default:
+			break;
+		}
+		if (ws_monotonic_ns() > limit) {
+			ws_result_set_status(p->res, WS_STATUS_FAILED,
+			                     "no completion within %u s (progress at %u%%)",
+			                     deadline_s(p), (unsigned)(log.sprog * 100u / 65536u));
+			return -ETIMEDOUT;
+		}
+	}
+}
+
+/* ---- format -------------------------------------------------------------------------------- */
+
+static int format_nvm(struct purge *p, int ses)
+{
+	struct ws_firmware_result *fw = &p->res->firmware;
+	int status = 0, r;
+	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s : 4 * 3600;
+
+	report(p, WS_PHASE_WRITE, 0, 1);
+	fw->ran = true;
+	r = ws_nvme_format(p->io->fd, p->dev->nvme.nsid, ses, timeout * 1000u, &status);
+	fw->command_status = status;
+	if (r < 0) {
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "the drive refused Format NVM (%s, NVMe status 0x%x)",
+		                     strerror(-r), status);
+		return r;
+	}
+	fw->transition_seen = true; /* the command returns when the format is done */
+	return 0;
+}
+
+/* ---- verification -------------------------------------------------------------------------- */
+
+/* SHA-256 of each region as the device holds it now. */
+static int hash_regions(struct purge *p, const struct ws_range *v, size_t n, uint8_t (*out)[32])
+{
+	uint8_t *buf = malloc(1u << 20);
+
+	if (!buf)
+		return -ENOMEM;
+	ws_io_drop_cache(p->io->fd);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = (size_t)v[i].length;
+
+		if (len > (1u << 20) ||
+		    pread(p->io->fd, buf, len, (off_t)v[i].offset) != (ssize_t)len) {
+			free(buf);
+			return -EIO;
+		}
+		SHA256(buf, len, out[i]);
+	}
+	free(buf);
+	return 0;
+}
+
+/* Regions: the sample plan, or every 1 MiB of the device for a full verification. */
+static int regions_for(struct purge *p, const struct ws_plan *plan, uint64_t seed,
+                       struct ws_range **v, size_t *n)
+{
+	struct ws_verify_result *ver = &p->res->verify;
+	size_t drawn;
+
+	if (plan->verify == WS_VERIFY_SAMPLE) {
+		ver->seed = seed;
+		int r = ws_sample_regions(seed, p->io->size, plan->sample_percent, v, n,
+		                          &ver->region_size, &drawn);
+
+		ver->regions = drawn;
+		return r;
+	}
+	*n = (size_t)((p->io->size + (1u << 20) - 1) >> 20);
+	*v = calloc(*n, sizeof(**v));
+	if (!*v)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		(*v)[i] = (struct ws_range){ (uint64_t)i << 20,
+			                     p->io->size - ((uint64_t)i << 20) < (1u << 20)
+			                         ? p->io->size - ((uint64_t)i << 20)
+			                         : 1u << 20 };
+	ver->regions = *n;
+	return 0;
+}
+
+/* After a crypto erase nothing may read as it did: count the regions that still do. */
+static void compare_hashes(struct purge *p, const struct ws_range *v, size_t n,
+                           uint8_t (*before)[32], uint8_t (*after)[32])
+{
+	struct ws_verify_result *ver = &p->res->verify;
+
+	for (size_t i = 0; i < n; i++) {
+		ver->bytes_checked += v[i].length;
+		if (memcmp(before[i], after[i], 32) != 0)
+			continue;
+		ver->bytes_mismatched += v[i].length;
+		if (ver->n_mismatch_offsets < WS_MAX_REPORTED)
+			ver->mismatch_offsets[ver->n_mismatch_offsets++] = v[i].offset;
+	}
+}
+
+static bool is_crypto(enum ws_technique t)
+{
+	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO;
+}
+
+/* What the blocks must read as after a block erase, an overwrite (pattern 0) or a format. */
+static struct ws_pass_spec expected_after(const struct purge *p)
+{
+	struct ws_pass_spec s = { .kind = WS_PATTERN_BYTES, .len = 1 };
+
+	s.bytes[0] =
+	    p->res->technique != WS_TECH_NVME_SANITIZE_OVERWRITE && p->dev->nvme.dlfeat == 2 ? 0xff
+	                                                                                     : 0x00;
+	return s;
+}
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+static int erase(struct purge *p)
+{
+	enum ws_technique t = p->res->technique;
+	int r;
+
+	if (t == WS_TECH_NVME_FORMAT_CRYPTO)
+		return format_nvm(p, 2);
+	if (t == WS_TECH_NVME_FORMAT_USER_DATA)
+		return format_nvm(p, 1);
+	r = start_sanitize(p, sanact_of(t));
+	if (r != 0)
+		return r > 0 ? 0 : r;
+	return follow_sanitize(p);
+}
+
+static void verdict(struct purge *p)
+{
+	const struct ws_verify_result *v = &p->res->verify;
+
+	if (p->res->status_reason)
+		return; /* set where it failed */
+	if (p->res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "failure mode cleared; the drive was not sanitized: run the "
+		                     "sanitize again");
+	else if (v->bytes_mismatched)
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "verification found data: %llu bytes %s, first at offset %llu",
+		                     (unsigned long long)v->bytes_mismatched,
+		                     is_crypto(p->res->technique) ? "read as before the erase"
+		                                                  : "are not erased",
+		                     (unsigned long long)v->mismatch_offsets[0]);
+	else if (v->n_unreadable)
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "verification could not read %zu ranges", v->n_unreadable);
+	else if (!p->res->residue_probed)
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "the residue probe (libblkid) could not run");
+	else if (p->res->residue.n)
+		ws_result_set_status(p->res, WS_STATUS_FAILED, "signatures remain: %s",
+		                     p->res->residue.v[0]);
+	else
+		ws_result_set_status(p->res, WS_STATUS_SUCCESS, NULL);
+}
+
+int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,
+                 const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,
+                 struct ws_result *res)
+{
+	struct purge p = { .opts = opts, .res = res, .io = io, .dev = ws_target_device(t) };
+	struct ws_range *v = NULL;
+	uint8_t(*before)[32] = NULL, (*after)[32] = NULL;
+	size_t n = 0;
+	int r;
+
+	(void)ctx;
+	p.prog.path = res->path;
+	p.prog.pass = 1;
+	p.prog.n_passes = 1;
+	res->verify.mode =
+	    res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE ? WS_VERIFY_NONE : plan->verify;
+	if (res->verify.mode == WS_VERIFY_NONE && is_crypto(res->technique))
+		res->verify.mode = WS_VERIFY_SAMPLE; /* crypto erase cannot be judged blind */
+	if (res->verify.mode != WS_VERIFY_NONE && (r = regions_for(&p, plan, seed, &v, &n)) < 0)
+		return r;
+	if (opts->dry_run) {
+		free(v);
+		ws_result_set_status(res, WS_STATUS_SUCCESS,
+		                     "dry run: nothing was sent to the drive");
+		return 0;
+	}
+	if (is_crypto(res->technique)) {
+		before = calloc(n, sizeof(*before));
+		after = calloc(n, sizeof(*after));
+		r = !before || !after ? -ENOMEM : hash_regions(&p, v, n, before);
+		if (r < 0)
+			ws_result_set_status(res, WS_STATUS_FAILED,
+			                     "could not read the sample before the erase: %s",
+			                     strerror(-r));
+	}
+	res->firmware.start_ns = ws_now_ns();
+	if (!res->status_reason && erase(&p) == 0 && res->verify.mode != WS_VERIFY_NONE) {
+		res->verify.start_ns = ws_now_ns();
+		report(&p, WS_PHASE_VERIFY, 0, 0);
+		if (is_crypto(res->technique)) {
+			if (hash_regions(&p, v, n, after) < 0)
+				ws_result_set_status(res, WS_STATUS_FAILED,
+				                     "could not read the sample after the erase");
+			else
+				compare_hashes(&p, v, n, before, after);
+		} else {
+			struct ws_pass_spec spec = expected_after(&p);
+
+			uint64_t drawn = res->verify.regions;
+
+			ws_io_drop_cache(io->fd);
+			r = ws_io_verify(io, &spec, NULL,
+			                 plan->verify == WS_VERIFY_SAMPLE ? v : NULL, n,
+			                 &res->verify, NULL, NULL, 250);
+			if (plan->verify == WS_VERIFY_SAMPLE)
+				res->verify.regions = drawn; /* regions drawn, as for Clear */
+			if (r < 0)
+				ws_result_set_status(res, WS_STATUS_FAILED,
+				                     "verification failed: %s", strerror(-r));
+		}
+		res->verified = !res->status_reason;
+		res->verify.end_ns = ws_now_ns();
+	}
+	res->firmware.end_ns = ws_now_ns();
+	if (!res->status_reason) {
+		report(&p, WS_PHASE_PROBE, 0, 0);
+		ws_io_drop_cache(io->fd);
+		res->residue_probed = ws_contents_residue(io->fd, &res->residue) == 0;
+	}
+	verdict(&p);
+	free(before);
+	free(after);
+	free(v);
+	return 0;
+}
