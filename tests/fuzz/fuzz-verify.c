@@ -29,7 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!ca || ws_trust_load(ca, &trust, &why) < 0) {
 		fprintf(stderr, "fuzz-verify: set WS_FUZZ_CA to a CA certificate (%s)\n",
-			why ? why : "unset");
+		        why ? why : "unset");
 		exit(2);
 	}
 	return 0;
