@@ -148,6 +148,17 @@ int run_cli(char **out, char **err, const char *args_fmt, ...)
 	return r;
 }
 
+int run_cli_prefix(char **out, char **err, const char *prefix, const char *args_fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, args_fmt);
+	r = run_cli_v(out, err, prefix, args_fmt, ap);
+	va_end(ap);
+	return r;
+}
+
 int run_cli_env(char **out, char **err, const char *dev, const char *env, const char *args_fmt, ...)
 {
 	char *prefix = fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "

@@ -36,6 +36,10 @@ int run_cli(char **out, char **err, const char *args_fmt, ...)
 int run_cli_env(char **out, char **err, const char *dev, const char *env, const char *args_fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* run_cli() with @prefix (environment assignments) before the command. */
+int run_cli_prefix(char **out, char **err, const char *prefix, const char *args_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* The device object with "path" @path in `list --json` output @root, or NULL. */
 struct json_object *json_device(struct json_object *root, const char *path);
 

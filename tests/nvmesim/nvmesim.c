@@ -99,6 +99,8 @@ __attribute__((constructor)) static void init(void)
 
 	sim.path[0] = getenv("WS_NVMESIM_PATH");
 	sim.path[1] = getenv("WS_NVMESIM_NS2");
+	if (sim.path[1] && !*sim.path[1])
+		sim.path[1] = NULL;
 	sim.profile = getenv("WS_NVMESIM_PROFILE");
 	sim.state_file = getenv("WS_NVMESIM_STATE");
 	sim.seconds = s ? atof(s) : 2.0;
@@ -193,6 +195,10 @@ static void *worker(void *arg)
 		(long)((sim.seconds / STEPS - (double)(time_t)(sim.seconds / STEPS)) * 1e9)
 	};
 
+	/* resumed (the sanitize was running before this process): what the drive did before
+	 * is done */
+	for (unsigned ns = 0; start > 0 && ns < namespaces(); ns++)
+		erase_range(ns, action, 0, size_of(sim.path[ns]) * start / STEPS);
 	for (unsigned s = start; s < STEPS; s++) {
 		if (is("stall") && s >= STEPS / 2)
 			for (;;)
@@ -332,6 +338,7 @@ static int sanitize(struct nvme_passthru_cmd *c)
 	} else if (action == NVME_SANITIZE_SANACT_EXIT_FAILURE) {
 		if ((sim.sstat & 0x7) == NVME_SANITIZE_SSTAT_STATUS_COMPLETED_FAILED)
 			sim.sstat = NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS;
+		save_state();
 	} else if (!need || !(sim.sanicap & need)) {
 		r = SC_INVALID_FIELD;
 	} else {
