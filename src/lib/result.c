@@ -90,7 +90,9 @@ static struct json_object *hex(const uint8_t *p, size_t n)
 {
 	char buf[2 * WS_PATTERN_MAX + 1];
 
-	for (size_t i = 0; i < n && i < WS_PATTERN_MAX; i++)
+	if (n > WS_PATTERN_MAX) /* patterns and the 512-byte sanitize log: never more */
+		n = WS_PATTERN_MAX;
+	for (size_t i = 0; i < n; i++)
 		snprintf(buf + 2 * i, 3, "%02x", p[i]);
 	buf[2 * n] = '\0';
 	return json_object_new_string(buf);
@@ -228,7 +230,7 @@ static struct json_object *firmware_json(const struct ws_result *res)
 		                       json_object_new_boolean(f->sstat & (1u << 8)));
 		json_object_object_add(log, "sprog", json_object_new_int(f->sprog));
 		json_object_object_add(log, "scdw10", json_object_new_int64(f->scdw10));
-		json_object_object_add(log, "raw", hex(f->log_raw, 32)); /* the defined part */
+		json_object_object_add(log, "raw", hex(f->log_raw, sizeof(f->log_raw)));
 		json_object_object_add(o, "sanitize_log", log);
 	}
 	return o;
