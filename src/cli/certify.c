@@ -148,6 +148,19 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 		free(why);
 		return WS_EXIT_USAGE;
 	}
+	/* a signature made now, on nothing: a wipe whose certificate could not be signed
+	 * must not begin */
+	{
+		char *sig = NULL;
+
+		r = ws_signer_sign(c->signer, "", 0, &sig);
+		free(sig);
+		if (r < 0) {
+			cli_err(cli, "the signer cannot sign (OpenSSL refused a trial signature); "
+			             "nothing was written");
+			return WS_EXIT_USAGE;
+		}
+	}
 	return check_audit_log(cli, c->audit_log);
 }
 
@@ -168,11 +181,16 @@ static int certify_one(struct cli *cli, struct certify *c, struct ws_audit *log,
 	if (r == 0 && asprintf(&sig_path, "%s.p7s", file) < 0)
 		r = -ENOMEM;
 	if (r == 0) {
+		errno = 0;
 		fd = open(sig_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
 		if (fd < 0 || write(fd, sig, strlen(sig)) != (ssize_t)strlen(sig) || fsync(fd) < 0)
 			r = errno ? -errno : -EIO;
 		if (fd >= 0)
 			close(fd);
+		if (r < 0) { /* no certificate without its signature */
+			unlink(sig_path);
+			unlink(file);
+		}
 	}
 	if (r < 0) {
 		cli_err(cli, "%s: the certificate could not be written into %s: %s", res->path, dir,

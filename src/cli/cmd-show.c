@@ -43,40 +43,61 @@ static void field(const char *label, struct json_object *o, const char *key)
 	free(s);
 }
 
+static size_t arr_len(struct json_object *a)
+{
+	return json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
+/* A string from the document, made safe for the terminal (the caller frees). */
+static char *text(struct json_object *o, const char *key)
+{
+	struct json_object *v = obj(o, key);
+
+	return cli_printable(v ? json_object_get_string(v) : NULL);
+}
+
 static void evidence(struct json_object *ev)
 {
 	struct json_object *passes = obj(ev, "passes"), *ver = obj(ev, "verification");
 	struct json_object *residue = obj(obj(ev, "residue_probe"), "found");
 
 	printf("Evidence\n");
-	for (size_t i = 0; passes && i < json_object_array_length(passes); i++) {
+	for (size_t i = 0; i < arr_len(passes); i++) {
 		struct json_object *p = json_object_array_get_idx(passes, i);
+		char *kind = text(obj(p, "pattern"), "kind"), *hex = text(obj(p, "pattern"), "hex");
 
 		printf("  pass %zu: %s %s, %llu bytes at %.0f MB/s, %s, %zu unwritten ranges\n",
-		       i + 1, json_object_get_string(obj(obj(p, "pattern"), "kind")),
-		       obj(obj(p, "pattern"), "hex")
-		           ? json_object_get_string(obj(obj(p, "pattern"), "hex"))
-		           : "(AES-256-CTR)",
+		       i + 1, kind, strcmp(hex, "-") ? hex : "(AES-256-CTR)",
 		       (unsigned long long)json_object_get_uint64(obj(p, "bytes_written")),
 		       (double)json_object_get_uint64(obj(p, "throughput_bytes_per_second")) / 1e6,
 		       json_object_get_boolean(obj(p, "completed")) ? "completed" : "NOT completed",
-		       json_object_array_length(obj(p, "unwritten")));
+		       arr_len(obj(p, "unwritten")));
+		free(kind);
+		free(hex);
 	}
-	if (ver)
-		printf("  verification: %s, %llu bytes checked, %llu differ\n",
-		       json_object_get_string(obj(ver, "mode")),
+	if (ver) {
+		char *mode = text(ver, "mode");
+
+		printf("  verification: %s, %llu bytes checked, %llu differ\n", mode,
 		       (unsigned long long)json_object_get_uint64(obj(ver, "bytes_checked")),
 		       (unsigned long long)json_object_get_uint64(obj(ver, "bytes_mismatched")));
-	printf("  residue probe: %s\n", residue && json_object_array_length(residue)
-	                                    ? json_object_get_string(residue)
-	                                    : "nothing found");
+		free(mode);
+	}
+	if (arr_len(residue) == 0) {
+		printf("  residue probe: nothing found\n");
+	} else {
+		char *found = cli_printable(json_object_get_string(residue));
+
+		printf("  residue probe: %s\n", found);
+		free(found);
+	}
 }
 
 static int show(struct cli *cli, const char *path)
 {
-	char *text = NULL;
+	char *doc = NULL;
 	size_t len;
-	int r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &text, &len);
+	int r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &doc, &len);
 	struct json_object *o, *schema;
 
 	if (r < 0) {
@@ -84,16 +105,23 @@ static int show(struct cli *cli, const char *path)
 		        r == -EFBIG ? "larger than a certificate may be" : strerror(-r));
 		return WS_EXIT_USAGE;
 	}
-	o = json_tokener_parse(text);
-	free(text);
-	if (!o || !(schema = obj(o, "schema")) ||
+	o = json_tokener_parse(doc);
+	free(doc);
+	if (!o || !(schema = obj(o, "schema")) || !json_object_is_type(schema, json_type_string) ||
 	    strcmp(json_object_get_string(schema), WS_CERT_SCHEMA) != 0) {
 		cli_err(cli, "%s: not a %s document", path, WS_CERT_SCHEMA);
 		json_object_put(o);
 		return WS_EXIT_USAGE;
 	}
-	printf("%s\n  %-28s %s%s\n", path, "status", json_object_get_string(obj(o, "status")),
-	       json_object_get_boolean(obj(o, "demo")) ? " (DEMO CA: not for production)" : "");
+	{
+		char *status = text(o, "status"), *p = cli_printable(path);
+
+		printf("%s\n  %-28s %s%s\n", p, "status", status,
+		       json_object_get_boolean(obj(o, "demo")) ? " (DEMO CA: not for production)"
+		                                               : "");
+		free(status);
+		free(p);
+	}
 	field("certificate", o, "certificate_id");
 	field("issued", o, "issued");
 	field("reason", o, "status_reason");

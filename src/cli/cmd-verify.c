@@ -174,8 +174,8 @@ static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 		return r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
 	}
 	if (r > 0) {
-		printf("%s: FAILED: %d problem%s in %u lines\n", ctl->audit_log, r,
-		       r == 1 ? "" : "s", lines);
+		printf("%s: FAILED: %d problem%s in %u line%s\n", ctl->audit_log, r,
+		       r == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
 		return WS_EXIT_FAILED;
 	}
 	printf("%s: OK (%u line%s, chain intact, every certificate present and unchanged)\n",

@@ -34,7 +34,7 @@ struct wipe_control {
 	bool yes;
 	bool json;
 	const char *cert_dir;
-	bool cert_dir_given;
+	bool cert_dir_given, method_given, verify_given, percent_given;
 	unsigned io_threads;
 	unsigned firmware_timeout_s;
 	unsigned poll_interval_ms;
@@ -137,6 +137,7 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		switch (c) {
 		case 'm':
 			ctl->method = optarg;
+			ctl->method_given = true;
 			break;
 		case 'n':
 			if (!parse_uint(optarg, 1, 99, &ctl->passes)) {
@@ -146,6 +147,7 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 			}
 			break;
 		case 'V':
+			ctl->verify_given = true;
 			if (strcmp(optarg, "full") == 0)
 				ctl->verify = WS_VERIFY_FULL;
 			else if (strcmp(optarg, "sample") == 0)
@@ -159,6 +161,7 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 			}
 			break;
 		case 'p':
+			ctl->percent_given = true;
 			if (!parse_uint(optarg, 1, 100, &ctl->sample_percent)) {
 				cli_err(cli, "--sample-percent takes 1 to 100, not '%s'", optarg);
 				return cli_bad_usage(cli);
@@ -517,6 +520,34 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 	return code;
 }
 
+/* [wipe] method, verify and sample_percent from the config file, where no flag said. */
+static int apply_config(struct cli *cli, struct wipe_control *ctl)
+{
+	const struct ws_config *cfg = ctl->cert.cfg;
+	const char *v;
+
+	if (!ctl->method_given && (v = ws_config_get(cfg, "wipe", "method")))
+		ctl->method = v;
+	if (!ctl->verify_given && (v = ws_config_get(cfg, "wipe", "verify"))) {
+		if (strcmp(v, "full") == 0)
+			ctl->verify = WS_VERIFY_FULL;
+		else if (strcmp(v, "sample") == 0)
+			ctl->verify = WS_VERIFY_SAMPLE;
+		else if (strcmp(v, "none") == 0)
+			ctl->verify = WS_VERIFY_NONE;
+		else {
+			cli_err(cli, "config: [wipe] verify = %s: use full, sample or none", v);
+			return WS_EXIT_USAGE;
+		}
+	}
+	if (!ctl->percent_given && (v = ws_config_get(cfg, "wipe", "sample_percent")) &&
+	    !parse_uint(v, 1, 100, &ctl->sample_percent)) {
+		cli_err(cli, "config: [wipe] sample_percent = %s: use 1 to 100", v);
+		return WS_EXIT_USAGE;
+	}
+	return WS_EXIT_OK;
+}
+
 int cmd_wipe(struct cli *cli, int argc, char **argv)
 {
 	struct wipe_control ctl = {
@@ -537,20 +568,22 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	r = parse_options(cli, &ctl, argc, argv);
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
+	code = certify_prepare(cli, &ctl.cert, &ctl.cert_dir, ctl.cert_dir_given);
+	if (code == WS_EXIT_OK)
+		code = apply_config(cli, &ctl);
+	if (code != WS_EXIT_OK) {
+		certify_fini(&ctl.cert);
+		return code;
+	}
 	r = ws_plan_parse(ctl.method, ctl.passes, &plan, &why);
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));
 		free(why);
+		certify_fini(&ctl.cert);
 		return cli_bad_usage(cli);
 	}
 	plan->verify = ctl.verify;
 	plan->sample_percent = ctl.sample_percent;
-	code = certify_prepare(cli, &ctl.cert, &ctl.cert_dir, ctl.cert_dir_given);
-	if (code != WS_EXIT_OK) {
-		certify_fini(&ctl.cert);
-		ws_plan_free(plan);
-		return code;
-	}
 	n = (size_t)(argc - optind);
 	targets = calloc(n, sizeof(*targets));
 	if (!targets) {

@@ -92,8 +92,10 @@ static int note_last(void *ud, unsigned n, char *line)
 	ws_sha256_hex(line, strlen(line), log->last_line_sha);
 	if (cert) /* lines without a certificate (refused attempts) do not break the series */
 		snprintf(log->last_cert_sha, sizeof(log->last_cert_sha), "%s", cert);
+	bool parsed = o != NULL;
+
 	json_object_put(o);
-	return o ? 0 : -EBADMSG;
+	return parsed ? 0 : -EBADMSG;
 }
 
 int ws_audit_open(const char *path, struct ws_audit **ret, char **ret_reason)

@@ -70,8 +70,37 @@ char *ws_cert_info_check(const struct ws_cert_info *i)
 	static const char *const dest[] = { "internal-reuse", "external-reuse", "recycling",
 		                            "manufacturer",   "other",          NULL };
 	static const char *const backed[] = { "yes", "no", "unknown", NULL };
+	const struct {
+		const char *name, *value;
+	} fields[] = {
+		{ "operator", i->operator_name },
+		{ "title", i->operator_title },
+		{ "organization", i->operator_organization },
+		{ "location", i->operator_location },
+		{ "phone", i->operator_phone },
+		{ "asset-tag", i->asset_tag },
+		{ "media-source", i->media_source },
+		{ "classification", i->classification },
+		{ "backup_location", i->backup_location },
+		{ "post_classification", i->post_classification },
+		{ "destination_details", i->destination_details },
+		{ "notes", i->notes },
+		{ "validator name", i->validator_name },
+		{ "validator title", i->validator_title },
+		{ "validator organization", i->validator_organization },
+		{ "validator location", i->validator_location },
+		{ "validator phone", i->validator_phone },
+	};
 	char *why = NULL;
 
+	for (size_t k = 0; k < ELEMENTSOF(fields); k++)
+		if (fields[k].value && !ws_utf8_valid(fields[k].value, strlen(fields[k].value))) {
+			ws_reason(&why, -EINVAL,
+			          "the %s given is not valid UTF-8: certificates are UTF-8; check "
+			          "the terminal's or the config file's encoding",
+			          fields[k].name);
+			return why;
+		}
 	if (i->destination && !one_of(i->destination, dest))
 		ws_reason(&why, -EINVAL,
 		          "destination '%s': use internal-reuse, external-reuse, recycling, "
@@ -166,6 +195,8 @@ static const char *media_type(struct json_object *dev)
 		return spinning ? "USB hard disk drive" : "USB flash or solid-state drive";
 	if (strcmp(t, "virtio") == 0)
 		return "virtual disk";
+	if (!json_object_object_get_ex(dev, "rotational", &rot) || !rot)
+		return "drive (rotating or solid-state: not reported)";
 	return spinning ? "hard disk drive" : "solid-state drive";
 }
 
@@ -233,14 +264,17 @@ static struct json_object *sanitization(const struct ws_result *res, const struc
 	if (res->technique == WS_TECH_OVERWRITE)
 		describe_passes(res, details, sizeof(details));
 	else
-		snprintf(details, sizeof(details),
-		         "%s: the drive's own %s command%s, the Sanitize Status log as evidence",
+		snprintf(details, sizeof(details), "%s: the drive's own %s command%s%s",
 		         ws_technique_name(res->technique),
 		         res->technique == WS_TECH_NVME_FORMAT_CRYPTO ||
 		                 res->technique == WS_TECH_NVME_FORMAT_USER_DATA
 		             ? "NVMe Format NVM"
 		             : "NVMe Sanitize",
-		         res->firmware.followed ? " (followed: it was already running)" : "");
+		         res->firmware.followed ? " (followed: it was already running)" : "",
+		         res->technique == WS_TECH_NVME_FORMAT_CRYPTO ||
+		                 res->technique == WS_TECH_NVME_FORMAT_USER_DATA
+		             ? ""
+		             : ", the Sanitize Status log as evidence");
 	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
 	if (res->verify.mode == WS_VERIFY_SAMPLE)
 		snprintf(verify, sizeof(verify),

@@ -91,6 +91,12 @@ int ws_strv_addf(struct ws_strv *sv, const char *fmt, ...) __attribute__((format
 bool ws_strv_contains(const struct ws_strv *sv, const char *s);
 void ws_strv_clear(struct ws_strv *sv);
 
+/* ws_utf8_valid() - strict UTF-8 (RFC 3629), no NUL. */
+bool ws_utf8_valid(const void *data, size_t len);
+/* ws_utf8_safe() - a copy with every byte that is not valid UTF-8 replaced by U+FFFD:
+ * what drives report goes into JSON escaped, never raw. */
+char *ws_utf8_safe(const char *s);
+
 /* unescape_octal() - decode mountinfo's \040-style escapes in place. */
 void unescape_octal(char *s);
 

@@ -26,9 +26,14 @@ static void put(struct json_object *o, const char *key, struct json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+/* Strings from drives and file systems may hold any bytes: JSON gets valid UTF-8. */
 static struct json_object *str_or_null(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	char *safe = ws_utf8_safe(s);
+	struct json_object *o = safe ? json_object_new_string(safe) : NULL;
+
+	free(safe);
+	return o;
 }
 
 static struct json_object *strv_json(const struct ws_strv *sv)
@@ -36,7 +41,7 @@ static struct json_object *strv_json(const struct ws_strv *sv)
 	struct json_object *a = json_object_new_array();
 
 	for (size_t i = 0; a && i < sv->n; i++)
-		json_object_array_add(a, json_object_new_string(sv->v[i]));
+		json_object_array_add(a, str_or_null(sv->v[i]));
 	return a;
 }
 
@@ -79,8 +84,8 @@ static struct json_object *mounts_json(const struct ws_device *dev)
 	for (size_t i = 0; i < dev->n_mounts; i++) {
 		struct json_object *o = json_object_new_object();
 
-		put(o, "source", json_object_new_string(dev->mounts[i].source));
-		put(o, "mountpoint", json_object_new_string(dev->mounts[i].mountpoint));
+		put(o, "source", str_or_null(dev->mounts[i].source));
+		put(o, "mountpoint", str_or_null(dev->mounts[i].mountpoint));
 		put(o, "fstype", json_object_new_string(dev->mounts[i].fstype));
 		json_object_array_add(a, o);
 	}
@@ -152,7 +157,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 {
 	struct json_object *o = json_object_new_object();
 
-	put(o, "path", json_object_new_string(d->path));
+	put(o, "path", str_or_null(d->path));
 	put(o, "kind", json_object_new_string(d->kind == WS_DEVICE_FILE ? "file" : "disk"));
 	put(o, "name", str_or_null(d->name));
 	put(o, "model", str_or_null(d->model));

@@ -251,7 +251,12 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(tool, "version", json_object_new_string(ws_version()));
 	json_object_object_add(tool, "git_revision", json_object_new_string(ws_git_revision()));
 	json_object_object_add(o, "tool", tool);
-	json_object_object_add(o, "target", json_object_new_string(res->path));
+	{
+		char *path = ws_utf8_safe(res->path); /* as the operator named it: any bytes */
+
+		json_object_object_add(o, "target", path ? json_object_new_string(path) : NULL);
+		free(path);
+	}
 	json_object_object_add(o, "device", json_tokener_parse(res->device_json));
 	json_object_object_add(o, "method", json_object_new_string(res->method));
 	json_object_object_add(o, "technique",

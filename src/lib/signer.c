@@ -19,6 +19,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -67,7 +68,14 @@ int ws_key_policy(EVP_PKEY *key, char *why, size_t len)
 		         group[0] ? group : "(unknown)");
 		return -EPERM;
 	case EVP_PKEY_ED25519:
-		return 0;
+		/* allowed by the organization's policy, but OpenSSL before 3.2 (Debian 12 has
+		 * 3.0) cannot make or check CMS signatures with it */
+		if (OPENSSL_VERSION_NUMBER >= 0x30200000L)
+			return 0;
+		snprintf(why, len,
+		         "Ed25519 CMS signatures need OpenSSL 3.2 or later; use RSA 3072 "
+		         "or EC P-384 (certs/make-station.sh --ec)");
+		return -EPERM;
 	default:
 		snprintf(why, len,
 		         "%s key; the policy allows RSA (2048 bits or more), EC P-256, "
@@ -292,13 +300,13 @@ X509 *ws_signer_cert(const struct ws_signer *s)
 	return s->cert;
 }
 
-/* SHA-384 for P-384, none for Ed25519 (RFC 8419 fixes SHA-512), SHA-256 otherwise. */
+/* SHA-384 for P-384, SHA-512 for Ed25519 (RFC 8419 section 3.1), SHA-256 otherwise. */
 static const EVP_MD *digest_for(EVP_PKEY *key)
 {
 	char group[64] = "";
 
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519)
-		return NULL;
+		return EVP_sha512();
 	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
 	    EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
 	                                   NULL) == 1 &&

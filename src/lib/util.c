@@ -149,3 +149,75 @@ void unescape_octal(char *s)
 	}
 	*w = '\0';
 }
+
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF, no NUL. */
+bool ws_utf8_valid(const void *data, size_t len)
+{
+	const unsigned char *s = data;
+
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0)
+			n = 1, cp = c & 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			n = 2, cp = c & 0x0f;
+		else if ((c & 0xf8) == 0xf0)
+			n = 3, cp = c & 0x07;
+		else
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+char *ws_utf8_safe(const char *s)
+{
+	size_t len, w = 0;
+	char *out;
+
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	if (ws_utf8_valid(s, len))
+		return strdup(s);
+	out = malloc(3 * len + 1); /* each bad byte becomes U+FFFD, three bytes */
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = 1;
+
+		/* the longest valid sequence starting here, else one bad byte */
+		for (size_t k = 4; k >= 1; k--)
+			if (i + k <= len && ws_utf8_valid(s + i, k)) {
+				n = k;
+				break;
+			}
+		if (ws_utf8_valid(s + i, n)) {
+			memcpy(out + w, s + i, n);
+			w += n;
+		} else {
+			memcpy(out + w, "\xef\xbf\xbd", 3);
+			w += 3;
+		}
+		i += n;
+	}
+	out[w] = '\0';
+	return out;
+}

@@ -139,41 +139,6 @@ struct ws_trust *ws_trust_free(struct ws_trust *t)
 
 /* ---- the document ---------------------------------------------------------------------------- */
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past U+10FFFF, no NUL. */
-static bool valid_utf8(const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0)
-			n = 1, cp = c & 0x1f;
-		else if ((c & 0xf0) == 0xe0)
-			n = 2, cp = c & 0x0f;
-		else if ((c & 0xf8) == 0xf0)
-			n = 3, cp = c & 0x07;
-		else
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
-
 static char *jdup(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -191,7 +156,7 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 	struct json_tokener *tok;
 	struct json_object *o, *v;
 
-	if (!valid_utf8((const unsigned char *)json, len)) {
+	if (!ws_utf8_valid(json, len)) {
 		ws_reason(&c->reason, 0, "the document is not valid UTF-8");
 		return NULL;
 	}
