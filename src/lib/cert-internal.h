@@ -18,10 +18,6 @@
 /* id-kp-documentSigning, RFC 9336 */
 #define WS_OID_DOCUMENT_SIGNING "1.3.6.1.5.5.7.3.36"
 
-/* Set *ret_reason to a formatted line (when asked for) and return @err. */
-int ws_reason(char **ret_reason, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* The organization's key policy. Return: 0, or -EPERM with @why filled. */
 int ws_key_policy(EVP_PKEY *key, char *why, size_t len);
 

@@ -129,20 +129,6 @@ static char *trim(char *s)
 	return s;
 }
 
-static int fail(char **ret_reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **ret_reason, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ret_reason) {
-		va_start(ap, fmt);
-		if (vasprintf(ret_reason, fmt, ap) < 0)
-			*ret_reason = NULL;
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* One line of the file into @cfg; @section is the current section (updated by headers). */
 static int parse_line(struct ws_config *cfg, char *line, char *section, size_t cap,
                       const char *path, unsigned lineno, char **ret_reason)
@@ -155,23 +141,26 @@ static int parse_line(struct ws_config *cfg, char *line, char *section, size_t c
 		char *close = strchr(s, ']');
 
 		if (!close || close[1] || close == s + 1 || (size_t)(close - s) >= cap)
-			return fail(ret_reason, "%s:%u: a section header is '[name]'", path,
-			            lineno);
+			return ws_reason(ret_reason, -EINVAL, "%s:%u: a section header is '[name]'",
+			                 path, lineno);
 		*close = '\0';
 		snprintf(section, cap, "%s", trim(s + 1));
 		return 0;
 	}
 	eq = strchr(s, '=');
 	if (!eq)
-		return fail(ret_reason, "%s:%u: expected 'key = value'", path, lineno);
+		return ws_reason(ret_reason, -EINVAL, "%s:%u: expected 'key = value'", path,
+		                 lineno);
 	*eq = '\0';
 	key = trim(s);
 	value = trim(eq + 1);
 	if (!*section)
-		return fail(ret_reason, "%s:%u: '%s' is outside any [section]", path, lineno, key);
+		return ws_reason(ret_reason, -EINVAL, "%s:%u: '%s' is outside any [section]", path,
+		                 lineno, key);
 	if (!is_known(section, key))
-		return fail(ret_reason, "%s:%u: unknown key '%s' in [%s] (see docs/config.md)",
-		            path, lineno, key, section);
+		return ws_reason(ret_reason, -EINVAL,
+		                 "%s:%u: unknown key '%s' in [%s] (see docs/config.md)", path,
+		                 lineno, key, section);
 	if (strlen(value) >= 2 && value[0] == '"' && value[strlen(value) - 1] == '"') {
 		value[strlen(value) - 1] = '\0';
 		value++;
@@ -203,8 +192,8 @@ int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason)
 		total += (size_t)n;
 		if (total > MAX_CONFIG_BYTES) {
 			ws_config_free(cfg);
-			return fail(ret_reason, "%s: larger than 1 MiB: not a configuration file",
-			            path);
+			return ws_reason(ret_reason, -EINVAL,
+			                 "%s: larger than 1 MiB: not a configuration file", path);
 		}
 		r = parse_line(cfg, line, section, sizeof(section), path, lineno, ret_reason);
 		if (r < 0) {

@@ -101,23 +101,6 @@ static char *join_reasons(const struct ws_strv *sv)
 	return out;
 }
 
-static int fail(char **ret_reason, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Set the one-line reason (when asked for) and return @err. */
-static int fail(char **ret_reason, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ret_reason) {
-		va_start(ap, fmt);
-		if (vasprintf(ret_reason, fmt, ap) < 0)
-			*ret_reason = NULL;
-		va_end(ap);
-	}
-	return err;
-}
-
 /* Open @path the way the gate holds targets: O_EXCL for block devices (the kernel refuses it
  * while anything is mounted on or stacked over the device, and refuses mounts while we hold
  * it), an exclusive flock for image files. */
@@ -153,17 +136,17 @@ static int refuse_unopenable(struct ws_ctx *ctx, const char *path, int err, char
 	int r;
 
 	if (err != -EBUSY && err != -EROFS && err != -EACCES && err != -EPERM)
-		return fail(ret_reason, err, "cannot open: %s", strerror(-err));
+		return ws_reason(ret_reason, err, "cannot open: %s", strerror(-err));
 	r = ws_device_describe(ctx, path, &dev);
 	if (r >= 0 && dev->ineligible_reasons.n > 0)
 		why = join_reasons(&dev->ineligible_reasons);
 	ws_device_free(dev);
 	if (why)
-		return fail(ret_reason, -EPERM, "%s", why);
+		return ws_reason(ret_reason, -EPERM, "%s", why);
 	if (err == -EBUSY)
-		return fail(ret_reason, -EPERM, "%s",
-		            "busy: another program or the kernel holds it open exclusively");
-	return fail(ret_reason, -EPERM, "read-only or not writable: %s", strerror(-err));
+		return ws_reason(ret_reason, -EPERM, "%s",
+		                 "busy: another program or the kernel holds it open exclusively");
+	return ws_reason(ret_reason, -EPERM, "read-only or not writable: %s", strerror(-err));
 }
 
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
@@ -174,22 +157,23 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	int fd = -1, r;
 
 	if (!path || !*path)
-		return fail(ret_reason, -EINVAL, "%s", "no target named");
+		return ws_reason(ret_reason, -EINVAL, "%s", "no target named");
 	if (stat(path, &st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			return fail(ret_reason, -ENOENT, "%s",
-			            "no such device or file (see 'wipeseal list --all')");
-		return fail(ret_reason, -errno, "cannot examine: %s", strerror(errno));
+			return ws_reason(ret_reason, -ENOENT, "%s",
+			                 "no such device or file (see 'wipeseal list --all')");
+		return ws_reason(ret_reason, -errno, "cannot examine: %s", strerror(errno));
 	}
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
-		return fail(ret_reason, -ENOTBLK, "%s", "not a block device or a disk image file");
+		return ws_reason(ret_reason, -ENOTBLK, "%s",
+		                 "not a block device or a disk image file");
 	r = open_exclusive(path, &st, flags, &fd);
 	if (r < 0)
 		return refuse_unopenable(ctx, path, r, ret_reason);
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		(void)close(fd);
-		return fail(ret_reason, -ENOMEM, "%s", "out of memory");
+		return ws_reason(ret_reason, -ENOMEM, "%s", "out of memory");
 	}
 	t->fd = fd;
 	/* The facts are those of what we hold, not of whatever the path names by now. */
@@ -199,7 +183,7 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 		r = ws_device_describe_stat(ctx, path, &st, &t->dev);
 	if (r < 0) {
 		ws_target_free(t);
-		return fail(ret_reason, r, "cannot describe: %s", strerror(-r));
+		return ws_reason(ret_reason, r, "cannot describe: %s", strerror(-r));
 	}
 	if (!(flags & WS_GATE_NAMED)) {
 		(void)ws_strv_add(&t->dev->ineligible_reasons, "not named explicitly");
@@ -209,7 +193,7 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 		char *why = join_reasons(&t->dev->ineligible_reasons);
 
 		ws_target_free(t);
-		r = fail(ret_reason, -EPERM, "%s", why ? why : "refused");
+		r = ws_reason(ret_reason, -EPERM, "%s", why ? why : "refused");
 		free(why);
 		return r;
 	}
@@ -251,7 +235,8 @@ int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, siz
 		return 0;
 	if (ws_device_list_new(&all) < 0 || ws_device_list_scan(ctx, all, WS_SCAN_ALL) < 0) {
 		ws_device_list_free(all);
-		return fail(ret_reason, -EPERM, "%s", "cannot list the controller's namespaces");
+		return ws_reason(ret_reason, -EPERM, "%s",
+		                 "cannot list the controller's namespaces");
 	}
 	for (size_t k = 0; r == 0 && k < ws_device_list_count(all); k++) {
 		const struct ws_device *o = ws_device_list_get(all, k);
@@ -263,14 +248,14 @@ int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, siz
 		for (size_t j = 0; j < n && !named; j++)
 			named = ws_target_device(targets[j])->devnum == o->devnum;
 		if (!named)
-			r = fail(
+			r = ws_reason(
 			    ret_reason, -EPERM,
 			    "%s erases every namespace of the controller, and %s (namespace "
 			    "%u) was not named: name every namespace, or use an overwrite method",
 			    ws_technique_name(technique), o->path, o->nvme.nsid);
 	}
 	if (r == 0 && found < d->nvme.n_namespaces)
-		r = fail(
+		r = ws_reason(
 		    ret_reason, -EPERM,
 		    "%s erases every namespace of the controller, and %zu of its %zu namespaces "
 		    "have no block device here to check",

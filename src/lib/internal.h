@@ -77,6 +77,11 @@ int read_line_file(const char *path, char **ret);
 /* read_u64_file() - a decimal unsigned number from a sysfs-style file. */
 int read_u64_file(const char *path, uint64_t *ret);
 
+/* ws_reason() - set *ret_reason (when asked for) to a formatted one-line reason, malloc'd,
+ * and return @err: how every refusal in the library explains itself. */
+int ws_reason(char **ret_reason, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* strdup_trim() - copy of @s with leading and trailing whitespace removed; NULL for an empty
  * result or NULL input. */
 char *strdup_trim(const char *s);

@@ -26,20 +26,6 @@
 #define SAMPLE_MAX_REGION MIB
 #define SAMPLE_MIN_REGION 4096u
 
-static int bad(char **ret_reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(char **ret_reason, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ret_reason) {
-		va_start(ap, fmt);
-		if (vasprintf(ret_reason, fmt, ap) < 0)
-			*ret_reason = NULL;
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 static void constant(struct ws_pass_spec *p, uint8_t byte)
 {
 	p->kind = WS_PATTERN_BYTES;
@@ -52,17 +38,19 @@ static int parse_hex(const char *hex, struct ws_pass_spec *p, char **ret_reason)
 	size_t n = strlen(hex);
 
 	if (n == 0 || n % 2)
-		return bad(ret_reason, "pattern:HEX needs an even number of hex digits, got '%s'",
-		           hex);
+		return ws_reason(ret_reason, -EINVAL,
+		                 "pattern:HEX needs an even number of hex digits, got '%s'", hex);
 	if (n / 2 > WS_PATTERN_MAX)
-		return bad(ret_reason, "pattern is %zu bytes; at most %d are allowed", n / 2,
-		           WS_PATTERN_MAX);
+		return ws_reason(ret_reason, -EINVAL,
+		                 "pattern is %zu bytes; at most %d are allowed", n / 2,
+		                 WS_PATTERN_MAX);
 	for (size_t i = 0; i < n; i += 2) {
 		char pair[3] = { hex[i], hex[i + 1], 0 };
 
 		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
-			return bad(ret_reason,
-			           "'%s' is not hexadecimal (pattern:HEX, e.g. pattern:a55a)", hex);
+			return ws_reason(ret_reason, -EINVAL,
+			                 "'%s' is not hexadecimal (pattern:HEX, e.g. pattern:a55a)",
+			                 hex);
 		p->bytes[i / 2] = (uint8_t)strtoul(pair, NULL, 16);
 	}
 	p->kind = WS_PATTERN_BYTES;
@@ -96,8 +84,8 @@ static int method_round(const char *method, struct ws_pass_spec *out, char **ret
 		out[2].kind = WS_PATTERN_RANDOM;
 		return 3;
 	}
-	return bad(
-	    ret_reason,
+	return ws_reason(
+	    ret_reason, -EINVAL,
 	    "unknown method '%s': use clear, zero, one, random, pattern:HEX, dod-3pass, purge "
 	    "or an nvme-* technique (wipeseal list shows a drive's)",
 	    method);
@@ -159,7 +147,8 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 					*ret = strongest[i];
 					return 0;
 				}
-		bad(ret_reason,
+		ws_reason(
+		    ret_reason, -EINVAL,
 		    "%s has no Purge technique (no NVMe Sanitize it advertises): use an overwrite "
 		    "method (Clear) or destroy the medium",
 		    dev->path);
@@ -174,8 +163,9 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 			*ret = plan->technique;
 			return 0;
 		}
-		bad(ret_reason, "%s does not advertise %s: refused before any command was sent",
-		    dev->path, techniques[k].name);
+		ws_reason(ret_reason, -EINVAL,
+		          "%s does not advertise %s: refused before any command was sent",
+		          dev->path, techniques[k].name);
 		return -EOPNOTSUPP;
 	}
 	return -EINVAL;
@@ -188,9 +178,9 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 	int n;
 
 	if (!method || strlen(method) >= sizeof(plan->method))
-		return bad(ret_reason, "%s", "method name too long");
+		return ws_reason(ret_reason, -EINVAL, "%s", "method name too long");
 	if (passes < 1 || passes > 99)
-		return bad(ret_reason, "--passes must be 1 to 99, got %u", passes);
+		return ws_reason(ret_reason, -EINVAL, "--passes must be 1 to 99, got %u", passes);
 	memset(round, 0, sizeof(round));
 	for (size_t k = 1; k < ELEMENTSOF(techniques); k++) /* the firmware methods */
 		if (strcmp(method, techniques[k].name) == 0) {

@@ -35,19 +35,6 @@ struct ws_signer {
 	bool demo;
 };
 
-int ws_reason(char **ret_reason, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ret_reason) {
-		va_start(ap, fmt);
-		if (vasprintf(ret_reason, fmt, ap) < 0)
-			*ret_reason = NULL;
-		va_end(ap);
-	}
-	return err;
-}
-
 int ws_key_policy(EVP_PKEY *key, char *why, size_t len)
 {
 	char group[64] = "";

@@ -65,6 +65,19 @@ int read_u64_file(const char *path, uint64_t *ret)
 	return 0;
 }
 
+int ws_reason(char **ret_reason, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ret_reason) {
+		va_start(ap, fmt);
+		if (vasprintf(ret_reason, fmt, ap) < 0)
+			*ret_reason = NULL;
+		va_end(ap);
+	}
+	return err;
+}
+
 char *strdup_trim(const char *s)
 {
 	size_t len;
