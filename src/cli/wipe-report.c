@@ -24,6 +24,8 @@ static void print_plan_json(const struct ws_target *t, const struct ws_plan *pla
 	json_object_object_add(o, "event", json_object_new_string("plan"));
 	json_object_object_add(o, "target", json_object_new_string(ws_target_device(t)->path));
 	json_object_object_add(o, "method", json_object_new_string(plan->method));
+	json_object_object_add(o, "technique",
+	                       json_object_new_string(ws_technique_name(res->technique)));
 	json_object_object_add(o, "passes", json_object_new_int((int)plan->n_passes));
 	json_object_object_add(o, "verify",
 	                       json_object_new_string(ws_verify_mode_name(plan->verify)));
@@ -52,9 +54,15 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 	}
 	model = cli_printable(d->model);
 
-	printf("%s (%s %s, model %s): method %s, %zu pass%s:", d->path,
-	       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model, plan->method,
-	       plan->n_passes, plan->n_passes == 1 ? "" : "es");
+	if (res->technique != WS_TECH_OVERWRITE)
+		printf("%s (%s %s, model %s): method %s: %s (%s, by the drive's firmware)", d->path,
+		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
+		       plan->method, ws_technique_name(res->technique),
+		       ws_technique_nist(res->technique));
+	else
+		printf("%s (%s %s, model %s): method %s, %zu pass%s:", d->path,
+		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
+		       plan->method, plan->n_passes, plan->n_passes == 1 ? "" : "es");
 	free(model);
 	for (size_t i = 0; i < plan->n_passes; i++) {
 		const struct ws_pass_spec *p = &plan->passes[i];
