@@ -146,6 +146,39 @@ START_TEST(test_sample_is_reproducible)
 }
 END_TEST
 
+START_TEST(test_techniques)
+{
+	struct ws_device dev = { .path = (char *)(uintptr_t) "/dev/nvme0n1" };
+	struct ws_plan *p = parse_ok("purge", 1);
+	enum ws_technique t = WS_TECH_OVERWRITE;
+	char *why = NULL;
+
+	ck_assert_int_eq(p->technique, WS_TECH_PURGE);
+	ck_assert_uint_eq(p->n_passes, 0);
+	/* the strongest advertised: crypto before block before overwrite */
+	dev.methods = WS_METHOD_NVME_SANITIZE_BLOCK | WS_METHOD_NVME_SANITIZE_CRYPTO;
+	ck_assert_int_eq(ws_technique_resolve(p, &dev, &t, NULL), 0);
+	ck_assert_int_eq(t, WS_TECH_NVME_SANITIZE_CRYPTO);
+	dev.methods = WS_METHOD_NVME_SANITIZE_OVERWRITE | WS_METHOD_NVME_FORMAT_CRYPTO;
+	ck_assert_int_eq(ws_technique_resolve(p, &dev, &t, NULL), 0);
+	ck_assert_int_eq(t, WS_TECH_NVME_SANITIZE_OVERWRITE);
+	/* Format is Clear, never what purge picks */
+	dev.methods = WS_METHOD_NVME_FORMAT_CRYPTO | WS_METHODS_OVERWRITE;
+	ck_assert_int_eq(ws_technique_resolve(p, &dev, &t, &why), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(why, "has no Purge technique"));
+	free(why);
+	ws_plan_free(p);
+	p = parse_ok("nvme-sanitize-block", 1);
+	why = NULL;
+	ck_assert_int_eq(ws_technique_resolve(p, &dev, &t, &why), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(why, "does not advertise nvme-sanitize-block"));
+	free(why);
+	ws_plan_free(p);
+	ck_assert_str_eq(ws_technique_nist(WS_TECH_NVME_SANITIZE_CRYPTO), "Purge");
+	ck_assert_str_eq(ws_technique_nist(WS_TECH_NVME_FORMAT_USER_DATA), "Clear");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -157,6 +190,7 @@ int main(void)
 	tcase_add_test(tc, test_bad_methods);
 	tcase_add_test(tc, test_sample_plans);
 	tcase_add_test(tc, test_sample_is_reproducible);
+	tcase_add_test(tc, test_techniques);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
