@@ -230,7 +230,11 @@ struct ws_wipe_opts {
 	bool dry_run;                  /* plan only: stop before the first write */
 	uint64_t sample_seed;          /* 0 = fresh from getrandom() */
 	unsigned poll_interval_ms;     /* firmware progress polls; 0 = default (1000) */
-	unsigned firmware_timeout_s;   /* give up on a firmware erase; 0 = from the device's
+	/* Called once, after everything is read that must be read before the erase (a crypto
+	 * erase's before-sample) and before the first write or command: several targets that
+	 * share a controller wait here for one another. May be NULL. */
+	void (*before_erase)(void *userdata);
+	unsigned firmware_timeout_s; /* give up on a firmware erase; 0 = from the device's
 					    estimate (3x, at least 10 minutes) */
 };
 

@@ -42,15 +42,16 @@ struct wipe_control {
 };
 
 struct worker {
+	struct progress_slot slot; /* first: the library's userdata is the worker itself */
 	struct ws_ctx *ctx;
 	struct ws_target *target;
 	const struct ws_plan *plan;
 	struct ws_wipe_opts opts;
-	struct progress_slot slot;
 	struct ws_result *result;
 	int error;
 	pthread_t thread;
 	bool started;
+	bool arrived; /* at the start line (before_erase) */
 	struct finish *finish;
 };
 
@@ -303,7 +304,30 @@ struct finish {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	size_t done;
+	size_t arrived, total; /* the start line: nobody erases before everyone has read */
 };
+
+static void arrive_locked(struct worker *w)
+{
+	if (!w->arrived) {
+		w->arrived = true;
+		w->finish->arrived++;
+		pthread_cond_broadcast(&w->finish->cond);
+	}
+}
+
+/* Targets that share an NVMe controller must all read their before-samples before any of
+ * them starts the Sanitize that makes the others unreadable: every worker waits here. */
+static void before_erase(void *userdata)
+{
+	struct worker *w = userdata;
+
+	pthread_mutex_lock(&w->finish->lock);
+	arrive_locked(w);
+	while (w->finish->arrived < w->finish->total)
+		pthread_cond_wait(&w->finish->cond, &w->finish->lock);
+	pthread_mutex_unlock(&w->finish->lock);
+}
 
 static void *run_worker(void *arg)
 {
@@ -311,8 +335,9 @@ static void *run_worker(void *arg)
 
 	w->error = ws_wipe_run(w->ctx, w->target, w->plan, &w->opts, &w->result);
 	pthread_mutex_lock(&w->finish->lock);
+	arrive_locked(w); /* a wipe that ended early must not hold the others */
 	w->finish->done++;
-	pthread_cond_signal(&w->finish->cond);
+	pthread_cond_broadcast(&w->finish->cond);
 	pthread_mutex_unlock(&w->finish->lock);
 	return NULL;
 }
@@ -376,14 +401,23 @@ static void install_signals(void)
 /* Start one worker per target, draw while they run, wait for all. */
 static void run_all(struct worker *w, size_t n, struct progress *prog)
 {
-	struct finish fin = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+	struct finish fin = {
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
+		.total = n,
+	};
 	size_t started = 0;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		w[i].finish = &fin;
+	for (size_t i = 0; i < n; i++) {
 		w[i].started = pthread_create(&w[i].thread, NULL, run_worker, &w[i]) == 0;
-		if (!w[i].started)
+		if (!w[i].started) {
 			w[i].error = -EAGAIN;
+			pthread_mutex_lock(&fin.lock);
+			arrive_locked(&w[i]); /* it never will */
+			pthread_mutex_unlock(&fin.lock);
+		}
 		started += w[i].started;
 	}
 	pthread_mutex_lock(&fin.lock);
@@ -488,7 +522,8 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 		w[i].slot = (struct progress_slot){ &prog, i };
 		w[i].opts = (struct ws_wipe_opts){
 			.progress = progress_report,
-			.userdata = &w[i].slot,
+			.userdata = &w[i], /* == &w[i].slot, which progress_report reads */
+			.before_erase = before_erase,
 			.cancel = &cancel_requested,
 			.io_threads = ctl->io_threads,
 			.firmware_timeout_s = ctl->firmware_timeout_s,

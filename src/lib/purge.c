@@ -402,6 +402,8 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 			                     "could not read the sample before the erase: %s",
 			                     strerror(-r));
 	}
+	if (opts->before_erase) /* the other namespaces may still be reading their samples */
+		opts->before_erase(opts->userdata);
 	res->firmware.start_ns = ws_now_ns();
 	if (!res->status_reason && erase(&p) == 0 && res->verify.mode != WS_VERIFY_NONE) {
 		res->verify.start_ns = ws_now_ns();

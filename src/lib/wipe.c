@@ -395,6 +395,8 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		ws_result_set_status(r.res, WS_STATUS_SUCCESS, "dry run: nothing was written");
 		goto done;
 	}
+	if (r.opts->before_erase)
+		r.opts->before_erase(r.opts->userdata);
 	for (size_t i = 0; i < plan->n_passes && !stopped(&r); i++)
 		if ((e = write_pass(&r, plan, i)) < 0)
 			goto fail;
