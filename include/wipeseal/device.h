@@ -45,6 +45,14 @@ enum ws_method_bit {
 	WS_METHOD_NVME_SANITIZE_OVERWRITE = 1u << 10, /* SANICAP bit 2 */
 	WS_METHOD_NVME_FORMAT_CRYPTO = 1u << 11,      /* OACS bit 1 and FNA bit 2 */
 	WS_METHOD_NVME_FORMAT_USER_DATA = 1u << 12,   /* OACS bit 1 */
+	/* ATA SANITIZE through SAT (IDENTIFY DEVICE word 59) */
+	WS_METHOD_ATA_SANITIZE_CRYPTO = 1u << 13,    /* bit 13 */
+	WS_METHOD_ATA_SANITIZE_BLOCK = 1u << 14,     /* bit 15 */
+	WS_METHOD_ATA_SANITIZE_OVERWRITE = 1u << 15, /* bit 14 */
+	/* SCSI SANITIZE (REPORT SUPPORTED OPERATION CODES, 48h service actions) */
+	WS_METHOD_SCSI_SANITIZE_CRYPTO = 1u << 16,    /* service action 03h */
+	WS_METHOD_SCSI_SANITIZE_BLOCK = 1u << 17,     /* 02h */
+	WS_METHOD_SCSI_SANITIZE_OVERWRITE = 1u << 18, /* 01h */
 };
 /* Every overwrite technique: what any writable device supports. */
 #define WS_METHODS_OVERWRITE                                                                       \
@@ -102,6 +110,24 @@ struct ws_nvme_info {
 	size_t n_namespaces;
 };
 
+/* What a SATA drive (also behind a SAT bridge) says in IDENTIFY DEVICE. */
+struct ws_ata_info {
+	bool present;              /* IDENTIFY DEVICE answered through ATA PASS-THROUGH */
+	bool passthrough_rejected; /* SG_IO works but the bridge refuses ATA PASS-THROUGH */
+	bool security_supported, security_enabled, security_locked, security_frozen;
+	bool enhanced_erase_supported;
+	uint16_t erase_minutes, enhanced_erase_minutes; /* words 89/90, 0 when not reported */
+	bool sanitize_supported, sanitize_crypto, sanitize_block, sanitize_overwrite;
+	bool sanitize_frozen; /* SANITIZE FREEZE LOCK in force: until a power cycle */
+	bool hpa_supported;   /* word 82 bit 10 */
+};
+
+/* What a SCSI (SAS) drive reports of SANITIZE. */
+struct ws_scsi_info {
+	bool probed; /* REPORT SUPPORTED OPERATION CODES answered */
+	bool sanitize_overwrite, sanitize_block, sanitize_crypto;
+};
+
 struct ws_device {
 	enum ws_device_kind kind;
 	enum ws_facts_source source;
@@ -147,6 +173,8 @@ struct ws_device {
 	struct ws_strv ineligible_reasons;
 	unsigned methods; /* enum ws_method_bit */
 	struct ws_nvme_info nvme;
+	struct ws_ata_info ata;
+	struct ws_scsi_info scsi;
 };
 
 /*

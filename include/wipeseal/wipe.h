@@ -53,6 +53,12 @@ enum ws_technique {
 	WS_TECH_NVME_SANITIZE_EXIT_FAILURE, /* clear a failed sanitize (erases nothing) */
 	WS_TECH_NVME_FORMAT_CRYPTO,         /* Format NVM, SES 2: Clear */
 	WS_TECH_NVME_FORMAT_USER_DATA,      /* Format NVM, SES 1: Clear */
+	WS_TECH_ATA_SANITIZE_CRYPTO,        /* ATA SANITIZE, CRYPTO SCRAMBLE EXT: Purge */
+	WS_TECH_ATA_SANITIZE_BLOCK,         /* ATA SANITIZE, BLOCK ERASE EXT: Purge */
+	WS_TECH_ATA_SANITIZE_OVERWRITE,     /* ATA SANITIZE, OVERWRITE EXT: Purge */
+	WS_TECH_SCSI_SANITIZE_CRYPTO,       /* SCSI SANITIZE, cryptographic erase: Purge */
+	WS_TECH_SCSI_SANITIZE_BLOCK,        /* SCSI SANITIZE, block erase: Purge */
+	WS_TECH_SCSI_SANITIZE_OVERWRITE,    /* SCSI SANITIZE, overwrite: Purge */
 };
 
 /* ws_technique_name() - the --method name of a technique. */
@@ -172,10 +178,13 @@ struct ws_firmware_result {
 	bool followed;         /* a sanitize already in progress was followed, not started */
 	bool transition_seen;  /* in progress -> completed observed after our command */
 	int command_status;    /* NVMe status of the command, 0 when it was accepted */
+	int state_before;      /* 0 never, 1 completed, 2 running, 3 failed */
 	uint16_t sstat_before; /* Sanitize Status before we started */
 	uint16_t sstat, sprog; /* the last log read */
 	uint32_t scdw10;
-	uint32_t estimate_s; /* the device's own estimate for this action, 0 unknown */
+	uint32_t estimate_s;   /* the device's own estimate for this action, 0 unknown */
+	const char *transport; /* "NVMe", "ATA", "SCSI" */
+	int state;             /* 0 never, 1 completed, 2 running, 3 failed (the last read) */
 	bool log_valid;
 	uint8_t log_raw[512]; /* the Sanitize Status log as last read */
 	int64_t start_ns, end_ns;

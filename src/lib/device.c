@@ -17,6 +17,7 @@
 #include <libudev.h>
 
 #include "purge-internal.h"
+#include "transport-internal.h"
 
 static void fs_info_clear(struct ws_fs_info *fs)
 {
@@ -99,6 +100,18 @@ const char *ws_method_name(unsigned bit)
 		return "nvme-format-crypto";
 	case WS_METHOD_NVME_FORMAT_USER_DATA:
 		return "nvme-format-user-data";
+	case WS_METHOD_ATA_SANITIZE_CRYPTO:
+		return "ata-sanitize-crypto";
+	case WS_METHOD_ATA_SANITIZE_BLOCK:
+		return "ata-sanitize-block";
+	case WS_METHOD_ATA_SANITIZE_OVERWRITE:
+		return "ata-sanitize-overwrite";
+	case WS_METHOD_SCSI_SANITIZE_CRYPTO:
+		return "scsi-sanitize-crypto";
+	case WS_METHOD_SCSI_SANITIZE_BLOCK:
+		return "scsi-sanitize-block";
+	case WS_METHOD_SCSI_SANITIZE_OVERWRITE:
+		return "scsi-sanitize-overwrite";
 	default:
 		return NULL;
 	}
@@ -148,8 +161,11 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 
 	if (r < 0)
 		return r;
-	if (dev->kind == WS_DEVICE_DISK && !ctx->fixture)
+	if (dev->kind == WS_DEVICE_DISK && !ctx->fixture) {
 		ws_nvme_probe(ctx, dev); /* any block device may answer as an NVMe namespace */
+		if (!dev->nvme.present)
+			ws_ata_probe(ctx, dev); /* or to SG_IO: ATA behind SAT, or SCSI */
+	}
 	ws_contents_probe(ctx, dev);
 	return ws_gate_evaluate(dev, partition_of != NULL, partition_of);
 }

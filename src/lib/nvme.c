@@ -17,6 +17,7 @@
 #include <libnvme.h>
 
 #include "purge-internal.h"
+#include "transport-internal.h"
 
 /* An Identify string: space-padded, not NUL-terminated. */
 static char *id_string(const char *field, size_t len)
@@ -135,3 +136,59 @@ int ws_nvme_format(int fd, uint32_t nsid, int ses, uint32_t timeout_ms, int *ret
 
 	return split(nvme_format_nvm(&args), ret_status);
 }
+
+/* ---- the sanitize operations purge.c drives ------------------------------------------------- */
+
+static int nvme_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus)
+{
+	struct ws_sanitize_log log;
+	int r = ws_nvme_sanitize_log(fd, &log, ret_devstatus);
+
+	if (r < 0)
+		return r;
+	memset(ret, 0, sizeof(*ret));
+	memcpy(ret->raw, log.raw, sizeof(log.raw));
+	ret->raw_len = sizeof(log.raw);
+	ret->code = log.sstat;
+	ret->detail = log.scdw10;
+	ret->progress = log.sprog;
+	/* SSTAT bits 2:0: 0 never, 1 completed, 2 in progress, 3 failed, 4 completed ND */
+	switch (log.sstat & 7) {
+	case 1:
+	case 4:
+		ret->state = WS_FW_DONE;
+		break;
+	case 2:
+		ret->state = WS_FW_RUNNING;
+		break;
+	case 3:
+		ret->state = WS_FW_FAILED;
+		break;
+	default:
+		ret->state = WS_FW_NEVER;
+	}
+	ret->estimate_s = log.estimate[t == WS_TECH_NVME_SANITIZE_CRYPTO  ? 2
+	                               : t == WS_TECH_NVME_SANITIZE_BLOCK ? 1
+	                                                                  : 0];
+	return 0;
+}
+
+static int nvme_start(int fd, enum ws_technique t, int *ret_devstatus)
+{
+	/* SANACT (CDW10 bits 2:0): 1 exit failure mode, 2 block, 3 overwrite, 4 crypto */
+	int sanact = t == WS_TECH_NVME_SANITIZE_CRYPTO      ? 4
+	             : t == WS_TECH_NVME_SANITIZE_BLOCK     ? 2
+	             : t == WS_TECH_NVME_SANITIZE_OVERWRITE ? 3
+	                                                    : 1;
+	int r = ws_nvme_sanitize_start(fd, sanact, 0, ret_devstatus);
+
+	if (r == -EREMOTEIO && *ret_devstatus == 0x1d) /* Sanitize In Progress */
+		return 1;
+	return r;
+}
+
+const struct ws_sanitize_ops ws_nvme_sanitize_ops = {
+	.name = "NVMe",
+	.status = nvme_status,
+	.start = nvme_start,
+};

@@ -109,6 +109,17 @@ static const struct {
 	{ "nvme-format-crypto", WS_TECH_NVME_FORMAT_CRYPTO, WS_METHOD_NVME_FORMAT_CRYPTO, "Clear" },
 	{ "nvme-format-user-data", WS_TECH_NVME_FORMAT_USER_DATA, WS_METHOD_NVME_FORMAT_USER_DATA,
 	  "Clear" },
+	{ "ata-sanitize-crypto", WS_TECH_ATA_SANITIZE_CRYPTO, WS_METHOD_ATA_SANITIZE_CRYPTO,
+	  "Purge" },
+	{ "ata-sanitize-block", WS_TECH_ATA_SANITIZE_BLOCK, WS_METHOD_ATA_SANITIZE_BLOCK, "Purge" },
+	{ "ata-sanitize-overwrite", WS_TECH_ATA_SANITIZE_OVERWRITE,
+	  WS_METHOD_ATA_SANITIZE_OVERWRITE, "Purge" },
+	{ "scsi-sanitize-crypto", WS_TECH_SCSI_SANITIZE_CRYPTO, WS_METHOD_SCSI_SANITIZE_CRYPTO,
+	  "Purge" },
+	{ "scsi-sanitize-block", WS_TECH_SCSI_SANITIZE_BLOCK, WS_METHOD_SCSI_SANITIZE_BLOCK,
+	  "Purge" },
+	{ "scsi-sanitize-overwrite", WS_TECH_SCSI_SANITIZE_OVERWRITE,
+	  WS_METHOD_SCSI_SANITIZE_OVERWRITE, "Purge" },
 };
 
 const char *ws_technique_name(enum ws_technique t)
@@ -131,27 +142,43 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
                          enum ws_technique *ret, char **ret_reason)
 {
 	/* the order NIST SP 800-88 and IEEE 2883 give for flash: crypto, block, overwrite */
-	static const enum ws_technique strongest[] = { WS_TECH_NVME_SANITIZE_CRYPTO,
-		                                       WS_TECH_NVME_SANITIZE_BLOCK,
-		                                       WS_TECH_NVME_SANITIZE_OVERWRITE };
+	/* solid-state: crypto, block, overwrite (NIST SP 800-88 Rev. 1 Table A-8, IEEE 2883);
+	 * rotating: overwrite first, the firmware's own overwrite reaching every sector
+	 * (Table A-5 for ATA hard disks), then crypto and block */
+	static const enum ws_technique flash[] = {
+		WS_TECH_NVME_SANITIZE_CRYPTO,    WS_TECH_ATA_SANITIZE_CRYPTO,
+		WS_TECH_SCSI_SANITIZE_CRYPTO,    WS_TECH_NVME_SANITIZE_BLOCK,
+		WS_TECH_ATA_SANITIZE_BLOCK,      WS_TECH_SCSI_SANITIZE_BLOCK,
+		WS_TECH_NVME_SANITIZE_OVERWRITE, WS_TECH_ATA_SANITIZE_OVERWRITE,
+		WS_TECH_SCSI_SANITIZE_OVERWRITE,
+	};
+	static const enum ws_technique disk[] = {
+		WS_TECH_ATA_SANITIZE_OVERWRITE, WS_TECH_SCSI_SANITIZE_OVERWRITE,
+		WS_TECH_ATA_SANITIZE_CRYPTO,    WS_TECH_SCSI_SANITIZE_CRYPTO,
+		WS_TECH_ATA_SANITIZE_BLOCK,     WS_TECH_SCSI_SANITIZE_BLOCK,
+	};
+	bool spinning = dev->rotational == 1 && !dev->nvme.present; /* NVMe: flash */
+	const enum ws_technique *strongest = spinning ? disk : flash;
+	size_t n_strongest = spinning ? ELEMENTSOF(disk) : ELEMENTSOF(flash);
 
 	if (plan->technique == WS_TECH_OVERWRITE) {
 		*ret = WS_TECH_OVERWRITE;
 		return 0;
 	}
 	if (plan->technique == WS_TECH_PURGE) {
-		for (size_t i = 0; i < ELEMENTSOF(strongest); i++)
+		for (size_t i = 0; i < n_strongest; i++)
 			for (size_t k = 0; k < ELEMENTSOF(techniques); k++)
 				if (techniques[k].tech == strongest[i] &&
 				    (dev->methods & techniques[k].method_bit)) {
 					*ret = strongest[i];
 					return 0;
 				}
-		ws_reason(
-		    ret_reason, -EINVAL,
-		    "%s has no Purge technique (no NVMe Sanitize it advertises): use an overwrite "
-		    "method (Clear) or destroy the medium",
-		    dev->path);
+		ws_reason(ret_reason, -EINVAL,
+		          "%s has no Purge technique (no NVMe, ATA or SCSI sanitize it "
+		          "advertises): use an "
+		          "overwrite "
+		          "method (Clear) or destroy the medium",
+		          dev->path);
 		return -EOPNOTSUPP;
 	}
 	for (size_t k = 0; k < ELEMENTSOF(techniques); k++) {

@@ -19,16 +19,13 @@
 #include <openssl/sha.h>
 
 #include "purge-internal.h"
+#include "transport-internal.h"
 
 #define MAX_LOST_S     60  /* how long the log may be out of reach (a controller reset) */
 #define MIN_DEADLINE_S 600 /* a firmware erase is given at least this long */
 
-/* NVMe SANACT values (NVMe base spec, Sanitize command, CDW10 bits 2:0) */
-enum { SANACT_EXIT_FAILURE = 1, SANACT_BLOCK = 2, SANACT_OVERWRITE = 3, SANACT_CRYPTO = 4 };
-/* SSTAT bits 2:0 */
-enum { SSTAT_NEVER = 0, SSTAT_DONE = 1, SSTAT_RUNNING = 2, SSTAT_FAILED = 3, SSTAT_DONE_ND = 4 };
-
 struct purge {
+	const struct ws_sanitize_ops *ops;
 	const struct ws_wipe_opts *opts;
 	struct ws_result *res;
 	struct ws_io *io;
@@ -66,73 +63,89 @@ static void sleep_ms(unsigned ms)
 	nanosleep(&ts, NULL);
 }
 
-static void keep_log(struct ws_firmware_result *fw, const struct ws_sanitize_log *log)
+static void keep_status(struct purge *p, const struct ws_fw_status *st)
 {
+	struct ws_firmware_result *fw = &p->res->firmware;
+
 	fw->log_valid = true;
-	memcpy(fw->log_raw, log->raw, sizeof(fw->log_raw));
-	fw->sstat = log->sstat;
-	fw->sprog = log->sprog;
-	fw->scdw10 = log->scdw10;
+	fw->transport = p->ops->name;
+	fw->state = (int)st->state;
+	memset(fw->log_raw, 0, sizeof(fw->log_raw));
+	memcpy(fw->log_raw, st->raw,
+	       st->raw_len < sizeof(fw->log_raw) ? st->raw_len : sizeof(fw->log_raw));
+	fw->sstat = st->code;
+	fw->sprog = st->progress;
+	fw->scdw10 = st->detail;
 }
 
 /* ---- sanitize ------------------------------------------------------------------------------ */
 
-static int sanact_of(enum ws_technique t)
+static const struct ws_sanitize_ops *ops_for(enum ws_technique t)
 {
 	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-		return SANACT_CRYPTO;
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-		return SANACT_BLOCK;
-	case WS_TECH_NVME_SANITIZE_OVERWRITE:
-		return SANACT_OVERWRITE;
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+	case WS_TECH_ATA_SANITIZE_OVERWRITE:
+		return &ws_ata_sanitize_ops;
+	case WS_TECH_SCSI_SANITIZE_CRYPTO:
+	case WS_TECH_SCSI_SANITIZE_BLOCK:
+	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
+		return &ws_scsi_sanitize_ops;
 	default:
-		return SANACT_EXIT_FAILURE;
+		return &ws_nvme_sanitize_ops;
 	}
 }
 
 /* Start the sanitize, or find one to follow. Return: 0 to poll, 1 when done (no polling),
  * or <0 with the result's status set. */
-static int start_sanitize(struct purge *p, int sanact)
+static int start_sanitize(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
-	struct ws_sanitize_log log;
-	int status = 0, r = ws_nvme_sanitize_log(p->io->fd, &log, &status);
+	enum ws_technique t = p->res->technique;
+	struct ws_fw_status st;
+	int status = 0, r = p->ops->status(p->io->fd, t, &st, &status);
 
 	if (r < 0) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "cannot read the Sanitize Status log (%s, NVMe status 0x%x)",
-		                     strerror(-r), status);
+		                     "cannot read the drive's sanitize status (%s, %s status 0x%x)",
+		                     strerror(-r), p->ops->name, status);
 		return r;
 	}
-	keep_log(fw, &log);
-	fw->sstat_before = log.sstat;
-	fw->estimate_s = log.estimate[sanact == SANACT_CRYPTO ? 2 : sanact == SANACT_BLOCK ? 1 : 0];
-	if ((log.sstat & 7) == SSTAT_RUNNING) {
+	keep_status(p, &st);
+	fw->sstat_before = st.code;
+	fw->state_before = (int)st.state;
+	fw->estimate_s = st.estimate_s;
+	if (st.state == WS_FW_RUNNING) {
 		fw->followed = true; /* already running: follow it, do not restart it */
 		return 0;
 	}
-	if ((log.sstat & 7) == SSTAT_FAILED && sanact != SANACT_EXIT_FAILURE) {
+	if (st.state == WS_FW_FAILED && t != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "the drive's previous sanitize failed: clear it with --method "
-		                     "nvme-sanitize-exit-failure, then sanitize again");
+		                     "the drive's previous sanitize failed%s",
+		                     p->ops == &ws_nvme_sanitize_ops
+		                         ? ": clear it with --method nvme-sanitize-exit-failure, "
+		                           "then sanitize again"
+		                         : ": run the sanitize again, or destroy the medium");
 		return -EIO;
 	}
-	r = ws_nvme_sanitize_start(p->io->fd, sanact, 0, &status);
+	r = p->ops->start(p->io->fd, t, &status);
 	fw->command_status = status;
 	fw->ran = true;
-	if (r == -EREMOTEIO && status == 0x1d) { /* Sanitize In Progress: follow that one */
+	if (r == 1) { /* one was running after all: follow that one */
 		fw->followed = true;
 		return 0;
 	}
 	if (r < 0) {
 		ws_result_set_status(
 		    p->res, WS_STATUS_FAILED,
-		    "the drive refused the Sanitize command (%s, NVMe status 0x%x)", strerror(-r),
-		    status);
+		    "the drive refused the sanitize command (%s, %s status 0x%x)%s", strerror(-r),
+		    p->ops->name, status,
+		    p->ops == &ws_ata_sanitize_ops && p->dev->ata.sanitize_frozen
+		        ? ": it is frozen; power-cycle or re-plug it"
+		        : "");
 		return r;
 	}
-	return sanact == SANACT_EXIT_FAILURE ? 1 : 0;
+	return t == WS_TECH_NVME_SANITIZE_EXIT_FAILURE ? 1 : 0;
 }
 
 static unsigned deadline_s(const struct purge *p)
@@ -153,10 +166,10 @@ static int follow_sanitize(struct purge *p)
 	unsigned interval = p->opts->poll_interval_ms ? p->opts->poll_interval_ms : 1000;
 	int64_t start = ws_monotonic_ns(), lost_since = 0;
 	int64_t limit = start + (int64_t)deadline_s(p) * 1000000000;
-	bool running_seen = fw->followed;
+	bool running_seen = fw->followed, first = true;
 
 	for (;;) {
-		struct ws_sanitize_log log;
+		struct ws_fw_status st;
 		int status = 0;
 
 		if (cancelled(p)) {
@@ -166,49 +179,48 @@ static int follow_sanitize(struct purge *p)
 			                     "continues and must be checked again");
 			return -ECANCELED;
 		}
-		sleep_ms(interval);
-		if (ws_nvme_sanitize_log(p->io->fd, &log, &status) < 0) {
+		/* the first look at once: a short sanitize must be seen running */
+		sleep_ms(first ? 10 : interval);
+		first = false;
+		if (p->ops->status(p->io->fd, p->res->technique, &st, &status) < 0) {
 			if (!lost_since)
 				lost_since = ws_monotonic_ns();
 			if (ws_monotonic_ns() - lost_since > (int64_t)MAX_LOST_S * 1000000000) {
-				ws_result_set_status(p->res, WS_STATUS_FAILED,
-				                     "lost the controller for over %d s while it "
-				                     "sanitized",
-				                     MAX_LOST_S);
+				ws_result_set_status(
+				    p->res, WS_STATUS_FAILED,
+				    "lost the drive for over %d s while it sanitized", MAX_LOST_S);
 				return -EIO;
 			}
 			continue; /* a reset: the sanitize resumes after it, keep asking */
 		}
 		lost_since = 0;
-		keep_log(fw, &log);
-		switch (log.sstat & 7) {
-		case SSTAT_RUNNING:
+		keep_status(p, &st);
+		if (st.state == WS_FW_RUNNING) {
 			running_seen = true;
-			report(p, WS_PHASE_WRITE, log.sprog, 65536);
-			break;
-		case SSTAT_DONE:
-		case SSTAT_DONE_ND:
-			/* "completed" proves something only as the end of what we watched */
-			if (running_seen || ((fw->sstat_before & 7) != SSTAT_DONE &&
-			                     (fw->sstat_before & 7) != SSTAT_DONE_ND)) {
+			report(p, WS_PHASE_WRITE, st.progress, 65536);
+		} else if (st.state == WS_FW_DONE ||
+		           (st.state == WS_FW_NEVER && p->ops == &ws_scsi_sanitize_ops)) {
+			/* "completed" proves something only as the end of what we watched (SCSI
+			 * keeps no record: idle after running is its "completed") */
+			if (running_seen ||
+			    (st.state == WS_FW_DONE && fw->state_before != (int)WS_FW_DONE)) {
 				fw->transition_seen = true;
 				return 0;
 			}
 			ws_result_set_status(p->res, WS_STATUS_FAILED,
-			                     "the drive reports a completed sanitize, but none was "
+			                     "the drive reports no sanitize running, and none was "
 			                     "seen running after our command");
 			return -EIO;
-		case SSTAT_FAILED:
+		} else if (st.state == WS_FW_FAILED) {
 			ws_result_set_status(p->res, WS_STATUS_FAILED,
 			                     "the drive reports that the sanitize failed");
 			return -EIO;
-		default:
-			break;
 		}
 		if (ws_monotonic_ns() > limit) {
 			ws_result_set_status(p->res, WS_STATUS_FAILED,
 			                     "no completion within %u s (progress at %u%%)",
-			                     deadline_s(p), (unsigned)(log.sprog * 100u / 65536u));
+			                     deadline_s(p),
+			                     (unsigned)(st.progress * 100u / 65536u));
 			return -ETIMEDOUT;
 		}
 	}
@@ -306,7 +318,8 @@ static void compare_hashes(struct purge *p, const struct ws_range *v, size_t n,
 
 static bool is_crypto(enum ws_technique t)
 {
-	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO;
+	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
+	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO;
 }
 
 /* What the blocks must read as after a block erase, an overwrite (pattern 0) or a format. */
@@ -314,9 +327,9 @@ static struct ws_pass_spec expected_after(const struct purge *p)
 {
 	struct ws_pass_spec s = { .kind = WS_PATTERN_BYTES, .len = 1 };
 
-	s.bytes[0] =
-	    p->res->technique != WS_TECH_NVME_SANITIZE_OVERWRITE && p->dev->nvme.dlfeat == 2 ? 0xff
-	                                                                                     : 0x00;
+	s.bytes[0] = p->res->technique == WS_TECH_NVME_SANITIZE_BLOCK && p->dev->nvme.dlfeat == 2
+	                 ? 0xff
+	                 : 0x00;
 	return s;
 }
 
@@ -331,7 +344,7 @@ static int erase(struct purge *p)
 		return format_nvm(p, 2);
 	if (t == WS_TECH_NVME_FORMAT_USER_DATA)
 		return format_nvm(p, 1);
-	r = start_sanitize(p, sanact_of(t));
+	r = start_sanitize(p);
 	if (r != 0)
 		return r > 0 ? 0 : r;
 	return follow_sanitize(p);
@@ -371,7 +384,11 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
                  const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,
                  struct ws_result *res)
 {
-	struct purge p = { .opts = opts, .res = res, .io = io, .dev = ws_target_device(t) };
+	struct purge p = { .opts = opts,
+		           .res = res,
+		           .io = io,
+		           .dev = ws_target_device(t),
+		           .ops = ops_for(res->technique) };
 	struct ws_range *v = NULL;
 	uint8_t(*before)[32] = NULL, (*after)[32] = NULL;
 	size_t n = 0;

@@ -198,8 +198,6 @@ static struct json_object *residue_json(const struct ws_result *res)
 /* The firmware erase as the drive reported it: the Sanitize Status log, raw and decoded. */
 static struct json_object *firmware_json(const struct ws_result *res)
 {
-	static const char *const sstat_names[] = { "never sanitized", "completed", "in progress",
-		                                   "failed", "completed without deallocation" };
 	const struct ws_firmware_result *f = &res->firmware;
 	struct json_object *o, *log;
 
@@ -219,17 +217,23 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	json_object_object_add(o, "started", rfc3339(f->start_ns));
 	json_object_object_add(o, "finished", rfc3339(f->end_ns));
 	if (f->log_valid) {
+		static const char *const states[] = { "never sanitized", "completed", "in progress",
+			                              "failed" };
+
 		log = json_object_new_object();
-		json_object_object_add(log, "sstat_before", json_object_new_int(f->sstat_before));
-		json_object_object_add(log, "sstat", json_object_new_int(f->sstat));
-		json_object_object_add(log, "status",
-		                       json_object_new_string((f->sstat & 7) < 5
-		                                                  ? sstat_names[f->sstat & 7]
-		                                                  : "reserved"));
-		json_object_object_add(log, "global_data_erased",
-		                       json_object_new_boolean(f->sstat & (1u << 8)));
-		json_object_object_add(log, "sprog", json_object_new_int(f->sprog));
-		json_object_object_add(log, "scdw10", json_object_new_int64(f->scdw10));
+		json_object_object_add(log, "transport",
+		                       json_object_new_string(f->transport ? f->transport : "?"));
+		json_object_object_add(log, "state_before",
+		                       json_object_new_string(states[f->state_before & 3]));
+		json_object_object_add(log, "status", json_object_new_string(states[f->state & 3]));
+		json_object_object_add(log, "status_word_before",
+		                       json_object_new_int(f->sstat_before));
+		json_object_object_add(log, "status_word", json_object_new_int(f->sstat));
+		json_object_object_add(log, "progress", json_object_new_int(f->sprog));
+		json_object_object_add(log, "detail", json_object_new_int64(f->scdw10));
+		if (f->transport && f->transport[0] == 'N')
+			json_object_object_add(log, "global_data_erased",
+			                       json_object_new_boolean(f->sstat & (1u << 8)));
 		json_object_object_add(log, "raw", hex(f->log_raw, sizeof(f->log_raw)));
 		json_object_object_add(o, "sanitize_log", log);
 	}

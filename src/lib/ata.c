@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ata.c - SATA drives through SAT (ATA PASS-THROUGH(16) in SG_IO): IDENTIFY DEVICE, and the
+ * SANITIZE feature set (ACS-4 7.34, feature codes and LBA signatures below).
+ *
+ * A drive behind a USB bridge that refuses pass-through is told apart from a drive that does
+ * not speak ATA at all: the first is reported as such (overwrite remains possible), the second
+ * is a SCSI drive and goes to scsi.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "transport-internal.h"
+
+/* IDENTIFY DEVICE words (ACS-4 Table 45) */
+#define W_SERIAL   10  /* 10..19 */
+#define W_FIRMWARE 23  /* 23..26 */
+#define W_MODEL    27  /* 27..46 */
+#define W_SANITIZE 59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
+#define W_CMDSET   82  /* 10 HPA */
+#define W_ERASE    89  /* normal security erase time, 90 enhanced */
+#define W_SECURITY 128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
+
+/* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
+#define SAN_STATUS    0x0000
+#define SAN_CRYPTO    0x0011
+#define SAN_BLOCK     0x0012
+#define SAN_OVERWRITE 0x0014
+#define SIG_CRYPTO    0x43727970ull /* "Cryp" */
+#define SIG_BLOCK     0x426b4572ull /* "BkEr" */
+#define SIG_OVERWRITE 0x4f57ull     /* "OW", in LBA 47:32 */
+/* SANITIZE STATUS EXT: COUNT bits 15 succeeded, 14 in progress, 13 frozen (ACS-4 7.34.7) */
+#define SS_SUCCEEDED  (1u << 15)
+#define SS_RUNNING    (1u << 14)
+#define SS_FROZEN     (1u << 13)
+
+static uint16_t word(const uint8_t *id, unsigned w)
+{
+	return (uint16_t)(id[2 * w] | id[2 * w + 1] << 8);
+}
+
+/* ATA strings are two characters per word, the first in the high byte. */
+static char *ata_string(const uint8_t *id, unsigned first, unsigned words)
+{
+	char buf[96];
+
+	for (unsigned i = 0; i < words && 2 * i + 1 < sizeof(buf); i++) {
+		buf[2 * i] = (char)id[2 * (first + i) + 1];
+		buf[2 * i + 1] = (char)id[2 * (first + i)];
+	}
+	buf[2 * words] = '\0';
+	return strdup_trim(buf);
+}
+
+/* One ATA command through SAT. Return: 0, -EOPNOTSUPP when the path refuses ATA
+ * PASS-THROUGH, -EREMOTEIO when the drive aborted it, another negative errno. */
+static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, unsigned timeout_ms,
+                   struct ws_sense *ret)
+{
+	struct ws_sg_args a = { .data = data, .len = len, .timeout_ms = timeout_ms };
+	int r;
+
+	ws_ata_pt16(&a, c);
+	r = ws_sg_submit(fd, &a);
+	if (r < 0)
+		return r;
+	ws_sense_decode(&a, ret);
+	if (a.status == 0x02 && ret->key == 0x05 && !ret->ata_valid) /* ILLEGAL REQUEST */
+		return -EOPNOTSUPP;
+	if (ret->ata_valid && (ret->ata_status & 0x01)) /* ERR */
+		return -EREMOTEIO;
+	return 0;
+}
+
+static int sanitize_status(int fd, struct ws_sense *s)
+{
+	const struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA,
+		                      .command = 0xb4,
+		                      .features = SAN_STATUS };
+
+	return ata_cmd(fd, &c, NULL, 0, 0, s);
+}
+
+static void parse_identify(struct ws_device *dev, const uint8_t *id)
+{
+	struct ws_ata_info *a = &dev->ata;
+	uint16_t san = word(id, W_SANITIZE), sec = word(id, W_SECURITY);
+
+	a->present = true;
+	a->sanitize_supported = san & (1u << 12);
+	a->sanitize_crypto = a->sanitize_supported && (san & (1u << 13));
+	a->sanitize_overwrite = a->sanitize_supported && (san & (1u << 14));
+	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
+	a->hpa_supported = word(id, W_CMDSET) & (1u << 10);
+	a->security_supported = sec & 1;
+	a->security_enabled = sec & 2;
+	a->security_locked = sec & 4;
+	a->security_frozen = sec & 8;
+	a->enhanced_erase_supported = sec & 0x20;
+	/* times in units of 2 minutes (bit 15 clear: 8-bit format) */
+	a->erase_minutes = (uint16_t)(2 * (word(id, W_ERASE) & 0xff));
+	a->enhanced_erase_minutes = (uint16_t)(2 * (word(id, W_ERASE + 1) & 0xff));
+	if (!dev->model)
+		dev->model = ata_string(id, W_MODEL, 20);
+	if (!dev->serial)
+		dev->serial = ata_string(id, W_SERIAL, 10);
+	if (!dev->firmware)
+		dev->firmware = ata_string(id, W_FIRMWARE, 4);
+}
+
+void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
+{
+	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
+		                             .command = 0xec,
+		                             .count = 1 };
+	uint8_t id[512] = { 0 };
+	struct ws_sense s;
+	int r;
+
+	if (fd < 0)
+		return;
+	r = ata_cmd(fd, &identify, id, sizeof(id), 0, &s);
+	if (r == -EOPNOTSUPP) {
+		/* SG_IO works and ATA PASS-THROUGH does not: a SCSI drive, or a bridge that
+		 * refuses it. Either way SCSI's own SANITIZE may be there. */
+		if (strcmp(dev->transport, "sata") == 0 || strcmp(dev->transport, "usb") == 0)
+			dev->ata.passthrough_rejected = true;
+		ws_scsi_probe(ctx, dev);
+		return;
+	}
+	if (r < 0 || word(id, 0) & 0x8000) /* not an ATA device (ATAPI sets bit 15) */
+		return;
+	parse_identify(dev, id);
+	if (dev->ata.sanitize_supported && sanitize_status(fd, &s) == 0 && s.ata_valid)
+		dev->ata.sanitize_frozen = s.ata_count & SS_FROZEN;
+	ws_debug(ctx, "%s: ATA IDENTIFY: sanitize %d, security %d", dev->path,
+	         dev->ata.sanitize_supported, dev->ata.security_supported);
+	if (dev->read_only || dev->size_bytes == 0)
+		return;
+	if (dev->ata.sanitize_crypto)
+		dev->methods |= WS_METHOD_ATA_SANITIZE_CRYPTO;
+	if (dev->ata.sanitize_block)
+		dev->methods |= WS_METHOD_ATA_SANITIZE_BLOCK;
+	if (dev->ata.sanitize_overwrite)
+		dev->methods |= WS_METHOD_ATA_SANITIZE_OVERWRITE;
+}
+
+/* ---- sanitize ------------------------------------------------------------------------------ */
+
+static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus)
+{
+	struct ws_sense s;
+	int r = sanitize_status(fd, &s);
+
+	(void)t;
+	memset(ret, 0, sizeof(*ret));
+	if (r == -EREMOTEIO) { /* the last sanitize failed: the drive aborts the status query */
+		ret->state = WS_FW_FAILED;
+		ret->code = s.ata_error;
+		*ret_devstatus = s.ata_error;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	ret->code = s.ata_count;
+	ret->detail = (uint32_t)s.ata_lba;
+	ret->progress = (uint16_t)s.ata_lba; /* LBA 15:0 while running */
+	ret->state = s.ata_count & SS_RUNNING     ? WS_FW_RUNNING
+	             : s.ata_count & SS_SUCCEEDED ? WS_FW_DONE
+	                                          : WS_FW_NEVER;
+	ret->raw_len = 16;
+	memcpy(ret->raw, &s.ata_count, 2);
+	memcpy(ret->raw + 2, &s.ata_lba, 8);
+	return 0;
+}
+
+static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
+{
+	struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
+	struct ws_sense s;
+	int r;
+
+	switch (t) {
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+		c.features = SAN_CRYPTO;
+		c.lba = SIG_CRYPTO;
+		break;
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+		c.features = SAN_BLOCK;
+		c.lba = SIG_BLOCK;
+		break;
+	case WS_TECH_ATA_SANITIZE_OVERWRITE:
+		c.features = SAN_OVERWRITE;
+		c.lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
+		c.count = 1;                 /* one pass, no invert */
+		break;
+	default:
+		return -EINVAL;
+	}
+	r = ata_cmd(fd, &c, NULL, 0, 0, &s);
+	*ret_devstatus = s.ata_valid ? s.ata_error : 0;
+	return r;
+}
+
+const struct ws_sanitize_ops ws_ata_sanitize_ops = {
+	.name = "ATA",
+	.status = ata_status,
+	.start = ata_start,
+};

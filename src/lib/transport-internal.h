@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * transport-internal.h - SCSI and ATA commands (sg.c, ata.c, scsi.c) and the firmware
+ * sanitize operations every transport offers to purge.c.
+ */
+#ifndef WS_TRANSPORT_INTERNAL_H
+#define WS_TRANSPORT_INTERNAL_H
+
+#include "wipe-internal.h"
+
+/* ---- sg.c ---------------------------------------------------------------------------------- */
+
+enum ws_sg_dir { WS_SG_NONE, WS_SG_FROM_DEV, WS_SG_TO_DEV };
+
+struct ws_sg_args {
+	uint8_t cdb[16];
+	size_t cdb_len;
+	enum ws_sg_dir dir;
+	void *data;
+	size_t len;
+	unsigned timeout_ms; /* 0: 60 s */
+	/* what the device answered */
+	uint8_t status; /* SCSI status (2: CHECK CONDITION) */
+	uint16_t host_status;
+	uint8_t sense[64];
+	size_t sense_len;
+	int resid;
+};
+
+/* Deliver one command (SG_IO). Return: 0 when it reached the device (see status/sense),
+ * or a negative errno. */
+int ws_sg_submit(int fd, struct ws_sg_args *a);
+
+struct ws_sense {
+	uint8_t key, asc, ascq;
+	bool progress_valid;
+	uint16_t progress; /* of 65536 */
+	bool ata_valid;    /* an ATA Status Return descriptor came back */
+	uint8_t ata_status, ata_error;
+	uint16_t ata_count;
+	uint64_t ata_lba;
+};
+
+void ws_sense_decode(const struct ws_sg_args *a, struct ws_sense *s);
+
+enum ws_ata_protocol { WS_ATA_NON_DATA = 3, WS_ATA_PIO_IN = 4, WS_ATA_PIO_OUT = 5 };
+
+struct ws_ata_cmd {
+	enum ws_ata_protocol protocol;
+	uint8_t command;
+	uint16_t features, count;
+	uint64_t lba;
+	uint8_t device;
+};
+
+/* Build an ATA PASS-THROUGH(16) CDB (and direction) into @a. */
+void ws_ata_pt16(struct ws_sg_args *a, const struct ws_ata_cmd *c);
+
+/* ---- firmware sanitize, any transport ------------------------------------------------------ */
+
+enum ws_fw_state { WS_FW_NEVER, WS_FW_DONE, WS_FW_RUNNING, WS_FW_FAILED };
+
+struct ws_fw_status {
+	enum ws_fw_state state;
+	uint16_t progress;   /* of 65536, while running */
+	uint32_t estimate_s; /* the device's estimate for the technique, 0 unknown */
+	uint16_t code;   /* the transport's status word: NVMe SSTAT, ATA COUNT, SCSI sense key */
+	uint32_t detail; /* NVMe SCDW10, ATA LBA, SCSI ASC/ASCQ */
+	uint8_t raw[512];
+	size_t raw_len;
+};
+
+struct ws_sanitize_ops {
+	const char *name; /* "NVMe", "ATA", "SCSI" */
+	int (*status)(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus);
+	/* Return: 0 started; 1 when one already runs (follow it); a negative errno */
+	int (*start)(int fd, enum ws_technique t, int *ret_devstatus);
+};
+
+extern const struct ws_sanitize_ops ws_nvme_sanitize_ops;
+extern const struct ws_sanitize_ops ws_ata_sanitize_ops;
+extern const struct ws_sanitize_ops ws_scsi_sanitize_ops;
+
+/* ata.c, scsi.c: fill dev->ata / dev->scsi and the firmware methods. */
+void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev);
+void ws_scsi_probe(struct ws_ctx *ctx, struct ws_device *dev);
+
+#endif
