@@ -153,6 +153,51 @@ static struct json_object *nvme_json(const struct ws_nvme_info *n)
 	return o;
 }
 
+/* IDENTIFY DEVICE's security, sanitize and HPA facts; null when no ATA answered. */
+static struct json_object *ata_json(const struct ws_ata_info *a)
+{
+	struct json_object *o, *sec, *san;
+
+	if (!a->present && !a->passthrough_rejected)
+		return NULL;
+	o = json_object_new_object();
+	put(o, "passthrough", json_object_new_boolean(a->present));
+	if (!a->present)
+		return o; /* a bridge that refuses ATA PASS-THROUGH: overwrite remains */
+	sec = json_object_new_object();
+	san = json_object_new_object();
+	put(sec, "supported", json_object_new_boolean(a->security_supported));
+	put(sec, "enabled", json_object_new_boolean(a->security_enabled));
+	put(sec, "locked", json_object_new_boolean(a->security_locked));
+	put(sec, "frozen", json_object_new_boolean(a->security_frozen));
+	put(sec, "enhanced_erase_supported", json_object_new_boolean(a->enhanced_erase_supported));
+	put(sec, "erase_minutes", a->erase_minutes ? json_object_new_int(a->erase_minutes) : NULL);
+	put(sec, "enhanced_erase_minutes",
+	    a->enhanced_erase_minutes ? json_object_new_int(a->enhanced_erase_minutes) : NULL);
+	put(o, "security", sec);
+	put(san, "supported", json_object_new_boolean(a->sanitize_supported));
+	put(san, "crypto_scramble", json_object_new_boolean(a->sanitize_crypto));
+	put(san, "block_erase", json_object_new_boolean(a->sanitize_block));
+	put(san, "overwrite", json_object_new_boolean(a->sanitize_overwrite));
+	put(san, "frozen", json_object_new_boolean(a->sanitize_frozen));
+	put(o, "sanitize", san);
+	put(o, "hpa_supported", json_object_new_boolean(a->hpa_supported));
+	return o;
+}
+
+static struct json_object *scsi_json(const struct ws_scsi_info *s)
+{
+	struct json_object *o;
+
+	if (!s->probed)
+		return NULL;
+	o = json_object_new_object();
+	put(o, "sanitize_overwrite", json_object_new_boolean(s->sanitize_overwrite));
+	put(o, "sanitize_block", json_object_new_boolean(s->sanitize_block));
+	put(o, "sanitize_crypto", json_object_new_boolean(s->sanitize_crypto));
+	return o;
+}
+
 struct json_object *ws_device_json(const struct ws_device *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -195,6 +240,8 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "ineligible_reasons", strv_json(&d->ineligible_reasons));
 	put(o, "methods", methods_json(d->methods));
 	put(o, "nvme", nvme_json(&d->nvme));
+	put(o, "ata", ata_json(&d->ata));
+	put(o, "scsi", scsi_json(&d->scsi));
 	return o;
 }
 
