@@ -21,6 +21,7 @@
 #define W_CMDSET   82  /* 10 HPA */
 #define W_ERASE    89  /* normal security erase time, 90 enhanced */
 #define W_SECURITY 128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
+#define W_ROTATION 217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
 
 /* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
 #define SAN_STATUS    0x0000
@@ -101,6 +102,12 @@ static void parse_identify(struct ws_device *dev, const uint8_t *id)
 	/* times in units of 2 minutes (bit 15 clear: 8-bit format) */
 	a->erase_minutes = (uint16_t)(2 * (word(id, W_ERASE) & 0xff));
 	a->enhanced_erase_minutes = (uint16_t)(2 * (word(id, W_ERASE + 1) & 0xff));
+	/* the drive knows whether it spins better than the block layer's guess (loop devices,
+	 * some bridges say "rotational" for everything) */
+	if (word(id, W_ROTATION) == 1)
+		dev->rotational = 0;
+	else if (word(id, W_ROTATION) >= 0x401 && word(id, W_ROTATION) != 0xffff)
+		dev->rotational = 1;
 	if (!dev->model)
 		dev->model = ata_string(id, W_MODEL, 20);
 	if (!dev->serial)
@@ -125,8 +132,7 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	if (r == -EOPNOTSUPP) {
 		/* SG_IO works and ATA PASS-THROUGH does not: a SCSI drive, or a bridge that
 		 * refuses it. Either way SCSI's own SANITIZE may be there. */
-		if (strcmp(dev->transport, "sata") == 0 || strcmp(dev->transport, "usb") == 0)
-			dev->ata.passthrough_rejected = true;
+		dev->ata.passthrough_rejected = true; /* a SAS drive, or a bridge refusing it */
 		ws_scsi_probe(ctx, dev);
 		return;
 	}

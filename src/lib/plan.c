@@ -138,6 +138,22 @@ const char *ws_technique_nist(enum ws_technique t)
 	return "?";
 }
 
+/* An ATA drive under SANITIZE FREEZE LOCK refuses every sanitize until it is power-cycled:
+ * say so, and what to do, before anything is sent. */
+static bool frozen(const struct ws_device *dev, unsigned method_bit, char **ret_reason)
+{
+	if (!(method_bit & (WS_METHOD_ATA_SANITIZE_CRYPTO | WS_METHOD_ATA_SANITIZE_BLOCK |
+	                    WS_METHOD_ATA_SANITIZE_OVERWRITE)) ||
+	    !dev->ata.sanitize_frozen)
+		return false;
+	ws_reason(
+	    ret_reason, -EOPNOTSUPP,
+	    "%s is frozen (SANITIZE FREEZE LOCK, usually set by the firmware or BIOS at boot): "
+	    "suspend and resume the machine, or re-plug the drive, then run again",
+	    dev->path);
+	return true;
+}
+
 int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
                          enum ws_technique *ret, char **ret_reason)
 {
@@ -170,6 +186,8 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 			for (size_t k = 0; k < ELEMENTSOF(techniques); k++)
 				if (techniques[k].tech == strongest[i] &&
 				    (dev->methods & techniques[k].method_bit)) {
+					if (frozen(dev, techniques[k].method_bit, ret_reason))
+						return -EOPNOTSUPP;
 					*ret = strongest[i];
 					return 0;
 				}
@@ -184,6 +202,8 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 	for (size_t k = 0; k < ELEMENTSOF(techniques); k++) {
 		if (techniques[k].tech != plan->technique)
 			continue;
+		if (frozen(dev, techniques[k].method_bit, ret_reason))
+			return -EOPNOTSUPP;
 		if (plan->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE
 		        ? dev->nvme.present && dev->nvme.sanicap & 7
 		        : (dev->methods & techniques[k].method_bit)) {

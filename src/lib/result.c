@@ -225,7 +225,12 @@ static struct json_object *firmware_json(const struct ws_result *res)
 		                       json_object_new_string(f->transport ? f->transport : "?"));
 		json_object_object_add(log, "state_before",
 		                       json_object_new_string(states[f->state_before & 3]));
-		json_object_object_add(log, "status", json_object_new_string(states[f->state & 3]));
+		json_object_object_add(
+		    log, "status",
+		    json_object_new_string(f->transport && f->transport[0] == 'S' &&
+		                                   (f->state & 3) == 0
+		                               ? "idle" /* SCSI keeps no record */
+		                               : states[f->state & 3]));
 		json_object_object_add(log, "status_word_before",
 		                       json_object_new_int(f->sstat_before));
 		json_object_object_add(log, "status_word", json_object_new_int(f->sstat));

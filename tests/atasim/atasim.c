@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * atasim.c - a simulated SATA or SAS drive at the SG_IO boundary, as an LD_PRELOAD library.
+ *
+ * For one chosen device node (a loop device over an image file) it answers SG_IO the way a
+ * SAT layer in front of a SATA drive, or a SAS drive, would: ATA PASS-THROUGH(16) carrying
+ * IDENTIFY DEVICE and SANITIZE (with the ATA registers returned in descriptor sense), or
+ * SCSI REPORT SUPPORTED OPERATION CODES, SANITIZE and REQUEST SENSE. A sanitize really
+ * changes the image, step by step, and reads and writes fail while it runs.
+ *
+ *   WS_ATASIM_PATH=/dev/loop3
+ *   WS_ATASIM_PROFILE=sata-ssd | frozen | fails | hdd | sas | usb-no-pt
+ *   WS_ATASIM_SECONDS=1
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <scsi/sg.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STEPS 10
+
+enum state { IDLE, RUNNING, DONE, FAILED };
+
+static struct {
+	const char *path, *profile;
+	double seconds;
+	pthread_mutex_t lock;
+	enum state state;
+	uint16_t progress;
+	int action; /* 1 crypto, 2 block, 3 overwrite */
+} sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool is(const char *p)
+{
+	return strcmp(sim.profile, p) == 0;
+}
+
+__attribute__((constructor)) static void init(void)
+{
+	const char *s = getenv("WS_ATASIM_SECONDS");
+
+	sim.path = getenv("WS_ATASIM_PATH");
+	sim.profile = getenv("WS_ATASIM_PROFILE");
+	if (!sim.profile)
+		sim.profile = "sata-ssd";
+	sim.seconds = s ? atof(s) : 1.0;
+}
+
+static bool ours(int fd)
+{
+	char link[64], path[4096];
+	ssize_t n;
+
+	if (!sim.path)
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0)
+		return false;
+	path[n] = '\0';
+	return strcmp(path, sim.path) == 0;
+}
+
+static uint64_t size_of(void)
+{
+	uint64_t size = 0;
+	int fd = open(sim.path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)syscall(SYS_ioctl, fd, BLKGETSIZE64, &size);
+		close(fd);
+	}
+	return size;
+}
+
+/* ---- the medium ---------------------------------------------------------------------------- */
+
+static void erase_range(uint64_t from, uint64_t to)
+{
+	static uint8_t buf[1 << 20];
+	int fd = open(sim.path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (uint64_t off = from; off < to;) {
+		size_t n = to - off < sizeof(buf) ? (size_t)(to - off) : sizeof(buf);
+
+		if (sim.action == 1) {
+			if (getrandom(buf, n, 0) != (ssize_t)n)
+				memset(buf, 0x5a, n);
+		} else {
+			memset(buf, 0, n); /* block erase; overwrite with pattern 0 */
+		}
+		if (syscall(SYS_pwrite64, fd, buf, n, (off_t)off) != (long)n)
+			break;
+		off += n;
+	}
+	fsync(fd);
+	close(fd);
+}
+
+static void *worker(void *arg)
+{
+	uint64_t size = size_of();
+	struct timespec step = { 0, (long)(sim.seconds / STEPS * 1e9) };
+
+	(void)arg;
+	for (unsigned s = 0; s < STEPS; s++) {
+		erase_range(size * s / STEPS, size * (s + 1) / STEPS);
+		nanosleep(&step, NULL);
+		pthread_mutex_lock(&sim.lock);
+		sim.progress = (uint16_t)((s + 1) * 65535u / STEPS);
+		if (is("fails") && s == STEPS / 2) {
+			sim.state = FAILED;
+			pthread_mutex_unlock(&sim.lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&sim.lock);
+	}
+	pthread_mutex_lock(&sim.lock);
+	sim.state = DONE;
+	pthread_mutex_unlock(&sim.lock);
+	return NULL;
+}
+
+static bool start(int action)
+{
+	pthread_t t;
+
+	pthread_mutex_lock(&sim.lock);
+	if (sim.state == RUNNING) {
+		pthread_mutex_unlock(&sim.lock);
+		return false;
+	}
+	sim.state = RUNNING;
+	sim.progress = 0;
+	sim.action = action;
+	pthread_mutex_unlock(&sim.lock);
+	if (pthread_create(&t, NULL, worker, NULL) == 0)
+		pthread_detach(t);
+	return true;
+}
+
+/* ---- answers ------------------------------------------------------------------------------- */
+
+static void fixed_sense(struct sg_io_hdr *h, uint8_t key, uint8_t asc, uint8_t ascq, bool sksv,
+                        uint16_t progress)
+{
+	uint8_t s[18] = { 0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc, ascq, 0, 0, 0, 0 };
+
+	if (sksv) {
+		s[15] = 0x80;
+		s[16] = (uint8_t)(progress >> 8);
+		s[17] = (uint8_t)progress;
+	}
+	h->status = 0x02;
+	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	memcpy(h->sbp, s, h->sb_len_wr);
+}
+
+/* Descriptor sense with the ATA Status Return descriptor (SAT-3): the registers. */
+static void ata_return(struct sg_io_hdr *h, uint8_t status, uint8_t error, uint16_t count,
+                       uint64_t lba)
+{
+	uint8_t s[22] = { 0x72,
+		          0x01,
+		          0x00,
+		          0x1d,
+		          0,
+		          0,
+		          0,
+		          14, /* RECOVERED: ATA info available */
+		          0x09,
+		          0x0c,
+		          0x01,
+		          error,
+		          (uint8_t)(count >> 8),
+		          (uint8_t)count,
+		          (uint8_t)(lba >> 24),
+		          (uint8_t)lba,
+		          (uint8_t)(lba >> 32),
+		          (uint8_t)(lba >> 8),
+		          (uint8_t)(lba >> 40),
+		          (uint8_t)(lba >> 16),
+		          0x40,
+		          status };
+
+	h->status = 0x02;
+	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	memcpy(h->sbp, s, h->sb_len_wr);
+}
+
+static void put_string(uint16_t *w, const char *s, unsigned words)
+{
+	char buf[80];
+
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf, s, strlen(s) < 2 * words ? strlen(s) : 2 * words);
+	for (unsigned i = 0; i < words; i++)
+		w[i] = (uint16_t)((uint8_t)buf[2 * i] << 8 | (uint8_t)buf[2 * i + 1]);
+}
+
+static void identify(struct sg_io_hdr *h)
+{
+	uint16_t id[256] = { 0 };
+	uint64_t lbas = size_of() / 512;
+	char serial[24];
+
+	id[0] = 0x0040;
+	snprintf(serial, sizeof(serial), "SIMATA-%s", sim.profile);
+	put_string(&id[10], serial, 10);
+	put_string(&id[23], "1.0", 4);
+	put_string(&id[27],
+	           is("hdd") ? "WIPESEAL SIMULATED SATA HDD" : "WIPESEAL SIMULATED SATA SSD", 20);
+	id[217] = is("hdd") ? 7200 : 1; /* rpm, or 1: non-rotating */
+	if (!is("hdd"))
+		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
+	else {
+		id[128] = 0x0001 | 0x0020; /* security supported, enhanced erase supported */
+		id[89] = 1;
+		id[90] = 1;
+	}
+	for (int i = 0; i < 4; i++)
+		id[100 + i] = (uint16_t)(lbas >> (16 * i));
+	memcpy(h->dxferp, id, h->dxfer_len < sizeof(id) ? h->dxfer_len : sizeof(id));
+	h->status = 0;
+}
+
+static void ata_sanitize(struct sg_io_hdr *h, const uint8_t *cdb)
+{
+	uint16_t feature = (uint16_t)(cdb[3] << 8 | cdb[4]);
+	uint16_t count;
+
+	if (feature == 0x0000) { /* SANITIZE STATUS EXT */
+		pthread_mutex_lock(&sim.lock);
+		if (sim.state == FAILED)
+			ata_return(h, 0x51, 0x04, 0, 0); /* ERR, ABRT: the last one failed */
+		else {
+			count = sim.state == RUNNING ? (1u << 14)
+			        : sim.state == DONE  ? (1u << 15)
+			                             : 0;
+			if (is("frozen"))
+				count |= 1u << 13;
+			ata_return(h, 0x50, 0, count, sim.state == RUNNING ? sim.progress : 0xffff);
+		}
+		pthread_mutex_unlock(&sim.lock);
+		return;
+	}
+	if (is("frozen") || sim.state == RUNNING) {
+		ata_return(h, 0x51, 0x04, 0, 0);
+		return;
+	}
+	start(feature == 0x0011 ? 1 : feature == 0x0012 ? 2 : 3);
+	ata_return(h, 0x50, 0, 0, 0);
+}
+
+static int answer(struct sg_io_hdr *h)
+{
+	const uint8_t *cdb = h->cmdp;
+
+	h->status = 0;
+	h->host_status = 0;
+	h->driver_status = 0;
+	h->sb_len_wr = 0;
+	h->resid = 0;
+	if (cdb[0] == 0x85) { /* ATA PASS-THROUGH(16) */
+		if (is("sas") || is("usb-no-pt"))
+			fixed_sense(h, 0x05, 0x20, 0x00, false, 0); /* invalid command opcode */
+		else if (cdb[14] == 0xec)
+			identify(h);
+		else if (cdb[14] == 0xb4)
+			ata_sanitize(h, cdb);
+		else
+			ata_return(h, 0x51, 0x04, 0, 0);
+		return 0;
+	}
+	if (!is("sas")) {
+		fixed_sense(h, 0x05, 0x20, 0x00, false, 0);
+		return 0;
+	}
+	switch (cdb[0]) {
+	case 0xa3: /* REPORT SUPPORTED OPERATION CODES: SANITIZE 1, 2, 3 supported */
+		memset(h->dxferp, 0, h->dxfer_len);
+		if (h->dxfer_len >= 2 && cdb[3] == 0x48 && cdb[5] >= 1 && cdb[5] <= 3)
+			((uint8_t *)h->dxferp)[1] = 0x03;
+		return 0;
+	case 0x48: /* SANITIZE */
+		if (!start((cdb[1] & 0x1f) == 3 ? 1 : (cdb[1] & 0x1f) == 2 ? 2 : 3))
+			fixed_sense(h, 0x02, 0x04, 0x1b, false, 0);
+		return 0;
+	case 0x03: { /* REQUEST SENSE: the sense data is the data */
+		uint8_t s[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
+
+		pthread_mutex_lock(&sim.lock);
+		if (sim.state == RUNNING) {
+			s[2] = 0x02;
+			s[12] = 0x04;
+			s[13] = 0x1b;
+			s[15] = 0x80;
+			s[16] = (uint8_t)(sim.progress >> 8);
+			s[17] = (uint8_t)sim.progress;
+		} else if (sim.state == FAILED) {
+			s[2] = 0x03;
+			s[12] = 0x31;
+			s[13] = 0x03;
+		}
+		pthread_mutex_unlock(&sim.lock);
+		memcpy(h->dxferp, s, h->dxfer_len < sizeof(s) ? h->dxfer_len : sizeof(s));
+		h->resid = h->dxfer_len > sizeof(s) ? (int)(h->dxfer_len - sizeof(s)) : 0;
+		return 0;
+	}
+	default:
+		fixed_sense(h, 0x05, 0x20, 0x00, false, 0);
+		return 0;
+	}
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	static int (*real)(int, unsigned long, ...);
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!real)
+		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
+	if (req == SG_IO && ours(fd))
+		return answer(arg);
+	return real(fd, req, arg);
+}
+
+static bool busy(int fd)
+{
+	return sim.state == RUNNING && ours(fd);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, off_t off)
+{
+	if (busy(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return syscall(SYS_pread64, fd, buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
+{
+	if (busy(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return syscall(SYS_pwrite64, fd, buf, n, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	return pread64(fd, buf, n, off);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return pwrite64(fd, buf, n, off);
+}
