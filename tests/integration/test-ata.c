@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-ata.c - Purge on SATA and SAS through the same `wipeseal wipe` path as real drives,
+ * against tests/atasim: a simulated drive answering SG_IO (ATA PASS-THROUGH for SATA, SCSI
+ * SANITIZE for SAS) for a loop device, changing it the way a drive would. Every profile ends
+ * in the status and certificate it deserves; every refusal leaves the image unchanged.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scratch.h"
+#include "testutil.h"
+
+static char marker[64], pki[4096];
+
+/* A 32 MiB loop device with ext4 holding the marker. */
+static char *marked(const char *name)
+{
+	char *img = scratch_image(name, 32), *files = NULL, *dev;
+
+	ck_assert_int_ge(asprintf(&files, "%s/f-%d-%s", scratch_dir(), getpid(), name), 0);
+	ck_assert_int_eq(
+	    test_sh(NULL,
+	            "mkdir -p '%s' && yes '%s' | head -n 50000 > '%s/f' && "
+	            "mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d '%s' '%s'",
+	            files, marker, files, files, img),
+	    0);
+	dev = scratch_attach(img, false, false);
+	ck_assert_int_eq(test_sh(NULL, "grep -a -q -F '%s' '%s'", marker, dev), 0);
+	free(files);
+	free(img);
+	return dev;
+}
+
+static bool has_marker(const char *dev)
+{
+	return test_sh(NULL, "grep -a -q -F '%s' '%s'", marker, dev) == 0;
+}
+
+static char *sha(const char *dev)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(test_sh(&out, "sha256sum < '%s'", dev), 0);
+	return out;
+}
+
+/* `wipeseal wipe --json ... ARGS` with the simulated drive answering for @dev. */
+static int sim_wipe(const char *profile, const char *dev, const char *args, char **out, char **err)
+{
+	char *prefix = NULL;
+	int r;
+
+	ck_assert_int_ge(asprintf(&prefix,
+	                          "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                          "WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=%s WS_ATASIM_SECONDS=1",
+	                          WS_ATASIM, dev, profile),
+	                 0);
+	r = run_cli_prefix(
+	    out, err, prefix,
+	    "wipe --yes --json --poll-interval 100 --signer-key %s/st/signer.key "
+	    "--signer-cert %s/st/signer.pem --audit-log %s/audit.log --cert-dir %s/certs "
+	    "--operator 'Test Operator' %s",
+	    pki, pki, scratch_dir(), scratch_dir(), args);
+	free(prefix);
+	return r;
+}
+
+/* The "result" of the last JSON line, and the certificate it names (verified here). */
+static struct json_object *result_of(const char *out, struct json_object **root)
+{
+	const char *last = out;
+	struct json_object *res, *file;
+	char *vout = NULL;
+
+	for (const char *p = out; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	*root = json_tokener_parse(last);
+	ck_assert_msg(*root && json_object_object_get_ex(*root, "result", &res), "no result: %s",
+	              out);
+	ck_assert(json_object_object_get_ex(*root, "file", &file));
+	/* the certificate is signed whatever the outcome; verify says OK only on SUCCESS */
+	ck_assert_int_eq(
+	    test_sh(&vout,
+	            "openssl cms -verify -binary -inform PEM -in '%s.p7s' -content '%s' "
+	            "-CAfile %s/ca/ca.pem -purpose any -out /dev/null",
+	            json_object_get_string(file), json_object_get_string(file), pki),
+	    0);
+	free(vout);
+	return res;
+}
+
+static const char *jstr(struct json_object *o, const char *path)
+{
+	char *copy = strdup(path), *save = NULL, *k;
+	struct json_object *v = o;
+
+	for (k = strtok_r(copy, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(v, k, &v))
+			v = NULL;
+	free(copy);
+	return v ? json_object_get_string(v) : NULL;
+}
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+/* A successful sanitize: exit 0, marker gone, nothing for blkid, SUCCESS certified. */
+static void purged(const char *profile, const char *method, const char *want_technique, bool zeros)
+{
+	char *dev = marked("ok.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m %s --verify full '%s'", method, dev), 0);
+	ck_assert_msg(sim_wipe(profile, dev, args, &out, &err) == WS_EXIT_OK, "%s: %s", profile,
+	              err);
+	ck_assert(!has_marker(dev));
+	ck_assert_int_eq(test_sh(NULL, "blkid -p '%s'", dev), 2);
+	if (zeros)
+		ck_assert_int_eq(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 0);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");
+	ck_assert_str_eq(jstr(res, "technique"), want_technique);
+	ck_assert_str_eq(jstr(res, "nist_level"), "Purge");
+	ck_assert_str_eq(jstr(res, "firmware.completion_observed"), "true");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+
+START_TEST(test_sata_ssd)
+{
+	/* an SSD (IDENTIFY word 217 says it does not spin): purge takes crypto scramble */
+	purged("sata-ssd", "purge", "ata-sanitize-crypto", false);
+	purged("sata-ssd", "ata-sanitize-block", "ata-sanitize-block", true);
+	purged("sata-ssd", "ata-sanitize-overwrite", "ata-sanitize-overwrite", true);
+}
+END_TEST
+
+START_TEST(test_sas)
+{
+	purged("sas", "scsi-sanitize-crypto", "scsi-sanitize-crypto", false);
+	purged("sas", "scsi-sanitize-block", "scsi-sanitize-block", true);
+	purged("sas", "scsi-sanitize-overwrite", "scsi-sanitize-overwrite", true);
+}
+END_TEST
+
+/* A refusal before anything is sent: exit 3, the reason, not one byte changed. */
+static void refused(const char *profile, const char *method, const char *needle)
+{
+	char *dev = marked("ref.img"), *before = sha(dev), *after, *out = NULL, *err = NULL,
+	     *args = NULL;
+
+	ck_assert_int_ge(asprintf(&args, "-m %s '%s'", method, dev), 0);
+	ck_assert_int_eq(sim_wipe(profile, dev, args, &out, &err), WS_EXIT_REFUSED);
+	ck_assert_msg(strstr(err, needle) != NULL, "wanted '%s': %s", needle, err);
+	after = sha(dev);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+
+START_TEST(test_refusals)
+{
+	refused("frozen", "purge", "is frozen");
+	refused("frozen", "ata-sanitize-block", "suspend and resume the machine, or re-plug");
+	refused("hdd", "purge", "has no Purge technique");
+	refused("usb-no-pt", "purge", "has no Purge technique");
+	refused("usb-no-pt", "ata-sanitize-crypto", "does not advertise ata-sanitize-crypto");
+	refused("sas", "ata-sanitize-block", "does not advertise");
+	refused("sata-ssd", "scsi-sanitize-block", "does not advertise");
+}
+END_TEST
+
+START_TEST(test_bridge_without_passthrough_still_clears)
+{
+	char *dev = marked("usb.img"), *out = NULL, *err = NULL, *args = NULL, *lout = NULL;
+	struct json_object *root;
+
+	ck_assert_int_eq(
+	    run_cli_prefix(&lout, NULL,
+	                   "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='" WS_ATASIM
+	                   "' WS_ATASIM_PROFILE=usb-no-pt WS_ATASIM_PATH=",
+	                   "list --json '%s'", dev),
+	    0);
+	free(lout);
+	ck_assert_int_ge(asprintf(&args, "-m clear '%s'", dev), 0);
+	ck_assert_msg(sim_wipe("usb-no-pt", dev, args, &out, &err) == WS_EXIT_OK, "%s", err);
+	ck_assert(!has_marker(dev));
+	ck_assert_str_eq(jstr(result_of(out, &root), "status"), "SUCCESS");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
+START_TEST(test_list_reports_what_the_drive_says)
+{
+	char *dev = marked("list.img"), *out = NULL, *prefix = NULL;
+	struct json_object *root, *d;
+
+	ck_assert_int_ge(asprintf(&prefix,
+	                          "LD_PRELOAD='%s' WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=hdd",
+	                          WS_ATASIM, dev),
+	                 0);
+	ck_assert_int_eq(run_cli_prefix(&out, NULL, prefix, "list --json '%s'", dev), 0);
+	root = json_tokener_parse(out);
+	ck_assert_ptr_nonnull(root);
+	d = json_object_array_get_idx(json_object_object_get(root, "devices"), 0);
+	ck_assert_str_eq(jstr(d, "model"), "WIPESEAL SIMULATED SATA HDD");
+	ck_assert_str_eq(jstr(d, "ata.security.supported"), "true");
+	ck_assert_str_eq(jstr(d, "ata.security.enhanced_erase_supported"), "true");
+	ck_assert_str_eq(jstr(d, "ata.sanitize.supported"), "false");
+	ck_assert_str_eq(jstr(d, "rotational"), "true");
+	json_object_put(root);
+	free(out);
+	free(prefix);
+	free(dev);
+}
+END_TEST
+
+START_TEST(test_failed_sanitize_is_certified_failed)
+{
+	char *dev = marked("fail.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m ata-sanitize-block '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("fails", dev, args, &out, &err), WS_EXIT_FAILED);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "FAILED");
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "the sanitize failed"));
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ata");
+	TCase *tc = tcase_create("simulated drives");
+	char *cmd = NULL;
+	int r;
+
+	scratch_init("ata");
+	snprintf(marker, sizeof(marker), "WIPESEAL-ATA-MARKER-%d", getpid());
+	snprintf(pki, sizeof(pki), "%s/pki", scratch_dir());
+	test_require(asprintf(&cmd,
+	                      "'%s/certs/make-ca.sh' '%s/ca' >/dev/null && "
+	                      "'%s/certs/make-station.sh' '%s/ca' '%s/st' >/dev/null",
+	                      WS_SOURCE_DIR, pki, WS_SOURCE_DIR, pki, pki) >= 0,
+	             "out of memory");
+	test_require(test_sh(NULL, "%s", cmd) == 0, "making the PKI failed: %s", cmd);
+	free(cmd);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_sata_ssd);
+	tcase_add_test(tc, test_sas);
+	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_bridge_without_passthrough_still_clears);
+	tcase_add_test(tc, test_list_reports_what_the_drive_says);
+	tcase_add_test(tc, test_failed_sanitize_is_certified_failed);
+	suite_add_tcase(s, tc);
+	r = test_run_suite(s);
+	scratch_cleanup();
+	return r;
+}
