@@ -53,6 +53,9 @@ enum ws_method_bit {
 	WS_METHOD_SCSI_SANITIZE_CRYPTO = 1u << 16,    /* service action 03h */
 	WS_METHOD_SCSI_SANITIZE_BLOCK = 1u << 17,     /* 02h */
 	WS_METHOD_SCSI_SANITIZE_OVERWRITE = 1u << 18, /* 01h */
+	/* ATA Security feature set (IDENTIFY DEVICE word 128) */
+	WS_METHOD_ATA_SECURE_ERASE = 1u << 19,          /* bit 0: supported */
+	WS_METHOD_ATA_SECURE_ERASE_ENHANCED = 1u << 20, /* bit 5: enhanced supported */
 };
 /* Every overwrite technique: what any writable device supports. */
 #define WS_METHODS_OVERWRITE                                                                       \

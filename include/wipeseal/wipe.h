@@ -59,6 +59,8 @@ enum ws_technique {
 	WS_TECH_SCSI_SANITIZE_CRYPTO,       /* SCSI SANITIZE, cryptographic erase: Purge */
 	WS_TECH_SCSI_SANITIZE_BLOCK,        /* SCSI SANITIZE, block erase: Purge */
 	WS_TECH_SCSI_SANITIZE_OVERWRITE,    /* SCSI SANITIZE, overwrite: Purge */
+	WS_TECH_ATA_SECURE_ERASE,           /* SECURITY ERASE UNIT, normal: Purge (disks) */
+	WS_TECH_ATA_SECURE_ERASE_ENHANCED,  /* SECURITY ERASE UNIT, enhanced: Purge */
 };
 
 /* ws_technique_name() - the --method name of a technique. */
@@ -243,7 +245,10 @@ struct ws_wipe_opts {
 	 * erase's before-sample) and before the first write or command: several targets that
 	 * share a controller wait here for one another. May be NULL. */
 	void (*before_erase)(void *userdata);
-	unsigned firmware_timeout_s; /* give up on a firmware erase; 0 = from the device's
+	unsigned firmware_timeout_s;
+	/* A file where an ATA security erase records its one-time password (fsynced) before
+	 * setting it, so that a drive left locked by a power cut can be unlocked. */
+	const char *password_log; /* give up on a firmware erase; 0 = from the device's
 					    estimate (3x, at least 10 minutes) */
 };
 

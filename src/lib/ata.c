@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "transport-internal.h"
 
 /* IDENTIFY DEVICE words (ACS-4 Table 45) */
@@ -67,11 +69,13 @@ static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, u
 	if (r < 0)
 		return r;
 	ws_sense_decode(&a, ret);
-	if (a.status == 0x02 && ret->key == 0x05 && !ret->ata_valid) /* ILLEGAL REQUEST */
+	if (a.status != 0x02)
+		return 0;
+	if (ret->key == 0x05 && !ret->ata_valid) /* ILLEGAL REQUEST: no pass-through here */
 		return -EOPNOTSUPP;
-	if (ret->ata_valid && (ret->ata_status & 0x01)) /* ERR */
-		return -EREMOTEIO;
-	return 0;
+	if (ret->ata_valid)
+		return ret->ata_status & 0x01 ? -EREMOTEIO : 0;       /* ERR */
+	return ret->key == 0x00 || ret->key == 0x01 ? 0 : -EREMOTEIO; /* e.g. ABORTED COMMAND */
 }
 
 static int sanitize_status(int fd, struct ws_sense *s)
@@ -151,6 +155,12 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 		dev->methods |= WS_METHOD_ATA_SANITIZE_BLOCK;
 	if (dev->ata.sanitize_overwrite)
 		dev->methods |= WS_METHOD_ATA_SANITIZE_OVERWRITE;
+	/* a drive locked with a password nobody here knows cannot be erased by us */
+	if (dev->ata.security_supported && !dev->ata.security_locked) {
+		dev->methods |= WS_METHOD_ATA_SECURE_ERASE;
+		if (dev->ata.enhanced_erase_supported)
+			dev->methods |= WS_METHOD_ATA_SECURE_ERASE_ENHANCED;
+	}
 }
 
 /* ---- sanitize ------------------------------------------------------------------------------ */
@@ -215,3 +225,82 @@ const struct ws_sanitize_ops ws_ata_sanitize_ops = {
 	.status = ata_status,
 	.start = ata_start,
 };
+
+/* ---- the Security feature set (ACS-4 7.41-7.46) ------------------------------------------- */
+
+#define SEC_SET_PASSWORD   0xf1
+#define SEC_UNLOCK         0xf2
+#define SEC_ERASE_PREPARE  0xf3
+#define SEC_ERASE_UNIT     0xf4
+#define SEC_DISABLE_PASSWD 0xf6
+
+/* The 512-byte data block of SET PASSWORD, UNLOCK, ERASE UNIT and DISABLE PASSWORD: word 0
+ * the control bits (bit 0: 0 = user password; bit 1: enhanced erase), words 1-16 the
+ * password. */
+static int security_cmd(int fd, uint8_t command, uint16_t control, const uint8_t *password,
+                        unsigned timeout_ms, int *ret_devstatus)
+{
+	const struct ws_ata_cmd c = { .protocol = WS_ATA_PIO_OUT, .command = command, .count = 1 };
+	uint8_t block[512] = { 0 };
+	struct ws_sense s;
+	int r;
+
+	block[0] = (uint8_t)control;
+	block[1] = (uint8_t)(control >> 8);
+	memcpy(block + 2, password, WS_ATA_PASSWORD_BYTES);
+	r = ata_cmd(fd, &c, block, sizeof(block), timeout_ms, &s);
+	OPENSSL_cleanse(block, sizeof(block));
+	if (ret_devstatus)
+		*ret_devstatus = s.ata_valid ? s.ata_error : s.key;
+	return r;
+}
+
+int ws_ata_security_state(int fd, struct ws_ata_info *ret)
+{
+	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
+		                             .command = 0xec,
+		                             .count = 1 };
+	uint8_t id[512] = { 0 };
+	struct ws_sense s;
+	uint16_t sec;
+	int r = ata_cmd(fd, &identify, id, sizeof(id), 0, &s);
+
+	if (r < 0)
+		return r;
+	sec = word(id, W_SECURITY);
+	ret->security_supported = sec & 1;
+	ret->security_enabled = sec & 2;
+	ret->security_locked = sec & 4;
+	ret->security_frozen = sec & 8;
+	return 0;
+}
+
+int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned timeout_s,
+                        int *ret_devstatus)
+{
+	const struct ws_ata_cmd prepare = { .protocol = WS_ATA_NON_DATA,
+		                            .command = SEC_ERASE_PREPARE };
+	struct ws_sense s;
+	int r;
+
+	/* a user password, high master capability: what the erase needs, nothing more */
+	r = security_cmd(fd, SEC_SET_PASSWORD, 0x0000, password, 0, ret_devstatus);
+	if (r < 0)
+		return r;
+	/* ERASE UNIT must follow ERASE PREPARE directly */
+	r = ata_cmd(fd, &prepare, NULL, 0, 0, &s);
+	if (r == 0)
+		r = security_cmd(fd, SEC_ERASE_UNIT, enhanced ? 0x0002 : 0x0000, password,
+		                 timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u,
+		                 ret_devstatus);
+	return r;
+}
+
+int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
+{
+	int r = security_cmd(fd, SEC_UNLOCK, 0x0000, password, 0, ret_devstatus);
+
+	if (r == 0)
+		r = security_cmd(fd, SEC_DISABLE_PASSWD, 0x0000, password, 0, ret_devstatus);
+	return r;
+}

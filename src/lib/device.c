@@ -112,6 +112,10 @@ const char *ws_method_name(unsigned bit)
 		return "scsi-sanitize-block";
 	case WS_METHOD_SCSI_SANITIZE_OVERWRITE:
 		return "scsi-sanitize-overwrite";
+	case WS_METHOD_ATA_SECURE_ERASE:
+		return "ata-secure-erase";
+	case WS_METHOD_ATA_SECURE_ERASE_ENHANCED:
+		return "ata-secure-erase-enhanced";
 	default:
 		return NULL;
 	}

@@ -120,6 +120,9 @@ static const struct {
 	  "Purge" },
 	{ "scsi-sanitize-overwrite", WS_TECH_SCSI_SANITIZE_OVERWRITE,
 	  WS_METHOD_SCSI_SANITIZE_OVERWRITE, "Purge" },
+	{ "ata-secure-erase", WS_TECH_ATA_SECURE_ERASE, WS_METHOD_ATA_SECURE_ERASE, "Purge" },
+	{ "ata-secure-erase-enhanced", WS_TECH_ATA_SECURE_ERASE_ENHANCED,
+	  WS_METHOD_ATA_SECURE_ERASE_ENHANCED, "Purge" },
 };
 
 const char *ws_technique_name(enum ws_technique t)
@@ -142,15 +145,17 @@ const char *ws_technique_nist(enum ws_technique t)
  * say so, and what to do, before anything is sent. */
 static bool frozen(const struct ws_device *dev, unsigned method_bit, char **ret_reason)
 {
-	if (!(method_bit & (WS_METHOD_ATA_SANITIZE_CRYPTO | WS_METHOD_ATA_SANITIZE_BLOCK |
-	                    WS_METHOD_ATA_SANITIZE_OVERWRITE)) ||
-	    !dev->ata.sanitize_frozen)
+	bool sanitize = method_bit & (WS_METHOD_ATA_SANITIZE_CRYPTO | WS_METHOD_ATA_SANITIZE_BLOCK |
+	                              WS_METHOD_ATA_SANITIZE_OVERWRITE);
+	bool security =
+	    method_bit & (WS_METHOD_ATA_SECURE_ERASE | WS_METHOD_ATA_SECURE_ERASE_ENHANCED);
+
+	if (!(sanitize && dev->ata.sanitize_frozen) && !(security && dev->ata.security_frozen))
 		return false;
-	ws_reason(
-	    ret_reason, -EOPNOTSUPP,
-	    "%s is frozen (SANITIZE FREEZE LOCK, usually set by the firmware or BIOS at boot): "
-	    "suspend and resume the machine, or re-plug the drive, then run again",
-	    dev->path);
+	ws_reason(ret_reason, -EOPNOTSUPP,
+	          "%s is frozen (a FREEZE LOCK, usually set by the firmware or BIOS at boot): "
+	          "suspend and resume the machine, or re-plug the drive, then run again",
+	          dev->path);
 	return true;
 }
 
@@ -166,12 +171,14 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 		WS_TECH_SCSI_SANITIZE_CRYPTO,    WS_TECH_NVME_SANITIZE_BLOCK,
 		WS_TECH_ATA_SANITIZE_BLOCK,      WS_TECH_SCSI_SANITIZE_BLOCK,
 		WS_TECH_NVME_SANITIZE_OVERWRITE, WS_TECH_ATA_SANITIZE_OVERWRITE,
-		WS_TECH_SCSI_SANITIZE_OVERWRITE,
+		WS_TECH_SCSI_SANITIZE_OVERWRITE, WS_TECH_ATA_SECURE_ERASE_ENHANCED,
+		WS_TECH_ATA_SECURE_ERASE,
 	};
 	static const enum ws_technique disk[] = {
-		WS_TECH_ATA_SANITIZE_OVERWRITE, WS_TECH_SCSI_SANITIZE_OVERWRITE,
-		WS_TECH_ATA_SANITIZE_CRYPTO,    WS_TECH_SCSI_SANITIZE_CRYPTO,
-		WS_TECH_ATA_SANITIZE_BLOCK,     WS_TECH_SCSI_SANITIZE_BLOCK,
+		WS_TECH_ATA_SANITIZE_OVERWRITE,    WS_TECH_SCSI_SANITIZE_OVERWRITE,
+		WS_TECH_ATA_SANITIZE_CRYPTO,       WS_TECH_SCSI_SANITIZE_CRYPTO,
+		WS_TECH_ATA_SANITIZE_BLOCK,        WS_TECH_SCSI_SANITIZE_BLOCK,
+		WS_TECH_ATA_SECURE_ERASE_ENHANCED, WS_TECH_ATA_SECURE_ERASE,
 	};
 	bool spinning = dev->rotational == 1 && !dev->nvme.present; /* NVMe: flash */
 	const enum ws_technique *strongest = spinning ? disk : flash;

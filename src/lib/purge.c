@@ -13,9 +13,13 @@
  * crypto erase), the residue probe, and the log itself as evidence.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/sha.h>
 
 #include "purge-internal.h"
@@ -316,10 +320,13 @@ static void compare_hashes(struct purge *p, const struct ws_range *v, size_t n,
 	}
 }
 
+/* Techniques after which the content is unpredictable (crypto erase, enhanced secure erase's
+ * vendor pattern): judged by "nothing reads as before", not by an expected value. */
 static bool is_crypto(enum ws_technique t)
 {
 	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
-	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO;
+	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO ||
+	       t == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
 }
 
 /* What the blocks must read as after a block erase, an overwrite (pattern 0) or a format. */
@@ -335,11 +342,98 @@ static struct ws_pass_spec expected_after(const struct purge *p)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
+/* ---- ATA security erase ---------------------------------------------------------------------- */
+
+/* The one-time password goes on record, on disk, before the drive hears it. */
+static int record_password(struct purge *p, const char *hex)
+{
+	char line[512], when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int fd, r = 0;
+
+	if (!p->opts->password_log)
+		return -EINVAL;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(line, sizeof(line), "%s %s serial=%s user-password=%s\n", when, p->res->path,
+	         p->dev->serial ? p->dev->serial : "-", hex);
+	fd = open(p->opts->password_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	          0600);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0600) < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+	    fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	close(fd);
+	OPENSSL_cleanse(line, sizeof(line));
+	return r;
+}
+
+static int secure_erase(struct purge *p)
+{
+	struct ws_firmware_result *fw = &p->res->firmware;
+	bool enhanced = p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	unsigned minutes =
+	    enhanced ? p->dev->ata.enhanced_erase_minutes : p->dev->ata.erase_minutes;
+	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s
+	                   : minutes                   ? minutes * 90u + 600u /* 1.5x, +10 min */
+	                                               : 48u * 3600u;
+	uint8_t pw[WS_ATA_PASSWORD_BYTES];
+	char hex[2 * WS_ATA_PASSWORD_BYTES + 1];
+	struct ws_ata_info after = { 0 };
+	int status = 0, r;
+
+	fw->transport = "ATA";
+	if (getrandom(pw, sizeof(pw), 0) != (ssize_t)sizeof(pw))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(pw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", pw[i]);
+	r = record_password(p, hex);
+	if (r < 0) {
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "the one-time password could not be recorded (%s): nothing "
+		                     "was sent to the drive",
+		                     strerror(-r));
+		goto done;
+	}
+	report(p, WS_PHASE_WRITE, 0, minutes ? minutes * 60u : 1u);
+	fw->ran = true;
+	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
+	fw->command_status = status;
+	if (r < 0) {
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the drive refused the security erase (%s, ATA error 0x%x); if "
+		    "it is now locked: wipeseal unlock %s --password (recorded in %s)",
+		    strerror(-r), status, p->res->path, p->opts->password_log);
+		goto done;
+	}
+	/* the erase must leave security disabled again (ACS: ERASE UNIT clears the password) */
+	if (ws_ata_security_state(p->io->fd, &after) < 0 || after.security_enabled) {
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "security is still enabled after the erase: wipeseal unlock %s "
+		    "--password (recorded in %s)",
+		    p->res->path, p->opts->password_log);
+		r = -EIO;
+		goto done;
+	}
+	fw->state = 1;
+	fw->transition_seen = true; /* the command returns when the erase is done */
+done:
+	OPENSSL_cleanse(pw, sizeof(pw));
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return r;
+}
+
 static int erase(struct purge *p)
 {
 	enum ws_technique t = p->res->technique;
 	int r;
 
+	if (t == WS_TECH_ATA_SECURE_ERASE || t == WS_TECH_ATA_SECURE_ERASE_ENHANCED)
+		return secure_erase(p);
 	if (t == WS_TECH_NVME_FORMAT_CRYPTO)
 		return format_nvm(p, 2);
 	if (t == WS_TECH_NVME_FORMAT_USER_DATA)

@@ -81,6 +81,16 @@ extern const struct ws_sanitize_ops ws_nvme_sanitize_ops;
 extern const struct ws_sanitize_ops ws_ata_sanitize_ops;
 extern const struct ws_sanitize_ops ws_scsi_sanitize_ops;
 
+/* ata.c: the Security feature set. Passwords are 32 bytes. */
+#define WS_ATA_PASSWORD_BYTES 32
+int ws_ata_security_state(int fd, struct ws_ata_info *ret);
+/* SET PASSWORD (user), ERASE PREPARE, ERASE UNIT (normal or enhanced), waiting up to
+ * @timeout_s for the erase. The password must be on record before this is called. */
+int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned timeout_s,
+                        int *ret_devstatus);
+/* UNLOCK and DISABLE PASSWORD with the user password: what `wipeseal unlock` does. */
+int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus);
+
 /* ata.c, scsi.c: fill dev->ata / dev->scsi and the firmware methods. */
 void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev);
 void ws_scsi_probe(struct ws_ctx *ctx, struct ws_device *dev);
