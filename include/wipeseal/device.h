@@ -109,6 +109,8 @@ struct ws_nvme_info {
 	uint32_t sanicap;        /* bit 0 crypto, 1 block, 2 overwrite, 29 NDI, 31:30 NODMMAS */
 	uint8_t fna;             /* bit 0 format all NS, 1 secure erase all NS, 2 crypto format */
 	uint8_t dlfeat;          /* bits 2:0: what deallocated blocks read as (1 zeros, 2 0xFF) */
+	uint8_t flbas;           /* the namespace's LBA format (3:0 + 6:5), metadata (4) */
+	uint8_t dps;             /* protection information type (2:0), location (3) */
 	uint32_t namespaces[16]; /* active namespace IDs on the controller */
 	size_t n_namespaces;
 };

@@ -63,6 +63,16 @@ enum ws_technique {
 	WS_TECH_ATA_SECURE_ERASE_ENHANCED,  /* SECURITY ERASE UNIT, enhanced: Purge */
 };
 
+/* An ATA user password, as an interrupted security erase recorded it. */
+#define WS_ATA_PASSWORD_LEN 32
+
+/*
+ * ws_ata_unlock() - SECURITY UNLOCK and DISABLE PASSWORD with the user password @password
+ * (WS_ATA_PASSWORD_LEN bytes), on a descriptor from ws_gate_open().
+ * Return: 0; -EREMOTEIO when the drive refuses (wrong password); another negative errno.
+ */
+int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus);
+
 /* ws_technique_name() - the --method name of a technique. */
 const char *ws_technique_name(enum ws_technique t);
 

@@ -508,7 +508,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
                     struct ws_target **targets, size_t n)
 {
 	struct worker *w = calloc(n, sizeof(*w));
-	char **files = calloc(n, sizeof(*files));
+	char **files = calloc(n, sizeof(*files)), *password_log = NULL;
 	struct progress prog;
 	int code;
 
@@ -517,6 +517,9 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 		free(files);
 		return WS_EXIT_FAILED;
 	}
+	/* where an ATA security erase puts its one-time password before setting it */
+	if (asprintf(&password_log, "%s/security-passwords.log", ctl->cert_dir) < 0)
+		password_log = NULL;
 	for (size_t i = 0; i < n; i++) {
 		w[i] = (struct worker){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
 		w[i].slot = (struct progress_slot){ &prog, i };
@@ -528,6 +531,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 			.io_threads = ctl->io_threads,
 			.firmware_timeout_s = ctl->firmware_timeout_s,
 			.poll_interval_ms = ctl->poll_interval_ms,
+			.password_log = password_log,
 			.dry_run = ctl->dry_run,
 		};
 	}
@@ -550,6 +554,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 	for (size_t i = 0; i < n; i++)
 		ws_result_free(w[i].result);
 	progress_fini(&prog);
+	free(password_log);
 	free(files);
 	free(w);
 	return code;

@@ -18,6 +18,7 @@ static const struct {
 	{ "wipe", cmd_wipe, "Clear: overwrite, flush, verify by reading back, certify" },
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
+	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 };
 
 static int usage(FILE *out, int code)

@@ -296,6 +296,11 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
 	return r;
 }
 
+int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus)
+{
+	return ws_ata_security_unlock(fd, password, ret_devstatus);
+}
+
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 {
 	int r = security_cmd(fd, SEC_UNLOCK, 0x0000, password, 0, ret_devstatus);

@@ -239,14 +239,43 @@ static void describe_passes(const struct ws_result *res, char *buf, size_t len)
 		         ") over every addressable byte, flushed after each pass");
 }
 
+static const char *command_name(enum ws_technique t)
+{
+	switch (t) {
+	case WS_TECH_NVME_FORMAT_CRYPTO:
+	case WS_TECH_NVME_FORMAT_USER_DATA:
+		return "NVMe Format NVM";
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+	case WS_TECH_ATA_SANITIZE_OVERWRITE:
+		return "ATA SANITIZE DEVICE";
+	case WS_TECH_SCSI_SANITIZE_CRYPTO:
+	case WS_TECH_SCSI_SANITIZE_BLOCK:
+	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
+		return "SCSI SANITIZE";
+	case WS_TECH_ATA_SECURE_ERASE:
+	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+		return "ATA SECURITY ERASE UNIT";
+	default:
+		return "NVMe Sanitize";
+	}
+}
+
 static const char *method_used(enum ws_technique t)
 {
 	switch (t) {
 	case WS_TECH_NVME_SANITIZE_CRYPTO:
 	case WS_TECH_NVME_FORMAT_CRYPTO:
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+	case WS_TECH_SCSI_SANITIZE_CRYPTO:
 		return "crypto erase";
 	case WS_TECH_NVME_SANITIZE_BLOCK:
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+	case WS_TECH_SCSI_SANITIZE_BLOCK:
 		return "block erase";
+	case WS_TECH_ATA_SECURE_ERASE:
+	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+		return "other (ATA SECURITY ERASE UNIT)";
 	case WS_TECH_NVME_FORMAT_USER_DATA:
 		return "other (NVMe Format NVM, user data erase)";
 	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
@@ -265,16 +294,9 @@ static struct json_object *sanitization(const struct ws_result *res, const struc
 		describe_passes(res, details, sizeof(details));
 	else
 		snprintf(details, sizeof(details), "%s: the drive's own %s command%s%s",
-		         ws_technique_name(res->technique),
-		         res->technique == WS_TECH_NVME_FORMAT_CRYPTO ||
-		                 res->technique == WS_TECH_NVME_FORMAT_USER_DATA
-		             ? "NVMe Format NVM"
-		             : "NVMe Sanitize",
+		         ws_technique_name(res->technique), command_name(res->technique),
 		         res->firmware.followed ? " (followed: it was already running)" : "",
-		         res->technique == WS_TECH_NVME_FORMAT_CRYPTO ||
-		                 res->technique == WS_TECH_NVME_FORMAT_USER_DATA
-		             ? ""
-		             : ", the Sanitize Status log as evidence");
+		         res->firmware.log_valid ? ", its sanitize status as evidence" : "");
 	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
 	if (res->verify.mode == WS_VERIFY_SAMPLE)
 		snprintf(verify, sizeof(verify),

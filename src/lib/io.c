@@ -459,6 +459,15 @@ void ws_io_drop_cache(int fd)
 		(void)ioctl(fd, BLKFLSBUF, 0);
 }
 
+/* The partitions the kernel knew are gone with the table: have it drop their devices. */
+void ws_io_forget_partitions(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode))
+		(void)ioctl(fd, BLKRRPART, 0);
+}
+
 int ws_io_flush(struct ws_io *io)
 {
 	int r = 0;

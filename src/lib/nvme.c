@@ -62,8 +62,11 @@ void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	n->oacs = le16toh(ctrl.oacs);
 	n->sanicap = le32toh(ctrl.sanicap);
 	n->fna = ctrl.fna;
-	if (nvme_identify_ns(fd, nsid, &ns) == 0)
+	if (nvme_identify_ns(fd, nsid, &ns) == 0) {
 		n->dlfeat = ns.dlfeat & 0x7;
+		n->flbas = ns.flbas;
+		n->dps = ns.dps;
+	}
 	if (nvme_identify_active_ns_list(fd, 0, &list) == 0)
 		for (size_t i = 0;
 		     i < 1024 && n->n_namespaces < ELEMENTSOF(n->namespaces) && le32toh(list.ns[i]);
@@ -124,14 +127,21 @@ int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status)
 	return split(nvme_sanitize_nvm(&args), ret_status);
 }
 
-int ws_nvme_format(int fd, uint32_t nsid, int ses, uint32_t timeout_ms, int *ret_status)
+int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeout_ms,
+                   int *ret_status)
 {
+	/* FLBAS 3:0 and 6:5 the format, 4 extended metadata; DPS 2:0 PI type, 3 first bytes */
 	struct nvme_format_nvm_args args = {
 		.args_size = sizeof(args),
 		.fd = fd,
 		.timeout = timeout_ms, /* libnvme's 0 would mean the kernel's 60 s */
-		.nsid = nsid,
+		.nsid = n->nsid,
 		.ses = (enum nvme_cmd_format_ses)ses,
+		.lbaf = (__u8)(n->flbas & 0x0f),
+		.lbafu = (__u8)((n->flbas >> 5) & 0x03),
+		.mset = (enum nvme_cmd_format_mset)((n->flbas >> 4) & 1),
+		.pi = (enum nvme_cmd_format_pi)(n->dps & 0x07),
+		.pil = (enum nvme_cmd_format_pil)((n->dps >> 3) & 1),
 	};
 
 	return split(nvme_format_nvm(&args), ret_status);

@@ -25,8 +25,10 @@ struct ws_sanitize_log {
 int ws_nvme_sanitize_log(int fd, struct ws_sanitize_log *ret, int *ret_status);
 /* Start a Sanitize (SANACT @sanact). A positive NVMe status makes -EREMOTEIO. */
 int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status);
-/* Format NVM namespace @nsid with Secure Erase Setting @ses, waiting up to @timeout_ms. */
-int ws_nvme_format(int fd, uint32_t nsid, int ses, uint32_t timeout_ms, int *ret_status);
+/* Format NVM namespace @n with Secure Erase Setting @ses, waiting up to @timeout_ms. The
+ * namespace keeps its LBA format, metadata setting and protection information. */
+int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeout_ms,
+                   int *ret_status);
 
 /* purge.c: the firmware path of ws_wipe_run(). */
 int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,

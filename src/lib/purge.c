@@ -55,6 +55,18 @@ static void report(struct purge *p, enum ws_phase phase, uint64_t done, uint64_t
 		p->opts->progress(p->opts->userdata, &p->prog);
 }
 
+/* The drive's progress (of 65536) as bytes of the device, the ETA from its own estimate. */
+static void report_sprog(struct purge *p, uint16_t sprog)
+{
+	uint32_t est = p->res->firmware.estimate_s;
+
+	report(p, WS_PHASE_WRITE, p->io->size / 65536 * sprog, p->io->size);
+	if (est && est != UINT32_MAX && p->opts->progress) {
+		p->prog.eta = (double)est * (65536.0 - sprog) / 65536.0;
+		p->opts->progress(p->opts->userdata, &p->prog);
+	}
+}
+
 static bool cancelled(const struct purge *p)
 {
 	return p->opts->cancel && atomic_load(p->opts->cancel);
@@ -120,7 +132,23 @@ static int start_sanitize(struct purge *p)
 	fw->state_before = (int)st.state;
 	fw->estimate_s = st.estimate_s;
 	if (st.state == WS_FW_RUNNING) {
-		fw->followed = true; /* already running: follow it, do not restart it */
+		/* already running: follow it, do not restart it; but only when it is what was
+		 * asked for (NVMe says which action in SCDW10; ATA and SCSI do not say) */
+		unsigned want = t == WS_TECH_NVME_SANITIZE_CRYPTO      ? 4
+		                : t == WS_TECH_NVME_SANITIZE_BLOCK     ? 2
+		                : t == WS_TECH_NVME_SANITIZE_OVERWRITE ? 3
+		                                                       : 0;
+
+		if (t == WS_TECH_NVME_SANITIZE_EXIT_FAILURE ||
+		    (p->ops == &ws_nvme_sanitize_ops && want && (st.detail & 7) != want)) {
+			ws_result_set_status(
+			    p->res, WS_STATUS_FAILED,
+			    "another sanitize (SANACT %u) is running: let it finish, "
+			    "then run again",
+			    st.detail & 7);
+			return -EBUSY;
+		}
+		fw->followed = true;
 		return 0;
 	}
 	if (st.state == WS_FW_FAILED && t != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
@@ -131,6 +159,11 @@ static int start_sanitize(struct purge *p)
 		                           "then sanitize again"
 		                         : ": run the sanitize again, or destroy the medium");
 		return -EIO;
+	}
+	if (cancelled(p)) {
+		ws_result_set_status(p->res, WS_STATUS_ABORTED,
+		                     "stopped on request before the sanitize was sent");
+		return -ECANCELED;
 	}
 	r = p->ops->start(p->io->fd, t, &status);
 	fw->command_status = status;
@@ -201,7 +234,7 @@ static int follow_sanitize(struct purge *p)
 		keep_status(p, &st);
 		if (st.state == WS_FW_RUNNING) {
 			running_seen = true;
-			report(p, WS_PHASE_WRITE, st.progress, 65536);
+			report_sprog(p, st.progress);
 		} else if (st.state == WS_FW_DONE ||
 		           (st.state == WS_FW_NEVER && p->ops == &ws_scsi_sanitize_ops)) {
 			/* "completed" proves something only as the end of what we watched (SCSI
@@ -240,7 +273,7 @@ static int format_nvm(struct purge *p, int ses)
 
 	report(p, WS_PHASE_WRITE, 0, 1);
 	fw->ran = true;
-	r = ws_nvme_format(p->io->fd, p->dev->nvme.nsid, ses, timeout * 1000u, &status);
+	r = ws_nvme_format(p->io->fd, &p->dev->nvme, ses, timeout * 1000u, &status);
 	fw->command_status = status;
 	if (r < 0) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
@@ -255,7 +288,15 @@ static int format_nvm(struct purge *p, int ses)
 /* ---- verification -------------------------------------------------------------------------- */
 
 /* SHA-256 of each region as the device holds it now. */
-static int hash_regions(struct purge *p, const struct ws_range *v, size_t n, uint8_t (*out)[32])
+/* A region that held one byte value throughout (blank, trimmed, zeroed) cannot show whether a
+ * crypto erase happened: a deallocating drive reads it as zeros before and after. */
+static bool uniform(const uint8_t *b, size_t len)
+{
+	return len == 0 || (memcmp(b, b + 1, len - 1) == 0);
+}
+
+static int hash_regions(struct purge *p, const struct ws_range *v, size_t n, uint8_t (*out)[32],
+                        bool *blank)
 {
 	uint8_t *buf = malloc(1u << 20);
 
@@ -271,22 +312,24 @@ static int hash_regions(struct purge *p, const struct ws_range *v, size_t n, uin
 			return -EIO;
 		}
 		SHA256(buf, len, out[i]);
+		if (blank)
+			blank[i] = uniform(buf, len);
 	}
 	free(buf);
 	return 0;
 }
 
 /* Regions: the sample plan, or every 1 MiB of the device for a full verification. */
-static int regions_for(struct purge *p, const struct ws_plan *plan, uint64_t seed,
+static int regions_for(struct purge *p, enum ws_verify_mode mode, unsigned percent, uint64_t seed,
                        struct ws_range **v, size_t *n)
 {
 	struct ws_verify_result *ver = &p->res->verify;
 	size_t drawn;
 
-	if (plan->verify == WS_VERIFY_SAMPLE) {
+	if (mode == WS_VERIFY_SAMPLE) {
 		ver->seed = seed;
-		int r = ws_sample_regions(seed, p->io->size, plan->sample_percent, v, n,
-		                          &ver->region_size, &drawn);
+		int r =
+		    ws_sample_regions(seed, p->io->size, percent, v, n, &ver->region_size, &drawn);
 
 		ver->regions = drawn;
 		return r;
@@ -306,11 +349,13 @@ static int regions_for(struct purge *p, const struct ws_plan *plan, uint64_t see
 
 /* After a crypto erase nothing may read as it did: count the regions that still do. */
 static void compare_hashes(struct purge *p, const struct ws_range *v, size_t n,
-                           uint8_t (*before)[32], uint8_t (*after)[32])
+                           uint8_t (*before)[32], uint8_t (*after)[32], const bool *blank)
 {
 	struct ws_verify_result *ver = &p->res->verify;
 
 	for (size_t i = 0; i < n; i++) {
+		if (blank[i])
+			continue; /* nothing to tell from: not counted as checked */
 		ver->bytes_checked += v[i].length;
 		if (memcmp(before[i], after[i], 32) != 0)
 			continue;
@@ -485,6 +530,7 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		           .ops = ops_for(res->technique) };
 	struct ws_range *v = NULL;
 	uint8_t(*before)[32] = NULL, (*after)[32] = NULL;
+	bool *blank = NULL;
 	size_t n = 0;
 	int r;
 
@@ -496,7 +542,9 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	    res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE ? WS_VERIFY_NONE : plan->verify;
 	if (res->verify.mode == WS_VERIFY_NONE && is_crypto(res->technique))
 		res->verify.mode = WS_VERIFY_SAMPLE; /* crypto erase cannot be judged blind */
-	if (res->verify.mode != WS_VERIFY_NONE && (r = regions_for(&p, plan, seed, &v, &n)) < 0)
+	if (res->verify.mode != WS_VERIFY_NONE &&
+	    (r = regions_for(&p, res->verify.mode, plan->sample_percent ? plan->sample_percent : 10,
+	                     seed, &v, &n)) < 0)
 		return r;
 	if (opts->dry_run) {
 		free(v);
@@ -507,7 +555,8 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	if (is_crypto(res->technique)) {
 		before = calloc(n, sizeof(*before));
 		after = calloc(n, sizeof(*after));
-		r = !before || !after ? -ENOMEM : hash_regions(&p, v, n, before);
+		blank = calloc(n ? n : 1, sizeof(*blank));
+		r = !before || !after || !blank ? -ENOMEM : hash_regions(&p, v, n, before, blank);
 		if (r < 0)
 			ws_result_set_status(res, WS_STATUS_FAILED,
 			                     "could not read the sample before the erase: %s",
@@ -516,15 +565,17 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	if (opts->before_erase) /* the other namespaces may still be reading their samples */
 		opts->before_erase(opts->userdata);
 	res->firmware.start_ns = ws_now_ns();
-	if (!res->status_reason && erase(&p) == 0 && res->verify.mode != WS_VERIFY_NONE) {
+	r = res->status_reason ? -EIO : erase(&p);
+	res->firmware.end_ns = ws_now_ns();
+	if (r == 0 && res->verify.mode != WS_VERIFY_NONE) {
 		res->verify.start_ns = ws_now_ns();
 		report(&p, WS_PHASE_VERIFY, 0, 0);
 		if (is_crypto(res->technique)) {
-			if (hash_regions(&p, v, n, after) < 0)
+			if (hash_regions(&p, v, n, after, NULL) < 0)
 				ws_result_set_status(res, WS_STATUS_FAILED,
 				                     "could not read the sample after the erase");
 			else
-				compare_hashes(&p, v, n, before, after);
+				compare_hashes(&p, v, n, before, after, blank);
 		} else {
 			struct ws_pass_spec spec = expected_after(&p);
 
@@ -532,9 +583,9 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 
 			ws_io_drop_cache(io->fd);
 			r = ws_io_verify(io, &spec, NULL,
-			                 plan->verify == WS_VERIFY_SAMPLE ? v : NULL, n,
+			                 res->verify.mode == WS_VERIFY_SAMPLE ? v : NULL, n,
 			                 &res->verify, NULL, NULL, 250);
-			if (plan->verify == WS_VERIFY_SAMPLE)
+			if (res->verify.mode == WS_VERIFY_SAMPLE)
 				res->verify.regions = drawn; /* regions drawn, as for Clear */
 			if (r < 0)
 				ws_result_set_status(res, WS_STATUS_FAILED,
@@ -542,16 +593,21 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		}
 		res->verified = !res->status_reason;
 		res->verify.end_ns = ws_now_ns();
+		if (res->verify.end_ns > res->verify.start_ns)
+			res->verify.throughput =
+			    (double)res->verify.bytes_checked /
+			    ((double)(res->verify.end_ns - res->verify.start_ns) / 1e9);
 	}
-	res->firmware.end_ns = ws_now_ns();
 	if (!res->status_reason) {
 		report(&p, WS_PHASE_PROBE, 0, 0);
 		ws_io_drop_cache(io->fd);
 		res->residue_probed = ws_contents_residue(io->fd, &res->residue) == 0;
+		ws_io_forget_partitions(io->fd);
 	}
 	verdict(&p);
 	free(before);
 	free(after);
+	free(blank);
 	free(v);
 	return 0;
 }

@@ -209,7 +209,7 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	                       json_object_new_boolean(f->followed));
 	json_object_object_add(o, "completion_observed",
 	                       json_object_new_boolean(f->transition_seen));
-	json_object_object_add(o, "nvme_status", json_object_new_int(f->command_status));
+	json_object_object_add(o, "device_status", json_object_new_int(f->command_status));
 	json_object_object_add(o, "estimate_seconds",
 	                       f->estimate_s && f->estimate_s != UINT32_MAX
 	                           ? json_object_new_int64(f->estimate_s)

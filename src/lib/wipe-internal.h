@@ -64,6 +64,8 @@ int ws_io_write_pass(struct ws_io *io, const struct ws_pass_spec *spec, const ui
 int ws_io_verify(struct ws_io *io, const struct ws_pass_spec *spec, const uint8_t *key,
                  const struct ws_range *regions, size_t n_regions, struct ws_verify_result *res,
                  ws_io_tick_fn tick, void *userdata, unsigned interval_ms);
+/* After an erase: the kernel drops the partition devices of the table that is gone. */
+void ws_io_forget_partitions(int fd);
 /* Forget cached pages of @fd so that reads come from the medium. */
 void ws_io_drop_cache(int fd);
 /* result.c: set the status and its one-line reason (NULL for none). */

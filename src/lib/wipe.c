@@ -127,15 +127,6 @@ static int setup_io(struct run *r, struct ws_target *t)
 	return 0;
 }
 
-/* The partitions the kernel knew are gone with the table: have it drop their devices. */
-static void forget_partitions(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode))
-		(void)ioctl(fd, BLKRRPART, 0);
-}
-
 /* ---- the steps ----------------------------------------------------------------------------- */
 
 static bool stopped(const struct run *r)
@@ -406,7 +397,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		phase(&r, WS_PHASE_PROBE, (unsigned)r.res->n_passes, 0);
 		ws_io_drop_cache(r.io.fd);
 		r.res->residue_probed = ws_contents_residue(r.io.fd, &r.res->residue) == 0;
-		forget_partitions(r.io.fd);
+		ws_io_forget_partitions(r.io.fd);
 	}
 	verdict(&r);
 done:

@@ -9,7 +9,10 @@
  * changes the image, step by step, and reads and writes fail while it runs.
  *
  *   WS_ATASIM_PATH=/dev/loop3
- *   WS_ATASIM_PROFILE=sata-ssd | frozen | fails | hdd | sas | usb-no-pt
+ *   WS_ATASIM_PROFILE=sata-ssd | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
+ *                     usb-no-pt
+ *   (hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
+ *   after a power cut, leaving the drive locked; the state is kept in WS_ATASIM_STATE)
  *   WS_ATASIM_SECONDS=1
  */
 #include <dlfcn.h>
@@ -41,7 +44,43 @@ static struct {
 	enum state state;
 	uint16_t progress;
 	int action; /* 1 crypto, 2 block, 3 overwrite */
+	/* ATA Security (ACS-4 7.41): a user password, and the drive's state */
+	uint8_t password[32];
+	bool security_enabled, locked, prepared;
+	const char *state_file;
 } sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* The security state outlives the process (a locked drive stays locked): "enabled locked
+ * password-hex" in WS_ATASIM_STATE. */
+static void save_security(void)
+{
+	FILE *f;
+
+	if (!sim.state_file || !(f = fopen(sim.state_file, "we")))
+		return;
+	fprintf(f, "%d %d ", sim.security_enabled, sim.locked);
+	for (int i = 0; i < 32; i++)
+		fprintf(f, "%02x", sim.password[i]);
+	fputc('\n', f);
+	fclose(f);
+}
+
+static void load_security(void)
+{
+	FILE *f;
+	int e, l;
+	char hex[65];
+
+	if (!sim.state_file || !(f = fopen(sim.state_file, "re")))
+		return;
+	if (fscanf(f, "%d %d %64s", &e, &l, hex) == 3) {
+		sim.security_enabled = e;
+		sim.locked = l;
+		for (int i = 0; i < 32; i++)
+			sscanf(hex + 2 * i, "%2hhx", &sim.password[i]);
+	}
+	fclose(f);
+}
 
 static bool is(const char *p)
 {
@@ -57,6 +96,8 @@ __attribute__((constructor)) static void init(void)
 	if (!sim.profile)
 		sim.profile = "sata-ssd";
 	sim.seconds = s ? atof(s) : 1.0;
+	sim.state_file = getenv("WS_ATASIM_STATE");
+	load_security();
 }
 
 static bool ours(int fd)
@@ -224,12 +265,16 @@ static void identify(struct sg_io_hdr *h)
 	put_string(&id[10], serial, 10);
 	put_string(&id[23], "1.0", 4);
 	put_string(&id[27],
-	           is("hdd") ? "WIPESEAL SIMULATED SATA HDD" : "WIPESEAL SIMULATED SATA SSD", 20);
-	id[217] = is("hdd") ? 7200 : 1; /* rpm, or 1: non-rotating */
-	if (!is("hdd"))
+	           strncmp(sim.profile, "hdd", 3) == 0 ? "WIPESEAL SIMULATED SATA HDD"
+	                                               : "WIPESEAL SIMULATED SATA SSD",
+	           20);
+	id[217] = strncmp(sim.profile, "hdd", 3) == 0 ? 7200 : 1; /* rpm, or 1: non-rotating */
+	if (strncmp(sim.profile, "hdd", 3) != 0) {
 		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
-	else {
-		id[128] = 0x0001 | 0x0020; /* security supported, enhanced erase supported */
+	} else {
+		/* security supported, enhanced erase supported; enabled, locked, frozen as now */
+		id[128] = 0x0001 | 0x0020 | (sim.security_enabled ? 0x0002 : 0) |
+		          (sim.locked ? 0x0004 : 0) | (is("hdd-frozen") ? 0x0008 : 0);
 		id[89] = 1;
 		id[90] = 1;
 	}
@@ -267,6 +312,64 @@ static void ata_sanitize(struct sg_io_hdr *h, const uint8_t *cdb)
 	ata_return(h, 0x50, 0, 0, 0);
 }
 
+/* SECURITY SET PASSWORD, UNLOCK, ERASE PREPARE, ERASE UNIT, DISABLE PASSWORD. The
+ * 512-byte block: word 0 control (bit 1 enhanced), words 1-16 the password. */
+static void security(struct sg_io_hdr *h, uint8_t command)
+{
+	const uint8_t *block = h->dxferp;
+	bool ok = true;
+
+	if (is("hdd-frozen") && command != 0xf2) {
+		ata_return(h, 0x51, 0x04, 0, 0);
+		return;
+	}
+	switch (command) {
+	case 0xf1: /* SET PASSWORD */
+		memcpy(sim.password, block + 2, 32);
+		sim.security_enabled = true;
+		break;
+	case 0xf3: /* ERASE PREPARE */
+		sim.prepared = true;
+		break;
+	case 0xf4: /* ERASE UNIT: must follow PREPARE, with the password */
+		ok = sim.prepared && sim.security_enabled &&
+		     memcmp(sim.password, block + 2, 32) == 0;
+		sim.prepared = false;
+		if (ok && is("hdd-locks")) { /* the power goes: the drive comes back locked */
+			sim.locked = true;
+			ok = false;
+			break;
+		}
+		if (ok) {
+			struct timespec t = { 0, (long)(sim.seconds * 1e9) % 1000000000L };
+
+			sim.action = block[0] & 2 ? 1 : 2; /* enhanced: a vendor pattern (random) */
+			erase_range(0, size_of());
+			nanosleep(&t, NULL);
+			sim.security_enabled = false; /* ERASE UNIT clears the user password */
+			memset(sim.password, 0, sizeof(sim.password));
+		}
+		break;
+	case 0xf2: /* UNLOCK */
+		ok = memcmp(sim.password, block + 2, 32) == 0;
+		if (ok)
+			sim.locked = false;
+		break;
+	case 0xf6: /* DISABLE PASSWORD */
+		ok = !sim.locked && memcmp(sim.password, block + 2, 32) == 0;
+		if (ok) {
+			sim.security_enabled = false;
+			memset(sim.password, 0, sizeof(sim.password));
+		}
+		break;
+	}
+	save_security();
+	if (ok)
+		h->status = 0;
+	else
+		ata_return(h, 0x51, 0x04, 0, 0);
+}
+
 static int answer(struct sg_io_hdr *h)
 {
 	const uint8_t *cdb = h->cmdp;
@@ -283,6 +386,8 @@ static int answer(struct sg_io_hdr *h)
 			identify(h);
 		else if (cdb[14] == 0xb4)
 			ata_sanitize(h, cdb);
+		else if (cdb[14] >= 0xf1 && cdb[14] <= 0xf6)
+			security(h, cdb[14]);
 		else
 			ata_return(h, 0x51, 0x04, 0, 0);
 		return 0;
@@ -346,7 +451,7 @@ int ioctl(int fd, unsigned long req, ...)
 
 static bool busy(int fd)
 {
-	return sim.state == RUNNING && ours(fd);
+	return (sim.state == RUNNING || sim.locked) && ours(fd);
 }
 
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)

@@ -143,6 +143,60 @@ START_TEST(test_sata_ssd)
 }
 END_TEST
 
+START_TEST(test_security_erase)
+{
+	/* a disk with the Security feature set only: purge takes the enhanced erase */
+	purged("hdd", "purge", "ata-secure-erase-enhanced", false);
+	/* the normal erase writes zeros (ACS-4 7.44) */
+	purged("hdd", "ata-secure-erase", "ata-secure-erase", true);
+}
+END_TEST
+
+START_TEST(test_locked_by_interrupted_erase_can_be_unlocked)
+{
+	char *dev = marked("lock.img"), *out = NULL, *err = NULL, *args = NULL, *prefix = NULL;
+	char *pw = NULL, *state = NULL;
+
+	ck_assert_int_ge(asprintf(&state, "%s/sec-%d", scratch_dir(), getpid()), 0);
+	ck_assert_int_ge(
+	    asprintf(&prefix,
+	             "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	             "WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=hdd-locks WS_ATASIM_STATE='%s'",
+	             WS_ATASIM, dev, state),
+	    0);
+	ck_assert_int_eq(
+	    run_cli_prefix(&out, &err, prefix,
+	                   "wipe --unsigned --yes -m ata-secure-erase --cert-dir %s/lock '%s'",
+	                   scratch_dir(), dev),
+	    WS_EXIT_FAILED);
+	ck_assert_ptr_nonnull(strstr(out, "wipeseal unlock"));
+	free(out);
+	free(err);
+	/* the password was on record before the drive heard it */
+	ck_assert_int_eq(test_sh(&pw,
+	                         "tail -n 1 %s/lock/security-passwords.log | "
+	                         "sed 's/.*user-password=//' | tr -d '\n'",
+	                         scratch_dir()),
+	                 0);
+	ck_assert_uint_eq(strlen(pw), 64);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '^1 1 ' '%s'", state), 0); /* locked */
+	ck_assert_int_eq(run_cli_prefix(&out, &err, prefix, "unlock '%s' --password 00", dev),
+	                 WS_EXIT_USAGE);
+	free(out);
+	free(err);
+	ck_assert_int_eq(run_cli_prefix(&out, &err, prefix, "unlock '%s' --password %s", dev, pw),
+	                 WS_EXIT_OK);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '^0 0 ' '%s'", state), 0); /* unlocked */
+	free(out);
+	free(err);
+	free(pw);
+	free(prefix);
+	free(state);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 START_TEST(test_sas)
 {
 	purged("sas", "scsi-sanitize-crypto", "scsi-sanitize-crypto", false);
@@ -174,7 +228,8 @@ START_TEST(test_refusals)
 {
 	refused("frozen", "purge", "is frozen");
 	refused("frozen", "ata-sanitize-block", "suspend and resume the machine, or re-plug");
-	refused("hdd", "purge", "has no Purge technique");
+	refused("hdd-frozen", "purge", "is frozen");
+	refused("hdd-frozen", "ata-secure-erase", "suspend and resume the machine, or re-plug");
 	refused("usb-no-pt", "purge", "has no Purge technique");
 	refused("usb-no-pt", "ata-sanitize-crypto", "does not advertise ata-sanitize-crypto");
 	refused("sas", "ata-sanitize-block", "does not advertise");
@@ -262,6 +317,8 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_sata_ssd);
 	tcase_add_test(tc, test_sas);
+	tcase_add_test(tc, test_security_erase);
+	tcase_add_test(tc, test_locked_by_interrupted_erase_can_be_unlocked);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_bridge_without_passthrough_still_clears);
 	tcase_add_test(tc, test_list_reports_what_the_drive_says);
