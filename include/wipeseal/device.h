@@ -123,8 +123,10 @@ struct ws_ata_info {
 	bool enhanced_erase_supported;
 	uint16_t erase_minutes, enhanced_erase_minutes; /* words 89/90, 0 when not reported */
 	bool sanitize_supported, sanitize_crypto, sanitize_block, sanitize_overwrite;
-	bool sanitize_frozen; /* SANITIZE FREEZE LOCK in force: until a power cycle */
-	bool hpa_supported;   /* word 82 bit 10 */
+	bool sanitize_frozen;        /* SANITIZE FREEZE LOCK in force: until a power cycle */
+	bool hpa_supported;          /* word 82 bit 10 */
+	uint64_t accessible_sectors; /* IDENTIFY words 100-103: what the host may address */
+	uint64_t native_sectors;     /* READ NATIVE MAX ADDRESS EXT + 1; 0 when unknown */
 };
 
 /* What a SCSI (SAS) drive reports of SANITIZE. */

@@ -202,6 +202,14 @@ struct ws_firmware_result {
 	int64_t start_ns, end_ns;
 };
 
+/* A host protected area (HPA): the part of a drive hidden above its accessible maximum. */
+struct ws_hidden_result {
+	bool checked; /* the drive could say (ATA with the HPA feature set) */
+	uint64_t accessible_before, native, accessible_after; /* bytes */
+	bool restored; /* SET MAX ADDRESS EXT (volatile) to the native maximum */
+	bool kept;     /* --keep-hidden-areas: left hidden on purpose */
+};
+
 struct ws_result {
 	char *path;
 	char *name;        /* file-system-safe "UTCTIME_MODEL_SERIAL" for result files */
@@ -209,6 +217,7 @@ struct ws_result {
 	char *method;
 	bool dry_run;
 	enum ws_technique technique; /* what was carried out (resolved from "purge") */
+	struct ws_hidden_result hidden;
 	struct ws_firmware_result firmware;
 	bool direct_io; /* O_DIRECT was used */
 	struct ws_pass_result *passes;
@@ -258,7 +267,10 @@ struct ws_wipe_opts {
 	unsigned firmware_timeout_s;
 	/* A file where an ATA security erase records its one-time password (fsynced) before
 	 * setting it, so that a drive left locked by a power cut can be unlocked. */
-	const char *password_log; /* give up on a firmware erase; 0 = from the device's
+	const char *password_log;
+	/* Leave a host protected area hidden (and unerased) instead of restoring the native
+	 * maximum first; the result says so. */
+	bool keep_hidden_areas; /* give up on a firmware erase; 0 = from the device's
 					    estimate (3x, at least 10 minutes) */
 };
 

@@ -38,6 +38,7 @@ struct wipe_control {
 	unsigned io_threads;
 	unsigned firmware_timeout_s;
 	unsigned poll_interval_ms;
+	bool keep_hidden;
 	struct certify cert;
 };
 
@@ -91,6 +92,8 @@ static int usage(void)
 	      "      --firmware-timeout S  give up on a firmware erase after S seconds\n"
 	      "                          (default: 3x the drive's estimate, at least 10 min)\n"
 	      "      --poll-interval MS  how often a firmware erase is polled (default 1000)\n"
+	      "      --keep-hidden-areas leave an ATA host protected area hidden (and not\n"
+	      "                          erased; the certificate says so)\n"
 	      "  -h, --help              show this help\n\n" CERTIFY_USAGE
 	      "\nWithout --yes, the operator types each drive's serial number (or the path of a\n"
 	      "loop device or image) to confirm. See wipeseal(8).\n",
@@ -113,7 +116,13 @@ static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret)
 
 static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256, OPT_IO_THREADS, OPT_FIRMWARE_TIMEOUT, OPT_POLL_INTERVAL };
+	enum {
+		OPT_DRY_RUN = 256,
+		OPT_IO_THREADS,
+		OPT_FIRMWARE_TIMEOUT,
+		OPT_POLL_INTERVAL,
+		OPT_KEEP_HIDDEN
+	};
 	static const struct option opts[] = {
 		{ "method", required_argument, NULL, 'm' },
 		{ "passes", required_argument, NULL, 'n' },
@@ -126,6 +135,7 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		{ "io-threads", required_argument, NULL, OPT_IO_THREADS },
 		{ "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },
 		{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
+		{ "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },
 		{ "help", no_argument, NULL, 'h' },
 		CERTIFY_OPTIONS,
 		{ 0 },
@@ -194,6 +204,9 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 				        optarg);
 				return cli_bad_usage(cli);
 			}
+			break;
+		case OPT_KEEP_HIDDEN:
+			ctl->keep_hidden = true;
 			break;
 		case OPT_POLL_INTERVAL:
 			if (!parse_uint(optarg, 10, 60000, &ctl->poll_interval_ms)) {
@@ -532,6 +545,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 			.firmware_timeout_s = ctl->firmware_timeout_s,
 			.poll_interval_ms = ctl->poll_interval_ms,
 			.password_log = password_log,
+			.keep_hidden_areas = ctl->keep_hidden,
 			.dry_run = ctl->dry_run,
 		};
 	}

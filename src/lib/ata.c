@@ -112,6 +112,8 @@ static void parse_identify(struct ws_device *dev, const uint8_t *id)
 		dev->rotational = 0;
 	else if (word(id, W_ROTATION) >= 0x401 && word(id, W_ROTATION) != 0xffff)
 		dev->rotational = 1;
+	dev->ata.accessible_sectors = (uint64_t)word(id, 100) | (uint64_t)word(id, 101) << 16 |
+	                              (uint64_t)word(id, 102) << 32 | (uint64_t)word(id, 103) << 48;
 	if (!dev->model)
 		dev->model = ata_string(id, W_MODEL, 20);
 	if (!dev->serial)
@@ -143,6 +145,12 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	if (r < 0 || word(id, 0) & 0x8000) /* not an ATA device (ATAPI sets bit 15) */
 		return;
 	parse_identify(dev, id);
+	if (dev->ata.hpa_supported) { /* READ NATIVE MAX ADDRESS EXT: the last LBA there is */
+		const struct ws_ata_cmd native = { .protocol = WS_ATA_NON_DATA, .command = 0x27 };
+
+		if (ata_cmd(fd, &native, NULL, 0, 0, &s) == 0 && s.ata_valid)
+			dev->ata.native_sectors = s.ata_lba + 1;
+	}
 	if (dev->ata.sanitize_supported && sanitize_status(fd, &s) == 0 && s.ata_valid)
 		dev->ata.sanitize_frozen = s.ata_count & SS_FROZEN;
 	ws_debug(ctx, "%s: ATA IDENTIFY: sanitize %d, security %d", dev->path,
@@ -307,5 +315,20 @@ int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 
 	if (r == 0)
 		r = security_cmd(fd, SEC_DISABLE_PASSWD, 0x0000, password, 0, ret_devstatus);
+	return r;
+}
+
+/* ---- the host protected area (ACS-3 4.11, SET MAX ADDRESS EXT) ----------------------------- */
+
+int ws_ata_restore_native_max(int fd, uint64_t native_sectors, int *ret_devstatus)
+{
+	/* COUNT bit 0, VV: volatile, so a power cycle brings the owner's setting back */
+	const struct ws_ata_cmd set = {
+		.protocol = WS_ATA_NON_DATA, .command = 0x37, .lba = native_sectors - 1, .count = 1
+	};
+	struct ws_sense s;
+	int r = ata_cmd(fd, &set, NULL, 0, 0, &s);
+
+	*ret_devstatus = s.ata_valid ? s.ata_error : s.key;
 	return r;
 }

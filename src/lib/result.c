@@ -245,6 +245,31 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	return o;
 }
 
+/* The host protected area: what was hidden, and whether the wipe reached it. */
+static struct json_object *hidden_json(const struct ws_hidden_result *h)
+{
+	struct json_object *o;
+
+	if (!h->checked)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "accessible_bytes_before",
+	                       json_object_new_uint64(h->accessible_before));
+	json_object_object_add(o, "native_bytes", json_object_new_uint64(h->native));
+	json_object_object_add(o, "accessible_bytes_after",
+	                       json_object_new_uint64(h->accessible_after));
+	json_object_object_add(o, "hidden_bytes",
+	                       json_object_new_uint64(h->native > h->accessible_before
+	                                                  ? h->native - h->accessible_before
+	                                                  : 0));
+	json_object_object_add(o, "restored", json_object_new_boolean(h->restored));
+	json_object_object_add(o, "kept_on_request", json_object_new_boolean(h->kept));
+	json_object_object_add(
+	    o, "hidden_area_erased",
+	    json_object_new_boolean(h->native <= h->accessible_before || h->restored));
+	return o;
+}
+
 int ws_result_to_json(const struct ws_result *res, char **ret)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -273,6 +298,7 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "nist_level",
 	                       json_object_new_string(ws_technique_nist(res->technique)));
 	json_object_object_add(o, "firmware", firmware_json(res));
+	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));
 	json_object_object_add(o, "started", rfc3339(res->start_ns));

@@ -91,6 +91,9 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
 /* UNLOCK and DISABLE PASSWORD with the user password: what `wipeseal unlock` does. */
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus);
 
+/* ata.c: SET MAX ADDRESS EXT to the native maximum (volatile): the hidden area comes back. */
+int ws_ata_restore_native_max(int fd, uint64_t native_sectors, int *ret_devstatus);
+
 /* ata.c, scsi.c: fill dev->ata / dev->scsi and the firmware methods. */
 void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev);
 void ws_scsi_probe(struct ws_ctx *ctx, struct ws_device *dev);

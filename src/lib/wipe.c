@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 
 #include "purge-internal.h"
+#include "transport-internal.h"
 
 #define DEFAULT_THREADS 4
 #define DEFAULT_CHUNK   (1u << 20) /* measured best: docs/performance.md */
@@ -125,6 +126,49 @@ static int setup_io(struct run *r, struct ws_target *t)
 		ws_info(r->ctx, "%s: O_DIRECT refused (%s): buffered I/O with fsync", r->res->path,
 		        strerror(errno));
 	return 0;
+}
+
+/* Before any wipe: a host protected area is brought back (volatile SET MAX ADDRESS EXT)
+ * so that the whole medium is erased, and the kernel told the new size; or, when the
+ * operator asked to keep it, recorded as not erased. */
+static void hidden_areas(struct run *r, struct ws_target *t)
+{
+	const struct ws_device *d = ws_target_device(t);
+	struct ws_hidden_result *h = &r->res->hidden;
+	int fd = ws_target_fd(t), status = 0;
+	uint64_t size = 0;
+
+	if (!d->ata.present || !d->ata.hpa_supported || !d->ata.native_sectors)
+		return;
+	h->checked = true;
+	h->accessible_before = d->ata.accessible_sectors * 512;
+	h->native = d->ata.native_sectors * 512;
+	h->accessible_after = h->accessible_before;
+	if (d->ata.native_sectors <= d->ata.accessible_sectors)
+		return;
+	if (r->opts->keep_hidden_areas) {
+		h->kept = true;
+		return;
+	}
+	if (ws_ata_restore_native_max(fd, d->ata.native_sectors, &status) < 0) {
+		ws_warn(r->ctx, "%s: the hidden area could not be restored (ATA error 0x%x)",
+		        d->path, status);
+		return;
+	}
+	if (d->name) { /* sd: have the kernel read the capacity again */
+		char *p = NULL;
+		int rfd;
+
+		if (asprintf(&p, "/sys/class/block/%s/device/rescan", d->name) >= 0 &&
+		    (rfd = open(p, O_WRONLY | O_CLOEXEC)) >= 0) {
+			if (write(rfd, "1", 1) != 1)
+				ws_debug(r->ctx, "%s: rescan failed", d->path);
+			close(rfd);
+		}
+		free(p);
+	}
+	h->restored = current_size(fd, &size) == 0 && size >= h->native;
+	h->accessible_after = size;
 }
 
 /* ---- the steps ----------------------------------------------------------------------------- */
@@ -363,6 +407,8 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	r.res->technique = tech;
 	r.prog.path = r.res->path;
 	r.prog.n_passes = (unsigned)plan->n_passes;
+	if (!r.opts->dry_run)
+		hidden_areas(&r, target);
 	e = setup_io(&r, target);
 	while (e == 0 && seed == 0)
 		e = fill_random(&seed, sizeof(seed));
@@ -401,6 +447,15 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	}
 	verdict(&r);
 done:
+	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
+	if (r.res->status == WS_STATUS_SUCCESS && !r.res->dry_run && r.res->hidden.checked &&
+	    r.res->hidden.native > r.res->hidden.accessible_before && !r.res->hidden.kept &&
+	    !r.res->hidden.restored)
+		ws_result_set_status(
+		    r.res, WS_STATUS_FAILED,
+		    "a hidden area (HPA) of %llu bytes could not be removed and was "
+		    "not erased",
+		    (unsigned long long)(r.res->hidden.native - r.res->hidden.accessible_before));
 	r.res->end_ns = ws_now_ns();
 	phase(&r, WS_PHASE_DONE, (unsigned)r.res->n_passes, 0);
 	if (r.io.dfd >= 0)

@@ -9,9 +9,10 @@
  * changes the image, step by step, and reads and writes fail while it runs.
  *
  *   WS_ATASIM_PATH=/dev/loop3
- *   WS_ATASIM_PROFILE=sata-ssd | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
+ *   WS_ATASIM_PROFILE=sata-ssd | hpa | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
  *                     usb-no-pt
- *   (hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
+ *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area;
+ *   hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
  *   after a power cut, leaving the drive locked; the state is kept in WS_ATASIM_STATE)
  *   WS_ATASIM_SECONDS=1
  */
@@ -48,6 +49,7 @@ static struct {
 	uint8_t password[32];
 	bool security_enabled, locked, prepared;
 	const char *state_file;
+	uint64_t accessible; /* sectors the host may address (hpa), 0 until first needed */
 } sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The security state outlives the process (a locked drive stays locked): "enabled locked
@@ -244,6 +246,17 @@ static void ata_return(struct sg_io_hdr *h, uint8_t status, uint8_t error, uint1
 	memcpy(h->sbp, s, h->sb_len_wr);
 }
 
+/* The accessible maximum: all of it, or (hpa) all but the last eighth until restored. */
+static uint64_t accessible(void)
+{
+	if (!sim.accessible) {
+		uint64_t native = size_of() / 512;
+
+		sim.accessible = is("hpa") ? native - native / 8 : native;
+	}
+	return sim.accessible;
+}
+
 static void put_string(uint16_t *w, const char *s, unsigned words)
 {
 	char buf[80];
@@ -257,7 +270,7 @@ static void put_string(uint16_t *w, const char *s, unsigned words)
 static void identify(struct sg_io_hdr *h)
 {
 	uint16_t id[256] = { 0 };
-	uint64_t lbas = size_of() / 512;
+	uint64_t lbas = accessible();
 	char serial[24];
 
 	id[0] = 0x0040;
@@ -269,6 +282,8 @@ static void identify(struct sg_io_hdr *h)
 	                                               : "WIPESEAL SIMULATED SATA SSD",
 	           20);
 	id[217] = strncmp(sim.profile, "hdd", 3) == 0 ? 7200 : 1; /* rpm, or 1: non-rotating */
+	if (is("hpa"))
+		id[82] = 1u << 10; /* the HPA feature set */
 	if (strncmp(sim.profile, "hdd", 3) != 0) {
 		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
 	} else {
@@ -388,7 +403,17 @@ static int answer(struct sg_io_hdr *h)
 			ata_sanitize(h, cdb);
 		else if (cdb[14] >= 0xf1 && cdb[14] <= 0xf6)
 			security(h, cdb[14]);
-		else
+		else if (cdb[14] == 0x27 && is("hpa")) /* READ NATIVE MAX ADDRESS EXT */
+			ata_return(h, 0x50, 0, 0, size_of() / 512 - 1);
+		else if (cdb[14] == 0x37 && is("hpa")) { /* SET MAX ADDRESS EXT */
+			uint64_t lba = (uint64_t)cdb[8] | (uint64_t)cdb[10] << 8 |
+			               (uint64_t)cdb[12] << 16 | (uint64_t)cdb[7] << 24 |
+			               (uint64_t)cdb[9] << 32 | (uint64_t)cdb[11] << 40;
+
+			if (lba + 1 <= size_of() / 512)
+				sim.accessible = lba + 1;
+			ata_return(h, 0x50, 0, 0, lba);
+		} else
 			ata_return(h, 0x51, 0x04, 0, 0);
 		return 0;
 	}
@@ -446,6 +471,10 @@ int ioctl(int fd, unsigned long req, ...)
 		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
 	if (req == SG_IO && ours(fd))
 		return answer(arg);
+	if (req == BLKGETSIZE64 && is("hpa") && ours(fd)) { /* the kernel sees what is accessible */
+		*(uint64_t *)arg = accessible() * 512;
+		return 0;
+	}
 	return real(fd, req, arg);
 }
 
@@ -454,9 +483,15 @@ static bool busy(int fd)
 	return (sim.state == RUNNING || sim.locked) && ours(fd);
 }
 
+/* Above the accessible maximum a drive answers IDNF: the hidden area cannot be reached. */
+static bool hidden(int fd, off_t off, size_t n)
+{
+	return is("hpa") && ours(fd) && (uint64_t)off + n > accessible() * 512;
+}
+
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 {
-	if (busy(fd)) {
+	if (busy(fd) || hidden(fd, off, n)) {
 		errno = EIO;
 		return -1;
 	}
@@ -465,7 +500,7 @@ ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 {
-	if (busy(fd)) {
+	if (busy(fd) || hidden(fd, off, n)) {
 		errno = EIO;
 		return -1;
 	}

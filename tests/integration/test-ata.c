@@ -197,6 +197,64 @@ START_TEST(test_locked_by_interrupted_erase_can_be_unlocked)
 }
 END_TEST
 
+/* A marker in the last 4 KiB of the image: above the accessible maximum of profile hpa. */
+static char *hpa_disk(void)
+{
+	char *img = scratch_image("hpa.img", 32), *dev;
+
+	ck_assert_int_eq(test_sh(NULL,
+	                         "printf '%s' | dd of='%s' bs=1 seek=$((32*1048576 - 4096)) "
+	                         "conv=notrunc status=none",
+	                         marker, img),
+	                 0);
+	dev = scratch_attach(img, false, false);
+	free(img);
+	return dev;
+}
+
+START_TEST(test_hidden_area)
+{
+	static const char *const methods[] = { "clear", "purge" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *dev = hpa_disk(), *out = NULL, *err = NULL, *args = NULL;
+		struct json_object *root, *res;
+
+		ck_assert(has_marker(dev));
+		ck_assert_int_ge(asprintf(&args, "-m %s '%s'", methods[i], dev), 0);
+		ck_assert_msg(sim_wipe("hpa", dev, args, &out, &err) == WS_EXIT_OK, "%s", err);
+		/* read through the loop device, which has no HPA: the whole image */
+		ck_assert_msg(!has_marker(dev), "%s: the hidden marker survived", methods[i]);
+		res = result_of(out, &root);
+		ck_assert_str_eq(jstr(res, "hidden_areas.restored"), "true");
+		ck_assert_str_eq(jstr(res, "hidden_areas.hidden_bytes"), "4194304");
+		ck_assert_str_eq(jstr(res, "hidden_areas.hidden_area_erased"), "true");
+		json_object_put(root);
+		free(out);
+		free(err);
+		free(args);
+		free(dev);
+	}
+	{
+		/* kept on request: not erased, and the certificate says so */
+		char *dev = hpa_disk(), *out = NULL, *err = NULL, *args = NULL;
+		struct json_object *root, *res;
+
+		ck_assert_int_ge(asprintf(&args, "-m clear --keep-hidden-areas '%s'", dev), 0);
+		ck_assert_int_eq(sim_wipe("hpa", dev, args, &out, &err), WS_EXIT_OK);
+		ck_assert(has_marker(dev));
+		res = result_of(out, &root);
+		ck_assert_str_eq(jstr(res, "hidden_areas.kept_on_request"), "true");
+		ck_assert_str_eq(jstr(res, "hidden_areas.hidden_area_erased"), "false");
+		json_object_put(root);
+		free(out);
+		free(err);
+		free(args);
+		free(dev);
+	}
+}
+END_TEST
+
 START_TEST(test_sas)
 {
 	purged("sas", "scsi-sanitize-crypto", "scsi-sanitize-crypto", false);
@@ -317,6 +375,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_sata_ssd);
 	tcase_add_test(tc, test_sas);
+	tcase_add_test(tc, test_hidden_area);
 	tcase_add_test(tc, test_security_erase);
 	tcase_add_test(tc, test_locked_by_interrupted_erase_can_be_unlocked);
 	tcase_add_test(tc, test_refusals);
