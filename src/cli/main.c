@@ -19,6 +19,7 @@ static const struct {
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
+	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 };
 
 static int usage(FILE *out, int code)
