@@ -13,6 +13,7 @@
  * crypto erase), the residue probe, and the log itself as evidence.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -415,6 +416,37 @@ static int record_password(struct purge *p, const char *hex)
 	return r;
 }
 
+/* ERASE UNIT reports nothing until it ends: progress is estimated from the elapsed time
+ * against the drive's own estimate (IDENTIFY words 89/90). */
+struct erase_ticker {
+	struct purge *p;
+	unsigned estimate_s;
+	atomic_bool stop;
+};
+
+static void *tick_erase(void *arg)
+{
+	struct erase_ticker *t = arg;
+	unsigned interval = t->p->opts->poll_interval_ms ? t->p->opts->poll_interval_ms : 1000;
+	int64_t t0 = ws_monotonic_ns();
+
+	while (!atomic_load(&t->stop)) {
+		double secs = (double)(ws_monotonic_ns() - t0) / 1e9;
+		double frac = t->estimate_s ? secs / t->estimate_s : 0;
+
+		if (frac > 0.99)
+			frac = 0.99; /* the drive, not the clock, says when it is done */
+		report(t->p, WS_PHASE_WRITE, (uint64_t)(frac * (double)t->p->io->size),
+		       t->p->io->size);
+		if (t->estimate_s && t->p->opts->progress) {
+			t->p->prog.eta = secs < t->estimate_s ? t->estimate_s - secs : 0;
+			t->p->opts->progress(t->p->opts->userdata, &t->p->prog);
+		}
+		sleep_ms(interval);
+	}
+	return NULL;
+}
+
 static int secure_erase(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
@@ -442,9 +474,17 @@ static int secure_erase(struct purge *p)
 		                     strerror(-r));
 		goto done;
 	}
-	report(p, WS_PHASE_WRITE, 0, minutes ? minutes * 60u : 1u);
 	fw->ran = true;
-	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
+	{
+		struct erase_ticker tick = { .p = p, .estimate_s = minutes * 60u };
+		pthread_t th;
+		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
+
+		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
+		atomic_store(&tick.stop, true);
+		if (ticking)
+			pthread_join(th, NULL);
+	}
 	fw->command_status = status;
 	if (r < 0) {
 		ws_result_set_status(
