@@ -127,6 +127,7 @@ struct ws_ata_info {
 	bool hpa_supported;          /* word 82 bit 10 */
 	uint64_t accessible_sectors; /* IDENTIFY words 100-103: what the host may address */
 	uint64_t native_sectors;     /* READ NATIVE MAX ADDRESS EXT + 1; 0 when unknown */
+	uint64_t dco_sectors;        /* DEVICE CONFIGURATION IDENTIFY's maximum + 1; 0 unknown */
 };
 
 /* What a SCSI (SAS) drive reports of SANITIZE. */

@@ -206,8 +206,10 @@ struct ws_firmware_result {
 struct ws_hidden_result {
 	bool checked; /* the drive could say (ATA with the HPA feature set) */
 	uint64_t accessible_before, native, accessible_after; /* bytes */
-	bool restored; /* SET MAX ADDRESS EXT (volatile) to the native maximum */
-	bool kept;     /* --keep-hidden-areas: left hidden on purpose */
+	bool restored;       /* SET MAX ADDRESS EXT (volatile) to the native maximum */
+	bool kept;           /* --keep-hidden-areas: left hidden on purpose */
+	uint64_t dco_hidden; /* bytes a DCO restriction hides beyond the native maximum:
+				     never restored here (a DCO RESTORE is permanent) */
 };
 
 struct ws_result {

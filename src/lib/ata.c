@@ -145,6 +145,18 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	if (r < 0 || word(id, 0) & 0x8000) /* not an ATA device (ATAPI sets bit 15) */
 		return;
 	parse_identify(dev, id);
+	if (word(id, 83) & (1u << 11)) { /* DCO: DEVICE CONFIGURATION IDENTIFY (B1h/C2h) */
+		const struct ws_ata_cmd dco = {
+			.protocol = WS_ATA_PIO_IN, .command = 0xb1, .features = 0xc2, .count = 1
+		};
+		uint8_t block[512] = { 0 };
+
+		if (ata_cmd(fd, &dco, block, sizeof(block), 0, &s) == 0)
+			dev->ata.dco_sectors =
+			    ((uint64_t)word(block, 3) | (uint64_t)word(block, 4) << 16 |
+			     (uint64_t)word(block, 5) << 32 | (uint64_t)word(block, 6) << 48) +
+			    1;
+	}
 	if (dev->ata.hpa_supported) { /* READ NATIVE MAX ADDRESS EXT: the last LBA there is */
 		const struct ws_ata_cmd native = { .protocol = WS_ATA_NON_DATA, .command = 0x27 };
 

@@ -264,9 +264,11 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	                                                  : 0));
 	json_object_object_add(o, "restored", json_object_new_boolean(h->restored));
 	json_object_object_add(o, "kept_on_request", json_object_new_boolean(h->kept));
+	json_object_object_add(o, "dco_hidden_bytes", json_object_new_uint64(h->dco_hidden));
 	json_object_object_add(
 	    o, "hidden_area_erased",
-	    json_object_new_boolean(h->native <= h->accessible_before || h->restored));
+	    json_object_new_boolean((h->native <= h->accessible_before || h->restored) &&
+	                            !h->dco_hidden));
 	return o;
 }
 

@@ -138,18 +138,27 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 	int fd = ws_target_fd(t), status = 0;
 	uint64_t size = 0;
 
-	if (!d->ata.present || !d->ata.hpa_supported || !d->ata.native_sectors)
+	if (!d->ata.present ||
+	    ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors))
 		return;
 	h->checked = true;
+	{
+		uint64_t native =
+		    d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
+
+		if (d->ata.dco_sectors > native)
+			h->dco_hidden = (d->ata.dco_sectors - native) * 512;
+	}
 	h->accessible_before = d->ata.accessible_sectors * 512;
-	h->native = d->ata.native_sectors * 512;
+	h->native =
+	    (d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors) * 512;
 	h->accessible_after = h->accessible_before;
-	if (d->ata.native_sectors <= d->ata.accessible_sectors)
-		return;
-	if (r->opts->keep_hidden_areas) {
-		h->kept = true;
+	if (r->opts->keep_hidden_areas && (h->dco_hidden || h->native > h->accessible_before)) {
+		h->kept = true; /* left hidden on purpose: the result says "not erased" */
 		return;
 	}
+	if (h->native <= h->accessible_before)
+		return;
 	if (ws_ata_restore_native_max(fd, d->ata.native_sectors, &status) < 0) {
 		ws_warn(r->ctx, "%s: the hidden area could not be restored (ATA error 0x%x)",
 		        d->path, status);
@@ -456,6 +465,13 @@ done:
 		    "a hidden area (HPA) of %llu bytes could not be removed and was "
 		    "not erased",
 		    (unsigned long long)(r.res->hidden.native - r.res->hidden.accessible_before));
+	if (r.res->status == WS_STATUS_SUCCESS && !r.res->dry_run && r.res->hidden.dco_hidden &&
+	    !r.res->hidden.kept)
+		ws_result_set_status(
+		    r.res, WS_STATUS_FAILED,
+		    "a DCO restriction hides %llu bytes that were not erased: remove it "
+		    "(DCO RESTORE, permanent) and wipe again, or destroy the medium",
+		    (unsigned long long)r.res->hidden.dco_hidden);
 	r.res->end_ns = ws_now_ns();
 	phase(&r, WS_PHASE_DONE, (unsigned)r.res->n_passes, 0);
 	if (r.io.dfd >= 0)

@@ -9,9 +9,10 @@
  * changes the image, step by step, and reads and writes fail while it runs.
  *
  *   WS_ATASIM_PATH=/dev/loop3
- *   WS_ATASIM_PROFILE=sata-ssd | hpa | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
+ *   WS_ATASIM_PROFILE=sata-ssd | hpa | dco | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
  *                     usb-no-pt
- *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area;
+ *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area; dco: one whose
+ *   Device Configuration Overlay hides sectors beyond its native maximum;
  *   hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
  *   after a power cut, leaving the drive locked; the state is kept in WS_ATASIM_STATE)
  *   WS_ATASIM_SECONDS=1
@@ -284,6 +285,8 @@ static void identify(struct sg_io_hdr *h)
 	id[217] = strncmp(sim.profile, "hdd", 3) == 0 ? 7200 : 1; /* rpm, or 1: non-rotating */
 	if (is("hpa"))
 		id[82] = 1u << 10; /* the HPA feature set */
+	if (is("dco"))
+		id[83] = 1u << 11; /* the DCO feature set */
 	if (strncmp(sim.profile, "hdd", 3) != 0) {
 		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
 	} else {
@@ -403,7 +406,17 @@ static int answer(struct sg_io_hdr *h)
 			ata_sanitize(h, cdb);
 		else if (cdb[14] >= 0xf1 && cdb[14] <= 0xf6)
 			security(h, cdb[14]);
-		else if (cdb[14] == 0x27 && is("hpa")) /* READ NATIVE MAX ADDRESS EXT */
+		else if (cdb[14] == 0xb1 && cdb[4] == 0xc2 && is("dco")) { /* DCO IDENTIFY */
+			uint16_t block[256] = { 0 };
+			uint64_t max = size_of() / 512 + size_of() / 512 / 16 - 1;
+
+			block[0] = 2; /* revision */
+			for (int i = 0; i < 4; i++)
+				block[3 + i] = (uint16_t)(max >> (16 * i));
+			memcpy(h->dxferp, block,
+			       h->dxfer_len < sizeof(block) ? h->dxfer_len : sizeof(block));
+			h->status = 0;
+		} else if (cdb[14] == 0x27 && is("hpa")) /* READ NATIVE MAX ADDRESS EXT */
 			ata_return(h, 0x50, 0, 0, size_of() / 512 - 1);
 		else if (cdb[14] == 0x37 && is("hpa")) { /* SET MAX ADDRESS EXT */
 			uint64_t lba = (uint64_t)cdb[8] | (uint64_t)cdb[10] << 8 |

@@ -255,6 +255,37 @@ START_TEST(test_hidden_area)
 }
 END_TEST
 
+START_TEST(test_dco_restriction_is_reported)
+{
+	char *dev = marked("dco.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	/* a DCO hides sectors we will not restore (that is permanent): the wipe is FAILED and
+	 * the certificate says the area was not erased */
+	ck_assert_int_ge(asprintf(&args, "-m clear '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("dco", dev, args, &out, &err), WS_EXIT_FAILED);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "FAILED");
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "DCO restriction hides 2097152 bytes"));
+	ck_assert_str_eq(jstr(res, "hidden_areas.hidden_area_erased"), "false");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	/* kept on request: SUCCESS for what was reachable, and still "not erased" */
+	ck_assert_int_ge(asprintf(&args, "-m clear --keep-hidden-areas '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("dco", dev, args, &out, &err), WS_EXIT_OK);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "hidden_areas.hidden_area_erased"), "false");
+	ck_assert_str_eq(jstr(res, "hidden_areas.kept_on_request"), "true");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 START_TEST(test_sas)
 {
 	purged("sas", "scsi-sanitize-crypto", "scsi-sanitize-crypto", false);
@@ -376,6 +407,7 @@ int main(void)
 	tcase_add_test(tc, test_sata_ssd);
 	tcase_add_test(tc, test_sas);
 	tcase_add_test(tc, test_hidden_area);
+	tcase_add_test(tc, test_dco_restriction_is_reported);
 	tcase_add_test(tc, test_security_erase);
 	tcase_add_test(tc, test_locked_by_interrupted_erase_can_be_unlocked);
 	tcase_add_test(tc, test_refusals);
