@@ -349,7 +349,8 @@ START_TEST(test_list_reports_what_the_drive_says)
 	struct json_object *root, *d;
 
 	ck_assert_int_ge(asprintf(&prefix,
-	                          "LD_PRELOAD='%s' WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=hdd",
+	                          "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                          "WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=hdd",
 	                          WS_ATASIM, dev),
 	                 0);
 	ck_assert_int_eq(run_cli_prefix(&out, NULL, prefix, "list --json '%s'", dev), 0);
