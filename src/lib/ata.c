@@ -64,6 +64,7 @@ static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, u
 	struct ws_sg_args a = { .data = data, .len = len, .timeout_ms = timeout_ms };
 	int r;
 
+	memset(ret, 0, sizeof(*ret)); /* callers read it whatever happens */
 	ws_ata_pt16(&a, c);
 	r = ws_sg_submit(fd, &a);
 	if (r < 0)
@@ -103,9 +104,14 @@ static void parse_identify(struct ws_device *dev, const uint8_t *id)
 	a->security_locked = sec & 4;
 	a->security_frozen = sec & 8;
 	a->enhanced_erase_supported = sec & 0x20;
-	/* times in units of 2 minutes (bit 15 clear: 8-bit format) */
-	a->erase_minutes = (uint16_t)(2 * (word(id, W_ERASE) & 0xff));
-	a->enhanced_erase_minutes = (uint16_t)(2 * (word(id, W_ERASE + 1) & 0xff));
+	/* times in units of 2 minutes: bits 7:0, or bits 14:0 when bit 15 says extended */
+	for (int k = 0; k < 2; k++) {
+		uint16_t w = word(id, W_ERASE + (unsigned)k);
+		uint32_t m = 2u * (w & 0x8000 ? (w & 0x7fffu) : (w & 0xffu));
+		uint16_t *dst = k ? &a->enhanced_erase_minutes : &a->erase_minutes;
+
+		*dst = m > UINT16_MAX ? UINT16_MAX : (uint16_t)m;
+	}
 	/* the drive knows whether it spins better than the block layer's guess (loop devices,
 	 * some bridges say "rotational" for everything) */
 	if (word(id, W_ROTATION) == 1)

@@ -86,8 +86,8 @@ static int method_round(const char *method, struct ws_pass_spec *out, char **ret
 	}
 	return ws_reason(
 	    ret_reason, -EINVAL,
-	    "unknown method '%s': use clear, zero, one, random, pattern:HEX, dod-3pass, purge "
-	    "or an nvme-* technique (wipeseal list shows a drive's)",
+	    "unknown method '%s': use clear, zero, one, random, pattern:HEX, dod-3pass, purge, "
+	    "or a firmware technique (nvme-*, ata-*, scsi-*: wipeseal list shows a drive's)",
 	    method);
 }
 
@@ -154,7 +154,8 @@ static bool frozen(const struct ws_device *dev, unsigned method_bit, char **ret_
 		return false;
 	ws_reason(ret_reason, -EOPNOTSUPP,
 	          "%s is frozen (a FREEZE LOCK, usually set by the firmware or BIOS at boot): "
-	          "suspend and resume the machine, or re-plug the drive, then run again",
+	          "suspend and resume the machine (wipeseal unfreeze), or re-plug the drive, then "
+	          "run again",
 	          dev->path);
 	return true;
 }

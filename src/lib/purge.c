@@ -152,7 +152,9 @@ static int start_sanitize(struct purge *p)
 		fw->followed = true;
 		return 0;
 	}
-	if (st.state == WS_FW_FAILED && t != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
+	/* NVMe stays in failure mode until told to leave it; ATA and SCSI take a new sanitize */
+	if (st.state == WS_FW_FAILED && p->ops == &ws_nvme_sanitize_ops &&
+	    t != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "the drive's previous sanitize failed%s",
 		                     p->ops == &ws_nvme_sanitize_ops
@@ -272,6 +274,11 @@ static int format_nvm(struct purge *p, int ses)
 	int status = 0, r;
 	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s : 4 * 3600;
 
+	if (cancelled(p)) {
+		ws_result_set_status(p->res, WS_STATUS_ABORTED,
+		                     "stopped on request before Format NVM was sent");
+		return -ECANCELED;
+	}
 	report(p, WS_PHASE_WRITE, 0, 1);
 	fw->ran = true;
 	r = ws_nvme_format(p->io->fd, &p->dev->nvme, ses, timeout * 1000u, &status);
@@ -462,8 +469,16 @@ static int secure_erase(struct purge *p)
 	int status = 0, r;
 
 	fw->transport = "ATA";
-	if (getrandom(pw, sizeof(pw), 0) != (ssize_t)sizeof(pw))
+	if (cancelled(p)) {
+		ws_result_set_status(p->res, WS_STATUS_ABORTED,
+		                     "stopped on request before the security erase was sent");
+		return -ECANCELED;
+	}
+	if (getrandom(pw, sizeof(pw), 0) != (ssize_t)sizeof(pw)) {
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "no random password could be made: nothing was sent");
 		return -EIO;
+	}
 	for (size_t i = 0; i < sizeof(pw); i++)
 		snprintf(hex + 2 * i, 3, "%02x", pw[i]);
 	r = record_password(p, hex);
@@ -535,6 +550,13 @@ static void verdict(struct purge *p)
 
 	if (p->res->status_reason)
 		return; /* set where it failed */
+	if (!p->res->firmware.transition_seen &&
+	    p->res->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
+		/* never SUCCESS for an erase nobody saw finish, whatever else went right */
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "the erase was not seen to complete");
+		return;
+	}
 	if (p->res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "failure mode cleared; the drive was not sanitized: run the "

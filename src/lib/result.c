@@ -224,7 +224,11 @@ static struct json_object *firmware_json(const struct ws_result *res)
 		json_object_object_add(log, "transport",
 		                       json_object_new_string(f->transport ? f->transport : "?"));
 		json_object_object_add(log, "state_before",
-		                       json_object_new_string(states[f->state_before & 3]));
+		                       json_object_new_string(f->transport &&
+		                                                      f->transport[0] == 'S' &&
+		                                                      (f->state_before & 3) == 0
+		                                                  ? "idle"
+		                                                  : states[f->state_before & 3]));
 		json_object_object_add(
 		    log, "status",
 		    json_object_new_string(f->transport && f->transport[0] == 'S' &&

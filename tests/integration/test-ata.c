@@ -316,9 +316,11 @@ static void refused(const char *profile, const char *method, const char *needle)
 START_TEST(test_refusals)
 {
 	refused("frozen", "purge", "is frozen");
-	refused("frozen", "ata-sanitize-block", "suspend and resume the machine, or re-plug");
+	refused("frozen", "ata-sanitize-block",
+	        "suspend and resume the machine (wipeseal unfreeze), or re-plug");
 	refused("hdd-frozen", "purge", "is frozen");
-	refused("hdd-frozen", "ata-secure-erase", "suspend and resume the machine, or re-plug");
+	refused("hdd-frozen", "ata-secure-erase",
+	        "suspend and resume the machine (wipeseal unfreeze), or re-plug");
 	refused("usb-no-pt", "purge", "has no Purge technique");
 	refused("usb-no-pt", "ata-sanitize-crypto", "does not advertise ata-sanitize-crypto");
 	refused("sas", "ata-sanitize-block", "does not advertise");
