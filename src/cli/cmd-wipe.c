@@ -297,7 +297,20 @@ static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, const s
 		enum ws_technique t;
 		char *why = NULL;
 
-		if (ws_technique_resolve(plan, d, &t, &why) < 0 ||
+		uint64_t native =
+		    d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
+
+		/* a DCO hides sectors no wipe here reaches (removing it is permanent): say so
+		 * before, not after, unless the operator accepts it */
+		if (d->ata.dco_sectors > native && !ctl->keep_hidden &&
+		    asprintf(
+		        &why,
+		        "a DCO restriction hides %llu sectors that no wipe here can reach: remove "
+		        "it (DCO RESTORE, permanent), or pass --keep-hidden-areas to wipe the rest "
+		        "and have the certificate say so",
+		        (unsigned long long)(d->ata.dco_sectors - native)) < 0)
+			why = NULL;
+		if (why || ws_technique_resolve(plan, d, &t, &why) < 0 ||
 		    ws_gate_controller(cli->ctx, targets, n, i, t, &why) < 0) {
 			cli_err(cli, "%s: refused: %s", d->path, why ? why : "not supported");
 			if (!ctl->dry_run)

@@ -186,9 +186,11 @@ static struct json_object *ata_json(const struct ws_ata_info *a)
 	put(o, "native_sectors",
 	    a->native_sectors ? json_object_new_uint64(a->native_sectors) : NULL);
 	put(o, "hidden_sectors",
-	    a->native_sectors > a->accessible_sectors
-	        ? json_object_new_uint64(a->native_sectors - a->accessible_sectors)
-	        : json_object_new_uint64(0));
+	    !a->native_sectors
+	        ? NULL
+	        : json_object_new_uint64(a->native_sectors > a->accessible_sectors
+	                                     ? a->native_sectors - a->accessible_sectors
+	                                     : 0));
 	return o;
 }
 

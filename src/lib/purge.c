@@ -469,6 +469,7 @@ static int secure_erase(struct purge *p)
 	int status = 0, r;
 
 	fw->transport = "ATA";
+	fw->estimate_s = minutes * 60u; /* IDENTIFY words 89/90 */
 	if (cancelled(p)) {
 		ws_result_set_status(p->res, WS_STATUS_ABORTED,
 		                     "stopped on request before the security erase was sent");

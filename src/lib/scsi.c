@@ -22,8 +22,9 @@
 #define ASC_IN_PROGRESS     0x04 /* with ASCQ 1Bh: sanitize in progress */
 #define ASC_SANITIZE_FAILED 0x31 /* with ASCQ 03h */
 
-/* Does the drive support SANITIZE with service action @sa? */
-static bool supports(int fd, uint8_t sa)
+/* Does the drive support SANITIZE with service action @sa? *answered tells whether the
+ * drive took REPORT SUPPORTED OPERATION CODES at all. */
+static bool supports(int fd, uint8_t sa, bool *answered)
 {
 	uint8_t buf[16] = { 0 };
 	struct ws_sg_args a = {
@@ -38,6 +39,7 @@ static bool supports(int fd, uint8_t sa)
 	a.cdb[9] = sizeof(buf);
 	if (ws_sg_submit(fd, &a) < 0 || a.status != 0)
 		return false;
+	*answered = true;
 	return (buf[1] & 0x07) == 0x03; /* SUPPORT: supported as the standard says */
 }
 
@@ -47,10 +49,9 @@ void ws_scsi_probe(struct ws_ctx *ctx, struct ws_device *dev)
 
 	if (fd < 0)
 		return;
-	dev->scsi.sanitize_overwrite = supports(fd, SA_OVERWRITE);
-	dev->scsi.sanitize_block = supports(fd, SA_BLOCK);
-	dev->scsi.sanitize_crypto = supports(fd, SA_CRYPTO);
-	dev->scsi.probed = true;
+	dev->scsi.sanitize_overwrite = supports(fd, SA_OVERWRITE, &dev->scsi.probed);
+	dev->scsi.sanitize_block = supports(fd, SA_BLOCK, &dev->scsi.probed);
+	dev->scsi.sanitize_crypto = supports(fd, SA_CRYPTO, &dev->scsi.probed);
 	ws_debug(ctx, "%s: SCSI SANITIZE: overwrite %d block %d crypto %d", dev->path,
 	         dev->scsi.sanitize_overwrite, dev->scsi.sanitize_block, dev->scsi.sanitize_crypto);
 	if (dev->read_only || dev->size_bytes == 0)

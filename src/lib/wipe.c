@@ -136,7 +136,7 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 	const struct ws_device *d = ws_target_device(t);
 	struct ws_hidden_result *h = &r->res->hidden;
 	int fd = ws_target_fd(t), status = 0;
-	uint64_t size = 0;
+	uint64_t size = 0, lbs = d->logical_sector_size ? d->logical_sector_size : 512;
 
 	if (!d->ata.present ||
 	    ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors))
@@ -147,7 +147,7 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 		    d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
 
 		if (d->ata.dco_sectors > native)
-			h->dco_hidden = (d->ata.dco_sectors - native) * 512;
+			h->dco_hidden = (d->ata.dco_sectors - native) * lbs;
 	}
 	h->accessible_before = d->ata.accessible_sectors * 512;
 	h->native =
@@ -168,7 +168,7 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 		char *p = NULL;
 		int rfd;
 
-		if (asprintf(&p, "/sys/class/block/%s/device/rescan", d->name) >= 0 &&
+		if ((p = ws_path(r->ctx, WS_ROOT_SYS, "/class/block/%s/device/rescan", d->name)) &&
 		    (rfd = open(p, O_WRONLY | O_CLOEXEC)) >= 0) {
 			if (write(rfd, "1", 1) != 1)
 				ws_debug(r->ctx, "%s: rescan failed", d->path);
