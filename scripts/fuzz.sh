@@ -14,7 +14,7 @@ CC=clang cmake -S . -B "$out" -DWS_FUZZ=ON -DWS_TESTS=OFF -DCMAKE_BUILD_TYPE=Deb
 cmake --build "$out" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 
 work=$(mktemp -d /tmp/wipeseal-fuzz.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${WS_FUZZ_KEEP:-}" ] || rm -rf "$work"' EXIT
 certs/make-ca.sh "$work/ca" --demo >/dev/null
 certs/make-station.sh "$work/ca" "$work/st" >/dev/null
 truncate -s 4M "$work/disk.img"
@@ -35,10 +35,12 @@ head -c 300 "$doc.p7s" >"$work/short.p7s" && seed shortsig "$doc" "$work/short.p
 echo "==> fuzz-verify for ${seconds}s"
 cd "$out/artifacts"
 WS_FUZZ_CA="$work/ca/ca.pem" "$out/tests/fuzz/fuzz-verify" -max_total_time="$seconds" \
-	-max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$work/corpus" 2>&1 |
-	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' || true
+	-max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$work/corpus" \
+	>"$work/fuzz.log" 2>&1 || true
+grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$work/fuzz.log" || true
 # libFuzzer leaves crash-*, leak-*, timeout-* files behind on failure
 if compgen -G "crash-*" >/dev/null || compgen -G "leak-*" >/dev/null || compgen -G "timeout-*" >/dev/null; then
+	sed -n '/==ERROR/,/^SUMMARY/p' "$work/fuzz.log" | head -120 >&2
 	echo "fuzz-verify found a failing input: $out/artifacts" >&2
 	exit 1
 fi

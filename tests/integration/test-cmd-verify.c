@@ -319,6 +319,15 @@ START_TEST(test_bad_input_is_rejected)
 	resign(v, "expired");
 	expect_rejected(v, "expired");
 	free(v);
+	/* a digest OpenSSL cannot fetch in the SignedData (once leaked memory; fuzz-found) */
+	v = variant(
+	    file, "baddigest",
+	    "openssl cms -cmsout -inform PEM -in \"$f.p7s\" -outform DER -out \"$f.der\" && "
+	    "perl -0777 -pi -e 's/\\x06\\x09\\x60\\x86\\x48\\x01\\x65\\x03\\x04\\x02\\x01/"
+	    "\\x06\\x09\\x60\\x86\\x48\\x01\\x65\\x03\\x04\\x02\\x7f/' \"$f.der\" && "
+	    "openssl cms -cmsout -inform DER -in \"$f.der\" -outform PEM -out \"$f.p7s\"");
+	expect_rejected(v, "algorithm this OpenSSL does not provide");
+	free(v);
 	v = variant(file, "flipped",
 	            "sed -i '0,/\"bytes_written\": 1/s//\"bytes_written\": 2/' \"$f\"");
 	expect_rejected(v, "signature check failed");
