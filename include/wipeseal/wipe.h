@@ -266,14 +266,15 @@ struct ws_wipe_opts {
 	 * erase's before-sample) and before the first write or command: several targets that
 	 * share a controller wait here for one another. May be NULL. */
 	void (*before_erase)(void *userdata);
+	/* Give up on a firmware erase after this long; 0 = from the device's estimate (3x, at
+	 * least 10 minutes). */
 	unsigned firmware_timeout_s;
 	/* A file where an ATA security erase records its one-time password (fsynced) before
 	 * setting it, so that a drive left locked by a power cut can be unlocked. */
 	const char *password_log;
 	/* Leave a host protected area hidden (and unerased) instead of restoring the native
 	 * maximum first; the result says so. */
-	bool keep_hidden_areas; /* give up on a firmware erase; 0 = from the device's
-					    estimate (3x, at least 10 minutes) */
+	bool keep_hidden_areas;
 };
 
 /*

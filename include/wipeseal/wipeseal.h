@@ -14,6 +14,7 @@
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
+#include <wipeseal/batch.h>
 #include <wipeseal/cert.h>
 #include <wipeseal/config.h>
 

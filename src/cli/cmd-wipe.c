@@ -44,16 +44,7 @@ struct wipe_control {
 
 struct worker {
 	struct progress_slot slot; /* first: the library's userdata is the worker itself */
-	struct ws_ctx *ctx;
-	struct ws_target *target;
-	const struct ws_plan *plan;
-	struct ws_wipe_opts opts;
-	struct ws_result *result;
-	int error;
-	pthread_t thread;
-	bool started;
-	bool arrived; /* at the start line (before_erase) */
-	struct finish *finish;
+	struct ws_batch_item item; /* the wipe, its result and its error */
 };
 
 static atomic_bool cancel_requested;
@@ -328,49 +319,6 @@ static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, const s
 	return code;
 }
 
-/* Workers say when they are done, so the command ends the moment the last one does. */
-struct finish {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	size_t done;
-	size_t arrived, total; /* the start line: nobody erases before everyone has read */
-};
-
-static void arrive_locked(struct worker *w)
-{
-	if (!w->arrived) {
-		w->arrived = true;
-		w->finish->arrived++;
-		pthread_cond_broadcast(&w->finish->cond);
-	}
-}
-
-/* Targets that share an NVMe controller must all read their before-samples before any of
- * them starts the Sanitize that makes the others unreadable: every worker waits here. */
-static void before_erase(void *userdata)
-{
-	struct worker *w = userdata;
-
-	pthread_mutex_lock(&w->finish->lock);
-	arrive_locked(w);
-	while (w->finish->arrived < w->finish->total)
-		pthread_cond_wait(&w->finish->cond, &w->finish->lock);
-	pthread_mutex_unlock(&w->finish->lock);
-}
-
-static void *run_worker(void *arg)
-{
-	struct worker *w = arg;
-
-	w->error = ws_wipe_run(w->ctx, w->target, w->plan, &w->opts, &w->result);
-	pthread_mutex_lock(&w->finish->lock);
-	arrive_locked(w); /* a wipe that ended early must not hold the others */
-	w->finish->done++;
-	pthread_cond_broadcast(&w->finish->cond);
-	pthread_mutex_unlock(&w->finish->lock);
-	return NULL;
-}
-
 static int mkdir_p(const char *dir)
 {
 	char *copy = strdup(dir);
@@ -427,61 +375,44 @@ static void install_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* Start one worker per target, draw while they run, wait for all. */
-static void run_all(struct worker *w, size_t n, struct progress *prog)
+/* Start one wipe per target (ws_batch: a thread each, one start line), draw while they
+ * run, wait for all. */
+static int run_all(struct worker *w, size_t n, struct progress *prog)
 {
-	struct finish fin = {
-		.lock = PTHREAD_MUTEX_INITIALIZER,
-		.cond = PTHREAD_COND_INITIALIZER,
-		.total = n,
-	};
-	size_t started = 0;
+	struct ws_batch_item *items = calloc(n, sizeof(*items));
+	struct ws_batch *batch = NULL;
 
+	if (!items)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		w[i].finish = &fin;
-	for (size_t i = 0; i < n; i++) {
-		w[i].started = pthread_create(&w[i].thread, NULL, run_worker, &w[i]) == 0;
-		if (!w[i].started) {
-			w[i].error = -EAGAIN;
-			pthread_mutex_lock(&fin.lock);
-			arrive_locked(&w[i]); /* it never will */
-			pthread_mutex_unlock(&fin.lock);
-		}
-		started += w[i].started;
+		items[i] = w[i].item;
+	if (ws_batch_start(items, n, &batch) < 0) {
+		free(items);
+		return -ENOMEM;
 	}
-	pthread_mutex_lock(&fin.lock);
-	while (fin.done < started) {
-		struct timespec until;
-
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 200 * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-		if (pthread_cond_timedwait(&fin.cond, &fin.lock, &until) == 0)
-			continue;
-		pthread_mutex_unlock(&fin.lock);
+	while (ws_batch_wait(batch, 200) > 0) {
 		progress_draw(prog);
 		if (dump_requested) {
 			dump_requested = 0;
 			progress_dump(prog);
 		}
-		pthread_mutex_lock(&fin.lock);
 	}
-	pthread_mutex_unlock(&fin.lock);
+	batch = ws_batch_free(batch);
 	for (size_t i = 0; i < n; i++)
-		if (w[i].started)
-			pthread_join(w[i].thread, NULL);
+		w[i].item = items[i];
+	free(items);
 	progress_draw(prog);
 	progress_clear(prog);
+	return 0;
 }
 
 /* A target's exit code: a write that failed (or never finished) is the cause to report;
  * data found on read-back after a complete write is its own finding (exit 4). */
 static int exit_for_one(const struct worker *w)
 {
-	const struct ws_result *res = w->result;
+	const struct ws_result *res = w->item.result;
 
-	if (w->error || !res || res->status == WS_STATUS_ABORTED)
+	if (w->item.error || !res || res->status == WS_STATUS_ABORTED)
 		return WS_EXIT_FAILED;
 	if (res->dry_run)
 		return WS_EXIT_OK;
@@ -523,7 +454,7 @@ static int file_results(struct cli *cli, struct wipe_control *ctl, const struct 
 
 	if (res && devs) {
 		for (size_t i = 0; i < n; i++) {
-			res[i] = w[i].result;
+			res[i] = w[i].item.result;
 			devs[i] = ws_target_device(targets[i]);
 		}
 		code = certify_results(cli, &ctl->cert, ctl->cert_dir, res, devs, n, files);
@@ -550,12 +481,12 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 	if (asprintf(&password_log, "%s/security-passwords.log", ctl->cert_dir) < 0)
 		password_log = NULL;
 	for (size_t i = 0; i < n; i++) {
-		w[i] = (struct worker){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
 		w[i].slot = (struct progress_slot){ &prog, i };
-		w[i].opts = (struct ws_wipe_opts){
+		w[i].item =
+		    (struct ws_batch_item){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
+		w[i].item.opts = (struct ws_wipe_opts){
 			.progress = progress_report,
 			.userdata = &w[i], /* == &w[i].slot, which progress_report reads */
-			.before_erase = before_erase,
 			.cancel = &cancel_requested,
 			.io_threads = ctl->io_threads,
 			.firmware_timeout_s = ctl->firmware_timeout_s,
@@ -565,24 +496,31 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 			.dry_run = ctl->dry_run,
 		};
 	}
-	run_all(w, n, &prog);
+	if (run_all(w, n, &prog) < 0) {
+		cli_err(cli, "cannot start the wipes: out of memory");
+		progress_fini(&prog);
+		free(password_log);
+		free(files);
+		free(w);
+		return WS_EXIT_FAILED;
+	}
 	code = ctl->dry_run ? WS_EXIT_OK : file_results(cli, ctl, w, targets, n, files);
 	for (size_t i = 0; i < n; i++) {
-		if (!w[i].result) {
+		if (!w[i].item.result) {
 			cli_err(cli, "%s: the wipe could not start: %s",
-			        ws_target_device(targets[i])->path, strerror(-w[i].error));
+			        ws_target_device(targets[i])->path, strerror(-w[i].item.error));
 			continue;
 		}
 		if (ctl->dry_run) {
-			print_plan(targets[i], plan, w[i].result, ctl->json);
+			print_plan(targets[i], plan, w[i].item.result, ctl->json);
 			continue;
 		}
-		print_result(w[i].result, files[i], ctl->json);
+		print_result(w[i].item.result, files[i], ctl->json);
 		free(files[i]);
 	}
 	code = cli_worse(exit_for(w, n), code);
 	for (size_t i = 0; i < n; i++)
-		ws_result_free(w[i].result);
+		ws_result_free(w[i].item.result);
 	progress_fini(&prog);
 	free(password_log);
 	free(files);
