@@ -116,7 +116,8 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static int run_cli_v(char **out, char **err, const char *prefix, const char *args_fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int
+run_cli_v(char **out, char **err, const char *prefix, const char *args_fmt, va_list ap)
 {
 	char *args = NULL, *o = NULL, *e = NULL;
 	int r;
