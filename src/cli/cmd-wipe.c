@@ -406,33 +406,10 @@ static int run_all(struct worker *w, size_t n, struct progress *prog)
 	return 0;
 }
 
-/* A target's exit code: a write that failed (or never finished) is the cause to report;
- * data found on read-back after a complete write is its own finding (exit 4). */
+/* A target's exit code: the library's judgement of its result (ws_result_exit_code()). */
 static int exit_for_one(const struct worker *w)
 {
-	const struct ws_result *res = w->item.result;
-
-	if (w->item.error || !res || res->status == WS_STATUS_ABORTED)
-		return WS_EXIT_FAILED;
-	if (res->dry_run)
-		return WS_EXIT_OK;
-	/* clearing a failure mode is the operator's goal, not a sanitization */
-	if (res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
-		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
-		                                                              : WS_EXIT_FAILED;
-	if (res->technique != WS_TECH_OVERWRITE)
-		return ws_result_data_found(res) && res->firmware.transition_seen
-		           ? WS_EXIT_DATA_FOUND
-		       : res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK
-		                                          : WS_EXIT_FAILED;
-	for (size_t i = 0; i < res->n_passes; i++)
-		if (!res->passes[i].completed)
-			return WS_EXIT_FAILED;
-	if (res->n_passes < res->n_planned)
-		return WS_EXIT_FAILED;
-	if (ws_result_data_found(res))
-		return WS_EXIT_DATA_FOUND;
-	return res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK : WS_EXIT_FAILED;
+	return w->item.error ? WS_EXIT_FAILED : ws_result_exit_code(w->item.result);
 }
 
 static int exit_for(const struct worker *w, size_t n)
