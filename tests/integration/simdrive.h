@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * simdrive.h - what the suites against simulated drives (test-nvme.c, test-ata.c) share: a
+ * marked ext4 loop device, a throw-away PKI, the signed `wipe --json` run with a simulator
+ * preloaded, and the result read back from its JSON line with its certificate verified.
+ */
+#ifndef WIPESEAL_TEST_SIMDRIVE_H
+#define WIPESEAL_TEST_SIMDRIVE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+/* The marker written into every marked device, and the PKI directory (ca/, st/). */
+extern char marker[64], pki[4096];
+
+/* scratch_init(@suite), the marker (WIPESEAL-@tag-MARKER-pid), and the PKI made by certs/. */
+void simdrive_init(const char *suite, const char *tag);
+
+/* A 32 MiB loop device with ext4 holding the marker. */
+char *marked(const char *name);
+bool has_marker(const char *dev);
+/* sha256sum of the device, as printed (malloc'd). */
+char *sha(const char *dev);
+
+/* `wipeseal wipe --json`, signed, with @env (LD_PRELOAD=... and the simulator's variables)
+ * before it. Return: the exit code. */
+int simdrive_wipe(const char *env, const char *args, char **out, char **err);
+
+/* The "result" of the last JSON line, and the certificate it names (verified here). */
+struct json_object *result_of(const char *out, struct json_object **root);
+
+/* A value by dotted path ("firmware.ran"), as a string; NULL when absent. */
+const char *jstr(struct json_object *o, const char *path);
+
+#endif
