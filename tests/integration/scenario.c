@@ -197,3 +197,37 @@ int json_array_has(struct json_object *arr, const char *s)
 			return 1;
 	return 0;
 }
+
+struct json_object *json_last_line(const char *out)
+{
+	const char *last = out;
+	struct json_object *root;
+
+	for (const char *p = out; *p; p++)
+		if (*p == '\n' && p[1])
+			last = p + 1;
+	root = json_tokener_parse(last);
+	test_require(root != NULL, "the last line is not JSON: %s", last);
+	return root;
+}
+
+const char *jstr(struct json_object *o, const char *path)
+{
+	char *copy = strdup(path), *save = NULL, *k;
+	struct json_object *v = o;
+
+	test_require(copy != NULL, "out of memory");
+	for (k = strtok_r(copy, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(v, k, &v))
+			v = NULL;
+	free(copy);
+	return v ? json_object_get_string(v) : NULL;
+}
+
+char *sha(const char *path)
+{
+	char *out = NULL;
+
+	test_require(test_sh(&out, "sha256sum < '%s'", path) == 0, "cannot read %s", path);
+	return out;
+}

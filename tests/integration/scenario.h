@@ -46,4 +46,13 @@ struct json_object *json_device(struct json_object *root, const char *path);
 /* Whether the JSON array @arr holds the string @s. */
 int json_array_has(struct json_object *arr, const char *s);
 
+/* The last line of @out parsed as JSON (asserted); free with json_object_put(). */
+struct json_object *json_last_line(const char *out);
+
+/* A value by key or dotted path ("firmware.ran"), as a string; NULL when absent. */
+const char *jstr(struct json_object *o, const char *path);
+
+/* sha256sum of the file or device, as printed (malloc'd): to prove nothing changed. */
+char *sha(const char *path);
+
 #endif

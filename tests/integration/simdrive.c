@@ -55,14 +55,6 @@ bool has_marker(const char *dev)
 	return test_sh(NULL, "grep -a -q -F '%s' '%s'", marker, dev) == 0;
 }
 
-char *sha(const char *dev)
-{
-	char *out = NULL;
-
-	ck_assert_int_eq(test_sh(&out, "sha256sum < '%s'", dev), 0);
-	return out;
-}
-
 int simdrive_wipe(const char *env, const char *args, char **out, char **err)
 {
 	return run_cli_prefix(
@@ -76,16 +68,11 @@ int simdrive_wipe(const char *env, const char *args, char **out, char **err)
 /* The "result" of the last JSON line, and the certificate it names (verified here). */
 struct json_object *result_of(const char *out, struct json_object **root)
 {
-	const char *last = out;
 	struct json_object *res, *file;
 	char *vout = NULL;
 
-	for (const char *p = out; *p; p++)
-		if (*p == '\n' && p[1])
-			last = p + 1;
-	*root = json_tokener_parse(last);
-	ck_assert_msg(*root && json_object_object_get_ex(*root, "result", &res), "no result: %s",
-	              out);
+	*root = json_last_line(out);
+	ck_assert_msg(json_object_object_get_ex(*root, "result", &res), "no result: %s", out);
 	ck_assert(json_object_object_get_ex(*root, "file", &file));
 	/* the certificate is signed whatever the outcome; verify says OK only on SUCCESS */
 	ck_assert_int_eq(
@@ -96,16 +83,4 @@ struct json_object *result_of(const char *out, struct json_object **root)
 	    0);
 	free(vout);
 	return res;
-}
-
-const char *jstr(struct json_object *o, const char *path)
-{
-	char *copy = strdup(path), *save = NULL, *k;
-	struct json_object *v = o;
-
-	for (k = strtok_r(copy, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(v, k, &v))
-			v = NULL;
-	free(copy);
-	return v ? json_object_get_string(v) : NULL;
 }

@@ -19,8 +19,6 @@ void simdrive_init(const char *suite, const char *tag);
 /* A 32 MiB loop device with ext4 holding the marker. */
 char *marked(const char *name);
 bool has_marker(const char *dev);
-/* sha256sum of the device, as printed (malloc'd). */
-char *sha(const char *dev);
 
 /* `wipeseal wipe --json`, signed, with @env (LD_PRELOAD=... and the simulator's variables)
  * before it. Return: the exit code. */
@@ -28,8 +26,5 @@ int simdrive_wipe(const char *env, const char *args, char **out, char **err);
 
 /* The "result" of the last JSON line, and the certificate it names (verified here). */
 struct json_object *result_of(const char *out, struct json_object **root);
-
-/* A value by dotted path ("firmware.ran"), as a string; NULL when absent. */
-const char *jstr(struct json_object *o, const char *path);
 
 #endif

@@ -36,13 +36,6 @@ static struct json_object *dev_of(struct json_object *root, const char *path)
 	return d;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = json_object_object_get(o, key);
-
-	return v ? json_object_get_string(v) : NULL;
-}
-
 static bool jbool(struct json_object *o, const char *key)
 {
 	struct json_object *v;

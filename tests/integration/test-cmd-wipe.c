@@ -77,23 +77,11 @@ static char *cert_dir(void)
 /* The "result" object of the last line of `wipe --json` output. */
 static struct json_object *result_of(const char *out, struct json_object **root)
 {
-	const char *last = out, *p;
 	struct json_object *res;
 
-	for (p = out; *p; p++)
-		if (*p == '\n' && p[1])
-			last = p + 1;
-	*root = json_tokener_parse(last);
-	ck_assert_msg(*root != NULL, "last line is not JSON: %s", last);
+	*root = json_last_line(out);
 	ck_assert(json_object_object_get_ex(*root, "result", &res));
 	return res;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v = json_object_object_get(o, key);
-
-	return v ? json_object_get_string(v) : NULL;
 }
 
 static uint64_t jint(struct json_object *o, const char *key)
@@ -407,14 +395,6 @@ START_TEST(test_sigterm_aborts_cleanly)
 END_TEST
 
 /* ---- refusals: exit code, one line, not one byte written ------------------------------------ */
-
-static char *sha(const char *dev)
-{
-	char *out = NULL;
-
-	ck_assert_int_eq(test_sh(&out, "sha256sum < '%s'", dev), 0);
-	return out;
-}
 
 static void expect_refusal(const char *args, const char *dev, int code, const char *needle)
 {
