@@ -42,11 +42,6 @@ struct wipe_control {
 	struct certify cert;
 };
 
-struct worker {
-	struct progress_slot slot; /* first: the library's userdata is the worker itself */
-	struct ws_batch_item item; /* the wipe, its result and its error */
-};
-
 static atomic_bool cancel_requested;
 static volatile sig_atomic_t dump_requested;
 
@@ -377,19 +372,12 @@ static void install_signals(void)
 
 /* Start one wipe per target (ws_batch: a thread each, one start line), draw while they
  * run, wait for all. */
-static int run_all(struct worker *w, size_t n, struct progress *prog)
+static int run_all(struct ws_batch_item *items, size_t n, struct progress *prog)
 {
-	struct ws_batch_item *items = calloc(n, sizeof(*items));
 	struct ws_batch *batch = NULL;
 
-	if (!items)
+	if (ws_batch_start(items, n, &batch) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		items[i] = w[i].item;
-	if (ws_batch_start(items, n, &batch) < 0) {
-		free(items);
-		return -ENOMEM;
-	}
 	while (ws_batch_wait(batch, 200) > 0) {
 		progress_draw(prog);
 		if (dump_requested) {
@@ -397,22 +385,19 @@ static int run_all(struct worker *w, size_t n, struct progress *prog)
 			progress_dump(prog);
 		}
 	}
-	batch = ws_batch_free(batch);
-	for (size_t i = 0; i < n; i++)
-		w[i].item = items[i];
-	free(items);
+	ws_batch_free(batch);
 	progress_draw(prog);
 	progress_clear(prog);
 	return 0;
 }
 
 /* A target's exit code: the library's judgement of its result (ws_result_exit_code()). */
-static int exit_for_one(const struct worker *w)
+static int exit_for_one(const struct ws_batch_item *it)
 {
-	return w->item.error ? WS_EXIT_FAILED : ws_result_exit_code(w->item.result);
+	return it->error ? WS_EXIT_FAILED : ws_result_exit_code(it->result);
 }
 
-static int exit_for(const struct worker *w, size_t n)
+static int exit_for(const struct ws_batch_item *w, size_t n)
 {
 	int code = WS_EXIT_OK;
 
@@ -422,7 +407,7 @@ static int exit_for(const struct worker *w, size_t n)
 }
 
 /* Certificates (or unsigned results) for every target that ran, in target order. */
-static int file_results(struct cli *cli, struct wipe_control *ctl, const struct worker *w,
+static int file_results(struct cli *cli, struct wipe_control *ctl, const struct ws_batch_item *w,
                         struct ws_target **targets, size_t n, char **files)
 {
 	struct ws_result **res = calloc(n, sizeof(*res));
@@ -431,7 +416,7 @@ static int file_results(struct cli *cli, struct wipe_control *ctl, const struct 
 
 	if (res && devs) {
 		for (size_t i = 0; i < n; i++) {
-			res[i] = w[i].item.result;
+			res[i] = w[i].result;
 			devs[i] = ws_target_device(targets[i]);
 		}
 		code = certify_results(cli, &ctl->cert, ctl->cert_dir, res, devs, n, files);
@@ -444,13 +429,15 @@ static int file_results(struct cli *cli, struct wipe_control *ctl, const struct 
 static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_plan *plan,
                     struct ws_target **targets, size_t n)
 {
-	struct worker *w = calloc(n, sizeof(*w));
+	struct ws_batch_item *w = calloc(n, sizeof(*w));
+	struct progress_slot *slots = calloc(n, sizeof(*slots));
 	char **files = calloc(n, sizeof(*files)), *password_log = NULL;
 	struct progress prog;
 	int code;
 
-	if (!w || !files || progress_init(&prog, n, ctl->json) < 0) {
+	if (!w || !slots || !files || progress_init(&prog, n, ctl->json) < 0) {
 		free(w);
+		free(slots);
 		free(files);
 		return WS_EXIT_FAILED;
 	}
@@ -458,12 +445,12 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 	if (asprintf(&password_log, "%s/security-passwords.log", ctl->cert_dir) < 0)
 		password_log = NULL;
 	for (size_t i = 0; i < n; i++) {
-		w[i].slot = (struct progress_slot){ &prog, i };
-		w[i].item =
+		slots[i] = (struct progress_slot){ &prog, i };
+		w[i] =
 		    (struct ws_batch_item){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
-		w[i].item.opts = (struct ws_wipe_opts){
+		w[i].opts = (struct ws_wipe_opts){
 			.progress = progress_report,
-			.userdata = &w[i], /* == &w[i].slot, which progress_report reads */
+			.userdata = &slots[i], /* what progress_report reads */
 			.cancel = &cancel_requested,
 			.io_threads = ctl->io_threads,
 			.firmware_timeout_s = ctl->firmware_timeout_s,
@@ -478,29 +465,31 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 		progress_fini(&prog);
 		free(password_log);
 		free(files);
+		free(slots);
 		free(w);
 		return WS_EXIT_FAILED;
 	}
 	code = ctl->dry_run ? WS_EXIT_OK : file_results(cli, ctl, w, targets, n, files);
 	for (size_t i = 0; i < n; i++) {
-		if (!w[i].item.result) {
+		if (!w[i].result) {
 			cli_err(cli, "%s: the wipe could not start: %s",
-			        ws_target_device(targets[i])->path, strerror(-w[i].item.error));
+			        ws_target_device(targets[i])->path, strerror(-w[i].error));
 			continue;
 		}
 		if (ctl->dry_run) {
-			print_plan(targets[i], plan, w[i].item.result, ctl->json);
+			print_plan(targets[i], plan, w[i].result, ctl->json);
 			continue;
 		}
-		print_result(w[i].item.result, files[i], ctl->json);
+		print_result(w[i].result, files[i], ctl->json);
 		free(files[i]);
 	}
 	code = cli_worse(exit_for(w, n), code);
 	for (size_t i = 0; i < n; i++)
-		ws_result_free(w[i].item.result);
+		ws_result_free(w[i].result);
 	progress_fini(&prog);
 	free(password_log);
 	free(files);
+	free(slots);
 	free(w);
 	return code;
 }
