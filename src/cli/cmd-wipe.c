@@ -21,25 +21,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "certify.h"
 #include "progress.h"
 #include "wipe-report.h"
+#include "wipe-setup.h"
 
 struct wipe_control {
-	const char *method;
-	unsigned passes;
-	enum ws_verify_mode verify;
-	unsigned sample_percent;
-	bool dry_run;
 	bool yes;
 	bool json;
-	const char *cert_dir;
-	bool cert_dir_given, method_given, verify_given, percent_given;
-	unsigned io_threads;
-	unsigned firmware_timeout_s;
-	unsigned poll_interval_ms;
-	bool keep_hidden;
-	struct certify cert;
+	struct wipe_setup setup; /* what the station shares: method, verify, certificate */
 };
 
 static atomic_bool cancel_requested;
@@ -62,27 +51,10 @@ static int usage(void)
 	fputs("Usage: wipeseal wipe [OPTIONS] TARGET...\n\n"
 	      "Overwrite every byte of each TARGET (whole-disk devices or image files, wiped in\n"
 	      "parallel), flush, read back, probe for leftover signatures, and write a result\n"
-	      "per target into the result directory.\n\n"
-	      "  -m, --method M          clear (default), zero, one, random, pattern:HEX,\n"
-	      "                          dod-3pass; purge (the drive's strongest Purge), or\n"
-	      "                          nvme-sanitize-{crypto,block,overwrite,exit-failure},\n"
-	      "                          nvme-format-{crypto,user-data},\n"
-	      "                          ata-sanitize-{crypto,block,overwrite},\n"
-	      "                          ata-secure-erase[-enhanced],\n"
-	      "                          scsi-sanitize-{crypto,block,overwrite}\n"
-	      "  -n, --passes N          repeat the method's passes N times (default 1)\n"
-	      "  -V, --verify MODE       full, sample (default) or none\n"
-	      "  -p, --sample-percent P  share of the capacity a sample reads (default 10)\n"
+	      "per target into the result directory.\n\n" WIPE_SETUP_USAGE
 	      "      --dry-run           everything up to the first write; print the plan\n"
 	      "  -y, --yes               confirm without asking (scripts)\n"
 	      "  -j, --json              JSON lines: progress events and the results\n"
-	      "  -d, --cert-dir DIR      where results go (default ./certificates)\n"
-	      "      --io-threads N      requests in flight per target (default 4)\n"
-	      "      --firmware-timeout S  give up on a firmware erase after S seconds\n"
-	      "                          (default: 3x the drive's estimate, at least 10 min)\n"
-	      "      --poll-interval MS  how often a firmware erase is polled (default 1000)\n"
-	      "      --keep-hidden-areas leave an ATA host protected area hidden (and not\n"
-	      "                          erased; the certificate says so)\n"
 	      "  -h, --help              show this help\n\n" CERTIFY_USAGE
 	      "\nWithout --yes, the operator types each drive's serial number (or the path of a\n"
 	      "loop device or image) to confirm. See wipeseal(8).\n",
@@ -90,120 +62,34 @@ static int usage(void)
 	return WS_EXIT_OK;
 }
 
-static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
-		return false;
-	*ret = (unsigned)v;
-	return true;
-}
-
 static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
 {
-	enum {
-		OPT_DRY_RUN = 256,
-		OPT_IO_THREADS,
-		OPT_FIRMWARE_TIMEOUT,
-		OPT_POLL_INTERVAL,
-		OPT_KEEP_HIDDEN
-	};
+	enum { OPT_DRY_RUN = 256 };
 	static const struct option opts[] = {
-		{ "method", required_argument, NULL, 'm' },
-		{ "passes", required_argument, NULL, 'n' },
-		{ "verify", required_argument, NULL, 'V' },
-		{ "sample-percent", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "cert-dir", required_argument, NULL, 'd' },
-		{ "io-threads", required_argument, NULL, OPT_IO_THREADS },
-		{ "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },
-		{ "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },
-		{ "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },
 		{ "help", no_argument, NULL, 'h' },
-		CERTIFY_OPTIONS,
+		WIPE_SETUP_OPTIONS,
 		{ 0 },
 	};
-	int c;
+	int c, r;
 
-	while ((c = getopt_long(argc, argv, "m:n:V:p:yjd:h", opts, NULL)) != -1) {
-		if (certify_option(&ctl->cert, c, optarg))
+	while ((c = getopt_long(argc, argv, WIPE_SETUP_SHORT "yjh", opts, NULL)) != -1) {
+		r = wipe_setup_option(cli, &ctl->setup, c, optarg);
+		if (r == 1)
 			continue;
+		if (r != 0)
+			return r;
 		switch (c) {
-		case 'm':
-			ctl->method = optarg;
-			ctl->method_given = true;
-			break;
-		case 'n':
-			if (!parse_uint(optarg, 1, 99, &ctl->passes)) {
-				cli_err(cli, "--passes takes a number from 1 to 99, not '%s'",
-				        optarg);
-				return cli_bad_usage(cli);
-			}
-			break;
-		case 'V':
-			ctl->verify_given = true;
-			if (strcmp(optarg, "full") == 0)
-				ctl->verify = WS_VERIFY_FULL;
-			else if (strcmp(optarg, "sample") == 0)
-				ctl->verify = WS_VERIFY_SAMPLE;
-			else if (strcmp(optarg, "none") == 0)
-				ctl->verify = WS_VERIFY_NONE;
-			else {
-				cli_err(cli, "--verify takes full, sample or none, not '%s'",
-				        optarg);
-				return cli_bad_usage(cli);
-			}
-			break;
-		case 'p':
-			ctl->percent_given = true;
-			if (!parse_uint(optarg, 1, 100, &ctl->sample_percent)) {
-				cli_err(cli, "--sample-percent takes 1 to 100, not '%s'", optarg);
-				return cli_bad_usage(cli);
-			}
-			break;
 		case OPT_DRY_RUN:
-			ctl->dry_run = true;
+			ctl->setup.dry_run = true;
 			break;
 		case 'y':
 			ctl->yes = true;
 			break;
 		case 'j':
 			ctl->json = true;
-			break;
-		case 'd':
-			ctl->cert_dir = optarg;
-			ctl->cert_dir_given = true;
-			break;
-		case OPT_IO_THREADS:
-			if (!parse_uint(optarg, 1, 64, &ctl->io_threads)) {
-				cli_err(cli, "--io-threads takes 1 to 64, not '%s'", optarg);
-				return cli_bad_usage(cli);
-			}
-			break;
-		case OPT_FIRMWARE_TIMEOUT:
-			if (!parse_uint(optarg, 1, 7 * 24 * 3600, &ctl->firmware_timeout_s)) {
-				cli_err(cli,
-				        "--firmware-timeout takes seconds, 1 to 604800, not '%s'",
-				        optarg);
-				return cli_bad_usage(cli);
-			}
-			break;
-		case OPT_KEEP_HIDDEN:
-			ctl->keep_hidden = true;
-			break;
-		case OPT_POLL_INTERVAL:
-			if (!parse_uint(optarg, 10, 60000, &ctl->poll_interval_ms)) {
-				cli_err(cli,
-				        "--poll-interval takes milliseconds, 10 to 60000, not '%s'",
-				        optarg);
-				return cli_bad_usage(cli);
-			}
 			break;
 		case 'h':
 			usage();
@@ -255,14 +141,11 @@ static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths,
 		return WS_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
 		char *why = NULL;
-		int r = ws_gate_open(cli->ctx, paths[i], WS_GATE_NAMED | WS_GATE_WRITE, &targets[i],
-		                     &why);
+		int r = wipe_setup_open(cli, &ctl->setup, paths[i], &targets[i], &why);
 
 		if (r < 0) {
 			cli_err(cli, "%s: %s%s", paths[i], r == -EPERM ? "refused: " : "",
 			        why ? why : strerror(-r));
-			if (r == -EPERM && !ctl->dry_run)
-				certify_log_refusal(cli, &ctl->cert, paths[i], why);
 			free(why);
 			code = cli_worse(code, cli_exit_code(r));
 		}
@@ -270,11 +153,9 @@ static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths,
 	return code;
 }
 
-/* What each target will get, decided before anything is sent: "purge" becomes the
- * strongest technique the drive advertises; a technique it lacks is refused (exit 3); a
- * technique that reaches every namespace needs every namespace named. */
-static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, const struct ws_plan *plan,
-                              struct ws_target **targets, size_t n)
+/* What each target will get, decided before anything is sent (wipe_setup_resolve()). */
+static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, struct ws_target **targets,
+                              size_t n)
 {
 	int code = WS_EXIT_OK;
 
@@ -283,80 +164,19 @@ static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, const s
 		enum ws_technique t;
 		char *why = NULL;
 
-		uint64_t native =
-		    d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
-
-		/* a DCO hides sectors no wipe here reaches (removing it is permanent): say so
-		 * before, not after, unless the operator accepts it */
-		if (d->ata.dco_sectors > native && !ctl->keep_hidden &&
-		    asprintf(
-		        &why,
-		        "a DCO restriction hides %llu sectors that no wipe here can reach: remove "
-		        "it (DCO RESTORE, permanent), or pass --keep-hidden-areas to wipe the rest "
-		        "and have the certificate say so",
-		        (unsigned long long)(d->ata.dco_sectors - native)) < 0)
-			why = NULL;
-		if (why || ws_technique_resolve(plan, d, &t, &why) < 0 ||
-		    ws_gate_controller(cli->ctx, targets, n, i, t, &why) < 0) {
+		if (wipe_setup_resolve(cli, &ctl->setup, targets, n, i, &t, &why) != WS_EXIT_OK) {
 			cli_err(cli, "%s: refused: %s", d->path, why ? why : "not supported");
-			if (!ctl->dry_run)
-				certify_log_refusal(cli, &ctl->cert, d->path, why);
 			free(why);
 			code = WS_EXIT_REFUSED;
 			continue;
 		}
-		if (plan->technique == WS_TECH_PURGE && !ctl->json)
+		if (ctl->setup.plan->technique == WS_TECH_PURGE && !ctl->json)
 			fprintf(stderr,
 			        "wipeseal wipe: %s: purge: %s, the strongest Purge technique "
 			        "it advertises\n",
 			        d->path, ws_technique_name(t));
 	}
 	return code;
-}
-
-static int mkdir_p(const char *dir)
-{
-	char *copy = strdup(dir);
-	int r = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *p = copy + 1; *p && r == 0; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0750) < 0 && errno != EEXIST)
-			r = -errno;
-		*p = '/';
-	}
-	if (r == 0 && mkdir(copy, 0750) < 0 && errno != EEXIST)
-		r = -errno;
-	free(copy);
-	return r;
-}
-
-/* Make the result directory and prove it takes a file, before anything is erased: a
- * result that cannot be written after the wipe would be a wipe without a record. */
-static int prepare_result_dir(const char *dir)
-{
-	char *probe = NULL;
-	int fd, r = mkdir_p(dir);
-
-	if (r < 0)
-		return r;
-	if (asprintf(&probe, "%s/.wipeseal-probe-XXXXXX", dir) < 0)
-		return -ENOMEM;
-	fd = mkstemp(probe);
-	if (fd < 0) {
-		r = -errno;
-	} else {
-		if (write(fd, "x", 1) != 1)
-			r = errno ? -errno : -ENOSPC;
-		close(fd);
-		unlink(probe);
-	}
-	free(probe);
-	return r;
 }
 
 static void install_signals(void)
@@ -391,49 +211,29 @@ static int run_all(struct ws_batch_item *items, size_t n, struct progress *prog)
 	return 0;
 }
 
-/* A target's exit code: the library's judgement of its result (ws_result_exit_code()). */
-static int exit_for_one(const struct ws_batch_item *it)
+static void print_all(struct cli *cli, struct wipe_control *ctl, const struct ws_batch_item *w,
+                      size_t n, char **files)
 {
-	return it->error ? WS_EXIT_FAILED : ws_result_exit_code(it->result);
-}
-
-static int exit_for(const struct ws_batch_item *w, size_t n)
-{
-	int code = WS_EXIT_OK;
-
-	for (size_t i = 0; i < n; i++)
-		code = cli_worse(code, exit_for_one(&w[i]));
-	return code;
-}
-
-/* Certificates (or unsigned results) for every target that ran, in target order. */
-static int file_results(struct cli *cli, struct wipe_control *ctl, const struct ws_batch_item *w,
-                        struct ws_target **targets, size_t n, char **files)
-{
-	struct ws_result **res = calloc(n, sizeof(*res));
-	const struct ws_device **devs = calloc(n, sizeof(*devs));
-	int code = WS_EXIT_FAILED;
-
-	if (res && devs) {
-		for (size_t i = 0; i < n; i++) {
-			res[i] = w[i].result;
-			devs[i] = ws_target_device(targets[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!w[i].result) {
+			cli_err(cli, "%s: the wipe could not start: %s",
+			        ws_target_device(w[i].target)->path, strerror(-w[i].error));
+			continue;
 		}
-		code = certify_results(cli, &ctl->cert, ctl->cert_dir, res, devs, n, files);
+		if (ctl->setup.dry_run)
+			print_plan(w[i].target, ctl->setup.plan, w[i].result, ctl->json);
+		else
+			print_result(w[i].result, files[i], ctl->json);
 	}
-	free(res);
-	free(devs);
-	return code;
 }
 
-static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_plan *plan,
-                    struct ws_target **targets, size_t n)
+static int run_wipe(struct cli *cli, struct wipe_control *ctl, struct ws_target **targets, size_t n)
 {
 	struct ws_batch_item *w = calloc(n, sizeof(*w));
 	struct progress_slot *slots = calloc(n, sizeof(*slots));
-	char **files = calloc(n, sizeof(*files)), *password_log = NULL;
+	char **files = calloc(n, sizeof(*files));
 	struct progress prog;
-	int code;
+	int code = WS_EXIT_FAILED;
 
 	if (!w || !slots || !files || progress_init(&prog, n, ctl->json) < 0) {
 		free(w);
@@ -441,99 +241,35 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, const struct ws_p
 		free(files);
 		return WS_EXIT_FAILED;
 	}
-	/* where an ATA security erase puts its one-time password before setting it */
-	if (asprintf(&password_log, "%s/security-passwords.log", ctl->cert_dir) < 0)
-		password_log = NULL;
 	for (size_t i = 0; i < n; i++) {
 		slots[i] = (struct progress_slot){ &prog, i };
-		w[i] =
-		    (struct ws_batch_item){ .ctx = cli->ctx, .target = targets[i], .plan = plan };
-		w[i].opts = (struct ws_wipe_opts){
-			.progress = progress_report,
-			.userdata = &slots[i], /* what progress_report reads */
-			.cancel = &cancel_requested,
-			.io_threads = ctl->io_threads,
-			.firmware_timeout_s = ctl->firmware_timeout_s,
-			.poll_interval_ms = ctl->poll_interval_ms,
-			.password_log = password_log,
-			.keep_hidden_areas = ctl->keep_hidden,
-			.dry_run = ctl->dry_run,
-		};
+		wipe_setup_item(cli, &ctl->setup, &w[i], targets[i], progress_report, &slots[i],
+		                &cancel_requested);
 	}
 	if (run_all(w, n, &prog) < 0) {
 		cli_err(cli, "cannot start the wipes: out of memory");
-		progress_fini(&prog);
-		free(password_log);
-		free(files);
-		free(slots);
-		free(w);
-		return WS_EXIT_FAILED;
+	} else {
+		code = ctl->setup.dry_run ? WS_EXIT_OK
+		                          : wipe_setup_file(cli, &ctl->setup, w, n, files);
+		print_all(cli, ctl, w, n, files);
+		for (size_t i = 0; i < n; i++)
+			code = cli_worse(code, wipe_setup_exit_code(&w[i]));
 	}
-	code = ctl->dry_run ? WS_EXIT_OK : file_results(cli, ctl, w, targets, n, files);
 	for (size_t i = 0; i < n; i++) {
-		if (!w[i].result) {
-			cli_err(cli, "%s: the wipe could not start: %s",
-			        ws_target_device(targets[i])->path, strerror(-w[i].error));
-			continue;
-		}
-		if (ctl->dry_run) {
-			print_plan(targets[i], plan, w[i].result, ctl->json);
-			continue;
-		}
-		print_result(w[i].result, files[i], ctl->json);
+		ws_result_free(w[i].result);
 		free(files[i]);
 	}
-	code = cli_worse(exit_for(w, n), code);
-	for (size_t i = 0; i < n; i++)
-		ws_result_free(w[i].result);
 	progress_fini(&prog);
-	free(password_log);
 	free(files);
 	free(slots);
 	free(w);
 	return code;
 }
 
-/* [wipe] method, verify and sample_percent from the config file, where no flag said. */
-static int apply_config(struct cli *cli, struct wipe_control *ctl)
-{
-	const struct ws_config *cfg = ctl->cert.cfg;
-	const char *v;
-
-	if (!ctl->method_given && (v = ws_config_get(cfg, "wipe", "method")))
-		ctl->method = v;
-	if (!ctl->verify_given && (v = ws_config_get(cfg, "wipe", "verify"))) {
-		if (strcmp(v, "full") == 0)
-			ctl->verify = WS_VERIFY_FULL;
-		else if (strcmp(v, "sample") == 0)
-			ctl->verify = WS_VERIFY_SAMPLE;
-		else if (strcmp(v, "none") == 0)
-			ctl->verify = WS_VERIFY_NONE;
-		else {
-			cli_err(cli, "config: [wipe] verify = %s: use full, sample or none", v);
-			return WS_EXIT_USAGE;
-		}
-	}
-	if (!ctl->percent_given && (v = ws_config_get(cfg, "wipe", "sample_percent")) &&
-	    !parse_uint(v, 1, 100, &ctl->sample_percent)) {
-		cli_err(cli, "config: [wipe] sample_percent = %s: use 1 to 100", v);
-		return WS_EXIT_USAGE;
-	}
-	return WS_EXIT_OK;
-}
-
 int cmd_wipe(struct cli *cli, int argc, char **argv)
 {
-	struct wipe_control ctl = {
-		.method = "clear",
-		.passes = 1,
-		.verify = WS_VERIFY_SAMPLE,
-		.sample_percent = 10,
-		.cert_dir = "certificates",
-	};
-	struct ws_plan *plan = NULL;
+	struct wipe_control ctl = { .setup = WIPE_SETUP_INIT };
 	struct ws_target **targets;
-	char *why = NULL;
 	size_t n;
 	int r, code;
 
@@ -542,48 +278,37 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	r = parse_options(cli, &ctl, argc, argv);
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
-	code = certify_prepare(cli, &ctl.cert, &ctl.cert_dir, ctl.cert_dir_given);
-	if (code == WS_EXIT_OK)
-		code = apply_config(cli, &ctl);
+	code = wipe_setup_prepare(cli, &ctl.setup);
 	if (code != WS_EXIT_OK) {
-		certify_fini(&ctl.cert);
+		wipe_setup_fini(&ctl.setup);
 		return code;
 	}
-	r = ws_plan_parse(ctl.method, ctl.passes, &plan, &why);
-	if (r < 0) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
-		free(why);
-		certify_fini(&ctl.cert);
-		return cli_bad_usage(cli);
-	}
-	plan->verify = ctl.verify;
-	plan->sample_percent = ctl.sample_percent;
 	n = (size_t)(argc - optind);
 	targets = calloc(n, sizeof(*targets));
 	if (!targets) {
-		ws_plan_free(plan);
+		wipe_setup_fini(&ctl.setup);
 		return WS_EXIT_FAILED;
 	}
 	code = open_targets(cli, &ctl, argv + optind, (int)n, targets);
 	if (code == WS_EXIT_OK)
-		code = resolve_techniques(cli, &ctl, plan, targets, n);
-	if (code == WS_EXIT_OK && !ctl.dry_run) {
+		code = resolve_techniques(cli, &ctl, targets, n);
+	if (code == WS_EXIT_OK && !ctl.setup.dry_run) {
 		code = cli_confirm(cli, targets, n, ctl.yes);
 		for (size_t i = 0; code == WS_EXIT_REFUSED && i < n; i++)
-			certify_log_refusal(cli, &ctl.cert, argv[optind + (int)i],
+			certify_log_refusal(cli, &ctl.setup.cert, argv[optind + (int)i],
 			                    "the operator did not confirm");
 	}
-	if (code == WS_EXIT_OK && !ctl.dry_run && (r = prepare_result_dir(ctl.cert_dir)) < 0) {
+	if (code == WS_EXIT_OK && !ctl.setup.dry_run &&
+	    (r = wipe_setup_result_dir(&ctl.setup)) < 0) {
 		cli_err(cli, "cannot write results into %s: %s; choose another with --cert-dir",
-		        ctl.cert_dir, strerror(-r));
+		        ctl.setup.cert_dir, strerror(-r));
 		code = WS_EXIT_USAGE;
 	}
 	if (code == WS_EXIT_OK)
-		code = run_wipe(cli, &ctl, plan, targets, n);
+		code = run_wipe(cli, &ctl, targets, n);
 	for (size_t i = 0; i < n; i++)
 		ws_target_free(targets[i]);
 	free(targets);
-	certify_fini(&ctl.cert);
-	ws_plan_free(plan);
+	wipe_setup_fini(&ctl.setup);
 	return code;
 }

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * wipe-setup.c - the steps `wipeseal wipe` and the station share, from the options to the
+ * certificates (see wipe-setup.h). Every check here happens before the first write.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wipe-setup.h"
+
+static bool parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi)
+		return false;
+	*ret = (unsigned)v;
+	return true;
+}
+
+bool wipe_setup_parse_verify(const char *s, enum ws_verify_mode *ret)
+{
+	if (strcmp(s, "full") == 0)
+		*ret = WS_VERIFY_FULL;
+	else if (strcmp(s, "sample") == 0)
+		*ret = WS_VERIFY_SAMPLE;
+	else if (strcmp(s, "none") == 0)
+		*ret = WS_VERIFY_NONE;
+	else
+		return false;
+	return true;
+}
+
+/* One option's number, or one line naming the accepted range. */
+static int take_uint(struct cli *cli, const char *name, const char *arg, unsigned lo, unsigned hi,
+                     const char *unit, unsigned *ret)
+{
+	if (parse_uint(arg, lo, hi, ret))
+		return 1;
+	cli_err(cli, "--%s takes %s%u to %u, not '%s'", name, unit, lo, hi, arg);
+	return cli_bad_usage(cli);
+}
+
+int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const char *arg)
+{
+	if (certify_option(&ws->cert, opt, arg))
+		return 1;
+	switch (opt) {
+	case 'm':
+		ws->method = arg;
+		ws->method_given = true;
+		return 1;
+	case 'n':
+		return take_uint(cli, "passes", arg, 1, 99, "a number from ", &ws->passes);
+	case 'V':
+		ws->verify_given = true;
+		if (wipe_setup_parse_verify(arg, &ws->verify))
+			return 1;
+		cli_err(cli, "--verify takes full, sample or none, not '%s'", arg);
+		return cli_bad_usage(cli);
+	case 'p':
+		ws->percent_given = true;
+		return take_uint(cli, "sample-percent", arg, 1, 100, "", &ws->sample_percent);
+	case 'd':
+		ws->cert_dir = arg;
+		ws->cert_dir_given = true;
+		return 1;
+	case OPT_IO_THREADS:
+		return take_uint(cli, "io-threads", arg, 1, 64, "", &ws->io_threads);
+	case OPT_FIRMWARE_TIMEOUT:
+		return take_uint(cli, "firmware-timeout", arg, 1, 7 * 24 * 3600, "seconds, ",
+		                 &ws->firmware_timeout_s);
+	case OPT_POLL_INTERVAL:
+		return take_uint(cli, "poll-interval", arg, 10, 60000, "milliseconds, ",
+		                 &ws->poll_interval_ms);
+	case OPT_KEEP_HIDDEN:
+		ws->keep_hidden = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* [wipe] method, verify and sample_percent from the config file, where no flag said. */
+static int apply_config(struct cli *cli, struct wipe_setup *ws)
+{
+	const struct ws_config *cfg = ws->cert.cfg;
+	const char *v;
+
+	if (!ws->method_given && (v = ws_config_get(cfg, "wipe", "method")))
+		ws->method = v;
+	if (!ws->verify_given && (v = ws_config_get(cfg, "wipe", "verify")) &&
+	    !wipe_setup_parse_verify(v, &ws->verify)) {
+		cli_err(cli, "config: [wipe] verify = %s: use full, sample or none", v);
+		return WS_EXIT_USAGE;
+	}
+	if (!ws->percent_given && (v = ws_config_get(cfg, "wipe", "sample_percent")) &&
+	    !parse_uint(v, 1, 100, &ws->sample_percent)) {
+		cli_err(cli, "config: [wipe] sample_percent = %s: use 1 to 100", v);
+		return WS_EXIT_USAGE;
+	}
+	return WS_EXIT_OK;
+}
+
+int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
+{
+	char *why = NULL;
+	int code = certify_prepare(cli, &ws->cert, &ws->cert_dir, ws->cert_dir_given), r;
+
+	if (code == WS_EXIT_OK)
+		code = apply_config(cli, ws);
+	if (code != WS_EXIT_OK)
+		return code;
+	r = ws_plan_parse(ws->method, ws->passes, &ws->plan, &why);
+	if (r < 0) {
+		cli_err(cli, "%s", why ? why : strerror(-r));
+		free(why);
+		return cli_bad_usage(cli);
+	}
+	ws->plan->verify = ws->verify;
+	ws->plan->sample_percent = ws->sample_percent;
+	/* where an ATA security erase puts its one-time password before setting it */
+	if (asprintf(&ws->password_log, "%s/security-passwords.log", ws->cert_dir) < 0) {
+		ws->password_log = NULL;
+		return WS_EXIT_FAILED;
+	}
+	return WS_EXIT_OK;
+}
+
+int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
+                    struct ws_target **ret, char **ret_why)
+{
+	int r = ws_gate_open(cli->ctx, path, WS_GATE_NAMED | WS_GATE_WRITE, ret, ret_why);
+
+	if (r == -EPERM && !ws->dry_run)
+		certify_log_refusal(cli, &ws->cert, path, *ret_why);
+	return r;
+}
+
+/* A DCO hides sectors no wipe here reaches (removing it is permanent): say so before, not
+ * after, unless the operator accepts it. Return: the reason, or NULL. */
+static char *dco_refusal(const struct wipe_setup *ws, const struct ws_device *d)
+{
+	uint64_t native = d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
+	char *why = NULL;
+
+	if (d->ata.dco_sectors <= native || ws->keep_hidden)
+		return NULL;
+	if (asprintf(&why,
+	             "a DCO restriction hides %llu sectors that no wipe here can reach: remove "
+	             "it (DCO RESTORE, permanent), or pass --keep-hidden-areas to wipe the rest "
+	             "and have the certificate say so",
+	             (unsigned long long)(d->ata.dco_sectors - native)) < 0)
+		return strdup("a DCO restriction hides sectors no wipe here can reach");
+	return why;
+}
+
+int wipe_setup_resolve(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
+                       size_t n, size_t i, enum ws_technique *ret_technique, char **ret_why)
+{
+	const struct ws_device *d = ws_target_device(targets[i]);
+	enum ws_technique t;
+	char *why = dco_refusal(ws, d);
+
+	if (why || ws_technique_resolve(ws->plan, d, &t, &why) < 0 ||
+	    ws_gate_controller(cli->ctx, targets, n, i, t, &why) < 0) {
+		if (!ws->dry_run)
+			certify_log_refusal(cli, &ws->cert, d->path, why);
+		*ret_why = why;
+		return WS_EXIT_REFUSED;
+	}
+	*ret_technique = t;
+	return WS_EXIT_OK;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char *copy = strdup(dir);
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *p = copy + 1; *p && r == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0750) < 0 && errno != EEXIST)
+			r = -errno;
+		*p = '/';
+	}
+	if (r == 0 && mkdir(copy, 0750) < 0 && errno != EEXIST)
+		r = -errno;
+	free(copy);
+	return r;
+}
+
+/* A result that cannot be written after the wipe would be a wipe without a record. */
+int wipe_setup_result_dir(struct wipe_setup *ws)
+{
+	char *probe = NULL;
+	int fd, r = mkdir_p(ws->cert_dir);
+
+	if (r < 0)
+		return r;
+	if (asprintf(&probe, "%s/.wipeseal-probe-XXXXXX", ws->cert_dir) < 0)
+		return -ENOMEM;
+	fd = mkstemp(probe);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		if (write(fd, "x", 1) != 1)
+			r = errno ? -errno : -ENOSPC;
+		close(fd);
+		unlink(probe);
+	}
+	free(probe);
+	return r;
+}
+
+void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
+                     struct ws_target *target, ws_progress_fn progress, void *userdata,
+                     const atomic_bool *cancel)
+{
+	*item = (struct ws_batch_item){ .ctx = cli->ctx, .target = target, .plan = ws->plan };
+	item->opts = (struct ws_wipe_opts){
+		.progress = progress,
+		.userdata = userdata,
+		.cancel = cancel,
+		.io_threads = ws->io_threads,
+		.firmware_timeout_s = ws->firmware_timeout_s,
+		.poll_interval_ms = ws->poll_interval_ms,
+		.password_log = ws->password_log,
+		.keep_hidden_areas = ws->keep_hidden,
+		.dry_run = ws->dry_run,
+	};
+}
+
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
+                    size_t n, char **files)
+{
+	struct ws_result **res = calloc(n, sizeof(*res));
+	const struct ws_device **devs = calloc(n, sizeof(*devs));
+	int code = WS_EXIT_FAILED;
+
+	if (res && devs) {
+		for (size_t i = 0; i < n; i++) {
+			res[i] = items[i].result;
+			devs[i] = ws_target_device(items[i].target);
+		}
+		code = certify_results(cli, &ws->cert, ws->cert_dir, res, devs, n, files);
+	}
+	free(res);
+	free(devs);
+	return code;
+}
+
+int wipe_setup_exit_code(const struct ws_batch_item *item)
+{
+	return item->error ? WS_EXIT_FAILED : ws_result_exit_code(item->result);
+}
+
+void wipe_setup_fini(struct wipe_setup *ws)
+{
+	certify_fini(&ws->cert);
+	ws->plan = ws_plan_free(ws->plan);
+	free(ws->password_log);
+	ws->password_log = NULL;
+}

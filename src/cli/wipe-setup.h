@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * wipe-setup.h - what `wipeseal wipe` and the station share between the options and the
+ * first write: the method, verification and certificate options (one table, one parser),
+ * the plan, the gate and technique checks per target, the result directory, the items
+ * handed to the library's batch runner, and filing the results as certificates.
+ *
+ * Both front ends call these in the same order, so a station pre-configured with the same
+ * flags or config file erases, refuses and certifies exactly as `wipe` does.
+ */
+#ifndef WS_CLI_WIPE_SETUP_H
+#define WS_CLI_WIPE_SETUP_H
+
+#include "certify.h"
+#include "cli.h"
+
+struct wipe_setup {
+	const char *method;
+	unsigned passes;
+	enum ws_verify_mode verify;
+	unsigned sample_percent;
+	const char *cert_dir;
+	bool cert_dir_given, method_given, verify_given, percent_given;
+	unsigned io_threads;
+	unsigned firmware_timeout_s;
+	unsigned poll_interval_ms;
+	bool keep_hidden;
+	bool dry_run; /* `wipe --dry-run`: refusals are not logged, nothing is filed */
+	struct certify cert;
+	struct ws_plan *plan; /* made by wipe_setup_prepare() */
+	char *password_log;   /* where an ATA security erase records its password */
+};
+
+#define WIPE_SETUP_INIT                                                                           \
+	{                                                                                         \
+		.method = "clear", .passes = 1, .verify = WS_VERIFY_SAMPLE, .sample_percent = 10, \
+		.cert_dir = "certificates",                                                       \
+	}
+
+enum {
+	OPT_IO_THREADS = 640,
+	OPT_FIRMWARE_TIMEOUT,
+	OPT_POLL_INTERVAL,
+	OPT_KEEP_HIDDEN,
+};
+
+/* Short options of the table below. */
+#define WIPE_SETUP_SHORT "m:n:V:p:d:"
+
+/* getopt_long entries: the method and verification options, then CERTIFY_OPTIONS. */
+#define WIPE_SETUP_OPTIONS                                                                      \
+	{ "method", required_argument, NULL, 'm' }, { "passes", required_argument, NULL, 'n' }, \
+	    { "verify", required_argument, NULL, 'V' },                                         \
+	    { "sample-percent", required_argument, NULL, 'p' },                                 \
+	    { "cert-dir", required_argument, NULL, 'd' },                                       \
+	    { "io-threads", required_argument, NULL, OPT_IO_THREADS },                          \
+	    { "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },              \
+	    { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },                    \
+	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN }, CERTIFY_OPTIONS
+
+/* The usage lines for them. */
+#define WIPE_SETUP_USAGE                                                                   \
+	"  -m, --method M          clear (default), zero, one, random, pattern:HEX,\n"     \
+	"                          dod-3pass; purge (the drive's strongest Purge), or\n"   \
+	"                          nvme-sanitize-{crypto,block,overwrite,exit-failure},\n" \
+	"                          nvme-format-{crypto,user-data},\n"                      \
+	"                          ata-sanitize-{crypto,block,overwrite},\n"               \
+	"                          ata-secure-erase[-enhanced],\n"                         \
+	"                          scsi-sanitize-{crypto,block,overwrite}\n"               \
+	"  -n, --passes N          repeat the method's passes N times (default 1)\n"       \
+	"  -V, --verify MODE       full, sample (default) or none\n"                       \
+	"  -p, --sample-percent P  share of the capacity a sample reads (default 10)\n"    \
+	"  -d, --cert-dir DIR      where results go (default ./certificates)\n"            \
+	"      --io-threads N      requests in flight per target (default 4)\n"            \
+	"      --firmware-timeout S  give up on a firmware erase after S seconds\n"        \
+	"                          (default: 3x the drive's estimate, at least 10 min)\n"  \
+	"      --poll-interval MS  how often a firmware erase is polled (default 1000)\n"  \
+	"      --keep-hidden-areas leave an ATA host protected area hidden (and not\n"     \
+	"                          erased; the certificate says so)\n"
+
+/*
+ * wipe_setup_option() - take one option of WIPE_SETUP_OPTIONS.
+ * Return: 1 when taken; 0 when it is not one of them; WS_EXIT_USAGE (after one line on
+ * stderr) for a bad value.
+ */
+int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const char *arg);
+
+/* "full", "sample", "none" into a mode. Return: false for anything else. */
+bool wipe_setup_parse_verify(const char *s, enum ws_verify_mode *ret);
+
+/*
+ * wipe_setup_prepare() - after the options: the config file, the certificate fields and
+ * signer (certify_prepare), [wipe] defaults where no flag said, and the plan.
+ * Return: an exit code (one line on stderr when not WS_EXIT_OK).
+ */
+int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws);
+
+/*
+ * wipe_setup_open() - the safety gate for one target the operator named (or selected), for
+ * writing. A refusal goes to the audit log (not on a dry run).
+ * Return: 0, or the gate's negative errno with *ret_why set (malloc'd; may be NULL).
+ */
+int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
+                    struct ws_target **ret, char **ret_why);
+
+/*
+ * wipe_setup_resolve() - what target @i of @targets will get: "purge" becomes the strongest
+ * technique it advertises; a technique it lacks, a DCO restriction (without
+ * --keep-hidden-areas) or a namespace of the same controller left out is refused, and the
+ * refusal is logged. Nothing is sent to the device.
+ * Return: 0 with *ret_technique, or WS_EXIT_REFUSED with *ret_why (malloc'd; may be NULL).
+ */
+int wipe_setup_resolve(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
+                       size_t n, size_t i, enum ws_technique *ret_technique, char **ret_why);
+
+/* Make the result directory and prove it takes a file, before anything is erased.
+ * Return: 0 or a negative errno. */
+int wipe_setup_result_dir(struct wipe_setup *ws);
+
+/* Fill a batch item for @target: the plan, the options, and where progress goes. */
+void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
+                     struct ws_target *target, ws_progress_fn progress, void *userdata,
+                     const atomic_bool *cancel);
+
+/*
+ * wipe_setup_file() - certificates (or unsigned results) for the ended items @items[0..n),
+ * in order, as certify_results() writes them; files[i] receives the path (malloc'd) or NULL.
+ * Return: 0, or an exit code when a certificate could not be written.
+ */
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
+                    size_t n, char **files);
+
+/* A batch item's exit code: the library's judgement of its result. */
+int wipe_setup_exit_code(const struct ws_batch_item *item);
+
+void wipe_setup_fini(struct wipe_setup *ws);
+
+#endif
