@@ -17,5 +17,6 @@
 #include <wipeseal/batch.h>
 #include <wipeseal/cert.h>
 #include <wipeseal/config.h>
+#include <wipeseal/monitor.h>
 
 #endif

@@ -16,6 +16,7 @@ static const struct {
 	{ "list", cmd_list, "describe drives, what is on them and whether they may be wiped" },
 	{ "check", cmd_check, "apply the safety gate to targets, writing nothing" },
 	{ "wipe", cmd_wipe, "erase (Clear or Purge), verify by reading back, certify" },
+	{ "station", cmd_station, "the disposal station's screen: select, start, watch, certify" },
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },

@@ -4,7 +4,7 @@
  * lie or crawl, at the system-call boundary, so that tests exercise the product's real error
  * paths without a single test-only branch in it.
  *
- *   WS_FAULT_PATH=/dev/loop3               the file whose I/O is affected (as readlink of
+ *   WS_FAULT_PATH=/dev/loop3[,/dev/loop4]  the files whose I/O is affected (as readlink of
  *                                          /proc/self/fd/N shows it)
  *   WS_FAULT_WRITE=RULE[,RULE...]          rules for pwrite/pwrite64
  *   WS_FAULT_READ=RULE[,RULE...]           rules for pread/pread64
@@ -15,10 +15,17 @@
  *
  * A request that overlaps a rule's range gets the rule's action (the first rule that
  * matches). Everything else passes through to libc untouched.
+ *
+ *   WS_FAULT_GONE=/dev/loop4:/tmp/pull     from the moment the file /tmp/pull exists, every
+ *                                          read and write of /dev/loop4 fails with ENODEV,
+ *                                          as on a drive pulled from its bay (a loop device
+ *                                          cannot be detached while it is open: losetup -d
+ *                                          defers until the last close)
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +46,9 @@ struct rule {
 
 static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
 static size_t n_wrules, n_rrules;
-static const char *target;
+static char *targets;      /* WS_FAULT_PATH, with ',' turned into '\0' */
+static size_t n_targets;
+static char gone_path[4096], gone_trigger[4096];
 
 static int errno_of(const char *s)
 {
@@ -93,27 +102,54 @@ static size_t parse(const char *spec, struct rule *rules)
 /* At load time, before any thread exists: the rules never change afterwards. */
 __attribute__((constructor)) static void init(void)
 {
-	target = getenv("WS_FAULT_PATH");
+	const char *paths = getenv("WS_FAULT_PATH"), *gone = getenv("WS_FAULT_GONE");
+	const char *colon = gone ? strchr(gone, ':') : NULL;
+
+	if (paths && (targets = strdup(paths))) {
+		n_targets = 1;
+		for (char *p = targets; *p; p++)
+			if (*p == ',') {
+				*p = '\0';
+				n_targets++;
+			}
+	}
+	if (colon && (size_t)(colon - gone) < sizeof(gone_path)) {
+		memcpy(gone_path, gone, (size_t)(colon - gone));
+		snprintf(gone_trigger, sizeof(gone_trigger), "%s", colon + 1);
+	}
 	n_wrules = parse(getenv("WS_FAULT_WRITE"), wrules);
 	n_rrules = parse(getenv("WS_FAULT_READ"), rrules);
 }
 
-/* The rule for this request, if the descriptor is the target and a range overlaps. */
+static bool is_target(const char *path)
+{
+	const char *t = targets;
+
+	for (size_t i = 0; i < n_targets; i++, t += strlen(t) + 1)
+		if (strcmp(path, t) == 0)
+			return true;
+	return false;
+}
+
+/* The rule for this request, if the descriptor is a target and a range overlaps. */
 static const struct rule *match(int fd, uint64_t off, size_t len, int write)
 {
+	static const struct rule pulled = { 0, UINT64_MAX, FAIL, ENODEV, 0 };
 	const struct rule *rules = write ? wrules : rrules;
 	size_t n = write ? n_wrules : n_rrules;
 	char link[64], path[4096];
 	ssize_t k;
 
-	if (!target || n == 0)
+	if ((n_targets == 0 || n == 0) && !gone_path[0])
 		return NULL;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	k = readlink(link, path, sizeof(path) - 1);
 	if (k < 0)
 		return NULL;
 	path[k] = '\0';
-	if (strcmp(path, target) != 0)
+	if (gone_path[0] && strcmp(path, gone_path) == 0 && access(gone_trigger, F_OK) == 0)
+		return &pulled;
+	if (!is_target(path))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t end =

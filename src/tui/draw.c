@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * draw.c - what the station's screens share: boxes, clipped text, bars and the formats of
+ * sizes and times. Plain ASCII only, so that a serial console draws the same screen.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "station.h"
+
+void draw_box(int y, int x, int h, int w, const char *title)
+{
+	for (int r = 0; r < h; r++)
+		mvhline(y + r, x, ' ', w);
+	/* ASCII, not ACS: a serial console or a capture without the alternate character set
+	 * would show "lqqk" */
+	mvaddch(y, x, '+');
+	mvhline(y, x + 1, '-', w - 2);
+	mvaddch(y, x + w - 1, '+');
+	mvvline(y + 1, x, '|', h - 2);
+	mvvline(y + 1, x + w - 1, '|', h - 2);
+	mvaddch(y + h - 1, x, '+');
+	mvhline(y + h - 1, x + 1, '-', w - 2);
+	mvaddch(y + h - 1, x + w - 1, '+');
+	if (title) {
+		attron(A_BOLD);
+		draw_text(y, x + 2, w - 4, title);
+		attroff(A_BOLD);
+	}
+}
+
+/* @s at (y, x), cut to @w columns; bytes outside printable ASCII become '?'. */
+void draw_text(int y, int x, int w, const char *s)
+{
+	int i = 0;
+
+	if (w <= 0 || y < 0 || y >= LINES)
+		return;
+	move(y, x);
+	for (; s && s[i] && i < w && x + i < COLS; i++)
+		addch((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f
+		          ? (chtype)(unsigned char)s[i]
+		          : '?');
+}
+
+/* "[#######-------]" in @w columns. */
+void draw_bar(int y, int x, int w, double frac)
+{
+	int inner = w - 2, fill;
+
+	if (inner < 1)
+		return;
+	frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+	fill = (int)(frac * inner + 0.5);
+	mvaddch(y, x, '[');
+	for (int i = 0; i < inner; i++)
+		addch(i < fill ? '#' : '-');
+	addch(']');
+}
+
+const char *fmt_size(uint64_t bytes, char *buf, size_t len)
+{
+	return cli_size(bytes, buf, len);
+}
+
+const char *fmt_eta(double s, char *buf, size_t len)
+{
+	unsigned long t = s < 0 ? 0 : (unsigned long)s;
+
+	if (s < 0)
+		snprintf(buf, len, "--:--");
+	else if (t >= 3600)
+		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
+	return buf;
+}
+
+const char *fmt_duration(double s, char *buf, size_t len)
+{
+	return fmt_eta(s, buf, len);
+}
+
+/* The strongest technique a drive supports, short enough for the list's column. */
+const char *drive_best_technique(const struct ws_device *dev)
+{
+	static const struct {
+		unsigned bit;
+		const char *label;
+	} order[] = {
+		{ WS_METHOD_NVME_SANITIZE_CRYPTO, "san-crypto" },
+		{ WS_METHOD_ATA_SANITIZE_CRYPTO, "san-crypto" },
+		{ WS_METHOD_SCSI_SANITIZE_CRYPTO, "san-crypto" },
+		{ WS_METHOD_NVME_SANITIZE_BLOCK, "san-block" },
+		{ WS_METHOD_ATA_SANITIZE_BLOCK, "san-block" },
+		{ WS_METHOD_SCSI_SANITIZE_BLOCK, "san-block" },
+		{ WS_METHOD_NVME_SANITIZE_OVERWRITE, "san-overwr" },
+		{ WS_METHOD_ATA_SANITIZE_OVERWRITE, "san-overwr" },
+		{ WS_METHOD_SCSI_SANITIZE_OVERWRITE, "san-overwr" },
+		{ WS_METHOD_ATA_SECURE_ERASE_ENHANCED, "sec-erase+" },
+		{ WS_METHOD_ATA_SECURE_ERASE, "sec-erase" },
+		{ WS_METHOD_NVME_FORMAT_CRYPTO, "fmt-crypto" },
+		{ WS_METHOD_NVME_FORMAT_USER_DATA, "format" },
+	};
+
+	if (!dev)
+		return "-";
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (dev->methods & order[i].bit)
+			return order[i].label;
+	return dev->methods & WS_METHOD_CLEAR ? "clear" : "-";
+}

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * prompt.c - what is drawn over the drive list and takes the keys while open: the method
+ * and verification menus, the typed confirmation that starts a wipe, the yes/no questions
+ * before aborting or quitting. A prompt never blocks: the main loop keeps drawing progress
+ * and filing results under it.
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "station.h"
+
+static const char *const overwrite_methods[] = { "clear", "zero", "one", "random", "dod-3pass" };
+
+static const enum ws_technique firmware[] = {
+	WS_TECH_NVME_SANITIZE_CRYPTO,      WS_TECH_NVME_SANITIZE_BLOCK,
+	WS_TECH_NVME_SANITIZE_OVERWRITE,   WS_TECH_NVME_FORMAT_CRYPTO,
+	WS_TECH_NVME_FORMAT_USER_DATA,     WS_TECH_ATA_SANITIZE_CRYPTO,
+	WS_TECH_ATA_SANITIZE_BLOCK,        WS_TECH_ATA_SANITIZE_OVERWRITE,
+	WS_TECH_SCSI_SANITIZE_CRYPTO,      WS_TECH_SCSI_SANITIZE_BLOCK,
+	WS_TECH_SCSI_SANITIZE_OVERWRITE,   WS_TECH_ATA_SECURE_ERASE_ENHANCED,
+	WS_TECH_ATA_SECURE_ERASE,
+};
+
+/* Whether every selected drive can carry out the method named @name (nothing is sent). */
+static bool valid_for_selected(struct station *st, const char *name)
+{
+	struct ws_plan *plan = NULL;
+	bool ok = ws_plan_parse(name, 1, &plan, NULL) == 0;
+
+	for (size_t i = 0; ok && i < st->n_drives; i++) {
+		const struct drive *d = st->drives[i];
+		enum ws_technique t;
+		char *why = NULL;
+
+		if (!d->selected || !d->dev)
+			continue;
+		ok = ws_technique_resolve(plan, d->dev, &t, &why) == 0;
+		free(why);
+	}
+	ws_plan_free(plan);
+	return ok;
+}
+
+static void add_entry(struct prompt *p, const char *name, bool enabled)
+{
+	if (p->n >= MENU_MAX)
+		return;
+	snprintf(p->entries[p->n], sizeof(p->entries[p->n]), "%s", name);
+	p->enabled[p->n] = enabled;
+	p->n++;
+}
+
+void prompt_open_method(struct station *st)
+{
+	struct prompt *p = &st->prompt;
+	bool any = drives_selected(st) > 0;
+
+	memset(p, 0, sizeof(*p));
+	p->kind = PROMPT_METHOD;
+	for (size_t i = 0; i < sizeof(overwrite_methods) / sizeof(overwrite_methods[0]); i++)
+		add_entry(p, overwrite_methods[i], true);
+	add_entry(p, "purge", valid_for_selected(st, "purge"));
+	/* explicit techniques: only those every selected drive advertises */
+	for (size_t i = 0; any && i < sizeof(firmware) / sizeof(firmware[0]); i++)
+		if (valid_for_selected(st, ws_technique_name(firmware[i])))
+			add_entry(p, ws_technique_name(firmware[i]), true);
+	for (int i = 0; i < p->n; i++)
+		if (strcmp(p->entries[i], st->ws->plan->method) == 0)
+			p->cursor = i;
+}
+
+void prompt_open_verify(struct station *st)
+{
+	struct prompt *p = &st->prompt;
+	char sample[48];
+
+	memset(p, 0, sizeof(*p));
+	p->kind = PROMPT_VERIFY;
+	snprintf(sample, sizeof(sample), "sample (%u%% of the drive)", st->ws->sample_percent);
+	add_entry(p, "full (read every byte back)", true);
+	add_entry(p, sample, true);
+	add_entry(p, "none", true);
+	p->cursor = st->ws->plan->verify == WS_VERIFY_FULL     ? 0
+	            : st->ws->plan->verify == WS_VERIFY_SAMPLE ? 1
+	                                                       : 2;
+}
+
+bool input_key(char *buf, size_t len, int key)
+{
+	size_t n = strlen(buf);
+
+	if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n) {
+		buf[n - 1] = '\0';
+		return true;
+	}
+	if (key == 21) { /* ^U */
+		buf[0] = '\0';
+		return true;
+	}
+	if (key >= 0x20 && key < 0x7f && n + 1 < len) {
+		buf[n] = (char)key;
+		buf[n + 1] = '\0';
+		return true;
+	}
+	return false;
+}
+
+static void choose_method(struct station *st, const char *name)
+{
+	struct ws_plan *plan = NULL, *old = st->ws->plan;
+	char *why = NULL;
+
+	if (ws_plan_parse(name, st->ws->passes, &plan, &why) < 0) {
+		snprintf(st->prompt.error, sizeof(st->prompt.error), "%s", why ? why : name);
+		free(why);
+		return;
+	}
+	plan->verify = old->verify;
+	plan->sample_percent = old->sample_percent;
+	st->ws->plan = plan;
+	ws_plan_free(old);
+	st->prompt.kind = PROMPT_NONE;
+	station_message(st, "method: %s", plan->method);
+}
+
+static void choose(struct station *st)
+{
+	struct prompt *p = &st->prompt;
+	static const enum ws_verify_mode modes[] = { WS_VERIFY_FULL, WS_VERIFY_SAMPLE,
+		                                     WS_VERIFY_NONE };
+
+	if (!p->enabled[p->cursor]) {
+		snprintf(p->error, sizeof(p->error), "not every selected drive supports %s",
+		         p->entries[p->cursor]);
+		return;
+	}
+	if (p->kind == PROMPT_METHOD) {
+		choose_method(st, p->entries[p->cursor]);
+		return;
+	}
+	st->ws->verify = modes[p->cursor];
+	st->ws->plan->verify = modes[p->cursor];
+	p->kind = PROMPT_NONE;
+	station_message(st, "verification: %s", ws_verify_mode_name(modes[p->cursor]));
+}
+
+static void menu_key(struct station *st, int key)
+{
+	struct prompt *p = &st->prompt;
+
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		p->cursor = p->cursor > 0 ? p->cursor - 1 : 0;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		p->cursor = p->cursor + 1 < p->n ? p->cursor + 1 : p->cursor;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		choose(st);
+		break;
+	case 27:
+	case 'q':
+		p->kind = PROMPT_NONE;
+		break;
+	default:
+		break;
+	}
+}
+
+static void start_key(struct station *st, int key)
+{
+	struct prompt *p = &st->prompt;
+
+	if (key == 27) {
+		p->kind = PROMPT_NONE;
+		station_message(st, "not started");
+		return;
+	}
+	if (key != '\n' && key != '\r' && key != KEY_ENTER) {
+		input_key(p->input, sizeof(p->input), key);
+		return;
+	}
+	p->kind = PROMPT_NONE;
+	if (strcmp(p->input, "WIPE") != 0) {
+		station_message(st, "not started: type WIPE, in capitals, then Enter");
+		return;
+	}
+	station_start(st);
+}
+
+void prompt_key(struct station *st, int key)
+{
+	struct prompt *p = &st->prompt;
+	bool yes = key == 'y' || key == 'Y';
+
+	switch (p->kind) {
+	case PROMPT_HELP:
+	case PROMPT_SUMMARY:
+		p->kind = PROMPT_NONE;
+		break;
+	case PROMPT_METHOD:
+	case PROMPT_VERIFY:
+		menu_key(st, key);
+		break;
+	case PROMPT_FIELDS:
+		fields_key(st, key);
+		break;
+	case PROMPT_START:
+		start_key(st, key);
+		break;
+	case PROMPT_ABORT:
+		p->kind = PROMPT_NONE;
+		if (yes && st->n_drives)
+			station_abort(st, st->drives[st->cursor]);
+		break;
+	case PROMPT_QUIT:
+		p->kind = PROMPT_NONE;
+		if (yes) {
+			for (size_t i = 0; i < st->n_drives; i++)
+				station_abort(st, st->drives[i]);
+			st->quit = true;
+		}
+		break;
+	case PROMPT_NONE:
+		break;
+	}
+}
+
+static void draw_menu(struct station *st, const char *title)
+{
+	struct prompt *p = &st->prompt;
+	int w = COLS < 60 ? COLS : 60, h = p->n + 5;
+	int y = (LINES - h) / 2, x = (COLS - w) / 2;
+
+	if (y < 0)
+		y = 0;
+	draw_box(y, x, h, w, title);
+	for (int i = 0; i < p->n && y + 1 + i < LINES - 1; i++) {
+		char line[80];
+
+		snprintf(line, sizeof(line), "%s %s%s", i == p->cursor ? ">" : " ", p->entries[i],
+		         p->enabled[i] ? "" : "  (not on every selected drive)");
+		if (i == p->cursor)
+			attron(A_REVERSE);
+		if (!p->enabled[i])
+			attron(A_DIM);
+		draw_text(y + 1 + i, x + 2, w - 4, line);
+		attroff(A_REVERSE | A_DIM);
+	}
+	draw_text(y + h - 3, x + 2, w - 4, p->error);
+	draw_text(y + h - 2, x + 2, w - 4, "Up/Down choose, Enter takes it, Esc keeps the old one.");
+}
+
+static void draw_start(struct station *st)
+{
+	struct prompt *p = &st->prompt;
+	size_t n = drives_selected(st);
+	int w = COLS < 76 ? COLS : 76, listed = 0, h;
+	int y, x = (COLS - w) / 2;
+	char line[256], pct[16] = "";
+
+	h = (int)(n < 8 ? n : 8) + 8;
+	y = (LINES - h) / 2 < 0 ? 0 : (LINES - h) / 2;
+	draw_box(y, x, h, w, " Start ");
+	if (st->ws->plan->verify == WS_VERIFY_SAMPLE)
+		snprintf(pct, sizeof(pct), " %u%%", st->ws->plan->sample_percent);
+	snprintf(line, sizeof(line), "ERASE %zu drive%s with %.60s, verify %s%s:", n, n == 1 ? "" : "s",
+	         st->ws->plan->method, ws_verify_mode_name(st->ws->plan->verify), pct);
+	draw_text(y + 1, x + 2, w - 4, line);
+	for (size_t i = 0; i < st->n_drives && listed < 8; i++) {
+		const struct drive *d = st->drives[i];
+		char *serial;
+
+		if (!d->selected)
+			continue;
+		serial = cli_printable(d->dev ? d->dev->serial : NULL);
+		snprintf(line, sizeof(line), "  %s  serial %s", d->path, serial);
+		free(serial);
+		draw_text(y + 2 + listed++, x + 2, w - 4, line);
+	}
+	draw_text(y + h - 5, x + 2, w - 4, "Everything on them will be destroyed.");
+	draw_text(y + h - 4, x + 2, w - 4, "Type WIPE and press Enter to start (Esc: do not start).");
+	snprintf(line, sizeof(line), "> %s_", p->input);
+	draw_text(y + h - 2, x + 2, w - 4, line);
+}
+
+static void draw_question(const char *title, const char *text)
+{
+	int w = COLS < 70 ? COLS : 70, h = 5;
+	int y = (LINES - h) / 2, x = (COLS - w) / 2;
+
+	draw_box(y, x, h, w, title);
+	draw_text(y + 1, x + 2, w - 4, text);
+	draw_text(y + 3, x + 2, w - 4, "y: yes   any other key: no");
+}
+
+void prompt_draw(struct station *st)
+{
+	char text[256];
+
+	switch (st->prompt.kind) {
+	case PROMPT_HELP:
+		screen_help_draw(st);
+		break;
+	case PROMPT_SUMMARY:
+		screen_summary_draw(st);
+		break;
+	case PROMPT_METHOD:
+		draw_menu(st, " Method ");
+		break;
+	case PROMPT_VERIFY:
+		draw_menu(st, " Verification ");
+		break;
+	case PROMPT_FIELDS:
+		fields_draw(st);
+		break;
+	case PROMPT_START:
+		draw_start(st);
+		break;
+	case PROMPT_ABORT:
+		snprintf(text, sizeof(text), "Abort the wipe of %s? It ends ABORTED.",
+		         st->n_drives ? st->drives[st->cursor]->path : "?");
+		draw_question(" Abort ", text);
+		break;
+	case PROMPT_QUIT:
+		draw_question(" Quit ", "Wipes are running. Quit aborts them all (ABORTED).");
+		break;
+	case PROMPT_NONE:
+		break;
+	}
+}

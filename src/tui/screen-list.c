@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * screen-list.c - the station's main screen: one row per drive, what it is and what is
+ * happening to it, the drive under the cursor in full at the bottom, and the keys.
+ *
+ *   wipeseal station   method clear   verify sample 10%   2 of 3 selected
+ *     SEL DEVICE       MODEL          SERIAL       SIZE BUS   BEST       STATE
+ *   > [x] /dev/sdb     ST500DM002     Z3T5ABCD   465.8G sata  sec-erase+ ready
+ *     [-] /dev/sda     Samsung SSD    S4EWNX0N   476.9G nvme  san-crypto holds the ...
+ *
+ * At 80 columns every column has its minimum width; wider terminals give the extra to the
+ * model and the state. Ineligible rows are dimmed and marked [-] (a serial console may not
+ * dim).
+ */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/progress.h"
+#include "station.h"
+
+struct cols {
+	int sel, path, model, serial, size, bus, best, state;
+};
+
+static struct cols layout(int width)
+{
+	struct cols c = { 4, 13, 12, 11, 7, 6, 11, 0 };
+	int used = 2 + c.sel + c.path + c.model + c.serial + c.size + c.bus + c.best;
+	int extra = width - used - 10;
+
+	if (extra > 0) {
+		c.model += extra / 2;
+		c.path += extra / 6;
+	}
+	c.state = width - (2 + c.sel + c.path + c.model + c.serial + c.size + c.bus + c.best);
+	return c;
+}
+
+/* What the STATE column says of a drive that is not running. */
+static void idle_state(const struct drive *d, char *buf, size_t len)
+{
+	const char *why = drive_unselectable(d);
+
+	if (d->gone)
+		snprintf(buf, len, "gone%s%s", d->note ? ": " : "", d->note ? d->note : "");
+	else if (d->state == DRIVE_REFUSED)
+		snprintf(buf, len, "REFUSED: %s", d->note ? d->note : "");
+	else if (d->state == DRIVE_ENDED)
+		snprintf(buf, len, "%s%s%s", ws_status_name(d->status), d->note ? ": " : "",
+		         d->note ? d->note : "");
+	else if (why)
+		snprintf(buf, len, "%s", why);
+	else
+		snprintf(buf, len, "ready");
+}
+
+/* "[####------]  1/1 write   45%  812MB/s  0:12  aborting" */
+static void draw_running(struct station *st, const struct drive *d, int y, int x)
+{
+	struct ws_progress p;
+	bool seen;
+	char tail[96], eta[16], phase[12];
+	int barw = 22, w = COLS - x;
+	double frac;
+
+	pthread_mutex_lock(&st->lock);
+	p = d->last;
+	seen = d->seen;
+	pthread_mutex_unlock(&st->lock);
+	if (!seen) {
+		draw_text(y, x, w, d->abort_asked ? "starting (aborting)" : "starting");
+		return;
+	}
+	frac = p.total ? (double)p.done / (double)p.total : 0;
+	if (barw > w - 36)
+		barw = w - 36 > 8 ? w - 36 : 8;
+	draw_bar(y, x, barw, frac);
+	if (d->technique != WS_TECH_OVERWRITE && p.phase == WS_PHASE_WRITE)
+		snprintf(phase, sizeof(phase), "drive"); /* the drive's own progress */
+	else
+		snprintf(phase, sizeof(phase), "%s", progress_phase_name(p.phase));
+	snprintf(tail, sizeof(tail), " %u/%u %-6s %3.0f%% %5.0fMB/s %6s%s", p.pass, p.n_passes,
+	         phase, frac * 100, p.rate / 1e6, fmt_eta(p.eta, eta, sizeof(eta)),
+	         d->abort_asked ? "  aborting" : d->gone ? "  gone" : "");
+	draw_text(y, x + barw, w - barw, tail);
+}
+
+static void draw_row(struct station *st, const struct drive *d, int y, bool here,
+                     const struct cols *c)
+{
+	const struct ws_device *dev = d->dev;
+	char size[16], state[256], *model = cli_printable(dev ? dev->model : NULL);
+	char *serial = cli_printable(dev ? dev->serial : NULL);
+	bool dim = d->state == DRIVE_IDLE && drive_unselectable(d);
+	int x = 0;
+
+	if (here)
+		attron(A_REVERSE);
+	if (dim)
+		attron(A_DIM);
+	mvhline(y, 0, ' ', COLS);
+	draw_text(y, x, 2, here ? ">" : " ");
+	x += 2;
+	draw_text(y, x, c->sel, d->selected ? "[x]" : dim || d->gone ? "[-]" : "[ ]");
+	x += c->sel;
+	draw_text(y, x, c->path - 1, d->path);
+	x += c->path;
+	if (d->state == DRIVE_RUNNING) {
+		draw_running(st, d, y, x);
+	} else {
+		draw_text(y, x, c->model - 1, model);
+		x += c->model;
+		draw_text(y, x, c->serial - 1, serial);
+		x += c->serial;
+		snprintf(state, sizeof(state), "%6s", dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-");
+		draw_text(y, x, c->size - 1, state);
+		x += c->size;
+		draw_text(y, x, c->bus - 1, dev ? dev->transport : "-");
+		x += c->bus;
+		draw_text(y, x, c->best - 1, drive_best_technique(dev));
+		x += c->best;
+		idle_state(d, state, sizeof(state));
+		draw_text(y, x, c->state, state);
+	}
+	attroff(A_REVERSE | A_DIM);
+	free(model);
+	free(serial);
+}
+
+/* The drive under the cursor, in full: what the columns had to cut. */
+static void draw_detail(struct station *st, int y)
+{
+	const struct drive *d;
+	char line[512], size[16];
+	char *model, *serial;
+
+	if (st->n_drives == 0) {
+		draw_text(y, 0, COLS, "No drives. Plug one in: it appears here by itself.");
+		return;
+	}
+	d = st->drives[st->cursor];
+	model = cli_printable(d->dev ? d->dev->model : NULL);
+	serial = cli_printable(d->dev ? d->dev->serial : NULL);
+	if (d->state == DRIVE_ENDED && d->cert_file)
+		snprintf(line, sizeof(line), "%s: %s, certificate %s", d->path,
+		         ws_status_name(d->status), d->cert_file);
+	else if (d->state != DRIVE_RUNNING && (d->note || drive_unselectable(d)))
+		snprintf(line, sizeof(line), "%s: %s", d->path,
+		         d->note ? d->note : drive_unselectable(d));
+	else
+		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s", d->path, model, serial,
+		         d->dev ? fmt_size(d->dev->size_bytes, size, sizeof(size)) : "-",
+		         d->dev ? d->dev->transport : "-");
+	draw_text(y, 0, COLS, line);
+	free(model);
+	free(serial);
+}
+
+void screen_list_draw(struct station *st)
+{
+	struct cols c = layout(COLS);
+	const struct ws_plan *plan = st->ws->plan;
+	int rows = LINES - 5, y;
+	char head[256], pct[16] = "";
+
+	if (plan->verify == WS_VERIFY_SAMPLE)
+		snprintf(pct, sizeof(pct), " %u%%", plan->sample_percent);
+	snprintf(head, sizeof(head), " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
+	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
+	         st->n_drives);
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', COLS);
+	draw_text(0, 0, COLS, head);
+	attroff(A_REVERSE);
+	attron(A_BOLD);
+	mvhline(1, 0, ' ', COLS);
+	y = 2 + c.sel;
+	draw_text(1, 2, COLS, "SEL");
+	draw_text(1, y, COLS - y, "DEVICE");
+	y += c.path;
+	if (station_running(st)) {
+		draw_text(1, y, COLS - y, "PROGRESS             PASS PHASE   DONE    SPEED    ETA");
+	} else {
+		draw_text(1, y, COLS - y, "MODEL");
+		y += c.model;
+		draw_text(1, y, COLS - y, "SERIAL");
+		y += c.serial;
+		draw_text(1, y, COLS - y, "  SIZE");
+		y += c.size;
+		draw_text(1, y, COLS - y, "BUS");
+		y += c.bus;
+		draw_text(1, y, COLS - y, "BEST");
+		y += c.best;
+		draw_text(1, y, COLS - y, "STATE");
+	}
+	attroff(A_BOLD);
+	if (rows < 1)
+		rows = 1;
+	if (st->cursor < st->top)
+		st->top = st->cursor;
+	if (st->cursor >= st->top + rows)
+		st->top = st->cursor - rows + 1;
+	for (int i = 0; i < rows && st->top + i < (int)st->n_drives; i++)
+		draw_row(st, st->drives[st->top + i], 2 + i, st->top + i == st->cursor, &c);
+	draw_detail(st, LINES - 3);
+	draw_text(LINES - 2, 0, COLS, st->message);
+	attron(A_REVERSE);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	draw_text(LINES - 1, 0, COLS,
+	          station_running(st)
+	              ? " a abort drive  q quit  ? help   (wipes running)"
+	              : " Space select  m method  v verify  o operator  s START  q quit  ? help");
+	attroff(A_REVERSE);
+}

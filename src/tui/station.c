@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * station.c - the station's loop: draw, wait for a key or a hot-plug event (a quarter of a
+ * second at most, so progress moves), act; start the selected drives as one batch, file
+ * each drive's certificate the moment its wipe ends, show the summary when all have.
+ *
+ * Starting goes through the same steps as `wipeseal wipe` (wipe-setup.c): the gate for each
+ * selected drive, the technique check, the result directory, then ws_batch_start(). A
+ * drive refused at start is marked so (with the reason, and a line in the audit log) and
+ * the others go on: at a station with ten bays one mounted stick does not stop nine wipes.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "station.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void station_message(struct station *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(st->message, sizeof(st->message), fmt, ap);
+	va_end(ap);
+}
+
+bool station_running(const struct station *st)
+{
+	return st->batch != NULL;
+}
+
+/* The library's progress callback, from a worker thread: keep the newest report. */
+static void on_progress(void *userdata, const struct ws_progress *p)
+{
+	struct drive *d = userdata;
+
+	pthread_mutex_lock(&d->owner->lock);
+	d->last = *p;
+	d->seen = true;
+	pthread_mutex_unlock(&d->owner->lock);
+}
+
+static void refuse(struct drive *d, char *why, const char *fallback)
+{
+	free(d->note);
+	d->note = why ? why : strdup(fallback);
+	d->state = DRIVE_REFUSED;
+	d->selected = false;
+}
+
+/* Drop entry @i of the parallel arrays. */
+static void drop(struct ws_target **t, struct drive **dr, enum ws_technique *tech, size_t *n,
+                 size_t i)
+{
+	ws_target_free(t[i]);
+	for (size_t k = i + 1; k < *n; k++) {
+		t[k - 1] = t[k];
+		dr[k - 1] = dr[k];
+		tech[k - 1] = tech[k];
+	}
+	(*n)--;
+}
+
+/* Gate every selected drive; returns how many passed, their targets in @t. */
+static size_t open_selected(struct station *st, struct ws_target **t, struct drive **dr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->n_drives; i++) {
+		struct drive *d = st->drives[i];
+		char *why = NULL;
+		int r;
+
+		if (!d->selected)
+			continue;
+		free(d->note);
+		d->note = NULL;
+		d->state = DRIVE_IDLE;
+		r = wipe_setup_open(st->cli, st->ws, d->path, &t[n], &why);
+		if (r < 0) {
+			refuse(d, why, cli_strerror(r));
+			continue;
+		}
+		dr[n++] = d;
+	}
+	return n;
+}
+
+/* The technique for each; a refusal can change what the others need (an NVMe controller's
+ * namespaces must all be there), so check again until nothing more is refused. */
+static void resolve_all(struct station *st, struct ws_target **t, struct drive **dr,
+                        enum ws_technique *tech, size_t *n)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < *n && !again; i++) {
+			char *why = NULL;
+
+			if (wipe_setup_resolve(st->cli, st->ws, t, *n, i, &tech[i], &why) ==
+			    WS_EXIT_OK)
+				continue;
+			refuse(dr[i], why, "not supported");
+			drop(t, dr, tech, n, i);
+			again = true;
+		}
+	}
+}
+
+static int begin_batch(struct station *st, struct ws_target **t, struct drive **dr,
+                       const enum ws_technique *tech, size_t n)
+{
+	struct ws_batch_item *items = calloc(n, sizeof(*items));
+	int r;
+
+	if (!items)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct drive *d = dr[i];
+
+		d->owner = st;
+		d->item = i;
+		d->state = DRIVE_RUNNING;
+		d->selected = false;
+		d->seen = false;
+		d->abort_asked = false;
+		d->technique = tech[i];
+		snprintf(d->method, sizeof(d->method), "%.47s",
+		         tech[i] == WS_TECH_OVERWRITE ? st->ws->plan->method
+		                                  : ws_technique_name(tech[i]));
+		atomic_store(&d->cancel, false);
+		wipe_setup_item(st->cli, st->ws, &items[i], t[i], on_progress, d, &d->cancel);
+	}
+	r = ws_batch_start(items, n, &st->batch);
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			dr[i]->state = DRIVE_IDLE;
+		free(items);
+		return r;
+	}
+	st->items = items;
+	st->item_drive = dr;
+	st->n_items = n;
+	st->n_ended = 0;
+	st->started_ns = now_ns();
+	return 0;
+}
+
+void station_start(struct station *st)
+{
+	size_t n = drives_selected(st), opened;
+	struct ws_target **t = calloc(n, sizeof(*t));
+	struct drive **dr = calloc(n, sizeof(*dr));
+	enum ws_technique *tech = calloc(n, sizeof(*tech));
+	int r;
+
+	if (!t || !dr || !tech) {
+		station_message(st, "not started: out of memory");
+		goto out;
+	}
+	opened = open_selected(st, t, dr);
+	resolve_all(st, t, dr, tech, &opened);
+	if (opened == 0) {
+		station_message(st, "not started: the selected drives were refused (see their rows)");
+		goto out;
+	}
+	if ((r = wipe_setup_result_dir(st->ws)) < 0) {
+		station_message(st, "not started: cannot write results into %s: %s",
+		                st->ws->cert_dir, strerror(-r));
+		goto close;
+	}
+	if ((r = begin_batch(st, t, dr, tech, opened)) < 0) {
+		station_message(st, "not started: %s", strerror(-r));
+		goto close;
+	}
+	station_message(st, "started %zu wipe%s%s", opened, opened == 1 ? "" : "s",
+	                opened < n ? "; some drives were refused (see their rows)" : "");
+	dr = NULL; /* the batch's now */
+	free(t);
+	free(tech);
+	return;
+close:
+	for (size_t i = 0; i < opened; i++)
+		ws_target_free(t[i]);
+out:
+	free(t);
+	free(dr);
+	free(tech);
+}
+
+void station_abort(struct station *st, struct drive *d)
+{
+	if (d->state != DRIVE_RUNNING) {
+		station_message(st, "%s is not being wiped", d->path);
+		return;
+	}
+	atomic_store(&d->cancel, true);
+	d->abort_asked = true;
+	station_message(st, "%s: aborting", d->path);
+}
+
+/* A wipe has ended: its certificate, as `wipe` writes it, at once. */
+static void file_one(struct station *st, size_t i)
+{
+	struct ws_batch_item *it = &st->items[i];
+	struct drive *d = st->item_drive[i];
+	const char *asset = st->ws->cert.info.asset_tag;
+	char *file = NULL;
+	int code = WS_EXIT_FAILED;
+
+	if (d->asset_tag[0])
+		st->ws->cert.info.asset_tag = d->asset_tag;
+	if (it->result)
+		code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
+	st->ws->cert.info.asset_tag = asset;
+	free(d->note);
+	d->note = NULL;
+	d->state = DRIVE_ENDED;
+	d->cert_file = file;
+	if (it->result) {
+		d->status = it->result->status;
+		d->seconds = (double)(it->result->end_ns - it->result->start_ns) / 1e9;
+		if (it->result->status_reason)
+			d->note = strdup(it->result->status_reason);
+	} else {
+		d->status = WS_STATUS_FAILED;
+		if (asprintf(&d->note, "the wipe could not start: %s", strerror(-it->error)) < 0)
+			d->note = NULL;
+	}
+	if (code != WS_EXIT_OK && it->result && !d->note)
+		d->note = strdup("the certificate could not be written (see the messages on exit)");
+	d->exit_code = cli_worse(wipe_setup_exit_code(it), code);
+	st->exit_code = cli_worse(st->exit_code, d->exit_code);
+	st->n_ended++;
+	station_message(st, "%s: %s", d->path, ws_status_name(d->status));
+}
+
+/* File what has ended; when everything has, free the batch and show the summary. */
+static void poll_batch(struct station *st)
+{
+	if (!st->batch)
+		return;
+	for (size_t i = 0; i < st->n_items; i++)
+		if (st->item_drive[i]->state == DRIVE_RUNNING && ws_batch_item_done(st->batch, i))
+			file_one(st, i);
+	if (st->n_ended < st->n_items)
+		return;
+	st->batch = ws_batch_free(st->batch);
+	for (size_t i = 0; i < st->n_items; i++) {
+		ws_target_free(st->items[i].target);
+		ws_result_free(st->items[i].result);
+		drives_refresh(st, st->item_drive[i]); /* what it is now: empty, or gone */
+	}
+	free(st->items);
+	free(st->item_drive);
+	st->items = NULL;
+	st->item_drive = NULL;
+	st->n_items = 0;
+	if (!st->quit) {
+		memset(&st->prompt, 0, sizeof(st->prompt));
+		st->prompt.kind = PROMPT_SUMMARY;
+	}
+}
+
+static void move_cursor(struct station *st, int by)
+{
+	int n = (int)st->n_drives;
+
+	st->cursor += by;
+	if (st->cursor >= n)
+		st->cursor = n - 1;
+	if (st->cursor < 0)
+		st->cursor = 0;
+}
+
+static void toggle(struct station *st)
+{
+	struct drive *d;
+	const char *why;
+
+	if (!st->n_drives)
+		return;
+	d = st->drives[st->cursor];
+	why = drive_unselectable(d);
+	if (why && !d->selected) {
+		station_message(st, "%s cannot be selected: %s", d->path, why);
+		return;
+	}
+	d->selected = !d->selected;
+	if (d->selected && d->state != DRIVE_RUNNING) {
+		d->state = DRIVE_IDLE; /* a new run for it: the old outcome goes */
+		free(d->note);
+		d->note = NULL;
+	}
+	move_cursor(st, 1);
+}
+
+/* Keys that change the plan wait until the running wipes end (they use it). */
+static bool idle_or_say(struct station *st)
+{
+	if (!station_running(st))
+		return true;
+	station_message(st, "wait until the running wipes end (a aborts one)");
+	return false;
+}
+
+static void open_prompt(struct station *st, enum prompt_kind kind)
+{
+	memset(&st->prompt, 0, sizeof(st->prompt));
+	st->prompt.kind = kind;
+}
+
+static void list_key(struct station *st, int key)
+{
+	switch (key) {
+	case KEY_UP:
+	case 'k':
+		move_cursor(st, -1);
+		break;
+	case KEY_DOWN:
+	case 'j':
+		move_cursor(st, 1);
+		break;
+	case KEY_PPAGE:
+		move_cursor(st, -(LINES - 5));
+		break;
+	case KEY_NPAGE:
+		move_cursor(st, LINES - 5);
+		break;
+	case KEY_HOME:
+		move_cursor(st, -(int)st->n_drives);
+		break;
+	case KEY_END:
+		move_cursor(st, (int)st->n_drives);
+		break;
+	case ' ':
+		toggle(st);
+		break;
+	case 'm':
+		if (idle_or_say(st))
+			prompt_open_method(st);
+		break;
+	case 'v':
+		if (idle_or_say(st))
+			prompt_open_verify(st);
+		break;
+	case 'o':
+		if (idle_or_say(st))
+			fields_open(st);
+		break;
+	case 's':
+		if (!idle_or_say(st))
+			break;
+		if (drives_selected(st) == 0)
+			station_message(st, "select drives first (Space)");
+		else
+			open_prompt(st, PROMPT_START);
+		break;
+	case 'a':
+		if (st->n_drives && st->drives[st->cursor]->state == DRIVE_RUNNING)
+			open_prompt(st, PROMPT_ABORT);
+		else
+			station_message(st, "a aborts a running wipe: move to one first");
+		break;
+	case 'q':
+	case 3: /* ^C: raw mode makes it a key, and it asks like q */
+		if (station_running(st))
+			open_prompt(st, PROMPT_QUIT);
+		else
+			st->quit = true;
+		break;
+	case '?':
+	case 'h':
+		open_prompt(st, PROMPT_HELP);
+		break;
+	default:
+		break;
+	}
+}
+
+static void draw(struct station *st)
+{
+	erase();
+	if (LINES < 10 || COLS < 40) {
+		draw_text(0, 0, COLS, "wipeseal station: the terminal is too small (80x24 wanted)");
+	} else {
+		screen_list_draw(st);
+		prompt_draw(st);
+	}
+	refresh();
+}
+
+/* SIGTERM, SIGHUP, a terminal that went away: abort everything, file, leave. */
+static void stop_all(struct station *st, const char *why)
+{
+	for (size_t i = 0; i < st->n_drives; i++)
+		if (st->drives[i]->state == DRIVE_RUNNING)
+			station_abort(st, st->drives[i]);
+	st->quit = true;
+	station_message(st, "%s: aborting every wipe", why);
+}
+
+static void loop(struct station *st)
+{
+	struct pollfd fds[2] = { { .fd = STDIN_FILENO, .events = POLLIN } };
+	bool stopped = false;
+
+	fds[1].fd = st->monitor ? ws_monitor_fd(st->monitor) : -1;
+	fds[1].events = POLLIN;
+	while (!st->quit || st->batch) {
+		int key;
+
+		if (stop_signal && !stopped) {
+			stop_all(st, strsignal(stop_signal));
+			stopped = true;
+		}
+		poll_batch(st);
+		draw(st);
+		if (poll(fds, 2, 250) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN)
+			drives_hotplug(st);
+		if ((fds[0].revents & (POLLHUP | POLLERR)) && !stopped) {
+			stop_all(st, "the terminal went away");
+			stopped = true;
+			fds[0].fd = -1;
+		}
+		while ((key = getch()) != ERR) {
+			if (st->prompt.kind != PROMPT_NONE)
+				prompt_key(st, key);
+			else
+				list_key(st, key);
+		}
+	}
+}
+
+/* While the screen is up, stderr (library log, audit-log trouble) would scribble on it when
+ * it is the same terminal: keep it in a memory file and print it after the screen is gone. */
+static int hold_stderr(int *saved)
+{
+	struct stat a, b;
+	int fd;
+
+	*saved = -1;
+	if (fstat(STDERR_FILENO, &a) < 0 || fstat(STDOUT_FILENO, &b) < 0 || !isatty(STDERR_FILENO) ||
+	    a.st_rdev != b.st_rdev)
+		return -1;
+	fd = memfd_create("wipeseal-station-stderr", MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	*saved = dup(STDERR_FILENO);
+	if (*saved < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void release_stderr(int held, int saved)
+{
+	char buf[4096];
+	ssize_t k;
+
+	if (held < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	lseek(held, 0, SEEK_SET);
+	while ((k = read(held, buf, sizeof(buf))) > 0)
+		if (write(STDERR_FILENO, buf, (size_t)k) < 0)
+			break;
+	close(held);
+}
+
+static void print_summary(const struct station *st)
+{
+	char line[512];
+
+	for (size_t i = 0; i < st->n_drives; i++) {
+		const struct drive *d = st->drives[i];
+
+		if (d->state != DRIVE_ENDED && d->state != DRIVE_REFUSED)
+			continue;
+		station_summary_line(d, line, sizeof(line));
+		printf("%s\n", line);
+		if (d->cert_file)
+			printf("    certificate: %s\n", d->cert_file);
+		if (d->note)
+			printf("    %s\n", d->note);
+	}
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+static int open_screen(struct cli *cli, SCREEN **ret)
+{
+	const char *term = getenv("TERM");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		cli_err(cli, "needs a terminal (keyboard and screen); for scripts use `wipeseal wipe`");
+		return WS_EXIT_USAGE;
+	}
+	*ret = newterm(NULL, stdout, stdin);
+	if (!*ret) {
+		cli_err(cli, "cannot use the terminal '%s': set TERM (for example TERM=vt100)",
+		        term ? term : "");
+		return WS_EXIT_USAGE;
+	}
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(50);
+	curs_set(0);
+	return WS_EXIT_OK;
+}
+
+int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, bool show_all)
+{
+	struct station st = { .cli = cli, .ws = ws, .show_all = show_all };
+	SCREEN *screen = NULL;
+	int code, held, saved, r;
+
+	pthread_mutex_init(&st.lock, NULL);
+	code = drives_load(&st, paths, n);
+	if (code == WS_EXIT_OK)
+		code = open_screen(cli, &screen);
+	if (code != WS_EXIT_OK) {
+		drives_free(&st);
+		pthread_mutex_destroy(&st.lock);
+		return code;
+	}
+	install_signals();
+	if ((r = ws_monitor_new(cli->ctx, &st.monitor)) < 0)
+		station_message(&st, "hot-plug is off (%s): restart to see new drives",
+		                strerror(-r));
+	else
+		station_message(&st, "%zu drive%s; hot-plug: %s events. ? shows the keys.",
+		                st.n_drives, st.n_drives == 1 ? "" : "s",
+		                ws_monitor_source(st.monitor));
+	held = hold_stderr(&saved);
+	loop(&st);
+	endwin();
+	delscreen(screen);
+	release_stderr(held, saved);
+	print_summary(&st);
+	ws_monitor_free(st.monitor);
+	drives_free(&st);
+	pthread_mutex_destroy(&st.lock);
+	return st.exit_code;
+}

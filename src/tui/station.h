@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * station.h - `wipeseal station`: the terminal UI of a disposal station.
+ *
+ * One screen lists the drives (and, while they run, their progress); prompts (method,
+ * verification, the operator's fields, the typed confirmation, help, the summary) are drawn
+ * over it and take the keyboard while open, but never stop the main loop: wipes go on
+ * being drawn, filed and hot-plug events applied under any prompt. The wiping itself is the
+ * library's batch runner, set up by the same code as `wipeseal wipe` (wipe-setup.c), so a
+ * drive erased here gets exactly the certificate `wipe` would write.
+ *
+ * Files: station.c (the loop, keys, starting and filing), drives.c (the drive list and
+ * hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
+ * (menus, typed confirmation, yes/no), draw.c (what the screens share).
+ */
+#ifndef WS_TUI_STATION_H
+#define WS_TUI_STATION_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "../cli/wipe-setup.h"
+
+enum drive_state {
+	DRIVE_IDLE,    /* listed; selectable when eligible */
+	DRIVE_REFUSED, /* the gate or the technique check refused it at start */
+	DRIVE_RUNNING,
+	DRIVE_ENDED, /* ran: see status */
+};
+
+struct station;
+
+struct drive {
+	struct station *owner;
+	char *path;            /* as named, or the device node */
+	struct ws_device *dev; /* the newest snapshot; NULL when it could not be described */
+	bool selected;
+	bool gone;  /* hot-plug says it disappeared */
+	bool named; /* named on the command line */
+	enum drive_state state;
+	char *note; /* why refused, or the result's reason (malloc'd) */
+	char asset_tag[128];
+
+	/* while running (index into the batch) */
+	size_t item;
+	atomic_bool cancel;
+	bool abort_asked;
+	struct ws_progress last; /* the newest report, under station.lock */
+	char last_path[64];
+	bool seen;
+	enum ws_technique technique;
+	char method[48]; /* what it got: the plan's method for overwriting, else the technique */
+
+	/* once ended */
+	enum ws_status status;
+	int exit_code;
+	double seconds;
+	char *cert_file;
+};
+
+enum prompt_kind {
+	PROMPT_NONE,
+	PROMPT_HELP,
+	PROMPT_METHOD,
+	PROMPT_VERIFY,
+	PROMPT_FIELDS,
+	PROMPT_START,
+	PROMPT_ABORT,
+	PROMPT_QUIT,
+	PROMPT_SUMMARY,
+};
+
+#define MENU_MAX   32
+#define INPUT_MAX  128
+#define N_FIELDS   10
+
+struct prompt {
+	enum prompt_kind kind;
+	int cursor;               /* menu entry or form field */
+	int n;                    /* entries */
+	char entries[MENU_MAX][48];
+	bool enabled[MENU_MAX];
+	char input[INPUT_MAX];    /* text typed so far */
+	bool editing;             /* a form field is being typed */
+	char error[160];
+};
+
+struct station {
+	struct cli *cli;
+	struct wipe_setup *ws;
+	bool show_all; /* --all: also virtual devices (loop) in a scan */
+	bool named;    /* drives were named: show only those */
+
+	struct drive **drives;
+	size_t n_drives;
+	int cursor, top;
+
+	struct prompt prompt;
+	char message[200]; /* one line at the bottom: the last thing that happened */
+
+	/* the running batch */
+	pthread_mutex_t lock; /* drive.last, drive.seen */
+	struct ws_batch *batch;
+	struct ws_batch_item *items;
+	struct drive **item_drive;
+	size_t n_items, n_ended;
+	int64_t started_ns;
+
+	struct ws_monitor *monitor;
+	char field_buf[N_FIELDS][INPUT_MAX]; /* values edited with 'o' */
+	bool quit;
+	int exit_code;
+};
+
+/* station.c */
+int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, bool show_all);
+bool station_running(const struct station *st);
+
+/* drives.c */
+int drives_load(struct station *st, char **paths, size_t n);
+void drives_hotplug(struct station *st);
+void drives_refresh(struct station *st, struct drive *d);
+void drives_free(struct station *st);
+size_t drives_selected(const struct station *st);
+/* Why @d cannot be selected now, or NULL when it can. */
+const char *drive_unselectable(const struct drive *d);
+
+/* draw.c */
+void draw_box(int y, int x, int h, int w, const char *title);
+void draw_text(int y, int x, int w, const char *s);
+void draw_bar(int y, int x, int w, double frac);
+const char *fmt_size(uint64_t bytes, char *buf, size_t len);
+const char *fmt_eta(double seconds, char *buf, size_t len);
+const char *fmt_duration(double seconds, char *buf, size_t len);
+const char *drive_best_technique(const struct ws_device *dev);
+
+/* screen-list.c */
+void screen_list_draw(struct station *st);
+
+/* screen-help.c */
+void screen_help_draw(struct station *st);
+
+/* screen-summary.c */
+void screen_summary_draw(struct station *st);
+/* One line of the summary for a drive that ran or was refused. */
+void station_summary_line(const struct drive *d, char *buf, size_t len);
+
+/* screen-fields.c */
+void fields_open(struct station *st);
+void fields_draw(struct station *st);
+void fields_key(struct station *st, int key);
+
+/* prompt.c */
+void prompt_open_method(struct station *st);
+void prompt_open_verify(struct station *st);
+void prompt_draw(struct station *st);
+/* Keys for menus, yes/no and typed confirmation. Return: true when the prompt took it. */
+void prompt_key(struct station *st, int key);
+/* Text input shared by the confirmation and the form: true when @key was taken. */
+bool input_key(char *buf, size_t len, int key);
+
+/* the actions a prompt ends in (station.c) */
+void station_start(struct station *st);
+void station_abort(struct station *st, struct drive *d);
+void station_message(struct station *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

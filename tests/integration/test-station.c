@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-station.c - `wipeseal station` driven as an operator drives it: in tmux at 80x24,
+ * keys sent with send-keys, the screen read with capture-pane, against loop devices this
+ * suite creates (ext4 holding a marker, one of them mounted). What a drive holds afterwards
+ * is read back from the device itself; certificates are checked with openssl.
+ *
+ * The wipes are slowed by the fault injector (DELAY on every write) so that the screen can
+ * be read while they run; a drive "pulled" mid-wipe is the injector's ENODEV from the moment
+ * a trigger file appears, plus a real `losetup -d` (which the kernel carries out when the
+ * station lets go of the device: a loop device cannot vanish while it is open).
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scratch.h"
+#include "simdrive.h"
+#include "testutil.h"
+
+static char sock[64]; /* the suite's own tmux server: -L wipeseal-test-PID */
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, f);
+	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
+	va_end(ap);
+	return s;
+}
+
+static int tmux(const char *args)
+{
+	return test_sh(NULL, "tmux -L %s %s", sock, args);
+}
+
+static void keys(const char *k)
+{
+	char *cmd = fmt("send-keys -t st %s", k);
+
+	ck_assert_int_eq(tmux(cmd), 0);
+	free(cmd);
+}
+
+static char *screen(void)
+{
+	char *out = NULL;
+
+	test_sh(&out, "tmux -L %s capture-pane -p -t st", sock);
+	return out ? out : strdup("");
+}
+
+/* The screen line that mentions @what (malloc'd), or NULL. */
+static char *line_with(const char *scr, const char *what)
+{
+	const char *p = strstr(scr, what), *b, *e;
+
+	if (!p)
+		return NULL;
+	for (b = p; b > scr && b[-1] != '\n'; b--)
+		;
+	e = strchr(p, '\n');
+	return strndup(b, e ? (size_t)(e - b) : strlen(b));
+}
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait until @ok says the screen is right; fail showing the last screen. */
+static char *wait_until(bool (*ok)(const char *scr, const void *arg), const void *arg,
+                        int seconds, const char *what)
+{
+	char *scr = NULL;
+
+	for (int i = 0; i < seconds * 10; i++) {
+		free(scr);
+		scr = screen();
+		if (ok(scr, arg))
+			return scr;
+		nap_ms(100);
+	}
+	ck_abort_msg("waited %d s for %s; the screen:\n%s", seconds, what, scr);
+	return scr;
+}
+
+static bool has_text(const char *scr, const void *arg)
+{
+	return strstr(scr, arg) != NULL;
+}
+
+static bool lacks_text(const char *scr, const void *arg)
+{
+	return strstr(scr, arg) == NULL;
+}
+
+static char *wait_for(const char *text, int seconds)
+{
+	return wait_until(has_text, text, seconds, text);
+}
+
+/* Both rows show a progress bar, a percentage and a rate at the same time. */
+static bool both_running(const char *scr, const void *arg)
+{
+	char *const *dev = arg;
+	bool ok = true;
+
+	for (int i = 0; i < 2; i++) {
+		char *l = line_with(scr, dev[i]);
+
+		ok = ok && l && strstr(l, "[#") && strstr(l, "%") && strstr(l, "MB/s");
+		free(l);
+	}
+	return ok;
+}
+
+static const char *rc_file(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/station.rc", scratch_dir());
+	return path;
+}
+
+/* `wipeseal station ARGS` in a new 80x24 tmux session, stderr into station.err. */
+static void start_station(const char *env, const char *args)
+{
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *cmd, *sh;
+
+	/* a session a failed test left behind: SIGHUP makes its station abort and leave */
+	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 0.5", sock);
+	unlink(rc_file());
+	sh = fmt("cd '%s' && ASAN_OPTIONS='%s%sverify_asan_link_order=0' %s '%s' station %s "
+	         "2>>'%s/station.err'; echo \\$? > '%s'",
+	         scratch_dir(), asan ? asan : "", asan ? ":" : "", env, WS_CLI, args,
+	         scratch_dir(), rc_file());
+	cmd = fmt("new-session -d -s st -x 80 -y 24 \"%s\"", sh);
+	ck_assert_int_eq(tmux(cmd), 0);
+	free(cmd);
+	free(sh);
+}
+
+/* The station's exit status, once it has exited. */
+static int wait_exit(int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		FILE *f = fopen(rc_file(), "r");
+		int rc = -1;
+
+		if (f && fscanf(f, "%d", &rc) == 1) {
+			fclose(f);
+			return rc;
+		}
+		if (f)
+			fclose(f);
+		nap_ms(100);
+	}
+	ck_abort_msg("the station did not exit; the screen:\n%s", screen());
+	return -1;
+}
+
+static void no_sanitizer_reports(void)
+{
+	char *out = NULL;
+
+	test_sh(&out, "cat '%s/station.err' 2>/dev/null", scratch_dir());
+	ck_assert_msg(!strstr(out, "Sanitizer") && !strstr(out, "runtime error"),
+	              "the station's stderr: %s", out);
+	free(out);
+}
+
+static const char *signed_args(void)
+{
+	static char args[20000];
+
+	snprintf(args, sizeof(args),
+	         "--signer-key %s/st/signer.key --signer-cert %s/st/signer.pem "
+	         "--audit-log %s/audit.log --cert-dir %s/certs --operator 'Test Operator'",
+	         pki, pki, scratch_dir(), scratch_dir());
+	return args;
+}
+
+/* The certificate files in the result directory for @dev ("..._loop_loop3.json"). */
+static char *cert_of(const char *dev)
+{
+	char *out = NULL, *nl;
+
+	ck_assert_int_eq(test_sh(&out, "ls '%s'/certs/*_loop_%s.json", scratch_dir(),
+	                         strrchr(dev, '/') + 1),
+	                 0);
+	if ((nl = strchr(out, '\n')))
+		*nl = '\0';
+	return out;
+}
+
+static int openssl_verify(const char *file)
+{
+	return test_sh(NULL,
+	               "openssl cms -verify -binary -inform PEM -in '%s.p7s' -content '%s' "
+	               "-CAfile %s/ca/ca.pem -purpose any -out /dev/null",
+	               file, file, pki);
+}
+
+static void clear_results(void)
+{
+	test_sh(NULL, "rm -rf '%s/certs' '%s/station.err' '%s/audit.log'", scratch_dir(),
+	        scratch_dir(), scratch_dir());
+}
+
+/* ---- the tests ------------------------------------------------------------------------ */
+
+START_TEST(test_select_start_progress_certify)
+{
+	char *a = marked("sta"), *b = marked("stb"), *c = marked("stc");
+	char *env, *scr, *l, *ca, *cb, *wide;
+	char *const run[2] = { a, b };
+
+	clear_results();
+	free(scratch_mount(c)); /* mounted: ext4 writes to it by itself, so no sha compare */
+	env = fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150",
+	          WS_FAULTINJECT, a, b);
+	l = fmt("--io-threads 1 -V full %s %s %s %s", signed_args(), a, b, c);
+	start_station(env, l);
+	free(l);
+
+	/* the named drives, and only they, are shown; the two eligible ones selected */
+	scr = wait_for("hot-plug", 20);
+	ck_assert_msg(strstr(scr, "2 of 3 selected"), "%s", scr);
+	l = fmt("[x] %s ", a);
+	ck_assert_msg(strstr(scr, l), "%s not selected:\n%s", a, scr);
+	free(l);
+	l = fmt("[x] %s ", b);
+	ck_assert_msg(strstr(scr, l), "%s not selected:\n%s", b, scr);
+	free(l);
+	l = line_with(scr, c);
+	ck_assert_msg(l && strstr(l, "[-]") && strstr(l, "mounted"), "mounted row: %s", l);
+	free(l);
+	ck_assert_msg(!strstr(scr, "/dev/sd") && !strstr(scr, "/dev/vd"), "%s", scr);
+	free(scr);
+
+	/* the mounted drive cannot be selected */
+	keys("j j Space");
+	scr = wait_for("cannot be selected", 10);
+	ck_assert_msg(strstr(scr, "2 of 3 selected"), "%s", scr);
+	free(scr);
+
+	/* a resize redraws at the new size, and back */
+	ck_assert_int_eq(tmux("resize-window -t st -x 120 -y 30"), 0);
+	scr = wait_for("DEVICE              MODEL", 10);
+	wide = line_with(scr, "DEVICE");
+	ck_assert_msg(wide && strlen(wide) > 80, "not redrawn wider:\n%s", scr);
+	free(wide);
+	free(scr);
+	ck_assert_int_eq(tmux("resize-window -t st -x 80 -y 24"), 0);
+
+	/* help, then a wrong word does not start anything */
+	keys("?");
+	free(wait_for("Any key closes this help", 10));
+	keys("x s");
+	free(wait_for("Type WIPE", 10));
+	keys("-l wipe");
+	keys("Enter");
+	free(wait_for("not started", 10));
+	ck_assert_msg(has_marker(a) && has_marker(b), "written without WIPE");
+
+	/* s, WIPE, Enter: both run at once, with progress */
+	keys("s");
+	free(wait_for("Type WIPE", 10));
+	keys("-l WIPE");
+	keys("Enter");
+	free(wait_until(both_running, run, 60, "both drives running with progress"));
+
+	/* q while running asks; n goes on */
+	keys("q");
+	free(wait_for("Quit aborts them all", 10));
+	keys("n");
+	free(wait_until(lacks_text, "Quit aborts them all", 10, "the quit question to close"));
+
+	scr = wait_for("Summary", 180);
+	l = line_with(scr, a);
+	ck_assert_msg(l && strstr(l, "SUCCESS") && strstr(l, "clear"), "%s", scr);
+	free(l);
+	l = line_with(scr, b);
+	ck_assert_msg(l && strstr(l, "SUCCESS"), "%s", scr);
+	free(l);
+	free(scr);
+	keys("x");
+	free(wait_for("s START", 10));
+	keys("q");
+	ck_assert_int_eq(wait_exit(30), WS_EXIT_OK);
+	no_sanitizer_reports();
+
+	/* read back: the markers are gone, the mounted drive is untouched */
+	ck_assert_msg(!has_marker(a), "%s still holds the marker", a);
+	ck_assert_msg(!has_marker(b), "%s still holds the marker", b);
+	ck_assert_msg(has_marker(c), "the mounted drive lost its marker");
+	ck_assert_int_ne(test_sh(NULL, "ls '%s'/certs/*_loop_%s.json", scratch_dir(),
+	                         strrchr(c, '/') + 1),
+	                 0);
+
+	/* one certificate each, verifying with plain openssl and with wipeseal verify */
+	ca = cert_of(a);
+	cb = cert_of(b);
+	ck_assert_int_eq(openssl_verify(ca), 0);
+	ck_assert_int_eq(openssl_verify(cb), 0);
+	ck_assert_int_eq(run_cli(&l, NULL, "verify --ca %s/ca/ca.pem '%s' '%s'", pki, ca, cb), 0);
+	free(l);
+	ck_assert_int_eq(test_sh(NULL, "ls '%s'/certs/*.json | wc -l | grep -qx 2", scratch_dir()),
+	                 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -c SUCCESS '%s/audit.log' | grep -qx 2", scratch_dir()),
+	                 0);
+	free(ca);
+	free(cb);
+	free(env);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+START_TEST(test_pulled_mid_wipe)
+{
+	char *a = marked("pa"), *b = marked("pb"), *env, *args, *scr, *l, *ca, *cb, *out = NULL;
+	char *trigger = fmt("%s/pull-%d", scratch_dir(), getpid());
+	char *const run[2] = { a, b };
+
+	clear_results();
+	env = fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150 "
+	          "WS_FAULT_GONE='%s:%s'",
+	          WS_FAULTINJECT, a, b, b, trigger);
+	args = fmt("--io-threads 1 %s %s %s", signed_args(), a, b);
+	start_station(env, args);
+	free(wait_for("2 of 2 selected", 20));
+	keys("s");
+	free(wait_for("Type WIPE", 10));
+	keys("-l WIPE");
+	keys("Enter");
+	free(wait_until(both_running, run, 60, "both drives running"));
+
+	/* pull b: its I/O fails from now on, and the kernel detaches it when it is let go */
+	ck_assert_int_eq(test_sh(NULL, "touch '%s' && losetup -d '%s'", trigger, b), 0);
+
+	scr = wait_for("Summary", 180);
+	l = line_with(scr, a);
+	ck_assert_msg(l && strstr(l, "SUCCESS"), "%s", scr);
+	free(l);
+	l = line_with(scr, b);
+	ck_assert_msg(l && strstr(l, "FAILED"), "%s", scr);
+	free(l);
+	ck_assert_msg(strstr(scr, "disappeared"), "no reason shown:\n%s", scr);
+	free(scr);
+
+	/* back in the list, the pulled drive is marked gone */
+	keys("x");
+	scr = wait_for("gone", 20);
+	l = line_with(scr, b);
+	ck_assert_msg(l && strstr(l, "gone"), "%s", scr);
+	free(l);
+	free(scr);
+	keys("q");
+	ck_assert_int_eq(wait_exit(30), WS_EXIT_FAILED);
+	no_sanitizer_reports();
+
+	ck_assert_msg(!has_marker(a), "%s still holds the marker", a);
+	ca = cert_of(a);
+	cb = cert_of(b);
+	ck_assert_int_eq(openssl_verify(ca), 0);
+	ck_assert_int_eq(openssl_verify(cb), 0); /* signed whatever the outcome */
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca/ca.pem '%s'", pki, ca), 0);
+	free(out);
+	ck_assert_int_ne(run_cli(&out, NULL, "verify --ca %s/ca/ca.pem '%s'", pki, cb), 0);
+	ck_assert_msg(strstr(out, "FAILED"), "verify of the pulled drive: %s", out);
+	free(out);
+	free(ca);
+	free(cb);
+	free(args);
+	free(env);
+	free(trigger);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_hotplug_shows_new_drive)
+{
+	char *img = scratch_image("hot", 16), *dev, *scr, *l;
+
+	clear_results();
+	l = fmt("--all --unsigned --cert-dir %s/certs", scratch_dir());
+	start_station("", l);
+	free(l);
+	free(wait_for("hot-plug", 20));
+	dev = scratch_attach(img, false, false);
+	l = fmt("%s ", dev);
+	scr = wait_for(l, 20);
+	free(scr);
+	ck_assert_int_eq(test_sh(NULL, "losetup -d '%s'", dev), 0);
+	free(wait_until(lacks_text, l, 20, "the detached drive to leave the list"));
+	keys("q");
+	ck_assert_int_eq(wait_exit(30), WS_EXIT_OK);
+	no_sanitizer_reports();
+	free(l);
+	free(dev);
+	free(img);
+}
+END_TEST
+
+START_TEST(test_refusals_before_the_screen)
+{
+	char *err = NULL, *a = marked("ra"), *before = sha(a), *after;
+
+	/* no terminal: one line, exit 2, nothing written */
+	ck_assert_int_eq(run_cli(NULL, &err, "station --unsigned %s < /dev/null", a), WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, "needs a terminal"), "%s", err);
+	free(err);
+	ck_assert_int_eq(run_cli(NULL, &err, "station --bogus"), WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, "--help"), "%s", err);
+	free(err);
+	ck_assert_int_eq(run_cli(NULL, &err, "station --unsigned /dev/wipeseal-none"),
+	                 WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, "wipeseal-none"), "%s", err);
+	free(err);
+	/* no signer and not --unsigned: refused before the screen opens */
+	ck_assert_int_eq(run_cli(NULL, &err, "station --config /dev/null %s", a), WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, "signer"), "%s", err);
+	free(err);
+	after = sha(a);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(a);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("station");
+	TCase *tc = tcase_create("tmux");
+	int rc;
+
+	if (test_sh(NULL, "command -v tmux >/dev/null") != 0) {
+		printf("SKIP: tmux is not installed (scripts/deps.sh installs it)\n");
+		return TEST_SKIP;
+	}
+	simdrive_init("station", "ST");
+	snprintf(sock, sizeof(sock), "wipeseal-test-%d", getpid());
+	tcase_set_timeout(tc, 400);
+	tcase_add_test(tc, test_refusals_before_the_screen);
+	tcase_add_test(tc, test_select_start_progress_certify);
+	tcase_add_test(tc, test_pulled_mid_wipe);
+	tcase_add_test(tc, test_hotplug_shows_new_drive);
+	suite_add_tcase(s, tc);
+	rc = test_run_suite(s);
+	/* a failed test leaves its session: end it (SIGHUP aborts the station) before the
+	 * scratch devices are torn down */
+	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
+	return rc;
+}
