@@ -6,8 +6,12 @@ WS_PACKAGES=(
 	# build
 	gcc make cmake pkgconf git
 	libudev-dev libblkid-dev libssl-dev libnvme-dev libjson-c-dev
+	# the station's screen (src/tui)
+	libncurses-dev
 	# tests; clang and its runtime for the libFuzzer harnesses (scripts/fuzz.sh)
 	check clang-format shellcheck clang libclang-rt-14-dev perl
+	# the station, driven as an operator would (tests/integration/test-station.c)
+	tmux
 	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
 	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
 	mount fdisk util-linux e2fsprogs dosfstools

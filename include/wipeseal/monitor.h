@@ -22,8 +22,8 @@ enum ws_uevent_action {
 
 struct ws_uevent {
 	enum ws_uevent_action action;
-	char name[32];     /* kernel name: "sdb" */
-	char devnode[64];  /* "/dev/sdb" */
+	char name[32];    /* kernel name: "sdb" */
+	char devnode[64]; /* "/dev/sdb" */
 };
 
 /*

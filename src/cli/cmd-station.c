@@ -18,7 +18,8 @@ static int usage(void)
 	      "and get a certificate for each. Named DEVICEs are the only drives shown, and\n"
 	      "start selected; without any, every real drive is shown (ineligible ones dimmed).\n"
 	      "Keyboard only; works at 80x24 and on a serial console. '?' shows the keys.\n\n"
-	      "      --all               also show virtual devices (loop) when none are named\n" WIPE_SETUP_USAGE
+	      "      --all               also show virtual devices (loop) when none are "
+	      "named\n" WIPE_SETUP_USAGE
 	      "  -h, --help              show this help\n\n" CERTIFY_USAGE
 	      "\nSee wipeseal(8) and docs/station.md.\n",
 	      stdout);

@@ -72,8 +72,7 @@ static int action_of(const char *s, enum ws_uevent_action *ret)
 		*ret = WS_UEVENT_ADD;
 	else if (strcmp(s, "remove") == 0)
 		*ret = WS_UEVENT_REMOVE;
-	else if (strcmp(s, "change") == 0 || strcmp(s, "online") == 0 ||
-	         strcmp(s, "offline") == 0)
+	else if (strcmp(s, "change") == 0 || strcmp(s, "online") == 0 || strcmp(s, "offline") == 0)
 		*ret = WS_UEVENT_CHANGE;
 	else
 		return -EINVAL; /* bind, unbind, move: nothing a drive list shows */

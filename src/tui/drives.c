@@ -95,7 +95,8 @@ static int load_named(struct station *st, char **paths, size_t n)
 
 			if (dev->kind == WS_DEVICE_DISK && o->kind == WS_DEVICE_DISK &&
 			    dev->devnum == o->devnum) {
-				cli_err(st->cli, "%s: named twice (also as %s): name each drive once",
+				cli_err(st->cli,
+				        "%s: named twice (also as %s): name each drive once",
 				        paths[i], o->path);
 				ws_device_free(dev);
 				return WS_EXIT_USAGE;
@@ -212,7 +213,8 @@ static void apply_event(struct station *st, const struct ws_uevent *ev)
 			if (ev->action == WS_UEVENT_REMOVE)
 				d->gone = true;
 			else
-				drives_refresh(st, d); /* a running drive's snapshot is display only */
+				drives_refresh(st,
+				               d); /* a running drive's snapshot is display only */
 		} else {
 			drives_refresh(st, d);
 		}

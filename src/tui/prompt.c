@@ -15,12 +15,12 @@
 static const char *const overwrite_methods[] = { "clear", "zero", "one", "random", "dod-3pass" };
 
 static const enum ws_technique firmware[] = {
-	WS_TECH_NVME_SANITIZE_CRYPTO,      WS_TECH_NVME_SANITIZE_BLOCK,
-	WS_TECH_NVME_SANITIZE_OVERWRITE,   WS_TECH_NVME_FORMAT_CRYPTO,
-	WS_TECH_NVME_FORMAT_USER_DATA,     WS_TECH_ATA_SANITIZE_CRYPTO,
-	WS_TECH_ATA_SANITIZE_BLOCK,        WS_TECH_ATA_SANITIZE_OVERWRITE,
-	WS_TECH_SCSI_SANITIZE_CRYPTO,      WS_TECH_SCSI_SANITIZE_BLOCK,
-	WS_TECH_SCSI_SANITIZE_OVERWRITE,   WS_TECH_ATA_SECURE_ERASE_ENHANCED,
+	WS_TECH_NVME_SANITIZE_CRYPTO,    WS_TECH_NVME_SANITIZE_BLOCK,
+	WS_TECH_NVME_SANITIZE_OVERWRITE, WS_TECH_NVME_FORMAT_CRYPTO,
+	WS_TECH_NVME_FORMAT_USER_DATA,   WS_TECH_ATA_SANITIZE_CRYPTO,
+	WS_TECH_ATA_SANITIZE_BLOCK,      WS_TECH_ATA_SANITIZE_OVERWRITE,
+	WS_TECH_SCSI_SANITIZE_CRYPTO,    WS_TECH_SCSI_SANITIZE_BLOCK,
+	WS_TECH_SCSI_SANITIZE_OVERWRITE, WS_TECH_ATA_SECURE_ERASE_ENHANCED,
 	WS_TECH_ATA_SECURE_ERASE,
 };
 
@@ -255,7 +255,8 @@ static void draw_menu(struct station *st, const char *title)
 		attroff(A_REVERSE | A_DIM);
 	}
 	draw_text(y + h - 3, x + 2, w - 4, p->error);
-	draw_text(y + h - 2, x + 2, w - 4, "Up/Down choose, Enter takes it, Esc keeps the old one.");
+	draw_text(y + h - 2, x + 2, w - 4,
+	          "Up/Down choose, Enter takes it, Esc keeps the old one.");
 }
 
 static void draw_start(struct station *st)
@@ -271,8 +272,9 @@ static void draw_start(struct station *st)
 	draw_box(y, x, h, w, " Start ");
 	if (st->ws->plan->verify == WS_VERIFY_SAMPLE)
 		snprintf(pct, sizeof(pct), " %u%%", st->ws->plan->sample_percent);
-	snprintf(line, sizeof(line), "ERASE %zu drive%s with %.60s, verify %s%s:", n, n == 1 ? "" : "s",
-	         st->ws->plan->method, ws_verify_mode_name(st->ws->plan->verify), pct);
+	snprintf(line, sizeof(line), "ERASE %zu drive%s with %.60s, verify %s%s:", n,
+	         n == 1 ? "" : "s", st->ws->plan->method, ws_verify_mode_name(st->ws->plan->verify),
+	         pct);
 	draw_text(y + 1, x + 2, w - 4, line);
 	for (size_t i = 0; i < st->n_drives && listed < 8; i++) {
 		const struct drive *d = st->drives[i];
@@ -286,7 +288,8 @@ static void draw_start(struct station *st)
 		draw_text(y + 2 + listed++, x + 2, w - 4, line);
 	}
 	draw_text(y + h - 5, x + 2, w - 4, "Everything on them will be destroyed.");
-	draw_text(y + h - 4, x + 2, w - 4, "Type WIPE and press Enter to start (Esc: do not start).");
+	draw_text(y + h - 4, x + 2, w - 4,
+	          "Type WIPE and press Enter to start (Esc: do not start).");
 	snprintf(line, sizeof(line), "> %s_", p->input);
 	draw_text(y + h - 2, x + 2, w - 4, line);
 }

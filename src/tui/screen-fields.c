@@ -14,8 +14,8 @@
 #define ASSET_FIELD 5
 
 static const char *const labels[N_FIELDS] = {
-	"Operator name", "Title",          "Organization", "Location",    "Phone",
-	"Asset tag",     "Media source",   "Classification", "Destination", "Notes",
+	"Operator name", "Title",        "Organization",   "Location",    "Phone",
+	"Asset tag",     "Media source", "Classification", "Destination", "Notes",
 };
 
 /* Where field @i lives in the certificate information (the asset tag: per drive). */
@@ -23,9 +23,11 @@ static const char **field(struct station *st, int i)
 {
 	struct ws_cert_info *in = &st->ws->cert.info;
 	const char **f[N_FIELDS] = {
-		&in->operator_name, &in->operator_title, &in->operator_organization,
-		&in->operator_location, &in->operator_phone, &in->asset_tag, &in->media_source,
-		&in->classification, &in->destination, &in->notes,
+		&in->operator_name,         &in->operator_title,
+		&in->operator_organization, &in->operator_location,
+		&in->operator_phone,        &in->asset_tag,
+		&in->media_source,          &in->classification,
+		&in->destination,           &in->notes,
 	};
 
 	return f[i];

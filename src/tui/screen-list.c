@@ -43,8 +43,10 @@ static void idle_state(const struct drive *d, char *buf, size_t len)
 {
 	const char *why = drive_unselectable(d);
 
-	if (d->gone)
-		snprintf(buf, len, "gone%s%s", d->note ? ": " : "", d->note ? d->note : "");
+	if (d->gone && d->state == DRIVE_ENDED)
+		snprintf(buf, len, "gone, was %s", ws_status_name(d->status));
+	else if (d->gone)
+		snprintf(buf, len, "gone");
 	else if (d->state == DRIVE_REFUSED)
 		snprintf(buf, len, "REFUSED: %s", d->note ? d->note : "");
 	else if (d->state == DRIVE_ENDED)
@@ -83,7 +85,9 @@ static void draw_running(struct station *st, const struct drive *d, int y, int x
 		snprintf(phase, sizeof(phase), "%s", progress_phase_name(p.phase));
 	snprintf(tail, sizeof(tail), " %u/%u %-6s %3.0f%% %5.0fMB/s %6s%s", p.pass, p.n_passes,
 	         phase, frac * 100, p.rate / 1e6, fmt_eta(p.eta, eta, sizeof(eta)),
-	         d->abort_asked ? "  aborting" : d->gone ? "  gone" : "");
+	         d->abort_asked ? "  aborting"
+	         : d->gone      ? "  gone"
+	                        : "");
 	draw_text(y, x + barw, w - barw, tail);
 }
 
@@ -114,7 +118,8 @@ static void draw_row(struct station *st, const struct drive *d, int y, bool here
 		x += c->model;
 		draw_text(y, x, c->serial - 1, serial);
 		x += c->serial;
-		snprintf(state, sizeof(state), "%6s", dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-");
+		snprintf(state, sizeof(state), "%6s",
+		         dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-");
 		draw_text(y, x, c->size - 1, state);
 		x += c->size;
 		draw_text(y, x, c->bus - 1, dev ? dev->transport : "-");
@@ -167,7 +172,8 @@ void screen_list_draw(struct station *st)
 
 	if (plan->verify == WS_VERIFY_SAMPLE)
 		snprintf(pct, sizeof(pct), " %u%%", plan->sample_percent);
-	snprintf(head, sizeof(head), " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
+	snprintf(head, sizeof(head),
+	         " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
 	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
 	         st->n_drives);
 	attron(A_REVERSE);

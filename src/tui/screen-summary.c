@@ -64,12 +64,13 @@ void screen_summary_draw(struct station *st)
 		shown++;
 	}
 	if (shown < ran) {
-		snprintf(line, sizeof(line), "... and %zu more: all are printed when the station exits",
-		         ran - shown);
+		snprintf(line, sizeof(line),
+		         "... and %zu more: all are printed when the station exits", ran - shown);
 		draw_text(h - 3, 2, w - 4, line);
 	}
 	if (st->ws->cert.unsigned_results)
-		snprintf(line, sizeof(line), "Unsigned results (--unsigned) are in %s/", st->ws->cert_dir);
+		snprintf(line, sizeof(line), "Unsigned results (--unsigned) are in %s/",
+		         st->ws->cert_dir);
 	else
 		snprintf(line, sizeof(line), "Certificates are in %s/", st->ws->cert_dir);
 	draw_text(h - 2, 2, w - 4, line);

@@ -152,7 +152,7 @@ static int begin_batch(struct station *st, struct ws_target **t, struct drive **
 		d->technique = tech[i];
 		snprintf(d->method, sizeof(d->method), "%.47s",
 		         tech[i] == WS_TECH_OVERWRITE ? st->ws->plan->method
-		                                  : ws_technique_name(tech[i]));
+		                                      : ws_technique_name(tech[i]));
 		atomic_store(&d->cancel, false);
 		wipe_setup_item(st->cli, st->ws, &items[i], t[i], on_progress, d, &d->cancel);
 	}
@@ -186,7 +186,8 @@ void station_start(struct station *st)
 	opened = open_selected(st, t, dr);
 	resolve_all(st, t, dr, tech, &opened);
 	if (opened == 0) {
-		station_message(st, "not started: the selected drives were refused (see their rows)");
+		station_message(st,
+		                "not started: the selected drives were refused (see their rows)");
 		goto out;
 	}
 	if ((r = wipe_setup_result_dir(st->ws)) < 0) {
@@ -467,8 +468,8 @@ static int hold_stderr(int *saved)
 	int fd;
 
 	*saved = -1;
-	if (fstat(STDERR_FILENO, &a) < 0 || fstat(STDOUT_FILENO, &b) < 0 || !isatty(STDERR_FILENO) ||
-	    a.st_rdev != b.st_rdev)
+	if (fstat(STDERR_FILENO, &a) < 0 || fstat(STDOUT_FILENO, &b) < 0 ||
+	    !isatty(STDERR_FILENO) || a.st_rdev != b.st_rdev)
 		return -1;
 	fd = memfd_create("wipeseal-station-stderr", MFD_CLOEXEC);
 	if (fd < 0)
@@ -531,7 +532,8 @@ static int open_screen(struct cli *cli, SCREEN **ret)
 	const char *term = getenv("TERM");
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		cli_err(cli, "needs a terminal (keyboard and screen); for scripts use `wipeseal wipe`");
+		cli_err(cli,
+		        "needs a terminal (keyboard and screen); for scripts use `wipeseal wipe`");
 		return WS_EXIT_USAGE;
 	}
 	*ret = newterm(NULL, stdout, stdin);

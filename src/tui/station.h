@@ -71,18 +71,18 @@ enum prompt_kind {
 	PROMPT_SUMMARY,
 };
 
-#define MENU_MAX   32
-#define INPUT_MAX  128
-#define N_FIELDS   10
+#define MENU_MAX  32
+#define INPUT_MAX 128
+#define N_FIELDS  10
 
 struct prompt {
 	enum prompt_kind kind;
-	int cursor;               /* menu entry or form field */
-	int n;                    /* entries */
+	int cursor; /* menu entry or form field */
+	int n;      /* entries */
 	char entries[MENU_MAX][48];
 	bool enabled[MENU_MAX];
-	char input[INPUT_MAX];    /* text typed so far */
-	bool editing;             /* a form field is being typed */
+	char input[INPUT_MAX]; /* text typed so far */
+	bool editing;          /* a form field is being typed */
 	char error[160];
 };
 

@@ -46,7 +46,7 @@ struct rule {
 
 static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
 static size_t n_wrules, n_rrules;
-static char *targets;      /* WS_FAULT_PATH, with ',' turned into '\0' */
+static char *targets; /* WS_FAULT_PATH, with ',' turned into '\0' */
 static size_t n_targets;
 static char gone_path[4096], gone_trigger[4096];
 

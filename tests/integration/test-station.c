@@ -80,8 +80,8 @@ static void nap_ms(long ms)
 }
 
 /* Wait until @ok says the screen is right; fail showing the last screen. */
-static char *wait_until(bool (*ok)(const char *scr, const void *arg), const void *arg,
-                        int seconds, const char *what)
+static char *wait_until(bool (*ok)(const char *scr, const void *arg), const void *arg, int seconds,
+                        const char *what)
 {
 	char *scr = NULL;
 
@@ -145,8 +145,8 @@ static void start_station(const char *env, const char *args)
 	unlink(rc_file());
 	sh = fmt("cd '%s' && ASAN_OPTIONS='%s%sverify_asan_link_order=0' %s '%s' station %s "
 	         "2>>'%s/station.err'; echo \\$? > '%s'",
-	         scratch_dir(), asan ? asan : "", asan ? ":" : "", env, WS_CLI, args,
-	         scratch_dir(), rc_file());
+	         scratch_dir(), asan ? asan : "", asan ? ":" : "", env, WS_CLI, args, scratch_dir(),
+	         rc_file());
 	cmd = fmt("new-session -d -s st -x 80 -y 24 \"%s\"", sh);
 	ck_assert_int_eq(tmux(cmd), 0);
 	free(cmd);
@@ -198,9 +198,8 @@ static char *cert_of(const char *dev)
 {
 	char *out = NULL, *nl;
 
-	ck_assert_int_eq(test_sh(&out, "ls '%s'/certs/*_loop_%s.json", scratch_dir(),
-	                         strrchr(dev, '/') + 1),
-	                 0);
+	ck_assert_int_eq(
+	    test_sh(&out, "ls '%s'/certs/*_loop_%s.json", scratch_dir(), strrchr(dev, '/') + 1), 0);
 	if ((nl = strchr(out, '\n')))
 		*nl = '\0';
 	return out;
@@ -266,6 +265,31 @@ START_TEST(test_select_start_progress_certify)
 	free(scr);
 	ck_assert_int_eq(tmux("resize-window -t st -x 80 -y 24"), 0);
 
+	/* the method menu offers purge only where every selected drive has it */
+	keys("m");
+	scr = wait_for("Method", 10);
+	l = line_with(scr, "purge");
+	ck_assert_msg(l && strstr(l, "not on every selected drive"), "%s", scr);
+	free(l);
+	free(scr);
+	keys("Escape");
+	free(wait_until(lacks_text, "Up/Down choose", 10, "the menu to close"));
+
+	/* o: the fields come pre-filled from the flags; the asset tag is the drive's own */
+	keys("k k o");
+	scr = wait_for("Certificate fields", 10);
+	l = line_with(scr, "Operator name");
+	ck_assert_msg(l && strstr(l, "Test Operator"), "%s", scr);
+	free(l);
+	free(scr);
+	keys("j j j j j Enter");
+	l = fmt("Asset tag (%s)", a);
+	free(wait_for(l, 10));
+	free(l);
+	keys("-l ASSET-ST-1");
+	keys("Enter Escape");
+	free(wait_until(lacks_text, "Certificate fields", 10, "the form to close"));
+
 	/* help, then a wrong word does not start anything */
 	keys("?");
 	free(wait_for("Any key closes this help", 10));
@@ -307,9 +331,8 @@ START_TEST(test_select_start_progress_certify)
 	ck_assert_msg(!has_marker(a), "%s still holds the marker", a);
 	ck_assert_msg(!has_marker(b), "%s still holds the marker", b);
 	ck_assert_msg(has_marker(c), "the mounted drive lost its marker");
-	ck_assert_int_ne(test_sh(NULL, "ls '%s'/certs/*_loop_%s.json", scratch_dir(),
-	                         strrchr(c, '/') + 1),
-	                 0);
+	ck_assert_int_ne(
+	    test_sh(NULL, "ls '%s'/certs/*_loop_%s.json", scratch_dir(), strrchr(c, '/') + 1), 0);
 
 	/* one certificate each, verifying with plain openssl and with wipeseal verify */
 	ca = cert_of(a);
@@ -320,8 +343,10 @@ START_TEST(test_select_start_progress_certify)
 	free(l);
 	ck_assert_int_eq(test_sh(NULL, "ls '%s'/certs/*.json | wc -l | grep -qx 2", scratch_dir()),
 	                 0);
-	ck_assert_int_eq(test_sh(NULL, "grep -c SUCCESS '%s/audit.log' | grep -qx 2", scratch_dir()),
-	                 0);
+	ck_assert_int_eq(
+	    test_sh(NULL, "grep -c SUCCESS '%s/audit.log' | grep -qx 2", scratch_dir()), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"ASSET-ST-1\"' '%s'", ca), 0);
+	ck_assert_int_ne(test_sh(NULL, "grep -q ASSET-ST-1 '%s'", cb), 0);
 	free(ca);
 	free(cb);
 	free(env);
@@ -423,7 +448,8 @@ START_TEST(test_refusals_before_the_screen)
 	char *err = NULL, *a = marked("ra"), *before = sha(a), *after;
 
 	/* no terminal: one line, exit 2, nothing written */
-	ck_assert_int_eq(run_cli(NULL, &err, "station --unsigned %s < /dev/null", a), WS_EXIT_USAGE);
+	ck_assert_int_eq(run_cli(NULL, &err, "station --unsigned %s < /dev/null", a),
+	                 WS_EXIT_USAGE);
 	ck_assert_msg(strstr(err, "needs a terminal"), "%s", err);
 	free(err);
 	ck_assert_int_eq(run_cli(NULL, &err, "station --bogus"), WS_EXIT_USAGE);
