@@ -11,8 +11,9 @@
 
 void draw_box(int y, int x, int h, int w, const char *title)
 {
+	/* the whole width of the rows it covers: no half row of the list beside it */
 	for (int r = 0; r < h; r++)
-		mvhline(y + r, x, ' ', w);
+		mvhline(y + r, 0, ' ', COLS);
 	/* ASCII, not ACS: a serial console or a capture without the alternate character set
 	 * would show "lqqk" */
 	mvaddch(y, x, '+');

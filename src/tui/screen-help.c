@@ -9,7 +9,7 @@
 static const char *const help[] = {
 	"Up/Down, j/k  move between drives",
 	"Space         select or unselect the drive (dimmed [-] drives cannot be)",
-	"m             method: clear, purge, or a technique every selected drive has",
+	"m             method: clear, purge, or a technique of the selected drives",
 	"v             verification: full, sample or none",
 	"o             operator, organization and asset fields for the certificates",
 	"s             start: type WIPE and Enter; all selected drives run at once",
