@@ -28,15 +28,16 @@ static int usage(void)
 
 int cmd_station(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_ALL = 256 };
+	enum { OPT_ALL = 256, OPT_AUTO };
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "auto", no_argument, NULL, OPT_AUTO },
 		{ "help", no_argument, NULL, 'h' },
 		WIPE_SETUP_OPTIONS,
 		{ 0 },
 	};
 	struct wipe_setup ws = WIPE_SETUP_INIT;
-	bool all = false;
+	bool all = false, unattended = false;
 	int c, r, code;
 
 	while ((c = getopt_long(argc, argv, WIPE_SETUP_SHORT "h", opts, NULL)) != -1) {
@@ -49,14 +50,24 @@ int cmd_station(struct cli *cli, int argc, char **argv)
 		case OPT_ALL:
 			all = true;
 			break;
+		case OPT_AUTO:
+			unattended = true;
+			break;
 		case 'h':
 			return usage();
 		default:
 			return cli_bad_usage(cli);
 		}
 	}
+	if (unattended && all) {
+		cli_err(cli, "--auto wipes physical drives only: drop --all, or name the devices");
+		return cli_bad_usage(cli);
+	}
+	ws.station = true; /* [station] settings apply */
 	code = wipe_setup_prepare(cli, &ws);
-	if (code == WS_EXIT_OK)
+	if (code == WS_EXIT_OK && unattended)
+		code = station_auto(cli, &ws, argv + optind, (size_t)(argc - optind));
+	else if (code == WS_EXIT_OK)
 		code = station_run(cli, &ws, argv + optind, (size_t)(argc - optind), all);
 	wipe_setup_fini(&ws);
 	return code;

@@ -87,34 +87,64 @@ int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const cha
 	}
 }
 
-/* [wipe] method, verify and sample_percent from the config file, where no flag said. */
+/* A key of the station's section first (for the station), then of @section. */
+static const char *setting(const struct wipe_setup *ws, const char *section, const char *key,
+                           const char **ret_section)
+{
+	const char *v = ws->station ? ws_config_get(ws->cert.cfg, "station", key) : NULL;
+
+	*ret_section = v ? "station" : section;
+	return v ? v : ws_config_get(ws->cert.cfg, section, key);
+}
+
+/* method, verify and sample_percent from the config file, where no flag said. */
 static int apply_config(struct cli *cli, struct wipe_setup *ws)
 {
-	const struct ws_config *cfg = ws->cert.cfg;
-	const char *v;
+	const char *v, *sec;
 
-	if (!ws->method_given && (v = ws_config_get(cfg, "wipe", "method")))
+	if (!ws->method_given && (v = setting(ws, "wipe", "method", &sec)))
 		ws->method = v;
-	if (!ws->verify_given && (v = ws_config_get(cfg, "wipe", "verify")) &&
+	if (!ws->verify_given && (v = setting(ws, "wipe", "verify", &sec)) &&
 	    !wipe_setup_parse_verify(v, &ws->verify)) {
-		cli_err(cli, "config: [wipe] verify = %s: use full, sample or none", v);
+		cli_err(cli, "config: [%s] verify = %s: use full, sample or none", sec, v);
 		return WS_EXIT_USAGE;
 	}
-	if (!ws->percent_given && (v = ws_config_get(cfg, "wipe", "sample_percent")) &&
+	if (!ws->percent_given && (v = setting(ws, "wipe", "sample_percent", &sec)) &&
 	    !parse_uint(v, 1, 100, &ws->sample_percent)) {
-		cli_err(cli, "config: [wipe] sample_percent = %s: use 1 to 100", v);
+		cli_err(cli, "config: [%s] sample_percent = %s: use 1 to 100", sec, v);
 		return WS_EXIT_USAGE;
 	}
 	return WS_EXIT_OK;
 }
 
+/* The station's own operator, organization and asset tag ([station]) come before
+ * [operator] and [media], after the flags: @given says which fields a flag set. */
+static void apply_station_fields(struct wipe_setup *ws, const struct ws_cert_info *given)
+{
+	const struct ws_config *cfg = ws->cert.cfg;
+	struct ws_cert_info *in = &ws->cert.info;
+	const char *v;
+
+	if (!ws->station)
+		return;
+	if (!given->operator_name && (v = ws_config_get(cfg, "station", "operator")))
+		in->operator_name = v;
+	if (!given->operator_organization && (v = ws_config_get(cfg, "station", "organization")))
+		in->operator_organization = v;
+	if (!given->asset_tag && (v = ws_config_get(cfg, "station", "asset_tag")))
+		in->asset_tag = v;
+}
+
 int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 {
+	struct ws_cert_info flags = ws->cert.info; /* before the config fills it */
 	char *why = NULL;
 	int code = certify_prepare(cli, &ws->cert, &ws->cert_dir, ws->cert_dir_given), r;
 
-	if (code == WS_EXIT_OK)
+	if (code == WS_EXIT_OK) {
+		apply_station_fields(ws, &flags);
 		code = apply_config(cli, ws);
+	}
 	if (code != WS_EXIT_OK)
 		return code;
 	r = ws_plan_parse(ws->method, ws->passes, &ws->plan, &why);

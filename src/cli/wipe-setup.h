@@ -26,6 +26,7 @@ struct wipe_setup {
 	unsigned poll_interval_ms;
 	bool keep_hidden;
 	bool dry_run; /* `wipe --dry-run`: refusals are not logged, nothing is filed */
+	bool station; /* the station: [station] settings come before [wipe] and [operator] */
 	struct certify cert;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */

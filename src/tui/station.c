@@ -262,7 +262,7 @@ static void file_one(struct station *st, size_t i)
 }
 
 /* File what has ended; when everything has, free the batch and show the summary. */
-static void poll_batch(struct station *st)
+void station_poll(struct station *st)
 {
 	if (!st->batch)
 		return;
@@ -440,7 +440,7 @@ static void loop(struct station *st)
 			stop_all(st, strsignal(stop_signal));
 			stopped = true;
 		}
-		poll_batch(st);
+		station_poll(st);
 		draw(st);
 		if (poll(fds, 2, 250) < 0 && errno != EINTR)
 			break;
@@ -499,7 +499,7 @@ static void release_stderr(int held, int saved)
 	close(held);
 }
 
-static void print_summary(const struct station *st)
+void station_print_summary(const struct station *st)
 {
 	char line[512];
 
@@ -580,7 +580,7 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 	endwin();
 	delscreen(screen);
 	release_stderr(held, saved);
-	print_summary(&st);
+	station_print_summary(&st);
 	ws_monitor_free(st.monitor);
 	drives_free(&st);
 	pthread_mutex_destroy(&st.lock);

@@ -9,8 +9,8 @@
  * library's batch runner, set up by the same code as `wipeseal wipe` (wipe-setup.c), so a
  * drive erased here gets exactly the certificate `wipe` would write.
  *
- * Files: station.c (the loop, keys, starting and filing), drives.c (the drive list and
- * hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
+ * Files: station.c (the loop, keys, starting and filing), auto.c (the same without a
+ * screen, for unattended stations), drives.c (the drive list and hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
  * (menus, typed confirmation, yes/no), draw.c (what the screens share).
  */
 #ifndef WS_TUI_STATION_H
@@ -116,6 +116,13 @@ struct station {
 /* station.c */
 int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, bool show_all);
 bool station_running(const struct station *st);
+/* File the wipes that have ended; free the batch when all have. */
+void station_poll(struct station *st);
+/* The summary lines on stdout. */
+void station_print_summary(const struct station *st);
+
+/* auto.c: `station --auto`, no screen: every eligible drive, at once, no questions. */
+int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n);
 
 /* drives.c */
 int drives_load(struct station *st, char **paths, size_t n);

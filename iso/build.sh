@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# iso/build.sh - build the bootable station image: a hybrid ISO (CD or USB stick written with
+# dd; BIOS through ISOLINUX, UEFI through Debian's signed shim and GRUB, so that it boots with
+# Secure Boot on) whose whole system is one initramfs: Debian's signed kernel and its storage
+# modules, udev, busybox, kmod, and wipeseal with the libraries it links against.
+#
+#   iso/build.sh [--output FILE] [--usb-image FILE] [--binary WIPESEAL] [--work DIR]
+#                [--cache DIR]
+#
+# Everything in the image comes from Debian 12 packages fetched with `apt-get download` (the
+# host's apt sources: the Debian package registry) and unpacked with dpkg-deb, never
+# installed on the host, plus the wipeseal binary (built here in Release mode unless
+# --binary names one). Libraries are found by following every binary's DT_NEEDED through
+# the unpacked packages; a library none of them holds is looked up with `dpkg -S` and its
+# package fetched too. docs/station.md says how to use the image; docs/architecture.md how
+# it is made.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$ROOT/build/wipeseal.iso
+USB=
+BIN=
+WORK=$ROOT/build/iso
+CACHE=
+ARCH=x86_64-linux-gnu
+
+usage() {
+	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	exit "${1:-0}"
+}
+die() {
+	echo "iso/build.sh: $*" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--output) OUT=$(realpath -m "${2:?--output needs a file}"); shift 2 ;;
+	--usb-image) USB=$(realpath -m "${2:?--usb-image needs a file}"); shift 2 ;;
+	--binary) BIN=$(realpath "${2:?--binary needs a file}"); shift 2 ;;
+	--work) WORK=$(realpath -m "${2:?--work needs a directory}"); shift 2 ;;
+	--cache) CACHE=$(realpath -m "${2:?--cache needs a directory}"); shift 2 ;;
+	-h | --help) usage 0 ;;
+	*) echo "iso/build.sh: unknown option '$1'; see iso/build.sh --help" >&2; exit 2 ;;
+	esac
+done
+CACHE=${CACHE:-$WORK/debs}
+START=$(date +%s)
+
+for tool in xorriso mkfs.vfat mcopy cpio zstd depmod readelf dpkg-deb apt-get strip; do
+	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps.sh (ws_install_deps --iso)"
+done
+for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/ISOLINUX/isohdpfx.bin \
+	/usr/lib/syslinux/modules/bios/ldlinux.c32; do
+	[ -f "$f" ] || die "$f is missing: install isolinux and syslinux-common"
+done
+
+step() { echo "==> iso: $*"; }
+
+# ---- the wipeseal binary ---------------------------------------------------------------
+if [ -z "$BIN" ]; then
+	step "building wipeseal (Release)"
+	cmake -S "$ROOT" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DWS_TESTS=OFF >/dev/null
+	cmake --build "$WORK/build" -j"$(nproc)" --target wipeseal-cli >/dev/null
+	BIN=$WORK/build/src/wipeseal
+fi
+[ -x "$BIN" ] || die "$BIN: not an executable"
+if readelf -s "$BIN" | grep -q __asan_init; then
+	die "$BIN is a sanitizer build: name a plain one with --binary"
+fi
+
+# ---- packages ----------------------------------------------------------------------------
+KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+[ -n "$KPKG" ] || die "apt knows no linux-image-amd64: run apt-get update"
+KVER=${KPKG#linux-image-}
+PACKAGES=(
+	"$KPKG" shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed
+	busybox-static kmod udev libudev1 ncurses-base
+)
+PKGS=$WORK/pkgs
+mkdir -p "$CACHE"
+rm -rf "$PKGS"
+mkdir -p "$PKGS"
+
+# Fetch (unless cached) and unpack packages.
+fetch() {
+	local p missing=()
+	for p in "$@"; do
+		compgen -G "$CACHE/${p}_*.deb" >/dev/null || missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		(cd "$CACHE" && apt-get download "${missing[@]}" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) ||
+			die "apt-get download ${missing[*]} failed"
+	fi
+	for p in "$@"; do
+		for deb in "$CACHE/${p}"_*.deb; do
+			dpkg-deb -x "$deb" "$PKGS"
+		done
+	done
+}
+step "fetching and unpacking ${#PACKAGES[@]} packages (kernel $KVER)"
+fetch "${PACKAGES[@]}"
+
+# ---- the root file system ------------------------------------------------------------------
+R=$WORK/rootfs
+rm -rf "$R"
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,lib/$ARCH,usr/lib/$ARCH,lib64,etc/wipeseal,proc,sys,dev,run,tmp,root,mnt}
+
+# busybox: the shell, mount, setsid, poweroff, ... (kmod's tools replace its module applets)
+install -m 0755 "$PKGS/bin/busybox" "$R/bin/busybox"
+for applet in $("$R/bin/busybox" --list-full); do
+	[ -e "$R/$applet" ] || ln -s /bin/busybox "$R/$applet"
+done
+install -m 0755 "$PKGS/bin/kmod" "$R/bin/kmod"
+for t in modprobe depmod insmod lsmod rmmod modinfo; do
+	rm -f "$R/sbin/$t" "$R/bin/$t"
+	ln -s /bin/kmod "$R/sbin/$t"
+done
+# udev, as on a full system: its rules (persistent-storage: serials, by-id, by-label) and
+# helpers (ata_id, scsi_id, cdrom_id); not the hardware database (vendor names only)
+install -m 0755 "$PKGS/bin/udevadm" "$R/bin/udevadm"
+mkdir -p "$R/lib/systemd" "$R/etc/udev"
+ln -s /bin/udevadm "$R/lib/systemd/systemd-udevd"
+cp -a "$PKGS/lib/udev" "$R/lib/udev"
+rm -rf "$R/lib/udev/hwdb.d"
+cp "$PKGS/etc/udev/udev.conf" "$R/etc/udev/"
+# terminfo for the station's screen: the Linux console, serial terminals, xterm, screen
+cp -a "$PKGS/lib/terminfo" "$R/lib/terminfo"
+install -m 0755 "$BIN" "$R/usr/sbin/wipeseal"
+strip --strip-unneeded "$R/usr/sbin/wipeseal"
+
+# Libraries: every DT_NEEDED of every ELF file, found in the unpacked packages.
+find_lib() { # SONAME [RUNPATH...]
+	local so=$1 d
+	shift
+	for d in "$@" "/lib/$ARCH" "/usr/lib/$ARCH" /lib64; do
+		if [ -e "$PKGS$d/$so" ]; then
+			echo "$d/$so"
+			return 0
+		fi
+	done
+	return 1
+}
+copy_libs() {
+	local changed=1 f so path runpath
+	while [ $changed = 1 ]; do
+		changed=0
+		while IFS= read -r f; do
+			runpath=$(readelf -d "$f" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p' | tr ':' ' ')
+			for so in $(readelf -d "$f" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+				# shellcheck disable=SC2086
+				if ! path=$(find_lib "$so" $runpath); then
+					local pkg
+					pkg=$(dpkg -S "*/$so" 2>/dev/null | sed -n 's/^\([^:,]*\)\(:amd64\)\{0,1\}: .*/\1/p' | head -n1 || true)
+					[ -n "$pkg" ] || die "no package found for $so (needed by ${f#"$R"})"
+					echo "    + $pkg (for $so)"
+					fetch "$pkg"
+					# shellcheck disable=SC2086
+					path=$(find_lib "$so" $runpath) || die "$pkg does not hold $so"
+				fi
+				if [ ! -e "$R$path" ]; then
+					mkdir -p "$(dirname "$R$path")"
+					cp -L "$PKGS$path" "$R$path"
+					changed=1
+				fi
+			done
+		done < <(find "$R" -type f -perm -u+x -o -type f -name '*.so*' | while read -r x; do
+			head -c4 "$x" | grep -q 'ELF' && echo "$x"
+		done)
+	done
+}
+step "resolving libraries"
+fetch libc6
+cp -L "$PKGS/lib/$ARCH/ld-linux-x86-64.so.2" "$R/lib/$ARCH/"
+ln -sf "/lib/$ARCH/ld-linux-x86-64.so.2" "$R/lib64/ld-linux-x86-64.so.2"
+copy_libs
+
+# Kernel modules: those listed in iso/modules.list and everything they depend on.
+step "selecting kernel modules"
+MODS=/lib/modules/$KVER
+depmod -b "$PKGS" "$KVER"
+declare -A want=()
+while IFS= read -r line; do
+	case "$line" in '' | '#'*) continue ;; esac
+	if [ -d "$PKGS$MODS/kernel/$line" ]; then
+		while IFS= read -r m; do want["${m#"$PKGS$MODS"/}"]=1; done < <(find "$PKGS$MODS/kernel/$line" -name '*.ko')
+	elif [ -f "$PKGS$MODS/kernel/$line" ]; then
+		want["kernel/$line"]=1
+	else
+		die "iso/modules.list: $line is not in $KPKG"
+	fi
+done <"$ROOT/iso/modules.list"
+declare -A deps=() have=()
+while IFS=: read -r m d; do deps[$m]=$d; done <"$PKGS$MODS/modules.dep"
+queue=("${!want[@]}")
+while [ ${#queue[@]} -gt 0 ]; do
+	m=${queue[0]}
+	queue=("${queue[@]:1}")
+	[ -n "${have[$m]:-}" ] && continue
+	have[$m]=1
+	for dep in ${deps[$m]:-}; do
+		[ -n "${have[$dep]:-}" ] || queue+=("$dep")
+	done
+done
+for m in "${!have[@]}"; do
+	mkdir -p "$(dirname "$R$MODS/$m")"
+	cp "$PKGS$MODS/$m" "$R$MODS/$m"
+done
+cp "$PKGS$MODS"/modules.{order,builtin,builtin.modinfo} "$R$MODS/"
+depmod -b "$R" "$KVER"
+
+# ---- /init and /etc -------------------------------------------------------------------------
+BUILD_ID=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+install -m 0755 "$ROOT/iso/init" "$R/init"
+echo "$BUILD_ID" >"$R/etc/wipeseal/build-id"
+: >"$R/etc/wipeseal/none.conf"
+cat >"$R/etc/wipeseal/modules" <<'MODULES'
+# loaded at boot whether or not udev asked (iso/build.sh)
+nvme
+vmd
+ahci
+ata_piix
+sd_mod
+sr_mod
+sg
+virtio_pci
+virtio_blk
+virtio_scsi
+mpt3sas
+megaraid_sas
+xhci_pci
+ehci_pci
+ohci_pci
+uhci_hcd
+usb_storage
+uas
+usbhid
+hid_generic
+isofs
+vfat
+nls_cp437
+nls_iso8859_1
+nls_utf8
+nls_ascii
+efivarfs
+MODULES
+cat >"$R/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/bin/sh
+PASSWD
+# the groups udev's rules name
+{
+	echo "root:x:0:"
+	n=1
+	for g in tty disk cdrom tape dialout floppy audio video input kvm render sgx lp kmem; do
+		echo "$g:x:$((n + 4)):"
+		n=$((n + 1))
+	done
+} >"$R/etc/group"
+echo wipeseal >"$R/etc/hostname"
+cat >"$R/etc/profile" <<'PROFILE'
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=${TERM:-linux}
+echo "wipeseal boot image: 'wipeseal list', 'dmesg', 'cat /run/wipeseal/args.tty1'."
+PS1='wipeseal# '
+PROFILE
+
+step "packing the initramfs"
+ISO=$WORK/iso
+rm -rf "$ISO"
+mkdir -p "$ISO"/{boot/grub,EFI/boot,isolinux,.disk}
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | zstd -q -T0 -9 >"$ISO/boot/initrd.img"
+
+# ---- the ISO -------------------------------------------------------------------------------
+step "assembling the ISO"
+cp "$PKGS/boot/vmlinuz-$KVER" "$ISO/boot/vmlinuz"
+cp "$ROOT/iso/grub.cfg" "$ISO/boot/grub/grub.cfg"
+echo "wipeseal station $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown) $BUILD_ID" >"$ISO/.disk/info"
+echo "$BUILD_ID" >"$ISO/.disk/wipeseal-id"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$ISO/isolinux/"
+cp "$ROOT/iso/isolinux.cfg" "$ISO/isolinux/isolinux.cfg"
+# UEFI: shim (signed by Microsoft's UEFI CA) as the removable-media loader, Debian's signed
+# GRUB for CDs (gcdx64: it finds /.disk/info and reads /boot/grub/grub.cfg) beside it
+cp "$PKGS/usr/lib/shim/shimx64.efi.signed" "$ISO/EFI/boot/bootx64.efi"
+cp "$PKGS/usr/lib/shim/mmx64.efi.signed" "$ISO/EFI/boot/mmx64.efi"
+cp "$PKGS/usr/lib/grub/x86_64-efi-signed/gcdx64.efi.signed" "$ISO/EFI/boot/grubx64.efi"
+EFIIMG=$ISO/boot/grub/efi.img
+rm -f "$EFIIMG"
+mkfs.vfat -C -n WSEFI "$EFIIMG" 10240 >/dev/null
+mmd -i "$EFIIMG" ::/EFI ::/EFI/boot
+mcopy -i "$EFIIMG" "$ISO/EFI/boot/bootx64.efi" "$ISO/EFI/boot/mmx64.efi" "$ISO/EFI/boot/grubx64.efi" ::/EFI/boot/
+
+mkdir -p "$(dirname "$OUT")"
+rm -f "$OUT"
+xorriso -as mkisofs -quiet -o "$OUT" -r -J -joliet-long -V WIPESEAL_BOOT \
+	-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+	-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot -isohybrid-gpt-basdat \
+	"$ISO" 2>&1 | grep -v '^xorriso : UPDATE' >&2 || true
+[ -s "$OUT" ] || die "xorriso made no image"
+
+# ---- --usb-image: the ISO plus a FAT partition labelled WIPESEAL ---------------------------
+if [ -n "$USB" ]; then
+	step "making the USB image"
+	DATAIMG=$WORK/data.img
+	rm -f "$DATAIMG"
+	mkfs.vfat -C -n WIPESEAL "$DATAIMG" $((256 * 1024)) >/dev/null
+	mmd -i "$DATAIMG" ::/station ::/certificates
+	cat >"$WORK/wipeseal.conf" <<'CONF'
+# wipeseal.conf on the data stick: see docs/station.md and docs/config.md.
+# The station's signer goes in station/ (signer.key, signer.pem, chain.pem, ca.pem).
+[operator]
+# name = Dana Reyes
+# organization = Example Corp IT
+[station]
+auto = no
+# method = clear
+# verify = sample
+# when_done = poweroff
+CONF
+	mcopy -i "$DATAIMG" "$WORK/wipeseal.conf" ::/wipeseal.conf
+	rm -f "$USB"
+	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT \
+		-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+		-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot \
+		-append_partition 2 0x0c "$DATAIMG" \
+		"$ISO" 2>&1 | grep -v '^xorriso : UPDATE' >&2 || true
+	[ -s "$USB" ] || die "xorriso made no USB image"
+fi
+
+END=$(date +%s)
+SIZE=$(stat -c %s "$OUT")
+echo "==> iso: $OUT: $((SIZE / 1048576)) MiB (initramfs $(($(stat -c %s "$ISO/boot/initrd.img") / 1048576)) MiB, kernel $KVER, ${#have[@]} modules), built in $((END - START)) s"
+[ -z "$USB" ] || echo "==> iso: $USB: $(($(stat -c %s "$USB") / 1048576)) MiB, with a 256 MiB FAT partition labelled WIPESEAL"
