@@ -213,6 +213,7 @@ depmod -b "$R" "$KVER"
 BUILD_ID=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 install -m 0755 "$ROOT/iso/init" "$R/init"
 echo "$BUILD_ID" >"$R/etc/wipeseal/build-id"
+"$BIN" --version | sed 's/^wipeseal //' >"$R/etc/wipeseal/version"
 : >"$R/etc/wipeseal/none.conf"
 cat >"$R/etc/wipeseal/modules" <<'MODULES'
 # loaded at boot whether or not udev asked (iso/build.sh)

@@ -17,6 +17,11 @@ WS_PACKAGES=(
 	mount fdisk util-linux e2fsprogs dosfstools
 	# reading devices back independently: cmp (diffutils), the AES keystream (openssl)
 	diffutils openssl
+	# the boot image (iso/build.sh): the ISO, its boot loaders' BIOS half, the EFI image,
+	# the initramfs, kernel-module dependencies (depmod), ELF dependencies (readelf)
+	xorriso isolinux syslinux-common mtools cpio zstd kmod binutils
+	# booting it (tests/vm/run.sh): QEMU, and OVMF for UEFI with Secure Boot
+	qemu-system-x86 ovmf
 )
 
 ws_install_deps() {

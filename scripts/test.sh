@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
 # build and an AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzz the
-# certificate verifier for WS_FUZZ_SECONDS (default 30). Exits non-zero on any failure.
-# Loop-device tests need root; without it they are reported as skipped.
+# certificate verifier for WS_FUZZ_SECONDS (default 30); then build the boot image and boot
+# it under QEMU with BIOS and with UEFI Secure Boot (tests/vm/run.sh). Exits non-zero on any
+# failure. Loop-device tests need root; without it they are reported as skipped.
+#
+#   scripts/test.sh           everything (what CI runs)
+#   scripts/test.sh --quick   the plain build's suites only: the inner loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/deps.sh
 . scripts/deps.sh
+quick=no
+[ "${1:-}" = --quick ] && quick=yes
 ws_install_deps
 
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -21,6 +27,10 @@ run_suite() { # name, cmake options...
 }
 
 run_suite plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ $quick = yes ]; then
+	echo "==> quick: the plain suites passed (no sanitizers, clang, fuzzing or boot image)"
+	exit 0
+fi
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DWS_SANITIZE=ON
 # clang's warnings are not gcc's: the whole tree, tests included, must build warning-free
@@ -30,4 +40,7 @@ CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/clang -j "$jobs" >/dev/null
 # the certificate reader and verifier under libFuzzer, for a short while
 bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-30}"
+# the boot image, booted under QEMU (software emulation) as a CD, BIOS and UEFI
+echo "==> boot image (tests/vm)"
+bash tests/vm/run.sh --binary build/plain/src/wipeseal
 echo "==> all suites passed"
