@@ -70,8 +70,14 @@ if readelf -s "$BIN" | grep -q __asan_init; then
 fi
 
 # ---- packages ----------------------------------------------------------------------------
-KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-[ -n "$KPKG" ] || die "apt knows no linux-image-amd64: run apt-get update"
+kernel_package() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }'; }
+KPKG=$(kernel_package)
+if [ -z "$KPKG" ]; then
+	step "apt knows no kernel package yet: apt-get update"
+	apt-get update -qq >/dev/null 2>&1 || true
+	KPKG=$(kernel_package)
+fi
+[ -n "$KPKG" ] || die "apt knows no linux-image-amd64 even after apt-get update: check the apt sources"
 KVER=${KPKG#linux-image-}
 PACKAGES=(
 	"$KPKG" shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed
