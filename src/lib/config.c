@@ -52,10 +52,6 @@ static const char *const known[] = {
 	"wipe.sample_percent",
 	"wipe.cert_dir",
 	"wipe.audit_log",
-	"station.auto",
-	"station.when_done",
-	"station.method",
-	"station.verify",
 };
 
 struct entry {
