@@ -325,11 +325,13 @@ auto = no
 CONF
 	mcopy -i "$DATAIMG" "$WORK/wipeseal.conf" ::/wipeseal.conf
 	rm -f "$USB"
+	# partitions: 1 the ISO, 2 the EFI system partition (the same efi.img, which UEFI
+	# firmware looks for on a disk), 3 the data
 	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT \
 		-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
 		-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
-		-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot \
-		-append_partition 2 0x0c "$DATAIMG" \
+		-eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \
+		-append_partition 2 0xef "$EFIIMG" -append_partition 3 0x0c "$DATAIMG" \
 		"$ISO" 2>&1 | grep -v '^xorriso : UPDATE' >&2 || true
 	[ -s "$USB" ] || die "xorriso made no USB image"
 fi

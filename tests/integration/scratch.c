@@ -136,12 +136,13 @@ char *scratch_part(const char *loop, int n)
 
 char *scratch_mount(const char *dev)
 {
-	static int seq;
 	char *mp = NULL, *out = NULL;
 	int r;
 
-	test_require(asprintf(&mp, "%s/mnt%d", dir, ++seq) >= 0, "out of memory");
-	test_require(mkdir(mp, 0700) == 0, "unexpected failure");
+	/* unique: each test runs in a child forked from the same parent, so a counter would
+	 * start from the same value in every one */
+	test_require(asprintf(&mp, "%s/mnt-XXXXXX", dir) >= 0, "out of memory");
+	test_require(mkdtemp(mp) != NULL, "mkdtemp %s failed", mp);
 	r = test_sh(&out, "mount '%s' '%s'", dev, mp);
 	test_require(r == 0, "mount %s: %s", dev, out);
 	free(out);

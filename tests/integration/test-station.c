@@ -443,6 +443,56 @@ START_TEST(test_hotplug_shows_new_drive)
 }
 END_TEST
 
+START_TEST(test_auto_mode)
+{
+	char *a = marked("aa"), *c = marked("ac"), *out = NULL, *l, *conf, *ca;
+	FILE *f;
+
+	clear_results();
+	free(scratch_mount(c));
+	conf = fmt("%s/station.conf", scratch_dir());
+	f = fopen(conf, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[operator]\nname = Operator From Operator Section\n"
+	      "[station]\nmethod = one\nverify = full\noperator = Station Operator\n"
+	      "asset_tag = PALLET-7\nauto = yes\nwhen_done = poweroff\n",
+	      f);
+	fclose(f);
+	/* no terminal needed; the [station] keys come before [wipe] and [operator] */
+	l = fmt("station --auto --config '%s' --signer-key %s/st/signer.key "
+	        "--signer-cert %s/st/signer.pem --audit-log %s/audit.log --cert-dir %s/certs "
+	        "'%s' '%s' < /dev/null",
+	        conf, pki, pki, scratch_dir(), scratch_dir(), a, c);
+	ck_assert_int_eq(run_cli(&out, NULL, "%s", l), WS_EXIT_OK);
+	free(l);
+	l = line_with(out, "skipped");
+	ck_assert_msg(l && strstr(l, c) && strstr(l, "mounted"), "%s", out);
+	free(l);
+	ck_assert_msg(strstr(out, "started 1 wipe") && strstr(out, "summary:"), "%s", out);
+	l = fmt("%s: SUCCESS", a);
+	ck_assert_msg(strstr(out, l), "%s", out);
+	free(l);
+	free(out);
+
+	/* read back: every byte of a is now 0xff (method one), c still holds its marker */
+	ck_assert_int_eq(test_sh(NULL, "test $(tr -d '\\377' < '%s' | head -c 1 | wc -c) = 0", a),
+	                 0);
+	ck_assert_msg(has_marker(c), "the mounted drive lost its marker");
+	ca = cert_of(a);
+	ck_assert_int_eq(openssl_verify(ca), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"Station Operator\"' '%s'", ca), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"PALLET-7\"' '%s'", ca), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"method_details\": \"one: ' '%s'", ca), 0);
+	/* --auto is for physical drives: not with --all */
+	ck_assert_int_eq(run_cli(NULL, &out, "station --auto --all --unsigned"), WS_EXIT_USAGE);
+	free(out);
+	free(ca);
+	free(conf);
+	free(a);
+	free(c);
+}
+END_TEST
+
 START_TEST(test_refusals_before_the_screen)
 {
 	char *err = NULL, *a = marked("ra"), *before = sha(a), *after;
@@ -488,6 +538,7 @@ int main(void)
 	tcase_add_test(tc, test_select_start_progress_certify);
 	tcase_add_test(tc, test_pulled_mid_wipe);
 	tcase_add_test(tc, test_hotplug_shows_new_drive);
+	tcase_add_test(tc, test_auto_mode);
 	suite_add_tcase(s, tc);
 	rc = test_run_suite(s);
 	/* a failed test leaves its session: end it (SIGHUP aborts the station) before the
