@@ -1,26 +1,30 @@
 #!/usr/bin/env bash
 # tests/vm/run.sh - the boot image, booted as a technician's station boots it: iso/build.sh
-# builds the ISO, then QEMU (software emulation, no KVM) boots it as a CD, once with BIOS
-# (SeaBIOS) and once with UEFI (OVMF with Microsoft's keys, Secure Boot enforced), with
+# builds the ISO and the USB image, then QEMU (software emulation, no KVM) boots the ISO as
+# a CD, once with BIOS (SeaBIOS) and once with UEFI (OVMF with Microsoft's keys, Secure Boot
+# enforced), and the USB image as a USB stick with UEFI Secure Boot (its own third partition
+# is then the data stick, and the stick itself must be left alone), with
 #   - an NVMe disk, a SATA disk on AHCI and a virtio disk, each holding ext4 with files that
 #     carry a marker unique to the run;
 #   - a USB stick (usb-storage on xhci) with the FAT file system WIPESEAL: a signer from a CA
 #     this test made with openssl, and a wipeseal.conf asking for auto mode and poweroff.
 # The guest must power off by itself. Then, on the host, from the image files alone: no
-# marker is left on any target, the ISO and the stick's station/ files are unchanged, and
+# marker is left on any target, the ISO (or the USB image's boot partitions) and the stick's
+# station/ files are unchanged, and
 # the stick holds one certificate per target that `openssl cms -verify` accepts against the
 # test's CA, and an audit log with a SUCCESS line for each. Needs no root: the disks are
 # image files and the stick is read with mtools.
 #
 #   tests/vm/run.sh [--binary WIPESEAL] [--keep]      (WS_VM_TIMEOUT: seconds per boot)
-# pass() never fails, so `test && pass || fail` is an if-then-else here
-# shellcheck disable=SC2015
+# pass() never fails, so `test && pass || fail` is an if-then-else here; QEMU arguments
+# hold commas inside one word (SC2054)
+# shellcheck disable=SC2015,SC2054
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/build/src/wipeseal
 KEEP=no
-TIMEOUT=${WS_VM_TIMEOUT:-420}
+TIMEOUT=${WS_VM_TIMEOUT:-240}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--binary) BIN=$(realpath "$2"); shift 2 ;;
@@ -48,8 +52,9 @@ OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 
 # ---- the image and the PKI -----------------------------------------------------------------
 ISO=$W/wipeseal.iso
-bash "$ROOT/iso/build.sh" --output "$ISO" --binary "$BIN" --work "$W/iso" --cache "$W/debs" ||
-	{ echo "FAIL: iso/build.sh"; exit 1; }
+USBIMG=$W/wipeseal-usb.img
+bash "$ROOT/iso/build.sh" --output "$ISO" --usb-image "$USBIMG" --binary "$BIN" --work "$W/iso" \
+	--cache "$W/debs" || { echo "FAIL: iso/build.sh"; exit 1; }
 ISO_SHA=$(sha256sum <"$ISO")
 rm -rf "$W/pki"
 "$ROOT/certs/make-ca.sh" "$W/pki/ca" >/dev/null 2>&1 &&
@@ -67,13 +72,26 @@ make_target() { # NAME MARKER
 	mkfs.ext4 -q -F -d "$dir" "$D/$1.img"
 }
 
-make_stick() {
+# The data stick: a FAT file system labelled WIPESEAL on its own USB stick (cd), or the
+# USB image's third partition (usb). mtools reaches it at an offset: no loop device.
+make_stick() { # cd | usb
+	local start
 	rm -f "$D/stick.img"
-	truncate -s 64M "$D/stick.img"
-	mkfs.vfat -n WIPESEAL "$D/stick.img" >/dev/null
-	mmd -i "$D/stick.img" ::/station
-	mcopy -i "$D/stick.img" "$W/pki/st/signer.key" "$W/pki/st/signer.pem" ::/station/
-	mcopy -i "$D/stick.img" "$W/pki/ca/ca.pem" ::/station/ca.pem
+	if [ "$1" = usb ]; then
+		cp "$USBIMG" "$D/stick.img"
+		start=$(sfdisk -d "$D/stick.img" | sed -n 's/.*stick.img3 : start= *\([0-9]*\),.*/\1/p')
+		[ -n "$start" ] || { fail "usb: the USB image has no third partition"; return 1; }
+		STICK="$D/stick.img@@$((start * 512))"
+		BOOTAREA=$((start * 512))
+	else
+		truncate -s 64M "$D/stick.img"
+		mkfs.vfat -n WIPESEAL "$D/stick.img" >/dev/null
+		STICK=$D/stick.img
+		BOOTAREA=0
+	fi
+	mmd -D o -i "$STICK" ::/station 2>/dev/null
+	mcopy -o -i "$STICK" "$W/pki/st/signer.key" "$W/pki/st/signer.pem" ::/station/
+	mcopy -o -i "$STICK" "$W/pki/ca/ca.pem" ::/station/ca.pem
 	cat >"$D/wipeseal.conf" <<'CONF'
 [operator]
 name = VM Test Operator
@@ -84,112 +102,132 @@ method = clear
 verify = full
 when_done = poweroff
 CONF
-	mcopy -i "$D/stick.img" "$D/wipeseal.conf" ::/wipeseal.conf
+	mcopy -o -i "$STICK" "$D/wipeseal.conf" ::/wipeseal.conf
+}
+
+# What must not change: the ISO, or the part of the USB image before its data partition.
+boot_sum() {
+	if [ "$BOOTAREA" = 0 ]; then sha256sum <"$ISO"; else head -c "$BOOTAREA" "$D/stick.img" | sha256sum; fi
 }
 
 station_sums() {
 	local f
 	for f in signer.key signer.pem ca.pem; do
-		mtype -i "$D/stick.img" "::/station/$f" | sha256sum
+		mtype -i "$STICK" "::/station/$f" | sha256sum
 	done
-	mtype -i "$D/stick.img" ::/wipeseal.conf | sha256sum
+	mtype -i "$STICK" ::/wipeseal.conf | sha256sum
 }
 
-boot() { # bios | uefi
-	local fw=$1 t0 t1 rc
-	local -a firmware=() machine=(-machine q35)
+boot() { # bios | uefi, cd | usb
+	local fw=$1 medium=$2 t0 t1 rc
+	local -a firmware=() machine=(-machine q35) media=()
 	if [ "$fw" = uefi ]; then
 		cp "$OVMF_VARS" "$D/vars.fd"
-		# shellcheck disable=SC2054 # commas inside one QEMU argument
 		machine=(-machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
 		firmware=(-drive "if=pflash,format=raw,unit=0,file=$OVMF_CODE,readonly=on"
 			-drive "if=pflash,format=raw,unit=1,file=$D/vars.fd")
 	fi
+	if [ "$medium" = cd ]; then
+		media=(-drive "file=$ISO,if=none,id=cd,format=raw,readonly=on"
+			-device ide-cd,drive=cd,bus=ide.2,bootindex=0
+			-drive "file=$D/stick.img,if=none,id=st,format=raw" -device usb-storage,drive=st)
+	else
+		media=(-drive "file=$D/stick.img,if=none,id=st,format=raw"
+			-device usb-storage,drive=st,bootindex=0)
+	fi
 	t0=$(date +%s)
 	timeout "$TIMEOUT" qemu-system-x86_64 "${machine[@]}" -accel tcg -cpu max -smp 2 -m 1024 \
 		"${firmware[@]}" -display none -no-reboot -serial "file:$D/console.log" \
-		-drive "file=$ISO,if=none,id=cd,format=raw,readonly=on" -device ide-cd,drive=cd,bus=ide.2 \
-		-boot d \
+		-device qemu-xhci "${media[@]}" \
 		-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv \
 		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1 \
-		-drive "file=$D/virtio.img,if=virtio,format=raw" \
-		-device qemu-xhci -drive "file=$D/stick.img,if=none,id=st,format=raw" \
-		-device usb-storage,drive=st >"$D/qemu.log" 2>&1
+		-drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
 	BOOT_SECONDS=$((t1 - t0))
 	return $rc
 }
 
-run_one() { # bios | uefi
-	local fw=$1 marker d n json
-	D=$W/$fw
+run_one() { # bios | uefi, cd | usb
+	local fw=$1 medium=$2 marker d n json before
+	local name=$fw
+	[ "$medium" = usb ] && name=usb-$fw
+	D=$W/$name
 	rm -rf "$D"
 	mkdir -p "$D"
-	marker="WIPESEAL-VM-$fw-$$-$RANDOM-MARKER"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
 	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
-	make_stick
+	make_stick "$medium" || return
 	station_sums >"$D/station.before"
+	before=$(boot_sum)
 
-	if boot "$fw"; then
-		pass "$fw: the guest powered off by itself after $BOOT_SECONDS s"
+	if boot "$fw" "$medium"; then
+		pass "$name: the guest powered off by itself after $BOOT_SECONDS s"
 	else
-		fail "$fw: the guest did not power off within $TIMEOUT s (exit $?); console:"
-		tr -d '\r' <"$D/console.log" | grep -a -v '^\[' | tail -n 30
+		fail "$name: the guest did not power off within $TIMEOUT s (exit $?); console:"
+		tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' | tail -n 30
 		return
 	fi
 	tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' >"$D/wipeseal.log"
 	if [ "$fw" = uefi ]; then
 		if grep -q 'firmware: UEFI, Secure Boot on' "$D/wipeseal.log"; then
-			pass "uefi: booted with Secure Boot on (shim, GRUB and the kernel were checked)"
+			pass "$name: booted with Secure Boot on (shim, GRUB and the kernel were checked)"
 		else
-			fail "uefi: the guest did not report Secure Boot on: $(grep firmware "$D/wipeseal.log")"
+			fail "$name: the guest did not report Secure Boot on: $(grep firmware "$D/wipeseal.log")"
 		fi
 	else
-		grep -q 'firmware: BIOS' "$D/wipeseal.log" && pass "bios: booted through BIOS" ||
-			fail "bios: the guest did not report BIOS"
+		grep -q 'firmware: BIOS' "$D/wipeseal.log" && pass "$name: booted through BIOS" ||
+			fail "$name: the guest did not report BIOS"
 	fi
 	for d in nvme sata virtio; do
 		if grep -a -q "$marker" "$D/$d.img"; then
-			fail "$fw: the marker is still on the $d disk"
+			fail "$name: the marker is still on the $d disk"
 		else
-			pass "$fw: no marker left on the $d disk"
+			pass "$name: no marker left on the $d disk"
 		fi
 	done
-	[ "$(sha256sum <"$ISO")" = "$ISO_SHA" ] && pass "$fw: the ISO is unchanged" ||
-		fail "$fw: the ISO changed"
+	[ "$(sha256sum <"$ISO")" = "$ISO_SHA" ] && pass "$name: the ISO is unchanged" ||
+		fail "$name: the ISO changed"
+	if [ "$medium" = usb ]; then
+		[ "$(boot_sum)" = "$before" ] && pass "$name: the stick's boot partitions are unchanged" ||
+			fail "$name: the stick's boot partitions changed"
+		grep -Eq ', usb: skipped: mounted: /run/wipeseal/(boot|data) on sd' "$D/wipeseal.log" &&
+			pass "$name: the station skipped the stick it booted from" ||
+			fail "$name: the station did not say it skipped its own stick"
+	fi
 	station_sums >"$D/station.after"
-	cmp -s "$D/station.before" "$D/station.after" && pass "$fw: the stick's station files are unchanged" ||
-		fail "$fw: the stick's station files changed"
+	cmp -s "$D/station.before" "$D/station.after" && pass "$name: the stick's station files are unchanged" ||
+		fail "$name: the stick's station files changed"
 
 	mkdir -p "$D/out"
-	mcopy -s -n -i "$D/stick.img" ::/certificates ::/audit.log "$D/out/" 2>/dev/null
+	mcopy -s -n -i "$STICK" ::/certificates ::/audit.log "$D/out/" 2>/dev/null
 	n=$(find "$D/out/certificates" -name '*.json' 2>/dev/null | wc -l)
-	[ "$n" = 3 ] && pass "$fw: three certificates on the stick" ||
-		fail "$fw: $n certificates on the stick, not 3"
+	[ "$n" = 3 ] && pass "$name: three certificates on the stick" ||
+		fail "$name: $n certificates on the stick, not 3"
 	for json in "$D"/out/certificates/*.json; do
 		[ -e "$json" ] || continue
 		if openssl cms -verify -binary -inform PEM -in "$json.p7s" -content "$json" \
 			-CAfile "$W/pki/ca/ca.pem" -purpose any -out /dev/null 2>/dev/null; then
-			pass "$fw: $(basename "$json") verifies with openssl cms -verify"
+			pass "$name: $(basename "$json") verifies with openssl cms -verify"
 		else
-			fail "$fw: $(basename "$json") does not verify"
+			fail "$name: $(basename "$json") does not verify"
 		fi
-		grep -q '"SUCCESS"' "$json" || fail "$fw: $(basename "$json") does not say SUCCESS"
+		grep -q '"SUCCESS"' "$json" || fail "$name: $(basename "$json") does not say SUCCESS"
 	done
 	for want in WSNVME0001 QM00003 vda; do
 		compgen -G "$D/out/certificates/*$want*.json" >/dev/null ||
-			fail "$fw: no certificate names $want"
+			fail "$name: no certificate names $want"
 	done
 	n=$(grep -c SUCCESS "$D/out/audit.log" 2>/dev/null)
-	[ "$n" = 3 ] && pass "$fw: the audit log on the stick has 3 SUCCESS lines" ||
-		fail "$fw: the audit log has ${n:-no} SUCCESS lines"
+	[ "$n" = 3 ] && pass "$name: the audit log on the stick has 3 SUCCESS lines" ||
+		fail "$name: the audit log has ${n:-no} SUCCESS lines"
 }
 
-run_one bios
-run_one uefi
+run_one bios cd
+run_one uefi cd
+run_one uefi usb
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
