@@ -65,9 +65,10 @@ static size_t select_eligible(struct station *st)
 
 		d->selected = why == NULL;
 		n += d->selected;
-		say("%s: %s, serial %s, %s, %s: %s%s", d->path, model, serial,
-		    dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-",
-		    dev ? dev->transport : "-", why ? "skipped: " : "to be wiped", why ? why : "");
+		say("%s: %s, serial %s, %s, %s, strongest technique %s: %s%s", d->path, model,
+		    serial, dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-",
+		    dev ? dev->transport : "-", drive_best_technique(dev),
+		    why ? "skipped: " : "to be wiped", why ? why : "");
 		free(model);
 		free(serial);
 	}

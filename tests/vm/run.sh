@@ -35,6 +35,7 @@ done
 W=$ROOT/build/vm
 mkdir -p "$W"
 FAILS=0
+EXTRA=()
 START=$(date +%s)
 
 fail() {
@@ -92,13 +93,13 @@ make_stick() { # cd | usb
 	mmd -D o -i "$STICK" ::/station 2>/dev/null
 	mcopy -o -i "$STICK" "$W/pki/st/signer.key" "$W/pki/st/signer.pem" ::/station/
 	mcopy -o -i "$STICK" "$W/pki/ca/ca.pem" ::/station/ca.pem
-	cat >"$D/wipeseal.conf" <<'CONF'
+	cat >"$D/wipeseal.conf" <<CONF
 [operator]
 name = VM Test Operator
 organization = wipeseal CI
 [station]
 auto = yes
-method = clear
+method = ${METHOD:-clear}
 verify = full
 when_done = poweroff
 CONF
@@ -141,7 +142,7 @@ boot() { # bios | uefi, cd | usb
 		-device qemu-xhci "${media[@]}" \
 		-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv \
 		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1 \
-		-drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1
+		-drive "file=$D/virtio.img,if=virtio,format=raw" "${EXTRA[@]}" >"$D/qemu.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
 	BOOT_SECONDS=$((t1 - t0))
@@ -191,7 +192,7 @@ run_one() { # bios | uefi, cd | usb
 	if [ "$medium" = usb ]; then
 		[ "$(boot_sum)" = "$before" ] && pass "$name: the stick's boot partitions are unchanged" ||
 			fail "$name: the stick's boot partitions changed"
-		grep -Eq ', usb: skipped: mounted: /run/wipeseal/(boot|data) on sd' "$D/wipeseal.log" &&
+		grep -Eq ', usb, strongest technique [a-z+-]*: skipped: mounted: /run/wipeseal/(boot|data) on sd' "$D/wipeseal.log" &&
 			pass "$name: the station skipped the stick it booted from" ||
 			fail "$name: the station did not say it skipped its own stick"
 	fi
@@ -223,11 +224,78 @@ run_one() { # bios | uefi, cd | usb
 		fail "$name: the audit log has ${n:-no} SUCCESS lines"
 }
 
+# The firmware techniques through a real kernel: QEMU's NVMe device (Format NVM zero-fills,
+# no Sanitize, SANICAP and FNA 0), its AHCI disk and a virtio-scsi disk (no security,
+# sanitize or HPA commands), and a virtio disk (no pass-through at all). `purge` must be
+# refused on every one without touching it; `nvme-format-user-data` must erase the NVMe
+# disk through the kernel's NVMe driver and be refused on the others. BIOS, from the CD.
+run_firmware() { # METHOD
+	local name=fw-$1 d marker json n
+	METHOD=$1
+	D=$W/$name
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	for d in nvme sata virtio scsi; do make_target "$d" "$marker-$d"; done
+	make_stick cd || return
+	EXTRA=(-device virtio-scsi-pci,id=vs -drive "file=$D/scsi.img,if=none,id=sc,format=raw"
+		-device scsi-hd,drive=sc,bus=vs.0,serial=WSSCSI0001)
+	if boot bios cd; then
+		pass "$name: the guest powered off by itself after $BOOT_SECONDS s"
+	else
+		fail "$name: the guest did not power off within $TIMEOUT s; console:"
+		tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' | tail -n 30
+		EXTRA=()
+		METHOD=
+		return
+	fi
+	EXTRA=()
+	METHOD=
+	tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' >"$D/wipeseal.log"
+	grep -q 'auto mode ended, exit status 3' "$D/wipeseal.log" &&
+		pass "$name: auto mode ended with exit status 3 (refusals)" ||
+		fail "$name: auto mode did not end with status 3: $(grep 'auto mode ended' "$D/wipeseal.log")"
+	mkdir -p "$D/out"
+	mcopy -s -n -i "$STICK" ::/certificates ::/audit.log "$D/out/" 2>/dev/null
+	for d in sata virtio scsi; do
+		grep -a -q "$marker-$d" "$D/$d.img" && pass "$name: the $d disk was not touched" ||
+			fail "$name: the marker is gone from the $d disk"
+	done
+	if [ "$1" = purge ]; then
+		grep -a -q "$marker-nvme" "$D/nvme.img" && pass "$name: the nvme disk was not touched" ||
+			fail "$name: the marker is gone from the nvme disk"
+		n=$(grep -c 'REFUSED' "$D/wipeseal.log")
+		[ "$n" -ge 4 ] && pass "$name: every drive refused on the console" ||
+			fail "$name: $n REFUSED lines on the console, not 4"
+		n=$(find "$D/out/certificates" -name '*.json' 2>/dev/null | wc -l)
+		[ "$n" = 0 ] && pass "$name: no certificate" || fail "$name: $n certificates"
+		n=$(grep -c REFUSED "$D/out/audit.log" 2>/dev/null)
+		[ "$n" = 4 ] && pass "$name: four REFUSED lines in the audit log" ||
+			fail "$name: ${n:-no} REFUSED lines in the audit log, not 4"
+	else
+		grep -a -q "$marker-nvme" "$D/nvme.img" && fail "$name: the marker is still on the nvme disk" ||
+			pass "$name: no marker left on the nvme disk (Format NVM through the kernel)"
+		json=$(find "$D/out/certificates" -name '*WSNVME0001.json' | head -n1)
+		if [ -n "$json" ] && openssl cms -verify -binary -inform PEM -in "$json.p7s" -content "$json" \
+			-CAfile "$W/pki/ca/ca.pem" -purpose any -out /dev/null 2>/dev/null &&
+			grep -q '"nvme-format-user-data' "$json" && grep -q '"SUCCESS"' "$json"; then
+			pass "$name: the NVMe certificate verifies and says nvme-format-user-data, SUCCESS"
+		else
+			fail "$name: no verifying nvme-format-user-data SUCCESS certificate for the NVMe disk"
+		fi
+		n=$(grep -c 'REFUSED' "$D/wipeseal.log")
+		[ "$n" -ge 3 ] && pass "$name: the other three refused on the console" ||
+			fail "$name: $n REFUSED lines on the console, not 3"
+	fi
+}
+
 run_one bios cd
 run_one uefi cd
 run_one uefi usb
+run_firmware purge
+run_firmware nvme-format-user-data
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
