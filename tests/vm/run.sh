@@ -289,13 +289,86 @@ run_firmware() { # METHOD
 	fi
 }
 
+# The kernel command line instead of the stick's wipeseal.conf (PXE, sticks without one),
+# booted straight from the kernel and initramfs (no medium: wipeseal.medium=none).
+# With the stick's signer: the command line's method and operator reach the certificates.
+# Without any data stick: auto mode must refuse, say why on the console, and not power off.
+run_cmdline() { # with-stick | no-stick
+	local name=cmdline-$1 d marker json t0
+	D=$W/$name
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
+	make_stick cd || return
+	mdel -i "$STICK" ::/wipeseal.conf
+	local -a stick=(-device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw")
+	[ "$1" = no-stick ] && stick=()
+	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -display none -no-reboot \
+		-serial "file:$D/console.log" -kernel "$W/iso/iso/boot/vmlinuz" \
+		-initrd "$W/iso/iso/boot/initrd.img" \
+		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none wipeseal.auto=1 wipeseal.method=zero wipeseal.verify=full wipeseal.operator=\"Kernel Cmdline Operator\" wipeseal.when_done=poweroff" \
+		-device qemu-xhci "${stick[@]}" \
+		-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv \
+		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1 \
+		-drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1 &
+	local qemu=$! t0
+	t0=$(date +%s)
+	if [ "$1" = no-stick ]; then
+		# it must say why and stay up: wait for the words, then stop the machine
+		while kill -0 "$qemu" 2>/dev/null && [ $(($(date +%s) - t0)) -lt "$TIMEOUT" ]; do
+			grep -a -q 'nothing is' "$D/console.log" 2>/dev/null && break
+			sleep 1
+		done
+		sleep 5
+		if kill -0 "$qemu" 2>/dev/null; then
+			pass "$name: still running after the refusal (no poweroff that would hide it)"
+			kill "$qemu"
+		else
+			fail "$name: the guest powered off (or died) after refusing"
+		fi
+		wait "$qemu" 2>/dev/null
+		grep -a -q 'auto mode: no data stick' "$D/console.log" &&
+			pass "$name: the console says there is no data stick" ||
+			fail "$name: the console does not say why nothing was wiped"
+		for d in nvme sata virtio; do
+			grep -a -q "$marker-$d" "$D/$d.img" && pass "$name: the $d disk was not touched" ||
+				fail "$name: the marker is gone from the $d disk"
+		done
+		return
+	fi
+	if timeout "$TIMEOUT" tail --pid="$qemu" -f /dev/null; then
+		wait "$qemu" && pass "$name: the guest powered off by itself after $(($(date +%s) - t0)) s" ||
+			fail "$name: QEMU failed"
+	else
+		kill "$qemu"
+		fail "$name: the guest did not power off within $TIMEOUT s"
+		return
+	fi
+	for d in nvme sata virtio; do
+		grep -a -q "$marker-$d" "$D/$d.img" && fail "$name: the marker is still on the $d disk" ||
+			pass "$name: no marker left on the $d disk"
+	done
+	mkdir -p "$D/out"
+	mcopy -s -n -i "$STICK" ::/certificates "$D/out/" 2>/dev/null
+	json=$(find "$D/out/certificates" -name '*WSNVME0001.json' | head -n1)
+	if [ -n "$json" ] && grep -q '"Kernel Cmdline Operator"' "$json" &&
+		grep -q '"method_details": "zero: ' "$json"; then
+		pass "$name: the certificate names the command line's operator and method"
+	else
+		fail "$name: the certificate lacks the command line's operator or method"
+	fi
+}
+
 run_one bios cd
 run_one uefi cd
 run_one uefi usb
 run_firmware purge
 run_firmware nvme-format-user-data
+run_cmdline with-stick
+run_cmdline no-stick
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
