@@ -15,7 +15,7 @@ static const char *const help[] = {
 	"s             start: type WIPE and Enter; all selected drives run at once",
 	"a             abort the wipe of the drive under the cursor (asks first)",
 	"q             quit (asks first while wipes run: they end ABORTED)",
-	"?             this help",
+	"?             this help (Ctrl-L draws the whole screen again)",
 	"",
 	"Every drive that runs gets a certificate, as `wipeseal wipe` writes it.",
 	"Drives plugged in or pulled out show up or are marked gone by themselves.",

@@ -452,7 +452,10 @@ static void loop(struct station *st)
 			fds[0].fd = -1;
 		}
 		while ((key = getch()) != ERR) {
-			if (st->prompt.kind != PROMPT_NONE)
+			if (key == 12) /* ^L, under any prompt: a serial line garbled by something
+					  else, drawn again whole */
+				clearok(curscr, TRUE);
+			else if (st->prompt.kind != PROMPT_NONE)
 				prompt_key(st, key);
 			else
 				list_key(st, key);

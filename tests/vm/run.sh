@@ -15,7 +15,8 @@
 # test's CA, and an audit log with a SUCCESS line for each. Needs no root: the disks are
 # image files and the stick is read with mtools.
 #
-#   tests/vm/run.sh [--binary WIPESEAL] [--keep]      (WS_VM_TIMEOUT: seconds per boot)
+#   tests/vm/run.sh [--binary WIPESEAL] [--keep]      (WS_VM_TIMEOUT: seconds per boot;
+#                                                      WS_VM_ONLY: the scenarios to run)
 # pass() never fails, so `test && pass || fail` is an if-then-else here; QEMU arguments
 # hold commas inside one word (SC2054)
 # shellcheck disable=SC2015,SC2054
@@ -44,7 +45,7 @@ fail() {
 }
 pass() { echo "ok: $*"; }
 
-for tool in qemu-system-x86_64 mcopy mkfs.vfat mkfs.ext4 openssl; do
+for tool in qemu-system-x86_64 mcopy mkfs.vfat mkfs.ext4 openssl tmux; do
 	command -v "$tool" >/dev/null || { echo "tests/vm/run.sh: $tool missing (scripts/deps.sh)" >&2; exit 2; }
 done
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
@@ -360,15 +361,140 @@ run_cmdline() { # with-stick | no-stick
 	fi
 }
 
-run_one bios cd
-run_one uefi cd
-run_one uefi usb
-run_firmware purge
-run_firmware nvme-format-user-data
-run_cmdline with-stick
-run_cmdline no-stick
+# The station's screen on the serial console of a booted image, driven as a technician
+# would (tmux: send-keys, capture-pane), with real hot-plug: a USB disk added through
+# QEMU's monitor appears on the screen; started with the SATA disk, it is pulled
+# (device_del) in the middle of its wipe: it must end FAILED ("disappeared") and be marked
+# gone, while the SATA disk ends SUCCESS; both get signed certificates on the stick.
+TMUX_SOCK=wipeseal-vm-$$
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+screen() { tm capture-pane -p -t vm 2>/dev/null; }
+wait_screen() { # TEXT SECONDS
+	local i
+	for ((i = 0; i < $2 * 2; i++)); do
+		screen | grep -q -- "$1" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+monitor() { # a QEMU monitor command (Ctrl-A c switches the serial line to the monitor)
+	tm send-keys -t vm C-a c
+	sleep 0.5
+	tm send-keys -t vm -l "$1"
+	tm send-keys -t vm Enter
+	sleep 1
+	tm send-keys -t vm C-a c
+	sleep 0.5
+	tm send-keys -t vm C-l # the station draws its whole screen again
+}
+cursor_to() { # move the station's cursor to the row that mentions TEXT
+	local i
+	tm send-keys -t vm Home
+	for ((i = 0; i < 12; i++)); do
+		sleep 0.5
+		screen | grep '^>' | grep -q -- "$1" && return 0
+		tm send-keys -t vm j
+	done
+	return 1
+}
+
+run_station_serial() {
+	local name=station-serial marker json ok
+	D=$W/$name
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	make_target sata "$marker-sata"
+	make_target hot "$marker-hot"
+	truncate -s 1G "$D/hot.img"
+	METHOD=clear
+	make_stick cd || return
+	METHOD=
+	# no auto mode: the technician drives the station
+	printf '[operator]\nname = VM Test Operator\n[station]\nverify = full\n' >"$D/wipeseal.conf"
+	mcopy -o -i "$STICK" "$D/wipeseal.conf" ::/wipeseal.conf
+	tm kill-server 2>/dev/null
+	tm new-session -d -s vm -x 80 -y 24 \
+		"qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -nographic -no-reboot \
+		-drive file=$ISO,if=none,id=cd,format=raw,readonly=on -device ide-cd,drive=cd,bus=ide.2,bootindex=0 \
+		-device qemu-xhci -drive file=$D/stick.img,if=none,id=st,format=raw -device usb-storage,drive=st \
+		-drive file=$D/sata.img,if=none,id=sa,format=raw -device ide-hd,drive=sa,bus=ide.1 \
+		2>$D/qemu.log; sleep 600"
+	ok=yes
+	wait_screen 'boot:' 60 || { fail "$name: no ISOLINUX prompt on the serial line"; ok=no; }
+	if [ $ok = yes ]; then
+		tm send-keys -t vm -l serial
+		tm send-keys -t vm Enter
+		wait_screen 'hot-plug: udev events' 120 &&
+			pass "$name: the station's screen came up on the serial console (udev hot-plug)" ||
+			{ fail "$name: no station screen on the serial console"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		monitor "drive_add 0 if=none,id=hp,file=$D/hot.img,format=raw"
+		monitor "device_add usb-storage,drive=hp,id=hpdev,serial=HOTPLUG01"
+		wait_screen 'HOTPLUG01' 60 && pass "$name: a USB disk plugged in appeared on the screen" ||
+			{ fail "$name: the plugged-in USB disk did not appear"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		# three passes and a full read-back on 1 GiB: long enough to pull it mid-wipe
+		tm send-keys -t vm m
+		wait_screen 'dod-3pass' 10
+		tm send-keys -t vm j j j j Enter
+		cursor_to QM00003 && tm send-keys -t vm Space
+		cursor_to HOTPLUG01 && tm send-keys -t vm Space
+		wait_screen '2 of' 10 || { fail "$name: could not select the two disks"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		tm send-keys -t vm s
+		wait_screen 'Type WIPE' 10
+		tm send-keys -t vm -l WIPE
+		tm send-keys -t vm Enter
+		wait_screen '/3 write' 60 || { fail "$name: the wipes did not start"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		monitor "device_del hpdev"
+		if wait_screen 'Summary' 180; then
+			screen >"$D/summary.txt"
+			grep -A2 'FAILED' "$D/summary.txt" | grep -q 'disappeared' &&
+				pass "$name: the pulled disk ended FAILED: the device disappeared" ||
+				fail "$name: the pulled disk did not end FAILED with a reason: $(cat "$D/summary.txt")"
+			grep -q 'SUCCESS' "$D/summary.txt" && pass "$name: the SATA disk ended SUCCESS" ||
+				fail "$name: the SATA disk did not succeed"
+			tm send-keys -t vm x
+			wait_screen 'gone, was FA' 20 && pass "$name: the pulled disk's row says gone" ||
+				fail "$name: the pulled disk's row does not say gone"
+		else
+			fail "$name: no summary; the screen: $(screen)"
+		fi
+	fi
+	monitor quit
+	tm kill-server 2>/dev/null
+	grep -a -q "$marker-sata" "$D/sata.img" && fail "$name: the marker is still on the SATA disk" ||
+		pass "$name: no marker left on the SATA disk"
+	mkdir -p "$D/out"
+	mcopy -s -n -i "$STICK" ::/certificates "$D/out/" 2>/dev/null
+	for json in "$D"/out/certificates/*QM00003.json "$D"/out/certificates/*HOTPLUG01.json; do
+		if [ -e "$json" ] && openssl cms -verify -binary -inform PEM -in "$json.p7s" -content "$json" \
+			-CAfile "$W/pki/ca/ca.pem" -purpose any -out /dev/null 2>/dev/null; then
+			pass "$name: $(basename "$json") verifies ($(grep -o '"status": "[A-Z]*"' "$json" | head -n1))"
+		else
+			fail "$name: no verifying certificate $(basename "$json")"
+		fi
+	done
+}
+
+# WS_VM_ONLY="bios station-serial" runs only those (the inner loop)
+want() { [ -z "${WS_VM_ONLY:-}" ] || [[ " $WS_VM_ONLY " == *" $1 "* ]]; }
+want bios && run_one bios cd
+want uefi && run_one uefi cd
+want usb-uefi && run_one uefi usb
+want fw-purge && run_firmware purge
+want fw-nvme-format-user-data && run_firmware nvme-format-user-data
+want cmdline-with-stick && run_cmdline with-stick
+want cmdline-no-stick && run_cmdline no-stick
+want station-serial && run_station_serial
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/station-serial" "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
