@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -109,4 +110,12 @@ void cli_log(void *userdata, enum ws_log_level level, const char *msg)
 	        : level <= WS_LOG_WARN ? "warning: "
 	                               : "",
 	        msg);
+}
+
+int64_t cli_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

@@ -51,6 +51,8 @@ const char *cli_strerror(int r);
 const char *cli_size(uint64_t bytes, char *buf, size_t len);
 /* Copy of @s with non-printable bytes replaced by '?', for terminal output; "-" for NULL. */
 char *cli_printable(const char *s);
+/* CLOCK_MONOTONIC in nanoseconds: for rates and redraw intervals. */
+int64_t cli_now_ns(void);
 /* Library log messages to stderr. */
 void cli_log(void *userdata, enum ws_log_level level, const char *msg);
 

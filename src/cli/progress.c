@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "cli.h"
 #include "progress.h"
 
 #define JSON_INTERVAL_NS 1000000000LL /* one progress line per target per second */
@@ -47,14 +48,6 @@ void progress_fini(struct progress *p)
 	free(p->rows);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void json_event(const struct ws_progress *wp)
 {
 	struct json_object *o = json_object_new_object();
@@ -80,7 +73,7 @@ void progress_report(void *userdata, const struct ws_progress *wp)
 	struct progress_slot *slot = userdata;
 	struct progress *p = slot->p;
 	struct progress_row *row = &p->rows[slot->row];
-	int64_t now = now_ns();
+	int64_t now = cli_now_ns();
 
 	pthread_mutex_lock(&p->lock);
 	bool changed = !row->seen || wp->phase != row->last.phase || wp->pass != row->last.pass;
@@ -94,7 +87,7 @@ void progress_report(void *userdata, const struct ws_progress *wp)
 	pthread_mutex_unlock(&p->lock);
 }
 
-static void fmt_eta(double eta, char *buf, size_t len)
+const char *progress_fmt_eta(double eta, char *buf, size_t len)
 {
 	unsigned long s = eta < 0 ? 0 : (unsigned long)eta;
 
@@ -104,6 +97,7 @@ static void fmt_eta(double eta, char *buf, size_t len)
 		snprintf(buf, len, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
 	else
 		snprintf(buf, len, "%lu:%02lu", s / 60, s % 60);
+	return buf;
 }
 
 /* "/dev/loop0  pass 1/3 write  [########------------]  40%  812 MB/s  ETA 0:12" */
@@ -121,7 +115,7 @@ static void format_row(const struct progress_row *row, char *buf, size_t len)
 	for (int i = 0; i < 20; i++)
 		bar[i] = i < fill ? '#' : '-';
 	bar[20] = '\0';
-	fmt_eta(w->eta, eta, sizeof(eta));
+	progress_fmt_eta(w->eta, eta, sizeof(eta));
 	snprintf(buf, len, "%s  pass %u/%u %-6s [%s] %3.0f%%  %6.0f MB/s  ETA %s", w->path, w->pass,
 	         w->n_passes, progress_phase_name(w->phase), bar, frac * 100, w->rate / 1e6, eta);
 }

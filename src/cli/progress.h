@@ -43,6 +43,9 @@ struct progress_slot {
 	size_t row;
 };
 
+/* "0:42", "1:02:03", "--:--" when unknown (< 0). Return: @buf. */
+const char *progress_fmt_eta(double seconds, char *buf, size_t len);
+
 /* "write", "flush", ... */
 const char *progress_phase_name(enum ws_phase phase);
 

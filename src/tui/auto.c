@@ -23,21 +23,6 @@
 
 #define PROGRESS_EVERY_NS (5 * 1000000000LL)
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
@@ -118,32 +103,22 @@ static void print_ended(struct station *st, bool *told)
 	}
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-}
-
 static void run(struct station *st, bool *told)
 {
-	int64_t next = now_ns() + PROGRESS_EVERY_NS;
+	int64_t next = cli_now_ns() + PROGRESS_EVERY_NS;
 	bool stopped = false;
 	struct timespec nap = { 0, 250 * 1000000L };
 
 	while (st->batch) {
-		if (stop_signal && !stopped) {
-			say("%s: aborting every wipe", strsignal(stop_signal));
+		if (station_stop_signal() && !stopped) {
+			say("%s: aborting every wipe", strsignal(station_stop_signal()));
 			for (size_t i = 0; i < st->n_drives; i++)
 				station_abort(st, st->drives[i]);
 			stopped = true;
 		}
 		station_poll(st);
 		print_ended(st, told);
-		if (st->batch && now_ns() >= next) {
+		if (st->batch && cli_now_ns() >= next) {
 			print_progress(st);
 			next += PROGRESS_EVERY_NS;
 		}
@@ -158,7 +133,7 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 	int code;
 
 	pthread_mutex_init(&st.lock, NULL);
-	install_signals();
+	station_signals();
 	code = drives_load(&st, paths, n);
 	if (code == WS_EXIT_OK && !(told = calloc(st.n_drives + 1, sizeof(*told))))
 		code = WS_EXIT_FAILED;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../cli/progress.h"
 #include "station.h"
 
 void draw_box(int y, int x, int h, int w, const char *title)
@@ -67,15 +68,7 @@ const char *fmt_size(uint64_t bytes, char *buf, size_t len)
 
 const char *fmt_eta(double s, char *buf, size_t len)
 {
-	unsigned long t = s < 0 ? 0 : (unsigned long)s;
-
-	if (s < 0)
-		snprintf(buf, len, "--:--");
-	else if (t >= 3600)
-		snprintf(buf, len, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, len, "%lu:%02lu", t / 60, t % 60);
-	return buf;
+	return progress_fmt_eta(s, buf, len);
 }
 
 const char *fmt_duration(double s, char *buf, size_t len)

@@ -147,19 +147,24 @@ static void choose(struct station *st)
 	station_message(st, "verification: %s", ws_verify_mode_name(modes[p->cursor]));
 }
 
+bool prompt_move(struct prompt *p, int key)
+{
+	if (key == KEY_UP || key == 'k')
+		p->cursor = p->cursor > 0 ? p->cursor - 1 : 0;
+	else if (key == KEY_DOWN || key == 'j')
+		p->cursor = p->cursor + 1 < p->n ? p->cursor + 1 : p->cursor;
+	else
+		return false;
+	return true;
+}
+
 static void menu_key(struct station *st, int key)
 {
 	struct prompt *p = &st->prompt;
 
+	if (prompt_move(p, key))
+		return;
 	switch (key) {
-	case KEY_UP:
-	case 'k':
-		p->cursor = p->cursor > 0 ? p->cursor - 1 : 0;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		p->cursor = p->cursor + 1 < p->n ? p->cursor + 1 : p->cursor;
-		break;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

@@ -127,15 +127,9 @@ void fields_key(struct station *st, int key)
 			input_key(p->input, sizeof(p->input), key);
 		return;
 	}
+	if (prompt_move(p, key))
+		return;
 	switch (key) {
-	case KEY_UP:
-	case 'k':
-		p->cursor = p->cursor > 0 ? p->cursor - 1 : 0;
-		break;
-	case KEY_DOWN:
-	case 'j':
-		p->cursor = p->cursor + 1 < N_FIELDS ? p->cursor + 1 : p->cursor;
-		break;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:

@@ -31,12 +31,9 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
-static int64_t now_ns(void)
+int station_stop_signal(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return stop_signal;
 }
 
 void station_message(struct station *st, const char *fmt, ...)
@@ -167,7 +164,7 @@ static int begin_batch(struct station *st, struct ws_target **t, struct drive **
 	st->item_drive = dr;
 	st->n_items = n;
 	st->n_ended = 0;
-	st->started_ns = now_ns();
+	st->started_ns = cli_now_ns();
 	return 0;
 }
 
@@ -520,7 +517,7 @@ void station_print_summary(const struct station *st)
 	}
 }
 
-static void install_signals(void)
+void station_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
 
@@ -570,7 +567,7 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 		pthread_mutex_destroy(&st.lock);
 		return code;
 	}
-	install_signals();
+	station_signals();
 	if ((r = ws_monitor_new(cli->ctx, &st.monitor)) < 0)
 		station_message(&st, "hot-plug is off (%s): restart to see new drives",
 		                strerror(-r));

@@ -120,6 +120,10 @@ bool station_running(const struct station *st);
 void station_poll(struct station *st);
 /* The summary lines on stdout. */
 void station_print_summary(const struct station *st);
+/* SIGTERM, SIGHUP, SIGINT: noted, for the loop to abort every wipe and leave. */
+void station_signals(void);
+/* The signal noted, or 0. */
+int station_stop_signal(void);
 
 /* auto.c: `station --auto`, no screen: every eligible drive, at once, no questions. */
 int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n);
@@ -164,6 +168,8 @@ void prompt_open_verify(struct station *st);
 void prompt_draw(struct station *st);
 /* Keys for menus, yes/no and typed confirmation. Return: true when the prompt took it. */
 void prompt_key(struct station *st, int key);
+/* Up/Down (j/k) in a menu or the form: true when @key was one of them. */
+bool prompt_move(struct prompt *p, int key);
 /* Text input shared by the confirmation and the form: true when @key was taken. */
 bool input_key(char *buf, size_t len, int key);
 

@@ -72,6 +72,15 @@ static char *line_with(const char *scr, const char *what)
 	return strndup(b, e ? (size_t)(e - b) : strlen(b));
 }
 
+/* The screen line that mentions @what also says @has (asserted; the screen is shown). */
+static void expect_line(const char *scr, const char *what, const char *has)
+{
+	char *l = line_with(scr, what);
+
+	ck_assert_msg(l && strstr(l, has), "no line with '%s' saying '%s':\n%s", what, has, scr);
+	free(l);
+}
+
 static void nap_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -268,9 +277,7 @@ START_TEST(test_select_start_progress_certify)
 	/* the method menu offers purge only where every selected drive has it */
 	keys("m");
 	scr = wait_for("Method", 10);
-	l = line_with(scr, "purge");
-	ck_assert_msg(l && strstr(l, "not on every selected drive"), "%s", scr);
-	free(l);
+	expect_line(scr, "purge", "not on every selected drive");
 	free(scr);
 	keys("Escape");
 	free(wait_until(lacks_text, "Up/Down choose", 10, "the menu to close"));
@@ -278,9 +285,7 @@ START_TEST(test_select_start_progress_certify)
 	/* o: the fields come pre-filled from the flags; the asset tag is the drive's own */
 	keys("k k o");
 	scr = wait_for("Certificate fields", 10);
-	l = line_with(scr, "Operator name");
-	ck_assert_msg(l && strstr(l, "Test Operator"), "%s", scr);
-	free(l);
+	expect_line(scr, "Operator name", "Test Operator");
 	free(scr);
 	keys("j j j j j Enter");
 	l = fmt("Asset tag (%s)", a);
@@ -317,9 +322,7 @@ START_TEST(test_select_start_progress_certify)
 	l = line_with(scr, a);
 	ck_assert_msg(l && strstr(l, "SUCCESS") && strstr(l, "clear"), "%s", scr);
 	free(l);
-	l = line_with(scr, b);
-	ck_assert_msg(l && strstr(l, "SUCCESS"), "%s", scr);
-	free(l);
+	expect_line(scr, b, "SUCCESS");
 	free(scr);
 	keys("x");
 	free(wait_for("s START", 10));
@@ -358,7 +361,7 @@ END_TEST
 
 START_TEST(test_pulled_mid_wipe)
 {
-	char *a = marked("pa"), *b = marked("pb"), *env, *args, *scr, *l, *ca, *cb, *out = NULL;
+	char *a = marked("pa"), *b = marked("pb"), *env, *args, *scr, *ca, *cb, *out = NULL;
 	char *trigger = fmt("%s/pull-%d", scratch_dir(), getpid());
 	char *const run[2] = { a, b };
 
@@ -379,21 +382,15 @@ START_TEST(test_pulled_mid_wipe)
 	ck_assert_int_eq(test_sh(NULL, "touch '%s' && losetup -d '%s'", trigger, b), 0);
 
 	scr = wait_for("Summary", 180);
-	l = line_with(scr, a);
-	ck_assert_msg(l && strstr(l, "SUCCESS"), "%s", scr);
-	free(l);
-	l = line_with(scr, b);
-	ck_assert_msg(l && strstr(l, "FAILED"), "%s", scr);
-	free(l);
+	expect_line(scr, a, "SUCCESS");
+	expect_line(scr, b, "FAILED");
 	ck_assert_msg(strstr(scr, "disappeared"), "no reason shown:\n%s", scr);
 	free(scr);
 
 	/* back in the list, the pulled drive is marked gone */
 	keys("x");
 	scr = wait_for("gone", 20);
-	l = line_with(scr, b);
-	ck_assert_msg(l && strstr(l, "gone"), "%s", scr);
-	free(l);
+	expect_line(scr, b, "gone");
 	free(scr);
 	keys("q");
 	ck_assert_int_eq(wait_exit(30), WS_EXIT_FAILED);
