@@ -154,7 +154,8 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 	say("summary:");
 	station_print_summary(&st);
 	fflush(stdout);
-	code = cli_worse(st.exit_code, refused ? WS_EXIT_REFUSED : WS_EXIT_OK);
+	/* a wipe that failed matters more than a drive that was refused and left alone */
+	code = st.exit_code == WS_EXIT_OK && refused ? WS_EXIT_REFUSED : st.exit_code;
 out:
 	free(told);
 	drives_free(&st);
