@@ -51,7 +51,7 @@ static size_t select_eligible(struct station *st)
 		d->selected = why == NULL;
 		n += d->selected;
 		say("%s: %s, serial %s, %s, %s, strongest technique %s: %s%s", d->path, model,
-		    serial, dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-",
+		    serial, dev ? cli_size(dev->size_bytes, size, sizeof(size)) : "-",
 		    dev ? dev->transport : "-", drive_best_technique(dev),
 		    why ? "skipped: " : "to be wiped", why ? why : "");
 		free(model);
@@ -82,7 +82,7 @@ static void print_progress(struct station *st)
 		        ? "drive"
 		        : progress_phase_name(p.phase),
 		    p.total ? 100.0 * (double)p.done / (double)p.total : 0.0, p.rate / 1e6,
-		    fmt_eta(p.eta, eta, sizeof(eta)));
+		    progress_fmt_eta(p.eta, eta, sizeof(eta)));
 	}
 }
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cli/progress.h"
 #include "station.h"
 
 void draw_box(int y, int x, int h, int w, const char *title)
@@ -59,21 +58,6 @@ void draw_bar(int y, int x, int w, double frac)
 	for (int i = 0; i < inner; i++)
 		addch(i < fill ? '#' : '-');
 	addch(']');
-}
-
-const char *fmt_size(uint64_t bytes, char *buf, size_t len)
-{
-	return cli_size(bytes, buf, len);
-}
-
-const char *fmt_eta(double s, char *buf, size_t len)
-{
-	return progress_fmt_eta(s, buf, len);
-}
-
-const char *fmt_duration(double s, char *buf, size_t len)
-{
-	return fmt_eta(s, buf, len);
 }
 
 /* The strongest technique a drive supports, short enough for the list's column. */

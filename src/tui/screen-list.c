@@ -84,7 +84,7 @@ static void draw_running(struct station *st, const struct drive *d, int y, int x
 	else
 		snprintf(phase, sizeof(phase), "%s", progress_phase_name(p.phase));
 	snprintf(tail, sizeof(tail), " %u/%u %-6s %3.0f%% %5.0fMB/s %6s%s", p.pass, p.n_passes,
-	         phase, frac * 100, p.rate / 1e6, fmt_eta(p.eta, eta, sizeof(eta)),
+	         phase, frac * 100, p.rate / 1e6, progress_fmt_eta(p.eta, eta, sizeof(eta)),
 	         d->abort_asked ? "  aborting"
 	         : d->gone      ? "  gone"
 	                        : "");
@@ -119,7 +119,7 @@ static void draw_row(struct station *st, const struct drive *d, int y, bool here
 		draw_text(y, x, c->serial - 1, serial);
 		x += c->serial;
 		snprintf(state, sizeof(state), "%6s",
-		         dev ? fmt_size(dev->size_bytes, size, sizeof(size)) : "-");
+		         dev ? cli_size(dev->size_bytes, size, sizeof(size)) : "-");
 		draw_text(y, x, c->size - 1, state);
 		x += c->size;
 		draw_text(y, x, c->bus - 1, dev ? dev->transport : "-");
@@ -156,7 +156,7 @@ static void draw_detail(struct station *st, int y)
 		         d->note ? d->note : drive_unselectable(d));
 	else
 		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s", d->path, model, serial,
-		         d->dev ? fmt_size(d->dev->size_bytes, size, sizeof(size)) : "-",
+		         d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
 		         d->dev ? d->dev->transport : "-");
 	draw_text(y, 0, COLS, line);
 	free(model);

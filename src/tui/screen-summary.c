@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../cli/progress.h"
 #include "station.h"
 
 /* "/dev/sdb       SUCCESS  ata-secure-erase-enhanced  0:42" */
@@ -18,7 +19,7 @@ void station_summary_line(const struct drive *d, char *buf, size_t len)
 
 	snprintf(buf, len, "%-13s %-8s %-26s %8s", d->path,
 	         refused ? "REFUSED" : ws_status_name(d->status), refused ? "-" : d->method,
-	         refused ? "-" : fmt_duration(d->seconds, dur, sizeof(dur)));
+	         refused ? "-" : progress_fmt_eta(d->seconds, dur, sizeof(dur)));
 }
 
 /* Up to three lines for a drive: the outcome, the certificate, the reason. */

@@ -141,7 +141,6 @@ static int begin_batch(struct station *st, struct ws_target **t, struct drive **
 		struct drive *d = dr[i];
 
 		d->owner = st;
-		d->item = i;
 		d->state = DRIVE_RUNNING;
 		d->selected = false;
 		d->seen = false;
@@ -164,7 +163,6 @@ static int begin_batch(struct station *st, struct ws_target **t, struct drive **
 	st->item_drive = dr;
 	st->n_items = n;
 	st->n_ended = 0;
-	st->started_ns = cli_now_ns();
 	return 0;
 }
 
@@ -252,8 +250,7 @@ static void file_one(struct station *st, size_t i)
 	}
 	if (code != WS_EXIT_OK && it->result && !d->note)
 		d->note = strdup("the certificate could not be written (see the messages on exit)");
-	d->exit_code = cli_worse(wipe_setup_exit_code(it), code);
-	st->exit_code = cli_worse(st->exit_code, d->exit_code);
+	st->exit_code = cli_worse(st->exit_code, cli_worse(wipe_setup_exit_code(it), code));
 	st->n_ended++;
 	station_message(st, "%s: %s", d->path, ws_status_name(d->status));
 }

@@ -42,19 +42,16 @@ struct drive {
 	char *note; /* why refused, or the result's reason (malloc'd) */
 	char asset_tag[128];
 
-	/* while running (index into the batch) */
-	size_t item;
+	/* while running */
 	atomic_bool cancel;
 	bool abort_asked;
 	struct ws_progress last; /* the newest report, under station.lock */
-	char last_path[64];
 	bool seen;
 	enum ws_technique technique;
 	char method[48]; /* what it got: the plan's method for overwriting, else the technique */
 
 	/* once ended */
 	enum ws_status status;
-	int exit_code;
 	double seconds;
 	char *cert_file;
 };
@@ -105,7 +102,6 @@ struct station {
 	struct ws_batch_item *items;
 	struct drive **item_drive;
 	size_t n_items, n_ended;
-	int64_t started_ns;
 
 	struct ws_monitor *monitor;
 	char field_buf[N_FIELDS][INPUT_MAX]; /* values edited with 'o' */
@@ -141,9 +137,6 @@ const char *drive_unselectable(const struct drive *d);
 void draw_box(int y, int x, int h, int w, const char *title);
 void draw_text(int y, int x, int w, const char *s);
 void draw_bar(int y, int x, int w, double frac);
-const char *fmt_size(uint64_t bytes, char *buf, size_t len);
-const char *fmt_eta(double seconds, char *buf, size_t len);
-const char *fmt_duration(double seconds, char *buf, size_t len);
 const char *drive_best_technique(const struct ws_device *dev);
 
 /* screen-list.c */
