@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -105,39 +104,13 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 	return 0;
 }
 
-/* The same device or file named twice (by two paths) would be wiped by two workers. */
-static bool named_twice(struct cli *cli, char **paths, int n)
-{
-	struct stat *st = calloc((size_t)n, sizeof(*st));
-	bool dup = false;
-
-	for (int i = 0; st && i < n; i++) {
-		if (stat(paths[i], &st[i]) < 0)
-			continue; /* the gate will say what is wrong with it */
-		for (int k = 0; k < i && !dup; k++) {
-			bool same =
-			    S_ISBLK(st[i].st_mode) && S_ISBLK(st[k].st_mode)
-			        ? st[i].st_rdev == st[k].st_rdev
-			        : st[i].st_dev == st[k].st_dev && st[i].st_ino == st[k].st_ino;
-
-			if (same) {
-				cli_err(cli, "%s: named twice (also as %s): name each target once",
-				        paths[i], paths[k]);
-				dup = true;
-			}
-		}
-	}
-	free(st);
-	return dup;
-}
-
 /* Every target through the gate before anything is written to any of them. */
 static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths, int n,
                         struct ws_target **targets)
 {
 	int code = WS_EXIT_OK;
 
-	if (named_twice(cli, paths, n))
+	if (wipe_setup_named_twice(cli, paths, n))
 		return WS_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
 		char *why = NULL;

@@ -173,6 +173,32 @@ int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
 	return r;
 }
 
+/* The same device or file named twice (by two paths) would be wiped by two workers. */
+bool wipe_setup_named_twice(struct cli *cli, char **paths, int n)
+{
+	struct stat *st = calloc((size_t)n, sizeof(*st));
+	bool dup = false;
+
+	for (int i = 0; st && i < n; i++) {
+		if (stat(paths[i], &st[i]) < 0)
+			continue; /* the gate will say what is wrong with it */
+		for (int k = 0; k < i && !dup; k++) {
+			bool same =
+			    S_ISBLK(st[i].st_mode) && S_ISBLK(st[k].st_mode)
+			        ? st[i].st_rdev == st[k].st_rdev
+			        : st[i].st_dev == st[k].st_dev && st[i].st_ino == st[k].st_ino;
+
+			if (same) {
+				cli_err(cli, "%s: named twice (also as %s): name each target once",
+				        paths[i], paths[k]);
+				dup = true;
+			}
+		}
+	}
+	free(st);
+	return dup;
+}
+
 /* A DCO hides sectors no wipe here reaches (removing it is permanent): say so before, not
  * after, unless the operator accepts it. Return: the reason, or NULL. */
 static char *dco_refusal(const struct wipe_setup *ws, const struct ws_device *d)

@@ -104,6 +104,10 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws);
 int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
                     struct ws_target **ret, char **ret_why);
 
+/* The same device or file named twice (by two paths) would be wiped by two workers: one
+ * line for each such pair. Return: true when there is one. */
+bool wipe_setup_named_twice(struct cli *cli, char **paths, int n);
+
 /*
  * wipe_setup_resolve() - what target @i of @targets will get: "purge" becomes the strongest
  * technique it advertises; a technique it lacks, a DCO restriction (without

@@ -82,6 +82,8 @@ size_t drives_selected(const struct station *st)
 /* Named drives: each must exist (exit 2 before the screen opens, like `wipe`). */
 static int load_named(struct station *st, char **paths, size_t n)
 {
+	if (wipe_setup_named_twice(st->cli, paths, (int)n))
+		return WS_EXIT_USAGE;
 	for (size_t i = 0; i < n; i++) {
 		struct ws_device *dev = NULL;
 		struct drive *d;
@@ -90,18 +92,6 @@ static int load_named(struct station *st, char **paths, size_t n)
 		if (r < 0) {
 			cli_err(st->cli, "%s: %s", paths[i], cli_strerror(r));
 			return cli_exit_code(r);
-		}
-		for (size_t k = 0; k < st->n_drives; k++) {
-			const struct ws_device *o = st->drives[k]->dev;
-
-			if (dev->kind == WS_DEVICE_DISK && o->kind == WS_DEVICE_DISK &&
-			    dev->devnum == o->devnum) {
-				cli_err(st->cli,
-				        "%s: named twice (also as %s): name each drive once",
-				        paths[i], o->path);
-				ws_device_free(dev);
-				return WS_EXIT_USAGE;
-			}
 		}
 		d = drive_new(paths[i], dev, true);
 		if (!d || drives_append(st, d) < 0) {
