@@ -37,6 +37,7 @@ W=$ROOT/build/vm
 mkdir -p "$W"
 FAILS=0
 EXTRA=()
+TARGETS=()
 START=$(date +%s)
 
 fail() {
@@ -120,6 +121,13 @@ station_sums() {
 	mtype -i "$STICK" ::/wipeseal.conf | sha256sum
 }
 
+# The three targets every boot has: NVMe, SATA on AHCI, virtio (QEMU arguments, in TARGETS).
+set_targets() {
+	TARGETS=(-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv
+		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1
+		-drive "file=$D/virtio.img,if=virtio,format=raw")
+}
+
 boot() { # bios | uefi, cd | usb
 	local fw=$1 medium=$2 t0 t1 rc
 	local -a firmware=() machine=(-machine q35) media=()
@@ -137,13 +145,12 @@ boot() { # bios | uefi, cd | usb
 		media=(-drive "file=$D/stick.img,if=none,id=st,format=raw"
 			-device usb-storage,drive=st,bootindex=0)
 	fi
+	set_targets
 	t0=$(date +%s)
 	timeout "$TIMEOUT" qemu-system-x86_64 "${machine[@]}" -accel tcg -cpu max -smp 2 -m 1024 \
 		"${firmware[@]}" -display none -no-reboot -serial "file:$D/console.log" \
 		-device qemu-xhci "${media[@]}" \
-		-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv \
-		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1 \
-		-drive "file=$D/virtio.img,if=virtio,format=raw" "${EXTRA[@]}" >"$D/qemu.log" 2>&1
+		"${TARGETS[@]}" "${EXTRA[@]}" >"$D/qemu.log" 2>&1
 	rc=$?
 	t1=$(date +%s)
 	BOOT_SECONDS=$((t1 - t0))
@@ -308,14 +315,13 @@ run_cmdline() { # with-stick | no-stick
 	mdel -i "$STICK" ::/wipeseal.conf
 	local -a stick=(-device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw")
 	[ "$1" = no-stick ] && stick=()
+	set_targets
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -display none -no-reboot \
 		-serial "file:$D/console.log" -kernel "$W/iso/iso/boot/vmlinuz" \
 		-initrd "$W/iso/iso/boot/initrd.img" \
 		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none wipeseal.auto=1 wipeseal.method=zero wipeseal.verify=full wipeseal.operator=\"Kernel Cmdline Operator\" wipeseal.when_done=poweroff" \
 		-device qemu-xhci "${stick[@]}" \
-		-drive "file=$D/nvme.img,if=none,id=nv,format=raw" -device nvme,serial=WSNVME0001,drive=nv \
-		-drive "file=$D/sata.img,if=none,id=sa,format=raw" -device ide-hd,drive=sa,bus=ide.1 \
-		-drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1 &
+		"${TARGETS[@]}" >"$D/qemu.log" 2>&1 &
 	local qemu=$! t0
 	t0=$(date +%s)
 	if [ "$1" = no-stick ]; then
