@@ -11,6 +11,8 @@
 #ifndef WIPESEAL_MONITOR_H
 #define WIPESEAL_MONITOR_H
 
+#include <stdint.h>
+
 struct ws_ctx;
 struct ws_monitor;
 
@@ -24,6 +26,10 @@ struct ws_uevent {
 	enum ws_uevent_action action;
 	char name[32];    /* kernel name: "sdb" */
 	char devnode[64]; /* "/dev/sdb" */
+	/* The disk's size in bytes as the kernel has it now (sysfs), 0 when it is gone or
+	 * empty (a loop device with nothing attached): what a front end needs to tell a
+	 * vanished drive without sending it a command. */
+	uint64_t size_bytes;
 };
 
 /*

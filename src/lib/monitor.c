@@ -82,7 +82,7 @@ static int action_of(const char *s, enum ws_uevent_action *ret)
 int ws_monitor_receive(struct ws_monitor *m, struct ws_uevent *ret)
 {
 	struct udev_device *d = udev_monitor_receive_device(m->mon);
-	const char *devtype, *name, *node;
+	const char *devtype, *name, *node, *size;
 	int r = 0;
 
 	if (!d)
@@ -99,6 +99,9 @@ int ws_monitor_receive(struct ws_monitor *m, struct ws_uevent *ret)
 			snprintf(ret->devnode, sizeof(ret->devnode), "%s", node);
 		else
 			snprintf(ret->devnode, sizeof(ret->devnode), "/dev/%s", name);
+		/* sectors of 512 bytes, whatever the logical block size (block/stat.h) */
+		size = udev_device_get_sysattr_value(d, "size");
+		ret->size_bytes = size ? strtoull(size, NULL, 10) * 512 : 0;
 		r = 1;
 	}
 	udev_device_unref(d);

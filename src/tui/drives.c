@@ -8,7 +8,6 @@
  * writing: that is the gate's, when the operator starts.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,24 +189,6 @@ static void remove_row(struct station *st, struct drive *d)
 		st->cursor = st->n_drives ? (int)st->n_drives - 1 : 0;
 }
 
-/* Whether the kernel says the disk is gone or empty (a detached loop device), from sysfs
- * alone: a drive in the middle of a firmware erase may not answer a command for hours, and
- * describing it again would send it some (IDENTIFY) and stall the screen. */
-static bool vanished(const char *name)
-{
-	char path[96], buf[32] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/class/block/%s/size", name);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strtoull(buf, NULL, 10) == 0;
-}
-
 /* A drive the monitor says changed or went away. A row that ran stays (its outcome is on
  * it); a drive being wiped is only marked: its wipe ends on its own I/O errors. */
 static void apply_event(struct station *st, const struct ws_uevent *ev)
@@ -221,7 +202,9 @@ static void apply_event(struct station *st, const struct ws_uevent *ev)
 		if (ev->action == WS_UEVENT_REMOVE)
 			d->gone = true;
 		else if (d->state == DRIVE_RUNNING)
-			d->gone = vanished(ev->name); /* never a command to a drive being erased */
+			/* never a command to a drive being erased: it may not answer one for
+			 * hours (a firmware erase), so the event's size says whether it is there */
+			d->gone = ev->size_bytes == 0;
 		else
 			drives_refresh(st, d);
 		if (d->gone && !was_gone) {
