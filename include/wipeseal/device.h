@@ -172,7 +172,12 @@ struct ws_device {
 	struct ws_holder *holders;
 	size_t n_holders;
 	char *loop_backing_file;    /* for an attached loop device */
-	struct ws_strv backs_loops; /* for an image file: loop devices attached to it */
+	struct ws_strv backs_loops; /* loop devices attached to it (an image file, by inode) or
+				       over it or its partitions (a disk), as "/dev/loopN" */
+	/* Use through what it is built on or shares, one line each: the disk under a loop
+	 * device in use, another loop device over the same file, a lock another program
+	 * holds on an image file. */
+	struct ws_strv used_through;
 	bool holds_root;
 	bool holds_boot;
 

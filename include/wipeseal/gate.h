@@ -5,10 +5,13 @@
  *
  * Every command that writes opens its target through ws_gate_open() and writes only through
  * the descriptor it returns. The gate opens the device exclusively first (O_EXCL: nothing can
- * mount or claim it while we hold it), then takes fresh facts and refuses a target that is
- * mounted or has a mounted partition, is active swap, is held by device-mapper, MD or LVM,
- * holds the running system, is read-only, is a partition or a virtual device, backs an
- * attached loop device, or was not named explicitly by the operator.
+ * mount it or build device-mapper or MD on it while we hold it; the loop driver is not
+ * stopped by it, hence ws_gate_recheck()), then takes fresh facts and refuses a target that
+ * is mounted or has a mounted partition, is active swap, is held by device-mapper, MD or
+ * LVM, holds the running system, is read-only, is a partition or a virtual device, has a
+ * loop device attached over it or over its partitions (or, for an image file, over its
+ * inode), is a loop device whose disk or backing file is in use, is an image file another
+ * program has locked, or was not named explicitly by the operator.
  */
 #ifndef WIPESEAL_GATE_H
 #define WIPESEAL_GATE_H
@@ -43,6 +46,19 @@ enum ws_gate_flags {
  */
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
                  char **ret_reason);
+
+/*
+ * ws_gate_recheck() - the gate again, on fresh facts, for a target already held: what was
+ * true when it was opened may not be now. O_EXCL keeps mounts, device-mapper and MD off a
+ * held disk, but not the loop driver: a loop device attached over the disk (or over the
+ * same image file) and mounted while the operator read the prompt is found here. Asks for
+ * the usage facts only (mounts, swap, holders, loop devices both ways, locks on a file);
+ * nothing is sent to the drive. ws_wipe_run() calls it immediately before the first byte
+ * is written (or a firmware erase is sent) and before every further pass.
+ * Return: 0 when the target may still be written; -EPERM with @ret_reason ("refused at the
+ * last moment: ..."), also when it can no longer be examined.
+ */
+int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_reason);
 
 /*
  * ws_gate_controller() - the gate for a firmware technique that reaches beyond one

@@ -145,6 +145,8 @@ enum ws_status {
 	WS_STATUS_SUCCESS, /* every byte written, flushed, verified, nothing found */
 	WS_STATUS_FAILED,  /* a range could not be written, verification found data, ... */
 	WS_STATUS_ABORTED, /* stopped on request (SIGINT/SIGTERM) */
+	WS_STATUS_REFUSED, /* the gate, asked again before the first write, refused: nothing
+			      was written (ws_gate_recheck); audited, not certified */
 };
 
 /* A byte range [offset, offset + length). */

@@ -15,6 +15,9 @@
 #include "certify.h"
 #include "wipe-report.h"
 
+static void log_refusal(struct cli *cli, struct certify *c, struct ws_audit *log,
+                        const char *target, const char *reason);
+
 int certify_option(struct certify *c, int opt, const char *arg)
 {
 	struct ws_cert_info *i = &c->info;
@@ -257,17 +260,21 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 	}
 	for (size_t i = 0; i < n; i++) {
 		files[i] = NULL;
-		if (results[i] &&
-		    certify_one(cli, c, log, dir, results[i], devices[i], &files[i]) < 0)
+		if (results[i] && results[i]->status == WS_STATUS_REFUSED)
+			log_refusal(cli, c, log, devices[i]->path, results[i]->status_reason);
+		else if (results[i] &&
+		         certify_one(cli, c, log, dir, results[i], devices[i], &files[i]) < 0)
 			code = WS_EXIT_FAILED;
 	}
 	ws_audit_close(log);
 	return code;
 }
 
-void certify_log_refusal(struct cli *cli, struct certify *c, const char *target, const char *reason)
+/* A REFUSED line in the audit log @log (open), or in the configured one when @log is NULL. */
+static void log_refusal(struct cli *cli, struct certify *c, struct ws_audit *log,
+                        const char *target, const char *reason)
 {
-	struct ws_audit *log = NULL;
+	struct ws_audit *own = NULL;
 	char *why = NULL;
 	struct ws_audit_entry e = {
 		.status = "REFUSED",
@@ -278,10 +285,16 @@ void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
 
 	if (c->unsigned_results || !c->audit_log)
 		return;
-	if (ws_audit_open(c->audit_log, &log, &why) < 0 || ws_audit_append(log, &e, &why) < 0)
+	if ((!log && ws_audit_open(c->audit_log, &own, &why) < 0) ||
+	    ws_audit_append(log ? log : own, &e, &why) < 0)
 		cli_err(cli, "%s", why ? why : "the audit log could not be written");
-	ws_audit_close(log);
+	ws_audit_close(own);
 	free(why);
+}
+
+void certify_log_refusal(struct cli *cli, struct certify *c, const char *target, const char *reason)
+{
+	log_refusal(cli, c, NULL, target, reason);
 }
 
 void certify_fini(struct certify *c)

@@ -63,6 +63,7 @@ struct ws_device *ws_device_free(struct ws_device *dev)
 	free(dev->holders);
 	free(dev->loop_backing_file);
 	ws_strv_clear(&dev->backs_loops);
+	ws_strv_clear(&dev->used_through);
 	ws_strv_clear(&dev->ineligible_reasons);
 	free(dev);
 	return NULL;
@@ -159,9 +160,9 @@ static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 }
 
 /* The common tail of every description: usage, contents, verdict. */
-static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partition_of)
+static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partition_of, int held_fd)
 {
-	int r = ws_usage_fill(ctx, dev);
+	int r = ws_usage_fill(ctx, dev, held_fd);
 
 	if (r < 0)
 		return r;
@@ -177,7 +178,7 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 /* Describe the block device named @name in sysfs; @path is how the operator named it (or
  * NULL for /dev/<name>); @partition_of is its disk when it is a partition. */
 static int describe_block(struct ws_ctx *ctx, const char *name, const char *path,
-                          const char *partition_of, struct ws_device **ret)
+                          const char *partition_of, int held_fd, struct ws_device **ret)
 {
 	struct ws_device *dev = calloc(1, sizeof(*dev));
 	_cleanup_free_ char *devfile = NULL, *devstr = NULL;
@@ -198,7 +199,7 @@ static int describe_block(struct ws_ctx *ctx, const char *name, const char *path
 		dev->devnum = makedev(maj, min);
 	r = fill_identity(ctx, dev);
 	if (r >= 0)
-		r = finish(ctx, dev, partition_of);
+		r = finish(ctx, dev, partition_of, held_fd);
 	if (r < 0)
 		goto fail;
 	*ret = dev;
@@ -210,10 +211,10 @@ fail:
 
 int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_device **ret)
 {
-	return describe_block(ctx, name, NULL, NULL, ret);
+	return describe_block(ctx, name, NULL, NULL, -1, ret);
 }
 
-static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat *st,
+static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat *st, int held_fd,
                          struct ws_device **ret)
 {
 	struct ws_device *dev = calloc(1, sizeof(*dev));
@@ -236,7 +237,7 @@ static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat
 	dev->read_only = access(path, W_OK) != 0;
 	if (!dev->read_only && dev->size_bytes > 0)
 		dev->methods = WS_METHODS_OVERWRITE;
-	r = finish(ctx, dev, NULL);
+	r = finish(ctx, dev, NULL, held_fd);
 	if (r < 0) {
 		ws_device_free(dev);
 		return r;
@@ -245,23 +246,38 @@ static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat
 	return 0;
 }
 
-/* Describe whatever @st (taken from @path or from a descriptor opened on it) is. */
-int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
-                            struct ws_device **ret)
+/* Describe whatever @st (taken from @path or from @held_fd, the gate's descriptor) is. */
+static int describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st, int held_fd,
+                         struct ws_device **ret)
 {
 	_cleanup_free_ char *disk = NULL, *self = NULL;
 	bool is_partition = false;
 	int r;
 
 	if (S_ISREG(st->st_mode))
-		return describe_file(ctx, path, st, ret);
+		return describe_file(ctx, path, st, held_fd, ret);
 	if (!S_ISBLK(st->st_mode))
 		return -ENOTBLK;
 	r = ws_sysfs_disk_of(ctx, major(st->st_rdev), minor(st->st_rdev), &disk, &self,
 	                     &is_partition);
 	if (r < 0)
 		return r == -ENOENT ? -ENODEV : r;
-	return describe_block(ctx, self, path, is_partition ? disk : NULL, ret);
+	return describe_block(ctx, self, path, is_partition ? disk : NULL, held_fd, ret);
+}
+
+int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
+                            struct ws_device **ret)
+{
+	return describe_stat(ctx, path, st, -1, ret);
+}
+
+int ws_device_describe_held(struct ws_ctx *ctx, const char *path, int fd, struct ws_device **ret)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return describe_stat(ctx, path, &st, fd, ret);
 }
 
 int ws_device_describe(struct ws_ctx *ctx, const char *path, struct ws_device **ret)

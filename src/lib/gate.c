@@ -2,12 +2,19 @@
 /*
  * gate.c - the safety gate.
  *
- * Two halves. ws_gate_evaluate() applies the rules to a snapshot; `list` shows its verdict as
- * eligible/ineligible_reasons. ws_gate_open() is the only way to get a descriptor to write
- * with: it claims the device exclusively first, so that nothing can mount or stack on it
- * afterwards, then takes a fresh snapshot of the device it holds (found by fstat() of the
- * descriptor, so a path swapped in between cannot redirect it) and applies the same rules,
- * plus the one a snapshot cannot know: that the operator named the target.
+ * Three parts. ws_gate_evaluate() applies the rules to a snapshot; `list` shows its verdict
+ * as eligible/ineligible_reasons. ws_gate_open() is the only way to get a descriptor to
+ * write with: it claims the device exclusively first (O_EXCL: nothing can mount it, or build
+ * device-mapper, MD or a partition table's devices on it, while we hold it), then takes a
+ * fresh snapshot of the device it holds (found by fstat() of the descriptor, so a path
+ * swapped in between cannot redirect it) and applies the same rules, plus the one a
+ * snapshot cannot know: that the operator named the target. An image file is held by an
+ * exclusive flock and a whole-file OFD write lock (which QEMU's own locking respects).
+ *
+ * What O_EXCL cannot stop: the loop driver claims nothing, so a loop device can still be
+ * attached over a held disk (or over the same image file) and mounted. ws_gate_recheck()
+ * therefore asks again, on fresh facts, immediately before the first byte is written and
+ * before every further pass: the moment of truth is the write, not the prompt.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +22,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "internal.h"
 
@@ -23,36 +31,30 @@ struct ws_target {
 	struct ws_device *dev;
 };
 
-static int add_mount_reasons(struct ws_device *dev)
+int ws_gate_usage_reasons(const struct ws_device *dev, struct ws_strv *out)
 {
 	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < dev->n_mounts; i++)
-		r = ws_strv_addf(&dev->ineligible_reasons, "mounted: %s on %s",
-		                 dev->mounts[i].mountpoint, dev->mounts[i].source);
+		r = ws_strv_addf(out, "mounted: %s on %s", dev->mounts[i].mountpoint,
+		                 dev->mounts[i].source);
 	if (r >= 0 && dev->holds_root)
-		r = ws_strv_add(&dev->ineligible_reasons, "holds the root file system");
+		r = ws_strv_add(out, "holds the root file system");
 	if (r >= 0 && dev->holds_boot)
-		r = ws_strv_add(&dev->ineligible_reasons, "holds the boot file system");
-	return r;
-}
-
-static int add_stack_reasons(struct ws_device *dev)
-{
-	int r = 0;
-
+		r = ws_strv_add(out, "holds the boot file system");
 	for (size_t i = 0; r >= 0 && i < dev->swaps.n; i++)
-		r = ws_strv_addf(&dev->ineligible_reasons, "active swap: %s", dev->swaps.v[i]);
+		r = ws_strv_addf(out, "active swap: %s", dev->swaps.v[i]);
 	for (size_t i = 0; r >= 0 && i < dev->n_holders; i++) {
 		const struct ws_holder *h = &dev->holders[i];
 
-		r = ws_strv_addf(&dev->ineligible_reasons, "held by %s: %s%s%s%s on %s", h->kind,
-		                 h->name, h->label ? " (" : "", h->label ? h->label : "",
+		r = ws_strv_addf(out, "held by %s: %s%s%s%s on %s", h->kind, h->name,
+		                 h->label ? " (" : "", h->label ? h->label : "",
 		                 h->label ? ")" : "", h->via);
 	}
 	for (size_t i = 0; r >= 0 && i < dev->backs_loops.n; i++)
-		r = ws_strv_addf(&dev->ineligible_reasons, "backs attached loop device %s",
-		                 dev->backs_loops.v[i]);
+		r = ws_strv_addf(out, "backs attached loop device %s", dev->backs_loops.v[i]);
+	for (size_t i = 0; r >= 0 && i < dev->used_through.n; i++)
+		r = ws_strv_add(out, dev->used_through.v[i]);
 	return r;
 }
 
@@ -73,9 +75,7 @@ int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *parti
 	if (r >= 0 && dev->transport && strcmp(dev->transport, "optical") == 0)
 		r = ws_strv_add(why, "optical drive: cannot be overwritten");
 	if (r >= 0)
-		r = add_mount_reasons(dev);
-	if (r >= 0)
-		r = add_stack_reasons(dev);
+		r = ws_gate_usage_reasons(dev, why);
 	dev->eligible = r >= 0 && why->n == 0;
 	return r < 0 ? r : 0;
 }
@@ -128,6 +128,16 @@ static int open_exclusive(const char *path, const struct stat *st, unsigned flag
 	return 0;
 }
 
+/* An image file the gate passed is held against byte-range locks too: QEMU and other
+ * programs that lock disk images with OFD or POSIX locks cannot take it while we write. */
+static int hold_file(int fd, unsigned flags)
+{
+	struct flock fl = { .l_type = (flags & WS_GATE_WRITE) ? F_WRLCK : F_RDLCK,
+		            .l_whence = SEEK_SET };
+
+	return fcntl(fd, F_OFD_SETLK, &fl) < 0 ? -errno : 0;
+}
+
 /* Facts about @path when it could not even be opened: refusal with the gate's reasons. */
 static int refuse_unopenable(struct ws_ctx *ctx, const char *path, int err, char **ret_reason)
 {
@@ -177,10 +187,7 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	}
 	t->fd = fd;
 	/* The facts are those of what we hold, not of whatever the path names by now. */
-	if (fstat(fd, &st) < 0)
-		r = -errno;
-	else
-		r = ws_device_describe_stat(ctx, path, &st, &t->dev);
+	r = ws_device_describe_held(ctx, path, fd, &t->dev);
 	if (r < 0) {
 		ws_target_free(t);
 		return ws_reason(ret_reason, r, "cannot describe: %s", strerror(-r));
@@ -197,7 +204,53 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 		free(why);
 		return r;
 	}
+	if (t->dev->kind == WS_DEVICE_FILE && (r = hold_file(t->fd, flags)) < 0) {
+		ws_target_free(t);
+		return ws_reason(ret_reason, -EPERM, "%s",
+		                 "locked by another program (a byte-range lock taken just now)");
+	}
 	*ret = t;
+	return 0;
+}
+
+int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_reason)
+{
+	struct ws_device *now = calloc(1, sizeof(*now));
+	struct ws_strv why = { 0 };
+	_cleanup_free_ char *disk = NULL, *text = NULL;
+	bool is_part = false;
+	struct stat st;
+	int r = 0;
+
+	if (!now)
+		return ws_reason(ret_reason, -ENOMEM, "%s", "out of memory");
+	now->kind = t->dev->kind;
+	now->path = strdup(t->dev->path);
+	if (fstat(t->fd, &st) < 0)
+		r = -errno;
+	else if (S_ISBLK(st.st_mode))
+		r = ws_sysfs_disk_of(ctx, major(st.st_rdev), minor(st.st_rdev), &disk, &now->name,
+		                     &is_part);
+	if (r >= 0 && !now->path)
+		r = -ENOMEM;
+	if (r >= 0)
+		r = ws_usage_fill(ctx, now, t->fd);
+	if (r >= 0)
+		r = ws_gate_usage_reasons(now, &why);
+	if (r >= 0 && why.n)
+		text = join_reasons(&why);
+	ws_strv_clear(&why);
+	ws_device_free(now);
+	if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
+		return ws_reason(ret_reason, -EPERM, "%s",
+		                 "refused at the last moment: the device "
+		                 "disappeared");
+	if (r < 0)
+		return ws_reason(ret_reason, -EPERM,
+		                 "refused at the last moment: it could not be examined again (%s)",
+		                 strerror(-r));
+	if (text)
+		return ws_reason(ret_reason, -EPERM, "refused at the last moment: %s", text);
 	return 0;
 }
 

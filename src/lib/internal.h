@@ -131,8 +131,33 @@ char *ws_udev_decode(const char *enc);
  * description: a probe error is recorded in dev->probe_error. */
 void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev);
 
-/* usage.c: mounts, swap, holders, root/boot of a disk (or, for a file, loop devices). */
-int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev);
+/* loops.c: what one attached loop device holds, as the kernel says (LOOP_GET_STATUS64). */
+#include <sys/types.h>
+struct ws_loop {
+	char *name;
+	dev_t rdev; /* the backing block device; 0 for a file */
+	dev_t fdev; /* the backing file's file system and inode; both 0 when unknown */
+	ino_t ino;
+};
+struct ws_loops {
+	struct ws_loop *v;
+	size_t n;
+};
+/* loops.c: every attached loop device (kernel names "loop*") with what it holds. */
+int ws_loops_scan(struct ws_ctx *ctx, struct ws_loops *out);
+const struct ws_loop *ws_loops_find(const struct ws_loops *l, const char *name);
+void ws_loops_clear(struct ws_loops *l);
+bool ws_is_loop_name(const char *name);
+/* loops.c: locks other programs hold on the file @fdev/@ino, one line each, from
+ * /proc/locks (our own flock excepted). */
+int ws_locks_scan(struct ws_ctx *ctx, struct ws_strv *out, dev_t fdev, ino_t ino);
+/* loops.c: locks others hold on the file the gate holds open as @fd (F_OFD_GETLK). */
+int ws_locks_held(int fd, struct ws_strv *out);
+
+/* usage.c: mounts, swap, holders, loop devices both ways, root/boot of a disk (or, for a
+ * file, loop devices over its inode, swap, locks). @held_fd: the gate's descriptor on the
+ * target (its own lock does not count, and a file is known by it, not by its path), or -1. */
+int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev, int held_fd);
 
 /* contents.c: every signature libblkid's full probe finds (superblocks, also with bad
  * checksums, and partition tables), as "ext4 at offset 1080". */
@@ -142,6 +167,9 @@ int ws_contents_residue(int fd, struct ws_strv *found);
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);
 
+/* gate.c: the reasons the usage facts of @dev (mounts, swap, holders, loop devices, what it
+ * is built on) give to refuse it, appended to @out. */
+int ws_gate_usage_reasons(const struct ws_device *dev, struct ws_strv *out);
 /* gate.c: the gate's rules over a snapshot; fills eligible and ineligible_reasons. */
 int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of);
 
@@ -151,5 +179,7 @@ int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_devi
 struct stat;
 int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct stat *st,
                             struct ws_device **ret);
+/* device.c: describe what the gate holds open as @fd (named @path). */
+int ws_device_describe_held(struct ws_ctx *ctx, const char *path, int fd, struct ws_device **ret);
 
 #endif

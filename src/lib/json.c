@@ -243,6 +243,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "holders", holders_json(d));
 	put(o, "loop_backing_file", str_or_null(d->loop_backing_file));
 	put(o, "backs_loop_devices", strv_json(&d->backs_loops));
+	put(o, "used_through", strv_json(&d->used_through));
 	put(o, "holds_root", json_object_new_boolean(d->holds_root));
 	put(o, "holds_boot", json_object_new_boolean(d->holds_boot));
 	put(o, "eligible", json_object_new_boolean(d->eligible));

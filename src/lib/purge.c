@@ -23,6 +23,8 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <wipeseal/gate.h>
+
 #include "purge-internal.h"
 #include "transport-internal.h"
 
@@ -594,10 +596,10 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	struct ws_range *v = NULL;
 	uint8_t(*before)[32] = NULL, (*after)[32] = NULL;
 	bool *blank = NULL;
+	char *refused = NULL;
 	size_t n = 0;
 	int r;
 
-	(void)ctx;
 	p.prog.path = res->path;
 	p.prog.pass = 1;
 	p.prog.n_passes = 1;
@@ -627,6 +629,17 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	}
 	if (opts->before_erase) /* the other namespaces may still be reading their samples */
 		opts->before_erase(opts->userdata);
+	/* the moment of truth: the gate once more, on fresh facts, before the command */
+	if (!res->status_reason && ws_gate_recheck(ctx, t, &refused) < 0) {
+		ws_result_set_status(res, WS_STATUS_REFUSED, "%s; nothing was sent to the drive",
+		                     refused ? refused : "refused at the last moment");
+		free(refused);
+		free(before);
+		free(after);
+		free(blank);
+		free(v);
+		return 0;
+	}
 	res->firmware.start_ns = ws_now_ns();
 	r = res->status_reason ? -EIO : erase(&p);
 	res->firmware.end_ns = ws_now_ns();

@@ -28,6 +28,8 @@ const char *ws_status_name(enum ws_status status)
 		return "FAILED";
 	case WS_STATUS_ABORTED:
 		return "ABORTED";
+	case WS_STATUS_REFUSED:
+		return "REFUSED";
 	}
 	return "?";
 }
@@ -76,6 +78,8 @@ int ws_result_exit_code(const struct ws_result *res)
 {
 	if (!res || res->status == WS_STATUS_ABORTED)
 		return WS_EXIT_FAILED;
+	if (res->status == WS_STATUS_REFUSED)
+		return WS_EXIT_REFUSED;
 	if (res->dry_run)
 		return WS_EXIT_OK;
 	/* clearing a failure mode is the operator's goal, not a sanitization */

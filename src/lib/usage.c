@@ -2,11 +2,18 @@
 /*
  * usage.c - what the running system does with a disk: mounts, swap, stacked devices.
  *
- * A disk is in use when anything built on it is: the disk itself, its partitions, and every
- * device-mapper, MD or LVM device stacked on those (sysfs holders/, followed to any depth).
- * Mounts come from mountinfo by device number, so they are found whatever name the mount
- * was made with (/dev/mapper/..., /dev/disk/by-uuid/..., a loop device).
- * For an image file, "in use" means attached to a loop device or active as swap.
+ * A disk is in use when anything built on it is: the disk itself, its partitions, every
+ * device-mapper, MD or LVM device stacked on those (sysfs holders/, followed to any depth),
+ * and every loop device whose backing is one of them. The loop driver claims nothing and
+ * makes no holders/ link, so loop devices are found by asking each one what it holds
+ * (LOOP_GET_STATUS64: the backing's device number, or its file system and inode), never by
+ * the path sysfs shows, which may hold a newline, name a bind mount lazily unmounted since,
+ * or belong to another mount namespace. The closure runs both ways: a loop device is in use
+ * when what it is built on is (the whole disk under it, or another loop device over the
+ * same file). Mounts come from mountinfo by device number, so they are found whatever name
+ * the mount was made with (/dev/mapper/..., /dev/disk/by-uuid/..., a loop device).
+ * For an image file, "in use" means attached to a loop device (by inode), active as swap,
+ * or locked by another program (flock, POSIX or OFD byte-range locks, as QEMU takes).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,16 +25,19 @@
 
 #define MAX_STACK_DEPTH 8
 
-/* The block devices built on a disk, each with the disk-level device it sits on. */
+/* The block devices built on a disk, each with the device it sits on; @loops are the loop
+ * devices (and their partitions) among them, which are reported as such, not as holders. */
 struct stack {
 	struct ws_strv names;
 	struct ws_strv via;
+	struct ws_strv loops;
 };
 
 static void stack_clear(struct stack *s)
 {
 	ws_strv_clear(&s->names);
 	ws_strv_clear(&s->via);
+	ws_strv_clear(&s->loops);
 }
 
 /* Names in "<sys>/class/block/<name>/<sub>" (or "<sys>/class/block" for an empty @name);
@@ -52,6 +62,8 @@ static int list_dir(struct ws_ctx *ctx, struct ws_strv *out, const char *name, c
 	return r;
 }
 
+/* ---- the stack over a disk --------------------------------------------------------------- */
+
 /* Add @name (sitting on @via) and, recursively, everything that holds it. */
 static int stack_add(struct ws_ctx *ctx, struct stack *s, const char *name, const char *via,
                      int depth)
@@ -70,6 +82,7 @@ static int stack_add(struct ws_ctx *ctx, struct stack *s, const char *name, cons
 	return r;
 }
 
+/* @disk, its partitions, and everything that holds them. */
 static int stack_build(struct ws_ctx *ctx, const char *disk, struct stack *s)
 {
 	struct ws_strv parts = { 0 };
@@ -100,6 +113,46 @@ static char *name_of_devnum(struct ws_ctx *ctx, unsigned maj, unsigned min)
 	slash = strrchr(target, '/');
 	return strdup(slash ? slash + 1 : target);
 }
+
+/* A loop device over a member of the stack joins it, with its partitions and holders; so
+ * does a loop device over that one, until nothing more joins. @exclude (a loop device
+ * whose own usage is being asked for, from below) never joins. */
+static int stack_add_loops(struct ws_ctx *ctx, struct ws_device *dev, struct stack *s,
+                           const struct ws_loops *loops, const char *exclude)
+{
+	bool grew = true;
+	int r = 0;
+
+	for (int round = 0; r >= 0 && grew && round <= MAX_STACK_DEPTH; round++) {
+		grew = false;
+		for (size_t i = 0; r >= 0 && i < loops->n; i++) {
+			const struct ws_loop *l = &loops->v[i];
+			_cleanup_free_ char *under = NULL;
+			struct ws_strv parts = { 0 };
+
+			if (!l->rdev || ws_strv_contains(&s->names, l->name) ||
+			    (exclude && strcmp(l->name, exclude) == 0))
+				continue;
+			under = name_of_devnum(ctx, major(l->rdev), minor(l->rdev));
+			if (!under || !ws_strv_contains(&s->names, under))
+				continue;
+			grew = true;
+			r = ws_strv_addf(&dev->backs_loops, "/dev/%s", l->name);
+			if (r >= 0)
+				r = ws_strv_add(&s->loops, l->name);
+			if (r >= 0)
+				r = stack_add(ctx, s, l->name, l->name, 0);
+			if (r >= 0 && ws_sysfs_partitions(ctx, l->name, &parts) >= 0)
+				for (size_t k = 0; r >= 0 && k < parts.n; k++)
+					if ((r = ws_strv_add(&s->loops, parts.v[k])) >= 0)
+						r = stack_add(ctx, s, parts.v[k], parts.v[k], 0);
+			ws_strv_clear(&parts);
+		}
+	}
+	return r;
+}
+
+/* ---- mounts and swap ------------------------------------------------------------------- */
 
 /* Kernel name of the block device a path from mountinfo or swaps names: "/dev/<name>" is
  * looked up in sysfs directly, anything else (/dev/mapper/..., by-uuid links; btrfs shows
@@ -203,9 +256,10 @@ static int scan_mounts(struct ws_ctx *ctx, struct ws_device *dev, const struct s
 	return r;
 }
 
-/* /proc/swaps: a header line, then "Filename Type Size Used Priority" per swap area. */
-static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s,
-                      const struct stat *file_st)
+/* /proc/swaps: a header line, then "Filename Type Size Used Priority" per swap area. Block
+ * devices of @s, or (with @s NULL) the file @fdev/@ino, go into @out. */
+static int scan_swaps(struct ws_ctx *ctx, struct ws_strv *out, const struct stack *s, dev_t fdev,
+                      ino_t ino)
 {
 	_cleanup_free_ char *path = ws_path(ctx, WS_ROOT_PROC, "/swaps");
 	_cleanup_fclose_ FILE *f = NULL;
@@ -229,18 +283,20 @@ static int scan_swaps(struct ws_ctx *ctx, struct ws_device *dev, const struct st
 		if (!file)
 			continue;
 		unescape_octal(file);
-		if (file_st) {
-			if (stat(file, &st) == 0 && st.st_dev == file_st->st_dev &&
-			    st.st_ino == file_st->st_ino)
-				r = ws_strv_add(&dev->swaps, file);
+		if (!s) {
+			if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == fdev &&
+			    st.st_ino == ino)
+				r = ws_strv_add(out, file);
 			continue;
 		}
 		name = name_of_node(ctx, file);
 		if (name && ws_strv_contains(&s->names, name))
-			r = ws_strv_add(&dev->swaps, name);
+			r = ws_strv_add(out, name);
 	}
 	return r;
 }
+
+/* ---- holders --------------------------------------------------------------------------- */
 
 static int add_holder(struct ws_ctx *ctx, struct ws_device *dev, const char *name, const char *via)
 {
@@ -278,7 +334,8 @@ static int add_holder(struct ws_ctx *ctx, struct ws_device *dev, const char *nam
 	return h->name && h->kind && h->via ? 0 : -ENOMEM;
 }
 
-/* Every device of the stack except the disk and its partitions holds the disk. */
+/* Every device of the stack except the disk, its partitions and the loop devices over them
+ * holds the disk. */
 static int fill_holders(struct ws_ctx *ctx, struct ws_device *dev, const struct stack *s)
 {
 	int r = 0;
@@ -287,7 +344,8 @@ static int fill_holders(struct ws_ctx *ctx, struct ws_device *dev, const struct 
 		_cleanup_free_ char *part = NULL;
 		struct stat st;
 
-		if (strcmp(s->names.v[i], dev->name) == 0)
+		if (strcmp(s->names.v[i], dev->name) == 0 ||
+		    ws_strv_contains(&s->loops, s->names.v[i]))
 			continue;
 		part = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/%s/partition", dev->name,
 		               s->names.v[i]);
@@ -300,53 +358,143 @@ static int fill_holders(struct ws_ctx *ctx, struct ws_device *dev, const struct 
 	return r;
 }
 
-/* Loop devices whose backing file is the image @st describes. */
-static int scan_loops_of_file(struct ws_ctx *ctx, struct ws_device *dev, const struct stat *st)
+/* ---- the closure ------------------------------------------------------------------------- */
+
+static int block_usage(struct ws_ctx *ctx, struct ws_device *dev, const struct ws_loops *loops,
+                       const char *exclude, bool below, int depth);
+
+/* The usage of the block device @name (never counting @exclude; what it is built on too when
+ * @below) as lines "@prefix: reason" in @out. */
+static int usage_lines(struct ws_ctx *ctx, const char *name, const struct ws_loops *loops,
+                       const char *exclude, bool below, int depth, struct ws_strv *out,
+                       const char *prefix)
 {
-	struct ws_strv all = { 0 };
-	int r = list_dir(ctx, &all, "", "");
+	struct ws_device *d = calloc(1, sizeof(*d));
+	struct ws_strv why = { 0 };
+	int r;
 
-	for (size_t i = 0; r >= 0 && i < all.n; i++) {
-		_cleanup_free_ char *p = NULL, *backing = NULL;
-		struct stat bst;
-
-		if (strncmp(all.v[i], "loop", 4) != 0)
-			continue;
-		p = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/loop/backing_file", all.v[i]);
-		if (!p) {
-			r = -ENOMEM;
-			break;
-		}
-		if (read_line_file(p, &backing) < 0)
-			continue;
-		if (stat(backing, &bst) == 0 && bst.st_dev == st->st_dev &&
-		    bst.st_ino == st->st_ino)
-			r = ws_strv_addf(&dev->backs_loops, "/dev/%s", all.v[i]);
+	if (!d || !(d->name = strdup(name))) {
+		free(d);
+		return -ENOMEM;
 	}
-	ws_strv_clear(&all);
+	d->kind = WS_DEVICE_DISK;
+	r = block_usage(ctx, d, loops, exclude, below, depth);
+	if (r >= 0)
+		r = ws_gate_usage_reasons(d, &why);
+	for (size_t i = 0; r >= 0 && i < why.n; i++)
+		r = ws_strv_addf(out, "%s: %s", prefix, why.v[i]);
+	ws_strv_clear(&why);
+	ws_device_free(d);
 	return r;
 }
 
-int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev)
+/* The file @fdev/@ino as what a loop device @self (or nothing) is built on: other loop
+ * devices over the same inode and their usage, swap on it, locks on it (from /proc/locks
+ * unless @held_fd is the gate's descriptor on it). Lines go into @out. */
+static int file_usage(struct ws_ctx *ctx, struct ws_device *dev, const struct ws_loops *loops,
+                      dev_t fdev, ino_t ino, const char *self, int held_fd, int depth)
+{
+	struct ws_strv locks = { 0 }, swaps = { 0 };
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < loops->n; i++) {
+		const struct ws_loop *l = &loops->v[i];
+		_cleanup_free_ char *prefix = NULL;
+
+		if (l->rdev || l->ino != ino || l->fdev != fdev || (self && !strcmp(l->name, self)))
+			continue;
+		if (self)
+			r = ws_strv_addf(&dev->used_through,
+			                 "its backing file is also attached as /dev/%s", l->name);
+		else
+			r = ws_strv_addf(&dev->backs_loops, "/dev/%s", l->name);
+		if (r >= 0 && asprintf(&prefix, "/dev/%s over %s", l->name,
+		                       self ? "the same file" : "it") < 0)
+			r = -ENOMEM;
+		/* the siblings' own usage, not their file's again: that is this loop */
+		if (r >= 0)
+			r = usage_lines(ctx, l->name, loops, self, false, depth + 1,
+			                &dev->used_through, prefix);
+	}
+	if (r >= 0)
+		r = scan_swaps(ctx, &swaps, NULL, fdev, ino);
+	if (r >= 0)
+		r = held_fd >= 0 ? ws_locks_held(held_fd, &locks)
+		                 : ws_locks_scan(ctx, &locks, fdev, ino);
+	for (size_t i = 0; r >= 0 && i < swaps.n; i++)
+		r = self ? ws_strv_addf(&dev->used_through, "its backing file is active swap (%s)",
+		                        swaps.v[i])
+		         : ws_strv_add(&dev->swaps, swaps.v[i]);
+	for (size_t i = 0; r >= 0 && i < locks.n; i++)
+		r = ws_strv_addf(&dev->used_through, "%slocked by another program: %s",
+		                 self ? "its backing file is " : "", locks.v[i]);
+	ws_strv_clear(&locks);
+	ws_strv_clear(&swaps);
+	return r;
+}
+
+/* What the loop device @dev is built on, in use by anything but @dev: the whole disk under
+ * it (conservatively: anything on that disk), or its backing file. */
+static int backing_usage(struct ws_ctx *ctx, struct ws_device *dev, const struct ws_loops *loops,
+                         int depth)
+{
+	const struct ws_loop *self = ws_loops_find(loops, dev->name);
+	_cleanup_free_ char *disk = NULL, *under = NULL, *prefix = NULL;
+	bool is_part = false;
+	int r;
+
+	if (!self)
+		return 0;
+	if (!self->rdev)
+		return self->ino ? file_usage(ctx, dev, loops, self->fdev, self->ino, dev->name, -1,
+		                              depth)
+		                 : 0;
+	r = ws_sysfs_disk_of(ctx, major(self->rdev), minor(self->rdev), &disk, &under, &is_part);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	if (asprintf(&prefix, "the disk under it, /dev/%s, is in use", disk) < 0)
+		return -ENOMEM;
+	return usage_lines(ctx, disk, loops, dev->name, true, depth + 1, &dev->used_through,
+	                   prefix);
+}
+
+static int block_usage(struct ws_ctx *ctx, struct ws_device *dev, const struct ws_loops *loops,
+                       const char *exclude, bool below, int depth)
 {
 	struct stack s = { 0 };
 	int r;
 
-	if (dev->kind == WS_DEVICE_FILE) {
-		struct stat st;
-
-		if (stat(dev->path, &st) < 0)
-			return -errno;
-		r = scan_loops_of_file(ctx, dev, &st);
-		return r < 0 ? r : scan_swaps(ctx, dev, NULL, &st);
-	}
+	if (depth > MAX_STACK_DEPTH)
+		return 0;
 	r = stack_build(ctx, dev->name, &s);
+	if (r >= 0)
+		r = stack_add_loops(ctx, dev, &s, loops, exclude);
 	if (r >= 0)
 		r = scan_mounts(ctx, dev, &s);
 	if (r >= 0)
-		r = scan_swaps(ctx, dev, &s, NULL);
+		r = scan_swaps(ctx, &dev->swaps, &s, 0, 0);
 	if (r >= 0)
 		r = fill_holders(ctx, dev, &s);
+	if (r >= 0 && below && ws_is_loop_name(dev->name))
+		r = backing_usage(ctx, dev, loops, depth);
 	stack_clear(&s);
+	return r;
+}
+
+int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev, int held_fd)
+{
+	struct ws_loops loops = { 0 };
+	struct stat st;
+	int r = ws_loops_scan(ctx, &loops);
+
+	if (r >= 0 && dev->kind == WS_DEVICE_FILE) {
+		if ((held_fd >= 0 ? fstat(held_fd, &st) : stat(dev->path, &st)) < 0)
+			r = -errno;
+		else
+			r = file_usage(ctx, dev, &loops, st.st_dev, st.st_ino, NULL, held_fd, 0);
+	} else if (r >= 0) {
+		r = block_usage(ctx, dev, &loops, NULL, true, 0);
+	}
+	ws_loops_clear(&loops);
 	return r;
 }

@@ -7,7 +7,11 @@
  * pass is read back (all of it, or a seeded sample); libblkid probes for anything that still
  * looks like a file system or a partition table. The verdict is taken last, from the records
  * alone: SUCCESS only if every byte of every pass was written and flushed, the read-back
- * matched and the probe found nothing.
+ * matched, the probe found nothing and the device kept its size throughout.
+ *
+ * The gate is asked again (ws_gate_recheck) immediately before the first byte is written,
+ * or the firmware erase sent, and before every further pass: a target that fails it then
+ * ends REFUSED if nothing was written yet, FAILED otherwise, and is not written again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,10 +37,14 @@
 struct run {
 	struct ws_ctx *ctx;
 	const struct ws_wipe_opts *opts;
+	struct ws_target *target;
 	struct ws_result *res;
 	struct ws_io io;
 	struct ws_progress prog;
 	int64_t phase_start;
+	char *refused;     /* the last-moment gate's reason, NULL while it passes */
+	uint64_t size_now; /* the size last read from the descriptor */
+	bool size_unknown; /* it could not be read (the device is gone) */
 };
 
 static int fill_random(void *buf, size_t len)
@@ -102,6 +110,21 @@ static int current_size(int fd, uint64_t *ret)
 	return 0;
 }
 
+/* Read the size again; true while it is what the wipe was planned for. */
+static bool size_kept(struct run *r)
+{
+	r->size_unknown = current_size(r->io.fd, &r->size_now) < 0;
+	return !r->size_unknown && r->size_now == r->io.size;
+}
+
+/* The gate once more, on fresh facts; false (with r->refused) when it refuses. */
+static bool gate_passes(struct run *r)
+{
+	if (r->refused)
+		return false;
+	return ws_gate_recheck(r->ctx, r->target, &r->refused) == 0;
+}
+
 static int setup_io(struct run *r, struct ws_target *t)
 {
 	char self[64];
@@ -117,6 +140,7 @@ static int setup_io(struct run *r, struct ws_target *t)
 	r2 = current_size(r->io.fd, &r->io.size);
 	if (r2 < 0)
 		return r2;
+	r->size_now = r->io.size;
 	/* A second description of the same open device, with O_DIRECT: the gate's exclusive
 	 * claim stays with the first. Refused (tmpfs files): buffered I/O plus fsync. */
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", r->io.fd);
@@ -184,7 +208,8 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 
 static bool stopped(const struct run *r)
 {
-	return atomic_load(&r->io.fatal) || (r->opts->cancel && atomic_load(r->opts->cancel));
+	return r->refused || atomic_load(&r->io.fatal) ||
+	       (r->opts->cancel && atomic_load(r->opts->cancel));
 }
 
 static int write_pass(struct run *r, const struct ws_plan *plan, size_t i)
@@ -196,6 +221,8 @@ static int write_pass(struct run *r, const struct ws_plan *plan, size_t i)
 	pr->spec = plan->passes[i];
 	if (pr->spec.kind == WS_PATTERN_RANDOM && (e = fill_random(pr->key, WS_KEY_BYTES)) < 0)
 		return e;
+	if (i > 0 && !gate_passes(r))
+		return 0; /* the verdict says why; not one more byte */
 	r->res->n_passes = i + 1;
 	pr->start_ns = ws_now_ns();
 	phase(r, WS_PHASE_WRITE, (unsigned)i + 1, r->io.size);
@@ -288,7 +315,19 @@ static void verdict(struct run *r)
 	bool flushed;
 
 	unwritten_totals(res, &unwritten, &ranges, &flushed);
-	if (r->opts->cancel && atomic_load(r->opts->cancel))
+	if (r->refused && res->n_passes == 0)
+		ws_result_set_status(res, WS_STATUS_REFUSED, "%s; nothing was written", r->refused);
+	else if (r->refused)
+		ws_result_set_status(res, WS_STATUS_FAILED, "%s; stopped after %zu of %zu passes",
+		                     r->refused, res->n_passes, res->n_planned);
+	else if (!r->size_unknown && r->size_now != 0 && r->size_now != r->io.size)
+		ws_result_set_status(
+		    res, WS_STATUS_FAILED,
+		    "the device changed size from %llu to %llu bytes during the wipe: %s",
+		    (unsigned long long)r->io.size, (unsigned long long)r->size_now,
+		    r->size_now > r->io.size ? "the new tail was never written"
+		                             : "it shrank, and its end was never written");
+	else if (r->opts->cancel && atomic_load(r->opts->cancel))
 		ws_result_set_status(
 		    res, WS_STATUS_ABORTED, "stopped on request after %zu of %zu passes",
 		    res->n_passes - (res->n_passes && !res->passes[res->n_passes - 1].completed),
@@ -296,6 +335,9 @@ static void verdict(struct run *r)
 	else if (fatal == ENODEV || fatal == ENXIO || fatal == ENOMEDIUM)
 		ws_result_set_status(res, WS_STATUS_FAILED, "the device disappeared (%s)",
 		                     strerror(fatal));
+	else if (r->size_unknown || (r->size_now == 0 && r->io.size != 0))
+		ws_result_set_status(res, WS_STATUS_FAILED, "%s",
+		                     "the device disappeared (its size can no longer be read)");
 	else if (unwritten)
 		ws_result_set_status(
 		    res, WS_STATUS_FAILED, "%llu bytes in %zu ranges could not be written (%s)",
@@ -399,7 +441,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
                 const struct ws_wipe_opts *opts, struct ws_result **ret)
 {
 	static const struct ws_wipe_opts defaults = { 0 };
-	struct run r = { .ctx = ctx, .opts = opts ? opts : &defaults };
+	struct run r = { .ctx = ctx, .opts = opts ? opts : &defaults, .target = target };
 	uint64_t seed = r.opts->sample_seed;
 	int e;
 
@@ -443,9 +485,14 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	}
 	if (r.opts->before_erase)
 		r.opts->before_erase(r.opts->userdata);
-	for (size_t i = 0; i < plan->n_passes && !stopped(&r); i++)
+	/* the moment of truth: the gate once more, on fresh facts, before the first byte */
+	(void)gate_passes(&r);
+	for (size_t i = 0; i < plan->n_passes && !stopped(&r); i++) {
 		if ((e = write_pass(&r, plan, i)) < 0)
 			goto fail;
+		if (!size_kept(&r))
+			break; /* every further byte would go to the wrong place */
+	}
 	if (!stopped(&r) && plan->verify != WS_VERIFY_NONE && (e = verify(&r, plan, seed)) < 0)
 		goto fail;
 	if (!stopped(&r)) {
@@ -454,6 +501,8 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		r.res->residue_probed = ws_contents_residue(r.io.fd, &r.res->residue) == 0;
 		ws_io_forget_partitions(r.io.fd);
 	}
+	if (!r.refused)
+		(void)size_kept(&r); /* once more before the verdict */
 	verdict(&r);
 done:
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
@@ -476,11 +525,13 @@ done:
 	phase(&r, WS_PHASE_DONE, (unsigned)r.res->n_passes, 0);
 	if (r.io.dfd >= 0)
 		(void)close(r.io.dfd);
+	free(r.refused);
 	*ret = r.res;
 	return e < 0 ? e : 0;
 fail:
 	if (r.io.dfd >= 0)
 		(void)close(r.io.dfd);
+	free(r.refused);
 	ws_result_free(r.res);
 	return e;
 }

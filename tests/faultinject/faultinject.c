@@ -12,6 +12,9 @@
  *   ACTION = EIO | ENODEV | ENOSPC | ENXIO  fail with that errno
  *          | LIE                           claim success, transfer nothing
  *          | DELAYms                       sleep that long, then do it
+ *          | HOLD                          wait until the file WS_FAULT_HOLD names exists
+ *                                          (polled every 10 ms), then do it: a test acts
+ *                                          in the middle of a pass, then lets it go on
  *
  * A request that overlaps a rule's range gets the rule's action (the first rule that
  * matches). Everything else passes through to libc untouched.
@@ -33,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum action { FAIL, LIE, DELAY };
+enum action { FAIL, LIE, DELAY, HOLD };
 
 struct rule {
 	uint64_t off, len; /* len UINT64_MAX: to the end */
@@ -48,7 +51,7 @@ static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
 static size_t n_wrules, n_rrules;
 static char *targets; /* WS_FAULT_PATH, with ',' turned into '\0' */
 static size_t n_targets;
-static char gone_path[4096], gone_trigger[4096];
+static char gone_path[4096], gone_trigger[4096], hold_release[4096];
 
 static int errno_of(const char *s)
 {
@@ -84,6 +87,8 @@ static size_t parse(const char *spec, struct rule *rules)
 		r->len = strcmp(plus + 1, "-") == 0 ? UINT64_MAX : strtoull(plus + 1, NULL, 0);
 		if (strcmp(colon + 1, "LIE") == 0) {
 			r->action = LIE;
+		} else if (strcmp(colon + 1, "HOLD") == 0) {
+			r->action = HOLD;
 		} else if (strncmp(colon + 1, "DELAY", 5) == 0) {
 			r->action = DELAY;
 			r->delay_ms = strtol(colon + 6, NULL, 10);
@@ -117,6 +122,8 @@ __attribute__((constructor)) static void init(void)
 		memcpy(gone_path, gone, (size_t)(colon - gone));
 		snprintf(gone_trigger, sizeof(gone_trigger), "%s", colon + 1);
 	}
+	if (getenv("WS_FAULT_HOLD"))
+		snprintf(hold_release, sizeof(hold_release), "%s", getenv("WS_FAULT_HOLD"));
 	n_wrules = parse(getenv("WS_FAULT_WRITE"), wrules);
 	n_rrules = parse(getenv("WS_FAULT_READ"), rrules);
 }
@@ -178,6 +185,13 @@ static int apply(const struct rule *r, size_t len, ssize_t *ret)
 		struct timespec ts = { r->delay_ms / 1000, (r->delay_ms % 1000) * 1000000L };
 
 		nanosleep(&ts, NULL);
+		return 0;
+	}
+	case HOLD: {
+		struct timespec ts = { 0, 10 * 1000000L };
+
+		while (hold_release[0] && access(hold_release, F_OK) != 0)
+			nanosleep(&ts, NULL);
 		return 0;
 	}
 	}

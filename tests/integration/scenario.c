@@ -66,7 +66,8 @@ void scenario_build(struct scenario *s)
 	/* a whole-device file system, mounted */
 	img = scratch_image("whole.img", 32);
 	s->whole_mounted = scratch_attach(img, false, false);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F '%s'", s->whole_mounted));
+	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'",
+	                     s->whole_mounted));
 	s->whole_mp = scratch_mount(s->whole_mounted);
 	free(img);
 
@@ -75,7 +76,7 @@ void scenario_build(struct scenario *s)
 	run("sfdisk", fmt("printf 'label: dos\\n,24M,83\\n,,83\\n' | sfdisk -q '%s'", img));
 	s->part_mounted = scratch_attach(img, true, false);
 	p1 = scratch_part(s->part_mounted, 1);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F '%s'", p1));
+	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'", p1));
 	s->part_mp = scratch_mount(p1);
 	free(p1);
 	free(img);

@@ -116,6 +116,19 @@ static char *attach(const char *image, bool partscan, bool read_only, unsigned s
 	return out;
 }
 
+char *scratch_attach_over(const char *dev)
+{
+	char *out = NULL, *what = NULL;
+	int r = test_sh(&out, "losetup -f --show '%s'", dev);
+
+	test_require(r == 0, "losetup over %s: %s", dev, out);
+	out[strcspn(out, "\n")] = '\0';
+	test_require(asprintf(&what, "%s %s", out, dev) >= 0, "out of memory");
+	record("stacked", what);
+	free(what);
+	return out;
+}
+
 char *scratch_attach(const char *image, bool partscan, bool read_only)
 {
 	return attach(image, partscan, read_only, 512);
@@ -136,6 +149,11 @@ char *scratch_part(const char *loop, int n)
 
 char *scratch_mount(const char *dev)
 {
+	return scratch_mount_opts(dev, NULL);
+}
+
+char *scratch_mount_opts(const char *dev, const char *opts)
+{
 	char *mp = NULL, *out = NULL;
 	int r;
 
@@ -143,7 +161,7 @@ char *scratch_mount(const char *dev)
 	 * start from the same value in every one */
 	test_require(asprintf(&mp, "%s/mnt-XXXXXX", dir) >= 0, "out of memory");
 	test_require(mkdtemp(mp) != NULL, "mkdtemp %s failed", mp);
-	r = test_sh(&out, "mount '%s' '%s'", dev, mp);
+	r = test_sh(&out, "mount %s%s '%s' '%s'", opts ? "-o " : "", opts ? opts : "", dev, mp);
 	test_require(r == 0, "mount %s: %s", dev, out);
 	free(out);
 	record("mount", mp);
@@ -165,6 +183,15 @@ static void undo(const char *kind, const char *what)
 {
 	if (strcmp(kind, "mount") == 0) {
 		(void)test_sh(NULL, "umount '%s' || umount -l '%s'", what, what);
+	} else if (strcmp(kind, "stacked") == 0) {
+		/* "loopN under": only while loopN still sits on the device we put it on */
+		char *out = NULL, *copy = strdup(what), *sp = copy ? strchr(copy, ' ') : NULL;
+
+		if (sp && (*sp = '\0', test_sh(&out, "losetup -nO BACK-FILE '%s'", copy) == 0) &&
+		    strncmp(out, sp + 1, strlen(sp + 1)) == 0)
+			(void)test_sh(NULL, "losetup -d '%s'", copy);
+		free(out);
+		free(copy);
 	} else if (strcmp(kind, "swap") == 0) {
 		(void)test_sh(NULL, "swapoff '%s'", what);
 	} else if (strcmp(kind, "loop") == 0) {

@@ -32,6 +32,10 @@ char *scratch_attach(const char *image, bool partscan, bool read_only);
 /* scratch_attach() with a logical sector size of @sector bytes (losetup -b). */
 char *scratch_attach_sector(const char *image, bool partscan, unsigned sector);
 
+/* A loop device over the block device @dev (a loop device of ours): stacking as
+ * `losetup -f /dev/sdX` does. Detached by scratch_cleanup() while it still sits on @dev. */
+char *scratch_attach_over(const char *dev);
+
 /* Path of partition @n of loop device @loop ("/dev/loopNpN"). */
 char *scratch_part(const char *loop, int n);
 
@@ -40,6 +44,9 @@ char *scratch_mount(const char *dev);
 
 /* mkswap + swapon @dev. */
 void scratch_swapon(const char *dev);
+
+/* scratch_mount() with mount options ("loop,offset=1048576"). */
+char *scratch_mount_opts(const char *dev, const char *opts);
 
 /* Tear down everything made, in reverse order. Safe to call more than once. */
 void scratch_cleanup(void);

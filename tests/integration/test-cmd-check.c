@@ -18,15 +18,23 @@
 static struct scenario sc;
 
 /* Run check on @target; expect @code and, for refusals, exactly one stderr line holding
- * @needle. The target's bytes must not change. */
-static void expect(const char *target, int code, const char *needle)
+ * @needle. The target's bytes must not change: what the gate controls. A file system
+ * mounted from it (at @frozen_mp) is frozen meanwhile, so that the kernel's own writes
+ * (journal commits, lazy inode-table initialisation) cannot change a byte either. */
+static void expect_frozen(const char *target, int code, const char *needle, const char *frozen_mp)
 {
 	char *out = NULL, *err = NULL, *before = NULL, *after = NULL;
 	int r;
 
+	if (frozen_mp)
+		ck_assert_int_eq(test_sh(NULL, "fsfreeze -f '%s'", frozen_mp), 0);
 	if (access(target, R_OK) == 0)
 		before = sha(target);
 	r = run_cli(&out, &err, "check '%s'", target);
+	if (before)
+		after = sha(target);
+	if (frozen_mp)
+		ck_assert_int_eq(test_sh(NULL, "fsfreeze -u '%s'", frozen_mp), 0);
 	ck_assert_msg(r == code, "check %s: exit %d, want %d; stderr: %s", target, r, code, err);
 	if (code == 0) {
 		ck_assert_msg(strstr(out, "passes the gate") != NULL, "stdout: %s", out);
@@ -36,14 +44,17 @@ static void expect(const char *target, int code, const char *needle)
 		ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
 		ck_assert_str_eq(out, "");
 	}
-	if (before) {
-		after = sha(target);
+	if (before)
 		ck_assert_str_eq(before, after);
-	}
 	free(out);
 	free(err);
 	free(before);
 	free(after);
+}
+
+static void expect(const char *target, int code, const char *needle)
+{
+	expect_frozen(target, code, needle, NULL);
 }
 
 START_TEST(test_idle_device_passes)
@@ -57,7 +68,7 @@ START_TEST(test_mounted_device_is_refused)
 	char *want = NULL;
 
 	ck_assert_int_ge(asprintf(&want, "refused: mounted: %s on", sc.whole_mp), 0);
-	expect(sc.whole_mounted, WS_EXIT_REFUSED, want);
+	expect_frozen(sc.whole_mounted, WS_EXIT_REFUSED, want, sc.whole_mp);
 	free(want);
 }
 END_TEST
@@ -67,7 +78,7 @@ START_TEST(test_disk_with_mounted_partition_is_refused)
 	char *want = NULL;
 
 	ck_assert_int_ge(asprintf(&want, "refused: mounted: %s on", sc.part_mp), 0);
-	expect(sc.part_mounted, WS_EXIT_REFUSED, want);
+	expect_frozen(sc.part_mounted, WS_EXIT_REFUSED, want, sc.part_mp);
 	free(want);
 }
 END_TEST
