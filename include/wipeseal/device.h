@@ -142,7 +142,13 @@ struct ws_device {
 	char *path;   /* "/dev/sda" or the image file's path as named */
 	char *name;   /* kernel name "sda"; NULL for files */
 	dev_t devnum; /* 0 for files */
-	char *model;  /* trimmed; NULL when the device reports none */
+	/* The kernel's disk sequence number (sysfs diskseq, BLKGETDISKSEQ): a new one for every
+	 * disk that appears and every medium change, never reused until reboot. 0 for files
+	 * and where the kernel has none. With devnum, what says "this is the medium shown". */
+	uint64_t diskseq;
+	dev_t file_dev; /* an image file's file system and inode (0 for block devices) */
+	ino_t file_ino;
+	char *model; /* trimmed; NULL when the device reports none */
 	char *vendor;
 	char *serial;
 	char *wwn;
@@ -212,6 +218,16 @@ struct ws_device *ws_device_free(struct ws_device *dev);
  * the serial number of a physical drive that reports one, otherwise the path.
  */
 const char *ws_device_confirm_token(const struct ws_device *dev);
+
+/*
+ * ws_device_same_medium() - whether two snapshots describe the same medium: an image by its
+ * file system and inode; a block device by its device number and disk sequence number,
+ * and where both report them, the same serial number and WWN (and, when either has no
+ * disk sequence number, the same size).
+ * @why: receives what differs (for the reason), when not NULL and the answer is false.
+ */
+bool ws_device_same_medium(const struct ws_device *a, const struct ws_device *b, char *why,
+                           size_t len);
 
 /* ws_method_name() - the --method name of one enum ws_method_bit, or NULL. */
 const char *ws_method_name(unsigned bit);

@@ -61,6 +61,18 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_reason);
 
 /*
+ * ws_target_expect() - the target the gate holds is the medium the operator selected: the
+ * drive shown in a list (@shown, a snapshot taken when it was shown) and the drive opened
+ * may differ when another medium took its device node in between (a card reader, a USB
+ * dock, a loop device attached anew). Compares device number, disk sequence number,
+ * serial, WWN and size (ws_device_same_medium()). ws_gate_recheck() compares the disk
+ * sequence number of the held descriptor again before the first write.
+ * Return: 0; -EPERM with @ret_reason ("the medium in /dev/sdX changed after it was
+ * selected (...)").
+ */
+int ws_target_expect(const struct ws_target *t, const struct ws_device *shown, char **ret_reason);
+
+/*
  * ws_gate_controller() - the gate for a firmware technique that reaches beyond one
  * namespace: NVMe Sanitize (always the whole controller) and Format NVM on a controller whose
  * FNA says it formats or secure-erases every namespace. Every namespace of the controller

@@ -216,6 +216,15 @@ static struct json_object *media(struct json_object *dev, const struct ws_cert_i
 	add(o, "path", str(jget(dev, "path")));
 	add(o, "wwn", str(jget(dev, "wwn")));
 	add(o, "firmware", str(jget(dev, "firmware")));
+	/* the kernel's number for the medium written to (issue of identity: swapped drives) */
+	{
+		struct json_object *seq = NULL;
+
+		add(o, "diskseq",
+		    json_object_object_get_ex(dev, "diskseq", &seq) && seq
+		        ? json_object_new_uint64(json_object_get_uint64(seq))
+		        : NULL);
+	}
 	return o;
 }
 

@@ -181,7 +181,7 @@ static int describe_block(struct ws_ctx *ctx, const char *name, const char *path
                           const char *partition_of, int held_fd, struct ws_device **ret)
 {
 	struct ws_device *dev = calloc(1, sizeof(*dev));
-	_cleanup_free_ char *devfile = NULL, *devstr = NULL;
+	_cleanup_free_ char *devfile = NULL, *devstr = NULL, *seqfile = NULL;
 	unsigned maj, min;
 	int r;
 
@@ -197,6 +197,9 @@ static int describe_block(struct ws_ctx *ctx, const char *name, const char *path
 	}
 	if (read_line_file(devfile, &devstr) == 0 && sscanf(devstr, "%u:%u", &maj, &min) == 2)
 		dev->devnum = makedev(maj, min);
+	seqfile = ws_path(ctx, WS_ROOT_SYS, "/class/block/%s/diskseq", name);
+	if (seqfile)
+		(void)read_u64_file(seqfile, &dev->diskseq);
 	r = fill_identity(ctx, dev);
 	if (r >= 0)
 		r = finish(ctx, dev, partition_of, held_fd);
@@ -230,6 +233,8 @@ static int describe_file(struct ws_ctx *ctx, const char *path, const struct stat
 		return -ENOMEM;
 	}
 	dev->size_bytes = (uint64_t)st->st_size;
+	dev->file_dev = st->st_dev;
+	dev->file_ino = st->st_ino;
 	dev->logical_sector_size = 512;
 	dev->physical_sector_size = 512;
 	dev->transport = "file";
@@ -466,4 +471,46 @@ int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigne
 	}
 	ws_strv_clear(&names);
 	return r < 0 ? r : added;
+}
+
+/* ---- identity --------------------------------------------------------------------------- */
+
+static bool differ(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) != 0;
+}
+
+bool ws_device_same_medium(const struct ws_device *a, const struct ws_device *b, char *why,
+                           size_t len)
+{
+	char dummy[1];
+
+	if (!why) {
+		why = dummy;
+		len = sizeof(dummy);
+	}
+	if (a->kind != b->kind)
+		snprintf(why, len, "%s", "it is no longer the same kind of target");
+	else if (a->kind == WS_DEVICE_FILE &&
+	         (a->file_dev != b->file_dev || a->file_ino != b->file_ino))
+		snprintf(why, len, "%s", "another file now has its name");
+	else if (a->kind == WS_DEVICE_DISK && a->devnum != b->devnum)
+		snprintf(why, len, "device number %u:%u, now %u:%u", major(a->devnum),
+		         minor(a->devnum), major(b->devnum), minor(b->devnum));
+	else if (a->diskseq && b->diskseq && a->diskseq != b->diskseq)
+		snprintf(why, len, "disk sequence number %llu, now %llu",
+		         (unsigned long long)a->diskseq, (unsigned long long)b->diskseq);
+	else if (differ(a->serial, b->serial))
+		snprintf(why, len, "serial %s, now %s", a->serial, b->serial);
+	else if (differ(a->wwn, b->wwn))
+		snprintf(why, len, "WWN %s, now %s", a->wwn, b->wwn);
+	/* without a disk sequence number, the size is the last witness (with one, a size
+	 * change is the same medium resized: a host protected area made addressable) */
+	else if (a->kind == WS_DEVICE_DISK && (!a->diskseq || !b->diskseq) &&
+	         a->size_bytes != b->size_bytes)
+		snprintf(why, len, "size %llu bytes, now %llu", (unsigned long long)a->size_bytes,
+		         (unsigned long long)b->size_bytes);
+	else
+		return true;
+	return false;
 }

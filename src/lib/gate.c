@@ -20,7 +20,9 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -213,6 +215,32 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 	return 0;
 }
 
+/* The medium in the held device is still the one the gate looked at: a card reader or a
+ * dock can change it under an open descriptor, and the kernel gives the new one a new disk
+ * sequence number. */
+static int same_medium_held(const struct ws_target *t, char **ret_reason)
+{
+	uint64_t seq = 0;
+
+	if (!t->dev->diskseq || ioctl(t->fd, BLKGETDISKSEQ, &seq) < 0 || seq == t->dev->diskseq)
+		return 0;
+	return ws_reason(ret_reason, -EPERM,
+	                 "refused at the last moment: the medium in %s changed after it was "
+	                 "selected (disk sequence number %llu, now %llu)",
+	                 t->dev->path, (unsigned long long)t->dev->diskseq,
+	                 (unsigned long long)seq);
+}
+
+int ws_target_expect(const struct ws_target *t, const struct ws_device *shown, char **ret_reason)
+{
+	char why[256];
+
+	if (ws_device_same_medium(shown, t->dev, why, sizeof(why)))
+		return 0;
+	return ws_reason(ret_reason, -EPERM, "the medium in %s changed after it was selected (%s)",
+	                 t->dev->path, why);
+}
+
 int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_reason)
 {
 	struct ws_device *now = calloc(1, sizeof(*now));
@@ -228,7 +256,10 @@ int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_re
 	now->path = strdup(t->dev->path);
 	if (fstat(t->fd, &st) < 0)
 		r = -errno;
-	else if (S_ISBLK(st.st_mode))
+	else if (S_ISBLK(st.st_mode) && (r = same_medium_held(t, ret_reason)) < 0) {
+		ws_device_free(now);
+		return r;
+	} else if (S_ISBLK(st.st_mode))
 		r = ws_sysfs_disk_of(ctx, major(st.st_rdev), minor(st.st_rdev), &disk, &now->name,
 		                     &is_part);
 	if (r >= 0 && !now->path)

@@ -214,6 +214,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "path", str_or_null(d->path));
 	put(o, "kind", json_object_new_string(d->kind == WS_DEVICE_FILE ? "file" : "disk"));
 	put(o, "name", str_or_null(d->name));
+	put(o, "diskseq", d->diskseq ? json_object_new_uint64(d->diskseq) : NULL);
 	put(o, "model", str_or_null(d->model));
 	put(o, "vendor", str_or_null(d->vendor));
 	put(o, "serial", str_or_null(d->serial));

@@ -6,6 +6,12 @@
  *
  * A row keeps its snapshot (struct ws_device) for display; nothing here opens a drive for
  * writing: that is the gate's, when the operator starts.
+ *
+ * A row belongs to a medium, not to a bay: kernels reuse sdX names on hot-swap and a loop
+ * device can be attached anew, so a refresh that finds another medium under a row's device
+ * node (ws_device_same_medium(): device number, disk sequence number, serial, WWN) ends
+ * that row (kept, marked gone, when it ran) and gives the new medium a fresh row with its
+ * own state and empty fields, never selected.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -146,14 +152,44 @@ int drives_load(struct station *st, char **paths, size_t n)
 	return n ? load_named(st, paths, n) : load_scan(st);
 }
 
+static void remove_row(struct station *st, struct drive *d);
+
+/* @d is gone (or no longer the medium it showed): unselected, and its prompts closed. */
+static void mark_gone(struct station *st, struct drive *d, const char *what)
+{
+	station_forget(st, d, what);
+	d->gone = true;
+	d->selected = false;
+}
+
+/* Another medium now answers at @d's device node: @d ends, @dev gets a row of its own. */
+static void replaced(struct station *st, struct drive *d, struct ws_device *dev)
+{
+	struct drive *fresh = drive_new(d->path, dev, d->named);
+
+	mark_gone(st, d, "another medium took its place");
+	if (!fresh || drives_append(st, fresh) < 0) {
+		drive_free(fresh);
+		ws_device_free(dev);
+		return;
+	}
+	station_message(st, "%s: another medium (a new row; its outcome and fields are its own)",
+	                d->path);
+	if (d->state == DRIVE_IDLE)
+		remove_row(st, d); /* nothing on record for it: the new row takes its place */
+}
+
 void drives_refresh(struct station *st, struct drive *d)
 {
 	struct ws_device *dev = NULL;
 
 	if (ws_device_describe(st->cli->ctx, d->path, &dev) < 0 || is_empty(dev)) {
 		ws_device_free(dev);
-		d->gone = true;
-		d->selected = false;
+		mark_gone(st, d, "it is gone");
+		return;
+	}
+	if (d->dev && !ws_device_same_medium(d->dev, dev, NULL, 0)) {
+		replaced(st, d, dev);
 		return;
 	}
 	ws_device_free(d->dev);
@@ -163,19 +199,36 @@ void drives_refresh(struct station *st, struct drive *d)
 		d->selected = false;
 }
 
+/* The row of the drive named @name that is not gone (a gone row keeps an old outcome),
+ * else any row with that name. */
 static struct drive *find(struct station *st, const char *name)
 {
+	struct drive *any = NULL;
+
 	for (size_t i = 0; i < st->n_drives; i++) {
 		const struct ws_device *dev = st->drives[i]->dev;
 
-		if (dev && dev->name && strcmp(dev->name, name) == 0)
+		if (!dev || !dev->name || strcmp(dev->name, name) != 0)
+			continue;
+		if (!st->drives[i]->gone)
 			return st->drives[i];
+		any = any ? any : st->drives[i];
 	}
-	return NULL;
+	return any;
 }
 
+static bool row_exists(const struct station *st, const struct drive *d)
+{
+	for (size_t i = 0; i < st->n_drives; i++)
+		if (st->drives[i] == d)
+			return true;
+	return false;
+}
+
+/* Drop @d's row; the cursor stays on the drive it was on (a row above it moves it up). */
 static void remove_row(struct station *st, struct drive *d)
 {
+	station_forget(st, d, "it is gone");
 	for (size_t i = 0; i < st->n_drives; i++) {
 		if (st->drives[i] != d)
 			continue;
@@ -183,6 +236,8 @@ static void remove_row(struct station *st, struct drive *d)
 		        (st->n_drives - i - 1) * sizeof(*st->drives));
 		st->n_drives--;
 		drive_free(d);
+		if ((int)i < st->cursor)
+			st->cursor--;
 		break;
 	}
 	if (st->cursor >= (int)st->n_drives)
@@ -199,14 +254,18 @@ static void apply_event(struct station *st, const struct ws_uevent *ev)
 	if (d) {
 		bool was_gone = d->gone;
 
+		size_t rows = st->n_drives;
+
 		if (ev->action == WS_UEVENT_REMOVE)
-			d->gone = true;
+			mark_gone(st, d, "it is gone");
 		else if (d->state == DRIVE_RUNNING)
 			/* never a command to a drive being erased: it may not answer one for
 			 * hours (a firmware erase), so the event's size says whether it is there */
 			d->gone = ev->size_bytes == 0;
 		else
 			drives_refresh(st, d);
+		if (st->n_drives != rows || !row_exists(st, d))
+			return; /* replaced: the rows say what happened */
 		if (d->gone && !was_gone) {
 			d->selected = false;
 			station_message(st, "%s: gone%s", d->path,

@@ -222,8 +222,8 @@ void prompt_key(struct station *st, int key)
 		break;
 	case PROMPT_ABORT:
 		p->kind = PROMPT_NONE;
-		if (yes && st->n_drives)
-			station_abort(st, st->drives[st->cursor]);
+		if (yes && p->drive)
+			station_abort(st, p->drive);
 		break;
 	case PROMPT_QUIT:
 		p->kind = PROMPT_NONE;
@@ -264,15 +264,53 @@ static void draw_menu(struct station *st, const char *title)
 	          "Up/Down choose, Enter takes it, Esc keeps the old one.");
 }
 
+/* The paths of the selected drives, wrapped into lines of @w columns from row @y, at most
+ * @rows lines; the last says how many did not fit. Return: lines drawn. */
+static int draw_compact(struct station *st, int y, int x, int w, int rows, size_t n)
+{
+	char line[256] = "";
+	size_t shown = 0, len = 0;
+	int drawn = 0;
+
+	for (size_t i = 0; i < st->n_drives && drawn < rows; i++) {
+		const char *path = st->drives[i]->path;
+
+		if (!st->drives[i]->selected)
+			continue;
+		if (len && (len + strlen(path) + 1 >= (size_t)w || len + strlen(path) + 1 >= 200)) {
+			if (drawn == rows - 1)
+				break; /* the last line says how many more */
+			draw_text(y + drawn++, x, w, line);
+			len = 0;
+			line[0] = '\0';
+		}
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", len ? " " : "  ",
+		                        path);
+		shown++;
+	}
+	if (shown < n)
+		snprintf(line + len, sizeof(line) - len, " ... and %zu more", n - shown);
+	if (drawn < rows)
+		draw_text(y + drawn++, x, w, line);
+	return drawn;
+}
+
+/* The start prompt names every drive it will erase: one line each (with its serial) when
+ * they fit, their paths side by side when they do not. */
 static void draw_start(struct station *st)
 {
 	struct prompt *p = &st->prompt;
 	size_t n = drives_selected(st);
-	int w = COLS < 76 ? COLS : 76, listed = 0, h;
+	int w = COLS < 76 ? COLS : 76, max_rows = LINES - 9, rows, h;
 	int y, x = (COLS - w) / 2;
 	char line[256], pct[16] = "";
+	bool compact;
 
-	h = (int)(n < 8 ? n : 8) + 8;
+	if (max_rows < 1)
+		max_rows = 1;
+	compact = (int)n > max_rows;
+	rows = compact ? max_rows : (int)n;
+	h = rows + 8;
 	y = (LINES - h) / 2 < 0 ? 0 : (LINES - h) / 2;
 	draw_box(y, x, h, w, " Start ");
 	if (st->ws->plan->verify == WS_VERIFY_SAMPLE)
@@ -281,16 +319,22 @@ static void draw_start(struct station *st)
 	         n == 1 ? "" : "s", st->ws->plan->method, ws_verify_mode_name(st->ws->plan->verify),
 	         pct);
 	draw_text(y + 1, x + 2, w - 4, line);
-	for (size_t i = 0; i < st->n_drives && listed < 8; i++) {
-		const struct drive *d = st->drives[i];
-		char *serial;
+	if (compact) {
+		draw_compact(st, y + 2, x + 2, w - 4, rows, n);
+	} else {
+		int listed = 0;
 
-		if (!d->selected)
-			continue;
-		serial = cli_printable(d->dev ? d->dev->serial : NULL);
-		snprintf(line, sizeof(line), "  %s  serial %s", d->path, serial);
-		free(serial);
-		draw_text(y + 2 + listed++, x + 2, w - 4, line);
+		for (size_t i = 0; i < st->n_drives && listed < rows; i++) {
+			const struct drive *d = st->drives[i];
+			char *serial;
+
+			if (!d->selected)
+				continue;
+			serial = cli_printable(d->dev ? d->dev->serial : NULL);
+			snprintf(line, sizeof(line), "  %s  serial %s", d->path, serial);
+			free(serial);
+			draw_text(y + 2 + listed++, x + 2, w - 4, line);
+		}
 	}
 	draw_text(y + h - 5, x + 2, w - 4, "Everything on them will be destroyed.");
 	draw_text(y + h - 4, x + 2, w - 4,
@@ -334,7 +378,7 @@ void prompt_draw(struct station *st)
 		break;
 	case PROMPT_ABORT:
 		snprintf(text, sizeof(text), "Abort the wipe of %s? It ends ABORTED.",
-		         st->n_drives ? st->drives[st->cursor]->path : "?");
+		         st->prompt.drive ? st->prompt.drive->path : "?");
 		draw_question(" Abort ", text);
 		break;
 	case PROMPT_QUIT:

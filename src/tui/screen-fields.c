@@ -33,9 +33,11 @@ static const char **field(struct station *st, int i)
 	return f[i];
 }
 
+/* The drive whose asset tag the form edits: the one under the cursor when it opened, by
+ * identity (a row removed above it must not make the tag land on another drive). */
 static struct drive *cursor_drive(struct station *st)
 {
-	return st->n_drives ? st->drives[st->cursor] : NULL;
+	return st->prompt.drive;
 }
 
 static const char *value(struct station *st, int i)
@@ -54,6 +56,7 @@ void fields_open(struct station *st)
 	memset(p, 0, sizeof(*p));
 	p->kind = PROMPT_FIELDS;
 	p->n = N_FIELDS;
+	p->drive = st->n_drives ? st->drives[st->cursor] : NULL;
 }
 
 void fields_draw(struct station *st)

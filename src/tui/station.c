@@ -102,6 +102,13 @@ static size_t open_selected(struct station *st, struct ws_target **t, struct dri
 			refuse(d, why, cli_strerror(r));
 			continue;
 		}
+		/* what was opened is the medium the row showed, not whatever took its node */
+		if (d->dev && ws_target_expect(t[n], d->dev, &why) < 0) {
+			certify_log_refusal(st->cli, &st->ws->cert, d->path, why);
+			t[n] = ws_target_free(t[n]);
+			refuse(d, why, "the medium changed after it was selected");
+			continue;
+		}
 		dr[n++] = d;
 	}
 	return n;
@@ -207,6 +214,19 @@ out:
 	free(t);
 	free(dr);
 	free(tech);
+}
+
+void station_forget(struct station *st, struct drive *d, const char *what)
+{
+	struct prompt *p = &st->prompt;
+	bool listed = p->kind == PROMPT_START && d->selected;
+
+	if (!listed && !(p->drive == d && (p->kind == PROMPT_ABORT || p->kind == PROMPT_FIELDS)))
+		return;
+	memset(p, 0, sizeof(*p));
+	station_message(st, "%s: %s; the %s was closed%s", d->path, what,
+	                listed ? "start prompt" : "prompt about it",
+	                listed ? " and nothing started" : "");
 }
 
 void station_abort(struct station *st, struct drive *d)
@@ -377,9 +397,10 @@ static void list_key(struct station *st, int key)
 			open_prompt(st, PROMPT_START);
 		break;
 	case 'a':
-		if (st->n_drives && st->drives[st->cursor]->state == DRIVE_RUNNING)
+		if (st->n_drives && st->drives[st->cursor]->state == DRIVE_RUNNING) {
 			open_prompt(st, PROMPT_ABORT);
-		else
+			st->prompt.drive = st->drives[st->cursor];
+		} else
 			station_message(st, "a aborts a running wipe: move to one first");
 		break;
 	case 'q':

@@ -74,8 +74,10 @@ enum prompt_kind {
 
 struct prompt {
 	enum prompt_kind kind;
-	int cursor; /* menu entry or form field */
-	int n;      /* entries */
+	struct drive *drive; /* the drive the prompt acts on (abort, the asset tag), by
+				identity: never a row index that a removed row would shift */
+	int cursor;          /* menu entry or form field */
+	int n;               /* entries */
 	char entries[MENU_MAX][48];
 	bool enabled[MENU_MAX];
 	char input[INPUT_MAX]; /* text typed so far */
@@ -165,6 +167,10 @@ void prompt_key(struct station *st, int key);
 bool prompt_move(struct prompt *p, int key);
 /* Text input shared by the confirmation and the form: true when @key was taken. */
 bool input_key(char *buf, size_t len, int key);
+
+/* station.c: @d went away or another medium took its place: a prompt that acts on it, or
+ * the start prompt that lists it, says so and closes. */
+void station_forget(struct station *st, struct drive *d, const char *what);
 
 /* the actions a prompt ends in (station.c) */
 void station_start(struct station *st);
