@@ -13,6 +13,7 @@
  * that the kernel's own writes (journal, lazy init) cannot change a byte: only the gate can.
  */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <wipeseal/wipeseal.h>
 
 #include "scenario.h"
 #include "scratch.h"
@@ -480,7 +483,56 @@ START_TEST(test_loop_stacked_during_prompt)
 }
 END_TEST
 
-/* ---- 5. a device that changes size mid-wipe ----------------------------------------------- */
+/* ---- 5. the medium shown is the medium opened (issue of identity) -------------------------- */
+
+/* A snapshot of loop device A is what the operator saw; medium B is then attached at the
+ * same node. The gate opens B, and ws_target_expect() must refuse it: the library call
+ * every front end makes between "shown" and "opened". */
+START_TEST(test_medium_changed_after_shown)
+{
+	char *a = scratch_image("shown-a.img", 16), *b = scratch_image("shown-b.img", 16);
+	char *dev = scratch_attach(a, false, false), *cmd, *why = NULL, *hb, *hb2;
+	struct ws_ctx *ctx = NULL;
+	struct ws_device *shown = NULL;
+	struct ws_target *t = NULL;
+	int r;
+
+	ck_assert_int_eq(ws_ctx_new(&ctx), 0);
+	ck_assert_int_eq(ws_device_describe(ctx, dev, &shown), 0);
+	ck_assert_msg(shown->diskseq != 0, "no disk sequence number for %s", dev);
+	cmd = fmt("losetup -d '%s' && for i in 1 2 3 4 5; do losetup '%s' '%s' && exit 0; "
+	          "sleep 0.2; done; exit 1",
+	          dev, dev, b);
+	sh_ok(cmd);
+	hb = sha(b);
+	ck_assert_int_eq(ws_gate_open(ctx, dev, WS_GATE_NAMED | WS_GATE_WRITE, &t, &why), 0);
+	r = ws_target_expect(t, shown, &why);
+	ck_assert_int_eq(r, -EPERM);
+	ck_assert_msg(strstr(why, "changed after it was selected") &&
+	                  strstr(why, "disk sequence number"),
+	              "reason: %s", why);
+	/* the same medium passes */
+	free(why);
+	why = NULL;
+	ws_device_free(shown);
+	ck_assert_int_eq(ws_device_describe(ctx, dev, &shown), 0);
+	ck_assert_int_eq(ws_target_expect(t, shown, &why), 0);
+	ws_target_free(t);
+	hb2 = sha(b);
+	ck_assert_str_eq(hb, hb2);
+	ws_device_free(shown);
+	ws_ctx_free(ctx);
+	free(hb);
+	free(hb2);
+	free(why);
+	free(cmd);
+	free(dev);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* ---- 6. a device that changes size mid-wipe ----------------------------------------------- */
 
 /* Hold the pass's last MiB, resize the loop device underneath (@new_mib), let it go on.
  * Return: the image (malloc'd). */
@@ -569,6 +621,7 @@ int main(void)
 	tcase_add_test(tc, test_locked_images);
 	tcase_add_test(tc, test_image_mounted_during_prompt);
 	tcase_add_test(tc, test_loop_stacked_during_prompt);
+	tcase_add_test(tc, test_medium_changed_after_shown);
 	tcase_add_test(tc, test_device_grown_mid_pass);
 	tcase_add_test(tc, test_device_shrunk_mid_pass);
 	suite_add_tcase(s, tc);

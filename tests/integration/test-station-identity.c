@@ -65,7 +65,8 @@ static bool image_has_marker(const char *img)
 static bool reported_change(const char *scr, const void *arg)
 {
 	(void)arg;
-	return strstr(scr, "changed after it was selected") || strstr(scr, "another medium");
+	return strstr(scr, "changed after it was selected") || strstr(scr, "another medium") ||
+	       strstr(scr, "Summary");
 }
 
 /* §3: the WIPE prompt is open for medium A; medium B takes A's device node; WIPE erases
@@ -73,6 +74,7 @@ static bool reported_change(const char *scr, const void *arg)
 START_TEST(test_medium_swapped_at_the_prompt)
 {
 	char *dev = marked("swapa"), *imgb = marked_image("swapb"), *hb, *hb2, *scr, *args, *l;
+	bool reported;
 
 	clear_results();
 	hb = sha(imgb);
@@ -84,8 +86,10 @@ START_TEST(test_medium_swapped_at_the_prompt)
 	keys("-l WIPE");
 	swap_medium(dev, imgb);
 	keys("Enter");
-	/* either the row ended under the prompt, or the gate refused at start */
-	scr = wait_until(reported_change, NULL, 30, "the change to be reported");
+	/* either the row ended under the prompt, or the gate refused at start; or (the bug)
+	 * the other medium was erased: then the summary comes up */
+	scr = wait_until(reported_change, NULL, 120, "the change to be reported");
+	reported = strstr(scr, "Summary") == NULL;
 	free(scr);
 	keys("Escape");
 	keys("q");
@@ -97,6 +101,7 @@ START_TEST(test_medium_swapped_at_the_prompt)
 	ck_assert_int_ne(test_sh(NULL, "ls '%s'/certs/*.json", scratch_dir()), 0);
 	l = fmt("grep -q SUCCESS '%s/audit.log'", scratch_dir());
 	ck_assert_int_ne(test_sh(NULL, "%s", l), 0);
+	ck_assert_msg(reported, "the station did not say the medium changed");
 	free(l);
 	free(hb);
 	free(hb2);
@@ -164,24 +169,27 @@ START_TEST(test_next_drive_in_the_bay)
 }
 END_TEST
 
-/* The index among the list's rows of the row that shows @path (rows: lines with "/dev/"
- * below the header), or -1. */
-static int row_index(const char *scr, const char *path)
+/* Move the cursor onto the row of @path (the list may scroll, and other rows may come and
+ * go meanwhile): step down from the top until the highlighted row ("> ") is it. */
+static void cursor_to(const char *path)
 {
-	char *copy = strdup(scr), *save = NULL, *want = fmt("%s ", path);
-	int n = 0, found = -1, line = 0;
+	char *want = fmt("%s ", path);
 
-	for (char *l = strtok_r(copy, "\n", &save); l && found < 0;
-	     l = strtok_r(NULL, "\n", &save), line++) {
-		if (line < 2 || !strstr(l, "/dev/") || strstr(l, "station"))
-			continue;
-		if (strstr(l, want))
-			found = n;
-		n++;
+	keys("Home");
+	for (int i = 0; i < 200; i++) {
+		char *scr = screen(), *l = line_with(scr, "> [");
+		bool there = l && strstr(l, want);
+
+		free(l);
+		free(scr);
+		if (there) {
+			free(want);
+			return;
+		}
+		keys("j");
+		nap_ms(50);
 	}
-	free(want);
-	free(copy);
-	return found;
+	ck_abort_msg("the cursor never reached %s", path);
 }
 
 /* §5: a row above the cursor goes away (a drive pulled) while the asset-tag form is open:
@@ -190,7 +198,6 @@ static int row_index(const char *scr, const char *path)
 START_TEST(test_prompt_acts_on_its_drive)
 {
 	char *a = marked("rowa"), *b = marked("rowb"), *up, *down, *args, *scr, *title, *row;
-	int ia, ib;
 
 	clear_results();
 	args = fmt("--all %s", signed_args());
@@ -198,16 +205,10 @@ START_TEST(test_prompt_acts_on_its_drive)
 	row = fmt("%s ", b);
 	free(wait_for(row, 20));
 	free(row);
-	scr = screen();
-	ia = row_index(scr, a);
-	ib = row_index(scr, b);
-	ck_assert_msg(ia >= 0 && ib >= 0, "rows not found:\n%s", scr);
-	free(scr);
-	up = ia < ib ? a : b;
-	down = ia < ib ? b : a;
-	keys("Home");
-	for (int i = 0; i < (ia < ib ? ib : ia); i++)
-		keys("j");
+	/* rows are in kernel-name order (strverscmp) at start */
+	up = strverscmp(a, b) < 0 ? a : b;
+	down = up == a ? b : a;
+	cursor_to(down);
 	keys("o");
 	title = fmt("Asset tag (%s)", down);
 	free(wait_for(title, 10));
