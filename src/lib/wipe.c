@@ -159,7 +159,7 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 	}
 	if (h->native <= h->accessible_before)
 		return;
-	if (ws_ata_restore_native_max(fd, d->ata.native_sectors, &status) < 0) {
+	if (ws_ata_restore_native_max(fd, d->ata.lba48, NULL, &status) < 0) {
 		ws_warn(r->ctx, "%s: the hidden area could not be restored (ATA error 0x%x)",
 		        d->path, status);
 		return;
