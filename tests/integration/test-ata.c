@@ -277,6 +277,31 @@ START_TEST(test_lba28_drive_hidden_area)
 }
 END_TEST
 
+/* A drive with 4096-byte logical sectors counts its LBAs in those: the hidden area is 1/8 of
+ * the image in bytes, not 1/8 of it divided by 8. */
+START_TEST(test_4kn_hidden_area_in_bytes)
+{
+	char *dev = hpa_disk_sector(4096), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m clear '%s'", dev), 0);
+	ck_assert_msg(sim_wipe_env("hpa", "WS_ATASIM_SECTOR=4096", dev, args, &out, &err) ==
+	                  WS_EXIT_OK,
+	              "%s", err);
+	ck_assert(!has_marker(dev));
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "hidden_areas.restored"), "true");
+	ck_assert_str_eq(jstr(res, "hidden_areas.accessible_bytes_before"), "29360128");
+	ck_assert_str_eq(jstr(res, "hidden_areas.native_bytes"), "33554432");
+	ck_assert_str_eq(jstr(res, "hidden_areas.hidden_bytes"), "4194304");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 /* A 28-bit drive with the DCO feature set: an overlay that hides nothing is no reason to
  * refuse, and one that hides sectors is counted from words 60-61, not from zero. */
 START_TEST(test_lba28_drive_dco)
@@ -457,6 +482,7 @@ int main(void)
 	tcase_add_test(tc, test_hidden_area_comes_back_after_power_cycle);
 	tcase_add_test(tc, test_lba28_drive_hidden_area);
 	tcase_add_test(tc, test_lba28_drive_dco);
+	tcase_add_test(tc, test_4kn_hidden_area_in_bytes);
 	tcase_add_test(tc, test_dco_restriction_is_reported);
 	tcase_add_test(tc, test_security_erase);
 	tcase_add_test(tc, test_locked_by_interrupted_erase_can_be_unlocked);
