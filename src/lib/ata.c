@@ -317,29 +317,37 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 	return 0;
 }
 
-static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
+int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t)
 {
-	struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
-	struct ws_sense s;
-	int r;
-
+	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
 	switch (t) {
 	case WS_TECH_ATA_SANITIZE_CRYPTO:
-		c.features = SAN_CRYPTO;
-		c.lba = SIG_CRYPTO;
+		c->features = SAN_CRYPTO;
+		c->lba = SIG_CRYPTO;
 		break;
 	case WS_TECH_ATA_SANITIZE_BLOCK:
-		c.features = SAN_BLOCK;
-		c.lba = SIG_BLOCK;
+		c->features = SAN_BLOCK;
+		c->lba = SIG_BLOCK;
 		break;
 	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-		c.features = SAN_OVERWRITE;
-		c.lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
-		c.count = 1;                 /* one pass, no invert */
+		c->features = SAN_OVERWRITE;
+		c->lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
+		c->count = 1;                 /* one pass, no invert */
 		break;
 	default:
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
+{
+	struct ws_ata_cmd c;
+	struct ws_sense s;
+	int r = ws_ata_sanitize_cmd(&c, t);
+
+	if (r < 0)
+		return r;
 	r = ata_cmd(fd, &c, NULL, 0, 0, &s);
 	*ret_devstatus = s.ata_valid ? s.ata_error : 0;
 	return r;

@@ -110,6 +110,10 @@ void ws_ata_read_native_max_cmd(struct ws_ata_cmd *c, bool lba48);
 void ws_ata_set_max_cmd(struct ws_ata_cmd *c, bool lba48, uint64_t max_lba);
 uint64_t ws_ata_native_max_lba(const struct ws_sense *s, bool lba48);
 
+/* ata.c: the SANITIZE DEVICE (B4h) command that starts technique @t (feature code, the LBA
+ * signature, overwrite's COUNT). Return: 0, or -EINVAL for a technique that is not ATA's. */
+int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t);
+
 /* ata.c: fill dev->ata (and model, serial, firmware: the drive's own strings win) from the
  * 512 bytes of IDENTIFY DEVICE data. Any bytes are safe. */
 void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id);
