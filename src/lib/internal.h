@@ -107,6 +107,12 @@ void unescape_octal(char *s);
 
 /* ---- internal entry points between modules ---------------------------------------------- */
 
+/* config.c: parse configuration text (@len bytes, not NUL-terminated) as ws_config_load()
+ * parses a file; @name stands for the path in reasons. For the fuzzer and tests. */
+struct ws_config;
+int ws_config_parse_text(const char *text, size_t len, const char *name, struct ws_config **ret,
+                         char **ret_reason);
+
 /* sysfs.c: identity and geometry of the disk @name from sysfs, filling only fields that
  * are still NULL/0 (so udev's answers win). */
 int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
