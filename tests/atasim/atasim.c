@@ -57,6 +57,8 @@
 #include <unistd.h>
 
 #define STEPS 10
+#define SG_DRIVER_SENSE \
+	0x08 /* driver_status: sense data was written (scsi/sg.h, old DRIVER_SENSE) */
 
 enum state { IDLE, RUNNING, DONE, FAILED };
 
@@ -249,6 +251,7 @@ static void fixed_sense(struct sg_io_hdr *h, uint8_t key, uint8_t asc, uint8_t a
 	}
 	h->status = 0x02;
 	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	h->driver_status = SG_DRIVER_SENSE; /* as sg does when it returns sense data */
 	memcpy(h->sbp, s, h->sb_len_wr);
 }
 
@@ -279,6 +282,7 @@ static void ata_return_ext(struct sg_io_hdr *h, bool ext, uint8_t status, uint8_
 	d[13] = status;
 	h->status = 0x02;
 	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	h->driver_status = SG_DRIVER_SENSE; /* as sg does when it returns sense data */
 	memcpy(h->sbp, s, h->sb_len_wr);
 }
 
@@ -332,10 +336,15 @@ static void identify(struct sg_io_hdr *h)
 	id[217] = strncmp(sim.profile, "hdd", 3) == 0 ? 7200 : 1; /* rpm, or 1: non-rotating */
 	id[49] = 1u << 9;                                         /* LBA supported */
 	id[83] = 0x4000; /* bits 15:14 = 01b: words 82-84 are valid */
-	if (!sim.lba28)
+	id[87] = 0x4000; /* bits 15:14 = 01b: words 85-87 are valid */
+	if (!sim.lba28) {
 		id[83] |= 1u << 10; /* the 48-bit Address feature set */
-	if (is("hpa"))
+		id[86] |= 1u << 10; /* ... and its copy in the "enabled" word */
+	}
+	if (is("hpa")) {
 		id[82] = 1u << 10; /* the HPA feature set */
+		id[85] = 1u << 10;
+	}
 	if (is("dco") || is("dco-open"))
 		id[83] |= 1u << 11; /* the DCO feature set */
 	if (sim.sector > 512) {     /* words per logical sector in 117-118 (ACS-3 7.12.7.53) */

@@ -250,6 +250,57 @@ START_TEST(test_hidden_area_comes_back_after_power_cycle)
 }
 END_TEST
 
+/* hdparm, as an encoder independent of ours, against the simulator: its -N reads the HPA with
+ * READ NATIVE MAX, "-N 65536" sets the maximum "temporary" (COUNT 0), "-N p65536"
+ * "permanent" (COUNT 1). The simulator must agree with it: the temporary setting is gone at
+ * the next power-on (the next process), the permanent one stays and is counted. 48-bit and
+ * 28-bit drives. Skipped, visibly, without hdparm. */
+static void hdparm_n(const char *env, const char *dev, const char *arg, const char *want)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(
+	    test_sh(&out, "%s hdparm --yes-i-know-what-i-am-doing -N %s '%s' 2>&1", env, arg, dev),
+	    0);
+	ck_assert_msg(strstr(out, want) != NULL, "hdparm -N %s: wanted '%s': %s", arg, want, out);
+	free(out);
+}
+
+START_TEST(test_simulator_agrees_with_hdparm)
+{
+	static const char *const widths[] = { "", "WS_ATASIM_LBA28=1" };
+
+	if (test_sh(NULL, "command -v hdparm >/dev/null") != 0) {
+		fprintf(stderr,
+		        "SKIP: test_simulator_agrees_with_hdparm: hdparm is not installed\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		char *dev = hpa_disk(), *state = NULL, *more = NULL, *env, *st = NULL;
+
+		ck_assert_int_ge(
+		    asprintf(&state, "%s/hdparm-state-%d-%zu", scratch_dir(), getpid(), i), 0);
+		ck_assert_int_ge(asprintf(&more, "WS_ATASIM_STATE='%s' %s", state, widths[i]), 0);
+		env = sim_env("hpa", dev, more);
+		hdparm_n(env, dev, "", "max sectors   = 57344/65536, HPA is enabled");
+		hdparm_n(env, dev, "65536", "setting max visible sectors to 65536 (temporary)");
+		ck_assert_int_eq(test_sh(&st, "cat '%s'", state), 0);
+		ck_assert_msg(strstr(st, "max 57344 permanent 0") != NULL, "%s", st);
+		free(st);
+		hdparm_n(env, dev, "", "max sectors   = 57344/65536, HPA is enabled");
+		hdparm_n(env, dev, "p65536", "setting max visible sectors to 65536 (permanent)");
+		ck_assert_int_eq(test_sh(&st, "cat '%s'", state), 0);
+		ck_assert_msg(strstr(st, "max 65536 permanent 1") != NULL, "%s", st);
+		free(st);
+		hdparm_n(env, dev, "", "max sectors   = 65536/65536, HPA is disabled");
+		free(env);
+		free(more);
+		free(state);
+		free(dev);
+	}
+}
+END_TEST
+
 /* A drive without the 48-bit Address feature set: its capacity is in IDENTIFY words 60-61, its
  * host protected area is read with READ NATIVE MAX ADDRESS (F8h) and lifted with SET MAX
  * ADDRESS (F9h); the EXT commands it aborts. */
@@ -480,6 +531,7 @@ int main(void)
 	tcase_add_test(tc, test_sas);
 	tcase_add_test(tc, test_hidden_area);
 	tcase_add_test(tc, test_hidden_area_comes_back_after_power_cycle);
+	tcase_add_test(tc, test_simulator_agrees_with_hdparm);
 	tcase_add_test(tc, test_lba28_drive_hidden_area);
 	tcase_add_test(tc, test_lba28_drive_dco);
 	tcase_add_test(tc, test_4kn_hidden_area_in_bytes);

@@ -241,7 +241,8 @@ END_TEST
 
 START_TEST(test_cdb_read_native_max)
 {
-	/* non-data (3) << 1 | EXTEND, CK_COND (the registers are the answer), DEVICE 40h */
+	/* non-data (3) << 1 | EXTEND, CK_COND (the registers are the answer), DEVICE 40h; the
+	 * bytes hdparm 9.65 "--verbose -N" printed as its outgoing cdb */
 	static const uint8_t ext[16] = { 0x85, 0x07, 0x20, 0, 0, 0,    0,    0,
 		                         0,    0,    0,    0, 0, 0x40, 0x27, 0 };
 	/* the 28-bit command: EXTEND 0 */
@@ -266,10 +267,16 @@ START_TEST(test_cdb_set_max_is_volatile)
 	 * 27:24 in DEVICE 3:0 (40h | 9h); nothing in the EXTEND bytes */
 	static const uint8_t lba28[16] = { 0x85, 0x06, 0x20, 0, 0,    0,    0,    0,
 		                           0xef, 0,    0xcd, 0, 0xab, 0x49, 0xf9, 0 };
+	/* hdparm 9.65 "--verbose -N 65536" (temporary) on a drive with 48-bit addressing
+	 * printed "outgoing cdb: 85 07 20 00 00 00 00 00 ff 00 ff 00 00 40 37 00" */
+	static const uint8_t hdparm[16] = { 0x85, 0x07, 0x20, 0, 0, 0,    0,    0,
+		                            0xff, 0,    0xff, 0, 0, 0x40, 0x37, 0 };
 	struct ws_ata_cmd c;
 
 	ws_ata_set_max_cmd(&c, true, 0x123456789abcull);
 	cdb_is(&c, ext, WS_SG_NONE);
+	ws_ata_set_max_cmd(&c, true, 65535);
+	cdb_is(&c, hdparm, WS_SG_NONE);
 	ws_ata_set_max_cmd(&c, false, 0x9abcdefull);
 	cdb_is(&c, lba28, WS_SG_NONE);
 }
