@@ -15,7 +15,7 @@
 
 #include "transport-internal.h"
 
-/* IDENTIFY DEVICE words (ACS-3 Table 45, 7.12.7) */
+/* IDENTIFY DEVICE words (ACS-3 7.12.7, IDENTIFY DEVICE data) */
 #define W_SERIAL         10  /* 10..19 */
 #define W_FIRMWARE       23  /* 23..26 */
 #define W_MODEL          27  /* 27..46 */
@@ -38,7 +38,8 @@
 #define VALID            0x4000u
 #define SECTOR_SIZE_LONG (1u << 12)
 
-/* The host protected area (ACS-3 7.27 HPA feature set; ATA8-ACS 7.34, 7.51, 7.55-7.56) */
+/* The host protected area (ACS-3 4.11, the HPA feature set; ATA8-ACS READ NATIVE MAX ADDRESS
+ * (EXT) and SET MAX ADDRESS (EXT)) */
 #define ATA_READ_NATIVE_MAX_ADDRESS_EXT 0x27
 #define ATA_SET_MAX_ADDRESS_EXT         0x37
 #define ATA_READ_NATIVE_MAX_ADDRESS     0xf8 /* 28-bit: LBA 27:24 in DEVICE 3:0 */
@@ -452,8 +453,9 @@ int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, 
 	uint64_t native = 0;
 	int r;
 
-	/* the drive aborts a SET MAX that does not follow READ NATIVE MAX at once (ATA8-ACS
-	 * 7.51.2, 7.56.2): nothing else may be sent between the two */
+	/* the drive aborts a SET MAX that does not follow READ NATIVE MAX at once (ATA8-ACS, SET
+	 * MAX ADDRESS (EXT); hdparm: "spec requires that we do this immediately in front"):
+	 * nothing else may be sent between the two */
 	r = read_native_max(fd, lba48, &native, &s);
 	if (r == 0) {
 		ws_ata_set_max_cmd(&set, lba48, native - 1);

@@ -42,7 +42,7 @@ int ws_sg_submit(int fd, struct ws_sg_args *a)
 	return 0;
 }
 
-/* ATA PASS-THROUGH (16), SAT-4 12.2.2.1 (Table 180 of SAT-4 r06). */
+/* ATA PASS-THROUGH (16) (SAT-3, SAT-4: the ATA PASS-THROUGH (16) command). */
 #define PT16_OPCODE           0x85
 #define PT16_PROTOCOL_SHIFT   1    /* byte 1 bits 4:1 */
 #define PT16_EXTEND           0x01 /* byte 1 bit 0: the 48-bit registers are valid */
@@ -68,9 +68,10 @@ int ws_sg_submit(int fd, struct ws_sg_args *a)
 #define SENSE_FIXED_ASC          12
 #define SENSE_FIXED_ASCQ         13
 #define SENSE_FIXED_SKS          15
-/* ATA Status Return descriptor 09h (SAT-4 12.2.2.7), 14 bytes: EXTEND byte 2 bit 0, ERROR 3,
- * COUNT 15:8 4, COUNT 7:0 5, LBA 31:24 6, LBA 7:0 7, LBA 39:32 8, LBA 15:8 9, LBA 47:40 10,
- * LBA 23:16 11, DEVICE 12, STATUS 13. Bytes 4, 6, 8, 10 are defined only with EXTEND. */
+/* ATA Status Return sense data descriptor 09h (SAT-3/SAT-4), 14 bytes: EXTEND byte 2 bit 0,
+ * ERROR 3, COUNT 15:8 4, COUNT 7:0 5, LBA 31:24 6, LBA 7:0 7, LBA 39:32 8, LBA 15:8 9,
+ * LBA 47:40 10, LBA 23:16 11, DEVICE 12, STATUS 13. Bytes 4, 6, 8, 10 are defined only
+ * with EXTEND. */
 #define SENSE_DESC_ATA           0x09
 #define SENSE_DESC_ATA_LENGTH    14
 #define ATA_RET_EXTEND           0x01

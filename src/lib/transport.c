@@ -32,7 +32,8 @@ static const struct {
 	{ "ram", "ram" },   { "nbd", "nbd" }, { "ublkb", "ublk" }, { "rbd", "rbd" },
 };
 
-/* SCSI peripheral device types (SPC-4 Table 49) of the drives the sr driver takes: media
+/* SCSI peripheral device types (SPC-4, PERIPHERAL DEVICE TYPE of INQUIRY data) of the drives
+ * the sr driver takes: media
  * that are written once or pressed, never overwritten in place. */
 #define SCSI_TYPE_WORM 0x04
 #define SCSI_TYPE_ROM  0x05 /* CD/DVD/BD (MMC) */

@@ -30,7 +30,8 @@
  * Every process that loads the simulator is one power-on: the accessible maximum starts at
  * the one kept in WS_ATASIM_STATE (or the profile's), whatever a volatile SET MAX did before.
  *
- * The host protected area follows ATA8-ACS 7.51/7.56 and ACS-3 7.27, independently of the
+ * The host protected area follows ATA8-ACS (READ NATIVE MAX ADDRESS (EXT), SET MAX ADDRESS
+ * (EXT)) and ACS-3 4.11, independently of the
  * product: SET MAX ADDRESS (EXT) is aborted unless the command just before it, to this drive,
  * was a successful READ NATIVE MAX ADDRESS (EXT) of the same width; any other command or
  * read or write in between breaks the pair. COUNT bit 0 (VV) set keeps the new maximum over
@@ -255,8 +256,8 @@ static void fixed_sense(struct sg_io_hdr *h, uint8_t key, uint8_t asc, uint8_t a
 	memcpy(h->sbp, s, h->sb_len_wr);
 }
 
-/* Descriptor sense with the ATA Status Return descriptor (SAT-4 12.2.2.7, Table 193 of
- * r06), the registers after a 48-bit command: EXTEND set, the "previous" bytes filled. */
+/* Descriptor sense with the ATA Status Return descriptor (SAT-3/SAT-4): the registers; after a
+ * 48-bit command EXTEND set and the "previous" bytes filled, after a 28-bit one neither. */
 static void ata_return_ext(struct sg_io_hdr *h, bool ext, uint8_t status, uint8_t error,
                            uint16_t count, uint64_t lba)
 {
@@ -347,7 +348,7 @@ static void identify(struct sg_io_hdr *h)
 	}
 	if (is("dco") || is("dco-open"))
 		id[83] |= 1u << 11; /* the DCO feature set */
-	if (sim.sector > 512) {     /* words per logical sector in 117-118 (ACS-3 7.12.7.53) */
+	if (sim.sector > 512) {     /* words per logical sector in 117-118 (ACS-3 7.12.7) */
 		id[106] = 0x4000 | (1u << 12);
 		id[117] = (uint16_t)(sim.sector / 2);
 		id[118] = (uint16_t)(sim.sector / 2 >> 16);
@@ -361,7 +362,7 @@ static void identify(struct sg_io_hdr *h)
 		id[89] = 1;
 		id[90] = 1;
 	}
-	/* words 60-61: the capacity for 28-bit commands, at most 0FFFFFFFh (ACS-3 7.12.7.22);
+	/* words 60-61: the capacity for 28-bit commands, at most 0FFFFFFFh (ACS-3 7.12.7);
 	 * words 100-103 only with the 48-bit Address feature set */
 	id[60] = (uint16_t)(lbas > 0x0fffffff ? 0xffff : lbas);
 	id[61] = (uint16_t)((lbas > 0x0fffffff ? 0x0fffffff : lbas) >> 16);
@@ -458,8 +459,8 @@ static void security(struct sg_io_hdr *h, uint8_t command)
 }
 
 /* READ NATIVE MAX ADDRESS (EXT) and SET MAX ADDRESS (EXT) of the HPA feature set. The EXT
- * commands carry a 48-bit LBA in the CDB's paired bytes (SAT-4 Table 180); the 28-bit ones
- * LBA 23:0 in bytes 8, 10, 12 and 27:24 in DEVICE 3:0 (byte 13). */
+ * commands carry a 48-bit LBA in the CDB's paired bytes (SAT-3/SAT-4 ATA PASS-THROUGH (16));
+ * the 28-bit ones LBA 23:0 in bytes 8, 10, 12 and 27:24 in DEVICE 3:0 (byte 13). */
 static void hpa(struct sg_io_hdr *h, const uint8_t *cdb)
 {
 	bool ext = cdb[14] == 0x27 || cdb[14] == 0x37;

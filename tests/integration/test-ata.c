@@ -216,7 +216,7 @@ START_TEST(test_hidden_area)
 }
 END_TEST
 
-/* ATA8-ACS 7.56: SET MAX ADDRESS EXT with COUNT bit 0 (VV) clear lasts until the next power
+/* ATA8-ACS, SET MAX ADDRESS EXT: with COUNT bit 0 (VV) clear lasts until the next power
  * cycle, which brings the owner's maximum back; with it set the change is permanent. The
  * simulator aborts SET MAX not immediately preceded by READ NATIVE MAX, keeps the maximum set
  * with VV=1 in its state file and counts those commands; each process is one power-on. */

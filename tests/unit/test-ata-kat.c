@@ -6,7 +6,7 @@
  * dumps - never from our own encoder.
  *
  * Sources:
- *   SAT-4 r06 Table 180, ATA PASS-THROUGH(16): byte 1 PROTOCOL 4:1, EXTEND 0; byte 2
+ *   SAT-3/SAT-4, the ATA PASS-THROUGH (16) command: byte 1 PROTOCOL 4:1, EXTEND 0; byte 2
  *     CK_COND 5, T_DIR 3, BYT_BLOK 2, T_LENGTH 1:0; bytes 3/4 FEATURES 15:8/7:0, 5/6 COUNT,
  *     7 LBA 31:24, 8 LBA 7:0, 9 LBA 39:32, 10 LBA 15:8, 11 LBA 47:40, 12 LBA 23:16,
  *     13 DEVICE, 14 COMMAND. The same placement is in hdparm sgio.c (sg16(): cdb[7] =
@@ -21,7 +21,7 @@
  *     15:14 = 01b), 89/90 erase times, 100-103 48-bit capacity, 106/117-118 logical sector
  *     size, 128 security, 217 rotation, 255 integrity word (7:0 = A5h, all bytes sum to 0).
  *   hdparm.c SANITIZE_*_KEY ("Cryp" 43727970h, "BkEr" 426B4572h, "OW" 4F57h << 32) and
- *     ACS-3 7.34 for SANITIZE DEVICE.
+ *     ACS-3/ACS-4 SANITIZE DEVICE.
  */
 #include <check.h>
 #include <errno.h>
@@ -102,7 +102,7 @@ static void to_bytes(const uint16_t *w, uint8_t *id)
 	}
 }
 
-/* The integrity word (ACS-3 7.12.7.95): signature A5h, and every byte sums to zero. This
+/* The integrity word (ACS-3 7.12.7, word 255): signature A5h, and every byte sums to zero. This
  * proves the dumps above were copied without a slip. */
 static void integrity(const uint8_t *id)
 {
@@ -185,8 +185,9 @@ START_TEST(test_identify_48bit_drive_strings_win)
 }
 END_TEST
 
-/* ACS-3 7.12.7.53: a drive with 4096-byte logical sectors sets word 106 bits 15:14 = 01b and
- * bit 12, and puts 2048 (words) in 117-118. Constructed from the word table. */
+/* ACS-3 7.12.7, words 106 and 117-118: a drive with 4096-byte logical sectors sets word 106
+ * bits 15:14 = 01b and bit 12, and puts 2048 (words) in 117-118. Constructed from the word
+ * table. */
 START_TEST(test_identify_4kn_sector_size)
 {
 	struct ws_device dev = { .rotational = -1 };
@@ -306,7 +307,7 @@ START_TEST(test_cdb_sanitize)
 }
 END_TEST
 
-/* READ NATIVE MAX's answer in the ATA Status Return descriptor (SAT-4 Table 193; sg3_utils
+/* READ NATIVE MAX's answer in the ATA Status Return descriptor (SAT-3/SAT-4; sg3_utils
  * sg_lib.c prints "lba=0x%02x%02x%02x" from descp[11], descp[9], descp[7] without EXTEND and
  * "device=0x%x" from descp[12]); the 28-bit LBA 27:24 are DEVICE 3:0 (hdparm, libata
  * ata_tf_to_lba()). */

@@ -9,7 +9,7 @@
  *   SPC-4 4.5.2 (descriptor format, 72h): SENSE KEY byte 1, ASC 2, ASCQ 3, ADDITIONAL SENSE
  *     LENGTH byte 7, descriptors from byte 8, each "type, additional length, ...";
  *     4.5.2.4 sense-key specific descriptor 02h (SKSV byte 4 bit 7, bytes 5-6).
- *   SAT-4 12.2.2.7 ATA Status Return descriptor 09h, additional length 0Ch: EXTEND byte 2
+ *   SAT-3/SAT-4 ATA Status Return sense data descriptor 09h, additional length 0Ch: EXTEND byte 2
  *     bit 0, ERROR 3, COUNT 15:8 4 / 7:0 5, LBA 31:24 6, 7:0 7, 39:32 8, 15:8 9, 47:40 10,
  *     23:16 11, DEVICE 12, STATUS 13. sg3_utils sg_lib.c (sg_get_sense_descriptors_str(),
  *     "case 9: ATA Status Return") reads the same bytes: "lba=0x%02x%02x%02x%02x%02x%02x"

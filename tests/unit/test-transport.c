@@ -63,8 +63,8 @@ START_TEST(test_classify)
 }
 END_TEST
 
-/* What the drive is comes before how it hangs: the SCSI peripheral device type (SPC-4
- * Table 49: 0 direct access, 4 write-once, 5 CD/DVD) read from sysfs device/type. Paths as a
+/* What the drive is comes before how it hangs: the SCSI peripheral device type (SPC-4,
+ * INQUIRY data: 0 direct access, 4 write-once, 5 CD/DVD) read from sysfs device/type. Paths as a
  * USB DVD writer (an LG GP57 behind its bridge) and a SATA one show them. */
 static const struct {
 	const char *name, *devpath, *id_bus;
