@@ -15,8 +15,9 @@ WS_PACKAGES=(
 	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
 	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
 	mount fdisk util-linux e2fsprogs dosfstools
-	# reading devices back independently: cmp (diffutils), the AES keystream (openssl)
-	diffutils openssl
+	# reading devices back independently: cmp (diffutils), the AES keystream (openssl);
+	# hdparm, an ATA encoder that is not ours, against the simulated SATA drive
+	diffutils openssl hdparm
 	# the boot image (iso/build.sh): the ISO, its boot loaders' BIOS half, the EFI image,
 	# the initramfs, kernel-module dependencies (depmod), ELF dependencies (readelf)
 	xorriso isolinux syslinux-common mtools cpio zstd kmod binutils

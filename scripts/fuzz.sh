@@ -6,6 +6,9 @@
 # The seed corpus is made fresh: a throw-away CA and station (certs/), a real signed
 # certificate of a wipe of a small image file, and a few broken variants of it. Crashes,
 # leaks and timeouts fail the run; their inputs are left in build/fuzz/artifacts/.
+# Then the parsers of what devices and files say: fuzz-sense (sense data), fuzz-identify
+# (IDENTIFY DEVICE data, seeded with the real drives' dumps of tests/unit/test-ata-kat.c) and
+# fuzz-config (configuration text, seeded with the example of docs/config.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -44,4 +47,31 @@ if compgen -G "crash-*" >/dev/null || compgen -G "leak-*" >/dev/null || compgen 
 	echo "fuzz-verify found a failing input: $out/artifacts" >&2
 	exit 1
 fi
+
+# run HARNESS CORPUS-DIR: one harness for $seconds; a failing input fails the script
+run() {
+	echo "==> $1 for ${seconds}s"
+	(cd "$out/artifacts" && "$out/tests/fuzz/$1" -max_total_time="$seconds" -max_len=4096 \
+		-timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$2" >"$work/$1.log" 2>&1) || true
+	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$work/$1.log" || true
+	if grep -q -E '^==[0-9]+==ERROR|^SUMMARY: libFuzzer|deadly signal' "$work/$1.log"; then
+		sed -n '/==ERROR/,/^SUMMARY/p' "$work/$1.log" | head -120 >&2
+		echo "$1 found a failing input: $out/artifacts" >&2
+		exit 1
+	fi
+}
+top=$out/../.. # the source tree ($out is its build/fuzz)
+mkdir -p "$work/sense" "$work/identify" "$work/config"
+# sense: [length][EXTEND<<7] then the bytes (SAT-4 ATA Status Return; SPC-4 fixed format)
+printf '\x16\x80\x72\x01\x00\x1d\x00\x00\x00\x0e\x09\x0c\x01\x00\x00\x00\xd1\xaf\x01\xbe\x00\xc0\x40\x50' >"$work/sense/ata-ext"
+printf '\x12\x00\x70\x00\x02\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x04\x1b\x00\x80\x80\x00' >"$work/sense/fixed"
+# identify: the words of the dumps in test-ata-kat.c, as the drive sends them (little-endian)
+for dump in toshiba_mk4025gas samsung_870qvo; do
+	perl -ne 'print pack("v*", map { hex } /0x([0-9a-f]{4})/g) if /\b'"$dump"'\[256\]/ .. /^};/' \
+		"$top/tests/unit/test-ata-kat.c" >"$work/identify/$dump"
+done
+awk '/^```ini/ { n++; next } /^```/ { if (n == 2) exit } n == 2' "$top/docs/config.md" >"$work/config/example"
+for h in sense identify config; do
+	run "fuzz-$h" "$work/$h"
+done
 echo "==> fuzzing found nothing"

@@ -125,8 +125,13 @@ struct ws_ata_info {
 	bool sanitize_supported, sanitize_crypto, sanitize_block, sanitize_overwrite;
 	bool sanitize_frozen;        /* SANITIZE FREEZE LOCK in force: until a power cycle */
 	bool hpa_supported;          /* word 82 bit 10 */
-	uint64_t accessible_sectors; /* IDENTIFY words 100-103: what the host may address */
-	uint64_t native_sectors;     /* READ NATIVE MAX ADDRESS EXT + 1; 0 when unknown */
+	bool dco_supported;          /* word 83 bit 11 */
+	bool lba48;                  /* the 48-bit Address feature set (word 83 bit 10) */
+	uint32_t sector_size;        /* bytes per logical sector (words 106, 117-118): what
+					every count here counts */
+	uint64_t accessible_sectors; /* what the host may address: IDENTIFY words 100-103, or
+					60-61 without 48-bit addressing */
+	uint64_t native_sectors;     /* READ NATIVE MAX ADDRESS (EXT) + 1; 0 when unknown */
 	uint64_t dco_sectors;        /* DEVICE CONFIGURATION IDENTIFY's maximum + 1; 0 unknown */
 };
 

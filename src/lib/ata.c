@@ -15,15 +15,41 @@
 
 #include "transport-internal.h"
 
-/* IDENTIFY DEVICE words (ACS-4 Table 45) */
-#define W_SERIAL   10  /* 10..19 */
-#define W_FIRMWARE 23  /* 23..26 */
-#define W_MODEL    27  /* 27..46 */
-#define W_SANITIZE 59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
-#define W_CMDSET   82  /* 10 HPA */
-#define W_ERASE    89  /* normal security erase time, 90 enhanced */
-#define W_SECURITY 128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
-#define W_ROTATION 217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
+/* IDENTIFY DEVICE words (ACS-3 7.12.7, IDENTIFY DEVICE data) */
+#define W_SERIAL         10  /* 10..19 */
+#define W_FIRMWARE       23  /* 23..26 */
+#define W_MODEL          27  /* 27..46 */
+#define W_CAPABILITIES   49  /* 9 LBA supported */
+#define W_SANITIZE       59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
+#define W_LBA28_SECTORS  60  /* 60..61: user addressable sectors, 28-bit commands */
+#define W_CMDSET         82  /* 10 HPA (valid when word 83 is) */
+#define W_CMDSET2        83  /* 10 48-bit Address, 11 DCO; 15:14 = 01b when valid */
+#define W_ERASE          89  /* normal security erase time, 90 enhanced */
+#define W_LBA48_SECTORS  100 /* 100..103: user addressable sectors, 48-bit commands */
+#define W_SECTOR_SIZE    106 /* 12 logical sector longer than 256 words; 15:14 = 01b valid */
+#define W_LOGICAL_WORDS  117 /* 117..118: words per logical sector */
+#define W_SECURITY       128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
+#define W_ROTATION       217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
+#define CAP_LBA          (1u << 9)
+#define CMDSET_HPA       (1u << 10)
+#define CMDSET2_LBA48    (1u << 10)
+#define CMDSET2_DCO      (1u << 11)
+#define VALID_MASK       0xc000u /* words 83, 106: bits 15:14 */
+#define VALID            0x4000u
+#define SECTOR_SIZE_LONG (1u << 12)
+
+/* The host protected area (ACS-3 4.11, the HPA feature set; ATA8-ACS READ NATIVE MAX ADDRESS
+ * (EXT) and SET MAX ADDRESS (EXT)) */
+#define ATA_READ_NATIVE_MAX_ADDRESS_EXT 0x27
+#define ATA_SET_MAX_ADDRESS_EXT         0x37
+#define ATA_READ_NATIVE_MAX_ADDRESS     0xf8 /* 28-bit: LBA 27:24 in DEVICE 3:0 */
+#define ATA_SET_MAX_ADDRESS             0xf9
+#define ATA_DEVICE_LBA                  0x40 /* DEVICE bit 6: "shall be set to one" */
+#define ATA_DEVICE_LBA28_MASK           0x0f
+/* SET MAX ADDRESS (EXT) COUNT bit 0 is VV, "value volatile": one keeps the new maximum over
+ * power-on and hardware reset (hdparm -N p...), zero makes it last until the next one. We
+ * always send zero. */
+#define SET_MAX_COUNT_VV                0x0001
 
 /* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
 #define SAN_STATUS    0x0000
@@ -41,6 +67,15 @@
 static uint16_t word(const uint8_t *id, unsigned w)
 {
 	return (uint16_t)(id[2 * w] | id[2 * w + 1] << 8);
+}
+
+static uint64_t words(const uint8_t *id, unsigned w, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = n; i > 0; i--)
+		v = v << 16 | word(id, w + i - 1);
+	return v;
 }
 
 /* ATA strings are two characters per word, the first in the high byte. */
@@ -88,17 +123,29 @@ static int sanitize_status(int fd, struct ws_sense *s)
 	return ata_cmd(fd, &c, NULL, 0, 0, s);
 }
 
-static void parse_identify(struct ws_device *dev, const uint8_t *id)
+/* A string the drive gave wins over sysfs's and udev's (libata's SCSI model is 16 and its
+ * revision 4 characters of the drive's 40 and 8); an empty one changes nothing. */
+static void prefer(char **field, char *from_drive)
+{
+	if (!from_drive)
+		return;
+	free(*field);
+	*field = from_drive;
+}
+
+void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id)
 {
 	struct ws_ata_info *a = &dev->ata;
 	uint16_t san = word(id, W_SANITIZE), sec = word(id, W_SECURITY);
+	bool cmdset2_valid = (word(id, W_CMDSET2) & VALID_MASK) == VALID;
 
 	a->present = true;
 	a->sanitize_supported = san & (1u << 12);
 	a->sanitize_crypto = a->sanitize_supported && (san & (1u << 13));
 	a->sanitize_overwrite = a->sanitize_supported && (san & (1u << 14));
 	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
-	a->hpa_supported = word(id, W_CMDSET) & (1u << 10);
+	a->hpa_supported = cmdset2_valid && (word(id, W_CMDSET) & CMDSET_HPA);
+	a->dco_supported = cmdset2_valid && (word(id, W_CMDSET2) & CMDSET2_DCO);
 	a->security_supported = sec & 1;
 	a->security_enabled = sec & 2;
 	a->security_locked = sec & 4;
@@ -118,14 +165,70 @@ static void parse_identify(struct ws_device *dev, const uint8_t *id)
 		dev->rotational = 0;
 	else if (word(id, W_ROTATION) >= 0x401 && word(id, W_ROTATION) != 0xffff)
 		dev->rotational = 1;
-	dev->ata.accessible_sectors = (uint64_t)word(id, 100) | (uint64_t)word(id, 101) << 16 |
-	                              (uint64_t)word(id, 102) << 32 | (uint64_t)word(id, 103) << 48;
-	if (!dev->model)
-		dev->model = ata_string(id, W_MODEL, 20);
-	if (!dev->serial)
-		dev->serial = ata_string(id, W_SERIAL, 10);
-	if (!dev->firmware)
-		dev->firmware = ata_string(id, W_FIRMWARE, 4);
+	/* 48-bit addressing as libata's ata_id_has_lba48() sees it: word 83 valid, bit 10, and
+	 * a capacity in words 100-103; without it the capacity is in words 60-61 */
+	a->lba48 = cmdset2_valid && (word(id, W_CMDSET2) & CMDSET2_LBA48) &&
+	           words(id, W_LBA48_SECTORS, 4) != 0;
+	if (a->lba48)
+		a->accessible_sectors = words(id, W_LBA48_SECTORS, 4);
+	else if (word(id, W_CAPABILITIES) & CAP_LBA)
+		a->accessible_sectors = words(id, W_LBA28_SECTORS, 2);
+	else
+		a->accessible_sectors = 0; /* CHS only: nothing we address */
+	/* every count above is in logical sectors (words 117-118 when word 106 says so) */
+	a->sector_size = 512;
+	if ((word(id, W_SECTOR_SIZE) & VALID_MASK) == VALID &&
+	    (word(id, W_SECTOR_SIZE) & SECTOR_SIZE_LONG) && words(id, W_LOGICAL_WORDS, 2) >= 256 &&
+	    words(id, W_LOGICAL_WORDS, 2) <= (1u << 20))
+		a->sector_size = (uint32_t)words(id, W_LOGICAL_WORDS, 2) * 2;
+	prefer(&dev->model, ata_string(id, W_MODEL, 20));
+	prefer(&dev->serial, ata_string(id, W_SERIAL, 10));
+	prefer(&dev->firmware, ata_string(id, W_FIRMWARE, 4));
+}
+
+void ws_ata_read_native_max_cmd(struct ws_ata_cmd *c, bool lba48)
+{
+	*c = (struct ws_ata_cmd){
+		.protocol = WS_ATA_NON_DATA,
+		.command = lba48 ? ATA_READ_NATIVE_MAX_ADDRESS_EXT : ATA_READ_NATIVE_MAX_ADDRESS,
+		.device = ATA_DEVICE_LBA,
+		.lba28 = !lba48,
+	};
+}
+
+void ws_ata_set_max_cmd(struct ws_ata_cmd *c, bool lba48, uint64_t max_lba)
+{
+	*c = (struct ws_ata_cmd){
+		.protocol = WS_ATA_NON_DATA,
+		.command = lba48 ? ATA_SET_MAX_ADDRESS_EXT : ATA_SET_MAX_ADDRESS,
+		.lba = max_lba,
+		.count = 0, /* SET_MAX_COUNT_VV clear: volatile, the owner's maximum comes back */
+		.device = ATA_DEVICE_LBA,
+		.lba28 = !lba48,
+	};
+}
+
+uint64_t ws_ata_native_max_lba(const struct ws_sense *s, bool lba48)
+{
+	if (lba48)
+		return s->ata_lba;
+	return (s->ata_lba & 0xffffffu) | (uint64_t)(s->ata_device & ATA_DEVICE_LBA28_MASK) << 24;
+}
+
+/* READ NATIVE MAX ADDRESS (EXT): the number of sectors the drive has. Return: 0 or errno */
+static int read_native_max(int fd, bool lba48, uint64_t *ret_sectors, struct ws_sense *s)
+{
+	struct ws_ata_cmd c;
+	int r;
+
+	ws_ata_read_native_max_cmd(&c, lba48);
+	r = ata_cmd(fd, &c, NULL, 0, 0, s);
+	if (r < 0)
+		return r;
+	if (!s->ata_valid) /* the bridge did not return the registers */
+		return -EIO;
+	*ret_sectors = ws_ata_native_max_lba(s, lba48) + 1;
+	return 0;
 }
 
 void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
@@ -150,8 +253,8 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	}
 	if (r < 0 || word(id, 0) & 0x8000) /* not an ATA device (ATAPI sets bit 15) */
 		return;
-	parse_identify(dev, id);
-	if (word(id, 83) & (1u << 11)) { /* DCO: DEVICE CONFIGURATION IDENTIFY (B1h/C2h) */
+	ws_ata_parse_identify(dev, id);
+	if (dev->ata.dco_supported) { /* DEVICE CONFIGURATION IDENTIFY (B1h/C2h) */
 		const struct ws_ata_cmd dco = {
 			.protocol = WS_ATA_PIO_IN, .command = 0xb1, .features = 0xc2, .count = 1
 		};
@@ -163,12 +266,9 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 			     (uint64_t)word(block, 5) << 32 | (uint64_t)word(block, 6) << 48) +
 			    1;
 	}
-	if (dev->ata.hpa_supported) { /* READ NATIVE MAX ADDRESS EXT: the last LBA there is */
-		const struct ws_ata_cmd native = { .protocol = WS_ATA_NON_DATA, .command = 0x27 };
-
-		if (ata_cmd(fd, &native, NULL, 0, 0, &s) == 0 && s.ata_valid)
-			dev->ata.native_sectors = s.ata_lba + 1;
-	}
+	if (dev->ata.hpa_supported &&
+	    read_native_max(fd, dev->ata.lba48, &dev->ata.native_sectors, &s) < 0)
+		dev->ata.native_sectors = 0;
 	if (dev->ata.sanitize_supported && sanitize_status(fd, &s) == 0 && s.ata_valid)
 		dev->ata.sanitize_frozen = s.ata_count & SS_FROZEN;
 	ws_debug(ctx, "%s: ATA IDENTIFY: sanitize %d, security %d", dev->path,
@@ -218,29 +318,37 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 	return 0;
 }
 
-static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
+int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t)
 {
-	struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
-	struct ws_sense s;
-	int r;
-
+	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
 	switch (t) {
 	case WS_TECH_ATA_SANITIZE_CRYPTO:
-		c.features = SAN_CRYPTO;
-		c.lba = SIG_CRYPTO;
+		c->features = SAN_CRYPTO;
+		c->lba = SIG_CRYPTO;
 		break;
 	case WS_TECH_ATA_SANITIZE_BLOCK:
-		c.features = SAN_BLOCK;
-		c.lba = SIG_BLOCK;
+		c->features = SAN_BLOCK;
+		c->lba = SIG_BLOCK;
 		break;
 	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-		c.features = SAN_OVERWRITE;
-		c.lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
-		c.count = 1;                 /* one pass, no invert */
+		c->features = SAN_OVERWRITE;
+		c->lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
+		c->count = 1;                 /* one pass, no invert */
 		break;
 	default:
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
+{
+	struct ws_ata_cmd c;
+	struct ws_sense s;
+	int r = ws_ata_sanitize_cmd(&c, t);
+
+	if (r < 0)
+		return r;
 	r = ata_cmd(fd, &c, NULL, 0, 0, &s);
 	*ret_devstatus = s.ata_valid ? s.ata_error : 0;
 	return r;
@@ -336,17 +444,25 @@ int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 	return r;
 }
 
-/* ---- the host protected area (ACS-3 4.11, SET MAX ADDRESS EXT) ----------------------------- */
+/* ---- the host protected area (ACS-3 4.11, SET MAX ADDRESS (EXT)) ---------------------------- */
 
-int ws_ata_restore_native_max(int fd, uint64_t native_sectors, int *ret_devstatus)
+int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus)
 {
-	/* COUNT bit 0, VV: volatile, so a power cycle brings the owner's setting back */
-	const struct ws_ata_cmd set = {
-		.protocol = WS_ATA_NON_DATA, .command = 0x37, .lba = native_sectors - 1, .count = 1
-	};
+	struct ws_ata_cmd set;
 	struct ws_sense s;
-	int r = ata_cmd(fd, &set, NULL, 0, 0, &s);
+	uint64_t native = 0;
+	int r;
 
+	/* the drive aborts a SET MAX that does not follow READ NATIVE MAX at once (ATA8-ACS, SET
+	 * MAX ADDRESS (EXT); hdparm: "spec requires that we do this immediately in front"):
+	 * nothing else may be sent between the two */
+	r = read_native_max(fd, lba48, &native, &s);
+	if (r == 0) {
+		ws_ata_set_max_cmd(&set, lba48, native - 1);
+		r = ata_cmd(fd, &set, NULL, 0, 0, &s);
+	}
 	*ret_devstatus = s.ata_valid ? s.ata_error : s.key;
+	if (r == 0 && ret_native_sectors)
+		*ret_native_sectors = native;
 	return r;
 }

@@ -208,3 +208,40 @@ int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason)
 	*ret = cfg;
 	return 0;
 }
+
+/* The text parser on its own, for the fuzzer and for callers that already hold the text:
+ * the same lines, limits and errors as ws_config_load(), @name standing for the path. */
+int ws_config_parse_text(const char *text, size_t len, const char *name, struct ws_config **ret,
+                         char **ret_reason)
+{
+	struct ws_config *cfg = NULL;
+	char section[64] = "";
+	unsigned lineno = 0;
+	int r;
+
+	if (len > MAX_CONFIG_BYTES)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "%s: larger than 1 MiB: not a configuration file", name);
+	if ((r = ws_config_new(&cfg)) < 0)
+		return r;
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
+		char *line = strndup(text + at, n); /* stops at a NUL, as getline()'s string does */
+
+		if (!line) {
+			ws_config_free(cfg);
+			return -ENOMEM;
+		}
+		lineno++;
+		r = parse_line(cfg, line, section, sizeof(section), name, lineno, ret_reason);
+		free(line);
+		if (r < 0) {
+			ws_config_free(cfg);
+			return r;
+		}
+		at += n;
+	}
+	*ret = cfg;
+	return 0;
+}

@@ -149,7 +149,8 @@ static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 			id_bus = udev_device_get_property_value(ud, "ID_BUS");
 		}
 	}
-	dev->transport = ws_transport_classify(dev->name, devpath, id_bus, &dev->is_virtual);
+	dev->transport = ws_transport_classify(
+	    dev->name, devpath, id_bus, ws_sysfs_scsi_type(ctx, dev->name), &dev->is_virtual);
 	udev_device_unref(ud);
 	r = ws_sysfs_fill_identity(ctx, dev);
 	if (r < 0)
@@ -450,7 +451,10 @@ int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigne
 	for (size_t i = 0; r >= 0 && i < names.n; i++) {
 		struct ws_device *dev = NULL;
 
-		if (unattached_loop(ctx, names.v[i]))
+		/* an unattached loop device is no disk; a hidden one (an NVMe multipath path) is
+		 * one its head disk stands for, with no node of its own and none of the head's
+		 * mounts: listing it would offer the mounted system disk as eligible */
+		if (unattached_loop(ctx, names.v[i]) || ws_sysfs_hidden(ctx, names.v[i]))
 			continue;
 		r = ws_device_describe_name(ctx, names.v[i], &dev);
 		if (r == -ENODEV) { /* vanished while we looked */

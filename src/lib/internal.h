@@ -107,6 +107,12 @@ void unescape_octal(char *s);
 
 /* ---- internal entry points between modules ---------------------------------------------- */
 
+/* config.c: parse configuration text (@len bytes, not NUL-terminated) as ws_config_load()
+ * parses a file; @name stands for the path in reasons. For the fuzzer and tests. */
+struct ws_config;
+int ws_config_parse_text(const char *text, size_t len, const char *name, struct ws_config **ret,
+                         char **ret_reason);
+
 /* sysfs.c: identity and geometry of the disk @name from sysfs, filling only fields that
  * are still NULL/0 (so udev's answers win). */
 int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
@@ -114,12 +120,19 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
  * and whether it is a partition. */
 int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,
                      char **ret_self, bool *ret_is_partition);
+/* sysfs.c: the SCSI peripheral device type of disk @name (its device/type), or -1. */
+int ws_sysfs_scsi_type(struct ws_ctx *ctx, const char *name);
+/* sysfs.c: whether @name is a hidden disk (its "hidden" is 1): an NVMe multipath path
+ * (nvme0c0n1) under a head disk, with no device node. */
+bool ws_sysfs_hidden(struct ws_ctx *ctx, const char *name);
 /* sysfs.c: kernel names of the partitions of @disk. */
 int ws_sysfs_partitions(struct ws_ctx *ctx, const char *disk, struct ws_strv *ret);
 
-/* transport.c: classify from kernel name, resolved sysfs device path and udev's ID_BUS. */
+/* transport.c: classify from kernel name, resolved sysfs device path, udev's ID_BUS and the
+ * SCSI peripheral device type (-1 when there is none): "optical" for types 4 and 5 on any
+ * bus. */
 const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
-                                  bool *ret_virtual);
+                                  int scsi_type, bool *ret_virtual);
 
 /* udevprops.c: fill identity from udev properties looked up through @get. */
 typedef const char *(*ws_prop_get_fn)(void *userdata, const char *key);

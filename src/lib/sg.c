@@ -42,72 +42,131 @@ int ws_sg_submit(int fd, struct ws_sg_args *a)
 	return 0;
 }
 
+/* ATA PASS-THROUGH (16) (SAT-3, SAT-4: the ATA PASS-THROUGH (16) command). */
+#define PT16_OPCODE           0x85
+#define PT16_PROTOCOL_SHIFT   1    /* byte 1 bits 4:1 */
+#define PT16_EXTEND           0x01 /* byte 1 bit 0: the 48-bit registers are valid */
+#define PT16_CK_COND          0x20 /* byte 2 bit 5: return the registers in sense data */
+#define PT16_T_DIR_IN         0x08 /* byte 2 bit 3: from the device */
+#define PT16_BYT_BLOK         0x04 /* byte 2 bit 2: the length counts blocks */
+#define PT16_T_LENGTH_COUNT   0x02 /* byte 2 bits 1:0 = 10b: the length is in COUNT */
+#define ATA_DEVICE_LBA28_MASK 0x0f /* DEVICE bits 3:0: LBA 27:24 of a 28-bit command */
+
+/* Sense data (SPC-4 4.5): the response code in byte 0 bits 6:0 tells the two formats apart. */
+#define SENSE_RESPONSE_CODE_MASK 0x7f
+#define SENSE_DESCRIPTOR_CURRENT 0x72 /* 73h: deferred */
+#define SENSE_KEY_MASK           0x0f
+/* descriptor format (SPC-4 4.5.2): ADDITIONAL SENSE LENGTH in byte 7, descriptors from 8 */
+#define SENSE_DESC_ADDL_LENGTH   7
+#define SENSE_DESC_FIRST         8
+/* sense-key specific descriptor 02h (SPC-4 4.5.2.4): SKSV byte 4 bit 7, progress 5-6 */
+#define SENSE_DESC_SKS           0x02
+#define SENSE_DESC_SKS_LENGTH    8
+#define SENSE_SKSV               0x80
+/* fixed format (SPC-4 4.5.3): key byte 2, ASC 12, ASCQ 13, SKSV byte 15 bit 7, field 16-17 */
+#define SENSE_FIXED_KEY          2
+#define SENSE_FIXED_ASC          12
+#define SENSE_FIXED_ASCQ         13
+#define SENSE_FIXED_SKS          15
+/* ATA Status Return sense data descriptor 09h (SAT-3/SAT-4), 14 bytes: EXTEND byte 2 bit 0,
+ * ERROR 3, COUNT 15:8 4, COUNT 7:0 5, LBA 31:24 6, LBA 7:0 7, LBA 39:32 8, LBA 15:8 9,
+ * LBA 47:40 10, LBA 23:16 11, DEVICE 12, STATUS 13. Bytes 4, 6, 8, 10 are defined only
+ * with EXTEND. */
+#define SENSE_DESC_ATA           0x09
+#define SENSE_DESC_ATA_LENGTH    14
+#define ATA_RET_EXTEND           0x01
+
+/* @sent_extended: the command went out as a 48-bit one. Some bridges leave EXTEND clear in
+ * the answer even then; the high bytes are read whenever either side says 48-bit. */
+static void ata_status_return(const uint8_t *d, bool sent_extended, struct ws_sense *s)
+{
+	s->ata_valid = true;
+	s->ata_extend = d[2] & ATA_RET_EXTEND;
+	s->ata_error = d[3];
+	s->ata_count = d[5];
+	s->ata_lba = (uint64_t)d[7] | (uint64_t)d[9] << 8 | (uint64_t)d[11] << 16;
+	if (s->ata_extend || sent_extended) {
+		s->ata_count |= (uint16_t)(d[4] << 8);
+		s->ata_lba |= (uint64_t)d[6] << 24 | (uint64_t)d[8] << 32 | (uint64_t)d[10] << 40;
+	}
+	s->ata_device = d[12];
+	s->ata_status = d[13];
+}
+
 void ws_sense_decode(const struct ws_sg_args *a, struct ws_sense *s)
 {
 	const uint8_t *sb = a->sense;
+	size_t len = a->sense_len < sizeof(a->sense) ? a->sense_len : sizeof(a->sense);
+	bool sent_extended =
+	    a->cdb_len >= 2 && a->cdb[0] == PT16_OPCODE && (a->cdb[1] & PT16_EXTEND);
 
 	memset(s, 0, sizeof(*s));
-	if (a->sense_len < 2)
+	if (len < 2)
 		return;
-	if ((sb[0] & 0x7f) >= 0x72) { /* descriptor format (SPC-4 4.5.2) */
-		s->key = sb[1] & 0x0f;
-		s->asc = sb[2];
-		s->ascq = sb[3];
-		/* sense-key specific progress: descriptor 02h */
-		for (size_t i = 8; i + 1 < a->sense_len && i < sizeof(a->sense);) {
-			size_t dl = (size_t)sb[i + 1] + 2;
+	if ((sb[0] & SENSE_RESPONSE_CODE_MASK) >= SENSE_DESCRIPTOR_CURRENT) {
+		size_t end = SENSE_DESC_FIRST +
+		             (len > SENSE_DESC_ADDL_LENGTH ? sb[SENSE_DESC_ADDL_LENGTH] : 0);
 
-			if (sb[i] == 0x02 && dl >= 8 && (sb[i + 4] & 0x80)) {
+		s->key = sb[1] & SENSE_KEY_MASK;
+		s->asc = len > 2 ? sb[2] : 0;
+		s->ascq = len > 3 ? sb[3] : 0;
+		if (end > len) /* what the device says it sent, but no more than arrived */
+			end = len;
+		/* every descriptor is type, ADDITIONAL LENGTH, then that many bytes; one that
+		 * does not fit inside the sense data is not read at all */
+		for (size_t i = SENSE_DESC_FIRST; i + 2 <= end;) {
+			size_t dl = (size_t)sb[i + 1] + 2;
+			const uint8_t *d = sb + i;
+
+			if (i + dl > end)
+				break;
+			if (d[0] == SENSE_DESC_SKS && dl >= SENSE_DESC_SKS_LENGTH &&
+			    (d[4] & SENSE_SKSV)) {
 				s->progress_valid = true;
-				s->progress = (uint16_t)(sb[i + 5] << 8 | sb[i + 6]);
+				s->progress = (uint16_t)(d[5] << 8 | d[6]);
 			}
-			if (sb[i] == 0x09 && dl >= 14) { /* ATA Status Return (SAT-3 12.2.2.7) */
-				s->ata_valid = true;
-				s->ata_error = sb[i + 3];
-				s->ata_count = (uint16_t)(sb[i + 4] << 8 | sb[i + 5]);
-				s->ata_lba = (uint64_t)sb[i + 7] | (uint64_t)sb[i + 9] << 8 |
-				             (uint64_t)sb[i + 11] << 16 |
-				             (uint64_t)sb[i + 6] << 24 | (uint64_t)sb[i + 8] << 32 |
-				             (uint64_t)sb[i + 10] << 40;
-				s->ata_status = sb[i + 13];
-			}
+			if (d[0] == SENSE_DESC_ATA && dl >= SENSE_DESC_ATA_LENGTH)
+				ata_status_return(d, sent_extended, s);
 			i += dl;
 		}
-	} else { /* fixed format */
-		s->key = sb[2] & 0x0f;
-		s->asc = a->sense_len > 12 ? sb[12] : 0;
-		s->ascq = a->sense_len > 13 ? sb[13] : 0;
-		if (a->sense_len > 17 && (sb[15] & 0x80)) { /* SKSV */
+	} else {
+		s->key = len > SENSE_FIXED_KEY ? sb[SENSE_FIXED_KEY] & SENSE_KEY_MASK : 0;
+		s->asc = len > SENSE_FIXED_ASC ? sb[SENSE_FIXED_ASC] : 0;
+		s->ascq = len > SENSE_FIXED_ASCQ ? sb[SENSE_FIXED_ASCQ] : 0;
+		if (len > SENSE_FIXED_SKS + 2 && (sb[SENSE_FIXED_SKS] & SENSE_SKSV)) {
 			s->progress_valid = true;
-			s->progress = (uint16_t)(sb[16] << 8 | sb[17]);
+			s->progress =
+			    (uint16_t)(sb[SENSE_FIXED_SKS + 1] << 8 | sb[SENSE_FIXED_SKS + 2]);
 		}
 	}
 }
 
-/* ATA PASS-THROUGH (16), SAT-3 12.2.2: registers into named CDB bytes. */
 void ws_ata_pt16(struct ws_sg_args *a, const struct ws_ata_cmd *c)
 {
 	uint8_t *cdb = a->cdb;
 
 	memset(cdb, 0, 16);
 	a->cdb_len = 16;
-	cdb[0] = 0x85;
-	cdb[1] = (uint8_t)(c->protocol << 1) | 0x01; /* EXTEND: 48-bit registers */
-	/* byte 2: CK_COND 5, T_DIR 3, BYT_BLOK 2, T_LENGTH 1:0 (2: the length is in COUNT) */
-	cdb[2] = c->protocol == WS_ATA_PIO_IN    ? 0x0e  /* T_DIR from device, blocks, COUNT */
-	         : c->protocol == WS_ATA_PIO_OUT ? 0x06  /* to device, blocks, COUNT */
-	                                         : 0x20; /* no data; return the registers */
-	cdb[3] = (uint8_t)(c->features >> 8);
+	cdb[0] = PT16_OPCODE;
+	cdb[1] = (uint8_t)(c->protocol << PT16_PROTOCOL_SHIFT) | (c->lba28 ? 0 : PT16_EXTEND);
+	cdb[2] = c->protocol == WS_ATA_PIO_IN ? PT16_T_DIR_IN | PT16_BYT_BLOK | PT16_T_LENGTH_COUNT
+	         : c->protocol == WS_ATA_PIO_OUT ? PT16_BYT_BLOK | PT16_T_LENGTH_COUNT
+	                                         : PT16_CK_COND;
+	/* the "previous" (15:8, 47:24) halves in bytes 3, 5, 7, 9, 11; only with EXTEND */
+	if (!c->lba28) {
+		cdb[3] = (uint8_t)(c->features >> 8);
+		cdb[5] = (uint8_t)(c->count >> 8);
+		cdb[7] = (uint8_t)(c->lba >> 24);
+		cdb[9] = (uint8_t)(c->lba >> 32);
+		cdb[11] = (uint8_t)(c->lba >> 40);
+	}
 	cdb[4] = (uint8_t)c->features;
-	cdb[5] = (uint8_t)(c->count >> 8);
 	cdb[6] = (uint8_t)c->count;
-	cdb[7] = (uint8_t)(c->lba >> 24);
 	cdb[8] = (uint8_t)c->lba;
-	cdb[9] = (uint8_t)(c->lba >> 32);
 	cdb[10] = (uint8_t)(c->lba >> 8);
-	cdb[11] = (uint8_t)(c->lba >> 40);
 	cdb[12] = (uint8_t)(c->lba >> 16);
-	cdb[13] = c->device;
+	cdb[13] =
+	    c->lba28 ? (uint8_t)(c->device | ((c->lba >> 24) & ATA_DEVICE_LBA28_MASK)) : c->device;
 	cdb[14] = c->command;
 	a->dir = c->protocol == WS_ATA_PIO_IN    ? WS_SG_FROM_DEV
 	         : c->protocol == WS_ATA_PIO_OUT ? WS_SG_TO_DEV

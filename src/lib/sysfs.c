@@ -15,6 +15,9 @@
  *   device/{model,serial,firmware_rev}  NVMe controller; wwid on the namespace itself
  *   serial                       virtio-blk
  *   device/{name,serial}         MMC/SD cards
+ *   device/type                  SCSI peripheral device type (5: CD/DVD/BD), any bus
+ *   hidden                       1 for a disk without a device node: an NVMe multipath path
+ *                                (nvme0c0n1) behind its head disk (nvme0n1)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -121,6 +124,20 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 	fill_if_null(&dev->firmware, attr_str(ctx, n, "device/rev"));
 	fill_if_null(&dev->loop_backing_file, attr_str(ctx, n, "loop/backing_file"));
 	return 0;
+}
+
+int ws_sysfs_scsi_type(struct ws_ctx *ctx, const char *name)
+{
+	uint64_t v;
+
+	return attr_u64(ctx, name, "device/type", &v) == 0 && v <= 0x1f ? (int)v : -1;
+}
+
+bool ws_sysfs_hidden(struct ws_ctx *ctx, const char *name)
+{
+	uint64_t v;
+
+	return attr_u64(ctx, name, "hidden", &v) == 0 && v != 0;
 }
 
 int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,

@@ -36,11 +36,15 @@ struct ws_sense {
 	bool progress_valid;
 	uint16_t progress; /* of 65536 */
 	bool ata_valid;    /* an ATA Status Return descriptor came back */
-	uint8_t ata_status, ata_error;
-	uint16_t ata_count;
-	uint64_t ata_lba;
+	bool ata_extend;   /* ... with the 48-bit registers (its EXTEND bit) */
+	uint8_t ata_status, ata_error, ata_device;
+	uint16_t ata_count; /* 7:0 only without EXTEND */
+	uint64_t ata_lba;   /* 23:0 only without EXTEND: 27:24 are then in ata_device 3:0 */
 };
 
+/* Decode @a's sense data (fixed or descriptor format); a descriptor that does not fit inside
+ * the sense data (sense_len, the buffer, and the device's ADDITIONAL SENSE LENGTH) is
+ * ignored. */
 void ws_sense_decode(const struct ws_sg_args *a, struct ws_sense *s);
 
 enum ws_ata_protocol { WS_ATA_NON_DATA = 3, WS_ATA_PIO_IN = 4, WS_ATA_PIO_OUT = 5 };
@@ -51,6 +55,7 @@ struct ws_ata_cmd {
 	uint16_t features, count;
 	uint64_t lba;
 	uint8_t device;
+	bool lba28; /* a 28-bit command: EXTEND 0, LBA 27:24 go into DEVICE 3:0 */
 };
 
 /* Build an ATA PASS-THROUGH(16) CDB (and direction) into @a. */
@@ -91,8 +96,27 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
 /* UNLOCK and DISABLE PASSWORD with the user password: what `wipeseal unlock` does. */
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus);
 
-/* ata.c: SET MAX ADDRESS EXT to the native maximum (volatile): the hidden area comes back. */
-int ws_ata_restore_native_max(int fd, uint64_t native_sectors, int *ret_devstatus);
+/* ata.c: READ NATIVE MAX ADDRESS (EXT), then at once SET MAX ADDRESS (EXT) to that maximum,
+ * volatile (COUNT bit 0 clear): the hidden area is addressable until the next power cycle,
+ * which brings the owner's maximum back. 48-bit commands when @lba48, else the 28-bit ones.
+ * @ret_native_sectors: the native maximum + 1 that was set (may be NULL).
+ * Return: 0; -EREMOTEIO when the drive aborted either (@ret_devstatus: its ERROR register);
+ * another negative errno. */
+int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus);
+
+/* ata.c, the pieces of the above, for tests: the two commands, and the native maximum LBA in
+ * the registers READ NATIVE MAX returned. */
+void ws_ata_read_native_max_cmd(struct ws_ata_cmd *c, bool lba48);
+void ws_ata_set_max_cmd(struct ws_ata_cmd *c, bool lba48, uint64_t max_lba);
+uint64_t ws_ata_native_max_lba(const struct ws_sense *s, bool lba48);
+
+/* ata.c: the SANITIZE DEVICE (B4h) command that starts technique @t (feature code, the LBA
+ * signature, overwrite's COUNT). Return: 0, or -EINVAL for a technique that is not ATA's. */
+int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t);
+
+/* ata.c: fill dev->ata (and model, serial, firmware: the drive's own strings win) from the
+ * 512 bytes of IDENTIFY DEVICE data. Any bytes are safe. */
+void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id);
 
 /* ata.c, scsi.c: fill dev->ata / dev->scsi and the firmware methods. */
 void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev);

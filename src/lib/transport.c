@@ -4,8 +4,10 @@
  *
  * The answer comes from the kernel name and the device's resolved sysfs path, which records
  * every bus between the CPU and the disk (".../usb2/2-1/...", ".../ata3/host2/...",
- * ".../end_device-0:0/..."), with udev's ID_BUS as a hint where the path is silent. It is a
- * pure function so that unit tests can feed it the paths of machines we do not have.
+ * ".../end_device-0:0/..."), with udev's ID_BUS as a hint where the path is silent. What the
+ * drive is comes before how it is attached: a CD/DVD/BD drive says so in its SCSI peripheral
+ * device type (sysfs device/type), on any bus. It is a pure function so that unit tests can
+ * feed it the paths of machines we do not have.
  */
 #include <string.h>
 
@@ -30,8 +32,14 @@ static const struct {
 	{ "ram", "ram" },   { "nbd", "nbd" }, { "ublkb", "ublk" }, { "rbd", "rbd" },
 };
 
+/* SCSI peripheral device types (SPC-4, PERIPHERAL DEVICE TYPE of INQUIRY data) of the drives
+ * the sr driver takes: media
+ * that are written once or pressed, never overwritten in place. */
+#define SCSI_TYPE_WORM 0x04
+#define SCSI_TYPE_ROM  0x05 /* CD/DVD/BD (MMC) */
+
 const char *ws_transport_classify(const char *name, const char *devpath, const char *id_bus,
-                                  bool *ret_virtual)
+                                  int scsi_type, bool *ret_virtual)
 {
 	*ret_virtual = false;
 	for (size_t i = 0; i < ELEMENTSOF(virtual_names); i++)
@@ -39,6 +47,10 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 			*ret_virtual = true;
 			return virtual_names[i].transport;
 		}
+	if (scsi_type == SCSI_TYPE_ROM || scsi_type == SCSI_TYPE_WORM)
+		return "optical"; /* also behind a USB bridge: what it is, not how it hangs */
+	if (scsi_type < 0 && has_prefix(name, "sr"))
+		return "optical"; /* no type to read: the sr driver's name is the next best */
 
 	/* The path first: a USB bridge in front of anything makes it a USB drive. */
 	if (path_has(devpath, "/usb"))
@@ -53,8 +65,6 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 			return "scsi";
 		return "virtio";
 	}
-	if (has_prefix(name, "sr"))
-		return "optical";
 	if (path_has(devpath, "/ata"))
 		return "sata";
 	if (path_has(devpath, "/end_device-") || path_has(devpath, "/sas_"))

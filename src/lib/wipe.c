@@ -160,7 +160,10 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 	const struct ws_device *d = ws_target_device(t);
 	struct ws_hidden_result *h = &r->res->hidden;
 	int fd = ws_target_fd(t), status = 0;
-	uint64_t size = 0, lbs = d->logical_sector_size ? d->logical_sector_size : 512;
+	/* every ATA count is in the drive's logical sectors (IDENTIFY words 106, 117-118) */
+	uint64_t size = 0, lbs = d->ata.sector_size       ? d->ata.sector_size
+	                         : d->logical_sector_size ? d->logical_sector_size
+	                                                  : 512;
 
 	if (!d->ata.present ||
 	    ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors))
@@ -173,9 +176,9 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 		if (d->ata.dco_sectors > native)
 			h->dco_hidden = (d->ata.dco_sectors - native) * lbs;
 	}
-	h->accessible_before = d->ata.accessible_sectors * 512;
+	h->accessible_before = d->ata.accessible_sectors * lbs;
 	h->native =
-	    (d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors) * 512;
+	    (d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors) * lbs;
 	h->accessible_after = h->accessible_before;
 	if (r->opts->keep_hidden_areas && (h->dco_hidden || h->native > h->accessible_before)) {
 		h->kept = true; /* left hidden on purpose: the result says "not erased" */
@@ -183,7 +186,7 @@ static void hidden_areas(struct run *r, struct ws_target *t)
 	}
 	if (h->native <= h->accessible_before)
 		return;
-	if (ws_ata_restore_native_max(fd, d->ata.native_sectors, &status) < 0) {
+	if (ws_ata_restore_native_max(fd, d->ata.lba48, NULL, &status) < 0) {
 		ws_warn(r->ctx, "%s: the hidden area could not be restored (ATA error 0x%x)",
 		        d->path, status);
 		return;

@@ -9,13 +9,34 @@
  * changes the image, step by step, and reads and writes fail while it runs.
  *
  *   WS_ATASIM_PATH=/dev/loop3
- *   WS_ATASIM_PROFILE=sata-ssd | hpa | dco | frozen | fails | hdd | hdd-frozen | hdd-locks | sas |
- *                     usb-no-pt
+ *   WS_ATASIM_PROFILE=sata-ssd | hpa | dco | dco-open | frozen | fails | hdd | hdd-frozen |
+ *                     hdd-locks | sas | usb-no-pt
  *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area; dco: one whose
- *   Device Configuration Overlay hides sectors beyond its native maximum;
+ *   Device Configuration Overlay hides sectors beyond its native maximum; dco-open: one with
+ *   the DCO feature set whose overlay hides nothing, as most drives;
  *   hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
- *   after a power cut, leaving the drive locked; the state is kept in WS_ATASIM_STATE)
+ *   after a power cut, leaving the drive locked)
+ *   WS_ATASIM_LBA28=1       a drive without the 48-bit Address feature set: its capacity in
+ *                           IDENTIFY words 60-61 only, READ NATIVE MAX ADDRESS (F8h) and SET
+ *                           MAX ADDRESS (F9h) instead of the EXT commands (which it aborts)
+ *   WS_ATASIM_SECTOR=4096   logical sector size (IDENTIFY words 106, 117-118): every LBA and
+ *                           count the drive reports counts these
+ *   WS_ATASIM_STATE=FILE    what the drive keeps over a power cycle: line 1 the security
+ *                           state ("enabled locked password-hex"), line 2 the host protected
+ *                           area ("max SECTORS permanent N": the maximum set with VV=1, and how
+ *                           many SET MAX commands made a change permanent)
  *   WS_ATASIM_SECONDS=1
+ *
+ * Every process that loads the simulator is one power-on: the accessible maximum starts at
+ * the one kept in WS_ATASIM_STATE (or the profile's), whatever a volatile SET MAX did before.
+ *
+ * The host protected area follows ATA8-ACS (READ NATIVE MAX ADDRESS (EXT), SET MAX ADDRESS
+ * (EXT)) and ACS-3 4.11, independently of the
+ * product: SET MAX ADDRESS (EXT) is aborted unless the command just before it, to this drive,
+ * was a successful READ NATIVE MAX ADDRESS (EXT) of the same width; any other command or
+ * read or write in between breaks the pair. COUNT bit 0 (VV) set keeps the new maximum over
+ * power-on, clear makes it last until the next one. A maximum above the native one is
+ * aborted with IDNF.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -24,6 +45,7 @@
 #include <pthread.h>
 #include <scsi/sg.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +58,8 @@
 #include <unistd.h>
 
 #define STEPS 10
+#define SG_DRIVER_SENSE \
+	0x08 /* driver_status: sense data was written (scsi/sg.h, old DRIVER_SENSE) */
 
 enum state { IDLE, RUNNING, DONE, FAILED };
 
@@ -50,12 +74,18 @@ static struct {
 	uint8_t password[32];
 	bool security_enabled, locked, prepared;
 	const char *state_file;
-	uint64_t accessible; /* sectors the host may address (hpa), 0 until first needed */
+	/* the host protected area, in logical sectors */
+	uint64_t owner_max;     /* kept over power-on; 0 until first needed */
+	uint64_t accessible;    /* now: owner_max at power-on, then what SET MAX made it */
+	unsigned permanent;     /* SET MAX commands with VV=1 (kept in WS_ATASIM_STATE) */
+	atomic_int native_read; /* 28 or 48: the last command was that READ NATIVE MAX */
+	bool lba28;
+	unsigned sector; /* logical sector size */
 } sim = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* The security state outlives the process (a locked drive stays locked): "enabled locked
- * password-hex" in WS_ATASIM_STATE. */
-static void save_security(void)
+/* What outlives the process (a locked drive stays locked, a permanent SET MAX stays): the
+ * security state on line 1, the host protected area on line 2 of WS_ATASIM_STATE. */
+static void save_state(void)
 {
 	FILE *f;
 
@@ -64,15 +94,17 @@ static void save_security(void)
 	fprintf(f, "%d %d ", sim.security_enabled, sim.locked);
 	for (int i = 0; i < 32; i++)
 		fprintf(f, "%02x", sim.password[i]);
-	fputc('\n', f);
+	fprintf(f, "\nmax %llu permanent %u\n", (unsigned long long)sim.owner_max, sim.permanent);
 	fclose(f);
 }
 
-static void load_security(void)
+static void load_state(void)
 {
 	FILE *f;
 	int e, l;
 	char hex[65];
+	unsigned long long max;
+	unsigned perm;
 
 	if (!sim.state_file || !(f = fopen(sim.state_file, "re")))
 		return;
@@ -81,6 +113,10 @@ static void load_security(void)
 		sim.locked = l;
 		for (int i = 0; i < 32; i++)
 			sscanf(hex + 2 * i, "%2hhx", &sim.password[i]);
+	}
+	if (fscanf(f, " max %llu permanent %u", &max, &perm) == 2) {
+		sim.owner_max = max;
+		sim.permanent = perm;
 	}
 	fclose(f);
 }
@@ -100,7 +136,11 @@ __attribute__((constructor)) static void init(void)
 		sim.profile = "sata-ssd";
 	sim.seconds = s ? atof(s) : 1.0;
 	sim.state_file = getenv("WS_ATASIM_STATE");
-	load_security();
+	sim.lba28 = getenv("WS_ATASIM_LBA28") && strcmp(getenv("WS_ATASIM_LBA28"), "1") == 0;
+	sim.sector = getenv("WS_ATASIM_SECTOR") ? (unsigned)atoi(getenv("WS_ATASIM_SECTOR")) : 512;
+	if (sim.sector < 512)
+		sim.sector = 512;
+	load_state();
 }
 
 static bool ours(int fd)
@@ -212,49 +252,61 @@ static void fixed_sense(struct sg_io_hdr *h, uint8_t key, uint8_t asc, uint8_t a
 	}
 	h->status = 0x02;
 	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	h->driver_status = SG_DRIVER_SENSE; /* as sg does when it returns sense data */
 	memcpy(h->sbp, s, h->sb_len_wr);
 }
 
-/* Descriptor sense with the ATA Status Return descriptor (SAT-3): the registers. */
+/* Descriptor sense with the ATA Status Return descriptor (SAT-3/SAT-4): the registers; after a
+ * 48-bit command EXTEND set and the "previous" bytes filled, after a 28-bit one neither. */
+static void ata_return_ext(struct sg_io_hdr *h, bool ext, uint8_t status, uint8_t error,
+                           uint16_t count, uint64_t lba)
+{
+	uint8_t s[22] = { 0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, /* RECOVERED: ATA info available */
+		          0x09, 0x0c };
+	uint8_t *d = s + 8;
+
+	d[2] = ext ? 0x01 : 0x00; /* EXTEND */
+	d[3] = error;
+	d[5] = (uint8_t)count;
+	d[7] = (uint8_t)lba;
+	d[9] = (uint8_t)(lba >> 8);
+	d[11] = (uint8_t)(lba >> 16);
+	if (ext) {
+		d[4] = (uint8_t)(count >> 8);
+		d[6] = (uint8_t)(lba >> 24);
+		d[8] = (uint8_t)(lba >> 32);
+		d[10] = (uint8_t)(lba >> 40);
+		d[12] = 0x40;
+	} else { /* a 28-bit command: LBA 27:24 in DEVICE 3:0 (ACS-3 Table "Normal Outputs") */
+		d[12] = (uint8_t)(0x40 | ((lba >> 24) & 0x0f));
+	}
+	d[13] = status;
+	h->status = 0x02;
+	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
+	h->driver_status = SG_DRIVER_SENSE; /* as sg does when it returns sense data */
+	memcpy(h->sbp, s, h->sb_len_wr);
+}
+
 static void ata_return(struct sg_io_hdr *h, uint8_t status, uint8_t error, uint16_t count,
                        uint64_t lba)
 {
-	uint8_t s[22] = { 0x72,
-		          0x01,
-		          0x00,
-		          0x1d,
-		          0,
-		          0,
-		          0,
-		          14, /* RECOVERED: ATA info available */
-		          0x09,
-		          0x0c,
-		          0x01,
-		          error,
-		          (uint8_t)(count >> 8),
-		          (uint8_t)count,
-		          (uint8_t)(lba >> 24),
-		          (uint8_t)lba,
-		          (uint8_t)(lba >> 32),
-		          (uint8_t)(lba >> 8),
-		          (uint8_t)(lba >> 40),
-		          (uint8_t)(lba >> 16),
-		          0x40,
-		          status };
-
-	h->status = 0x02;
-	h->sb_len_wr = (unsigned char)(h->mx_sb_len < sizeof(s) ? h->mx_sb_len : sizeof(s));
-	memcpy(h->sbp, s, h->sb_len_wr);
+	ata_return_ext(h, true, status, error, count, lba);
 }
 
-/* The accessible maximum: all of it, or (hpa) all but the last eighth until restored. */
+/* All the logical sectors there are. */
+static uint64_t native(void)
+{
+	return size_of() / sim.sector;
+}
+
+/* The accessible maximum: at power-on the one the owner set (hpa: all but the last eighth),
+ * then whatever SET MAX made it. */
 static uint64_t accessible(void)
 {
-	if (!sim.accessible) {
-		uint64_t native = size_of() / 512;
-
-		sim.accessible = is("hpa") ? native - native / 8 : native;
-	}
+	if (!sim.owner_max)
+		sim.owner_max = is("hpa") ? native() - native() / 8 : native();
+	if (!sim.accessible)
+		sim.accessible = sim.owner_max;
 	return sim.accessible;
 }
 
@@ -283,10 +335,24 @@ static void identify(struct sg_io_hdr *h)
 	                                               : "WIPESEAL SIMULATED SATA SSD",
 	           20);
 	id[217] = strncmp(sim.profile, "hdd", 3) == 0 ? 7200 : 1; /* rpm, or 1: non-rotating */
-	if (is("hpa"))
+	id[49] = 1u << 9;                                         /* LBA supported */
+	id[83] = 0x4000; /* bits 15:14 = 01b: words 82-84 are valid */
+	id[87] = 0x4000; /* bits 15:14 = 01b: words 85-87 are valid */
+	if (!sim.lba28) {
+		id[83] |= 1u << 10; /* the 48-bit Address feature set */
+		id[86] |= 1u << 10; /* ... and its copy in the "enabled" word */
+	}
+	if (is("hpa")) {
 		id[82] = 1u << 10; /* the HPA feature set */
-	if (is("dco"))
-		id[83] = 1u << 11; /* the DCO feature set */
+		id[85] = 1u << 10;
+	}
+	if (is("dco") || is("dco-open"))
+		id[83] |= 1u << 11; /* the DCO feature set */
+	if (sim.sector > 512) {     /* words per logical sector in 117-118 (ACS-3 7.12.7) */
+		id[106] = 0x4000 | (1u << 12);
+		id[117] = (uint16_t)(sim.sector / 2);
+		id[118] = (uint16_t)(sim.sector / 2 >> 16);
+	}
 	if (strncmp(sim.profile, "hdd", 3) != 0) {
 		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
 	} else {
@@ -296,7 +362,11 @@ static void identify(struct sg_io_hdr *h)
 		id[89] = 1;
 		id[90] = 1;
 	}
-	for (int i = 0; i < 4; i++)
+	/* words 60-61: the capacity for 28-bit commands, at most 0FFFFFFFh (ACS-3 7.12.7);
+	 * words 100-103 only with the 48-bit Address feature set */
+	id[60] = (uint16_t)(lbas > 0x0fffffff ? 0xffff : lbas);
+	id[61] = (uint16_t)((lbas > 0x0fffffff ? 0x0fffffff : lbas) >> 16);
+	for (int i = 0; i < 4 && !sim.lba28; i++)
 		id[100 + i] = (uint16_t)(lbas >> (16 * i));
 	memcpy(h->dxferp, id, h->dxfer_len < sizeof(id) ? h->dxfer_len : sizeof(id));
 	h->status = 0;
@@ -381,11 +451,53 @@ static void security(struct sg_io_hdr *h, uint8_t command)
 		}
 		break;
 	}
-	save_security();
+	save_state();
 	if (ok)
 		h->status = 0;
 	else
 		ata_return(h, 0x51, 0x04, 0, 0);
+}
+
+/* READ NATIVE MAX ADDRESS (EXT) and SET MAX ADDRESS (EXT) of the HPA feature set. The EXT
+ * commands carry a 48-bit LBA in the CDB's paired bytes (SAT-3/SAT-4 ATA PASS-THROUGH (16));
+ * the 28-bit ones LBA 23:0 in bytes 8, 10, 12 and 27:24 in DEVICE 3:0 (byte 13). */
+static void hpa(struct sg_io_hdr *h, const uint8_t *cdb)
+{
+	bool ext = cdb[14] == 0x27 || cdb[14] == 0x37;
+	int width = ext ? 48 : 28, after = atomic_exchange(&sim.native_read, 0);
+	uint64_t lba = (uint64_t)cdb[8] | (uint64_t)cdb[10] << 8 | (uint64_t)cdb[12] << 16;
+	uint16_t count = cdb[6];
+
+	if (ext && sim.lba28) { /* no 48-bit Address feature set: no EXT commands */
+		ata_return(h, 0x51, 0x04, 0, 0);
+		return;
+	}
+	if (ext)
+		lba |= (uint64_t)cdb[7] << 24 | (uint64_t)cdb[9] << 32 | (uint64_t)cdb[11] << 40;
+	else
+		lba |= (uint64_t)(cdb[13] & 0x0f) << 24;
+	if (cdb[14] == 0x27 || cdb[14] == 0xf8) { /* READ NATIVE MAX ADDRESS (EXT) */
+		(void)accessible();
+		atomic_store(&sim.native_read, width);
+		ata_return_ext(h, ext, 0x50, 0, 0, native() - 1);
+		return;
+	}
+	if (after != width) { /* not immediately after READ NATIVE MAX: aborted */
+		ata_return_ext(h, ext, 0x51, 0x04, 0, 0);
+		return;
+	}
+	if (lba + 1 > native()) { /* beyond the native maximum: ID NOT FOUND */
+		ata_return_ext(h, ext, 0x51, 0x10, 0, 0);
+		return;
+	}
+	(void)accessible();
+	sim.accessible = lba + 1;
+	if (count & 0x01) { /* VV: the new maximum outlives the power cycle */
+		sim.owner_max = lba + 1;
+		sim.permanent++;
+	}
+	save_state();
+	ata_return_ext(h, ext, 0x50, 0, 0, lba);
 }
 
 static int answer(struct sg_io_hdr *h)
@@ -398,6 +510,8 @@ static int answer(struct sg_io_hdr *h)
 	h->sb_len_wr = 0;
 	h->resid = 0;
 	if (cdb[0] == 0x85) { /* ATA PASS-THROUGH(16) */
+		if (cdb[14] != 0x37 && cdb[14] != 0xf9 && cdb[14] != 0x27 && cdb[14] != 0xf8)
+			atomic_store(&sim.native_read, 0); /* anything else breaks the pair */
 		if (is("sas") || is("usb-no-pt"))
 			fixed_sense(h, 0x05, 0x20, 0x00, false, 0); /* invalid command opcode */
 		else if (cdb[14] == 0xec)
@@ -406,9 +520,10 @@ static int answer(struct sg_io_hdr *h)
 			ata_sanitize(h, cdb);
 		else if (cdb[14] >= 0xf1 && cdb[14] <= 0xf6)
 			security(h, cdb[14]);
-		else if (cdb[14] == 0xb1 && cdb[4] == 0xc2 && is("dco")) { /* DCO IDENTIFY */
+		else if (cdb[14] == 0xb1 && cdb[4] == 0xc2 && (is("dco") || is("dco-open"))) {
+			/* DEVICE CONFIGURATION IDENTIFY: words 3-6 the maximum LBA */
 			uint16_t block[256] = { 0 };
-			uint64_t max = size_of() / 512 + size_of() / 512 / 16 - 1;
+			uint64_t max = is("dco") ? native() + native() / 16 - 1 : native() - 1;
 
 			block[0] = 2; /* revision */
 			for (int i = 0; i < 4; i++)
@@ -416,16 +531,10 @@ static int answer(struct sg_io_hdr *h)
 			memcpy(h->dxferp, block,
 			       h->dxfer_len < sizeof(block) ? h->dxfer_len : sizeof(block));
 			h->status = 0;
-		} else if (cdb[14] == 0x27 && is("hpa")) /* READ NATIVE MAX ADDRESS EXT */
-			ata_return(h, 0x50, 0, 0, size_of() / 512 - 1);
-		else if (cdb[14] == 0x37 && is("hpa")) { /* SET MAX ADDRESS EXT */
-			uint64_t lba = (uint64_t)cdb[8] | (uint64_t)cdb[10] << 8 |
-			               (uint64_t)cdb[12] << 16 | (uint64_t)cdb[7] << 24 |
-			               (uint64_t)cdb[9] << 32 | (uint64_t)cdb[11] << 40;
-
-			if (lba + 1 <= size_of() / 512)
-				sim.accessible = lba + 1;
-			ata_return(h, 0x50, 0, 0, lba);
+		} else if (is("hpa") && (cdb[14] == 0x27 || cdb[14] == 0xf8 || cdb[14] == 0x37 ||
+		                         cdb[14] == 0xf9)) {
+			hpa(h, cdb);
+			return 0;
 		} else
 			ata_return(h, 0x51, 0x04, 0, 0);
 		return 0;
@@ -485,7 +594,7 @@ int ioctl(int fd, unsigned long req, ...)
 	if (req == SG_IO && ours(fd))
 		return answer(arg);
 	if (req == BLKGETSIZE64 && is("hpa") && ours(fd)) { /* the kernel sees what is accessible */
-		*(uint64_t *)arg = accessible() * 512;
+		*(uint64_t *)arg = accessible() * sim.sector;
 		return 0;
 	}
 	return real(fd, req, arg);
@@ -496,10 +605,14 @@ static bool busy(int fd)
 	return (sim.state == RUNNING || sim.locked) && ours(fd);
 }
 
-/* Above the accessible maximum a drive answers IDNF: the hidden area cannot be reached. */
+/* Above the accessible maximum a drive answers IDNF: the hidden area cannot be reached. A
+ * read or write is a command too: it comes between READ NATIVE MAX and SET MAX. */
 static bool hidden(int fd, off_t off, size_t n)
 {
-	return is("hpa") && ours(fd) && (uint64_t)off + n > accessible() * 512;
+	if (!ours(fd))
+		return false;
+	atomic_store(&sim.native_read, 0);
+	return is("hpa") && (uint64_t)off + n > accessible() * sim.sector;
 }
 
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)

@@ -47,7 +47,9 @@ static bool has_reason(const struct ws_device *d, const char *reason)
 
 START_TEST(test_scan_all_lists_disks_not_partitions)
 {
-	static const char *const want[] = { "dm-0", "loop0", "nvme0n1", "sda", "sdb", "vda" };
+	static const char *const want[] = {
+		"dm-0", "loop0", "nvme0n1", "sda", "sdb", "sr0", "vda"
+	};
 
 	ck_assert_uint_eq(ws_device_list_count(list), ELEMENTSOF(want));
 	for (size_t i = 0; i < ELEMENTSOF(want); i++)
@@ -130,6 +132,37 @@ START_TEST(test_usb_stick_is_eligible)
 }
 END_TEST
 
+/* A DVD writer behind a USB bridge (SCSI peripheral type 5 in device/type) with a writable
+ * disc: optical whatever the bus, so never offered for overwriting. */
+START_TEST(test_usb_optical_drive_is_not_eligible)
+{
+	const struct ws_device *d = find("sr0");
+
+	ck_assert_str_eq(d->transport, "optical");
+	ck_assert_str_eq(d->model, "DVDRAM GP57EB40");
+	ck_assert(!d->read_only);
+	ck_assert(!d->eligible);
+	ck_assert(has_reason(d, "optical drive: cannot be overwritten"));
+	ck_assert_uint_eq(d->methods, 0);
+}
+END_TEST
+
+/* nvme0c0n1 is the hidden path (hidden = 1, no /dev node) under nvme0n1, the mounted system
+ * disk: neither scan lists it. */
+START_TEST(test_hidden_nvme_path_is_left_out)
+{
+	struct ws_device_list *l = NULL;
+
+	for (size_t i = 0; i < ws_device_list_count(list); i++)
+		ck_assert_str_ne(ws_device_list_get(list, i)->name, "nvme0c0n1");
+	ck_assert_int_eq(ws_device_list_new(&l), 0);
+	ck_assert_int_ge(ws_device_list_scan(ctx, l, 0), 0);
+	for (size_t i = 0; i < ws_device_list_count(l); i++)
+		ck_assert_str_ne(ws_device_list_get(l, i)->name, "nvme0c0n1");
+	ws_device_list_free(l);
+}
+END_TEST
+
 START_TEST(test_read_only_virtio)
 {
 	const struct ws_device *d = find("vda");
@@ -170,7 +203,7 @@ START_TEST(test_json_escapes_what_drives_report)
 	root = json_tokener_parse(text);
 	ck_assert_ptr_nonnull(root);
 	ck_assert(json_object_object_get_ex(root, "devices", &devs));
-	ck_assert_uint_eq(json_object_array_length(devs), 6);
+	ck_assert_uint_eq(json_object_array_length(devs), 7);
 	for (size_t i = 0; i < json_object_array_length(devs); i++) {
 		struct json_object *d = json_object_array_get_idx(devs, i), *name;
 
@@ -199,6 +232,8 @@ int main(void)
 	tcase_add_test(tc, test_nvme_identity_and_system_disk);
 	tcase_add_test(tc, test_sata_serial_from_vpd_and_swap);
 	tcase_add_test(tc, test_usb_stick_is_eligible);
+	tcase_add_test(tc, test_usb_optical_drive_is_not_eligible);
+	tcase_add_test(tc, test_hidden_nvme_path_is_left_out);
 	tcase_add_test(tc, test_read_only_virtio);
 	tcase_add_test(tc, test_loop_and_dm);
 	tcase_add_test(tc, test_json_escapes_what_drives_report);

@@ -54,12 +54,49 @@ static const struct {
 START_TEST(test_classify)
 {
 	bool is_virtual = !cases[_i].is_virtual;
-	const char *got =
-	    ws_transport_classify(cases[_i].name, cases[_i].devpath, cases[_i].id_bus, &is_virtual);
+	const char *got = ws_transport_classify(cases[_i].name, cases[_i].devpath, cases[_i].id_bus,
+	                                        -1, &is_virtual);
 
 	ck_assert_msg(strcmp(got, cases[_i].want) == 0, "%s: got %s, want %s", cases[_i].name, got,
 	              cases[_i].want);
 	ck_assert_msg(is_virtual == cases[_i].is_virtual, "%s: virtual flag", cases[_i].name);
+}
+END_TEST
+
+/* What the drive is comes before how it hangs: the SCSI peripheral device type (SPC-4,
+ * INQUIRY data: 0 direct access, 4 write-once, 5 CD/DVD) read from sysfs device/type. Paths as a
+ * USB DVD writer (an LG GP57 behind its bridge) and a SATA one show them. */
+static const struct {
+	const char *name, *devpath, *id_bus;
+	int scsi_type;
+	const char *want;
+} by_type[] = {
+	{ "sr0",
+	  "/sys/devices/pci0000:00/0000:00:14.0/usb2/2-2/2-2:1.0/host7/target7:0:0/7:0:0:0/block/"
+	  "sr0",
+	  "usb", 5, "optical" },
+	{ "sr1", "/sys/devices/pci0000:00/0000:00:1f.2/ata2/host1/target1:0:0/1:0:0:0/block/sr1",
+	  "ata", 5, "optical" },
+	{ "sr2", "/sys/devices/platform/host9/target9:0:0/9:0:0:0/block/sr2", NULL, 4, "optical" },
+	/* a disk in a USB enclosure stays a USB drive */
+	{ "sdb",
+	  "/sys/devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/"
+	  "sdb",
+	  "usb", 0, "usb" },
+	/* an sr device whose type cannot be read: its driver's name still says optical */
+	{ "sr3", "/sys/devices/platform/host8/target8:0:0/8:0:0:0/block/sr3", NULL, -1, "optical" },
+};
+
+START_TEST(test_classify_by_peripheral_type)
+{
+	bool is_virtual = true;
+	const char *got =
+	    ws_transport_classify(by_type[_i].name, by_type[_i].devpath, by_type[_i].id_bus,
+	                          by_type[_i].scsi_type, &is_virtual);
+
+	ck_assert_msg(strcmp(got, by_type[_i].want) == 0, "%s: got %s, want %s", by_type[_i].name,
+	              got, by_type[_i].want);
+	ck_assert(!is_virtual);
 }
 END_TEST
 
@@ -69,6 +106,7 @@ int main(void)
 	TCase *tc = tcase_create("classify");
 
 	tcase_add_loop_test(tc, test_classify, 0, (int)ELEMENTSOF(cases));
+	tcase_add_loop_test(tc, test_classify_by_peripheral_type, 0, (int)ELEMENTSOF(by_type));
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
