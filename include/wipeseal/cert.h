@@ -29,12 +29,22 @@ struct ws_config;
 
 struct ws_signer;
 
+/* The files a signer is made of. Each must be a regular file of at most 1 MiB. */
+struct ws_signer_files {
+	const char *key;            /* PEM private key; refused when group or others may read it */
+	const char *cert;           /* PEM certificate of that key */
+	const char *chain;          /* PEM intermediate certificates to embed, or NULL */
+	const char *key_passphrase; /* file holding the pass phrase of an encrypted key (mode
+	                             * 600, one line), or NULL */
+};
+
 /*
  * ws_signer_load() - load and check the station's signing key and certificate.
- * @key_path: PEM private key; refused when group or others may read it.
- * @cert_path: PEM certificate of that key.
- * @chain_path: PEM intermediate certificates to embed, or NULL.
+ * @files: where they are.
  * @ret_reason: on failure, one line saying what is wrong and what to do (malloc'd).
+ *
+ * Nothing ever prompts for a pass phrase (an unattended station would hang): an encrypted
+ * key without @files->key_passphrase is refused, saying so.
  *
  * The key policy (docs/certificate.md): RSA of at least 2048 bits, EC on P-256 or P-384, or
  * Ed25519. The certificate must match the key, be valid now, allow digitalSignature and
@@ -43,8 +53,8 @@ struct ws_signer;
  * Return: 0; -EPERM for a key or certificate that breaks the policy; -ENOENT, -EACCES when a
  * file cannot be read; -EINVAL for a file that is not what it should be.
  */
-int ws_signer_load(const char *key_path, const char *cert_path, const char *chain_path,
-                   struct ws_signer **ret, char **ret_reason);
+int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret,
+                   char **ret_reason);
 
 /* ws_signer_free() - NULL-safe; the key is freed by OpenSSL, which cleanses it. */
 struct ws_signer *ws_signer_free(struct ws_signer *s);

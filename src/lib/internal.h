@@ -77,6 +77,22 @@ int read_line_file(const char *path, char **ret);
 /* read_u64_file() - a decimal unsigned number from a sysfs-style file. */
 int read_u64_file(const char *path, uint64_t *ret);
 
+/* ws_read_regular() - the whole of a regular file of at most @cap bytes, NUL-terminated
+ * (malloc'd): opened with O_NONBLOCK (a FIFO does not block the open), checked with fstat()
+ * on the descriptor, read to the end, a read error an error. @ret_st, when not NULL,
+ * receives the file's fstat() as soon as there is one, also on failure.
+ * Return: 0; -EINVAL for anything but a regular file; -EFBIG past @cap; another -errno. */
+struct stat;
+int ws_read_regular(const char *path, size_t cap, char **ret, size_t *ret_len, struct stat *ret_st);
+
+/* ws_read_named() - ws_read_regular() with a one-line reason that names the file as @what
+ * ("configuration file", "signer key"): "... is a FIFO, not a regular file: ...". */
+int ws_read_named(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,
+                  struct stat *ret_st, char **ret_reason);
+
+/* ws_file_kind() - "a directory", "a FIFO", "a character device", ...: what a mode is. */
+const char *ws_file_kind(unsigned mode);
+
 /* ws_reason() - set *ret_reason (when asked for) to a formatted one-line reason, malloc'd,
  * and return @err: how every refusal in the library explains itself. */
 int ws_reason(char **ret_reason, int err, const char *fmt, ...)

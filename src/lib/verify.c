@@ -30,51 +30,50 @@ struct ws_trust {
 	X509_STORE *store;
 };
 
-/* ---- files ----------------------------------------------------------------------------------- */
+/* ---- trust ---------------------------------------------------------------------------------- */
 
-int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len)
+#define CA_FILE_MAX (8u << 20) /* the system's whole bundle is a few hundred KiB */
+
+/* The certificates of one PEM file, read like every file a user names (never a FIFO or a
+ * device, never a pass phrase prompt), into @store. Return: how many, or a negative errno
+ * with @ret_reason set. */
+static int load_pem(X509_STORE *store, const char *path, char **ret_reason)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf;
+	STACK_OF(X509_INFO) *infos = NULL;
+	char *pem = NULL;
 	size_t len = 0;
+	BIO *b = NULL;
+	int r = ws_read_named("CA", path, CA_FILE_MAX, &pem, &len, NULL, ret_reason), n = 0;
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > cap)
-		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len <= cap) { /* read to the end: the file may have grown since fstat */
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+	if (r < 0)
+		return r;
+	if ((b = BIO_new_mem_buf(pem, (int)len)))
+		infos = PEM_X509_INFO_read_bio(b, NULL, ws_pem_no_prompt, NULL);
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > (size_t)st.st_size) {
-			free(buf);
-			return -EFBIG;
-		}
+		n += xi->x509 && X509_STORE_add_cert(store, xi->x509) == 1;
 	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(b);
+	free(pem);
+	ERR_clear_error();
+	return n;
 }
 
-/* ---- trust ----------------------------------------------------------------------------------- */
+/* *.pem, *.crt and c_rehash's HASH.N names. */
+static bool ca_name(const char *name)
+{
+	size_t n = strlen(name);
 
+	if (n >= 5 && (strcmp(name + n - 4, ".pem") == 0 || strcmp(name + n - 4, ".crt") == 0))
+		return true;
+	return n >= 10 && strspn(name, "0123456789abcdef") == 8 && name[8] == '.' &&
+	       strspn(name + 9, "0123456789") == n - 9;
+}
+
+/* Every CA file of a directory, loaded now (OpenSSL's lookup by hash would open them later,
+ * without these checks); files that are not regular are passed over. */
 static int load_dir(X509_STORE *store, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -83,17 +82,16 @@ static int load_dir(X509_STORE *store, const char *dir)
 
 	if (!d)
 		return -errno;
-	(void)X509_STORE_load_path(store, dir); /* c_rehash layout, if present */
 	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
 		char *p = NULL;
+		int n;
 
-		if (n < 5 || (strcmp(de->d_name + n - 4, ".pem") != 0 &&
-		              strcmp(de->d_name + n - 4, ".crt") != 0))
+		if (!ca_name(de->d_name))
 			continue;
 		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
 			break;
-		loaded += X509_STORE_load_file(store, p) == 1;
+		n = load_pem(store, p, NULL);
+		loaded += n > 0 ? n : 0;
 		free(p);
 	}
 	closedir(d);
@@ -114,7 +112,7 @@ int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason)
 		r = ws_reason(ret_reason, -ENOENT, "CA %s: %s", path ? path : "(none)",
 		              path ? strerror(errno) : "name one with --ca");
 	else if (S_ISDIR(st.st_mode) ? load_dir(t->store, path) <= 0
-	                             : X509_STORE_load_file(t->store, path) != 1)
+	                             : (r = load_pem(t->store, path, ret_reason)) == 0)
 		r = ws_reason(ret_reason, -EINVAL, "CA %s: no PEM certificate could be loaded",
 		              path);
 	ERR_clear_error();
@@ -279,7 +277,7 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 	 */
 	BIO *filter = BIO_new(BIO_f_null()),
 	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, NULL, NULL) : NULL;
+	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
 	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
 	X509_VERIFY_PARAM *param = X509_STORE_get0_param(trust->store);
 	char buf[256];
@@ -364,26 +362,35 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *c)
 {
 	char *json = NULL, *p7s = NULL, *sig_path = NULL;
+	struct stat st = { 0 };
 	size_t jl = 0, sl = 0;
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &json, &jl);
+	r = ws_read_regular(path, WS_CERT_MAX_BYTES, &json, &jl, &st);
 	if (r < 0) {
-		ws_reason(&c->reason, 0, "%s",
-		          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
-		                      : strerror(-r));
+		if (r == -EINVAL)
+			ws_reason(&c->reason, 0, "it is %s, not a regular file",
+			          ws_file_kind(st.st_mode));
+		else
+			ws_reason(&c->reason, 0, "%s",
+			          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
+			                      : strerror(-r));
 		return 0;
 	}
 	if (asprintf(&sig_path, "%s.p7s", path) < 0) {
 		free(json);
 		return -ENOMEM;
 	}
-	r = ws_read_file_capped(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl);
+	r = ws_read_regular(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl, &st);
 	if (r < 0) {
 		ws_sha256_hex(json, jl, c->sha256);
-		ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
-		          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+		if (r == -EINVAL)
+			ws_reason(&c->reason, 0, "signature %s is %s, not a regular file", sig_path,
+			          ws_file_kind(st.st_mode));
+		else
+			ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
+			          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
 		r = 0;
 	} else {
 		r = ws_cert_verify(trust, json, jl, p7s, sl, c);
