@@ -102,6 +102,10 @@ int ws_reason(char **ret_reason, int err, const char *fmt, ...)
  * result or NULL input. */
 char *strdup_trim(const char *s);
 
+/* ws_escape_field() - a copy of @s fit to be one space-separated field of a line in a text
+ * log: control bytes, space, DEL and backslash as \xHH. NULL on ENOMEM. */
+char *ws_escape_field(const char *s);
+
 /* strdup_or_null() - strdup() that passes NULL through. */
 char *strdup_or_null(const char *s);
 

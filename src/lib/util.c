@@ -201,6 +201,21 @@ char *strdup_trim(const char *s)
 	return strndup(s, len);
 }
 
+char *ws_escape_field(const char *s)
+{
+	char *out = malloc(4 * strlen(s) + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+			w += sprintf(w, "\\x%02x", *p);
+		else
+			*w++ = (char)*p;
+	*w = '\0';
+	return out;
+}
+
 char *strdup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
