@@ -158,6 +158,11 @@ int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev);
  * checksums, and partition tables), as "ext4 at offset 1080". */
 int ws_contents_residue(int fd, struct ws_strv *found);
 
+/* jsoncheck.c: refuse what json-c lets through, a key twice in one object and a NUL
+ * character in a string, in the text of a JSON document json-c accepted.
+ * Return: 0; -EINVAL with @ret_reason set (one line); -ENOMEM. */
+int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
+
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);

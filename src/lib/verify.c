@@ -153,6 +153,7 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		                               "evidence", "signer", "station" };
 	struct json_tokener *tok;
 	struct json_object *o, *v;
+	char *why = NULL;
 
 	if (!ws_utf8_valid(json, len)) {
 		ws_reason(&c->reason, 0, "the document is not valid UTF-8");
@@ -178,6 +179,13 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		}
 	}
 	json_tokener_free(tok);
+	if (ws_json_check_strict(json, len, &why) < 0) {
+		if (why)
+			ws_reason(&c->reason, 0, "the document is ambiguous: %s", why);
+		free(why);
+		json_object_put(o);
+		return NULL;
+	}
 	if (!json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "schema", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
@@ -207,6 +215,134 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		return NULL;
 	}
 	return o;
+}
+
+/* ---- the summary and the evidence ------------------------------------------------------------ */
+
+/* The member at dotted @path ("evidence.device.serial"), or NULL (absent or null). */
+static struct json_object *at(struct json_object *o, const char *path)
+{
+	char key[64];
+
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+
+		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+/* A value for a reason: a string quoted and cut short, or its JSON. */
+static void shown(struct json_object *v, char *buf, size_t len)
+{
+	if (json_object_is_type(v, json_type_string))
+		snprintf(buf, len, "\"%.48s\"", json_object_get_string(v));
+	else
+		snprintf(buf, len, "%.48s", v ? json_object_to_json_string(v) : "null");
+}
+
+/* @a and @b are both missing or null, or the same string, or the same boolean. */
+static bool agree(struct json_object *a, struct json_object *b)
+{
+	if (!a || !b)
+		return !a && !b;
+	if (json_object_is_type(a, json_type_string) && json_object_is_type(b, json_type_string))
+		return strcmp(json_object_get_string(a), json_object_get_string(b)) == 0;
+	if (json_object_is_type(a, json_type_boolean) && json_object_is_type(b, json_type_boolean))
+		return json_object_get_boolean(a) == json_object_get_boolean(b);
+	return false;
+}
+
+static bool text_is(struct json_object *v, const char *want)
+{
+	return json_object_is_type(v, json_type_string) &&
+	       strcmp(json_object_get_string(v), want) == 0;
+}
+
+static enum ws_technique technique_named(const char *name, bool *found)
+{
+	for (int t = WS_TECH_OVERWRITE; t <= WS_TECH_ATA_SECURE_ERASE_ENHANCED; t++)
+		if (name && strcmp(ws_technique_name((enum ws_technique)t), name) == 0) {
+			*found = true;
+			return (enum ws_technique)t;
+		}
+	*found = false;
+	return WS_TECH_OVERWRITE;
+}
+
+/*
+ * Every summary field that repeats a fact of the evidence (docs/certificate.md) says what
+ * the evidence says: a document that says SUCCESS at the top and FAILED below means two
+ * things. Return: true when they agree; otherwise false with the first disagreement in
+ * c->reason.
+ */
+static bool check_summary(struct json_object *doc, struct ws_cert_check *c)
+{
+	static const char *const same[][2] = {
+		{ "status", "evidence.status" },
+		{ "status_reason", "evidence.reason" },
+		{ "sanitization.method_type", "evidence.nist_level" },
+		{ "media.make_vendor", "evidence.device.vendor" },
+		{ "media.model", "evidence.device.model" },
+		{ "media.serial", "evidence.device.serial" },
+		{ "media.path", "evidence.device.path" },
+		{ "media.wwn", "evidence.device.wwn" },
+		{ "media.firmware", "evidence.device.firmware" },
+		{ "demo", "signer.demo_ca" },
+	};
+	struct json_object *tech = at(doc, "evidence.technique"), *mode;
+	const char *verification;
+	char a[64], b[64];
+	enum ws_technique t;
+	bool known;
+
+	for (size_t i = 0; i < ELEMENTSOF(same); i++) {
+		struct json_object *x = at(doc, same[i][0]), *y = at(doc, same[i][1]);
+
+		if (agree(x, y))
+			continue;
+		shown(x, a, sizeof(a));
+		shown(y, b, sizeof(b));
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: %s is %s but %s is %s",
+		          same[i][0], a, same[i][1], b);
+		return false;
+	}
+	t = technique_named(json_object_get_string(tech), &known);
+	if (!known || !json_object_is_type(tech, json_type_string)) {
+		shown(tech, a, sizeof(a));
+		ws_reason(&c->reason, 0, "validly signed, but its evidence names no known technique (%s)", a);
+		return false;
+	}
+	if (!text_is(at(doc, "evidence.nist_level"), ws_technique_nist(t)) ||
+	    !text_is(at(doc, "sanitization.method_used"), ws_cert_method_used(t))) {
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: technique %s is %s, \"%s\"",
+		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
+		return false;
+	}
+	mode = at(doc, "evidence.verification.mode");
+	verification = json_object_get_string(at(doc, "sanitization.verification_method"));
+	if (!json_object_is_type(mode, json_type_string) || !verification ||
+	    (strcmp(json_object_get_string(mode), "sample") == 0
+	         ? strncmp(verification, "quick sampling:", 15) != 0
+	         : strcmp(verification, json_object_get_string(mode)) != 0)) {
+		shown(at(doc, "sanitization.verification_method"), a, sizeof(a));
+		shown(mode, b, sizeof(b));
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: "
+		          "sanitization.verification_method is %s but "
+		          "evidence.verification.mode is %s",
+		          a, b);
+		return false;
+	}
+	return true;
 }
 
 /* ---- the signature --------------------------------------------------------------------------- */
@@ -348,9 +484,11 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 	doc = check_document(json, json_len, c);
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
-	json_object_put(doc);
-	if (!check_signature(trust, json, json_len, p7s, p7s_len, c))
+	if (!check_signature(trust, json, json_len, p7s, p7s_len, c) || !check_summary(doc, c)) {
+		json_object_put(doc);
 		return c->reason ? 0 : -ENOMEM;
+	}
+	json_object_put(doc);
 	if (strcmp(c->status, "SUCCESS") != 0) {
 		ws_reason(&c->reason, 0, "validly signed, but the wipe's status is %s", c->status);
 		return 0;
