@@ -16,6 +16,8 @@
  *   hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
  *   after a power cut, leaving the drive locked; the state is kept in WS_ATASIM_STATE)
  *   WS_ATASIM_SECONDS=1
+ *   WS_ATASIM_SERIAL=...   the serial IDENTIFY reports (default SIMATA-PROFILE), up to 20
+ *                          bytes taken as they are: a drive may report any bytes
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -40,7 +42,7 @@
 enum state { IDLE, RUNNING, DONE, FAILED };
 
 static struct {
-	const char *path, *profile;
+	const char *path, *profile, *serial;
 	double seconds;
 	pthread_mutex_t lock;
 	enum state state;
@@ -100,6 +102,7 @@ __attribute__((constructor)) static void init(void)
 		sim.profile = "sata-ssd";
 	sim.seconds = s ? atof(s) : 1.0;
 	sim.state_file = getenv("WS_ATASIM_STATE");
+	sim.serial = getenv("WS_ATASIM_SERIAL");
 	load_security();
 }
 
@@ -275,7 +278,10 @@ static void identify(struct sg_io_hdr *h)
 	char serial[24];
 
 	id[0] = 0x0040;
-	snprintf(serial, sizeof(serial), "SIMATA-%s", sim.profile);
+	if (sim.serial)
+		snprintf(serial, sizeof(serial), "%s", sim.serial);
+	else
+		snprintf(serial, sizeof(serial), "SIMATA-%s", sim.profile);
 	put_string(&id[10], serial, 10);
 	put_string(&id[23], "1.0", 4);
 	put_string(&id[27],
