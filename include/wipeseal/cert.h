@@ -53,8 +53,7 @@ struct ws_signer_files {
  * Return: 0; -EPERM for a key or certificate that breaks the policy; -ENOENT, -EACCES when a
  * file cannot be read; -EINVAL for a file that is not what it should be.
  */
-int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret,
-                   char **ret_reason);
+int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret, char **ret_reason);
 
 /* ws_signer_free() - NULL-safe; the key is freed by OpenSSL, which cleanses it. */
 struct ws_signer *ws_signer_free(struct ws_signer *s);

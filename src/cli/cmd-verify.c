@@ -178,14 +178,15 @@ static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 	char *name = cli_printable(ctl->audit_log);
 	unsigned lines = 0;
 	int r = ws_audit_verify(ctl->audit_log, ctl->cert_dir ? ctl->cert_dir : "certificates",
-	                        audit_problem, name, &lines), code = WS_EXIT_OK;
+	                        audit_problem, name, &lines),
+	    code = WS_EXIT_OK;
 
 	if (r < 0) {
 		cli_err(cli, "%s: %s", ctl->audit_log, strerror(-r));
 		code = r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
 	} else if (r > 0) {
-		printf("%s: FAILED: %d problem%s in %u line%s\n", name, r, r == 1 ? "" : "s",
-		       lines, lines == 1 ? "" : "s");
+		printf("%s: FAILED: %d problem%s in %u line%s\n", name, r, r == 1 ? "" : "s", lines,
+		       lines == 1 ? "" : "s");
 		code = WS_EXIT_FAILED;
 	} else {
 		printf("%s: OK (%u line%s, chain intact, every certificate present and "

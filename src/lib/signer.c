@@ -193,9 +193,10 @@ static int read_passphrase(const char *path, char **ret, size_t *ret_len, char *
 		if (len > 0 && text[len - 1] == '\r')
 			text[--len] = '\0';
 		if (len == 0 || memchr(text, '\0', len) || memchr(text, '\n', len))
-			r = ws_reason(ret_reason, -EINVAL,
-			              "%s %s must hold the pass phrase on one line, and nothing else",
-			              what, path);
+			r = ws_reason(
+			    ret_reason, -EINVAL,
+			    "%s %s must hold the pass phrase on one line, and nothing else", what,
+			    path);
 	}
 	if (r < 0) {
 		free_secret(text, len);
@@ -231,16 +232,17 @@ static int load_key(struct ws_signer *s, const char *key_path, const char *pass_
 	if (s->key)
 		return 0;
 	if (pass.asked && !pass_path)
-		return ws_reason(ret_reason, -EINVAL,
-		                 "the signer key %s is encrypted, and wipeseal never asks for a pass "
-		                 "phrase: set [signer] key_passphrase_file (a file of mode 600 "
-		                 "holding it) in the configuration, or decrypt the key with "
-		                 "openssl pkey",
-		                 key_path);
+		return ws_reason(
+		    ret_reason, -EINVAL,
+		    "the signer key %s is encrypted, and wipeseal never asks for a pass "
+		    "phrase: set [signer] key_passphrase_file (a file of mode 600 "
+		    "holding it) in the configuration, or decrypt the key with "
+		    "openssl pkey",
+		    key_path);
 	if (pass.asked)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "the pass phrase in %s does not decrypt the signer key %s", pass_path,
-		                 key_path);
+		                 "the pass phrase in %s does not decrypt the signer key %s",
+		                 pass_path, key_path);
 	return ws_reason(ret_reason, -EINVAL, "signer key %s: not a PEM private key", key_path);
 }
 

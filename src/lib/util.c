@@ -159,8 +159,9 @@ int ws_read_named(const char *what, const char *path, size_t cap, char **ret, si
 	int r = ws_read_regular(path, cap, ret, ret_len, &st);
 
 	if (r == -EINVAL)
-		return ws_reason(ret_reason, r, "%s %s is %s, not a regular file: name the file itself",
-		                 what, path, ws_file_kind(st.st_mode));
+		return ws_reason(ret_reason, r,
+		                 "%s %s is %s, not a regular file: name the file itself", what,
+		                 path, ws_file_kind(st.st_mode));
 	if (r == -EFBIG)
 		return ws_reason(ret_reason, r, "%s %s is larger than the %zu %s it may be", what,
 		                 path, cap >= (1u << 20) ? cap >> 20 : cap >> 10,

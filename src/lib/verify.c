@@ -310,20 +310,23 @@ static bool check_summary(struct json_object *doc, struct ws_cert_check *c)
 		shown(x, a, sizeof(a));
 		shown(y, b, sizeof(b));
 		ws_reason(&c->reason, 0,
-		          "validly signed, but its summary disagrees with its evidence: %s is %s but %s is %s",
+		          "validly signed, but its summary disagrees with its evidence: %s is %s "
+		          "but %s is %s",
 		          same[i][0], a, same[i][1], b);
 		return false;
 	}
 	t = technique_named(json_object_get_string(tech), &known);
 	if (!known || !json_object_is_type(tech, json_type_string)) {
 		shown(tech, a, sizeof(a));
-		ws_reason(&c->reason, 0, "validly signed, but its evidence names no known technique (%s)", a);
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its evidence names no known technique (%s)", a);
 		return false;
 	}
 	if (!text_is(at(doc, "evidence.nist_level"), ws_technique_nist(t)) ||
 	    !text_is(at(doc, "sanitization.method_used"), ws_cert_method_used(t))) {
 		ws_reason(&c->reason, 0,
-		          "validly signed, but its summary disagrees with its evidence: technique %s is %s, \"%s\"",
+		          "validly signed, but its summary disagrees with its evidence: technique "
+		          "%s is %s, \"%s\"",
 		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
 		return false;
 	}

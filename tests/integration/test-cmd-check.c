@@ -171,17 +171,16 @@ static void odd_umount(const char *mp)
  * refusal, a file name in "confirm with:". */
 START_TEST(test_control_characters_are_escaped)
 {
-	char *mp = NULL, *dev = odd_mount(&mp), *want = NULL, *img = NULL, *out = NULL,
-	     *err = NULL;
+	char *mp = NULL, *dev = odd_mount(&mp), *want = NULL, *img = NULL, *out = NULL, *err = NULL;
 
 	ck_assert_int_ge(asprintf(&want, "%s/m?x?y on", mp), 0);
 	expect(dev, WS_EXIT_REFUSED, want);
 	odd_umount(mp);
 	/* an image file whose name holds them: the path is the confirmation token */
 	ck_assert_int_ge(asprintf(&img, "%s/i\033m\ng.img", scratch_dir()), 0);
-	ck_assert_int_eq(test_sh(NULL, "truncate -s 4M \"$(printf '%%s/i\\033m\\ng.img' '%s')\"",
-	                         scratch_dir()),
-	                 0);
+	ck_assert_int_eq(
+	    test_sh(NULL, "truncate -s 4M \"$(printf '%%s/i\\033m\\ng.img' '%s')\"", scratch_dir()),
+	    0);
 	ck_assert_int_eq(
 	    run_cli(&out, &err, "check \"$(printf '%%s/i\\033m\\ng.img' '%s')\"", scratch_dir()),
 	    WS_EXIT_OK);

@@ -584,9 +584,9 @@ START_TEST(test_named_files_that_are_not_files)
 	ck_assert_int_eq(test_sh(NULL, "cp '%s' %s/fifosig.json && ln -s '%s' %s/fifosig.json.p7s",
 	                         file, scratch_dir(), fifo, scratch_dir()),
 	                 0);
-	ck_assert_int_eq(bounded(&out, &err, "verify --ca %s/ca.pem %s/fifosig.json", pki,
-	                         scratch_dir()),
-	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(
+	    bounded(&out, &err, "verify --ca %s/ca.pem %s/fifosig.json", pki, scratch_dir()),
+	    WS_EXIT_FAILED);
 	one_line(out, "fifosig.json.p7s is a FIFO, not a regular file");
 	free(out);
 	free(err);

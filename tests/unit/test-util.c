@@ -120,8 +120,7 @@ START_TEST(test_read_regular_refuses_the_rest)
 	/* a regular file whose read fails: an error, not an empty file */
 	ck_assert_int_eq(read_it("/proc/self/mem", 1 << 20, &len), -EIO);
 	/* the reason names the file and what it is */
-	ck_assert_int_eq(ws_read_named("configuration file", fifo, 1 << 20, &buf, &len, NULL,
-	                               &why),
+	ck_assert_int_eq(ws_read_named("configuration file", fifo, 1 << 20, &buf, &len, NULL, &why),
 	                 -EINVAL);
 	ck_assert_ptr_null(buf);
 	ck_assert_ptr_nonnull(strstr(why, "configuration file"));
