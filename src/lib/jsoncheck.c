@@ -206,7 +206,8 @@ static int object(struct scan *s, unsigned depth)
 		r = -EINVAL;
 	if (r == 0) {
 		s->p++; /* the closing brace */
-		qsort(keys, n, sizeof(*keys), cmp_key);
+		if (n > 1)
+			qsort(keys, n, sizeof(*keys), cmp_key);
 		for (size_t i = 1; i < n && r == 0; i++)
 			if (cmp_key(&keys[i - 1], &keys[i]) == 0)
 				r = ws_reason(s->reason, -EINVAL,
