@@ -117,6 +117,8 @@ void ws_sha256_hex(const void *data, size_t len, char out[65]);
 
 /*
  * ws_read_file_capped() - a whole regular file of at most @cap bytes, NUL-terminated.
+ * Opened without blocking and checked on the descriptor: a FIFO, a device or a directory is
+ * refused before anything is read; a read error is an error, never a short file.
  * Return: 0; -EFBIG past the cap; -EINVAL for anything but a regular file; -errno.
  */
 int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len);
