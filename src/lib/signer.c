@@ -207,27 +207,35 @@ static int read_passphrase(const char *path, char **ret, size_t *ret_len, char *
 	return 0;
 }
 
-/* The key, decrypted with the pass phrase file when one is named; never a prompt. */
+/* The key; when it turns out to be encrypted, decrypted with the pass phrase file if one
+ * is named (read only then). Never a prompt. */
 static int load_key(struct ws_signer *s, const char *key_path, const char *pass_path,
                     char **ret_reason)
 {
 	struct passphrase pass = { 0 };
 	char *pem = NULL, *pw = NULL;
 	size_t len = 0;
-	BIO *b;
-	int r;
+	int r = 0;
+	BIO *b = read_pem("signer key", key_path, true, &pem, &len, ret_reason, &r);
 
-	if (pass_path && (r = read_passphrase(pass_path, &pw, &pass.len, ret_reason)) < 0)
+	if (!b) {
+		free_secret(pem, len);
 		return r;
-	pass.text = pw;
-	b = read_pem("signer key", key_path, true, &pem, &len, ret_reason, &r);
-	if (b) {
-		s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
-		BIO_free(b);
 	}
+	s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
+	if (!s->key && pass.asked && pass_path) {
+		r = read_passphrase(pass_path, &pw, &pass.len, ret_reason);
+		if (r == 0) {
+			ERR_clear_error();
+			pass.text = pw;
+			(void)BIO_reset(b); /* a read-only memory BIO: back to the start */
+			s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
+		}
+	}
+	BIO_free(b);
 	free_secret(pem, len);
 	free_secret(pw, pass.len);
-	if (!b)
+	if (r < 0)
 		return r;
 	if (s->key)
 		return 0;
