@@ -29,12 +29,22 @@ struct ws_config;
 
 struct ws_signer;
 
+/* The files a signer is made of. Each must be a regular file of at most 1 MiB. */
+struct ws_signer_files {
+	const char *key;            /* PEM private key; refused when group or others may read it */
+	const char *cert;           /* PEM certificate of that key */
+	const char *chain;          /* PEM intermediate certificates to embed, or NULL */
+	const char *key_passphrase; /* file holding the pass phrase of an encrypted key (mode
+	                             * 600, one line), or NULL */
+};
+
 /*
  * ws_signer_load() - load and check the station's signing key and certificate.
- * @key_path: PEM private key; refused when group or others may read it.
- * @cert_path: PEM certificate of that key.
- * @chain_path: PEM intermediate certificates to embed, or NULL.
+ * @files: where they are.
  * @ret_reason: on failure, one line saying what is wrong and what to do (malloc'd).
+ *
+ * Nothing ever prompts for a pass phrase (an unattended station would hang): an encrypted
+ * key without @files->key_passphrase is refused, saying so.
  *
  * The key policy (docs/certificate.md): RSA of at least 2048 bits, EC on P-256 or P-384, or
  * Ed25519. The certificate must match the key, be valid now, allow digitalSignature and
@@ -43,8 +53,7 @@ struct ws_signer;
  * Return: 0; -EPERM for a key or certificate that breaks the policy; -ENOENT, -EACCES when a
  * file cannot be read; -EINVAL for a file that is not what it should be.
  */
-int ws_signer_load(const char *key_path, const char *cert_path, const char *chain_path,
-                   struct ws_signer **ret, char **ret_reason);
+int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret, char **ret_reason);
 
 /* ws_signer_free() - NULL-safe; the key is freed by OpenSSL, which cleanses it. */
 struct ws_signer *ws_signer_free(struct ws_signer *s);
@@ -108,6 +117,8 @@ void ws_sha256_hex(const void *data, size_t len, char out[65]);
 
 /*
  * ws_read_file_capped() - a whole regular file of at most @cap bytes, NUL-terminated.
+ * Opened without blocking and checked on the descriptor: a FIFO, a device or a directory is
+ * refused before anything is read; a read error is an error, never a short file.
  * Return: 0; -EFBIG past the cap; -EINVAL for anything but a regular file; -errno.
  */
 int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len);

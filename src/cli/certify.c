@@ -118,6 +118,7 @@ static int check_audit_log(struct cli *cli, const char *path)
 
 int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given)
 {
+	struct ws_signer_files files;
 	char *why = NULL;
 	int code = load_config(cli, c), r;
 
@@ -145,7 +146,13 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 		        "pass --signer-key and --signer-cert (or set [signer] in the config)");
 		return WS_EXIT_USAGE;
 	}
-	r = ws_signer_load(c->key, c->cert, c->chain, &c->signer, &why);
+	files = (struct ws_signer_files){
+		.key = c->key,
+		.cert = c->cert,
+		.chain = c->chain,
+		.key_passphrase = ws_config_get(c->cfg, "signer", "key_passphrase_file"),
+	};
+	r = ws_signer_load(&files, &c->signer, &why);
 	if (r < 0) {
 		cli_err(cli, "%s; nothing was written", why ? why : strerror(-r));
 		free(why);

@@ -11,15 +11,24 @@
 
 #include "cli.h"
 
+/*
+ * Every message ends up as one line on a terminal, whatever it quotes: a mount point, a file
+ * name, a drive's serial may hold a newline or an escape sequence, and none of it reaches
+ * the terminal raw (cli_printable(), as `list` shows them).
+ */
 void cli_err(const struct cli *cli, const char *fmt, ...)
 {
+	char *msg = NULL, *safe;
 	va_list ap;
 
-	fprintf(stderr, "wipeseal %s: ", cli->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	safe = cli_printable(msg ? msg : "out of memory");
+	fprintf(stderr, "wipeseal %s: %s\n", cli->cmd, safe);
+	free(safe);
+	free(msg);
 }
 
 int cli_bad_usage(const struct cli *cli)
@@ -90,26 +99,34 @@ const char *cli_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+void cli_make_printable(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (!isprint((unsigned char)*p))
+			*p = '?';
+}
+
 char *cli_printable(const char *s)
 {
 	char *out = strdup(s ? s : "-");
 
 	if (!out)
 		abort();
-	for (char *p = out; *p; p++)
-		if (!isprint((unsigned char)*p))
-			*p = '?';
+	cli_make_printable(out);
 	return out;
 }
 
 void cli_log(void *userdata, enum ws_log_level level, const char *msg)
 {
+	char *safe = cli_printable(msg);
+
 	(void)userdata;
 	fprintf(stderr, "wipeseal: %s%s\n",
 	        level <= WS_LOG_ERR    ? "error: "
 	        : level <= WS_LOG_WARN ? "warning: "
 	                               : "",
-	        msg);
+	        safe);
+	free(safe);
 }
 
 int64_t cli_now_ns(void)

@@ -55,9 +55,13 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 		int r = ws_gate_open(cli->ctx, argv[i], WS_GATE_NAMED, &t, &why);
 
 		if (r == 0) {
+			char *path = cli_printable(argv[i]),
+			     *token = cli_printable(ws_device_confirm_token(ws_target_device(t)));
+
 			if (!quiet)
-				printf("%s: passes the gate (confirm with: %s)\n", argv[i],
-				       ws_device_confirm_token(ws_target_device(t)));
+				printf("%s: passes the gate (confirm with: %s)\n", path, token);
+			free(path);
+			free(token);
 			ws_target_free(t);
 			continue;
 		}

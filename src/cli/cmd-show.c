@@ -102,7 +102,9 @@ static int show(struct cli *cli, const char *path)
 
 	if (r < 0) {
 		cli_err(cli, "%s: %s", path,
-		        r == -EFBIG ? "larger than a certificate may be" : strerror(-r));
+		        r == -EFBIG    ? "larger than a certificate may be"
+		        : r == -EINVAL ? "not a regular file: name a certificate's .json file"
+		                       : strerror(-r));
 		return WS_EXIT_USAGE;
 	}
 	o = json_tokener_parse(doc);

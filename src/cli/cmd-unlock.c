@@ -87,6 +87,11 @@ int cmd_unlock(struct cli *cli, int argc, char **argv)
 		        argv[optind], strerror(-r), status);
 		return WS_EXIT_FAILED;
 	}
-	printf("%s: unlocked, password disabled: wipe it again\n", argv[optind]);
+	{
+		char *name = cli_printable(argv[optind]);
+
+		printf("%s: unlocked, password disabled: wipe it again\n", name);
+		free(name);
+	}
 	return WS_EXIT_OK;
 }

@@ -77,16 +77,18 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		return;
 	}
 	if (c->ok) {
-		char *signer = cli_printable(c->signer);
+		char *signer = cli_printable(c->signer), *name = cli_printable(path);
 
-		printf("%s: OK (signed by %s at %s%s)\n", path, signer, when,
+		printf("%s: OK (signed by %s at %s%s)\n", name, signer, when,
 		       c->demo ? "; DEMO CA, not for production" : "");
 		free(signer);
+		free(name);
 	} else {
-		char *why = cli_printable(c->reason);
+		char *why = cli_printable(c->reason), *name = cli_printable(path);
 
-		printf("%s: FAILED: %s\n", path, why);
+		printf("%s: FAILED: %s\n", name, why);
 		free(why);
+		free(name);
 	}
 }
 
@@ -111,10 +113,14 @@ static int check_series(const struct ws_cert_check *checks, char **paths, size_t
 		if (linked || i == first)
 			continue;
 		broken++;
-		if (!json)
+		if (!json) {
+			char *name = cli_printable(paths[i]);
+
 			printf("series: FAILED: %s follows a certificate that is not among those "
 			       "given: one is missing before it\n",
-			       paths[i]);
+			       name);
+			free(name);
+		}
 	}
 	if (!broken && !json)
 		printf("series: OK (%zu certificates, each following another)\n", n);
@@ -158,29 +164,37 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 	return code;
 }
 
+/* A problem names files from the log and the certificate directory: printed escaped. */
 static void audit_problem(void *userdata, unsigned line, const char *problem)
 {
-	printf("%s:%u: %s\n", (const char *)userdata, line, problem);
+	char *why = cli_printable(problem);
+
+	printf("%s:%u: %s\n", (const char *)userdata, line, why);
+	free(why);
 }
 
 static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 {
+	char *name = cli_printable(ctl->audit_log);
 	unsigned lines = 0;
 	int r = ws_audit_verify(ctl->audit_log, ctl->cert_dir ? ctl->cert_dir : "certificates",
-	                        audit_problem, (void *)(uintptr_t)ctl->audit_log, &lines);
+	                        audit_problem, name, &lines),
+	    code = WS_EXIT_OK;
 
 	if (r < 0) {
 		cli_err(cli, "%s: %s", ctl->audit_log, strerror(-r));
-		return r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
+		code = r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
+	} else if (r > 0) {
+		printf("%s: FAILED: %d problem%s in %u line%s\n", name, r, r == 1 ? "" : "s", lines,
+		       lines == 1 ? "" : "s");
+		code = WS_EXIT_FAILED;
+	} else {
+		printf("%s: OK (%u line%s, chain intact, every certificate present and "
+		       "unchanged)\n",
+		       name, lines, lines == 1 ? "" : "s");
 	}
-	if (r > 0) {
-		printf("%s: FAILED: %d problem%s in %u line%s\n", ctl->audit_log, r,
-		       r == 1 ? "" : "s", lines, lines == 1 ? "" : "s");
-		return WS_EXIT_FAILED;
-	}
-	printf("%s: OK (%u line%s, chain intact, every certificate present and unchanged)\n",
-	       ctl->audit_log, lines, lines == 1 ? "" : "s");
-	return WS_EXIT_OK;
+	free(name);
+	return code;
 }
 
 int cmd_verify(struct cli *cli, int argc, char **argv)

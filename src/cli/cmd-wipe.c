@@ -144,9 +144,7 @@ static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, struct 
 			continue;
 		}
 		if (ctl->setup.plan->technique == WS_TECH_PURGE && !ctl->json)
-			fprintf(stderr,
-			        "wipeseal wipe: %s: purge: %s, the strongest Purge technique "
-			        "it advertises\n",
+			cli_err(cli, "%s: purge: %s, the strongest Purge technique it advertises",
 			        d->path, ws_technique_name(t));
 	}
 	return code;

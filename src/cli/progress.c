@@ -118,6 +118,7 @@ static void format_row(const struct progress_row *row, char *buf, size_t len)
 	progress_fmt_eta(w->eta, eta, sizeof(eta));
 	snprintf(buf, len, "%s  pass %u/%u %-6s [%s] %3.0f%%  %6.0f MB/s  ETA %s", w->path, w->pass,
 	         w->n_passes, progress_phase_name(w->phase), bar, frac * 100, w->rate / 1e6, eta);
+	cli_make_printable(buf);
 }
 
 void progress_draw(struct progress *p)

@@ -46,24 +46,26 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
                 bool json)
 {
 	const struct ws_device *d = ws_target_device(t);
-	char size[16], *model;
+	char size[16], *model, *path;
 
 	if (json) {
 		print_plan_json(t, plan, res);
 		return;
 	}
 	model = cli_printable(d->model);
+	path = cli_printable(d->path);
 
 	if (res->technique != WS_TECH_OVERWRITE)
-		printf("%s (%s %s, model %s): method %s: %s (%s, by the drive's firmware)", d->path,
+		printf("%s (%s %s, model %s): method %s: %s (%s, by the drive's firmware)", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
 		       plan->method, ws_technique_name(res->technique),
 		       ws_technique_nist(res->technique));
 	else
-		printf("%s (%s %s, model %s): method %s, %zu pass%s:", d->path,
+		printf("%s (%s %s, model %s): method %s, %zu pass%s:", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
 		       plan->method, plan->n_passes, plan->n_passes == 1 ? "" : "es");
 	free(model);
+	free(path);
 	for (size_t i = 0; i < plan->n_passes; i++) {
 		const struct ws_pass_spec *p = &plan->passes[i];
 
@@ -129,7 +131,7 @@ static bool access_p7s(const char *file)
 
 void print_result(const struct ws_result *res, const char *file, bool json)
 {
-	char *text = NULL;
+	char *text = NULL, *path, *why, *name;
 
 	if (json) {
 		/* one line: the event wraps the same document that was written to the file */
@@ -147,9 +149,12 @@ void print_result(const struct ws_result *res, const char *file, bool json)
 		free(text);
 		return;
 	}
-	printf("%s: %s", res->path, ws_status_name(res->status));
-	if (res->status_reason)
-		printf(": %s", res->status_reason);
+	path = cli_printable(res->path);
+	why = res->status_reason ? cli_printable(res->status_reason) : NULL;
+	name = file ? cli_printable(file) : NULL;
+	printf("%s: %s", path, ws_status_name(res->status));
+	if (why)
+		printf(": %s", why);
 	if (res->technique != WS_TECH_OVERWRITE)
 		printf(" (%s, %s, verify %s: %llu bytes checked)",
 		       ws_technique_name(res->technique), ws_technique_nist(res->technique),
@@ -161,14 +166,17 @@ void print_result(const struct ws_result *res, const char *file, bool json)
 		       (unsigned long long)res->verify.bytes_checked);
 	if (file)
 		printf("; %s: %s",
-		       strstr(file, ".json") && access_p7s(file) ? "certificate" : "result", file);
+		       strstr(file, ".json") && access_p7s(file) ? "certificate" : "result", name);
 	putchar('\n');
 	for (size_t i = 0; i < res->verify.n_mismatch_offsets; i++)
-		printf("%s:   data at offset %llu\n", res->path,
+		printf("%s:   data at offset %llu\n", path,
 		       (unsigned long long)res->verify.mismatch_offsets[i]);
 	for (size_t p = 0; p < res->n_passes; p++)
 		for (size_t i = 0; i < res->passes[p].n_unwritten; i++)
-			printf("%s:   pass %zu: unwritten %llu+%llu\n", res->path, p + 1,
+			printf("%s:   pass %zu: unwritten %llu+%llu\n", path, p + 1,
 			       (unsigned long long)res->passes[p].unwritten[i].offset,
 			       (unsigned long long)res->passes[p].unwritten[i].length);
+	free(path);
+	free(why);
+	free(name);
 }

@@ -28,6 +28,14 @@ bool ws_cert_has_doc_signing(X509 *cert);
 char *ws_x509_name(const X509_NAME *name);
 bool ws_name_is_demo(const X509_NAME *name);
 
+/* The pass phrase callback for every PEM read: never prompts. With @userdata NULL it
+ * refuses, so an encrypted PEM block is an error instead of a question on the terminal. */
+int ws_pem_no_prompt(char *buf, int size, int rwflag, void *userdata);
+
+/* NIST's "method used" for a technique: "overwrite", "crypto erase", "block erase",
+ * "other (...)" (the certificate's sanitization.method_used). */
+const char *ws_cert_method_used(enum ws_technique t);
+
 /* The signer's certificate (owned by the signer). */
 X509 *ws_signer_cert(const struct ws_signer *s);
 

@@ -270,7 +270,7 @@ static const char *command_name(enum ws_technique t)
 	}
 }
 
-static const char *method_used(enum ws_technique t)
+const char *ws_cert_method_used(enum ws_technique t)
 {
 	switch (t) {
 	case WS_TECH_NVME_SANITIZE_CRYPTO:
@@ -316,7 +316,7 @@ static struct json_object *sanitization(const struct ws_result *res, const struc
 	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge
 	 * (docs/methods.md) */
 	add(o, "method_type", str(ws_technique_nist(res->technique)));
-	add(o, "method_used", str(method_used(res->technique)));
+	add(o, "method_used", str(ws_cert_method_used(res->technique)));
 	add(o, "method_details", str(details));
 	add(o, "tool", str(tool));
 	add(o, "verification_method", str(verify));

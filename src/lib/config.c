@@ -47,6 +47,7 @@ static const char *const known[] = {
 	"signer.key",
 	"signer.cert",
 	"signer.chain",
+	"signer.key_passphrase_file",
 	"wipe.method",
 	"wipe.verify",
 	"wipe.sample_percent",
@@ -174,32 +175,28 @@ static int parse_line(struct ws_config *cfg, char *line, char *section, size_t c
 
 int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *line = NULL;
+	_cleanup_free_ char *text = NULL;
 	struct ws_config *cfg = NULL;
-	char section[64] = "";
-	size_t cap = 0, total = 0;
+	char section[64] = "", *line, *next;
 	unsigned lineno = 0;
-	ssize_t n;
+	size_t len = 0;
 	int r;
 
-	if (!f) {
-		r = -errno;
-		if (ret_reason && asprintf(ret_reason, "%s: %s", path, strerror(errno)) < 0)
-			*ret_reason = NULL;
+	r = ws_read_named("configuration file", path, MAX_CONFIG_BYTES, &text, &len, NULL,
+	                  ret_reason);
+	if (r < 0)
 		return r;
-	}
+	if (memchr(text, '\0', len))
+		return ws_reason(ret_reason, -EINVAL,
+		                 "configuration file %s holds a NUL byte: it is not a text file",
+		                 path);
 	if ((r = ws_config_new(&cfg)) < 0)
 		return r;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		total += (size_t)n;
-		if (total > MAX_CONFIG_BYTES) {
-			ws_config_free(cfg);
-			return ws_reason(ret_reason, -EINVAL,
-			                 "%s: larger than 1 MiB: not a configuration file", path);
-		}
-		r = parse_line(cfg, line, section, sizeof(section), path, lineno, ret_reason);
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		r = parse_line(cfg, line, section, sizeof(section), path, ++lineno, ret_reason);
 		if (r < 0) {
 			ws_config_free(cfg);
 			return r;

@@ -77,6 +77,22 @@ int read_line_file(const char *path, char **ret);
 /* read_u64_file() - a decimal unsigned number from a sysfs-style file. */
 int read_u64_file(const char *path, uint64_t *ret);
 
+/* ws_read_regular() - the whole of a regular file of at most @cap bytes, NUL-terminated
+ * (malloc'd): opened with O_NONBLOCK (a FIFO does not block the open), checked with fstat()
+ * on the descriptor, read to the end, a read error an error. @ret_st, when not NULL,
+ * receives the file's fstat() as soon as there is one, also on failure.
+ * Return: 0; -EINVAL for anything but a regular file; -EFBIG past @cap; another -errno. */
+struct stat;
+int ws_read_regular(const char *path, size_t cap, char **ret, size_t *ret_len, struct stat *ret_st);
+
+/* ws_read_named() - ws_read_regular() with a one-line reason that names the file as @what
+ * ("configuration file", "signer key"): "... is a FIFO, not a regular file: ...". */
+int ws_read_named(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,
+                  struct stat *ret_st, char **ret_reason);
+
+/* ws_file_kind() - "a directory", "a FIFO", "a character device", ...: what a mode is. */
+const char *ws_file_kind(unsigned mode);
+
 /* ws_reason() - set *ret_reason (when asked for) to a formatted one-line reason, malloc'd,
  * and return @err: how every refusal in the library explains itself. */
 int ws_reason(char **ret_reason, int err, const char *fmt, ...)
@@ -85,6 +101,10 @@ int ws_reason(char **ret_reason, int err, const char *fmt, ...)
 /* strdup_trim() - copy of @s with leading and trailing whitespace removed; NULL for an empty
  * result or NULL input. */
 char *strdup_trim(const char *s);
+
+/* ws_escape_field() - a copy of @s fit to be one space-separated field of a line in a text
+ * log: control bytes, space, DEL and backslash as \xHH. NULL on ENOMEM. */
+char *ws_escape_field(const char *s);
 
 /* strdup_or_null() - strdup() that passes NULL through. */
 char *strdup_or_null(const char *s);
@@ -175,6 +195,11 @@ int ws_usage_fill(struct ws_ctx *ctx, struct ws_device *dev, int held_fd);
 /* contents.c: every signature libblkid's full probe finds (superblocks, also with bad
  * checksums, and partition tables), as "ext4 at offset 1080". */
 int ws_contents_residue(int fd, struct ws_strv *found);
+
+/* jsoncheck.c: refuse what json-c lets through, a key twice in one object and a NUL
+ * character in a string, in the text of a JSON document json-c accepted.
+ * Return: 0; -EINVAL with @ret_reason set (one line); -ENOMEM. */
+int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
 
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;

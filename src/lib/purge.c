@@ -399,29 +399,36 @@ static struct ws_pass_spec expected_after(const struct purge *p)
 
 /* ---- ATA security erase ---------------------------------------------------------------------- */
 
-/* The one-time password goes on record, on disk, before the drive hears it. */
+/* The one-time password goes on record, on disk, before the drive hears it: one line per
+ * erase, whatever bytes the path or the drive's serial hold (ws_escape_field()). */
 static int record_password(struct purge *p, const char *hex)
 {
-	char line[512], when[32];
+	_cleanup_free_ char *path = ws_escape_field(p->res->path),
+	                    *serial = ws_escape_field(p->dev->serial ? p->dev->serial : "-");
+	char *line = NULL, when[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	int fd, r = 0;
 
 	if (!p->opts->password_log)
 		return -EINVAL;
+	if (!path || !serial)
+		return -ENOMEM;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(line, sizeof(line), "%s %s serial=%s user-password=%s\n", when, p->res->path,
-	         p->dev->serial ? p->dev->serial : "-", hex);
+	if (asprintf(&line, "%s %s serial=%s user-password=%s\n", when, path, serial, hex) < 0)
+		return -ENOMEM;
 	fd = open(p->opts->password_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	          0600);
 	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600) < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
-	    fsync(fd) < 0)
+		r = -errno;
+	else if (fchmod(fd, 0600) < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
+	         fsync(fd) < 0)
 		r = errno ? -errno : -EIO;
-	close(fd);
-	OPENSSL_cleanse(line, sizeof(line));
+	if (fd >= 0)
+		close(fd);
+	OPENSSL_cleanse(line, strlen(line));
+	free(line);
 	return r;
 }
 

@@ -110,67 +110,181 @@ bool ws_name_is_demo(const X509_NAME *name)
 	return demo;
 }
 
-/* A private key file must be the owner's alone. */
-static int check_key_file(const char *path, char **ret_reason)
-{
-	struct stat st;
+/* ---- reading the signer's files ------------------------------------------------------------ */
 
-	if (stat(path, &st) < 0)
-		return ws_reason(ret_reason, -errno, "signer key %s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return ws_reason(ret_reason, -EINVAL, "signer key %s: not a regular file", path);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
+#define SIGNER_FILE_MAX (1u << 20) /* a key, a certificate or a chain larger than this is refused */
+#define PASSPHRASE_MAX  1024
+
+/* What the pass phrase callback was given, and whether OpenSSL asked for it. */
+struct passphrase {
+	const char *text; /* NULL: there is none, refuse */
+	size_t len;
+	bool asked;
+};
+
+int ws_pem_no_prompt(char *buf, int size, int rwflag, void *userdata)
+{
+	struct passphrase *p = userdata;
+
+	(void)rwflag;
+	if (!p)
+		return -1; /* a PEM block that wants a pass phrase where none is expected */
+	p->asked = true;
+	if (!p->text || size < 0 || p->len > (size_t)size)
+		return -1;
+	memcpy(buf, p->text, p->len);
+	return (int)p->len;
+}
+
+/* A file holding a secret (the key, its pass phrase) must be the owner's alone. */
+static int check_private(const char *what, const char *path, const struct stat *st,
+                         char **ret_reason)
+{
+	if (st->st_mode & (S_IRWXG | S_IRWXO))
 		return ws_reason(ret_reason, -EPERM,
-		                 "signer key %s is readable by group or others (mode %03o): "
-		                 "chmod 600 it",
-		                 path, (unsigned)(st.st_mode & 0777));
+		                 "%s %s is readable by group or others (mode %03o): chmod 600 it",
+		                 what, path, (unsigned)(st->st_mode & 0777));
 	return 0;
 }
 
-static BIO *open_pem(const char *what, const char *path, char **ret_reason, int *err)
+/* The whole of one of the signer's files, in memory: OpenSSL parses that, never the path. */
+static BIO *read_pem(const char *what, const char *path, bool private, char **ret_buf,
+                     size_t *ret_len, char **ret_reason, int *err)
 {
-	BIO *b = BIO_new_file(path, "r");
+	struct stat st;
+	size_t len = 0;
+	BIO *b;
 
-	if (!b) {
-		struct stat st;
-
-		*err = stat(path, &st) < 0 ? -errno : -EACCES;
-		ws_reason(ret_reason, *err, "%s %s: %s", what, path, strerror(-*err));
-	}
+	*err = ws_read_named(what, path, SIGNER_FILE_MAX, ret_buf, &len, &st, ret_reason);
+	*ret_len = len;
+	if (*err == 0 && private)
+		*err = check_private(what, path, &st, ret_reason);
+	if (*err < 0)
+		return NULL;
+	if (!(b = BIO_new_mem_buf(*ret_buf, (int)len)))
+		*err = -ENOMEM;
 	return b;
 }
 
-static int load_key_and_cert(struct ws_signer *s, const char *key_path, const char *cert_path,
+/* free() of a buffer of @len bytes that held key material, cleansed first. */
+static void free_secret(char *buf, size_t len)
+{
+	if (buf) {
+		OPENSSL_cleanse(buf, len);
+		free(buf);
+	}
+}
+
+/* The pass phrase of an encrypted key: a private file, one line (a final newline is not
+ * part of it). */
+static int read_passphrase(const char *path, char **ret, size_t *ret_len, char **ret_reason)
+{
+	const char *what = "signer key pass phrase file";
+	struct stat st;
+	size_t len = 0;
+	char *text = NULL;
+	int r = ws_read_named(what, path, PASSPHRASE_MAX, &text, &len, &st, ret_reason);
+
+	if (r == 0)
+		r = check_private(what, path, &st, ret_reason);
+	if (r == 0) {
+		if (len > 0 && text[len - 1] == '\n')
+			text[--len] = '\0';
+		if (len > 0 && text[len - 1] == '\r')
+			text[--len] = '\0';
+		if (len == 0 || memchr(text, '\0', len) || memchr(text, '\n', len))
+			r = ws_reason(
+			    ret_reason, -EINVAL,
+			    "%s %s must hold the pass phrase on one line, and nothing else", what,
+			    path);
+	}
+	if (r < 0) {
+		free_secret(text, len);
+		return r;
+	}
+	*ret = text;
+	*ret_len = len;
+	return 0;
+}
+
+/* The key; when it turns out to be encrypted, decrypted with the pass phrase file if one
+ * is named (read only then). Never a prompt. */
+static int load_key(struct ws_signer *s, const char *key_path, const char *pass_path,
+                    char **ret_reason)
+{
+	struct passphrase pass = { 0 };
+	char *pem = NULL, *pw = NULL;
+	size_t len = 0;
+	int r = 0;
+	BIO *b = read_pem("signer key", key_path, true, &pem, &len, ret_reason, &r);
+
+	if (!b) {
+		free_secret(pem, len);
+		return r;
+	}
+	s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
+	if (!s->key && pass.asked && pass_path) {
+		r = read_passphrase(pass_path, &pw, &pass.len, ret_reason);
+		if (r == 0) {
+			ERR_clear_error();
+			pass.text = pw;
+			(void)BIO_reset(b); /* a read-only memory BIO: back to the start */
+			s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
+		}
+	}
+	BIO_free(b);
+	free_secret(pem, len);
+	free_secret(pw, pass.len);
+	if (r < 0)
+		return r;
+	if (s->key)
+		return 0;
+	if (pass.asked && !pass_path)
+		return ws_reason(
+		    ret_reason, -EINVAL,
+		    "the signer key %s is encrypted, and wipeseal never asks for a pass "
+		    "phrase: set [signer] key_passphrase_file (a file of mode 600 "
+		    "holding it) in the configuration, or decrypt the key with "
+		    "openssl pkey",
+		    key_path);
+	if (pass.asked)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "the pass phrase in %s does not decrypt the signer key %s",
+		                 pass_path, key_path);
+	return ws_reason(ret_reason, -EINVAL, "signer key %s: not a PEM private key", key_path);
+}
+
+static int load_key_and_cert(struct ws_signer *s, const struct ws_signer_files *f,
                              char **ret_reason)
 {
+	char *pem = NULL;
+	size_t len;
 	BIO *b;
-	int r = check_key_file(key_path, ret_reason);
+	int r = load_key(s, f->key, f->key_passphrase, ret_reason);
 
 	if (r < 0)
 		return r;
-	if (!(b = open_pem("signer key", key_path, ret_reason, &r)))
+	if (!(b = read_pem("signer certificate", f->cert, false, &pem, &len, ret_reason, &r))) {
+		free(pem);
 		return r;
-	s->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	}
+	s->cert = PEM_read_bio_X509(b, NULL, ws_pem_no_prompt, NULL);
 	BIO_free(b);
-	if (!s->key)
-		return ws_reason(ret_reason, -EINVAL,
-		                 "signer key %s: not an unencrypted PEM private key", key_path);
-	if (!(b = open_pem("signer certificate", cert_path, ret_reason, &r)))
-		return r;
-	s->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	BIO_free(b);
+	free(pem);
 	if (!s->cert)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "signer certificate %s: not a PEM certificate", cert_path);
+		                 "signer certificate %s: not a PEM certificate", f->cert);
 	if (X509_check_private_key(s->cert, s->key) != 1)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "signer certificate %s does not belong to the key %s", cert_path,
-		                 key_path);
+		                 "signer certificate %s does not belong to the key %s", f->cert,
+		                 f->key);
 	return 0;
 }
 
 static int load_chain(struct ws_signer *s, const char *path, char **ret_reason)
 {
+	char *pem = NULL;
+	size_t len;
 	BIO *b;
 	X509 *x;
 	int r = 0;
@@ -180,9 +294,11 @@ static int load_chain(struct ws_signer *s, const char *path, char **ret_reason)
 		return -ENOMEM;
 	if (!path)
 		return 0;
-	if (!(b = open_pem("signer chain", path, ret_reason, &r)))
+	if (!(b = read_pem("signer chain", path, false, &pem, &len, ret_reason, &r))) {
+		free(pem);
 		return r;
-	while ((x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
+	}
+	while ((x = PEM_read_bio_X509(b, NULL, ws_pem_no_prompt, NULL)))
 		if (!sk_X509_push(s->chain, x)) {
 			X509_free(x);
 			r = -ENOMEM;
@@ -190,6 +306,7 @@ static int load_chain(struct ws_signer *s, const char *path, char **ret_reason)
 		}
 	ERR_clear_error(); /* the end of the file reads as an error */
 	BIO_free(b);
+	free(pem);
 	if (r == 0 && sk_X509_num(s->chain) == 0)
 		r = ws_reason(ret_reason, -EINVAL, "signer chain %s: no PEM certificate in it",
 		              path);
@@ -224,23 +341,22 @@ static int check_cert(struct ws_signer *s, const char *cert_path, char **ret_rea
 	return 0;
 }
 
-int ws_signer_load(const char *key_path, const char *cert_path, const char *chain_path,
-                   struct ws_signer **ret, char **ret_reason)
+int ws_signer_load(const struct ws_signer_files *f, struct ws_signer **ret, char **ret_reason)
 {
 	struct ws_signer *s;
 	int r;
 
-	if (!key_path || !cert_path)
+	if (!f->key || !f->cert)
 		return ws_reason(ret_reason, -EINVAL,
 		                 "a signer needs both a key and a certificate");
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	r = load_key_and_cert(s, key_path, cert_path, ret_reason);
+	r = load_key_and_cert(s, f, ret_reason);
 	if (r == 0)
-		r = load_chain(s, chain_path, ret_reason);
+		r = load_chain(s, f->chain, ret_reason);
 	if (r == 0)
-		r = check_cert(s, cert_path, ret_reason);
+		r = check_cert(s, f->cert, ret_reason);
 	if (r == 0) {
 		s->subject = ws_x509_name(X509_get_subject_name(s->cert));
 		s->demo = ws_name_is_demo(X509_get_issuer_name(s->cert)) ||

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * util.c - small helpers for sysfs-style files, strings and string lists.
+ * util.c - small helpers for sysfs-style files, the files a user names, strings and string
+ * lists.
+ *
+ * Every file a user names (the configuration, certificates and their signatures, the
+ * signer's key, certificate and chain, a CA, a pass phrase) is read by ws_read_regular():
+ * opened without blocking, checked on the open descriptor to be a regular file, read to its
+ * end under a size cap, a read error an error. A FIFO would otherwise hang the reader,
+ * /dev/zero fill memory, and a directory or a failing disk read as an empty file.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -65,6 +73,106 @@ int read_u64_file(const char *path, uint64_t *ret)
 	return 0;
 }
 
+/* ---- files a user names ------------------------------------------------------------------- */
+
+int ws_read_regular(const char *path, size_t cap, char **ret, size_t *ret_len, struct stat *ret_st)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, size, limit = cap + 1; /* reading cap + 1 bytes proves it too large */
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (ret_st)
+		*ret_st = st;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > cap)
+		return -EFBIG;
+	/* the size is a hint: /proc files say 0, and a file may grow while it is read */
+	size = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	if (size > limit)
+		size = limit;
+	if (!(buf = malloc(size + 1)))
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == size) {
+			char *bigger;
+
+			if (size == limit)
+				return -EFBIG;
+			size = size > limit / 2 ? limit : 2 * size;
+			if (!(bigger = realloc(buf, size + 1)))
+				return -ENOMEM;
+			buf = bigger;
+		}
+		n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno; /* an error, never an early end of file */
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = TAKE_PTR(buf);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len)
+{
+	return ws_read_regular(path, cap, ret, ret_len, NULL);
+}
+
+const char *ws_file_kind(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFREG:
+		return "a regular file";
+	default:
+		return "not a file";
+	}
+}
+
+int ws_read_named(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,
+                  struct stat *ret_st, char **ret_reason)
+{
+	struct stat st = { 0 };
+	int r = ws_read_regular(path, cap, ret, ret_len, &st);
+
+	if (r == -EINVAL)
+		return ws_reason(ret_reason, r,
+		                 "%s %s is %s, not a regular file: name the file itself", what,
+		                 path, ws_file_kind(st.st_mode));
+	if (r == -EFBIG)
+		return ws_reason(ret_reason, r, "%s %s is larger than the %zu %s it may be", what,
+		                 path, cap >= (1u << 20) ? cap >> 20 : cap >> 10,
+		                 cap >= (1u << 20) ? "MiB" : "KiB");
+	if (r < 0)
+		return ws_reason(ret_reason, r, "%s %s: %s", what, path, strerror(-r));
+	if (ret_st)
+		*ret_st = st;
+	return 0;
+}
+
 int ws_reason(char **ret_reason, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,6 +200,21 @@ char *strdup_trim(const char *s)
 	if (len == 0)
 		return NULL;
 	return strndup(s, len);
+}
+
+char *ws_escape_field(const char *s)
+{
+	char *out = malloc(4 * strlen(s) + 1), *w = out;
+
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+			w += sprintf(w, "\\x%02x", *p);
+		else
+			*w++ = (char)*p;
+	*w = '\0';
+	return out;
 }
 
 char *strdup_or_null(const char *s)

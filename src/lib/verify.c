@@ -30,51 +30,50 @@ struct ws_trust {
 	X509_STORE *store;
 };
 
-/* ---- files ----------------------------------------------------------------------------------- */
+/* ---- trust ---------------------------------------------------------------------------------- */
 
-int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len)
+#define CA_FILE_MAX (8u << 20) /* the system's whole bundle is a few hundred KiB */
+
+/* The certificates of one PEM file, read like every file a user names (never a FIFO or a
+ * device, never a pass phrase prompt), into @store. Return: how many, or a negative errno
+ * with @ret_reason set. */
+static int load_pem(X509_STORE *store, const char *path, char **ret_reason)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf;
+	STACK_OF(X509_INFO) *infos = NULL;
+	char *pem = NULL;
 	size_t len = 0;
+	BIO *b = NULL;
+	int r = ws_read_named("CA", path, CA_FILE_MAX, &pem, &len, NULL, ret_reason), n = 0;
 
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > cap)
-		return -EFBIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len <= cap) { /* read to the end: the file may have grown since fstat */
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size + 1 - len);
+	if (r < 0)
+		return r;
+	if ((b = BIO_new_mem_buf(pem, (int)len)))
+		infos = PEM_X509_INFO_read_bio(b, NULL, ws_pem_no_prompt, NULL);
+	for (int i = 0; infos && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > (size_t)st.st_size) {
-			free(buf);
-			return -EFBIG;
-		}
+		n += xi->x509 && X509_STORE_add_cert(store, xi->x509) == 1;
 	}
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return 0;
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(b);
+	free(pem);
+	ERR_clear_error();
+	return n;
 }
 
-/* ---- trust ----------------------------------------------------------------------------------- */
+/* *.pem, *.crt and c_rehash's HASH.N names. */
+static bool ca_name(const char *name)
+{
+	size_t n = strlen(name);
 
+	if (n >= 5 && (strcmp(name + n - 4, ".pem") == 0 || strcmp(name + n - 4, ".crt") == 0))
+		return true;
+	return n >= 10 && strspn(name, "0123456789abcdef") == 8 && name[8] == '.' &&
+	       strspn(name + 9, "0123456789") == n - 9;
+}
+
+/* Every CA file of a directory, loaded now (OpenSSL's lookup by hash would open them later,
+ * without these checks); files that are not regular are passed over. */
 static int load_dir(X509_STORE *store, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -83,17 +82,16 @@ static int load_dir(X509_STORE *store, const char *dir)
 
 	if (!d)
 		return -errno;
-	(void)X509_STORE_load_path(store, dir); /* c_rehash layout, if present */
 	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
 		char *p = NULL;
+		int n;
 
-		if (n < 5 || (strcmp(de->d_name + n - 4, ".pem") != 0 &&
-		              strcmp(de->d_name + n - 4, ".crt") != 0))
+		if (!ca_name(de->d_name))
 			continue;
 		if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
 			break;
-		loaded += X509_STORE_load_file(store, p) == 1;
+		n = load_pem(store, p, NULL);
+		loaded += n > 0 ? n : 0;
 		free(p);
 	}
 	closedir(d);
@@ -114,7 +112,7 @@ int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason)
 		r = ws_reason(ret_reason, -ENOENT, "CA %s: %s", path ? path : "(none)",
 		              path ? strerror(errno) : "name one with --ca");
 	else if (S_ISDIR(st.st_mode) ? load_dir(t->store, path) <= 0
-	                             : X509_STORE_load_file(t->store, path) != 1)
+	                             : (r = load_pem(t->store, path, ret_reason)) == 0)
 		r = ws_reason(ret_reason, -EINVAL, "CA %s: no PEM certificate could be loaded",
 		              path);
 	ERR_clear_error();
@@ -155,6 +153,7 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		                               "evidence", "signer", "station" };
 	struct json_tokener *tok;
 	struct json_object *o, *v;
+	char *why = NULL;
 
 	if (!ws_utf8_valid(json, len)) {
 		ws_reason(&c->reason, 0, "the document is not valid UTF-8");
@@ -180,6 +179,13 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		}
 	}
 	json_tokener_free(tok);
+	if (ws_json_check_strict(json, len, &why) < 0) {
+		if (why)
+			ws_reason(&c->reason, 0, "the document is ambiguous: %s", why);
+		free(why);
+		json_object_put(o);
+		return NULL;
+	}
 	if (!json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "schema", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
@@ -209,6 +215,137 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 		return NULL;
 	}
 	return o;
+}
+
+/* ---- the summary and the evidence ------------------------------------------------------------ */
+
+/* The member at dotted @path ("evidence.device.serial"), or NULL (absent or null). */
+static struct json_object *at(struct json_object *o, const char *path)
+{
+	char key[64];
+
+	while (o && *path) {
+		size_t n = strcspn(path, ".");
+
+		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return NULL;
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+/* A value for a reason: a string quoted and cut short, or its JSON. */
+static void shown(struct json_object *v, char *buf, size_t len)
+{
+	if (json_object_is_type(v, json_type_string))
+		snprintf(buf, len, "\"%.48s\"", json_object_get_string(v));
+	else
+		snprintf(buf, len, "%.48s", v ? json_object_to_json_string(v) : "null");
+}
+
+/* @a and @b are both missing or null, or the same string, or the same boolean. */
+static bool agree(struct json_object *a, struct json_object *b)
+{
+	if (!a || !b)
+		return !a && !b;
+	if (json_object_is_type(a, json_type_string) && json_object_is_type(b, json_type_string))
+		return strcmp(json_object_get_string(a), json_object_get_string(b)) == 0;
+	if (json_object_is_type(a, json_type_boolean) && json_object_is_type(b, json_type_boolean))
+		return json_object_get_boolean(a) == json_object_get_boolean(b);
+	return false;
+}
+
+static bool text_is(struct json_object *v, const char *want)
+{
+	return json_object_is_type(v, json_type_string) &&
+	       strcmp(json_object_get_string(v), want) == 0;
+}
+
+static enum ws_technique technique_named(const char *name, bool *found)
+{
+	for (int t = WS_TECH_OVERWRITE; t <= WS_TECH_ATA_SECURE_ERASE_ENHANCED; t++)
+		if (name && strcmp(ws_technique_name((enum ws_technique)t), name) == 0) {
+			*found = true;
+			return (enum ws_technique)t;
+		}
+	*found = false;
+	return WS_TECH_OVERWRITE;
+}
+
+/*
+ * Every summary field that repeats a fact of the evidence (docs/certificate.md) says what
+ * the evidence says: a document that says SUCCESS at the top and FAILED below means two
+ * things. Return: true when they agree; otherwise false with the first disagreement in
+ * c->reason.
+ */
+static bool check_summary(struct json_object *doc, struct ws_cert_check *c)
+{
+	static const char *const same[][2] = {
+		{ "status", "evidence.status" },
+		{ "status_reason", "evidence.reason" },
+		{ "sanitization.method_type", "evidence.nist_level" },
+		{ "media.make_vendor", "evidence.device.vendor" },
+		{ "media.model", "evidence.device.model" },
+		{ "media.serial", "evidence.device.serial" },
+		{ "media.path", "evidence.device.path" },
+		{ "media.wwn", "evidence.device.wwn" },
+		{ "media.firmware", "evidence.device.firmware" },
+		{ "demo", "signer.demo_ca" },
+	};
+	struct json_object *tech = at(doc, "evidence.technique"), *mode;
+	const char *verification;
+	char a[64], b[64];
+	enum ws_technique t;
+	bool known;
+
+	for (size_t i = 0; i < ELEMENTSOF(same); i++) {
+		struct json_object *x = at(doc, same[i][0]), *y = at(doc, same[i][1]);
+
+		if (agree(x, y))
+			continue;
+		shown(x, a, sizeof(a));
+		shown(y, b, sizeof(b));
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: %s is %s "
+		          "but %s is %s",
+		          same[i][0], a, same[i][1], b);
+		return false;
+	}
+	t = technique_named(json_object_get_string(tech), &known);
+	if (!known || !json_object_is_type(tech, json_type_string)) {
+		shown(tech, a, sizeof(a));
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its evidence names no known technique (%s)", a);
+		return false;
+	}
+	if (!text_is(at(doc, "evidence.nist_level"), ws_technique_nist(t)) ||
+	    !text_is(at(doc, "sanitization.method_used"), ws_cert_method_used(t))) {
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: technique "
+		          "%s is %s, \"%s\"",
+		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
+		return false;
+	}
+	mode = at(doc, "evidence.verification.mode");
+	verification = json_object_get_string(at(doc, "sanitization.verification_method"));
+	if (!json_object_is_type(mode, json_type_string) || !verification ||
+	    (strcmp(json_object_get_string(mode), "sample") == 0
+	         ? strncmp(verification, "quick sampling:", 15) != 0
+	         : strcmp(verification, json_object_get_string(mode)) != 0)) {
+		shown(at(doc, "sanitization.verification_method"), a, sizeof(a));
+		shown(mode, b, sizeof(b));
+		ws_reason(&c->reason, 0,
+		          "validly signed, but its summary disagrees with its evidence: "
+		          "sanitization.verification_method is %s but "
+		          "evidence.verification.mode is %s",
+		          a, b);
+		return false;
+	}
+	return true;
 }
 
 /* ---- the signature --------------------------------------------------------------------------- */
@@ -279,7 +416,7 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 	 */
 	BIO *filter = BIO_new(BIO_f_null()),
 	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, NULL, NULL) : NULL;
+	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
 	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
 	X509_VERIFY_PARAM *param = X509_STORE_get0_param(trust->store);
 	char buf[256];
@@ -350,9 +487,11 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 	doc = check_document(json, json_len, c);
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
-	json_object_put(doc);
-	if (!check_signature(trust, json, json_len, p7s, p7s_len, c))
+	if (!check_signature(trust, json, json_len, p7s, p7s_len, c) || !check_summary(doc, c)) {
+		json_object_put(doc);
 		return c->reason ? 0 : -ENOMEM;
+	}
+	json_object_put(doc);
 	if (strcmp(c->status, "SUCCESS") != 0) {
 		ws_reason(&c->reason, 0, "validly signed, but the wipe's status is %s", c->status);
 		return 0;
@@ -364,26 +503,35 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *c)
 {
 	char *json = NULL, *p7s = NULL, *sig_path = NULL;
+	struct stat st = { 0 };
 	size_t jl = 0, sl = 0;
 	int r;
 
 	memset(c, 0, sizeof(*c));
-	r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &json, &jl);
+	r = ws_read_regular(path, WS_CERT_MAX_BYTES, &json, &jl, &st);
 	if (r < 0) {
-		ws_reason(&c->reason, 0, "%s",
-		          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
-		                      : strerror(-r));
+		if (r == -EINVAL)
+			ws_reason(&c->reason, 0, "it is %s, not a regular file",
+			          ws_file_kind(st.st_mode));
+		else
+			ws_reason(&c->reason, 0, "%s",
+			          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
+			                      : strerror(-r));
 		return 0;
 	}
 	if (asprintf(&sig_path, "%s.p7s", path) < 0) {
 		free(json);
 		return -ENOMEM;
 	}
-	r = ws_read_file_capped(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl);
+	r = ws_read_regular(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl, &st);
 	if (r < 0) {
 		ws_sha256_hex(json, jl, c->sha256);
-		ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
-		          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
+		if (r == -EINVAL)
+			ws_reason(&c->reason, 0, "signature %s is %s, not a regular file", sig_path,
+			          ws_file_kind(st.st_mode));
+		else
+			ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
+			          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
 		r = 0;
 	} else {
 		r = ws_cert_verify(trust, json, jl, p7s, sl, c);

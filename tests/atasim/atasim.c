@@ -26,6 +26,8 @@
  *                           area ("max SECTORS permanent N": the maximum set with VV=1, and how
  *                           many SET MAX commands made a change permanent)
  *   WS_ATASIM_SECONDS=1
+ *   WS_ATASIM_SERIAL=...   the serial IDENTIFY reports (default SIMATA-PROFILE), up to 20
+ *                          bytes taken as they are: a drive may report any bytes
  *
  * Every process that loads the simulator is one power-on: the accessible maximum starts at
  * the one kept in WS_ATASIM_STATE (or the profile's), whatever a volatile SET MAX did before.
@@ -64,7 +66,7 @@
 enum state { IDLE, RUNNING, DONE, FAILED };
 
 static struct {
-	const char *path, *profile;
+	const char *path, *profile, *serial;
 	double seconds;
 	pthread_mutex_t lock;
 	enum state state;
@@ -136,6 +138,7 @@ __attribute__((constructor)) static void init(void)
 		sim.profile = "sata-ssd";
 	sim.seconds = s ? atof(s) : 1.0;
 	sim.state_file = getenv("WS_ATASIM_STATE");
+	sim.serial = getenv("WS_ATASIM_SERIAL");
 	sim.lba28 = getenv("WS_ATASIM_LBA28") && strcmp(getenv("WS_ATASIM_LBA28"), "1") == 0;
 	sim.sector = getenv("WS_ATASIM_SECTOR") ? (unsigned)atoi(getenv("WS_ATASIM_SECTOR")) : 512;
 	if (sim.sector < 512)
@@ -327,7 +330,10 @@ static void identify(struct sg_io_hdr *h)
 	char serial[24];
 
 	id[0] = 0x0040;
-	snprintf(serial, sizeof(serial), "SIMATA-%s", sim.profile);
+	if (sim.serial)
+		snprintf(serial, sizeof(serial), "%s", sim.serial);
+	else
+		snprintf(serial, sizeof(serial), "SIMATA-%s", sim.profile);
 	put_string(&id[10], serial, 10);
 	put_string(&id[23], "1.0", 4);
 	put_string(&id[27],

@@ -153,6 +153,36 @@ START_TEST(test_locked_by_interrupted_erase_can_be_unlocked)
 }
 END_TEST
 
+/* A drive whose serial holds a newline and an escape: the password log keeps one line per
+ * erase (the serial escaped), and nothing reaches the terminal raw. */
+START_TEST(test_serial_with_control_characters)
+{
+	char *dev = marked("nl.img"), *out = NULL, *err = NULL, *prefix = NULL, *log = NULL;
+
+	ck_assert_int_ge(asprintf(&prefix,
+	                          "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                          "WS_ATASIM_PATH='%s' WS_ATASIM_PROFILE=hdd "
+	                          "WS_ATASIM_SERIAL=\"$(printf 'SIM\\nNL\\033X')\"",
+	                          WS_ATASIM, dev),
+	                 0);
+	ck_assert_int_eq(run_cli_prefix(&out, &err, prefix,
+	                                "wipe --unsigned --yes -m ata-secure-erase --cert-dir "
+	                                "%s/nl '%s'",
+	                                scratch_dir(), dev),
+	                 WS_EXIT_OK);
+	ck_assert_msg(!strchr(out, '\033') && !strchr(err, '\033'), "%s%s", out, err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(test_sh(&log, "cat %s/nl/security-passwords.log", scratch_dir()), 0);
+	ck_assert_msg(strchr(log, '\n') == log + strlen(log) - 1, "not one line: %s", log);
+	ck_assert_msg(strstr(log, " serial=SIM\\x0aNL\\x1bX user-password="), "%s", log);
+	ck_assert(!has_marker(dev));
+	free(log);
+	free(prefix);
+	free(dev);
+}
+END_TEST
+
 /* A marker in the last 4 KiB of the image: above the accessible maximum of profile hpa. */
 static char *hpa_disk_sector(unsigned sector)
 {
@@ -538,6 +568,7 @@ int main(void)
 	tcase_add_test(tc, test_dco_restriction_is_reported);
 	tcase_add_test(tc, test_security_erase);
 	tcase_add_test(tc, test_locked_by_interrupted_erase_can_be_unlocked);
+	tcase_add_test(tc, test_serial_with_control_characters);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_bridge_without_passthrough_still_clears);
 	tcase_add_test(tc, test_list_reports_what_the_drive_says);

@@ -149,6 +149,65 @@ START_TEST(test_bad_input)
 }
 END_TEST
 
+/*
+ * A loop device with ext4, mounted where a test can find it and, in addition, bind-mounted on
+ * a directory whose name holds an escape and a newline (scratch_mount()'s registry is one
+ * line per mount, so the odd one is undone by the test, or with its parent by the registry's
+ * lazy unmount). Return: the device; *ret_mp the mount point.
+ */
+static char *odd_mount(char **ret_mp)
+{
+	char *img = scratch_image("odd.img", 16), *dev;
+
+	ck_assert_int_eq(
+	    test_sh(NULL, "mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'", img),
+	    0);
+	dev = scratch_attach(img, false, false);
+	*ret_mp = scratch_mount(dev);
+	ck_assert_int_eq(test_sh(NULL,
+	                         "d=\"$(printf '%%s/m\\033x\\ny' '%s')\" && mkdir \"$d\" && "
+	                         "mount --bind '%s' \"$d\" && sync",
+	                         *ret_mp, *ret_mp),
+	                 0);
+	free(img);
+	return dev;
+}
+
+static void odd_umount(const char *mp)
+{
+	ck_assert_int_eq(test_sh(NULL, "umount \"$(printf '%%s/m\\033x\\ny' '%s')\"", mp), 0);
+}
+
+/* Names the system supplies reach the terminal escaped, on one line: a mount point in a
+ * refusal, a file name in "confirm with:". */
+START_TEST(test_control_characters_are_escaped)
+{
+	char *mp = NULL, *dev = odd_mount(&mp), *want = NULL, *img = NULL, *out = NULL, *err = NULL;
+
+	ck_assert_int_ge(asprintf(&want, "%s/m?x?y on", mp), 0);
+	expect(dev, WS_EXIT_REFUSED, want);
+	odd_umount(mp);
+	/* an image file whose name holds them: the path is the confirmation token */
+	ck_assert_int_ge(asprintf(&img, "%s/i\033m\ng.img", scratch_dir()), 0);
+	ck_assert_int_eq(
+	    test_sh(NULL, "truncate -s 4M \"$(printf '%%s/i\\033m\\ng.img' '%s')\"", scratch_dir()),
+	    0);
+	ck_assert_int_eq(
+	    run_cli(&out, &err, "check \"$(printf '%%s/i\\033m\\ng.img' '%s')\"", scratch_dir()),
+	    WS_EXIT_OK);
+	free(want);
+	ck_assert_int_ge(asprintf(&want, "(confirm with: %s/i?m?g.img)\n", scratch_dir()), 0);
+	ck_assert_msg(strstr(out, want) && strchr(out, '\n') == out + strlen(out) - 1, "%s", out);
+	unlink(img);
+	free(out);
+	free(err);
+	free(want);
+	free(img);
+	free(mp);
+	free(dev);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmd-check");
@@ -167,6 +226,7 @@ int main(void)
 	tcase_add_test(tc, test_image_files);
 	tcase_add_test(tc, test_exclusively_held_device_is_refused);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_control_characters_are_escaped);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

@@ -4,9 +4,12 @@
  * openssl command alone, real loop-device wipes signed by the station, checked by
  * `wipeseal verify` and by plain `openssl cms -verify`; every kind of bad input rejected with
  * its reason; weak, expired, world-readable and wrong-purpose signers refused before any
- * byte is written; a certificate removed from a series caught by the series and the log.
+ * byte is written; a certificate removed from a series caught by the series and the log;
+ * files that are not files (FIFOs, devices, directories, unreadable ones) and encrypted keys
+ * refused at once, never waited on; ambiguous documents refused.
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +173,47 @@ static void resign(const char *file, const char *who)
 	    0);
 }
 
+/*
+ * The CLI with a bound on time and memory, for input that once hung it (a FIFO) or filled
+ * memory (/dev/zero): the run must end by itself. Under AddressSanitizer, which reserves
+ * terabytes of address space, the memory bound is its own RSS limit.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define WS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WS_ASAN 1
+#endif
+#endif
+#ifdef WS_ASAN
+#define BOUNDED "ASAN_OPTIONS=hard_rss_limit_mb=1024 timeout 20"
+#else
+#define BOUNDED "ulimit -v 2097152; timeout 20"
+#endif
+
+__attribute__((format(printf, 3, 4))) static int bounded(char **out, char **err, const char *fmt,
+                                                         ...)
+{
+	char *args = NULL;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&args, fmt, ap), 0);
+	va_end(ap);
+	r = run_cli_prefix(out, err, BOUNDED, "%s", args);
+	ck_assert_msg(r != 124, "did not end by itself: %s", args);
+	free(args);
+	return r;
+}
+
+/* @err is one line holding @needle. */
+static void one_line(const char *err, const char *needle)
+{
+	ck_assert_msg(strstr(err, needle) != NULL, "wanted '%s' in: %s", needle, err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+}
+
 /* ---- tests --------------------------------------------------------------------------------- */
 
 START_TEST(test_certificate_verifies_with_wipeseal_and_openssl)
@@ -227,7 +271,8 @@ START_TEST(test_ec_signer)
 END_TEST
 
 /* A signer the policy refuses: exit 2, the reason, and the disk untouched. */
-static void refused_signer(const char *who, const char *setup, const char *needle)
+static void refused_signer_full(const char *who, const char *setup, const char *extra,
+                                const char *needle)
 {
 	char *img = scratch_image("r.img", 16), *dev, *out = NULL, *err = NULL, *before = NULL,
 	     *after = NULL;
@@ -239,8 +284,9 @@ static void refused_signer(const char *who, const char *setup, const char *needl
 	before = sha(dev);
 	ck_assert_int_eq(run_cli(&out, &err,
 	                         "wipe --yes --signer-key %s/%s.key --signer-cert %s/%s.pem "
-	                         "--audit-log %s/audit-r.log --cert-dir %s/certs-r '%s'",
-	                         pki, who, pki, who, scratch_dir(), scratch_dir(), dev),
+	                         "--audit-log %s/audit-r.log --cert-dir %s/certs-r %s '%s'",
+	                         pki, who, pki, who, scratch_dir(), scratch_dir(),
+	                         extra ? extra : "", dev),
 	                 WS_EXIT_USAGE);
 	ck_assert_msg(strstr(err, needle) != NULL, "wanted '%s': %s", needle, err);
 	after = sha(dev);
@@ -251,6 +297,16 @@ static void refused_signer(const char *who, const char *setup, const char *needl
 	free(err);
 	free(dev);
 	free(img);
+}
+
+static void refused_signer(const char *who, const char *setup, const char *needle)
+{
+	refused_signer_full(who, setup, NULL, needle);
+}
+
+static void refused_signer_args(const char *who, const char *extra, const char *needle)
+{
+	refused_signer_full(who, NULL, extra, needle);
 }
 
 START_TEST(test_refused_signers_write_nothing)
@@ -454,6 +510,243 @@ START_TEST(test_config_file)
 }
 END_TEST
 
+/* --config, the signer's files, certificates, signatures and CAs that are not regular
+ * files: one line at once, exit 2 (or a FAILED check), never a hang or a memory flood. */
+START_TEST(test_named_files_that_are_not_files)
+{
+	static const struct {
+		const char *path, *kind;
+	} odd[] = {
+		{ "FIFO", "is a FIFO, not a regular file" },
+		{ "/dev/zero", "is a character device, not a regular file" },
+		{ "/dev/null", "is a character device, not a regular file" },
+		{ "DIR", "is a directory, not a regular file" },
+		{ "/proc/self/mem", "Input/output error" }, /* regular, but every read fails */
+	};
+	char *file = signed_wipe("station", "", WS_EXIT_OK), *fifo = NULL, *dir = NULL,
+	     *img = scratch_image("odd.img", 4), *before = sha(img), *after, *out = NULL,
+	     *err = NULL;
+
+	ck_assert_int_ge(asprintf(&fifo, "%s/odd.fifo", scratch_dir()), 0);
+	ck_assert_int_ge(asprintf(&dir, "%s/odd.dir", scratch_dir()), 0);
+	ck_assert_int_eq(test_sh(NULL, "mkfifo '%s' && mkdir -p '%s'", fifo, dir), 0);
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		const char *p = strcmp(odd[i].path, "FIFO") == 0  ? fifo
+		                : strcmp(odd[i].path, "DIR") == 0 ? dir
+		                                                  : odd[i].path;
+
+		/* the configuration */
+		ck_assert_int_eq(bounded(&out, &err,
+		                         "wipe --yes --config '%s' --signer-key %s/station.key "
+		                         "--signer-cert %s/station.pem --audit-log %s/odd.log '%s'",
+		                         p, pki, pki, scratch_dir(), img),
+		                 WS_EXIT_USAGE);
+		one_line(err, odd[i].kind);
+		ck_assert_msg(strstr(err, "configuration file"), "%s", err);
+		free(out);
+		free(err);
+		/* a certificate */
+		ck_assert_int_eq(bounded(&out, &err, "verify --ca %s/ca.pem '%s'", pki, p),
+		                 WS_EXIT_FAILED);
+		one_line(out, "FAILED");
+		free(out);
+		free(err);
+		/* and `show` */
+		ck_assert_int_eq(bounded(&out, &err, "show '%s'", p), WS_EXIT_USAGE);
+		one_line(err, p);
+		free(out);
+		free(err);
+	}
+	/* the signer's certificate and chain, and the CA */
+	ck_assert_int_eq(bounded(&out, &err,
+	                         "wipe --yes --signer-key %s/station.key --signer-cert '%s' "
+	                         "--audit-log %s/odd.log '%s'",
+	                         pki, fifo, scratch_dir(), img),
+	                 WS_EXIT_USAGE);
+	one_line(err, "signer certificate");
+	ck_assert_ptr_nonnull(strstr(err, "is a FIFO"));
+	free(out);
+	free(err);
+	ck_assert_int_eq(bounded(&out, &err,
+	                         "wipe --yes --signer-key %s/station.key --signer-cert "
+	                         "%s/station.pem --signer-chain /dev/zero --audit-log %s/odd.log "
+	                         "'%s'",
+	                         pki, pki, scratch_dir(), img),
+	                 WS_EXIT_USAGE);
+	one_line(err, "signer chain /dev/zero is a character device");
+	free(out);
+	free(err);
+	ck_assert_int_eq(bounded(&out, &err, "verify --ca '%s' '%s'", fifo, file), WS_EXIT_USAGE);
+	one_line(err, "is a FIFO");
+	free(out);
+	free(err);
+	/* a signature that is a FIFO */
+	ck_assert_int_eq(test_sh(NULL, "cp '%s' %s/fifosig.json && ln -s '%s' %s/fifosig.json.p7s",
+	                         file, scratch_dir(), fifo, scratch_dir()),
+	                 0);
+	ck_assert_int_eq(
+	    bounded(&out, &err, "verify --ca %s/ca.pem %s/fifosig.json", pki, scratch_dir()),
+	    WS_EXIT_FAILED);
+	one_line(out, "fifosig.json.p7s is a FIFO, not a regular file");
+	free(out);
+	free(err);
+	after = sha(img);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(img);
+	free(dir);
+	free(fifo);
+	free(file);
+}
+END_TEST
+
+/* A copy of the station's key encrypted with pass phrase "x", as enc.key, with its
+ * certificate as enc.pem (so that signed_wipe("enc", ...) uses it). */
+static void make_encrypted_key(void)
+{
+	ck_assert_int_eq(test_sh(NULL,
+	                         "cd %s && openssl pkey -in station.key -aes256 -passout pass:x "
+	                         "-out enc.key && chmod 600 enc.key && cp station.pem enc.pem",
+	                         pki),
+	                 0);
+}
+
+/* An encrypted signer key: refused in one line, with no terminal and with one (where
+ * OpenSSL would ask for the pass phrase and wait), and nothing written. */
+START_TEST(test_encrypted_key_never_prompts)
+{
+	char *img = scratch_image("enc.img", 4), *before = sha(img), *after, *out = NULL,
+	     *err = NULL;
+	const char *want = "is encrypted, and wipeseal never asks for a pass phrase";
+	int r;
+
+	make_encrypted_key();
+	/* no terminal at all: a new session, stdin from /dev/null */
+	r = test_sh(&out,
+	            "timeout 20 setsid '%s' wipe --yes --signer-key %s/enc.key --signer-cert "
+	            "%s/enc.pem --audit-log %s/enc.log '%s' </dev/null 2>&1",
+	            WS_CLI, pki, pki, scratch_dir(), img);
+	ck_assert_msg(r == WS_EXIT_USAGE, "exit %d: %s", r, out);
+	one_line(out, want);
+	ck_assert_ptr_nonnull(strstr(out, "key_passphrase_file"));
+	free(out);
+	/* a terminal (a pty from script): still no prompt */
+	r = test_sh(&out,
+	            "timeout 20 script -qec \"'%s' wipe --yes --signer-key %s/enc.key "
+	            "--signer-cert %s/enc.pem --audit-log %s/enc.log '%s'\" /dev/null </dev/null",
+	            WS_CLI, pki, pki, scratch_dir(), img);
+	ck_assert_msg(r == WS_EXIT_USAGE, "exit %d: %s", r, out);
+	ck_assert_msg(strstr(out, want) && !strstr(out, "Enter"), "%s", out);
+	free(out);
+	after = sha(img);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	free(err);
+	free(img);
+}
+END_TEST
+
+/* [signer] key_passphrase_file: the right one signs; a wrong one, or one others may read,
+ * is refused before anything is written. */
+START_TEST(test_key_passphrase_file)
+{
+	char *cfg = NULL, *pw = NULL, *extra = NULL, *file, *out = NULL;
+
+	make_encrypted_key();
+	ck_assert_int_ge(asprintf(&cfg, "%s/enc.conf", scratch_dir()), 0);
+	ck_assert_int_ge(asprintf(&pw, "%s/enc.pass", scratch_dir()), 0);
+	ck_assert_int_ge(asprintf(&extra, "--config '%s'", cfg), 0);
+	ck_assert_int_eq(test_sh(NULL,
+	                         "printf '[signer]\\nkey_passphrase_file = %s\\n' > '%s' && "
+	                         "echo x > '%s' && chmod 600 '%s'",
+	                         pw, cfg, pw, pw),
+	                 0);
+	file = signed_wipe("enc", extra, WS_EXIT_OK);
+	ck_assert_ptr_nonnull(file);
+	ck_assert_int_eq(verify(file, &out), WS_EXIT_OK);
+	free(out);
+	free(file);
+	ck_assert_int_eq(test_sh(NULL, "echo y > '%s'", pw), 0);
+	refused_signer_args("enc", extra, "the pass phrase in");
+	ck_assert_int_eq(test_sh(NULL, "echo x > '%s' && chmod 640 '%s'", pw, pw), 0);
+	refused_signer_args("enc", extra, "pass phrase file");
+	free(extra);
+	free(pw);
+	free(cfg);
+}
+END_TEST
+
+/* Documents that mean two things, validly signed: refused with the reason. */
+START_TEST(test_ambiguous_documents_are_rejected)
+{
+	char *file = signed_wipe("station", "", WS_EXIT_OK), *v;
+
+	/* two "status" keys: json-c keeps the last */
+	v = variant(file, "twostatus",
+	            "sed -i '0,/^  \"status\": \"SUCCESS\",/s//  \"status\": \"FAILED\",\\n"
+	            "  \"status\": \"SUCCESS\",/' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "the key \"status\" appears twice in one object");
+	free(v);
+	/* a NUL that ends the string for C */
+	v = variant(file, "nulstatus",
+	            "sed -i '0,/^  \"status\": \"SUCCESS\",/s//  \"status\": "
+	            "\"SUCCESS\\\\u0000FAILED\",/' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "NUL character");
+	free(v);
+	/* SUCCESS at the top, FAILED in the evidence */
+	v = variant(file, "evfailed",
+	            "sed -i 's/^    \"status\": \"SUCCESS\"/    \"status\": \"FAILED\"/' "
+	            "\"$f\" && grep -q '^    \"status\": \"FAILED\"' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "summary disagrees with its evidence: status is \"SUCCESS\" but "
+	                   "evidence.status is \"FAILED\"");
+	free(v);
+	/* a Purge claimed for an overwrite */
+	v = variant(file, "purgeclaim",
+	            "sed -i 's/\"method_type\": \"Clear\"/\"method_type\": \"Purge\"/' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "sanitization.method_type is \"Purge\" but evidence.nist_level is "
+	                   "\"Clear\"");
+	free(v);
+	/* another drive's serial at the top */
+	v = variant(file, "serial",
+	            "sed -i '0,/\"serial\": null/s//\"serial\": \"S3R14L\"/' \"$f\"");
+	resign(v, "station");
+	expect_rejected(v, "media.serial is \"S3R14L\" but evidence.device.serial is null");
+	free(v);
+	free(file);
+}
+END_TEST
+
+/* `verify --audit-log`: problems that quote names holding control characters are printed
+ * escaped, one line each. */
+START_TEST(test_audit_problems_are_escaped)
+{
+	char *file = signed_wipe("station", "", WS_EXIT_OK), *out = NULL, *prefix = NULL;
+	int r;
+
+	ck_assert_int_ge(asprintf(&prefix, "%s/audit.log", scratch_dir()), 0);
+	r = test_sh(&out,
+	            "'%s' verify --audit-log %s --cert-dir \"$(printf '%s/c\\033[31m\\nd')\" "
+	            "2>&1 </dev/null",
+	            WS_CLI, prefix, scratch_dir());
+	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, out);
+	ck_assert_ptr_nonnull(strstr(out, "c?[31m?d/"));
+	ck_assert_ptr_null(strchr(out, '\033'));
+	for (const char *line = out; *line; line = strchr(line, '\n') + 1) {
+		ck_assert_msg(strncmp(line, prefix, strlen(prefix)) == 0, "a split line: %s", out);
+		ck_assert_ptr_nonnull(strchr(line, '\n'));
+	}
+	free(prefix);
+	free(out);
+	free(file);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmd-verify");
@@ -470,6 +763,11 @@ int main(void)
 	tcase_add_test(tc, test_failed_wipe_is_certified_as_failed);
 	tcase_add_test(tc, test_series_and_audit_log);
 	tcase_add_test(tc, test_config_file);
+	tcase_add_test(tc, test_named_files_that_are_not_files);
+	tcase_add_test(tc, test_encrypted_key_never_prompts);
+	tcase_add_test(tc, test_key_passphrase_file);
+	tcase_add_test(tc, test_ambiguous_documents_are_rejected);
+	tcase_add_test(tc, test_audit_problems_are_escaped);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

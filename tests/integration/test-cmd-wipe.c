@@ -490,6 +490,38 @@ START_TEST(test_refusals_write_nothing)
 }
 END_TEST
 
+/* A refusal that quotes a mount point holding an escape and a newline: escaped, one line,
+ * nothing written (the mount is undone here; the registry's lazy unmount of its parent
+ * covers a failure). */
+START_TEST(test_refusal_reasons_are_escaped)
+{
+	char *img = scratch_image("odd.img", 16), *dev, *mp, *args = NULL, *want = NULL;
+
+	ck_assert_int_eq(
+	    test_sh(NULL, "mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'", img),
+	    0);
+	dev = scratch_attach(img, false, false);
+	mp = scratch_mount(dev);
+	ck_assert_int_eq(test_sh(NULL,
+	                         "d=\"$(printf '%%s/m\\033x\\ny' '%s')\" && mkdir \"$d\" && "
+	                         "mount --bind '%s' \"$d\" && sync",
+	                         mp, mp),
+	                 0);
+	ck_assert_int_ge(asprintf(&args, "wipe --unsigned --yes '%s'", dev), 0);
+	ck_assert_int_ge(asprintf(&want, "refused: mounted: %s on", mp), 0);
+	expect_refusal(args, dev, WS_EXIT_REFUSED, want);
+	free(want);
+	ck_assert_int_ge(asprintf(&want, "%s/m?x?y on", mp), 0);
+	expect_refusal(args, dev, WS_EXIT_REFUSED, want);
+	ck_assert_int_eq(test_sh(NULL, "umount \"$(printf '%%s/m\\033x\\ny' '%s')\"", mp), 0);
+	free(want);
+	free(args);
+	free(mp);
+	free(dev);
+	free(img);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmd-wipe");
@@ -508,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, test_vanishing_device_ends_failed);
 	tcase_add_test(tc, test_sigterm_aborts_cleanly);
 	tcase_add_test(tc, test_refusals_write_nothing);
+	tcase_add_test(tc, test_refusal_reasons_are_escaped);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

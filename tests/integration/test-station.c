@@ -315,9 +315,16 @@ START_TEST(test_refusals_before_the_screen)
 	                 WS_EXIT_USAGE);
 	ck_assert_msg(strstr(err, "wipeseal-none"), "%s", err);
 	free(err);
-	/* no signer and not --unsigned: refused before the screen opens */
-	ck_assert_int_eq(run_cli(NULL, &err, "station --config /dev/null %s", a), WS_EXIT_USAGE);
+	/* no signer and not --unsigned: refused before the screen opens (an empty
+	 * configuration: /dev/null is not a file, and is refused as such) */
+	ck_assert_int_eq(test_sh(NULL, ": > %s/empty.conf", scratch_dir()), 0);
+	ck_assert_int_eq(run_cli(NULL, &err, "station --config %s/empty.conf %s", scratch_dir(), a),
+	                 WS_EXIT_USAGE);
 	ck_assert_msg(strstr(err, "signer"), "%s", err);
+	free(err);
+	ck_assert_int_eq(run_cli(NULL, &err, "station --config /dev/null %s", a), WS_EXIT_USAGE);
+	ck_assert_msg(strstr(err, "/dev/null is a character device, not a regular file"), "%s",
+	              err);
 	free(err);
 	after = sha(a);
 	ck_assert_str_eq(before, after);
