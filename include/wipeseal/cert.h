@@ -174,7 +174,7 @@ int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct w
 
 /* One event, as the audit log records it. Every field may be NULL (0). */
 struct ws_audit_entry {
-	const char *status; /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED" */
+	const char *status;           /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED" */
 	const char *certificate_file; /* base name, e.g. "20261127T...json" */
 	const char *certificate_id;
 	const char *certificate_sha256;
@@ -183,8 +183,8 @@ struct ws_audit_entry {
 	const char *model;
 	const char *method;
 	const char *operator_name;
-	const char *note;      /* why there is no certificate (a refused attempt), or NULL */
-	unsigned started_line; /* the STARTED line this outcome ends, 0 for none */
+	const char *note;       /* why there is no certificate (a refused attempt), or NULL */
+	unsigned started_line;  /* the STARTED line this outcome ends, 0 for none */
 	const char *late_since; /* recorded late: when the log could not be written, or NULL */
 };
 
@@ -194,7 +194,7 @@ struct ws_audit_entry {
 /* A log larger than this is refused (read neither by the station nor by verify). */
 #define WS_AUDIT_MAX_BYTES (1ull << 30)
 /* And a line longer than this. */
-#define WS_AUDIT_LINE_MAX (64u << 10)
+#define WS_AUDIT_LINE_MAX  (64u << 10)
 
 /* An audit log held open and locked (flock, exclusive) for appending. */
 struct ws_audit;
@@ -241,8 +241,7 @@ struct ws_audit_summary {
 };
 
 /* Called once per finding of ws_audit_verify(): @problem false for a note. */
-typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, bool problem,
-                                    const char *text);
+typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, bool problem, const char *text);
 
 /*
  * ws_audit_verify() - walk the log: every line strict JSON without NUL bytes, numbered in
@@ -258,7 +257,7 @@ int ws_audit_verify(const char *path, const char *cert_dir, const struct ws_trus
 
 /* ws_audit_verify_mem() - the same walk over @len bytes in memory (tests/fuzz). */
 int ws_audit_verify_mem(const void *data, size_t len, const char *cert_dir,
-                        const struct ws_trust *trust, ws_audit_problem_fn problem,
-                        void *userdata, struct ws_audit_summary *ret);
+                        const struct ws_trust *trust, ws_audit_problem_fn problem, void *userdata,
+                        struct ws_audit_summary *ret);
 
 #endif

@@ -146,8 +146,9 @@ int certify_pending_flush(struct cli *cli, struct ws_audit *log, const char *dir
 		if (r == 0 && asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0) {
 			r = flush_one(log, path, &why);
 			if (r < 0)
-				cli_err(cli, "%s: the audit line kept there could not be added to the "
-				             "log: %s",
+				cli_err(cli,
+				        "%s: the audit line kept there could not be added to the "
+				        "log: %s",
 				        path, why ? why : strerror(-r));
 		}
 		free(why);

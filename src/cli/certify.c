@@ -272,8 +272,8 @@ static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *co
 			strcat(text, "\n");
 		if (r < 0 || !text ||
 		    (r = write_exclusive(dir, results[i]->name, text, NULL, &kept)) < 0) {
-			cli_err(cli, "%s: cannot write the result into %s: %s%s%s", results[i]->path,
-			        dir, strerror(r < 0 ? -r : ENOMEM),
+			cli_err(cli, "%s: cannot write the result into %s: %s%s%s",
+			        results[i]->path, dir, strerror(r < 0 ? -r : ENOMEM),
 			        kept ? "; what was written is kept: " : "", kept ? kept : "");
 			free(kept);
 			code = WS_EXIT_FAILED;
@@ -307,8 +307,9 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 	}
 	for (size_t i = 0; i < n; i++) {
 		files[i] = NULL;
-		if (results[i] && certify_one(cli, c, log, why ? why : "the log could not be opened",
-		                              dir, results[i], devices[i], &files[i]) < 0)
+		if (results[i] &&
+		    certify_one(cli, c, log, why ? why : "the log could not be opened", dir,
+		                results[i], devices[i], &files[i]) < 0)
 			code = WS_EXIT_FAILED;
 	}
 	ws_audit_close(log);
@@ -348,12 +349,14 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
 		                    },
 		                    &why);
 		if (r == 0)
-			c->started[c->n_started++] = (struct certify_started){ d, ws_audit_lines(log) };
+			c->started[c->n_started++] =
+			    (struct certify_started){ d, ws_audit_lines(log) };
 	}
 	ws_audit_close(log);
 	if (r < 0) {
-		cli_err(cli, "%s; nothing was written to any target: free the log or choose "
-		             "another with --audit-log",
+		cli_err(cli,
+		        "%s; nothing was written to any target: free the log or choose "
+		        "another with --audit-log",
 		        why ? why : strerror(-r));
 		free(why);
 		return WS_EXIT_USAGE;

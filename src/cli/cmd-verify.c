@@ -164,7 +164,8 @@ static void audit_problem(void *userdata, unsigned line, bool problem, const cha
 	char *safe = cli_printable(text);
 
 	if (line)
-		printf("%s:%u: %s%s\n", (const char *)userdata, line, problem ? "" : "note: ", safe);
+		printf("%s:%u: %s%s\n", (const char *)userdata, line,
+		       problem ? "" : "note: ", safe);
 	else
 		printf("%s: %s%s\n", (const char *)userdata, problem ? "" : "note: ", safe);
 	free(safe);

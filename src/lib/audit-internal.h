@@ -33,8 +33,7 @@ typedef int (*ws_line_fn)(void *ud, unsigned n, const char *line, size_t len, bo
 int ws_audit_read_fd(int fd, ws_line_fn each, void *ud, unsigned *ret_line);
 
 /* ws_audit_read_mem() - the same over a buffer. */
-int ws_audit_read_mem(const void *data, size_t len, ws_line_fn each, void *ud,
-                      unsigned *ret_line);
+int ws_audit_read_mem(const void *data, size_t len, ws_line_fn each, void *ud, unsigned *ret_line);
 
 /* ws_audit_parse() - the line as a JSON object, when it is strict UTF-8 without NUL and
  * one strict JSON object with nothing after it; else NULL. */

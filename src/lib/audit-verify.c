@@ -50,8 +50,8 @@ struct walk {
 	size_t n_signers;
 	struct started *started;
 	size_t n_started;
-	unsigned bad_line;    /* a line that is not a log line, until the next says why */
-	char bad_why[96];     /* what is wrong with it */
+	unsigned bad_line; /* a line that is not a log line, until the next says why */
+	char bad_why[96];  /* what is wrong with it */
 	unsigned first_signed;
 };
 
@@ -113,7 +113,8 @@ static char *untrusted(const struct walk *w, X509 *cert, STACK_OF(X509) * chain,
 		else if (ws_key_policy(X509_get0_pubkey(cert), why, sizeof(why)) < 0)
 			ws_reason(&out, 0, "signer key refused: %s", why);
 		else if (!ws_cert_has_doc_signing(cert))
-			ws_reason(&out, 0, "it lacks documentSigning (%s)", WS_OID_DOCUMENT_SIGNING);
+			ws_reason(&out, 0, "it lacks documentSigning (%s)",
+			          WS_OID_DOCUMENT_SIGNING);
 	}
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
@@ -138,7 +139,8 @@ static void add_signer(struct walk *w, unsigned n, struct json_object *o, time_t
 	if (!cert || ws_x509_fingerprint(cert, got) < 0) {
 		report(w, n, true, "SIGNER line without a PEM certificate in signer_cert");
 	} else if (!fp || strcmp(fp, got) != 0) {
-		report(w, n, true, "SIGNER line: signer_sha256 is not its certificate's fingerprint");
+		report(w, n, true,
+		       "SIGNER line: signer_sha256 is not its certificate's fingerprint");
 	} else if (!find_signer(w, fp) &&
 	           (rec = realloc(w->signers, (w->n_signers + 1) * sizeof(*rec)))) {
 		w->signers = rec;
@@ -163,13 +165,16 @@ static bool signature_matches(X509 *cert, const char *line, size_t signed_len, c
 	unsigned char *sig = malloc(blen / 4 * 3 + 3);
 	char *msg = malloc(signed_len + 1);
 	bool ed = key && EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519, ok = false;
-	int dec = sig && blen % 4 == 0 && blen ? EVP_DecodeBlock(sig, (const unsigned char *)b64, (int)blen) : -1;
+	int dec = sig && blen % 4 == 0 && blen
+	              ? EVP_DecodeBlock(sig, (const unsigned char *)b64, (int)blen)
+	              : -1;
 
 	if (dec > 0 && md && msg && key) {
 		n = (size_t)dec - (b64[blen - 1] == '=') - (blen > 1 && b64[blen - 2] == '=');
 		memcpy(msg, line, signed_len);
 		msg[signed_len] = '}';
-		ok = EVP_DigestVerifyInit(md, &pctx, ed ? NULL : ws_digest_for(key), NULL, key) == 1 &&
+		ok = EVP_DigestVerifyInit(md, &pctx, ed ? NULL : ws_digest_for(key), NULL, key) ==
+		         1 &&
 		     ws_sig_setup(pctx, key) == 0 &&
 		     EVP_DigestVerify(md, sig, n, (unsigned char *)msg, signed_len + 1) == 1;
 	}
@@ -212,7 +217,8 @@ static bool check_line_signature(struct walk *w, unsigned n, struct json_object 
 	if (!w->first_signed)
 		w->first_signed = n;
 	if (rec->why) {
-		report(w, n, true, "signed by the signer of line %u, which is not trusted", rec->line);
+		report(w, n, true, "signed by the signer of line %u, which is not trusted",
+		       rec->line);
 		return false;
 	}
 	if (!have_time || X509_cmp_time(X509_get0_notBefore(rec->cert), &when) > 0 ||
@@ -255,8 +261,8 @@ static void check_certificate(struct walk *w, unsigned n, const char *file, cons
 	doc = json_tokener_parse(text);
 	prev = doc ? ws_audit_str(doc, "previous_certificate_sha256") : NULL;
 	if (in_series && strcmp(prev ? prev : "", w->prev_cert_sha) != 0)
-		report(w, n, true, "certificate %s does not follow the certificate logged before it",
-		       path);
+		report(w, n, true,
+		       "certificate %s does not follow the certificate logged before it", path);
 	json_object_put(doc);
 	free(text);
 	free(path);
@@ -280,7 +286,8 @@ static void track_wipes(struct walk *w, unsigned n, struct json_object *o, const
 			s->what = NULL;
 		return;
 	}
-	if (!json_object_object_get_ex(o, "started_line", &v) || !json_object_is_type(v, json_type_int))
+	if (!json_object_object_get_ex(o, "started_line", &v) ||
+	    !json_object_is_type(v, json_type_int))
 		return;
 	for (size_t i = 0; i < w->n_started; i++)
 		if (w->started[i].line == (unsigned)json_object_get_int64(v)) {
@@ -298,8 +305,9 @@ static void settle_bad_line(struct walk *w, const char *status, bool signed_ok)
 	if (!w->bad_line)
 		return;
 	if (status && strcmp(status, "TORN") == 0 && signed_ok)
-		report(w, w->bad_line, false, "torn line (a write that did not finish), kept as "
-		                              "found; line %u records it",
+		report(w, w->bad_line, false,
+		       "torn line (a write that did not finish), kept as "
+		       "found; line %u records it",
 		       w->bad_line + 1);
 	else
 		report(w, w->bad_line, true, "%s", w->bad_why);
@@ -320,8 +328,8 @@ static void walk_object(struct walk *w, unsigned n, struct json_object *o, const
 		add_signer(w, n, o, when);
 	ok = check_line_signature(w, n, o, line, len, have_time, when);
 	settle_bad_line(w, status, ok);
-	if (!json_object_object_get_ex(o, "line", &num) || !json_object_is_type(num, json_type_int) ||
-	    json_object_get_int64(num) != (int64_t)n)
+	if (!json_object_object_get_ex(o, "line", &num) ||
+	    !json_object_is_type(num, json_type_int) || json_object_get_int64(num) != (int64_t)n)
 		report(w, n, true, "numbered %lld: a line before it is missing or was added",
 		       num && json_object_is_type(num, json_type_int)
 		           ? (long long)json_object_get_int64(num)
@@ -402,8 +410,9 @@ static int walk_end(struct walk *w, int r, unsigned at)
 static void walk_init(struct walk *w, const char *cert_dir, const struct ws_trust *trust,
                       ws_audit_problem_fn cb, void *userdata, struct ws_audit_summary *sum)
 {
-	*w = (struct walk){ .cert_dir = cert_dir, .trust = trust, .cb = cb, .userdata = userdata,
-		            .sum = sum };
+	*w = (struct walk){
+		.cert_dir = cert_dir, .trust = trust, .cb = cb, .userdata = userdata, .sum = sum
+	};
 	memset(sum, 0, sizeof(*sum));
 	strcpy(w->prev_line_sha, WS_AUDIT_ZERO_HASH);
 }

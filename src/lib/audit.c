@@ -135,8 +135,7 @@ int ws_audit_read_fd(int fd, ws_line_fn each, void *ud, unsigned *ret_line)
 	return split_end(&s, r, ret_line);
 }
 
-int ws_audit_read_mem(const void *data, size_t len, ws_line_fn each, void *ud,
-                      unsigned *ret_line)
+int ws_audit_read_mem(const void *data, size_t len, ws_line_fn each, void *ud, unsigned *ret_line)
 {
 	struct splitter s = { .each = each, .ud = ud };
 
@@ -153,9 +152,9 @@ struct json_object *ws_audit_parse(const char *line, size_t len)
 		return NULL;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, line, (int)len);
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-	          json_tokener_get_parse_end(tok) != len ||
-	          !json_object_is_type(o, json_type_object))) {
+	if (o &&
+	    (json_tokener_get_error(tok) != json_tokener_success ||
+	     json_tokener_get_parse_end(tok) != len || !json_object_is_type(o, json_type_object))) {
 		json_object_put(o);
 		o = NULL;
 	}
@@ -234,6 +233,7 @@ int ws_audit_open(const char *path, const struct ws_signer *signer, struct ws_au
                   char **ret_reason)
 {
 	struct ws_audit *log = calloc(1, sizeof(*log));
+	struct stat st;
 	unsigned at = 0;
 	int r;
 
@@ -245,13 +245,17 @@ int ws_audit_open(const char *path, const struct ws_signer *signer, struct ws_au
 	strcpy(log->last_line_sha, WS_AUDIT_ZERO_HASH);
 	r = mkdir_parents(path);
 	/* O_NONBLOCK: a FIFO named as the log must not hang us; it is refused below */
-	log->fd = r < 0 ? -1
-	                : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	                                 O_NOCTTY | O_NONBLOCK,
-	                       0640);
+	log->fd =
+	    r < 0
+	        ? -1
+	        : open(path,
+	               O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+	               0640);
 	if (log->fd < 0)
 		r = ws_reason(ret_reason, r < 0 ? r : -errno, "audit log %s: %s", path,
 		              strerror(r < 0 ? -r : errno));
+	else if (fstat(log->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		r = ws_reason(ret_reason, -EINVAL, "audit log %s: not a regular file", path);
 	else if (flock(log->fd, LOCK_EX) < 0)
 		r = ws_reason(ret_reason, -errno, "audit log %s: cannot lock: %s", path,
 		              strerror(errno));
@@ -298,8 +302,8 @@ static struct json_object *opt_str(const char *v)
 /* @o's text, signed: the JSON without its closing brace, the signature member, the brace. */
 static int sign_line(const struct ws_audit *log, struct json_object *o, char **ret)
 {
-	const char *text =
-	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                         JSON_C_TO_STRING_NOSLASHESCAPE);
 	unsigned char *sig = NULL;
 	size_t n = 0, len = text ? strlen(text) : 0;
 	char *b64;
@@ -314,7 +318,8 @@ static int sign_line(const struct ws_audit *log, struct json_object *o, char **r
 	if (b64)
 		EVP_EncodeBlock((unsigned char *)b64, sig, (int)n);
 	free(sig);
-	if (!b64 || asprintf(ret, "%.*s%s%s\"}\n", (int)(len - 1), text, WS_AUDIT_SIG_MEMBER, b64) < 0)
+	if (!b64 ||
+	    asprintf(ret, "%.*s%s%s\"}\n", (int)(len - 1), text, WS_AUDIT_SIG_MEMBER, b64) < 0)
 		*ret = NULL;
 	free(b64);
 	return *ret ? 0 : -ENOMEM;
@@ -353,8 +358,7 @@ static void entry_members(struct json_object *o, const struct ws_audit_entry *e)
 }
 
 /* Finish @o (signer, chain link, signature), write it after @prefix, fsync. */
-static int emit(struct ws_audit *log, struct json_object *o, const char *prefix,
-                char **ret_reason)
+static int emit(struct ws_audit *log, struct json_object *o, const char *prefix, char **ret_reason)
 {
 	char *text = NULL, *all = NULL;
 	size_t plen = strlen(prefix);

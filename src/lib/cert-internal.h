@@ -47,8 +47,8 @@ int ws_sig_setup(EVP_PKEY_CTX *pctx, EVP_PKEY *key);
 
 /* A raw signature over @data (RSA-PSS, ECDSA DER or Ed25519), malloc'd into *ret.
  * Return: 0, -ENOMEM or -EIO. */
-int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len,
-                       unsigned char **ret, size_t *ret_len);
+int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, unsigned char **ret,
+                       size_t *ret_len);
 
 /* The signer certificate, then its chain, as PEM (malloc'd), or NULL. */
 char *ws_signer_pem(const struct ws_signer *s);

@@ -472,7 +472,9 @@ int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
 	int r = res ? 0 : -ENOMEM;
 
 	if (r == 0 && signer)
-		r = ws_cert_build(res, info, signer, "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &doc, NULL);
+		r = ws_cert_build(
+		    res, info, signer,
+		    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &doc, NULL);
 	else if (r == 0)
 		r = ws_result_to_json(res, &doc);
 	if (r == 0 && signer)

@@ -362,8 +362,8 @@ int ws_sig_setup(EVP_PKEY_CTX *pctx, EVP_PKEY *key)
 	           : -EIO;
 }
 
-int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len,
-                       unsigned char **ret, size_t *ret_len)
+int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, unsigned char **ret,
+                       size_t *ret_len)
 {
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
