@@ -4,8 +4,10 @@
 #   scripts/fuzz.sh [SECONDS]      default 30 per harness; scripts/test.sh runs it
 #
 # The seed corpus is made fresh: a throw-away CA and station (certs/), a real signed
-# certificate of a wipe of a small image file, and a few broken variants of it. Crashes,
-# leaks and timeouts fail the run; their inputs are left in build/fuzz/artifacts/.
+# certificate of a wipe of a small image file and its audit log, and a few broken variants
+# of each. Crashes, leaks and timeouts fail the run; their inputs are left in
+# build/fuzz/artifacts/HARNESS/.
+# Harnesses: fuzz-verify (certificates), fuzz-audit (the audit log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -32,16 +34,32 @@ head -c 200 "$doc" >"$work/short.json" && seed truncated "$work/short.json" "$do
 printf '{"schema": "wipeseal-certificate/1"}' >"$work/min.json" && seed minimal "$work/min.json" "$doc.p7s"
 head -c 300 "$doc.p7s" >"$work/short.p7s" && seed shortsig "$doc" "$work/short.p7s"
 
-echo "==> fuzz-verify for ${seconds}s"
-cd "$out/artifacts"
-WS_FUZZ_CA="$work/ca/ca.pem" "$out/tests/fuzz/fuzz-verify" -max_total_time="$seconds" \
-	-max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$work/corpus" \
-	>"$work/fuzz.log" 2>&1 || true
-grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$work/fuzz.log" || true
-# libFuzzer leaves crash-*, leak-*, timeout-* files behind on failure
-if compgen -G "crash-*" >/dev/null || compgen -G "leak-*" >/dev/null || compgen -G "timeout-*" >/dev/null; then
-	sed -n '/==ERROR/,/^SUMMARY/p' "$work/fuzz.log" | head -120 >&2
-	echo "fuzz-verify found a failing input: $out/artifacts" >&2
-	exit 1
-fi
+# the audit log: a real one (a SIGNER line, STARTED and SUCCESS lines), torn, unsigned
+mkdir -p "$work/audit-corpus"
+cp "$work/audit.log" "$work/audit-corpus/real"
+head -c 700 "$work/audit.log" >"$work/audit-corpus/torn"
+sed 's/,"signature":"[^"]*"}$/}/' "$work/audit.log" >"$work/audit-corpus/unsigned"
+
+# run NAME CORPUS MAX_LEN: one harness for the given seconds; crashes, leaks and timeouts
+# leave crash-*, leak-*, timeout-* files behind and fail the run
+run() {
+	echo "==> $1 for ${seconds}s"
+	rm -rf "$out/artifacts/$1" && mkdir -p "$out/artifacts/$1"
+	(cd "$out/artifacts/$1" && WS_FUZZ_CA="$work/ca/ca.pem" "$out/tests/fuzz/$1" \
+		-max_total_time="$seconds" -max_len="$3" -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 "$2" >"$work/$1.log" 2>&1) || true
+	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' \
+		"$work/$1.log" || true
+	if compgen -G "$out/artifacts/$1/crash-*" >/dev/null ||
+		compgen -G "$out/artifacts/$1/leak-*" >/dev/null ||
+		compgen -G "$out/artifacts/$1/timeout-*" >/dev/null; then
+		sed -n '/==ERROR/,/^SUMMARY/p' "$work/$1.log" | head -120 >&2
+		echo "$1 found a failing input: $out/artifacts/$1" >&2
+		return 1
+	fi
+}
+failed=0
+run fuzz-verify "$work/corpus" 65536 || failed=1
+run fuzz-audit "$work/audit-corpus" 65536 || failed=1
+[ "$failed" = 0 ] || exit 1
 echo "==> fuzzing found nothing"

@@ -248,7 +248,8 @@ typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, bool problem,
  * order, chained by SHA-256 to the line before, and signed by a signer whose certificate
  * (on a SIGNER line before it) chains to @trust; every listed certificate present in
  * @cert_dir with the recorded SHA-256 and following the certificate logged before it;
- * every STARTED line ended by an outcome; torn lines recorded.
+ * every STARTED line ended by an outcome; torn lines recorded. @cert_dir NULL: the
+ * certificates are not looked up.
  * Return: 0 when the walk ran (look at @ret), or a negative errno: the log cannot be
  * opened, is not a regular file (-EINVAL), is too large (-EFBIG), or a read failed.
  */
