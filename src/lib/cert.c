@@ -447,7 +447,7 @@ static struct ws_result *largest_result(const struct ws_target *t, const struct 
 		res->passes[i].spec = plan->passes[i];
 		res->passes[i].bytes_written = UINT64_MAX;
 		res->passes[i].start_ns = res->passes[i].end_ns = INT64_MAX;
-		res->passes[i].throughput = 1e300;
+		res->passes[i].throughput = 1e19; /* bytes per second: still a uint64 */
 		res->passes[i].error = EIO;
 	}
 	res->n_passes = res->n_planned = plan->n_passes;
