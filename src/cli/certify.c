@@ -255,6 +255,29 @@ static int certify_one(struct cli *cli, struct certify *c, struct ws_audit *log,
 	return r < 0 ? r : lr;
 }
 
+/* A wipe that logged STARTED but could not start (no result): its outcome line. */
+static int log_not_started(struct cli *cli, struct certify *c, struct ws_audit *log,
+                           const char *dir, const struct ws_device *dev)
+{
+	unsigned started = take_started(c, dev);
+	char name[64];
+
+	if (!started)
+		return 0;
+	snprintf(name, sizeof(name), "not-started-line-%u", started);
+	return log_outcome(cli, log, dir, name,
+	                   &(struct ws_audit_entry){
+	                       .status = "FAILED",
+	                       .serial = dev->serial ? dev->serial : dev->path,
+	                       .target = dev->path,
+	                       .model = dev->model,
+	                       .operator_name = c->info.operator_name,
+	                       .note = "the wipe could not start: no result, no certificate",
+	                       .started_line = started,
+	                   },
+	                   "the log could not be opened");
+}
+
 /* --unsigned: the result documents alone, no log. */
 static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *const *results,
                           size_t n, char **files)
@@ -307,9 +330,9 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 	}
 	for (size_t i = 0; i < n; i++) {
 		files[i] = NULL;
-		if (results[i] &&
-		    certify_one(cli, c, log, why ? why : "the log could not be opened", dir,
-		                results[i], devices[i], &files[i]) < 0)
+		if (results[i] ? certify_one(cli, c, log, why ? why : "the log could not be opened",
+		                             dir, results[i], devices[i], &files[i]) < 0
+		               : log_not_started(cli, c, log, dir, devices[i]) < 0)
 			code = WS_EXIT_FAILED;
 	}
 	ws_audit_close(log);

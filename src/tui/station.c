@@ -235,14 +235,14 @@ static void file_one(struct station *st, size_t i)
 	struct drive *d = st->item_drive[i];
 	const char *asset = st->ws->cert.info.asset_tag;
 	char *file = NULL;
-	int code = WS_EXIT_FAILED;
+	int code;
 
 	if (d->asset_tag[0])
 		st->ws->cert.info.asset_tag = d->asset_tag;
-	if (it->result)
-		code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
-	else
-		wipe_setup_release(st->ws, 1);
+	/* also without a result: its STARTED line gets its outcome */
+	code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
+	if (!it->result)
+		code = WS_EXIT_FAILED;
 	st->ws->cert.info.asset_tag = asset;
 	free(d->note);
 	d->note = NULL;
