@@ -115,7 +115,8 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
  * Whatever else fails, every certificate is written: when the audit log cannot be opened
  * or written, the lines are kept beside the certificates (certify_pending_write()) and
  * the failure is said on stderr. What was written of a certificate that could not be
- * written whole is kept, and its path said.
+ * written whole is kept, and its path said. A NULL result (the wipe could not start) whose
+ * target has a STARTED line gets a FAILED line saying so.
  * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
 int certify_results(struct cli *cli, struct certify *c, const char *dir,

@@ -147,8 +147,10 @@ void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_ite
 
 /*
  * wipe_setup_file() - certificates (or unsigned results) for the ended items @items[0..n),
- * in order, as certify_results() writes them; files[i] receives the path (malloc'd) or NULL.
- * Return: 0, or an exit code when a certificate could not be written.
+ * in order, as certify_results() writes them, after giving back the room set aside for
+ * them; an item without a result gets the outcome line of its STARTED line. files[i]
+ * receives the path (malloc'd) or NULL.
+ * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
 int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
                     size_t n, char **files);
