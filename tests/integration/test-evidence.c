@@ -139,7 +139,7 @@ START_TEST(test_log_read_only_after_the_start)
 
 	ck_assert_int_ge(asprintf(&log, "%s/audit.log", mp), 0);
 	args = signer_args(log, certs);
-	img = scratch_image("ro-target.img", 8);
+	img = scratch_image("ro-target.img", 24);
 	ck_assert_int_ge(asprintf(&action, "mount -o remount,ro '%s'", mp), 0);
 	r = slow_wipe(img, args, action, out, err);
 	ck_assert_int_eq(test_sh(&text, "cat '%s'", err), 0);
@@ -184,7 +184,7 @@ START_TEST(test_log_on_a_full_disk)
 
 	ck_assert_int_ge(asprintf(&log, "%s/audit.log", mp), 0);
 	args = signer_args(log, certs);
-	img = scratch_image("full-target.img", 8);
+	img = scratch_image("full-target.img", 24);
 	ck_assert_int_ge(
 	    asprintf(&action, "dd if=/dev/zero of='%s/fill' bs=1k 2>/dev/null; sync", mp), 0);
 	r = slow_wipe(img, args, action, out, err);
@@ -304,7 +304,7 @@ END_TEST
 START_TEST(test_reserved_room_outlives_a_disk_filled_during_the_wipe)
 {
 	char *mp = small_fs("keep.img", 4), *log = path("keep.log"), *args = signer_args(log, mp);
-	char *img = scratch_image("keep-target.img", 8), *out = path("keep.out");
+	char *img = scratch_image("keep-target.img", 24), *out = path("keep.out");
 	char *err = path("keep.err"), *action = NULL, *text = NULL;
 	int r;
 
