@@ -568,6 +568,39 @@ START_TEST(test_audit_log_must_be_a_regular_file)
 }
 END_TEST
 
+START_TEST(test_audit_log_read_error_is_an_error)
+{
+	char *log = path("eio.log"), *certs = path("eio-certs"), *args = signer_args(log, certs);
+	char *img = scratch_image("eio.img", 4), *before, *after, *out = NULL;
+
+	ck_assert_int_eq(run_cli(NULL, &out, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(out);
+	/* the log's reads fail: not the end of a shorter log, an error */
+	ck_assert_int_eq(run_cli_env(NULL, &out, log, "WS_FAULT_READ=0+-:EIO",
+	                             "verify --audit-log '%s' --ca %s/ca/ca.pem --cert-dir '%s'",
+	                             log, pki, certs),
+	                 WS_EXIT_FAILED);
+	ck_assert_msg(strstr(out, "Input/output error"), "%s", out);
+	free(out);
+	ck_assert_int_eq(test_sh(NULL, "head -c 4194304 /dev/urandom > '%s'", img), 0);
+	before = sha(img);
+	ck_assert_int_eq(run_cli_env(NULL, &out, log, "WS_FAULT_READ=0+-:EIO",
+	                             "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_USAGE);
+	ck_assert_msg(strstr(out, "cannot read it: Input/output error"), "%s", out);
+	after = sha(img);
+	ck_assert_str_eq(before, after);
+	free(out);
+	free(after);
+	free(before);
+	free(img);
+	free(args);
+	free(certs);
+	free(log);
+}
+END_TEST
+
 /* The forger's tools: rechain.pl recomputes prev_line_sha256 (and with RENUMBER the line
  * numbers; with TO_NUL it hashes only the bytes before a NUL, as the old reader did);
  * forge.sh appends a SIGNER line and a line signed by a station of another CA. */
@@ -640,6 +673,7 @@ int main(void)
 	tcase_add_test(tc, test_edits_with_a_recomputed_chain_are_caught);
 	tcase_add_test(tc, test_old_unsigned_lines_before_signed_ones);
 	tcase_add_test(tc, test_audit_log_must_be_a_regular_file);
+	tcase_add_test(tc, test_audit_log_read_error_is_an_error);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
