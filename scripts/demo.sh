@@ -96,5 +96,5 @@ run "$ws" show "$cert"
 run "$ws" verify --ca "$state/ca/ca.pem" "$cert"
 run openssl cms -verify -binary -inform PEM -in "$cert.p7s" -content "$cert" \
 	-CAfile "$state/ca/ca.pem" -purpose any -out /dev/null
-run "$ws" verify --audit-log "$state/audit.log" --cert-dir "$certs"
+run "$ws" verify --audit-log "$state/audit.log" --ca "$state/ca/ca.pem" --cert-dir "$certs"
 step "done: the scratch disk is detached and deleted"

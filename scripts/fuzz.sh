@@ -4,11 +4,13 @@
 #   scripts/fuzz.sh [SECONDS]      default 30 per harness; scripts/test.sh runs it
 #
 # The seed corpus is made fresh: a throw-away CA and station (certs/), a real signed
-# certificate of a wipe of a small image file, and a few broken variants of it. Crashes,
-# leaks and timeouts fail the run; their inputs are left in build/fuzz/artifacts/.
-# Then the parsers of what devices and files say: fuzz-sense (sense data), fuzz-identify
-# (IDENTIFY DEVICE data, seeded with the real drives' dumps of tests/unit/test-ata-kat.c) and
-# fuzz-config (configuration text, seeded with the example of docs/config.md).
+# certificate of a wipe of a small image file and its audit log, and a few broken variants
+# of each. Crashes, leaks and timeouts fail the run; their inputs are left in
+# build/fuzz/artifacts/HARNESS/.
+# Harnesses: fuzz-verify (certificates), fuzz-audit (the audit log); then the parsers of
+# what devices and files say: fuzz-sense (sense data), fuzz-identify (IDENTIFY DEVICE data,
+# seeded with the real drives' dumps of tests/unit/test-ata-kat.c) and fuzz-config
+# (configuration text, seeded with the example of docs/config.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -35,32 +37,31 @@ head -c 200 "$doc" >"$work/short.json" && seed truncated "$work/short.json" "$do
 printf '{"schema": "wipeseal-certificate/1"}' >"$work/min.json" && seed minimal "$work/min.json" "$doc.p7s"
 head -c 300 "$doc.p7s" >"$work/short.p7s" && seed shortsig "$doc" "$work/short.p7s"
 
-echo "==> fuzz-verify for ${seconds}s"
-cd "$out/artifacts"
-WS_FUZZ_CA="$work/ca/ca.pem" "$out/tests/fuzz/fuzz-verify" -max_total_time="$seconds" \
-	-max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$work/corpus" \
-	>"$work/fuzz.log" 2>&1 || true
-grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$work/fuzz.log" || true
-# libFuzzer leaves crash-*, leak-*, timeout-* files behind on failure
-if compgen -G "crash-*" >/dev/null || compgen -G "leak-*" >/dev/null || compgen -G "timeout-*" >/dev/null; then
-	sed -n '/==ERROR/,/^SUMMARY/p' "$work/fuzz.log" | head -120 >&2
-	echo "fuzz-verify found a failing input: $out/artifacts" >&2
-	exit 1
-fi
+# the audit log: a real one (a SIGNER line, STARTED and SUCCESS lines), torn, unsigned
+mkdir -p "$work/audit-corpus"
+cp "$work/audit.log" "$work/audit-corpus/real"
+head -c 700 "$work/audit.log" >"$work/audit-corpus/torn"
+sed 's/,"signature":"[^"]*"}$/}/' "$work/audit.log" >"$work/audit-corpus/unsigned"
 
-# run HARNESS CORPUS-DIR: one harness for $seconds; a failing input fails the script
+# run NAME CORPUS MAX_LEN: one harness for the given seconds; crashes, leaks and timeouts
+# leave crash-*, leak-*, timeout-* files behind and fail the run
 run() {
 	echo "==> $1 for ${seconds}s"
-	(cd "$out/artifacts" && "$out/tests/fuzz/$1" -max_total_time="$seconds" -max_len=4096 \
-		-timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$2" >"$work/$1.log" 2>&1) || true
-	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' "$work/$1.log" || true
-	if grep -q -E '^==[0-9]+==ERROR|^SUMMARY: libFuzzer|deadly signal' "$work/$1.log"; then
+	rm -rf "$out/artifacts/$1" && mkdir -p "$out/artifacts/$1"
+	(cd "$out/artifacts/$1" && WS_FUZZ_CA="$work/ca/ca.pem" "$out/tests/fuzz/$1" \
+		-max_total_time="$seconds" -max_len="$3" -timeout=10 -rss_limit_mb=1024 \
+		-print_final_stats=1 "$2" >"$work/$1.log" 2>&1) || true
+	grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)' \
+		"$work/$1.log" || true
+	if compgen -G "$out/artifacts/$1/crash-*" >/dev/null ||
+		compgen -G "$out/artifacts/$1/leak-*" >/dev/null ||
+		compgen -G "$out/artifacts/$1/timeout-*" >/dev/null; then
 		sed -n '/==ERROR/,/^SUMMARY/p' "$work/$1.log" | head -120 >&2
-		echo "$1 found a failing input: $out/artifacts" >&2
-		exit 1
+		echo "$1 found a failing input: $out/artifacts/$1" >&2
+		return 1
 	fi
 }
-top=$out/../.. # the source tree ($out is its build/fuzz)
+# the device and file parsers' seeds
 mkdir -p "$work/sense" "$work/identify" "$work/config"
 # sense: [length][EXTEND<<7] then the bytes (SAT-4 ATA Status Return; SPC-4 fixed format)
 printf '\x16\x80\x72\x01\x00\x1d\x00\x00\x00\x0e\x09\x0c\x01\x00\x00\x00\xd1\xaf\x01\xbe\x00\xc0\x40\x50' >"$work/sense/ata-ext"
@@ -68,10 +69,15 @@ printf '\x12\x00\x70\x00\x02\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x04\x1b\x00\x80
 # identify: the words of the dumps in test-ata-kat.c, as the drive sends them (little-endian)
 for dump in toshiba_mk4025gas samsung_870qvo; do
 	perl -ne 'print pack("v*", map { hex } /0x([0-9a-f]{4})/g) if /\b'"$dump"'\[256\]/ .. /^};/' \
-		"$top/tests/unit/test-ata-kat.c" >"$work/identify/$dump"
+		tests/unit/test-ata-kat.c >"$work/identify/$dump"
 done
-awk '/^```ini/ { n++; next } /^```/ { if (n == 2) exit } n == 2' "$top/docs/config.md" >"$work/config/example"
+awk '/^```ini/ { n++; next } /^```/ { if (n == 2) exit } n == 2' docs/config.md >"$work/config/example"
+
+failed=0
+run fuzz-verify "$work/corpus" 65536 || failed=1
+run fuzz-audit "$work/audit-corpus" 65536 || failed=1
 for h in sense identify config; do
-	run "fuzz-$h" "$work/$h"
+	run "fuzz-$h" "$work/$h" 4096 || failed=1
 done
+[ "$failed" = 0 ] || exit 1
 echo "==> fuzzing found nothing"

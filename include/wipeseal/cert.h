@@ -112,6 +112,17 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
                   const struct ws_signer *signer, const char *prev_sha256, char **ret,
                   char *ret_id);
 
+/*
+ * ws_cert_reserve_size() - the bytes to set aside before wiping @t so that its certificate
+ * and signature (with @signer; its unsigned result with NULL) will fit afterwards: a
+ * document built for the largest outcome (every pass, the most mismatch offsets, a long
+ * reason) with @info's fields, signed, plus room for lists that can grow and the blocks
+ * of the files. Return: 0 or -ENOMEM.
+ */
+int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
+                         const struct ws_cert_info *info, const struct ws_signer *signer,
+                         size_t *ret);
+
 /* ws_sha256_hex() - SHA-256 of @data as 64 lowercase hex digits plus NUL, into @out. */
 void ws_sha256_hex(const void *data, size_t len, char out[65]);
 
@@ -172,38 +183,58 @@ int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct w
 
 /* ---- audit log ---------------------------------------------------------------------------- */
 
-/* One attempt, as the audit log records it. */
+/* One event, as the audit log records it. Every field may be NULL (0). */
 struct ws_audit_entry {
+	const char *status;           /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED" */
 	const char *certificate_file; /* base name, e.g. "20261127T...json" */
 	const char *certificate_id;
 	const char *certificate_sha256;
-	const char *status;
 	const char *serial; /* or the path, for devices without one */
+	const char *target; /* the path as named */
+	const char *model;
+	const char *method;
 	const char *operator_name;
-	const char *note; /* why there is no certificate (a refused attempt), or NULL */
+	const char *note;       /* why there is no certificate (a refused attempt), or NULL */
+	unsigned started_line;  /* the STARTED line this outcome ends, 0 for none */
+	const char *late_since; /* recorded late: when the log could not be written, or NULL */
 };
 
 /* The default audit log. */
 #define WS_AUDIT_DEFAULT "/var/log/wipeseal/audit.log"
+
+/* A log larger than this is refused (read neither by the station nor by verify). */
+#define WS_AUDIT_MAX_BYTES (1ull << 30)
+/* And a line longer than this. */
+#define WS_AUDIT_LINE_MAX  (64u << 10)
 
 /* An audit log held open and locked (flock, exclusive) for appending. */
 struct ws_audit;
 
 /*
  * ws_audit_open() - open (creating it and its directory when missing) and lock the log,
- * and read its last line: the station's previous certificate and the line to chain to.
- * Hold it from before the certificate is built until after it is appended, so that no other
- * process can slip a certificate in between.
- * Return: 0, or a negative errno with @ret_reason set (unwritable, corrupt last line).
+ * and read it: the line to chain to, the station's previous certificate, the signer last
+ * recorded. Hold it from before the certificate is built until after it is appended, so
+ * that no other process can slip a certificate in between. Only a regular file is read.
+ * @signer: the station's signer; every line appended is signed with its key.
+ * Return: 0, or a negative errno with @ret_reason set (unwritable, not a regular file,
+ * larger than WS_AUDIT_MAX_BYTES, a line longer than WS_AUDIT_LINE_MAX, a read error).
+ * A last line cut short (no newline: a write that did not finish) is kept and recorded
+ * by the next append, not refused.
  */
-int ws_audit_open(const char *path, struct ws_audit **ret, char **ret_reason);
+int ws_audit_open(const char *path, const struct ws_signer *signer, struct ws_audit **ret,
+                  char **ret_reason);
 
 /* ws_audit_previous() - SHA-256 of the last certificate logged, or "" for a new log. */
 const char *ws_audit_previous(const struct ws_audit *log);
 
+/* ws_audit_lines() - the number of lines in the log: after ws_audit_append(), its line's. */
+unsigned ws_audit_lines(const struct ws_audit *log);
+
 /*
- * ws_audit_append() - append @e as one JSON line carrying its number and the SHA-256 of the
- * line before it, and fsync.
+ * ws_audit_append() - append @e as one JSON line carrying its number, the SHA-256 of the
+ * line before it and a signature by the signer's key over the line, and fsync. Before it,
+ * when needed: a line recording a torn last line, and a SIGNER line with the signer's
+ * certificate when it is not the one the log last recorded (docs/certificate.md).
  * Return: 0, or a negative errno with @ret_reason set.
  */
 int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char **ret_reason);
@@ -211,16 +242,34 @@ int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char *
 /* ws_audit_close() - unlock and close; NULL-safe. Return: NULL. */
 struct ws_audit *ws_audit_close(struct ws_audit *log);
 
-/* Called once per problem found by ws_audit_verify(). */
-typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, const char *problem);
+/* What ws_audit_verify() found. */
+struct ws_audit_summary {
+	unsigned lines;          /* lines read */
+	unsigned signed_lines;   /* lines whose signature checked out */
+	unsigned unsigned_lines; /* lines without a signature before the first signed one */
+	unsigned notes;          /* things to know that are not tampering (torn, interrupted) */
+	unsigned problems;       /* things that break the log's proof */
+};
+
+/* Called once per finding of ws_audit_verify(): @problem false for a note. */
+typedef void (*ws_audit_problem_fn)(void *userdata, unsigned line, bool problem, const char *text);
 
 /*
- * ws_audit_verify() - walk the log: every line's link to the one before, every listed
- * certificate present in @cert_dir with the recorded SHA-256, and each certificate's
- * previous_certificate_sha256 matching the line before.
- * Return: the number of problems found (0: intact), or a negative errno.
+ * ws_audit_verify() - walk the log: every line strict JSON without NUL bytes, numbered in
+ * order, chained by SHA-256 to the line before, and signed by a signer whose certificate
+ * (on a SIGNER line before it) chains to @trust; every listed certificate present in
+ * @cert_dir with the recorded SHA-256 and following the certificate logged before it;
+ * every STARTED line ended by an outcome; torn lines recorded. @cert_dir NULL: the
+ * certificates are not looked up.
+ * Return: 0 when the walk ran (look at @ret), or a negative errno: the log cannot be
+ * opened, is not a regular file (-EINVAL), is too large (-EFBIG), or a read failed.
  */
-int ws_audit_verify(const char *path, const char *cert_dir, ws_audit_problem_fn problem,
-                    void *userdata, unsigned *ret_lines);
+int ws_audit_verify(const char *path, const char *cert_dir, const struct ws_trust *trust,
+                    ws_audit_problem_fn problem, void *userdata, struct ws_audit_summary *ret);
+
+/* ws_audit_verify_mem() - the same walk over @len bytes in memory (tests/fuzz). */
+int ws_audit_verify_mem(const void *data, size_t len, const char *cert_dir,
+                        const struct ws_trust *trust, ws_audit_problem_fn problem, void *userdata,
+                        struct ws_audit_summary *ret);
 
 #endif

@@ -70,12 +70,20 @@ enum {
 	"      --unsigned          no certificate, no audit line: unsigned results only (test\n" \
 	"                          benches; not a certificate of sanitization)\n"
 
+/* A target's STARTED line in the audit log, for its outcome line to name. */
+struct certify_started {
+	const struct ws_device *dev;
+	unsigned line;
+};
+
 struct certify {
 	struct ws_cert_info info;
 	const char *key, *cert, *chain, *config_path, *audit_log;
 	bool unsigned_results;
 	struct ws_config *cfg;
 	struct ws_signer *signer;
+	struct certify_started *started; /* certify_started() */
+	size_t n_started;
 };
 
 /* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */
@@ -90,10 +98,26 @@ int certify_option(struct certify *c, int opt, const char *arg);
 int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given);
 
 /*
+ * certify_started() - after the confirmation, before the first byte: one STARTED line per
+ * target in the audit log (device identity, @method, operator), so that a wipe killed or
+ * cut by a power failure still shows; records kept from an earlier unwritable log (in
+ * @dir) go in first. Nothing with --unsigned.
+ * Return: WS_EXIT_OK, or WS_EXIT_USAGE (one line on stderr) when the log cannot take them:
+ * then no target may be written.
+ */
+int certify_started(struct cli *cli, struct certify *c, const char *dir,
+                    const struct ws_device *const *devices, size_t n, const char *method);
+
+/*
  * certify_results() - for each result, in order: build the certificate, sign it, write
  * NAME.json and NAME.json.p7s into @dir, append the audit line (or, with --unsigned, write
  * the result document alone). files[i] receives the path written (malloc'd) or NULL.
- * Return: 0, or an exit code when a certificate could not be written.
+ * Whatever else fails, every certificate is written: when the audit log cannot be opened
+ * or written, the lines are kept beside the certificates (certify_pending_write()) and
+ * the failure is said on stderr. What was written of a certificate that could not be
+ * written whole is kept, and its path said. A NULL result (the wipe could not start) whose
+ * target has a STARTED line gets a FAILED line saying so.
+ * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
 int certify_results(struct cli *cli, struct certify *c, const char *dir,
                     struct ws_result *const *results, const struct ws_device *const *devices,
@@ -105,5 +129,16 @@ void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
                          const char *reason);
 
 void certify_fini(struct certify *c);
+
+/* ---- audit lines kept while the log cannot take them (certify-pending.c) ---------------- */
+
+/* Keep @e as DIR/NAME.audit-pending (JSON, fsync'd); *ret_path gets its path.
+ * Return: 0 or a negative errno. */
+int certify_pending_write(const char *dir, const char *name, const struct ws_audit_entry *e,
+                          char **ret_path);
+
+/* Append every DIR/\*.audit-pending to @log, oldest first, each marked as recorded late, and
+ * remove it once its line is written. Return: 0, or a negative errno (said on stderr). */
+int certify_pending_flush(struct cli *cli, struct ws_audit *log, const char *dir);
 
 #endif

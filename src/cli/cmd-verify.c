@@ -3,7 +3,7 @@
  * cmd-verify.c - `wipeseal verify`: what an auditor runs.
  *
  *   wipeseal verify --ca FILE|DIR [--json] CERT.json...
- *   wipeseal verify --audit-log FILE [--cert-dir DIR]
+ *   wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]
  *
  * One line per certificate, OK or FAILED with the reason; several certificates are also
  * checked as a series (each one's predecessor among them). Exit 0 only when all pass.
@@ -28,12 +28,13 @@ struct verify_control {
 static int usage(void)
 {
 	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] CERT.json...\n"
-	      "       wipeseal verify --audit-log FILE [--cert-dir DIR]\n\n"
+	      "       wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]\n\n"
 	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
 	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
 	      "key policy and documentSigning usage, the schema, and that the wipe succeeded.\n"
 	      "Several certificates are also checked as a series. With --audit-log, check the\n"
-	      "station's audit log: its hash chain and every certificate it lists.\n\n"
+	      "station's audit log: every line's signature and its hash chain, and every\n"
+	      "certificate it lists.\n\n"
 	      "  -c, --ca FILE|DIR       the CA certificate(s) to trust (PEM)\n"
 	      "  -j, --json              one JSON object per certificate\n"
 	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
@@ -165,33 +166,58 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 }
 
 /* A problem names files from the log and the certificate directory: printed escaped. */
-static void audit_problem(void *userdata, unsigned line, const char *problem)
+static void audit_problem(void *userdata, unsigned line, bool problem, const char *text)
 {
-	char *why = cli_printable(problem);
+	char *safe = cli_printable(text);
 
-	printf("%s:%u: %s\n", (const char *)userdata, line, why);
-	free(why);
+	if (line)
+		printf("%s:%u: %s%s\n", (const char *)userdata, line,
+		       problem ? "" : "note: ", safe);
+	else
+		printf("%s: %s%s\n", (const char *)userdata, problem ? "" : "note: ", safe);
+	free(safe);
 }
 
 static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 {
-	char *name = cli_printable(ctl->audit_log);
-	unsigned lines = 0;
-	int r = ws_audit_verify(ctl->audit_log, ctl->cert_dir ? ctl->cert_dir : "certificates",
-	                        audit_problem, name, &lines),
-	    code = WS_EXIT_OK;
+	struct ws_audit_summary sum;
+	struct ws_trust *trust = NULL;
+	char *why = NULL, *name = NULL;
+	int r, code = WS_EXIT_OK;
 
+	if (!ctl->ca) {
+		cli_err(cli, "no CA named: pass --ca with the organization's CA certificate (the "
+		             "log's lines are signed)");
+		return cli_bad_usage(cli);
+	}
+	r = ws_trust_load(ctl->ca, &trust, &why);
 	if (r < 0) {
-		cli_err(cli, "%s: %s", ctl->audit_log, strerror(-r));
-		code = r == -ENOENT ? WS_EXIT_USAGE : WS_EXIT_FAILED;
-	} else if (r > 0) {
-		printf("%s: FAILED: %d problem%s in %u line%s\n", name, r, r == 1 ? "" : "s", lines,
-		       lines == 1 ? "" : "s");
+		cli_err(cli, "%s", why ? why : strerror(-r));
+		free(why);
+		return WS_EXIT_USAGE;
+	}
+	name = cli_printable(ctl->audit_log);
+	r = ws_audit_verify(ctl->audit_log, ctl->cert_dir ? ctl->cert_dir : "certificates", trust,
+	                    audit_problem, name, &sum);
+	ws_trust_free(trust);
+	if (r == -EINVAL || r == -ENOENT || r == -EISDIR) {
+		cli_err(cli, "%s: %s: name the station's audit log file", ctl->audit_log,
+		        r == -EINVAL ? "not a regular file" : strerror(-r));
+		code = WS_EXIT_USAGE;
+	} else if (r < 0) {
+		cli_err(cli, "%s: %s", ctl->audit_log,
+		        r == -EFBIG ? "larger than 1 GiB: not a log wipeseal writes"
+		                    : strerror(-r));
+		code = WS_EXIT_FAILED;
+	} else if (sum.problems > 0) {
+		printf("%s: FAILED: %u problem%s in %u line%s\n", name, sum.problems,
+		       sum.problems == 1 ? "" : "s", sum.lines, sum.lines == 1 ? "" : "s");
 		code = WS_EXIT_FAILED;
 	} else {
-		printf("%s: OK (%u line%s, chain intact, every certificate present and "
-		       "unchanged)\n",
-		       name, lines, lines == 1 ? "" : "s");
+		printf("%s: OK (%u line%s, %u signed by a signer the CA vouches for, chain intact, "
+		       "every certificate present and unchanged%s)\n",
+		       name, sum.lines, sum.lines == 1 ? "" : "s", sum.signed_lines,
+		       sum.notes ? "; see the notes" : "");
 	}
 	free(name);
 	return code;

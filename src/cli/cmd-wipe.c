@@ -157,6 +157,10 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a dropped SSH session, or the reader of --json gone: like SIGTERM, the wipe stops
+	 * and is certified ABORTED (writes to the pipe then fail with EPIPE, harmlessly) */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 }
@@ -270,11 +274,14 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 			                    "the operator did not confirm");
 	}
 	if (code == WS_EXIT_OK && !ctl.setup.dry_run &&
-	    (r = wipe_setup_result_dir(&ctl.setup)) < 0) {
-		cli_err(cli, "cannot write results into %s: %s; choose another with --cert-dir",
-		        ctl.setup.cert_dir, strerror(-r));
+	    (r = wipe_setup_result_dir(&ctl.setup, targets, n)) < 0) {
+		cli_err(cli, "cannot write results into %s: %s%s; choose another with --cert-dir",
+		        ctl.setup.cert_dir, strerror(-r),
+		        r == -ENOSPC ? " (no room for the certificates)" : "");
 		code = WS_EXIT_USAGE;
 	}
+	if (code == WS_EXIT_OK && !ctl.setup.dry_run)
+		code = wipe_setup_started(cli, &ctl.setup, targets, n);
 	if (code == WS_EXIT_OK)
 		code = run_wipe(cli, &ctl, targets, n);
 	for (size_t i = 0; i < n; i++)

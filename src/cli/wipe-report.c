@@ -87,36 +87,79 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 	printf("; %s; dry run: nothing written\n", res->direct_io ? "O_DIRECT" : "buffered");
 }
 
-int write_exclusive(const char *dir, const char *name, const char *text, char **ret_path)
+/* Write all of @text to @fd and fsync it. Return: 0 or a negative errno. */
+static int write_all(int fd, const char *text)
+{
+	size_t len = strlen(text), done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -ENOSPC;
+		done += (size_t)n;
+	}
+	return fsync(fd) < 0 ? -errno : 0;
+}
+
+/* Create @path and @path.p7s (with @sig) or, without @sig, @path where no @path.p7s is:
+ * a stray signature must never sit beside a document it was not made for.
+ * Return: 0 with both descriptors, -EEXIST when either is taken, or a negative errno. */
+static int create_pair(const char *path, bool sig, int *ret_fd, int *ret_sig_fd)
+{
+	char *sig_path = NULL;
+	int fd, sfd = -1, r = 0;
+
+	if (asprintf(&sig_path, "%s.p7s", path) < 0)
+		return -ENOMEM;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		r = -errno;
+	else if (sig && (sfd = open(sig_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
+		r = -errno;
+	else if (!sig && access(sig_path, F_OK) == 0)
+		r = -EEXIST;
+	if (r < 0 && fd >= 0) {
+		close(fd);
+		unlink(path); /* ours, and still empty */
+	}
+	free(sig_path);
+	*ret_fd = r < 0 ? -1 : fd;
+	*ret_sig_fd = r < 0 ? -1 : sfd;
+	return r;
+}
+
+int write_exclusive(const char *dir, const char *name, const char *text, const char *sig,
+                    char **ret_path)
 {
 	char *path = NULL;
-	size_t len = strlen(text);
-	int fd = -1, r = 0;
+	int fd = -1, sfd = -1, r = -EEXIST;
 
-	/* NAME.json, or NAME-1.json, NAME-2.json... when it exists: never over a file */
-	for (int i = 0; i < 100; i++) {
+	*ret_path = NULL;
+	/* NAME.json, or NAME-1.json, NAME-2.json... when it (or its .p7s) exists: never over a
+	 * file */
+	for (int i = 0; i < 100 && r == -EEXIST; i++) {
 		free(path);
 		if ((i ? asprintf(&path, "%s/%s-%d.json", dir, name, i)
 		       : asprintf(&path, "%s/%s.json", dir, name)) < 0)
 			return -ENOMEM;
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-		if (fd >= 0 || errno != EEXIST)
-			break;
+		r = create_pair(path, sig != NULL, &fd, &sfd);
 	}
-	if (fd < 0)
-		r = -errno;
-	else if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	if (fd >= 0)
-		close(fd);
 	if (r < 0) {
-		if (fd >= 0)
-			unlink(path);
 		free(path);
 		return r;
 	}
+	r = write_all(fd, text);
+	if (r == 0 && sig)
+		r = write_all(sfd, sig);
+	close(fd);
+	if (sfd >= 0)
+		close(sfd);
+	/* what was written stays, even when incomplete: the caller says where it is */
 	*ret_path = path;
-	return 0;
+	return r;
 }
 
 /* A signed certificate has its signature beside it. */

@@ -4,6 +4,7 @@
  * certificates (see wipe-setup.h). Every check here happens before the first write.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -256,27 +257,80 @@ static int mkdir_p(const char *dir)
 	return r;
 }
 
-/* A result that cannot be written after the wipe would be a wipe without a record. */
-int wipe_setup_result_dir(struct wipe_setup *ws)
+/* Set @size bytes aside in @dir: a file unlinked at once, its blocks allocated, held open
+ * until the certificate is written (and freed by the kernel if we die).
+ * Return: the descriptor, or a negative errno. */
+static int reserve(const char *dir, size_t size)
 {
 	char *probe = NULL;
-	int fd, r = mkdir_p(ws->cert_dir);
+	int fd, r;
+
+	if (asprintf(&probe, "%s/.wipeseal-reserve-XXXXXX", dir) < 0)
+		return -ENOMEM;
+	fd = mkostemp(probe, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		free(probe);
+		return r;
+	}
+	unlink(probe);
+	free(probe);
+	r = posix_fallocate(fd, 0, (off_t)size); /* glibc writes the blocks where it must */
+	if (r != 0) {
+		close(fd);
+		return -r;
+	}
+	return fd;
+}
+
+int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *targets, size_t n)
+{
+	size_t size = 0, each;
+	int *fds, r = mkdir_p(ws->cert_dir);
 
 	if (r < 0)
 		return r;
-	if (asprintf(&probe, "%s/.wipeseal-probe-XXXXXX", ws->cert_dir) < 0)
-		return -ENOMEM;
-	fd = mkstemp(probe);
-	if (fd < 0) {
-		r = -errno;
-	} else {
-		if (write(fd, "x", 1) != 1)
-			r = errno ? -errno : -ENOSPC;
-		close(fd);
-		unlink(probe);
+	for (size_t i = 0; i < n; i++) {
+		r = ws_cert_reserve_size(targets[i], ws->plan, &ws->cert.info,
+		                         ws->cert.unsigned_results ? NULL : ws->cert.signer, &each);
+		if (r < 0)
+			return r;
+		size = each > size ? each : size;
 	}
-	free(probe);
-	return r;
+	fds = realloc(ws->reserved, (ws->n_reserved + n) * sizeof(*fds));
+	if (!fds)
+		return -ENOMEM;
+	ws->reserved = fds;
+	for (size_t i = 0; i < n; i++) {
+		r = reserve(ws->cert_dir, size);
+		if (r < 0) {
+			wipe_setup_release(ws, i);
+			return r;
+		}
+		ws->reserved[ws->n_reserved++] = r;
+	}
+	return 0;
+}
+
+void wipe_setup_release(struct wipe_setup *ws, size_t n)
+{
+	while (n-- > 0 && ws->n_reserved > 0)
+		close(ws->reserved[--ws->n_reserved]);
+}
+
+int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
+                       size_t n)
+{
+	const struct ws_device **devs = calloc(n ? n : 1, sizeof(*devs));
+	int code;
+
+	if (!devs)
+		return WS_EXIT_FAILED;
+	for (size_t i = 0; i < n; i++)
+		devs[i] = ws_target_device(targets[i]);
+	code = certify_started(cli, &ws->cert, ws->cert_dir, devs, n, ws->plan->method);
+	free(devs);
+	return code;
 }
 
 void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
@@ -309,6 +363,7 @@ int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batc
 			res[i] = items[i].result;
 			devs[i] = ws_target_device(items[i].target);
 		}
+		wipe_setup_release(ws, n); /* the space set aside for these certificates */
 		code = certify_results(cli, &ws->cert, ws->cert_dir, res, devs, n, files);
 	}
 	free(res);
@@ -323,6 +378,9 @@ int wipe_setup_exit_code(const struct ws_batch_item *item)
 
 void wipe_setup_fini(struct wipe_setup *ws)
 {
+	wipe_setup_release(ws, ws->n_reserved);
+	free(ws->reserved);
+	ws->reserved = NULL;
 	certify_fini(&ws->cert);
 	ws->plan = ws_plan_free(ws->plan);
 	free(ws->password_log);

@@ -30,6 +30,8 @@ struct wipe_setup {
 	struct certify cert;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */
+	int *reserved;        /* space set aside in cert_dir, one per running target */
+	size_t n_reserved;
 };
 
 #define WIPE_SETUP_INIT                                                                           \
@@ -118,9 +120,25 @@ bool wipe_setup_named_twice(struct cli *cli, char **paths, int n);
 int wipe_setup_resolve(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
                        size_t n, size_t i, enum ws_technique *ret_technique, char **ret_why);
 
-/* Make the result directory and prove it takes a file, before anything is erased.
- * Return: 0 or a negative errno. */
-int wipe_setup_result_dir(struct wipe_setup *ws);
+/*
+ * wipe_setup_result_dir() - make the result directory and set aside in it, before anything
+ * is erased, the room each of @targets' certificates will take (ws_cert_reserve_size(): a
+ * document with these fields and the largest outcome, signed). The room is held (an
+ * unlinked file with its blocks allocated) until wipe_setup_file() writes the certificate.
+ * Return: 0 or a negative errno (-ENOSPC: it is not there; nothing may be written then).
+ */
+int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *targets, size_t n);
+
+/* Give back the room of @n targets (their certificates are about to be written). */
+void wipe_setup_release(struct wipe_setup *ws, size_t n);
+
+/*
+ * wipe_setup_started() - the STARTED line of each of @targets in the audit log
+ * (certify_started()), after the confirmation and before the first byte.
+ * Return: an exit code (WS_EXIT_USAGE, one line on stderr, when the log cannot take them).
+ */
+int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
+                       size_t n);
 
 /* Fill a batch item for @target: the plan, the options, and where progress goes. */
 void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
@@ -129,8 +147,10 @@ void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_ite
 
 /*
  * wipe_setup_file() - certificates (or unsigned results) for the ended items @items[0..n),
- * in order, as certify_results() writes them; files[i] receives the path (malloc'd) or NULL.
- * Return: 0, or an exit code when a certificate could not be written.
+ * in order, as certify_results() writes them, after giving back the room set aside for
+ * them; an item without a result gets the outcome line of its STARTED line. files[i]
+ * receives the path (malloc'd) or NULL.
+ * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
 int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
                     size_t n, char **files);

@@ -39,4 +39,29 @@ const char *ws_cert_method_used(enum ws_technique t);
 /* The signer's certificate (owned by the signer). */
 X509 *ws_signer_cert(const struct ws_signer *s);
 
+/* The digest a key signs with: SHA-384 for P-384, SHA-512 for Ed25519, else SHA-256. */
+const EVP_MD *ws_digest_for(EVP_PKEY *key);
+
+/* SHA-256 of a certificate's DER as 64 hex digits (`openssl x509 -fingerprint -sha256`
+ * without the colons). Return: 0 or -ENOMEM. */
+int ws_x509_fingerprint(X509 *cert, char out[65]);
+
+/* The signer certificate's fingerprint, as above. */
+const char *ws_signer_fingerprint(const struct ws_signer *s);
+
+/* Padding for a raw signature with @key: RSA-PSS (salt = digest length), else nothing.
+ * Return: 0 or -EIO. */
+int ws_sig_setup(EVP_PKEY_CTX *pctx, EVP_PKEY *key);
+
+/* A raw signature over @data (RSA-PSS, ECDSA DER or Ed25519), malloc'd into *ret.
+ * Return: 0, -ENOMEM or -EIO. */
+int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, unsigned char **ret,
+                       size_t *ret_len);
+
+/* The signer certificate, then its chain, as PEM (malloc'd), or NULL. */
+char *ws_signer_pem(const struct ws_signer *s);
+
+/* The trusted CAs' store (owned by @t). */
+X509_STORE *ws_trust_store(const struct ws_trust *t);
+
 #endif

@@ -424,3 +424,76 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
 	json_object_put(o);
 	return text && *ret ? 0 : -ENOMEM;
 }
+
+/* ---- room for the certificate, reserved before the wipe ---------------------------------- */
+
+/* The outcome with the largest document: every pass, the most offsets, a long reason. */
+static struct ws_result *largest_result(const struct ws_target *t, const struct ws_plan *plan)
+{
+	struct ws_result *res = calloc(1, sizeof(*res));
+	struct json_object *dev = ws_device_json(ws_target_device(t));
+	size_t n = plan->n_passes ? plan->n_passes : 1;
+
+	if (!res)
+		return NULL;
+	res->path = strdup(ws_target_device(t)->path);
+	res->method = strdup(plan->method);
+	res->passes = calloc(n, sizeof(*res->passes));
+	res->device_json = dev ? strdup(json_object_to_json_string_ext(
+	                             dev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE))
+	                       : NULL;
+	json_object_put(dev);
+	res->name = malloc(256);
+	res->status_reason = malloc(1024);
+	if (!res->path || !res->method || !res->passes || !res->device_json || !res->name ||
+	    !res->status_reason)
+		return ws_result_free(res);
+	memset(res->name, 'x', 255);
+	res->name[255] = '\0';
+	memset(res->status_reason, 'x', 1023);
+	res->status_reason[1023] = '\0';
+	for (size_t i = 0; i < plan->n_passes; i++) {
+		res->passes[i].spec = plan->passes[i];
+		res->passes[i].bytes_written = UINT64_MAX;
+		res->passes[i].start_ns = res->passes[i].end_ns = INT64_MAX;
+		res->passes[i].throughput = 1e19; /* bytes per second: still a uint64 */
+		res->passes[i].error = EIO;
+	}
+	res->n_passes = res->n_planned = plan->n_passes;
+	res->technique = WS_TECH_OVERWRITE;
+	res->verify.mode = plan->verify;
+	res->verify.n_mismatch_offsets = WS_MAX_REPORTED;
+	for (size_t i = 0; i < WS_MAX_REPORTED; i++)
+		res->verify.mismatch_offsets[i] = UINT64_MAX;
+	res->verify.bytes_checked = res->verify.bytes_mismatched = UINT64_MAX;
+	res->firmware.log_valid = true;
+	res->status = WS_STATUS_ABORTED;
+	res->start_ns = res->end_ns = INT64_MAX;
+	return res;
+}
+
+int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
+                         const struct ws_cert_info *info, const struct ws_signer *signer,
+                         size_t *ret)
+{
+	struct ws_result *res = largest_result(t, plan);
+	char *doc = NULL, *sig = NULL;
+	int r = res ? 0 : -ENOMEM;
+
+	if (r == 0 && signer)
+		r = ws_cert_build(
+		    res, info, signer,
+		    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &doc, NULL);
+	else if (r == 0)
+		r = ws_result_to_json(res, &doc);
+	if (r == 0 && signer)
+		r = ws_signer_sign(signer, doc, strlen(doc), &sig);
+	if (r == 0)
+		/* the lists that can grow (unwritten and unreadable ranges) and the record kept
+		 * when the audit log cannot take the line: 64 KiB; then a block per file */
+		*ret = strlen(doc) + (sig ? strlen(sig) : 0) + (64u << 10) + 3 * 4096;
+	free(doc);
+	free(sig);
+	ws_result_free(res);
+	return r;
+}

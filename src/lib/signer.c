@@ -20,6 +20,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -32,6 +33,7 @@ struct ws_signer {
 	X509 *cert;
 	STACK_OF(X509) * chain;
 	char *subject;
+	char fingerprint[65]; /* SHA-256 of the certificate's DER */
 	bool demo;
 };
 
@@ -364,7 +366,7 @@ int ws_signer_load(const struct ws_signer_files *f, struct ws_signer **ret, char
 		for (int i = 0; i < sk_X509_num(s->chain); i++)
 			s->demo = s->demo || ws_name_is_demo(
 			                         X509_get_subject_name(sk_X509_value(s->chain, i)));
-		if (!s->subject)
+		if (!s->subject || ws_x509_fingerprint(s->cert, s->fingerprint) < 0)
 			r = -ENOMEM;
 	}
 	ERR_clear_error();
@@ -404,7 +406,7 @@ X509 *ws_signer_cert(const struct ws_signer *s)
 }
 
 /* SHA-384 for P-384, SHA-512 for Ed25519 (RFC 8419 section 3.1), SHA-256 otherwise. */
-static const EVP_MD *digest_for(EVP_PKEY *key)
+const EVP_MD *ws_digest_for(EVP_PKEY *key)
 {
 	char group[64] = "";
 
@@ -430,7 +432,7 @@ int ws_signer_sign(const struct ws_signer *s, const void *data, size_t len, char
 	if (!in || !out || len > INT32_MAX)
 		goto done;
 	cms = CMS_sign(NULL, NULL, s->chain, NULL, flags);
-	if (!cms || !CMS_add1_signer(cms, s->cert, s->key, digest_for(s->key), CMS_BINARY) ||
+	if (!cms || !CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY) ||
 	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1 ||
 	    PEM_write_bio_CMS(out, cms) != 1)
 		goto done;
@@ -443,4 +445,86 @@ done:
 	BIO_free(in);
 	BIO_free(out);
 	return r;
+}
+
+/* ---- raw signatures (the audit log's lines) ------------------------------------------------ */
+
+int ws_x509_fingerprint(X509 *cert, char out[65])
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509(cert, &der);
+
+	if (n <= 0)
+		return -ENOMEM;
+	ws_sha256_hex(der, (size_t)n, out);
+	OPENSSL_free(der);
+	return 0;
+}
+
+const char *ws_signer_fingerprint(const struct ws_signer *s)
+{
+	return s->fingerprint;
+}
+
+/* RSA keys sign with PSS, salt as long as the digest, MGF1 with the same digest (RFC 8017
+ * section 8.1); EC keys with ECDSA (DER); Ed25519 as RFC 8032 says (no separate digest). */
+int ws_sig_setup(EVP_PKEY_CTX *pctx, EVP_PKEY *key)
+{
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)
+		return 0;
+	return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+	               EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1
+	           ? 0
+	           : -EIO;
+}
+
+int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, unsigned char **ret,
+                       size_t *ret_len)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	bool ed = EVP_PKEY_get_base_id(s->key) == EVP_PKEY_ED25519;
+	unsigned char *sig = NULL;
+	size_t n = 0;
+	int r = -EIO;
+
+	if (!md)
+		return -ENOMEM;
+	if (EVP_DigestSignInit(md, &pctx, ed ? NULL : ws_digest_for(s->key), NULL, s->key) != 1 ||
+	    ws_sig_setup(pctx, s->key) < 0 || EVP_DigestSign(md, NULL, &n, data, len) != 1)
+		goto done;
+	sig = OPENSSL_malloc(n);
+	if (!sig) {
+		r = -ENOMEM;
+		goto done;
+	}
+	if (EVP_DigestSign(md, sig, &n, data, len) != 1)
+		goto done;
+	*ret = malloc(n);
+	if (*ret) {
+		memcpy(*ret, sig, n);
+		*ret_len = n;
+	}
+	r = *ret ? 0 : -ENOMEM;
+done:
+	ERR_clear_error();
+	OPENSSL_free(sig);
+	EVP_MD_CTX_free(md);
+	return r;
+}
+
+char *ws_signer_pem(const struct ws_signer *s)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *p = NULL, *out = NULL;
+	long n;
+	bool ok = b && PEM_write_bio_X509(b, s->cert) == 1;
+
+	for (int i = 0; ok && i < sk_X509_num(s->chain); i++)
+		ok = PEM_write_bio_X509(b, sk_X509_value(s->chain, i)) == 1;
+	if (ok && (n = BIO_get_mem_data(b, &p)) > 0)
+		out = strndup(p, (size_t)n);
+	BIO_free(b);
+	ERR_clear_error();
+	return out;
 }

@@ -126,6 +126,11 @@ int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason)
 	return 0;
 }
 
+X509_STORE *ws_trust_store(const struct ws_trust *t)
+{
+	return t->store;
+}
+
 struct ws_trust *ws_trust_free(struct ws_trust *t)
 {
 	if (t) {

@@ -192,12 +192,20 @@ void station_start(struct station *st)
 		                "not started: the selected drives were refused (see their rows)");
 		goto out;
 	}
-	if ((r = wipe_setup_result_dir(st->ws)) < 0) {
-		station_message(st, "not started: cannot write results into %s: %s",
-		                st->ws->cert_dir, strerror(-r));
+	if ((r = wipe_setup_result_dir(st->ws, t, opened)) < 0) {
+		station_message(st, "not started: cannot write results into %s: %s%s",
+		                st->ws->cert_dir, strerror(-r),
+		                r == -ENOSPC ? " (no room for the certificates)" : "");
+		goto close;
+	}
+	if (wipe_setup_started(st->cli, st->ws, t, opened) != WS_EXIT_OK) {
+		wipe_setup_release(st->ws, opened);
+		station_message(st, "not started: the audit log cannot be written (see the "
+		                    "messages on exit)");
 		goto close;
 	}
 	if ((r = begin_batch(st, t, dr, tech, opened)) < 0) {
+		wipe_setup_release(st->ws, opened);
 		station_message(st, "not started: %s", strerror(-r));
 		goto close;
 	}
@@ -247,12 +255,14 @@ static void file_one(struct station *st, size_t i)
 	struct drive *d = st->item_drive[i];
 	const char *asset = st->ws->cert.info.asset_tag;
 	char *file = NULL;
-	int code = WS_EXIT_FAILED;
+	int code;
 
 	if (d->asset_tag[0])
 		st->ws->cert.info.asset_tag = d->asset_tag;
-	if (it->result)
-		code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
+	/* also without a result: its STARTED line gets its outcome */
+	code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
+	if (!it->result)
+		code = WS_EXIT_FAILED;
 	st->ws->cert.info.asset_tag = asset;
 	free(d->note);
 	d->note = NULL;
@@ -543,6 +553,8 @@ void station_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* the reader of `station --auto`'s output gone: stop as for SIGTERM, not die */
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 static int open_screen(struct cli *cli, SCREEN **ret)

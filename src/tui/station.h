@@ -118,7 +118,7 @@ bool station_running(const struct station *st);
 void station_poll(struct station *st);
 /* The summary lines on stdout. */
 void station_print_summary(const struct station *st);
-/* SIGTERM, SIGHUP, SIGINT: noted, for the loop to abort every wipe and leave. */
+/* SIGTERM, SIGHUP, SIGINT, SIGPIPE: noted, for the loop to abort every wipe and leave. */
 void station_signals(void);
 /* The signal noted, or 0. */
 int station_stop_signal(void);

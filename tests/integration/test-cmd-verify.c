@@ -449,9 +449,11 @@ START_TEST(test_series_and_audit_log)
 	                 WS_EXIT_OK);
 	ck_assert_ptr_nonnull(strstr(out, "series: OK"));
 	free(out);
-	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
-	                         scratch_dir(), scratch_dir()),
-	                 WS_EXIT_OK);
+	ck_assert_int_eq(
+	    run_cli(&out, NULL,
+	            "verify --audit-log %s/audit.log --ca %s/ca.pem --cert-dir %s/certs",
+	            scratch_dir(), pki, scratch_dir()),
+	    WS_EXIT_OK);
 	free(out);
 
 	/* remove the middle one */
@@ -462,17 +464,21 @@ START_TEST(test_series_and_audit_log)
 	                 WS_EXIT_FAILED);
 	ck_assert_ptr_nonnull(strstr(out, "one is missing before it"));
 	free(out);
-	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
-	                         scratch_dir(), scratch_dir()),
-	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(
+	    run_cli(&out, NULL,
+	            "verify --audit-log %s/audit.log --ca %s/ca.pem --cert-dir %s/certs",
+	            scratch_dir(), pki, scratch_dir()),
+	    WS_EXIT_FAILED);
 	ck_assert_ptr_nonnull(strstr(out, "is missing"));
 	free(out);
 
 	/* delete a line from the log: the chain breaks at the next one */
 	ck_assert_int_eq(test_sh(NULL, "sed -i 2d %s/audit.log", scratch_dir()), 0);
-	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log %s/audit.log --cert-dir %s/certs",
-	                         scratch_dir(), scratch_dir()),
-	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(
+	    run_cli(&out, NULL,
+	            "verify --audit-log %s/audit.log --ca %s/ca.pem --cert-dir %s/certs",
+	            scratch_dir(), pki, scratch_dir()),
+	    WS_EXIT_FAILED);
 	ck_assert_ptr_nonnull(strstr(out, "does not chain to the line before it"));
 	free(out);
 	free(a);

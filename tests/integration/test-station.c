@@ -299,6 +299,33 @@ START_TEST(test_auto_mode)
 }
 END_TEST
 
+START_TEST(test_auto_reader_gone_aborts_and_certifies)
+{
+	char *a = marked("pp"), *out = NULL, *ca, *l;
+
+	clear_results();
+	/* the reader of --auto's output leaves once the wipe has started; the next progress
+	 * line meets a closed pipe: SIGPIPE must abort and certify, not kill */
+	l = fmt("{ ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' WS_FAULT_PATH='%s' "
+	        "WS_FAULT_WRITE=0+-:DELAY400 '%s' station --auto --io-threads 1 %s '%s' "
+	        "< /dev/null 2>'%s/auto.err'; echo $? > '%s/auto.rc'; } | "
+	        "grep -m1 -q 'started 1 wipe'; cat '%s/auto.rc'",
+	        WS_FAULTINJECT, a, WS_CLI, signed_args(), a, scratch_dir(), scratch_dir(),
+	        scratch_dir());
+	ck_assert_int_eq(test_sh(&out, "%s", l), 0);
+	ck_assert_msg(atoi(out) == WS_EXIT_FAILED, "exit %s", out);
+	free(out);
+	ca = cert_of(a);
+	ck_assert_int_eq(openssl_verify(ca), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"status\": \"ABORTED\"' '%s'", ca), 0);
+	ck_assert_int_eq(
+	    test_sh(NULL, "grep -q '\"status\":\"ABORTED\"' '%s/audit.log'", scratch_dir()), 0);
+	free(ca);
+	free(l);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_refusals_before_the_screen)
 {
 	char *err = NULL, *a = marked("ra"), *before = sha(a), *after;
@@ -352,6 +379,7 @@ int main(void)
 	tcase_add_test(tc, test_pulled_mid_wipe);
 	tcase_add_test(tc, test_hotplug_shows_new_drive);
 	tcase_add_test(tc, test_auto_mode);
+	tcase_add_test(tc, test_auto_reader_gone_aborts_and_certifies);
 	suite_add_tcase(s, tc);
 	rc = test_run_suite(s);
 	/* a failed test leaves its session: end it (SIGHUP aborts the station) before the

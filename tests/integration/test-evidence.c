@@ -1,0 +1,681 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-evidence.c - no wipe's evidence is lost, and the audit log resists edits.
+ *
+ * Every wipe here is real (image files and loop devices made by the suite), slowed by the
+ * fault injector where a signal or a change of the file system must land mid-pass: the
+ * test waits for a `--json` "write" progress event before it acts, never for a fixed time.
+ * Results are read back from outside: the certificate with `openssl cms -verify`, the log
+ * with grep, and forgeries are made with perl, sha256 and openssl alone, as someone who can
+ * write the log but holds no station key would make them.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scratch.h"
+#include "simdrive.h"
+#include "testutil.h"
+
+static char tools[4096];
+
+/* A run that cannot hang or eat the machine's memory (address space capped, unless the
+ * binary is built with AddressSanitizer, which needs a vast one) */
+#define BOUNDED "grep -q __asan_init '" WS_CLI "' || ulimit -v 4000000; timeout 20"
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+/* The certificate options, with a log and a result directory of the test's own. */
+static char *signer_args(const char *log, const char *certs)
+{
+	char *a = NULL;
+
+	ck_assert_int_ge(asprintf(&a,
+	                          "--signer-key %s/st/signer.key --signer-cert %s/st/signer.pem "
+	                          "--audit-log '%s' --cert-dir '%s' --operator 'Test Operator'",
+	                          pki, pki, log, certs),
+	                 0);
+	return a;
+}
+
+/* A per-test path in the scratch directory. */
+static char *path(const char *name)
+{
+	char *p = NULL;
+
+	ck_assert_int_ge(asprintf(&p, "%s/%d-%s", scratch_dir(), getpid(), name), 0);
+	return p;
+}
+
+/* A small ext4 file system of @mib MiB on a loop device, mounted; returns the mount point. */
+static char *small_fs(const char *name, unsigned mib)
+{
+	char *img = scratch_image(name, mib), *dev, *mp;
+
+	ck_assert_int_eq(test_sh(NULL, "mkfs.ext4 -q -F -m 0 -b 1024 '%s'", img), 0);
+	dev = scratch_attach(img, false, false);
+	mp = scratch_mount(dev);
+	free(dev);
+	free(img);
+	return mp;
+}
+
+/* The number on the last line of @out (the shell may say "Killed" before it). */
+static int last_number(char *out)
+{
+	size_t n = strlen(out);
+	char *nl;
+
+	while (n > 0 && out[n - 1] == '\n')
+		out[--n] = '\0';
+	nl = strrchr(out, '\n');
+	return atoi(nl ? nl + 1 : out);
+}
+
+/*
+ * `wipe --json` of @target with every write slowed by 150 ms, in the background; once its
+ * output shows a "write" progress event, run @action (shell; $pid is the wipe); then wait.
+ * Output in @out_file, stderr in @err_file. Return: the wipe's exit status.
+ */
+static int slow_wipe(const char *target, const char *args, const char *action, const char *out_file,
+                     const char *err_file)
+{
+	char *out = NULL;
+	int r = test_sh(
+	    &out,
+	    "ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' WS_FAULT_PATH='%s' "
+	    "WS_FAULT_WRITE=0+-:DELAY150 '%s' wipe --yes --json --io-threads 1 --verify none %s "
+	    "'%s' >'%s' 2>'%s' & pid=$!; i=0; "
+	    "until grep -q '\"phase\":\"write\"' '%s'; do i=$((i+1)); "
+	    "if [ $i -gt 600 ]; then kill -KILL $pid; exit 99; fi; sleep 0.05; done; "
+	    "%s; wait $pid; echo $?",
+	    WS_FAULTINJECT, target, WS_CLI, args, target, out_file, err_file, out_file, action);
+
+	ck_assert_msg(r == 0, "the slow wipe did not start writing: %s", out);
+	r = last_number(out);
+	free(out);
+	return r;
+}
+
+/* The one certificate in @certs with @status, checked with openssl; its path. */
+static char *certificate_with(const char *certs, const char *status)
+{
+	char *file = NULL;
+
+	ck_assert_msg(test_sh(&file, "grep -l '\"status\": \"%s\"' '%s'/*.json", status, certs) ==
+	                  0,
+	              "no %s certificate in %s", status, certs);
+	file[strcspn(file, "\n")] = '\0';
+	ck_assert_int_eq(test_sh(NULL,
+	                         "openssl cms -verify -binary -inform PEM -in '%s.p7s' -content "
+	                         "'%s' -CAfile %s/ca/ca.pem -purpose any -out /dev/null",
+	                         file, file, pki),
+	                 0);
+	return file;
+}
+
+/* `verify --audit-log` against the CA alone; its output in *out. */
+static int verify_log(const char *log, const char *certs, char **out)
+{
+	return run_cli(out, NULL, "verify --audit-log '%s' --ca %s/ca/ca.pem --cert-dir '%s'", log,
+	               pki, certs);
+}
+
+static bool log_has(const char *log, const char *pattern)
+{
+	return test_sh(NULL, "grep -q -E '%s' '%s'", pattern, log) == 0;
+}
+
+/* ---- section 2: evidence is never lost ------------------------------------------------------ */
+
+START_TEST(test_log_read_only_after_the_start)
+{
+	char *mp = small_fs("ro.img", 8), *certs = path("ro-certs"), *log = NULL, *args, *img;
+	char *out = path("ro.out"), *err = path("ro.err"), *action = NULL, *text = NULL, *file;
+	int r;
+
+	ck_assert_int_ge(asprintf(&log, "%s/audit.log", mp), 0);
+	args = signer_args(log, certs);
+	img = scratch_image("ro-target.img", 24);
+	ck_assert_int_ge(asprintf(&action, "mount -o remount,ro '%s'", mp), 0);
+	r = slow_wipe(img, args, action, out, err);
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", err), 0);
+	/* the certificate all the same; the missing line said, and kept */
+	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, text);
+	ck_assert_msg(strstr(text, "its audit line was not written") && strstr(text, "kept in"),
+	              "%s", text);
+	file = certificate_with(certs, "SUCCESS");
+	ck_assert_int_eq(test_sh(NULL, "ls '%s'/*.audit-pending", certs), 0);
+	ck_assert(!log_has(log, "\"status\":\"SUCCESS\""));
+	free(text);
+
+	/* writable again: the next wipe records it first */
+	ck_assert_int_eq(test_sh(NULL, "mount -o remount,rw '%s'", mp), 0);
+	free(img);
+	img = scratch_image("ro-next.img", 4);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	ck_assert(log_has(log, "\"status\":\"SUCCESS\".*\"late_since\":\"2"));
+	ck_assert_int_ne(test_sh(NULL, "ls '%s'/*.audit-pending", certs), 0);
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	ck_assert_msg(strstr(text, "recorded late"), "%s", text);
+	free(text);
+	free(file);
+	free(action);
+	free(img);
+	free(args);
+	free(log);
+	free(out);
+	free(err);
+	free(certs);
+	free(mp);
+}
+END_TEST
+
+START_TEST(test_log_on_a_full_disk)
+{
+	char *mp = small_fs("full.img", 8), *certs = path("full-certs"), *log = NULL, *args, *img;
+	char *out = path("full.out"), *err = path("full.err"), *action = NULL, *text = NULL;
+	int r;
+
+	ck_assert_int_ge(asprintf(&log, "%s/audit.log", mp), 0);
+	args = signer_args(log, certs);
+	img = scratch_image("full-target.img", 24);
+	ck_assert_int_ge(
+	    asprintf(&action, "dd if=/dev/zero of='%s/fill' bs=1k 2>/dev/null; sync", mp), 0);
+	r = slow_wipe(img, args, action, out, err);
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", err), 0);
+	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, text);
+	ck_assert_msg(strstr(text, "its audit line was not written"), "%s", text);
+	free(text);
+	free(certificate_with(certs, "SUCCESS"));
+
+	/* room again: whatever the full disk left (a torn line or none), wipes go on */
+	ck_assert_int_eq(test_sh(NULL, "rm '%s/fill'", mp), 0);
+	free(img);
+	img = scratch_image("full-next.img", 4);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	ck_assert_msg(strstr(text, "recorded late"), "%s", text);
+	free(text);
+	free(action);
+	free(img);
+	free(args);
+	free(log);
+	free(out);
+	free(err);
+	free(certs);
+	free(mp);
+}
+END_TEST
+
+START_TEST(test_torn_last_line_is_kept_and_the_chain_goes_on)
+{
+	char *certs = path("torn-certs"), *log = path("torn.log"), *args = signer_args(log, certs);
+	char *img = scratch_image("torn.img", 4), *text = NULL;
+
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	/* what a full disk leaves: part of a line, no newline */
+	ck_assert_int_eq(test_sh(NULL, "printf '{\"line\":9,\"time\":\"2026-1' >> '%s'", log), 0);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	/* kept as found, ended, recorded, and the chain continued through it */
+	ck_assert(log_has(log, "^\\{\"line\":9,\"time\":\"2026-1$"));
+	ck_assert_int_eq(test_sh(NULL,
+	                         "grep -A1 -x -F '{\"line\":9,\"time\":\"2026-1' '%s' | "
+	                         "tail -n1 | grep -q '\"status\":\"TORN\"'",
+	                         log),
+	                 0);
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	ck_assert_msg(strstr(text, "torn line") && strstr(text, "kept as found"), "%s", text);
+	free(text);
+	free(img);
+	free(args);
+	free(log);
+	free(certs);
+}
+END_TEST
+
+START_TEST(test_stray_signature_takes_the_next_name)
+{
+	char *certs = path("stray-certs"), *log = path("stray.log"),
+	     *args = signer_args(log, certs);
+	char *img = scratch_image("stray.img", 4), *text = NULL, *base = strrchr(img, '/') + 1;
+
+	/* a signature without its document under every name the wipe could take for a minute */
+	ck_assert_int_eq(test_sh(NULL,
+	                         "mkdir -p '%s' && now=$(date +%%s) && for s in $(seq 0 60); do "
+	                         "t=$(date -u -d @$((now+s)) +%%Y%%m%%dT%%H%%M%%SZ); "
+	                         "echo stray > '%s'/${t}_file_%s.json.p7s; done",
+	                         certs, certs, base),
+	                 0);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	free(certificate_with(certs, "SUCCESS"));
+	ck_assert_int_eq(test_sh(NULL, "ls '%s' | grep -q -- '-1.json.p7s$'", certs), 0);
+	ck_assert_int_eq(test_sh(NULL,
+	                         "test $(cat '%s'/*_file_%s.json.p7s | grep -c '^stray$') "
+	                         "-eq 61",
+	                         certs, base),
+	                 0);
+	free(img);
+	free(args);
+	free(log);
+	free(certs);
+}
+END_TEST
+
+START_TEST(test_full_result_directory_refused_before_the_first_byte)
+{
+	char *mp = small_fs("room.img", 2), *log = path("room.log"), *args = signer_args(log, mp);
+	char *dev = marked("room-target.img"), *before = sha(dev), *after, *text = NULL;
+
+	/* room for a byte (the old probe), not for a certificate */
+	ck_assert_int_eq(test_sh(NULL,
+	                         "dd if=/dev/zero of='%s/fill' bs=1k 2>/dev/null; "
+	                         "truncate -s -3072 '%s/fill' && sync",
+	                         mp, mp),
+	                 0);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes %s '%s'", args, dev), WS_EXIT_USAGE);
+	ck_assert_msg(strstr(text, "no room for the certificates"), "%s", text);
+	after = sha(dev);
+	ck_assert_str_eq(before, after);
+	ck_assert(has_marker(dev));
+	free(text);
+	free(after);
+	free(before);
+	free(dev);
+	free(args);
+	free(log);
+	free(mp);
+}
+END_TEST
+
+START_TEST(test_reserved_room_outlives_a_disk_filled_during_the_wipe)
+{
+	char *mp = small_fs("keep.img", 4), *log = path("keep.log"), *args = signer_args(log, mp);
+	char *img = scratch_image("keep-target.img", 24), *out = path("keep.out");
+	char *err = path("keep.err"), *action = NULL, *text = NULL;
+	int r;
+
+	ck_assert_int_ge(
+	    asprintf(&action, "dd if=/dev/zero of='%s/fill' bs=1k 2>/dev/null; sync", mp), 0);
+	r = slow_wipe(img, args, action, out, err);
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", err), 0);
+	ck_assert_msg(r == WS_EXIT_OK, "exit %d: %s", r, text);
+	free(text);
+	free(certificate_with(mp, "SUCCESS"));
+	free(action);
+	free(img);
+	free(args);
+	free(log);
+	free(out);
+	free(err);
+	free(mp);
+}
+END_TEST
+
+/* A signal mid-pass: an ABORTED certificate and its audit line, like SIGTERM. */
+static void signal_is_certified(const char *tag, const char *action, bool pipe)
+{
+	char *certs = path(tag), *log = NULL, *args, *dev = marked(tag), *out = path("sig.out");
+	char *err = path("sig.err"), *text = NULL;
+	int r;
+
+	ck_assert_int_ge(asprintf(&log, "%s.log", certs), 0);
+	args = signer_args(log, certs);
+	if (!pipe) {
+		r = slow_wipe(dev, args, action, out, err);
+	} else {
+		/* the reader of --json leaves after the first write event */
+		ck_assert_int_eq(
+		    test_sh(&text,
+		            "{ ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+		            "WS_FAULT_PATH='%s' WS_FAULT_WRITE=0+-:DELAY150 '%s' wipe --yes --json "
+		            "--io-threads 1 %s '%s' 2>'%s'; echo $? > '%s'; } | "
+		            "grep -m1 -q '\"phase\":\"write\"'; cat '%s'",
+		            WS_FAULTINJECT, dev, WS_CLI, args, dev, err, out, out),
+		    0);
+		r = atoi(text);
+		free(text);
+	}
+	ck_assert_int_eq(test_sh(&text, "cat '%s'", err), 0);
+	ck_assert_msg(r == WS_EXIT_FAILED, "%s: exit %d: %s", tag, r, text);
+	free(text);
+	free(certificate_with(certs, "ABORTED"));
+	ck_assert(log_has(log, "\"status\":\"ABORTED\""));
+	free(args);
+	free(log);
+	free(dev);
+	free(out);
+	free(err);
+	free(certs);
+}
+
+START_TEST(test_sighup_mid_pass_is_certified)
+{
+	signal_is_certified("hup", "kill -HUP $pid", false);
+}
+END_TEST
+
+START_TEST(test_sigpipe_mid_pass_is_certified)
+{
+	signal_is_certified("pipe", NULL, true);
+}
+END_TEST
+
+START_TEST(test_sigkill_leaves_the_started_line)
+{
+	char *certs = path("kill-certs"), *log = path("kill.log"), *args = signer_args(log, certs);
+	char *dev = marked("kill.img"), *out = path("kill.out"), *err = path("kill.err");
+	char *text = NULL, *pat = NULL;
+
+	ck_assert_int_eq(slow_wipe(dev, args, "kill -KILL $pid", out, err), 128 + 9);
+	/* before the first byte: who, what, how */
+	ck_assert_int_ge(asprintf(&pat,
+	                          "\"status\":\"STARTED\".*\"target\":\"%s\".*\"method\":\"clear\""
+	                          ".*\"operator\":\"Test Operator\"",
+	                          dev),
+	                 0);
+	ck_assert(log_has(log, pat));
+	ck_assert(!log_has(log, "\"status\":\"(SUCCESS|ABORTED|FAILED)\""));
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	ck_assert_msg(strstr(text, "has no outcome line"), "%s", text);
+	free(text);
+	free(pat);
+	free(args);
+	free(log);
+	free(dev);
+	free(out);
+	free(err);
+	free(certs);
+}
+END_TEST
+
+/* ---- section 3: the log resists edits -------------------------------------------------------- */
+
+/* A log of two wipes and a refusal, signed by the station; @certs holds the certificates. */
+static void signed_log(const char *log, const char *certs)
+{
+	char *args = signer_args(log, certs), *a = scratch_image("la.img", 4);
+	char *b = scratch_image("lb.img", 4), *text = NULL;
+
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, a),
+	                 WS_EXIT_OK);
+	free(text);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe %s '%s'", args, b), WS_EXIT_REFUSED);
+	free(text);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, b),
+	                 WS_EXIT_OK);
+	free(text);
+	ck_assert(log_has(log, "\"status\":\"REFUSED\""));
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	free(text);
+	free(a);
+	free(b);
+	free(args);
+}
+
+/* @edit (shell, from $in to $out, with $tools) applied to a copy of @log; the verdict on it
+ * must be FAILED and name @needle. */
+static void expect_caught(const char *log, const char *certs, const char *edit, const char *needle)
+{
+	char *copy = path("forged.log"), *text = NULL;
+
+	ck_assert_int_eq(
+	    test_sh(&text, "in='%s' out='%s' tools='%s' && %s", log, copy, tools, edit), 0);
+	free(text);
+	ck_assert_int_eq(verify_log(copy, certs, &text), WS_EXIT_FAILED);
+	ck_assert_msg(strstr(text, needle), "%s: wanted '%s' in:\n%s", edit, needle, text);
+	free(text);
+	free(copy);
+}
+
+START_TEST(test_edits_with_a_recomputed_chain_are_caught)
+{
+	char *log = path("sig.log"), *certs = path("sig-certs");
+
+	signed_log(log, certs);
+	/* the operator rewritten on every line */
+	expect_caught(log, certs,
+	              "sed 's/\"operator\":\"Test Operator\"/\"operator\":\"Mallory\"/g' \"$in\" | "
+	              "perl \"$tools/rechain.pl\" > \"$out\"",
+	              "the signature does not match the line");
+	/* the REFUSED line deleted, the rest renumbered */
+	expect_caught(log, certs,
+	              "grep -v '\"status\":\"REFUSED\"' \"$in\" | RENUMBER=1 perl "
+	              "\"$tools/rechain.pl\" > \"$out\"",
+	              "the signature does not match the line");
+	/* a line inserted (unsigned) */
+	expect_caught(
+	    log, certs,
+	    "{ head -n 2 \"$in\"; echo '{\"line\":3,\"status\":\"SUCCESS\",\"prev_line_sha256\":"
+	    "\"0000000000000000000000000000000000000000000000000000000000000000\"}'; "
+	    "tail -n +3 \"$in\"; } | RENUMBER=1 perl \"$tools/rechain.pl\" > \"$out\"",
+	    "not signed, after signed lines");
+	/* a line appended, signed with a key of a CA the auditor does not trust */
+	expect_caught(log, certs, "cp \"$in\" \"$out\" && sh \"$tools/forge.sh\" \"$out\"",
+	              "signer not trusted: it does not chain to the CA");
+	/* the same, claiming the station's own signer */
+	expect_caught(log, certs, "cp \"$in\" \"$out\" && CLAIM=1 sh \"$tools/forge.sh\" \"$out\"",
+	              "the signature does not match the line");
+	/* hidden bytes after a NUL, the chain recomputed over the bytes before it */
+	expect_caught(log, certs,
+	              "perl -pe 's/\\}$/}\\x00hidden/ if $. == 3' \"$in\" | TO_NUL=1 perl "
+	              "\"$tools/rechain.pl\" > \"$out\"",
+	              "holds a NUL byte");
+	/* every signature removed: an unsigned log proves nothing */
+	expect_caught(log, certs,
+	              "sed 's/,\"signature\":\"[^\"]*\"}$/}/' \"$in\" | perl \"$tools/rechain.pl\" "
+	              "> \"$out\"",
+	              "no line is signed");
+	free(log);
+	free(certs);
+}
+END_TEST
+
+START_TEST(test_old_unsigned_lines_before_signed_ones)
+{
+	char *log = path("old.log"), *certs = path("old-certs"), *args = signer_args(log, certs);
+	char *img = scratch_image("old.img", 4), *text = NULL;
+
+	/* two lines as wipeseal wrote them before it signed them */
+	ck_assert_int_eq(
+	    test_sh(NULL,
+	            "printf '%%s\\n' '{\"line\":1,\"time\":\"2026-11-27T02:54:08Z\",\"status\":"
+	            "\"REFUSED\",\"serial\":\"q.img\",\"note\":\"the operator did not "
+	            "confirm\",\"prev_line_sha256\""
+	            ":\"0000000000000000000000000000000000000000000000000000000000000000\"}' "
+	            "'{\"line\":2,\"time\":\"2026-11-27T02:55:08Z\",\"status\":\"REFUSED\","
+	            "\"serial\":\"q.img\",\"note\":\"the operator did not "
+	            "confirm\",\"prev_line_sha256\""
+	            ":\"0000000000000000000000000000000000000000000000000000000000000000\"}' | "
+	            "perl '%s/rechain.pl' > '%s'",
+	            tools, log),
+	    0);
+	ck_assert_int_eq(run_cli(NULL, &text, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(text);
+	ck_assert_int_eq(verify_log(log, certs, &text), WS_EXIT_OK);
+	ck_assert_msg(strstr(text, "lines 1 to 2 are unsigned"), "%s", text);
+	free(text);
+	free(img);
+	free(args);
+	free(log);
+	free(certs);
+}
+END_TEST
+
+/* ---- section 4: what --audit-log may name ---------------------------------------------------- */
+
+START_TEST(test_audit_log_must_be_a_regular_file)
+{
+	static const char *const bad[] = { "/dev/zero", "/dev/null", "DIR", "FIFO" };
+	char *dir = path("notalog"), *fifo = path("fifo"), *big = path("big.log"), *out = NULL;
+	char *img = scratch_image("nl.img", 4), *before = sha(img), *after;
+
+	ck_assert_int_eq(test_sh(NULL, "mkdir -p '%s' && mkfifo '%s'", dir, fifo), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *p = strcmp(bad[i], "DIR") == 0    ? dir
+		                : strcmp(bad[i], "FIFO") == 0 ? fifo
+		                                              : bad[i];
+
+		/* bounded: the old reader grew without end on /dev/zero and blocked on a FIFO */
+		ck_assert_int_eq(run_cli_prefix(&out, NULL, BOUNDED,
+		                                "verify --audit-log '%s' --ca %s/ca/ca.pem", p,
+		                                pki),
+		                 WS_EXIT_USAGE);
+		free(out);
+		ck_assert_int_eq(
+		    run_cli_prefix(NULL, &out, BOUNDED,
+		                   "wipe --yes --signer-key %s/st/signer.key "
+		                   "--signer-cert %s/st/signer.pem --audit-log '%s' '%s'",
+		                   pki, pki, p, img),
+		    WS_EXIT_USAGE);
+		ck_assert_msg(strstr(out, "audit log") && strstr(out, p), "%s", out);
+		free(out);
+	}
+	after = sha(img);
+	ck_assert_str_eq(before, after);
+	/* a file past the cap, and a line past its cap */
+	ck_assert_int_eq(test_sh(NULL, "truncate -s 1100M '%s'", big), 0);
+	ck_assert_int_eq(run_cli_prefix(NULL, &out, BOUNDED,
+	                                "verify --audit-log '%s' --ca %s/ca/ca.pem", big, pki),
+	                 WS_EXIT_FAILED);
+	ck_assert_msg(strstr(out, "larger than 1 GiB"), "%s", out);
+	free(out);
+	ck_assert_int_eq(test_sh(NULL, "head -c 70000 /dev/zero | tr '\\0' x > '%s'", big), 0);
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --audit-log '%s' --ca %s/ca/ca.pem", big, pki),
+	                 WS_EXIT_FAILED);
+	ck_assert_msg(strstr(out, "longer than 64 KiB"), "%s", out);
+	free(out);
+	free(after);
+	free(before);
+	free(img);
+	free(big);
+	free(fifo);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_audit_log_read_error_is_an_error)
+{
+	char *log = path("eio.log"), *certs = path("eio-certs"), *args = signer_args(log, certs);
+	char *img = scratch_image("eio.img", 4), *before, *after, *out = NULL;
+
+	ck_assert_int_eq(run_cli(NULL, &out, "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_OK);
+	free(out);
+	/* the log's reads fail: not the end of a shorter log, an error */
+	ck_assert_int_eq(run_cli_env(NULL, &out, log, "WS_FAULT_READ=0+-:EIO",
+	                             "verify --audit-log '%s' --ca %s/ca/ca.pem --cert-dir '%s'",
+	                             log, pki, certs),
+	                 WS_EXIT_FAILED);
+	ck_assert_msg(strstr(out, "Input/output error"), "%s", out);
+	free(out);
+	ck_assert_int_eq(test_sh(NULL, "head -c 4194304 /dev/urandom > '%s'", img), 0);
+	before = sha(img);
+	ck_assert_int_eq(run_cli_env(NULL, &out, log, "WS_FAULT_READ=0+-:EIO",
+	                             "wipe --yes --verify none %s '%s'", args, img),
+	                 WS_EXIT_USAGE);
+	ck_assert_msg(strstr(out, "cannot read it: Input/output error"), "%s", out);
+	after = sha(img);
+	ck_assert_str_eq(before, after);
+	free(out);
+	free(after);
+	free(before);
+	free(img);
+	free(args);
+	free(certs);
+	free(log);
+}
+END_TEST
+
+/* The forger's tools: rechain.pl recomputes prev_line_sha256 (and with RENUMBER the line
+ * numbers; with TO_NUL it hashes only the bytes before a NUL, as the old reader did);
+ * forge.sh appends a SIGNER line and a line signed by a station of another CA. */
+static void make_tools(void)
+{
+	char *cmd = NULL;
+
+	snprintf(tools, sizeof(tools), "%s/tools", scratch_dir());
+	test_require(
+	    asprintf(
+	        &cmd,
+	        "mkdir -p '%s' && cd '%s' && "
+	        "cat > rechain.pl <<'EOF'\n"
+	        "use Digest::SHA qw(sha256_hex);\n"
+	        "my $prev = '0' x 64; my $n = 0;\n"
+	        "while (my $l = <STDIN>) {\n"
+	        "  chomp $l; $n++;\n"
+	        "  $l =~ s/\"line\":\\d+/\"line\":$n/ if $ENV{RENUMBER};\n"
+	        "  $l =~ s/\"prev_line_sha256\":\"[0-9a-f]{64}\"/\"prev_line_sha256\":\"$prev\"/;\n"
+	        "  print \"$l\\n\";\n"
+	        "  my $h = $l; $h =~ s/\\x00.*//s if $ENV{TO_NUL};\n"
+	        "  $prev = sha256_hex($h);\n"
+	        "}\n"
+	        "EOF\n"
+	        "'%s/certs/make-ca.sh' '%s/alien-ca' >/dev/null && "
+	        "'%s/certs/make-station.sh' '%s/alien-ca' '%s/alien' >/dev/null && "
+	        "cat > forge.sh <<'EOF'\n"
+	        "set -e\n"
+	        "log=$1; dir=$(dirname \"$0\"); st=$dir/alien\n"
+	        "fp=$(openssl x509 -in $st/signer.pem -outform DER | sha256sum | cut -c1-64)\n"
+	        "[ -z \"$CLAIM\" ] || fp=$(grep '\"status\":\"SIGNER\"' \"$log\" | head -n1 | "
+	        "sed 's/.*\"signer_sha256\":\"\\([0-9a-f]*\\)\".*/\\1/')\n"
+	        "pem=$(awk '{printf \"%%s\\\\n\", $0}' $st/signer.pem)\n"
+	        "add() { n=$(($(wc -l < \"$log\") + 1)); "
+	        "prev=$(tail -n1 \"$log\" | tr -d '\\n' | sha256sum | cut -c1-64); "
+	        "body=\"{\\\"line\\\":$n,\\\"time\\\":\\\"$(date -u +%%Y-%%m-%%dT%%H:%%M:%%SZ)\\\","
+	        "$1\\\"signer_sha256\\\":\\\"$fp\\\",\\\"prev_line_sha256\\\":\\\"$prev\\\"}\"; "
+	        "sig=$(printf '%%s' \"$body\" | openssl dgst -sha256 -sigopt "
+	        "rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -sign $st/signer.key | "
+	        "base64 -w0); "
+	        "printf '%%s,\"signature\":\"%%s\"}\\n' \"${body%%\\}}\" \"$sig\" >> \"$log\"; }\n"
+	        "[ -n \"$CLAIM\" ] || add \"\\\"status\\\":\\\"SIGNER\\\",\\\"signer_cert\\\":"
+	        "\\\"$pem\\\",\"\n"
+	        "add '\"status\":\"SUCCESS\",\"serial\":\"forged\",\"operator\":\"Mallory\",'\n"
+	        "EOF\n",
+	        tools, tools, WS_SOURCE_DIR, tools, WS_SOURCE_DIR, tools, tools) >= 0,
+	    "out of memory");
+	test_require(test_sh(NULL, "%s", cmd) == 0, "making the forger's tools failed");
+	free(cmd);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("evidence");
+	TCase *tc = tcase_create("evidence");
+	int r;
+
+	simdrive_init("evidence", "EVIDENCE");
+	make_tools();
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_log_read_only_after_the_start);
+	tcase_add_test(tc, test_log_on_a_full_disk);
+	tcase_add_test(tc, test_torn_last_line_is_kept_and_the_chain_goes_on);
+	tcase_add_test(tc, test_stray_signature_takes_the_next_name);
+	tcase_add_test(tc, test_full_result_directory_refused_before_the_first_byte);
+	tcase_add_test(tc, test_reserved_room_outlives_a_disk_filled_during_the_wipe);
+	tcase_add_test(tc, test_sighup_mid_pass_is_certified);
+	tcase_add_test(tc, test_sigpipe_mid_pass_is_certified);
+	tcase_add_test(tc, test_sigkill_leaves_the_started_line);
+	tcase_add_test(tc, test_edits_with_a_recomputed_chain_are_caught);
+	tcase_add_test(tc, test_old_unsigned_lines_before_signed_ones);
+	tcase_add_test(tc, test_audit_log_must_be_a_regular_file);
+	tcase_add_test(tc, test_audit_log_read_error_is_an_error);
+	suite_add_tcase(s, tc);
+	r = test_run_suite(s);
+	scratch_cleanup();
+	return r;
+}
