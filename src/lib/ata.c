@@ -99,6 +99,8 @@ static void parse_identify(struct ws_device *dev, const uint8_t *id)
 	a->sanitize_overwrite = a->sanitize_supported && (san & (1u << 14));
 	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
 	a->hpa_supported = word(id, W_CMDSET) & (1u << 10);
+	/* word 69: bit 14 deterministic data after TRIM, bit 5 that data is zeros */
+	a->trim_reads_zeros = (word(id, 69) & 0x4020) == 0x4020;
 	a->security_supported = sec & 1;
 	a->security_enabled = sec & 2;
 	a->security_locked = sec & 4;
