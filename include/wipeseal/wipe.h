@@ -170,6 +170,8 @@ struct ws_pass_result {
 	int error; /* first errno seen, 0 if none */
 };
 
+#define WS_ERASED_ANY 256 /* ws_crypto_check.erased_byte: any one byte value throughout */
+
 /*
  * What a crypto erase (or an enhanced security erase) left, judged where no data can hide
  * (docs/methods.md, "What a crypto erase leaves"): a raw baseline of @budget bytes read before
@@ -186,7 +188,8 @@ struct ws_crypto_check {
 	uint64_t residue_blocks;  /* of those, read exactly as before after the erase */
 	uint64_t residue_offsets[WS_MAX_REPORTED]; /* the first residue blocks */
 	size_t n_residue_offsets;
-	int erased_byte;          /* what the drive says erased media reads as, -1: it says not */
+	int erased_byte; /* what the drive says erased media reads as: a byte, WS_ERASED_ANY (any
+			    one byte value: a vendor pattern), or -1: it does not say */
 	double entropy_threshold; /* bits per byte a 4 KiB block needs to count as noise */
 	uint64_t blocks_judged;   /* 4 KiB blocks of the verified regions */
 	uint64_t noise_blocks;    /* at or above the threshold */

@@ -107,7 +107,8 @@ static void judge_block(struct ws_crypto_check *cc, const uint8_t *b, size_t len
 
 	cc->blocks_judged++;
 	if (uniform(b, len)) {
-		if (erased_byte >= 0 && b[0] == (uint8_t)erased_byte)
+		if (erased_byte == WS_ERASED_ANY ||
+		    (erased_byte >= 0 && b[0] == (uint8_t)erased_byte))
 			cc->erased_blocks++;
 		else if (blank_before)
 			cc->blank_blocks++;

@@ -360,7 +360,8 @@ static bool is_crypto(enum ws_technique t)
 /* What the drive says its erased media reads as after a crypto erase, or -1 when it does not
  * say: NVMe, what deallocated blocks read as (Identify Namespace DLFEAT bits 2:0; our Sanitize
  * lets the drive deallocate); ATA, zeros when IDENTIFY word 69 promises deterministic zeros
- * after TRIM. SCSI and the enhanced security erase: nothing. */
+ * after TRIM; SCSI, nothing. An enhanced security erase writes a vendor pattern (ACS-4
+ * 7.44): any one byte value throughout is taken as that. */
 static int erased_byte(const struct purge *p)
 {
 	switch (p->res->technique) {
@@ -369,6 +370,8 @@ static int erased_byte(const struct purge *p)
 		return p->dev->nvme.dlfeat == 1 ? 0x00 : p->dev->nvme.dlfeat == 2 ? 0xff : -1;
 	case WS_TECH_ATA_SANITIZE_CRYPTO:
 		return p->dev->ata.trim_reads_zeros ? 0x00 : -1;
+	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+		return WS_ERASED_ANY;
 	default:
 		return -1;
 	}

@@ -209,7 +209,7 @@ static struct json_object *bits(double v)
 /* What a crypto erase left (docs/result.md, "verification.crypto_erase"). */
 static struct json_object *crypto_json(const struct ws_crypto_check *c)
 {
-	struct json_object *o, *base, *ent;
+	struct json_object *o, *base, *ent, *erased = NULL;
 	char seed[24];
 
 	if (!c->ran)
@@ -233,10 +233,11 @@ static struct json_object *crypto_json(const struct ws_crypto_check *c)
 	json_object_object_add(o, "baseline", base);
 	json_object_object_add(ent, "block_size", json_object_new_int(4096));
 	json_object_object_add(ent, "threshold_bits_per_byte", bits(c->entropy_threshold));
-	json_object_object_add(ent, "erased_pattern",
-	                       c->erased_byte < 0 ? NULL : hex((const uint8_t[]){
-	                                                          (uint8_t)c->erased_byte },
-	                                                      1));
+	if (c->erased_byte == WS_ERASED_ANY)
+		erased = json_object_new_string("any");
+	else if (c->erased_byte >= 0)
+		erased = hex((const uint8_t[]){ (uint8_t)c->erased_byte }, 1);
+	json_object_object_add(ent, "erased_pattern", erased);
 	json_object_object_add(ent, "blocks", json_object_new_uint64(c->blocks_judged));
 	json_object_object_add(ent, "noise_blocks", json_object_new_uint64(c->noise_blocks));
 	json_object_object_add(ent, "erased_blocks", json_object_new_uint64(c->erased_blocks));
