@@ -190,12 +190,12 @@ struct ws_crypto_check {
 	size_t n_residue_offsets;
 	int erased_byte; /* what the drive says erased media reads as: a byte, WS_ERASED_ANY (any
 			    one byte value: a vendor pattern), or -1: it does not say */
-	double entropy_threshold; /* bits per byte a 4 KiB block needs to count as noise */
-	uint64_t blocks_judged;   /* 4 KiB blocks of the verified regions */
-	uint64_t noise_blocks;    /* at or above the threshold */
-	uint64_t erased_blocks;   /* the drive's erased pattern throughout */
-	uint64_t blank_blocks;    /* one byte value throughout, after and before */
-	uint64_t pattern_blocks;  /* one byte value throughout, not the erased pattern, not blank
+	double entropy_threshold;   /* bits per byte a 4 KiB block needs to count as noise */
+	uint64_t blocks_judged;     /* 4 KiB blocks of the verified regions */
+	uint64_t noise_blocks;      /* at or above the threshold */
+	uint64_t erased_blocks;     /* the drive's erased pattern throughout */
+	uint64_t blank_blocks;      /* one byte value throughout, after and before */
+	uint64_t pattern_blocks;    /* one byte value throughout, not the erased pattern, not blank
 				     before: an effect the drive does not declare */
 	uint64_t structured_blocks; /* not uniform, below the threshold: content, not noise */
 	uint64_t structured_offsets[WS_MAX_REPORTED];

@@ -162,10 +162,11 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 	 * the only evidence, so only on the operator's explicit word (docs/methods.md) */
 	if (ws->verify == WS_VERIFY_NONE && ws->plan->technique != WS_TECH_OVERWRITE &&
 	    ws->plan->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE && !ws->trust_firmware) {
-		cli_err(cli,
-		        "--verify none with the firmware method %s: the drive's report would be the "
-		        "only evidence; verify (sample or full), or add --trust-firmware",
-		        ws->method);
+		cli_err(
+		    cli,
+		    "--verify none with the firmware method %s: the drive's report would be the "
+		    "only evidence; verify (sample or full), or add --trust-firmware",
+		    ws->method);
 		return WS_EXIT_USAGE;
 	}
 	/* where an ATA security erase puts its one-time password before setting it */

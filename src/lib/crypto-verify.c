@@ -28,12 +28,12 @@
 
 #include "purge-internal.h"
 
-#define BLOCK        4096u              /* entropy is judged per 4 KiB */
-#define RESIDUE      16u                /* residue is counted per 16 bytes */
-#define BUDGET       (32u << 20)        /* the raw baseline: 32 MiB ... */
-#define PIECE        (64u << 10)        /* ... in 512 pieces of 64 KiB */
-#define MAX_REGION   (1u << 20)         /* regions are at most 1 MiB (plan.c, purge.c) */
-#define NOISE_BITS   7.0                /* bits per byte; random 4 KiB gives 7.95 */
+#define BLOCK        4096u       /* entropy is judged per 4 KiB */
+#define RESIDUE      16u         /* residue is counted per 16 bytes */
+#define BUDGET       (32u << 20) /* the raw baseline: 32 MiB ... */
+#define PIECE        (64u << 10) /* ... in 512 pieces of 64 KiB */
+#define MAX_REGION   (1u << 20)  /* regions are at most 1 MiB (plan.c, purge.c) */
+#define NOISE_BITS   7.0         /* bits per byte; random 4 KiB gives 7.95 */
 #define BITS_PER_MAP (8 * sizeof(uint64_t))
 
 struct ws_crypto_before {
@@ -255,10 +255,9 @@ static void check_region(const struct ws_crypto_before *b, size_t i, const uint8
 	for (uint64_t k = 0; k < blocks_in(len); k++) {
 		uint64_t s = block_start(len, k), bit = b->first_block[i] + k;
 
-		judge_block(&ver->crypto, buf + s, (size_t)(len < BLOCK ? len : BLOCK),
-		            b->v[i].offset + s,
-		            b->uniform[bit / BITS_PER_MAP] & (1ull << (bit % BITS_PER_MAP)),
-		            erased_byte);
+		judge_block(
+		    &ver->crypto, buf + s, (size_t)(len < BLOCK ? len : BLOCK), b->v[i].offset + s,
+		    b->uniform[bit / BITS_PER_MAP] & (1ull << (bit % BITS_PER_MAP)), erased_byte);
 	}
 }
 

@@ -111,8 +111,8 @@ static void time_completion(struct purge *p)
 	if (!p->command_ns)
 		return; /* followed, not started: the start was not seen */
 	fw->elapsed_ms = (ws_monotonic_ns() - p->command_ns) / 1000000;
-	fw->too_fast = est && est != UINT32_MAX &&
-	               (uint64_t)fw->elapsed_ms * TOO_FAST < (uint64_t)est * 1000u;
+	fw->too_fast =
+	    est && est != UINT32_MAX && (uint64_t)fw->elapsed_ms * TOO_FAST < (uint64_t)est * 1000u;
 }
 
 /* ---- sanitize ------------------------------------------------------------------------------ */
@@ -549,18 +549,19 @@ static bool crypto_verdict(struct purge *p)
 	const struct ws_crypto_check *c = &p->res->verify.crypto;
 
 	if (c->residue_blocks)
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "verification found data: %llu of %llu 16-byte blocks that held "
-		                     "data read as before the erase, first at offset %llu",
-		                     (unsigned long long)c->residue_blocks,
-		                     (unsigned long long)c->blocks_compared,
-		                     (unsigned long long)c->residue_offsets[0]);
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "verification found data: %llu of %llu 16-byte blocks that held "
+		    "data read as before the erase, first at offset %llu",
+		    (unsigned long long)c->residue_blocks, (unsigned long long)c->blocks_compared,
+		    (unsigned long long)c->residue_offsets[0]);
 	else if (p->res->verify.bytes_mismatched)
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "verification found data: %llu bytes read as before the erase, "
-		                     "first at offset %llu",
-		                     (unsigned long long)p->res->verify.bytes_mismatched,
-		                     (unsigned long long)p->res->verify.mismatch_offsets[0]);
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "verification found data: %llu bytes read as before the erase, "
+		    "first at offset %llu",
+		    (unsigned long long)p->res->verify.bytes_mismatched,
+		    (unsigned long long)p->res->verify.mismatch_offsets[0]);
 	else if (c->structured_blocks)
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "verification found data: %llu 4 KiB blocks read as neither "
@@ -570,12 +571,13 @@ static bool crypto_verdict(struct purge *p)
 		                     c->entropy_threshold,
 		                     (unsigned long long)c->structured_offsets[0]);
 	else if (c->pattern_blocks)
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "the erase cannot be judged: %llu 4 KiB blocks read as one byte "
-		                     "value that the drive does not say its erased media returns, "
-		                     "first at offset %llu",
-		                     (unsigned long long)c->pattern_blocks,
-		                     (unsigned long long)c->pattern_offsets[0]);
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the erase cannot be judged: %llu 4 KiB blocks read as one byte "
+		    "value that the drive does not say its erased media returns, "
+		    "first at offset %llu",
+		    (unsigned long long)c->pattern_blocks,
+		    (unsigned long long)c->pattern_offsets[0]);
 	else
 		return false;
 	return true;
@@ -600,11 +602,12 @@ static void verdict(struct purge *p)
 		                     "sanitize again");
 	else if (fw->too_fast && v->mode == WS_VERIFY_NONE)
 		/* trusted and not read back: the clock is the only witness left */
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "the drive reported completion after %lld ms, under 1/%d of its "
-		                     "own estimate of %u s, and nothing was read back: run again "
-		                     "with --verify sample or full",
-		                     (long long)fw->elapsed_ms, TOO_FAST, fw->estimate_s);
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the drive reported completion after %lld ms, under 1/%d of its "
+		    "own estimate of %u s, and nothing was read back: run again "
+		    "with --verify sample or full",
+		    (long long)fw->elapsed_ms, TOO_FAST, fw->estimate_s);
 	else if (v->crypto.ran && crypto_verdict(p))
 		return;
 	else if (v->bytes_mismatched)
@@ -645,8 +648,9 @@ static void verify_after(struct purge *p, const struct ws_range *v, size_t n,
 		uint64_t drawn = res->verify.regions;
 
 		ws_io_drop_cache(p->io->fd);
-		r = ws_io_verify(p->io, &spec, NULL, res->verify.mode == WS_VERIFY_SAMPLE ? v : NULL,
-		                 n, &res->verify, NULL, NULL, 250);
+		r = ws_io_verify(p->io, &spec, NULL,
+		                 res->verify.mode == WS_VERIFY_SAMPLE ? v : NULL, n, &res->verify,
+		                 NULL, NULL, 250);
 		if (res->verify.mode == WS_VERIFY_SAMPLE)
 			res->verify.regions = drawn; /* regions drawn, as for Clear */
 		if (r < 0)
@@ -663,8 +667,8 @@ static void verify_after(struct purge *p, const struct ws_range *v, size_t n,
 
 /* The read-back a technique gets: none only for exit-failure, and for the others only when
  * the caller trusts the firmware; a crypto erase never goes unread. */
-static enum ws_verify_mode verify_mode(const struct ws_plan *plan,
-                                       const struct ws_wipe_opts *opts, enum ws_technique t)
+static enum ws_verify_mode verify_mode(const struct ws_plan *plan, const struct ws_wipe_opts *opts,
+                                       enum ws_technique t)
 {
 	if (t == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
 		return WS_VERIFY_NONE;
@@ -707,7 +711,8 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	if (is_crypto(res->technique) &&
 	    (r = ws_crypto_before(io->fd, io->size, v, n, seed, &res->verify.crypto, &before)) < 0)
 		ws_result_set_status(res, WS_STATUS_FAILED,
-		                     "could not read the sample before the erase: %s", strerror(-r));
+		                     "could not read the sample before the erase: %s",
+		                     strerror(-r));
 	if (opts->before_erase) /* the other namespaces may still be reading their samples */
 		opts->before_erase(opts->userdata);
 	/* the moment of truth: the gate once more, on fresh facts, before the command */

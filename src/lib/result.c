@@ -225,8 +225,7 @@ static struct json_object *crypto_json(const struct ws_crypto_check *c)
 	json_object_object_add(base, "piece_size", json_object_new_uint64(c->piece_size));
 	json_object_object_add(base, "pieces", json_object_new_uint64(c->pieces));
 	json_object_object_add(base, "block_size", json_object_new_int(16));
-	json_object_object_add(base, "blocks_compared",
-	                       json_object_new_uint64(c->blocks_compared));
+	json_object_object_add(base, "blocks_compared", json_object_new_uint64(c->blocks_compared));
 	json_object_object_add(base, "residue_blocks", json_object_new_uint64(c->residue_blocks));
 	json_object_object_add(base, "first_residue_offsets",
 	                       offsets(c->residue_offsets, c->n_residue_offsets));
@@ -318,9 +317,9 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	json_object_object_add(o, "completion_milliseconds",
 	                       f->elapsed_ms >= 0 ? json_object_new_int64(f->elapsed_ms) : NULL);
 	json_object_object_add(o, "completed_too_fast", json_object_new_boolean(f->too_fast));
-	json_object_object_add(o, "trusted_without_read_back",
-	                       json_object_new_boolean(res->trust_firmware &&
-	                                               res->verify.mode == WS_VERIFY_NONE));
+	json_object_object_add(
+	    o, "trusted_without_read_back",
+	    json_object_new_boolean(res->trust_firmware && res->verify.mode == WS_VERIFY_NONE));
 	json_object_object_add(o, "started", rfc3339(f->start_ns));
 	json_object_object_add(o, "finished", rfc3339(f->end_ns));
 	if (f->log_valid) {

@@ -54,7 +54,8 @@ char *marked_raw(const char *name)
 {
 	char *img = scratch_image(name, 32), *dev;
 
-	ck_assert_int_eq(test_sh(NULL, "yes '%s' | head -n %d | dd of='%s' conv=notrunc status=none",
+	ck_assert_int_eq(test_sh(NULL,
+	                         "yes '%s' | head -n %d | dd of='%s' conv=notrunc status=none",
 	                         marker, MARKER_LINES, img),
 	                 0);
 	dev = scratch_attach(img, false, false);

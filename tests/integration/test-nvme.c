@@ -377,8 +377,7 @@ START_TEST(test_verify_none_needs_trust)
 	}
 	ck_assert_int_ge(
 	    asprintf(&args, "-m nvme-sanitize-block --verify none --trust-firmware '%s'", dev), 0);
-	ck_assert_msg(sim_wipe("full", dev, NULL, NULL, args, &out, &err) == WS_EXIT_OK, "%s",
-	              err);
+	ck_assert_msg(sim_wipe("full", dev, NULL, NULL, args, &out, &err) == WS_EXIT_OK, "%s", err);
 	ck_assert(!has_marker(dev));
 	res = result_of(out, &root);
 	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");

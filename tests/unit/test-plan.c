@@ -212,9 +212,9 @@ START_TEST(test_baseline)
 		free(v);
 		free(w);
 	}
-	ck_assert_int_eq(ws_baseline_regions(7, MIB, budget, 1000, &(struct ws_range *){ NULL },
-	                                     &(size_t){ 0 }),
-	                 -EINVAL);
+	ck_assert_int_eq(
+	    ws_baseline_regions(7, MIB, budget, 1000, &(struct ws_range *){ NULL }, &(size_t){ 0 }),
+	    -EINVAL);
 }
 END_TEST
 
