@@ -133,6 +133,7 @@ struct ws_ata_info {
 					60-61 without 48-bit addressing */
 	uint64_t native_sectors;     /* READ NATIVE MAX ADDRESS (EXT) + 1; 0 when unknown */
 	uint64_t dco_sectors;        /* DEVICE CONFIGURATION IDENTIFY's maximum + 1; 0 unknown */
+	bool trim_reads_zeros;       /* word 69 bits 14 and 5: trimmed blocks read as zeros */
 };
 
 /* What a SCSI (SAS) drive reports of SANITIZE. */

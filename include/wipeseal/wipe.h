@@ -170,6 +170,41 @@ struct ws_pass_result {
 	int error; /* first errno seen, 0 if none */
 };
 
+#define WS_ERASED_ANY 256 /* ws_crypto_check.erased_byte: any one byte value throughout */
+
+/*
+ * What a crypto erase (or an enhanced security erase) left, judged where no data can hide
+ * (docs/methods.md, "What a crypto erase leaves"): a raw baseline of @budget bytes read before
+ * the erase and compared 16 bytes at a time after it, and every 4 KiB block read back judged
+ * as noise, as the drive's erased pattern, or as neither.
+ */
+struct ws_crypto_check {
+	bool ran;
+	uint64_t seed;            /* where the baseline's pieces fell (stratified-splitmix64) */
+	uint64_t budget;          /* bytes of the baseline kept from before the erase */
+	uint64_t piece_size;      /* bytes per baseline piece */
+	uint64_t pieces;          /* pieces read before and after */
+	uint64_t blocks_compared; /* 16-byte blocks of the baseline that were not uniform before */
+	uint64_t residue_blocks;  /* of those, read exactly as before after the erase */
+	uint64_t residue_offsets[WS_MAX_REPORTED]; /* the first residue blocks */
+	size_t n_residue_offsets;
+	int erased_byte; /* what the drive says erased media reads as: a byte, WS_ERASED_ANY (any
+			    one byte value: a vendor pattern), or -1: it does not say */
+	double entropy_threshold;   /* bits per byte a 4 KiB block needs to count as noise */
+	uint64_t blocks_judged;     /* 4 KiB blocks of the verified regions */
+	uint64_t noise_blocks;      /* at or above the threshold */
+	uint64_t erased_blocks;     /* the drive's erased pattern throughout */
+	uint64_t blank_blocks;      /* one byte value throughout, after and before */
+	uint64_t pattern_blocks;    /* one byte value throughout, not the erased pattern, not blank
+				     before: an effect the drive does not declare */
+	uint64_t structured_blocks; /* not uniform, below the threshold: content, not noise */
+	uint64_t structured_offsets[WS_MAX_REPORTED];
+	size_t n_structured_offsets;
+	uint64_t pattern_offsets[WS_MAX_REPORTED];
+	size_t n_pattern_offsets;
+	double min_entropy; /* lowest entropy of a block that was not uniform; 8 when none */
+};
+
 struct ws_verify_result {
 	enum ws_verify_mode mode;
 	uint64_t seed;        /* sample plan seed (0 for full) */
@@ -184,6 +219,7 @@ struct ws_verify_result {
 	size_t n_unreadable;
 	int64_t start_ns, end_ns;
 	double throughput;
+	struct ws_crypto_check crypto; /* after a crypto or enhanced security erase */
 };
 
 /* What a firmware erase did, from the device's own reports. */
@@ -197,6 +233,8 @@ struct ws_firmware_result {
 	uint16_t sstat, sprog; /* the last log read */
 	uint32_t scdw10;
 	uint32_t estimate_s;   /* the device's own estimate for this action, 0 unknown */
+	int64_t elapsed_ms;    /* from our command to the completion we saw, -1 not measured */
+	bool too_fast;         /* completed in under 1/100 of the device's own estimate */
 	const char *transport; /* "NVMe", "ATA", "SCSI" */
 	int state;             /* 0 never, 1 completed, 2 running, 3 failed (the last read) */
 	bool log_valid;
@@ -220,6 +258,7 @@ struct ws_result {
 	char *device_json; /* the gate's snapshot of the target, as `list --json` shows it */
 	char *method;
 	bool dry_run;
+	bool trust_firmware;         /* --trust-firmware: a firmware erase not read back */
 	enum ws_technique technique; /* what was carried out (resolved from "purge") */
 	struct ws_hidden_result hidden;
 	struct ws_firmware_result firmware;
@@ -285,6 +324,10 @@ struct ws_wipe_opts {
 	/* Leave a host protected area hidden (and unerased) instead of restoring the native
 	 * maximum first; the result says so. */
 	bool keep_hidden_areas;
+	/* Take a firmware erase's report of completion as proof without reading the drive back
+	 * (WS_VERIFY_NONE); without it a firmware erase planned with WS_VERIFY_NONE is verified
+	 * by sample. A crypto erase is always read back. The result records it. */
+	bool trust_firmware;
 };
 
 /*

@@ -83,6 +83,9 @@ int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const cha
 	case OPT_KEEP_HIDDEN:
 		ws->keep_hidden = true;
 		return 1;
+	case OPT_TRUST_FIRMWARE:
+		ws->trust_firmware = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -156,6 +159,17 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 	}
 	ws->plan->verify = ws->verify;
 	ws->plan->sample_percent = ws->sample_percent;
+	/* a drive's word that it erased is no evidence that it did: not read back, it would be
+	 * the only evidence, so only on the operator's explicit word (docs/methods.md) */
+	if (ws->verify == WS_VERIFY_NONE && ws->plan->technique != WS_TECH_OVERWRITE &&
+	    ws->plan->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE && !ws->trust_firmware) {
+		cli_err(
+		    cli,
+		    "--verify none with the firmware method %s: the drive's report would be the "
+		    "only evidence; verify (sample or full), or add --trust-firmware",
+		    ws->method);
+		return WS_EXIT_USAGE;
+	}
 	/* where an ATA security erase puts its one-time password before setting it */
 	if (asprintf(&ws->password_log, "%s/security-passwords.log", ws->cert_dir) < 0) {
 		ws->password_log = NULL;
@@ -347,6 +361,7 @@ void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_ite
 		.poll_interval_ms = ws->poll_interval_ms,
 		.password_log = ws->password_log,
 		.keep_hidden_areas = ws->keep_hidden,
+		.trust_firmware = ws->trust_firmware,
 		.dry_run = ws->dry_run,
 	};
 }

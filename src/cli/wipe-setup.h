@@ -25,6 +25,8 @@ struct wipe_setup {
 	unsigned firmware_timeout_s;
 	unsigned poll_interval_ms;
 	bool keep_hidden;
+	/* --trust-firmware: allows --verify none with a firmware method */
+	bool trust_firmware;
 	bool dry_run; /* `wipe --dry-run`: refusals are not logged, nothing is filed */
 	bool station; /* the station: [station] settings come before [wipe] and [operator] */
 	struct certify cert;
@@ -45,6 +47,7 @@ enum {
 	OPT_FIRMWARE_TIMEOUT,
 	OPT_POLL_INTERVAL,
 	OPT_KEEP_HIDDEN,
+	OPT_TRUST_FIRMWARE,
 };
 
 /* Short options of the table below. */
@@ -59,7 +62,8 @@ enum {
 	    { "io-threads", required_argument, NULL, OPT_IO_THREADS },                          \
 	    { "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },              \
 	    { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },                    \
-	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN }, CERTIFY_OPTIONS
+	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },                        \
+	    { "trust-firmware", no_argument, NULL, OPT_TRUST_FIRMWARE }, CERTIFY_OPTIONS
 
 /* The usage lines for them. */
 #define WIPE_SETUP_USAGE                                                                   \
@@ -71,7 +75,8 @@ enum {
 	"                          ata-secure-erase[-enhanced],\n"                         \
 	"                          scsi-sanitize-{crypto,block,overwrite}\n"               \
 	"  -n, --passes N          repeat the method's passes N times (default 1)\n"       \
-	"  -V, --verify MODE       full, sample (default) or none\n"                       \
+	"  -V, --verify MODE       full, sample (default) or none (with a firmware\n"      \
+	"                          method only with --trust-firmware)\n"                   \
 	"  -p, --sample-percent P  share of the capacity a sample reads (default 10)\n"    \
 	"  -d, --cert-dir DIR      where results go (default ./certificates)\n"            \
 	"      --io-threads N      requests in flight per target (default 4)\n"            \
@@ -79,7 +84,9 @@ enum {
 	"                          (default: 3x the drive's estimate, at least 10 min)\n"  \
 	"      --poll-interval MS  how often a firmware erase is polled (default 1000)\n"  \
 	"      --keep-hidden-areas leave an ATA host protected area hidden (and not\n"     \
-	"                          erased; the certificate says so)\n"
+	"                          erased; the certificate says so)\n"                     \
+	"      --trust-firmware    let --verify none take a firmware erase's report of\n"  \
+	"                          completion as proof (the certificate says so)\n"
 
 /*
  * wipe_setup_option() - take one option of WIPE_SETUP_OPTIONS.

@@ -146,6 +146,8 @@ void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id)
 	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
 	a->hpa_supported = cmdset2_valid && (word(id, W_CMDSET) & CMDSET_HPA);
 	a->dco_supported = cmdset2_valid && (word(id, W_CMDSET2) & CMDSET2_DCO);
+	/* word 69: bit 14 deterministic data after TRIM, bit 5 that data is zeros */
+	a->trim_reads_zeros = (word(id, 69) & 0x4020) == 0x4020;
 	a->security_supported = sec & 1;
 	a->security_enabled = sec & 2;
 	a->security_locked = sec & 4;

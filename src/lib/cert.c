@@ -311,6 +311,10 @@ static struct json_object *sanitization(const struct ws_result *res, const struc
 		snprintf(verify, sizeof(verify),
 		         "quick sampling: %u%% of the capacity, %llu regions", res->sample_percent,
 		         (unsigned long long)res->verify.regions);
+	else if (res->verify.mode == WS_VERIFY_NONE && res->technique != WS_TECH_OVERWRITE &&
+	         res->trust_firmware)
+		snprintf(verify, sizeof(verify),
+		         "none: the drive's report of completion trusted (--trust-firmware)");
 	else
 		snprintf(verify, sizeof(verify), "%s", ws_verify_mode_name(res->verify.mode));
 	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge

@@ -182,6 +182,7 @@ static struct json_object *ata_json(const struct ws_ata_info *a)
 	put(san, "frozen", json_object_new_boolean(a->sanitize_frozen));
 	put(o, "sanitize", san);
 	put(o, "hpa_supported", json_object_new_boolean(a->hpa_supported));
+	put(o, "trim_reads_zeros", json_object_new_boolean(a->trim_reads_zeros));
 	put(o, "accessible_sectors", json_object_new_uint64(a->accessible_sectors));
 	put(o, "native_sectors",
 	    a->native_sectors ? json_object_new_uint64(a->native_sectors) : NULL);

@@ -403,3 +403,38 @@ int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct
 	*ret_region_size = rs;
 	return 0;
 }
+
+int ws_baseline_regions(uint64_t seed, uint64_t capacity, uint64_t budget, uint64_t piece,
+                        struct ws_range **ret, size_t *ret_n)
+{
+	uint64_t n, slots, state = seed;
+	struct ws_range *v;
+
+	if (capacity == 0 || piece == 0 || piece % SAMPLE_MIN_REGION || budget < piece)
+		return -EINVAL;
+	if (capacity <= budget) { /* all of it, piece by piece */
+		n = (capacity + piece - 1) / piece;
+		v = calloc(n, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (uint64_t i = 0; i < n; i++)
+			v[i] = (struct ws_range){ i * piece, capacity - i * piece < piece
+				                                 ? capacity - i * piece
+				                                 : piece };
+	} else { /* one whole piece in each of budget/piece equal strata */
+		n = budget / piece;
+		slots = capacity / piece;
+		v = calloc(n, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t lo = i * slots / n, hi = (i + 1) * slots / n;
+
+			v[i] = (struct ws_range){ (lo + ws_splitmix64(&state) % (hi - lo)) * piece,
+				                  piece };
+		}
+	}
+	*ret = v;
+	*ret_n = (size_t)n;
+	return 0;
+}

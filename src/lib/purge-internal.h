@@ -30,6 +30,23 @@ int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status)
 int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeout_ms,
                    int *ret_status);
 
+/* crypto-verify.c: the read-back of a crypto or enhanced security erase (docs/methods.md,
+ * "What a crypto erase leaves"). */
+struct ws_crypto_before;
+
+/* Before the erase: the SHA-256 and the uniform 4 KiB blocks of each region @v[0..n) (kept by
+ * reference until freed), and the raw baseline drawn with @seed over @size bytes, its plan
+ * recorded in @cc. Return: 0, -EIO when a read fails, -ENOMEM. */
+int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, uint64_t seed,
+                     struct ws_crypto_check *cc, struct ws_crypto_before **ret);
+/* After it: the regions and the baseline read again and judged into @ver (bytes_checked,
+ * bytes_mismatched, crypto). @erased_byte: what the drive says erased media reads as, or -1.
+ * Return: 0, -EIO when a read fails, -ENOMEM. */
+int ws_crypto_after(int fd, const struct ws_crypto_before *b, int erased_byte,
+                    struct ws_verify_result *ver);
+/* NULL-safe. Return: NULL. */
+struct ws_crypto_before *ws_crypto_before_free(struct ws_crypto_before *b);
+
 /* purge.c: the firmware path of ws_wipe_run(). */
 int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,
                  const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,

@@ -8,9 +8,11 @@
  * and, for crypto erase, a hash of every sampled region. During: the log polled at a bounded
  * interval, SPROG as progress, controller resets tolerated within a bound, a deadline from
  * the device's own estimate. Success only on a transition to "completed" seen after our
- * command: a drive sanitized years ago also says "completed". After: regions read back
- * (zeros, or the deallocated pattern, after block erase and format; nothing as it was after
- * crypto erase), the residue probe, and the log itself as evidence.
+ * command: a drive sanitized years ago also says "completed"; a completion in under 1/100 of
+ * the drive's own estimate is flagged, and fails a run that reads nothing back. After:
+ * regions read back (zeros, or the deallocated pattern, after block erase and format; noise
+ * or the erased pattern, with no 16-byte block as it was, after crypto erase:
+ * crypto-verify.c), the residue probe, and the log itself as evidence.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,6 +32,7 @@
 
 #define MAX_LOST_S     60  /* how long the log may be out of reach (a controller reset) */
 #define MIN_DEADLINE_S 600 /* a firmware erase is given at least this long */
+#define TOO_FAST       100 /* done in under 1/TOO_FAST of the drive's own estimate: flagged */
 
 struct purge {
 	const struct ws_sanitize_ops *ops;
@@ -39,6 +42,7 @@ struct purge {
 	const struct ws_device *dev;
 	struct ws_progress prog;
 	int64_t phase_start;
+	int64_t command_ns; /* CLOCK_MONOTONIC when our command went out, 0 before */
 };
 
 static void report(struct purge *p, enum ws_phase phase, uint64_t done, uint64_t total)
@@ -95,6 +99,20 @@ static void keep_status(struct purge *p, const struct ws_fw_status *st)
 	fw->sstat = st->code;
 	fw->sprog = st->progress;
 	fw->scdw10 = st->detail;
+}
+
+/* The completion we saw, timed from our command against the drive's own estimate: far
+ * faster than the drive itself expects is what firmware that erased nothing looks like. */
+static void time_completion(struct purge *p)
+{
+	struct ws_firmware_result *fw = &p->res->firmware;
+	uint32_t est = fw->estimate_s;
+
+	if (!p->command_ns)
+		return; /* followed, not started: the start was not seen */
+	fw->elapsed_ms = (ws_monotonic_ns() - p->command_ns) / 1000000;
+	fw->too_fast =
+	    est && est != UINT32_MAX && (uint64_t)fw->elapsed_ms * TOO_FAST < (uint64_t)est * 1000u;
 }
 
 /* ---- sanitize ------------------------------------------------------------------------------ */
@@ -170,11 +188,13 @@ static int start_sanitize(struct purge *p)
 		                     "stopped on request before the sanitize was sent");
 		return -ECANCELED;
 	}
+	p->command_ns = ws_monotonic_ns();
 	r = p->ops->start(p->io->fd, t, &status);
 	fw->command_status = status;
 	fw->ran = true;
 	if (r == 1) { /* one was running after all: follow that one */
 		fw->followed = true;
+		p->command_ns = 0;
 		return 0;
 	}
 	if (r < 0) {
@@ -247,6 +267,7 @@ static int follow_sanitize(struct purge *p)
 			if (running_seen ||
 			    (st.state == WS_FW_DONE && fw->state_before != (int)WS_FW_DONE)) {
 				fw->transition_seen = true;
+				time_completion(p);
 				return 0;
 			}
 			ws_result_set_status(p->res, WS_STATUS_FAILED,
@@ -283,6 +304,7 @@ static int format_nvm(struct purge *p, int ses)
 	}
 	report(p, WS_PHASE_WRITE, 0, 1);
 	fw->ran = true;
+	p->command_ns = ws_monotonic_ns();
 	r = ws_nvme_format(p->io->fd, &p->dev->nvme, ses, timeout * 1000u, &status);
 	fw->command_status = status;
 	if (r < 0) {
@@ -292,42 +314,11 @@ static int format_nvm(struct purge *p, int ses)
 		return r;
 	}
 	fw->transition_seen = true; /* the command returns when the format is done */
+	time_completion(p);
 	return 0;
 }
 
 /* ---- verification -------------------------------------------------------------------------- */
-
-/* SHA-256 of each region as the device holds it now. */
-/* A region that held one byte value throughout (blank, trimmed, zeroed) cannot show whether a
- * crypto erase happened: a deallocating drive reads it as zeros before and after. */
-static bool uniform(const uint8_t *b, size_t len)
-{
-	return len == 0 || (memcmp(b, b + 1, len - 1) == 0);
-}
-
-static int hash_regions(struct purge *p, const struct ws_range *v, size_t n, uint8_t (*out)[32],
-                        bool *blank)
-{
-	uint8_t *buf = malloc(1u << 20);
-
-	if (!buf)
-		return -ENOMEM;
-	ws_io_drop_cache(p->io->fd);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = (size_t)v[i].length;
-
-		if (len > (1u << 20) ||
-		    pread(p->io->fd, buf, len, (off_t)v[i].offset) != (ssize_t)len) {
-			free(buf);
-			return -EIO;
-		}
-		SHA256(buf, len, out[i]);
-		if (blank)
-			blank[i] = uniform(buf, len);
-	}
-	free(buf);
-	return 0;
-}
 
 /* Regions: the sample plan, or every 1 MiB of the device for a full verification. */
 static int regions_for(struct purge *p, enum ws_verify_mode mode, unsigned percent, uint64_t seed,
@@ -357,24 +348,6 @@ static int regions_for(struct purge *p, enum ws_verify_mode mode, unsigned perce
 	return 0;
 }
 
-/* After a crypto erase nothing may read as it did: count the regions that still do. */
-static void compare_hashes(struct purge *p, const struct ws_range *v, size_t n,
-                           uint8_t (*before)[32], uint8_t (*after)[32], const bool *blank)
-{
-	struct ws_verify_result *ver = &p->res->verify;
-
-	for (size_t i = 0; i < n; i++) {
-		if (blank[i])
-			continue; /* nothing to tell from: not counted as checked */
-		ver->bytes_checked += v[i].length;
-		if (memcmp(before[i], after[i], 32) != 0)
-			continue;
-		ver->bytes_mismatched += v[i].length;
-		if (ver->n_mismatch_offsets < WS_MAX_REPORTED)
-			ver->mismatch_offsets[ver->n_mismatch_offsets++] = v[i].offset;
-	}
-}
-
 /* Techniques after which the content is unpredictable (crypto erase, enhanced secure erase's
  * vendor pattern): judged by "nothing reads as before", not by an expected value. */
 static bool is_crypto(enum ws_technique t)
@@ -382,6 +355,26 @@ static bool is_crypto(enum ws_technique t)
 	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
 	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO ||
 	       t == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+}
+
+/* What the drive says its erased media reads as after a crypto erase, or -1 when it does not
+ * say: NVMe, what deallocated blocks read as (Identify Namespace DLFEAT bits 2:0; our Sanitize
+ * lets the drive deallocate); ATA, zeros when IDENTIFY word 69 promises deterministic zeros
+ * after TRIM; SCSI, nothing. An enhanced security erase writes a vendor pattern (ACS-4
+ * 7.44): any one byte value throughout is taken as that. */
+static int erased_byte(const struct purge *p)
+{
+	switch (p->res->technique) {
+	case WS_TECH_NVME_SANITIZE_CRYPTO:
+	case WS_TECH_NVME_FORMAT_CRYPTO:
+		return p->dev->nvme.dlfeat == 1 ? 0x00 : p->dev->nvme.dlfeat == 2 ? 0xff : -1;
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+		return p->dev->ata.trim_reads_zeros ? 0x00 : -1;
+	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+		return WS_ERASED_ANY;
+	default:
+		return -1;
+	}
 }
 
 /* What the blocks must read as after a block erase, an overwrite (pattern 0) or a format. */
@@ -505,6 +498,7 @@ static int secure_erase(struct purge *p)
 		pthread_t th;
 		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
 
+		p->command_ns = ws_monotonic_ns();
 		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
 		atomic_store(&tick.stop, true);
 		if (ticking)
@@ -531,6 +525,7 @@ static int secure_erase(struct purge *p)
 	}
 	fw->state = 1;
 	fw->transition_seen = true; /* the command returns when the erase is done */
+	time_completion(p);
 done:
 	OPENSSL_cleanse(pw, sizeof(pw));
 	OPENSSL_cleanse(hex, sizeof(hex));
@@ -554,14 +549,55 @@ static int erase(struct purge *p)
 	return follow_sanitize(p);
 }
 
+/* What the read-back found after a crypto erase. Return: true when it found something (the
+ * status is set then). */
+static bool crypto_verdict(struct purge *p)
+{
+	const struct ws_crypto_check *c = &p->res->verify.crypto;
+
+	if (c->residue_blocks)
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "verification found data: %llu of %llu 16-byte blocks that held "
+		    "data read as before the erase, first at offset %llu",
+		    (unsigned long long)c->residue_blocks, (unsigned long long)c->blocks_compared,
+		    (unsigned long long)c->residue_offsets[0]);
+	else if (p->res->verify.bytes_mismatched)
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "verification found data: %llu bytes read as before the erase, "
+		    "first at offset %llu",
+		    (unsigned long long)p->res->verify.bytes_mismatched,
+		    (unsigned long long)p->res->verify.mismatch_offsets[0]);
+	else if (c->structured_blocks)
+		ws_result_set_status(p->res, WS_STATUS_FAILED,
+		                     "verification found data: %llu 4 KiB blocks read as neither "
+		                     "noise nor erased (entropy down to %.2f bits per byte, under "
+		                     "%.1f), first at offset %llu",
+		                     (unsigned long long)c->structured_blocks, c->min_entropy,
+		                     c->entropy_threshold,
+		                     (unsigned long long)c->structured_offsets[0]);
+	else if (c->pattern_blocks)
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the erase cannot be judged: %llu 4 KiB blocks read as one byte "
+		    "value that the drive does not say its erased media returns, "
+		    "first at offset %llu",
+		    (unsigned long long)c->pattern_blocks,
+		    (unsigned long long)c->pattern_offsets[0]);
+	else
+		return false;
+	return true;
+}
+
 static void verdict(struct purge *p)
 {
 	const struct ws_verify_result *v = &p->res->verify;
+	const struct ws_firmware_result *fw = &p->res->firmware;
 
 	if (p->res->status_reason)
 		return; /* set where it failed */
-	if (!p->res->firmware.transition_seen &&
-	    p->res->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
+	if (!fw->transition_seen && p->res->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE) {
 		/* never SUCCESS for an erase nobody saw finish, whatever else went right */
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "the erase was not seen to complete");
@@ -571,12 +607,21 @@ static void verdict(struct purge *p)
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "failure mode cleared; the drive was not sanitized: run the "
 		                     "sanitize again");
+	else if (fw->too_fast && v->mode == WS_VERIFY_NONE)
+		/* trusted and not read back: the clock is the only witness left */
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the drive reported completion after %lld ms, under 1/%d of its "
+		    "own estimate of %u s, and nothing was read back: run again "
+		    "with --verify sample or full",
+		    (long long)fw->elapsed_ms, TOO_FAST, fw->estimate_s);
+	else if (v->crypto.ran && crypto_verdict(p))
+		return;
 	else if (v->bytes_mismatched)
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "verification found data: %llu bytes %s, first at offset %llu",
+		                     "verification found data: %llu bytes are not erased, first at "
+		                     "offset %llu",
 		                     (unsigned long long)v->bytes_mismatched,
-		                     is_crypto(p->res->technique) ? "read as before the erase"
-		                                                  : "are not erased",
 		                     (unsigned long long)v->mismatch_offsets[0]);
 	else if (v->n_unreadable)
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
@@ -591,6 +636,54 @@ static void verdict(struct purge *p)
 		ws_result_set_status(p->res, WS_STATUS_SUCCESS, NULL);
 }
 
+/* Read the drive back after the erase: the crypto checks, or the erased value everywhere. */
+static void verify_after(struct purge *p, const struct ws_range *v, size_t n,
+                         const struct ws_crypto_before *before)
+{
+	struct ws_result *res = p->res;
+	int r;
+
+	res->verify.start_ns = ws_now_ns();
+	report(p, WS_PHASE_VERIFY, 0, 0);
+	if (before) {
+		r = ws_crypto_after(p->io->fd, before, erased_byte(p), &res->verify);
+		if (r < 0)
+			ws_result_set_status(res, WS_STATUS_FAILED,
+			                     "could not read the sample after the erase");
+	} else {
+		struct ws_pass_spec spec = expected_after(p);
+		uint64_t drawn = res->verify.regions;
+
+		ws_io_drop_cache(p->io->fd);
+		r = ws_io_verify(p->io, &spec, NULL,
+		                 res->verify.mode == WS_VERIFY_SAMPLE ? v : NULL, n, &res->verify,
+		                 NULL, NULL, 250);
+		if (res->verify.mode == WS_VERIFY_SAMPLE)
+			res->verify.regions = drawn; /* regions drawn, as for Clear */
+		if (r < 0)
+			ws_result_set_status(res, WS_STATUS_FAILED, "verification failed: %s",
+			                     strerror(-r));
+	}
+	res->verified = !res->status_reason;
+	res->verify.end_ns = ws_now_ns();
+	if (res->verify.end_ns > res->verify.start_ns)
+		res->verify.throughput =
+		    (double)res->verify.bytes_checked /
+		    ((double)(res->verify.end_ns - res->verify.start_ns) / 1e9);
+}
+
+/* The read-back a technique gets: none only for exit-failure, and for the others only when
+ * the caller trusts the firmware; a crypto erase never goes unread. */
+static enum ws_verify_mode verify_mode(const struct ws_plan *plan, const struct ws_wipe_opts *opts,
+                                       enum ws_technique t)
+{
+	if (t == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
+		return WS_VERIFY_NONE;
+	if (plan->verify == WS_VERIFY_NONE && (is_crypto(t) || !opts->trust_firmware))
+		return WS_VERIFY_SAMPLE;
+	return plan->verify;
+}
+
 int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,
                  const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,
                  struct ws_result *res)
@@ -601,8 +694,7 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		           .dev = ws_target_device(t),
 		           .ops = ops_for(res->technique) };
 	struct ws_range *v = NULL;
-	uint8_t(*before)[32] = NULL, (*after)[32] = NULL;
-	bool *blank = NULL;
+	struct ws_crypto_before *before = NULL;
 	char *refused = NULL;
 	size_t n = 0;
 	int r;
@@ -610,10 +702,9 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	p.prog.path = res->path;
 	p.prog.pass = 1;
 	p.prog.n_passes = 1;
-	res->verify.mode =
-	    res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE ? WS_VERIFY_NONE : plan->verify;
-	if (res->verify.mode == WS_VERIFY_NONE && is_crypto(res->technique))
-		res->verify.mode = WS_VERIFY_SAMPLE; /* crypto erase cannot be judged blind */
+	res->trust_firmware = opts->trust_firmware;
+	res->firmware.elapsed_ms = -1;
+	res->verify.mode = verify_mode(plan, opts, res->technique);
 	if (res->verify.mode != WS_VERIFY_NONE &&
 	    (r = regions_for(&p, res->verify.mode, plan->sample_percent ? plan->sample_percent : 10,
 	                     seed, &v, &n)) < 0)
@@ -624,16 +715,11 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		                     "dry run: nothing was sent to the drive");
 		return 0;
 	}
-	if (is_crypto(res->technique)) {
-		before = calloc(n, sizeof(*before));
-		after = calloc(n, sizeof(*after));
-		blank = calloc(n ? n : 1, sizeof(*blank));
-		r = !before || !after || !blank ? -ENOMEM : hash_regions(&p, v, n, before, blank);
-		if (r < 0)
-			ws_result_set_status(res, WS_STATUS_FAILED,
-			                     "could not read the sample before the erase: %s",
-			                     strerror(-r));
-	}
+	if (is_crypto(res->technique) &&
+	    (r = ws_crypto_before(io->fd, io->size, v, n, seed, &res->verify.crypto, &before)) < 0)
+		ws_result_set_status(res, WS_STATUS_FAILED,
+		                     "could not read the sample before the erase: %s",
+		                     strerror(-r));
 	if (opts->before_erase) /* the other namespaces may still be reading their samples */
 		opts->before_erase(opts->userdata);
 	/* the moment of truth: the gate once more, on fresh facts, before the command */
@@ -641,46 +727,15 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		ws_result_set_status(res, WS_STATUS_REFUSED, "%s; nothing was sent to the drive",
 		                     refused ? refused : "refused at the last moment");
 		free(refused);
-		free(before);
-		free(after);
-		free(blank);
+		ws_crypto_before_free(before);
 		free(v);
 		return 0;
 	}
 	res->firmware.start_ns = ws_now_ns();
 	r = res->status_reason ? -EIO : erase(&p);
 	res->firmware.end_ns = ws_now_ns();
-	if (r == 0 && res->verify.mode != WS_VERIFY_NONE) {
-		res->verify.start_ns = ws_now_ns();
-		report(&p, WS_PHASE_VERIFY, 0, 0);
-		if (is_crypto(res->technique)) {
-			if (hash_regions(&p, v, n, after, NULL) < 0)
-				ws_result_set_status(res, WS_STATUS_FAILED,
-				                     "could not read the sample after the erase");
-			else
-				compare_hashes(&p, v, n, before, after, blank);
-		} else {
-			struct ws_pass_spec spec = expected_after(&p);
-
-			uint64_t drawn = res->verify.regions;
-
-			ws_io_drop_cache(io->fd);
-			r = ws_io_verify(io, &spec, NULL,
-			                 res->verify.mode == WS_VERIFY_SAMPLE ? v : NULL, n,
-			                 &res->verify, NULL, NULL, 250);
-			if (res->verify.mode == WS_VERIFY_SAMPLE)
-				res->verify.regions = drawn; /* regions drawn, as for Clear */
-			if (r < 0)
-				ws_result_set_status(res, WS_STATUS_FAILED,
-				                     "verification failed: %s", strerror(-r));
-		}
-		res->verified = !res->status_reason;
-		res->verify.end_ns = ws_now_ns();
-		if (res->verify.end_ns > res->verify.start_ns)
-			res->verify.throughput =
-			    (double)res->verify.bytes_checked /
-			    ((double)(res->verify.end_ns - res->verify.start_ns) / 1e9);
-	}
+	if (r == 0 && res->verify.mode != WS_VERIFY_NONE)
+		verify_after(&p, v, n, before);
 	if (!res->status_reason) {
 		report(&p, WS_PHASE_PROBE, 0, 0);
 		ws_io_drop_cache(io->fd);
@@ -688,9 +743,7 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		ws_io_forget_partitions(io->fd);
 	}
 	verdict(&p);
-	free(before);
-	free(after);
-	free(blank);
+	ws_crypto_before_free(before);
 	free(v);
 	return 0;
 }

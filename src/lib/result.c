@@ -8,6 +8,7 @@
  * size) and its outcome, the residue probe, and the verdict. docs/result.md lists the keys.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -71,7 +72,8 @@ void ws_result_set_status(struct ws_result *res, enum ws_status st, const char *
 
 bool ws_result_data_found(const struct ws_result *res)
 {
-	return res->verify.bytes_mismatched > 0 || res->residue.n > 0;
+	return res->verify.bytes_mismatched > 0 || res->verify.crypto.residue_blocks > 0 ||
+	       res->verify.crypto.structured_blocks > 0 || res->residue.n > 0;
 }
 
 int ws_result_exit_code(const struct ws_result *res)
@@ -185,6 +187,72 @@ static struct json_object *passes_json(const struct ws_result *res)
 	return a;
 }
 
+static struct json_object *offsets(const uint64_t *v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_uint64(v[i]));
+	return a;
+}
+
+/* Entropy in bits per byte, rounded down to two decimals: never shown above what it was. */
+static struct json_object *bits(double v)
+{
+	char text[16];
+	double d = floor(v * 100) / 100;
+
+	snprintf(text, sizeof(text), "%.2f", d);
+	return json_object_new_double_s(d, text);
+}
+
+/* What a crypto erase left (docs/result.md, "verification.crypto_erase"). */
+static struct json_object *crypto_json(const struct ws_crypto_check *c)
+{
+	struct json_object *o, *base, *ent, *erased = NULL;
+	char seed[24];
+
+	if (!c->ran)
+		return NULL;
+	o = json_object_new_object();
+	base = json_object_new_object();
+	ent = json_object_new_object();
+	snprintf(seed, sizeof(seed), "0x%016llx", (unsigned long long)c->seed);
+	json_object_object_add(base, "algorithm",
+	                       json_object_new_string("stratified-splitmix64-pieces/1"));
+	json_object_object_add(base, "seed", json_object_new_string(seed));
+	json_object_object_add(base, "bytes", json_object_new_uint64(c->budget));
+	json_object_object_add(base, "piece_size", json_object_new_uint64(c->piece_size));
+	json_object_object_add(base, "pieces", json_object_new_uint64(c->pieces));
+	json_object_object_add(base, "block_size", json_object_new_int(16));
+	json_object_object_add(base, "blocks_compared", json_object_new_uint64(c->blocks_compared));
+	json_object_object_add(base, "residue_blocks", json_object_new_uint64(c->residue_blocks));
+	json_object_object_add(base, "first_residue_offsets",
+	                       offsets(c->residue_offsets, c->n_residue_offsets));
+	json_object_object_add(o, "baseline", base);
+	json_object_object_add(ent, "block_size", json_object_new_int(4096));
+	json_object_object_add(ent, "threshold_bits_per_byte", bits(c->entropy_threshold));
+	if (c->erased_byte == WS_ERASED_ANY)
+		erased = json_object_new_string("any");
+	else if (c->erased_byte >= 0)
+		erased = hex((const uint8_t[]){ (uint8_t)c->erased_byte }, 1);
+	json_object_object_add(ent, "erased_pattern", erased);
+	json_object_object_add(ent, "blocks", json_object_new_uint64(c->blocks_judged));
+	json_object_object_add(ent, "noise_blocks", json_object_new_uint64(c->noise_blocks));
+	json_object_object_add(ent, "erased_blocks", json_object_new_uint64(c->erased_blocks));
+	json_object_object_add(ent, "blank_blocks", json_object_new_uint64(c->blank_blocks));
+	json_object_object_add(ent, "pattern_blocks", json_object_new_uint64(c->pattern_blocks));
+	json_object_object_add(ent, "first_pattern_offsets",
+	                       offsets(c->pattern_offsets, c->n_pattern_offsets));
+	json_object_object_add(ent, "structured_blocks",
+	                       json_object_new_uint64(c->structured_blocks));
+	json_object_object_add(ent, "first_structured_offsets",
+	                       offsets(c->structured_offsets, c->n_structured_offsets));
+	json_object_object_add(ent, "min_bits_per_byte", bits(c->min_entropy));
+	json_object_object_add(o, "entropy", ent);
+	return o;
+}
+
 static struct json_object *verify_json(const struct ws_result *res, unsigned percent)
 {
 	const struct ws_verify_result *v = &res->verify;
@@ -212,6 +280,7 @@ static struct json_object *verify_json(const struct ws_result *res, unsigned per
 	json_object_object_add(o, "finished", rfc3339(v->end_ns));
 	json_object_object_add(o, "throughput_bytes_per_second",
 	                       json_object_new_uint64((uint64_t)v->throughput));
+	json_object_object_add(o, "crypto_erase", crypto_json(&v->crypto));
 	return o;
 }
 
@@ -245,6 +314,12 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	                       f->estimate_s && f->estimate_s != UINT32_MAX
 	                           ? json_object_new_int64(f->estimate_s)
 	                           : NULL);
+	json_object_object_add(o, "completion_milliseconds",
+	                       f->elapsed_ms >= 0 ? json_object_new_int64(f->elapsed_ms) : NULL);
+	json_object_object_add(o, "completed_too_fast", json_object_new_boolean(f->too_fast));
+	json_object_object_add(
+	    o, "trusted_without_read_back",
+	    json_object_new_boolean(res->trust_firmware && res->verify.mode == WS_VERIFY_NONE));
 	json_object_object_add(o, "started", rfc3339(f->start_ns));
 	json_object_object_add(o, "finished", rfc3339(f->end_ns));
 	if (f->log_valid) {
@@ -337,6 +412,7 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
+	json_object_object_add(o, "trust_firmware", json_object_new_boolean(res->trust_firmware));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));
 	json_object_object_add(o, "started", rfc3339(res->start_ns));
 	json_object_object_add(o, "finished", rfc3339(res->end_ns));

@@ -34,6 +34,12 @@ bool ws_gen_is_fixed(const struct ws_gen *g, size_t chunk);
  * together (@ret_n entries), so that no byte is read twice. See docs/methods.md. */
 int ws_sample_regions(uint64_t seed, uint64_t capacity, unsigned percent, struct ws_range **ret,
                       size_t *ret_n, uint64_t *ret_region_size, size_t *ret_drawn);
+/* The raw baseline a crypto erase is judged by: @budget bytes in pieces of @piece (a multiple
+ * of 4 KiB), one drawn in each of budget/piece equal strata with splitmix64 from @seed; the
+ * whole device, piece by piece, when it holds no more than @budget. Sorted, never overlapping.
+ * Return: 0, -EINVAL, -ENOMEM. */
+int ws_baseline_regions(uint64_t seed, uint64_t capacity, uint64_t budget, uint64_t piece,
+                        struct ws_range **ret, size_t *ret_n);
 /* splitmix64 step: the sample plan's generator, fixed so anyone can re-derive a plan. */
 uint64_t ws_splitmix64(uint64_t *state);
 

@@ -10,12 +10,16 @@
  *
  *   WS_ATASIM_PATH=/dev/loop3
  *   WS_ATASIM_PROFILE=sata-ssd | hpa | dco | dco-open | frozen | fails | hdd | hdd-frozen |
- *                     hdd-locks | sas | usb-no-pt
+ *                     hdd-locks | sas | usb-no-pt | scrambler | zeros-rzat | hdd-instant
  *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area; dco: one whose
  *   Device Configuration Overlay hides sectors beyond its native maximum; dco-open: one with
  *   the DCO feature set whose overlay hides nothing, as most drives;
  *   hdd: ATA Security only; hdd-locks: ERASE UNIT fails once the password is set, as
- *   after a power cut, leaving the drive locked)
+ *   after a power cut, leaving the drive locked; scrambler: a SATA SSD whose CRYPTO SCRAMBLE
+ *   changes only 16 bytes of every 512-byte sector and zeros the first and the last MiB;
+ *   zeros-rzat: one whose CRYPTO SCRAMBLE leaves zeros and whose IDENTIFY word 69 says
+ *   trimmed blocks read as zeros; hdd-instant: a disk whose ERASE UNIT returns at once,
+ *   erasing nothing, against an estimate of two hours)
  *   WS_ATASIM_LBA28=1       a drive without the 48-bit Address feature set: its capacity in
  *                           IDENTIFY words 60-61 only, READ NATIVE MAX ADDRESS (F8h) and SET
  *                           MAX ADDRESS (F9h) instead of the EXT commands (which it aborts)
@@ -175,6 +179,20 @@ static uint64_t size_of(void)
 
 /* ---- the medium ---------------------------------------------------------------------------- */
 
+/* The scrambler's CRYPTO SCRAMBLE of @buf (@n bytes at @off): 16 random bytes at the start of
+ * every 512-byte sector, zeros in the first and the last MiB. */
+static void scramble(uint8_t *buf, size_t n, uint64_t off, uint64_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t at = off + i;
+
+		if (at < (1u << 20) || at + (1u << 20) >= size)
+			buf[i] = 0;
+		else if (at % 512 < 16 && getrandom(buf + i, 1, 0) != 1)
+			buf[i] ^= 0x5a;
+	}
+}
+
 static void erase_range(uint64_t from, uint64_t to)
 {
 	static uint8_t buf[1 << 20];
@@ -185,7 +203,13 @@ static void erase_range(uint64_t from, uint64_t to)
 	for (uint64_t off = from; off < to;) {
 		size_t n = to - off < sizeof(buf) ? (size_t)(to - off) : sizeof(buf);
 
-		if (sim.action == 1) {
+		if (sim.action == 1 && is("scrambler")) {
+			if (syscall(SYS_pread64, fd, buf, n, (off_t)off) != (long)n)
+				break;
+			scramble(buf, n, off, size_of());
+		} else if (sim.action == 1 && is("zeros-rzat")) {
+			memset(buf, 0, n);
+		} else if (sim.action == 1) {
 			if (getrandom(buf, n, 0) != (ssize_t)n)
 				memset(buf, 0x5a, n);
 		} else {
@@ -359,14 +383,16 @@ static void identify(struct sg_io_hdr *h)
 		id[117] = (uint16_t)(sim.sector / 2);
 		id[118] = (uint16_t)(sim.sector / 2 >> 16);
 	}
+	if (is("zeros-rzat"))
+		id[69] = (1u << 14) | (1u << 5); /* deterministic zeros after TRIM */
 	if (strncmp(sim.profile, "hdd", 3) != 0) {
 		id[59] = (1u << 12) | (1u << 13) | (1u << 14) | (1u << 15); /* sanitize, all */
 	} else {
 		/* security supported, enhanced erase supported; enabled, locked, frozen as now */
 		id[128] = 0x0001 | 0x0020 | (sim.security_enabled ? 0x0002 : 0) |
 		          (sim.locked ? 0x0004 : 0) | (is("hdd-frozen") ? 0x0008 : 0);
-		id[89] = 1;
-		id[90] = 1;
+		id[89] = is("hdd-instant") ? 60 : 1; /* units of 2 minutes */
+		id[90] = is("hdd-instant") ? 60 : 1;
 	}
 	/* words 60-61: the capacity for 28-bit commands, at most 0FFFFFFFh (ACS-3 7.12.7);
 	 * words 100-103 only with the 48-bit Address feature set */
@@ -434,7 +460,10 @@ static void security(struct sg_io_hdr *h, uint8_t command)
 			ok = false;
 			break;
 		}
-		if (ok) {
+		if (ok && is("hdd-instant")) { /* "done", at once, and nothing erased */
+			sim.security_enabled = false;
+			memset(sim.password, 0, sizeof(sim.password));
+		} else if (ok) {
 			struct timespec t = { 0, (long)(sim.seconds * 1e9) % 1000000000L };
 
 			sim.action = block[0] & 2 ? 1 : 2; /* enhanced: a vendor pattern (random) */

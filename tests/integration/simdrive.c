@@ -39,9 +39,9 @@ char *marked(const char *name)
 	ck_assert_int_ge(asprintf(&files, "%s/f-%d-%s", scratch_dir(), getpid(), name), 0);
 	ck_assert_int_eq(
 	    test_sh(NULL,
-	            "mkdir -p '%s' && yes '%s' | head -n 50000 > '%s/f' && "
+	            "mkdir -p '%s' && yes '%s' | head -n %d > '%s/f' && "
 	            "mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 -d '%s' '%s'",
-	            files, marker, files, files, img),
+	            files, marker, MARKER_LINES, files, files, img),
 	    0);
 	dev = scratch_attach(img, false, false);
 	ck_assert_int_eq(test_sh(NULL, "grep -a -q -F '%s' '%s'", marker, dev), 0);
@@ -50,9 +50,43 @@ char *marked(const char *name)
 	return dev;
 }
 
+char *marked_raw(const char *name)
+{
+	char *img = scratch_image(name, 32), *dev;
+
+	ck_assert_int_eq(test_sh(NULL,
+	                         "yes '%s' | head -n %d | dd of='%s' conv=notrunc status=none",
+	                         marker, MARKER_LINES, img),
+	                 0);
+	dev = scratch_attach(img, false, false);
+	ck_assert_int_eq(test_sh(NULL, "blkid -p '%s'", dev), 2);
+	free(img);
+	return dev;
+}
+
 bool has_marker(const char *dev)
 {
 	return test_sh(NULL, "grep -a -q -F '%s' '%s'", marker, dev) == 0;
+}
+
+long marker_lines(const char *dev)
+{
+	char *out = NULL;
+	long n;
+
+	/* grep -c exits 1 when it counts none */
+	ck_assert_int_le(test_sh(&out, "grep -a -c -F '%s' '%s'", marker, dev), 1);
+	n = strtol(out, NULL, 10);
+	free(out);
+	return n;
+}
+
+unsigned long long jnum(struct json_object *o, const char *path)
+{
+	const char *v = jstr(o, path);
+
+	ck_assert_msg(v != NULL, "no %s", path);
+	return strtoull(v, NULL, 10);
 }
 
 int simdrive_wipe(const char *env, const char *args, char **out, char **err)
@@ -83,4 +117,14 @@ struct json_object *result_of(const char *out, struct json_object **root)
 	    0);
 	free(vout);
 	return res;
+}
+
+struct json_object *certificate_of(struct json_object *root)
+{
+	struct json_object *file, *cert;
+
+	ck_assert(json_object_object_get_ex(root, "file", &file));
+	cert = json_object_from_file(json_object_get_string(file));
+	ck_assert_ptr_nonnull(cert);
+	return cert;
 }

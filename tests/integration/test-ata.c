@@ -549,6 +549,91 @@ START_TEST(test_failed_sanitize_is_certified_failed)
 }
 END_TEST
 
+/* ---- drives that lie ------------------------------------------------------------------------ */
+
+/* CRYPTO SCRAMBLE that changes 16 bytes of every sector and blanks both ends: found. */
+START_TEST(test_ata_scrambler_is_found)
+{
+	char *dev = marked("scr.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+	unsigned long long planted = MARKER_LINES * (strlen(marker) + 1) / 16;
+
+	ck_assert_int_ge(asprintf(&args, "-m ata-sanitize-crypto --verify full '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("scrambler", dev, args, &out, &err), WS_EXIT_DATA_FOUND);
+	ck_assert_int_eq(test_sh(NULL, "blkid -p '%s'", dev), 2);
+	ck_assert_int_ge(marker_lines(dev), MARKER_LINES * 3 / 4);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "FAILED");
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "16-byte blocks that held data"));
+	ck_assert_uint_ge(jnum(res, "verification.crypto_erase.baseline.residue_blocks"),
+	                  planted * 31 / 32 * 9 / 10);
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
+/* CRYPTO SCRAMBLE that leaves zeros, from a drive whose IDENTIFY word 69 says trimmed blocks
+ * read as zeros: the erased pattern it declares, SUCCESS. */
+START_TEST(test_ata_crypto_zeros_declared)
+{
+	char *dev = marked("z.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m ata-sanitize-crypto '%s'", dev), 0);
+	ck_assert_msg(sim_wipe("zeros-rzat", dev, args, &out, &err) == WS_EXIT_OK, "%s", err);
+	ck_assert_int_eq(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 0);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");
+	ck_assert_str_eq(jstr(res, "verification.crypto_erase.entropy.erased_pattern"), "00");
+	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.entropy.erased_blocks"),
+	                  jnum(res, "verification.crypto_erase.entropy.blocks"));
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
+/* ERASE UNIT back at once against the drive's own two hours, nothing erased: trusted and not
+ * read back, FAILED on the clock; read back, data found. */
+START_TEST(test_ata_instant_security_erase)
+{
+	char *dev = marked_raw("inst.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(
+	    asprintf(&args, "-m ata-secure-erase --verify none --trust-firmware '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("hdd-instant", dev, args, &out, &err), WS_EXIT_FAILED);
+	ck_assert_int_eq(marker_lines(dev), MARKER_LINES);
+	res = result_of(out, &root);
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "under 1/100 of its own estimate"));
+	ck_assert_str_eq(jstr(res, "firmware.completed_too_fast"), "true");
+	ck_assert_str_eq(jstr(res, "firmware.estimate_seconds"), "7200");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "-m ata-secure-erase --verify none '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("hdd-instant", dev, args, &out, &err), WS_EXIT_USAGE);
+	free(out);
+	free(err);
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "-m ata-secure-erase '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("hdd-instant", dev, args, &out, &err), WS_EXIT_DATA_FOUND);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "firmware.completed_too_fast"), "true");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ata");
@@ -573,6 +658,9 @@ int main(void)
 	tcase_add_test(tc, test_bridge_without_passthrough_still_clears);
 	tcase_add_test(tc, test_list_reports_what_the_drive_says);
 	tcase_add_test(tc, test_failed_sanitize_is_certified_failed);
+	tcase_add_test(tc, test_ata_scrambler_is_found);
+	tcase_add_test(tc, test_ata_crypto_zeros_declared);
+	tcase_add_test(tc, test_ata_instant_security_erase);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

@@ -52,6 +52,14 @@ START_TEST(test_purge_picks_crypto_erase)
 	ck_assert_str_eq(jstr(res, "firmware.completion_observed"), "true");
 	ck_assert_str_eq(jstr(res, "firmware.sanitize_log.status"), "completed");
 	ck_assert_str_ne(jstr(res, "verification.bytes_checked"), "0");
+	/* an honest crypto erase: the baseline held data, none of it is left, all is noise */
+	ck_assert_uint_gt(jnum(res, "verification.crypto_erase.baseline.blocks_compared"), 0);
+	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.baseline.residue_blocks"), 0);
+	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.baseline.bytes"), 32u << 20);
+	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.entropy.structured_blocks"), 0);
+	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.entropy.noise_blocks"),
+	                  jnum(res, "verification.crypto_erase.entropy.blocks"));
+	ck_assert_str_eq(jstr(res, "firmware.completed_too_fast"), "false");
 	json_object_put(root);
 	free(out);
 	free(err);
@@ -268,6 +276,163 @@ START_TEST(test_two_namespaces)
 }
 END_TEST
 
+/* ---- drives that lie ------------------------------------------------------------------------ */
+
+/* A crypto erase that changes 16 bytes of every sector and blanks both ends: every region's
+ * hash changes and no signature is left, but the data is there. Found, with either read-back. */
+START_TEST(test_scrambler_is_found)
+{
+	static const char *const modes[] = { "sample", "full" };
+
+	for (size_t i = 0; i < 2; i++) {
+		char *dev = marked("scr.img"), *out = NULL, *err = NULL, *args = NULL;
+		struct json_object *root, *res;
+		unsigned long long planted = MARKER_LINES * (strlen(marker) + 1) / 16;
+
+		ck_assert_int_ge(
+		    asprintf(&args, "-m nvme-sanitize-crypto --verify %s '%s'", modes[i], dev), 0);
+		ck_assert_int_eq(sim_wipe("scrambler", dev, NULL, NULL, args, &out, &err),
+		                 WS_EXIT_DATA_FOUND);
+		/* from outside: the signatures are gone, most of the marker is not */
+		ck_assert_int_eq(test_sh(NULL, "blkid -p '%s'", dev), 2);
+		ck_assert_int_ge(marker_lines(dev), MARKER_LINES * 3 / 4);
+		res = result_of(out, &root);
+		ck_assert_str_eq(jstr(res, "status"), "FAILED");
+		ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "16-byte blocks that held data"));
+		/* the marker's blocks, less the 1 in 32 scrambled, at least */
+		ck_assert_uint_ge(jnum(res, "verification.crypto_erase.baseline.residue_blocks"),
+		                  planted * 31 / 32 * 9 / 10);
+		ck_assert_str_ne(
+		    jstr(res, "verification.crypto_erase.baseline.first_residue_offsets"), "[ ]");
+		ck_assert_uint_gt(jnum(res, "verification.crypto_erase.entropy.structured_blocks"),
+		                  0);
+		json_object_put(root);
+		free(out);
+		free(err);
+		free(args);
+		free(dev);
+	}
+}
+END_TEST
+
+/* A crypto erase that leaves zeros passes only where the drive says erased blocks read so. */
+START_TEST(test_crypto_zeros_only_when_declared)
+{
+	char *dev = marked("z.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m nvme-sanitize-crypto '%s'", dev), 0);
+	ck_assert_msg(sim_wipe("crypto-zeros", dev, NULL, NULL, args, &out, &err) == WS_EXIT_OK,
+	              "%s", err);
+	ck_assert_int_eq(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 0);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");
+	ck_assert_str_eq(jstr(res, "verification.crypto_erase.entropy.erased_pattern"), "00");
+	ck_assert_uint_gt(jnum(res, "verification.crypto_erase.entropy.erased_blocks"), 0);
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(dev);
+	/* the same zeros from a drive that does not say what erased blocks read as */
+	dev = marked("zu.img");
+	free(args);
+	ck_assert_int_ge(asprintf(&args, "-m nvme-sanitize-crypto '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("crypto-zeros-undeclared", dev, NULL, NULL, args, &out, &err),
+	                 WS_EXIT_FAILED);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "FAILED");
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "the erase cannot be judged"));
+	ck_assert_ptr_null(jstr(res, "verification.crypto_erase.entropy.erased_pattern"));
+	ck_assert_uint_gt(jnum(res, "verification.crypto_erase.entropy.pattern_blocks"), 0);
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
+/* --verify none with a firmware method: refused before anything is sent, unless the operator
+ * trusts the firmware, which the certificate then says. */
+START_TEST(test_verify_none_needs_trust)
+{
+	static const char *const methods[] = { "nvme-sanitize-block", "nvme-sanitize-crypto",
+		                               "nvme-format-user-data", "purge" };
+	char *dev = marked("vn.img"), *before = sha(dev), *after, *out = NULL, *err = NULL,
+	     *args = NULL;
+	struct json_object *root, *res, *cert;
+
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert_int_ge(asprintf(&args, "-m %s --verify none '%s'", methods[i], dev), 0);
+		ck_assert_int_eq(sim_wipe("full", dev, NULL, NULL, args, &out, &err),
+		                 WS_EXIT_USAGE);
+		ck_assert_msg(strstr(err, "--trust-firmware") != NULL, "%s", err);
+		ck_assert_ptr_null(strchr(strchr(err, '\n') + 1, '\n')); /* one line */
+		after = sha(dev);
+		ck_assert_str_eq(before, after);
+		free(after);
+		free(out);
+		free(err);
+		free(args);
+	}
+	ck_assert_int_ge(
+	    asprintf(&args, "-m nvme-sanitize-block --verify none --trust-firmware '%s'", dev), 0);
+	ck_assert_msg(sim_wipe("full", dev, NULL, NULL, args, &out, &err) == WS_EXIT_OK, "%s", err);
+	ck_assert(!has_marker(dev));
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");
+	ck_assert_str_eq(jstr(res, "verification.mode"), "none");
+	ck_assert_str_eq(jstr(res, "firmware.trusted_without_read_back"), "true");
+	cert = certificate_of(root);
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(cert, "sanitization.verification_method"), "--trust-firmware"));
+	ck_assert_str_eq(jstr(cert, "evidence.trust_firmware"), "true");
+	json_object_put(cert);
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(before);
+	free(dev);
+}
+END_TEST
+
+/* Completion 10 ms after the command against the drive's own estimate of an hour, nothing
+ * erased: flagged; FAILED when nothing else was looked at, data found when read back. */
+START_TEST(test_instant_completion_is_flagged)
+{
+	/* no file system: the residue probe has nothing to find, the clock is all there is */
+	char *dev = marked_raw("inst.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(
+	    asprintf(&args, "-m nvme-sanitize-block --verify none --trust-firmware '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("instant", dev, NULL, NULL, args, &out, &err), WS_EXIT_FAILED);
+	ck_assert_int_eq(marker_lines(dev), MARKER_LINES);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "FAILED");
+	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "under 1/100 of its own estimate"));
+	ck_assert_str_eq(jstr(res, "firmware.completed_too_fast"), "true");
+	ck_assert_str_eq(jstr(res, "firmware.estimate_seconds"), "3600");
+	ck_assert_uint_lt(jnum(res, "firmware.completion_milliseconds"), 36000);
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	/* read back, the same drive is caught by what it left */
+	ck_assert_int_ge(asprintf(&args, "-m nvme-sanitize-block '%s'", dev), 0);
+	ck_assert_int_eq(sim_wipe("instant", dev, NULL, NULL, args, &out, &err),
+	                 WS_EXIT_DATA_FOUND);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "firmware.completed_too_fast"), "true");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("nvme");
@@ -285,6 +450,10 @@ int main(void)
 	tcase_add_test(tc, test_stall_times_out);
 	tcase_add_test(tc, test_reset_mid_sanitize);
 	tcase_add_test(tc, test_two_namespaces);
+	tcase_add_test(tc, test_scrambler_is_found);
+	tcase_add_test(tc, test_crypto_zeros_only_when_declared);
+	tcase_add_test(tc, test_verify_none_needs_trust);
+	tcase_add_test(tc, test_instant_completion_is_flagged);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

@@ -13,7 +13,12 @@
  *   WS_NVMESIM_PATH=/dev/loop3       namespace 1
  *   WS_NVMESIM_NS2=/dev/loop4        namespace 2 (profile two-ns)
  *   WS_NVMESIM_PROFILE=full | crypto | format-only | fails | in-progress | stall | reset |
- *                      two-ns
+ *                      two-ns | scrambler | instant | crypto-zeros | crypto-zeros-undeclared
+ *   (lying and odd drives, all else like full: scrambler's crypto erase changes only 16 bytes
+ *   of every 512-byte sector, and zeros the first and the last MiB so no signature is left;
+ *   instant reports any sanitize completed at once, erasing nothing, against an estimate of
+ *   an hour; crypto-zeros's crypto erase leaves zeros, as deallocated blocks read (DLFEAT
+ *   001b); crypto-zeros-undeclared does the same with DLFEAT 000b, saying nothing)
  *   WS_NVMESIM_SECONDS=2             how long a sanitize takes
  *   WS_NVMESIM_STATE=FILE            the Sanitize Status log, kept across processes
  *                                    ("sstat=N sprog=N scdw10=N" on one line)
@@ -158,6 +163,20 @@ static uint64_t size_of(const char *path)
 
 /* ---- the medium changes ------------------------------------------------------------------- */
 
+/* The scrambler's crypto erase of @buf (@n bytes at @off of a namespace of @size bytes): 16
+ * random bytes at the start of every 512-byte sector, zeros in the first and the last MiB. */
+static void scramble(uint8_t *buf, size_t n, uint64_t off, uint64_t size)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t at = off + i;
+
+		if (at < (1u << 20) || at + (1u << 20) >= size)
+			buf[i] = 0;
+		else if (at % 512 < 16 && getrandom(buf + i, 1, 0) != 1)
+			buf[i] ^= 0x5a;
+	}
+}
+
 /* Erase [from, to) of namespace @ns the way @action does. Writes bypass our own pwrite. */
 static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 {
@@ -169,7 +188,14 @@ static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 	for (uint64_t off = from; off < to;) {
 		size_t n = to - off < sizeof(buf) ? (size_t)(to - off) : sizeof(buf);
 
-		if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE) {
+		if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE && is("scrambler")) {
+			if (syscall(SYS_pread64, fd, buf, n, (off_t)off) != (long)n)
+				break;
+			scramble(buf, n, off, size_of(sim.path[ns]));
+		} else if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE &&
+		           strncmp(sim.profile, "crypto-zeros", 12) == 0) {
+			memset(buf, 0, n);
+		} else if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE) {
 			if (getrandom(buf, n, 0) != (ssize_t)n)
 				memset(buf, 0xa5, n); /* never in practice */
 		} else if (action == NVME_SANITIZE_SANACT_START_OVERWRITE) {
@@ -284,7 +310,8 @@ static int identify(struct nvme_passthru_cmd *c, unsigned ns)
 		memset(id, 0, sizeof(*id));
 		id->nsze = id->ncap = id->nuse = blocks;
 		id->lbaf[0].ds = 9;
-		id->dlfeat = 0x01; /* deallocated blocks read as zeros */
+		/* deallocated blocks read as zeros; crypto-zeros-undeclared does not say */
+		id->dlfeat = is("crypto-zeros-undeclared") ? 0x00 : 0x01;
 		return 0;
 	}
 	if (cns == NVME_IDENTIFY_CNS_NS_ACTIVE_LIST && c->data_len >= sizeof(struct nvme_ns_list)) {
@@ -316,7 +343,7 @@ static int get_log(struct nvme_passthru_cmd *c)
 	log->sprog = sim.sprog;
 	log->sstat = sim.sstat;
 	log->scdw10 = sim.scdw10;
-	log->eto = log->etbe = log->etce = secs;
+	log->eto = log->etbe = log->etce = is("instant") ? 3600 : secs;
 	log->etond = log->etbend = log->etcend = 0xffffffff;
 	pthread_mutex_unlock(&sim.lock);
 	return 0;
@@ -341,6 +368,11 @@ static int sanitize(struct nvme_passthru_cmd *c)
 		save_state();
 	} else if (!need || !(sim.sanicap & need)) {
 		r = SC_INVALID_FIELD;
+	} else if (is("instant")) { /* "done", at once, and nothing erased */
+		sim.sstat = NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS | (1u << 8);
+		sim.sprog = 0xffff;
+		sim.scdw10 = c->cdw10;
+		save_state();
 	} else {
 		sim.sstat = NVME_SANITIZE_SSTAT_STATUS_IN_PROGESS;
 		sim.sprog = 0;

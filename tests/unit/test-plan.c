@@ -179,6 +179,45 @@ START_TEST(test_techniques)
 }
 END_TEST
 
+/* The crypto-erase baseline: one piece per stratum, aligned, disjoint, the budget exactly;
+ * the whole device when it is smaller. */
+START_TEST(test_baseline)
+{
+	const uint64_t piece = 64 * 1024, budget = 32 * MIB;
+	const uint64_t caps[] = { 1000 * MIB + 512, 33 * MIB, 32 * MIB, 5 * MIB + 512 };
+
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		struct ws_range *v = NULL, *w = NULL;
+		size_t n = 0, n2 = 0;
+		uint64_t total = 0, slots = caps[c] / piece;
+
+		ck_assert_int_eq(ws_baseline_regions(7, caps[c], budget, piece, &v, &n), 0);
+		for (size_t i = 0; i < n; i++) {
+			total += v[i].length;
+			ck_assert_uint_le(v[i].offset + v[i].length, caps[c]);
+			ck_assert_uint_eq(v[i].offset % piece, 0);
+			if (i)
+				ck_assert_uint_ge(v[i].offset, v[i - 1].offset + v[i - 1].length);
+			if (caps[c] > budget) { /* piece i lies in stratum i of budget/piece */
+				ck_assert_uint_ge(v[i].offset / piece, i * slots / n);
+				ck_assert_uint_lt(v[i].offset / piece, (i + 1) * slots / n);
+			}
+		}
+		ck_assert_uint_eq(total, caps[c] > budget ? budget : caps[c]);
+		ck_assert_uint_eq(n, caps[c] > budget ? budget / piece
+		                                      : (caps[c] + piece - 1) / piece);
+		ck_assert_int_eq(ws_baseline_regions(7, caps[c], budget, piece, &w, &n2), 0);
+		ck_assert_uint_eq(n, n2);
+		ck_assert_int_eq(memcmp(v, w, n * sizeof(*v)), 0); /* the seed decides */
+		free(v);
+		free(w);
+	}
+	ck_assert_int_eq(
+	    ws_baseline_regions(7, MIB, budget, 1000, &(struct ws_range *){ NULL }, &(size_t){ 0 }),
+	    -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("plan");
@@ -191,6 +230,7 @@ int main(void)
 	tcase_add_test(tc, test_sample_plans);
 	tcase_add_test(tc, test_sample_is_reproducible);
 	tcase_add_test(tc, test_techniques);
+	tcase_add_test(tc, test_baseline);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
