@@ -110,6 +110,15 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
  */
 int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, char **ret_reason);
 
+/*
+ * ws_plan_check_verify() - the rule for reading back: a firmware erase's own report is no
+ * evidence that it erased, so a plan with a firmware technique (other than
+ * nvme-sanitize-exit-failure) and verify none is refused unless @trust_firmware (the
+ * operator's explicit word, recorded in the certificate). docs/methods.md.
+ * Return: 0; -EINVAL with @ret_reason (one line).
+ */
+int ws_plan_check_verify(const struct ws_plan *plan, bool trust_firmware, char **ret_reason);
+
 /* ws_plan_free() - NULL-safe. Return: NULL. */
 struct ws_plan *ws_plan_free(struct ws_plan *plan);
 

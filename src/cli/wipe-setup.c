@@ -161,13 +161,9 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 	ws->plan->sample_percent = ws->sample_percent;
 	/* a drive's word that it erased is no evidence that it did: not read back, it would be
 	 * the only evidence, so only on the operator's explicit word (docs/methods.md) */
-	if (ws->verify == WS_VERIFY_NONE && ws->plan->technique != WS_TECH_OVERWRITE &&
-	    ws->plan->technique != WS_TECH_NVME_SANITIZE_EXIT_FAILURE && !ws->trust_firmware) {
-		cli_err(
-		    cli,
-		    "--verify none with the firmware method %s: the drive's report would be the "
-		    "only evidence; verify (sample or full), or add --trust-firmware",
-		    ws->method);
+	if (ws_plan_check_verify(ws->plan, ws->trust_firmware, &why) < 0) {
+		cli_err(cli, "--%s", why ? why : "verify none needs --trust-firmware");
+		free(why);
 		return WS_EXIT_USAGE;
 	}
 	/* where an ATA security erase puts its one-time password before setting it */

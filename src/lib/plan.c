@@ -226,6 +226,17 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 	return -EINVAL;
 }
 
+int ws_plan_check_verify(const struct ws_plan *plan, bool trust_firmware, char **ret_reason)
+{
+	if (plan->verify != WS_VERIFY_NONE || plan->technique == WS_TECH_OVERWRITE ||
+	    plan->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE || trust_firmware)
+		return 0;
+	return ws_reason(ret_reason, -EINVAL,
+	                 "verify none with the firmware method %s: the drive's report would be "
+	                 "the only evidence; verify (sample or full), or add --trust-firmware",
+	                 plan->method);
+}
+
 int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, char **ret_reason)
 {
 	struct ws_pass_spec round[3];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * purge.c - a firmware erase from start to verdict: NVMe Sanitize or Format NVM.
+ * purge.c - a firmware erase from start to verdict: NVMe Sanitize or Format NVM (and, through
+ * secure-erase.c, ATA SECURITY ERASE UNIT).
  *
  * The drive does the erasing; our part is to start it only when it is safe to, to watch it
  * honestly and to check the result from outside. Before: the Sanitize Status log (a
@@ -27,25 +28,14 @@
 
 #include <wipeseal/gate.h>
 
-#include "purge-internal.h"
+#include "purge-run.h"
 #include "transport-internal.h"
 
 #define MAX_LOST_S     60  /* how long the log may be out of reach (a controller reset) */
 #define MIN_DEADLINE_S 600 /* a firmware erase is given at least this long */
 #define TOO_FAST       100 /* done in under 1/TOO_FAST of the drive's own estimate: flagged */
 
-struct purge {
-	const struct ws_sanitize_ops *ops;
-	const struct ws_wipe_opts *opts;
-	struct ws_result *res;
-	struct ws_io *io;
-	const struct ws_device *dev;
-	struct ws_progress prog;
-	int64_t phase_start;
-	int64_t command_ns; /* CLOCK_MONOTONIC when our command went out, 0 before */
-};
-
-static void report(struct purge *p, enum ws_phase phase, uint64_t done, uint64_t total)
+void ws_purge_report(struct purge *p, enum ws_phase phase, uint64_t done, uint64_t total)
 {
 	double secs;
 
@@ -67,19 +57,19 @@ static void report_sprog(struct purge *p, uint16_t sprog)
 {
 	uint32_t est = p->res->firmware.estimate_s;
 
-	report(p, WS_PHASE_WRITE, p->io->size / 65536 * sprog, p->io->size);
+	ws_purge_report(p, WS_PHASE_WRITE, p->io->size / 65536 * sprog, p->io->size);
 	if (est && est != UINT32_MAX && p->opts->progress) {
 		p->prog.eta = (double)est * (65536.0 - sprog) / 65536.0;
 		p->opts->progress(p->opts->userdata, &p->prog);
 	}
 }
 
-static bool cancelled(const struct purge *p)
+bool ws_purge_cancelled(const struct purge *p)
 {
 	return p->opts->cancel && atomic_load(p->opts->cancel);
 }
 
-static void sleep_ms(unsigned ms)
+void ws_purge_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
@@ -103,7 +93,7 @@ static void keep_status(struct purge *p, const struct ws_fw_status *st)
 
 /* The completion we saw, timed from our command against the drive's own estimate: far
  * faster than the drive itself expects is what firmware that erased nothing looks like. */
-static void time_completion(struct purge *p)
+void ws_purge_time_completion(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
 	uint32_t est = fw->estimate_s;
@@ -183,7 +173,7 @@ static int start_sanitize(struct purge *p)
 		                         : ": run the sanitize again, or destroy the medium");
 		return -EIO;
 	}
-	if (cancelled(p)) {
+	if (ws_purge_cancelled(p)) {
 		ws_result_set_status(p->res, WS_STATUS_ABORTED,
 		                     "stopped on request before the sanitize was sent");
 		return -ECANCELED;
@@ -234,7 +224,7 @@ static int follow_sanitize(struct purge *p)
 		struct ws_fw_status st;
 		int status = 0;
 
-		if (cancelled(p)) {
+		if (ws_purge_cancelled(p)) {
 			/* the drive goes on regardless (it survives resets and power cycles) */
 			ws_result_set_status(p->res, WS_STATUS_ABORTED,
 			                     "stopped watching on request; the drive's sanitize "
@@ -242,7 +232,7 @@ static int follow_sanitize(struct purge *p)
 			return -ECANCELED;
 		}
 		/* the first look at once: a short sanitize must be seen running */
-		sleep_ms(first ? 10 : interval);
+		ws_purge_sleep_ms(first ? 10 : interval);
 		first = false;
 		if (p->ops->status(p->io->fd, p->res->technique, &st, &status) < 0) {
 			if (!lost_since)
@@ -267,7 +257,7 @@ static int follow_sanitize(struct purge *p)
 			if (running_seen ||
 			    (st.state == WS_FW_DONE && fw->state_before != (int)WS_FW_DONE)) {
 				fw->transition_seen = true;
-				time_completion(p);
+				ws_purge_time_completion(p);
 				return 0;
 			}
 			ws_result_set_status(p->res, WS_STATUS_FAILED,
@@ -297,12 +287,12 @@ static int format_nvm(struct purge *p, int ses)
 	int status = 0, r;
 	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s : 4 * 3600;
 
-	if (cancelled(p)) {
+	if (ws_purge_cancelled(p)) {
 		ws_result_set_status(p->res, WS_STATUS_ABORTED,
 		                     "stopped on request before Format NVM was sent");
 		return -ECANCELED;
 	}
-	report(p, WS_PHASE_WRITE, 0, 1);
+	ws_purge_report(p, WS_PHASE_WRITE, 0, 1);
 	fw->ran = true;
 	p->command_ns = ws_monotonic_ns();
 	r = ws_nvme_format(p->io->fd, &p->dev->nvme, ses, timeout * 1000u, &status);
@@ -314,7 +304,7 @@ static int format_nvm(struct purge *p, int ses)
 		return r;
 	}
 	fw->transition_seen = true; /* the command returns when the format is done */
-	time_completion(p);
+	ws_purge_time_completion(p);
 	return 0;
 }
 
@@ -390,155 +380,13 @@ static struct ws_pass_spec expected_after(const struct purge *p)
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
-/* ---- ATA security erase ---------------------------------------------------------------------- */
-
-/* The one-time password goes on record, on disk, before the drive hears it: one line per
- * erase, whatever bytes the path or the drive's serial hold (ws_escape_field()). */
-static int record_password(struct purge *p, const char *hex)
-{
-	_cleanup_free_ char *path = ws_escape_field(p->res->path),
-	                    *serial = ws_escape_field(p->dev->serial ? p->dev->serial : "-");
-	char *line = NULL, when[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	int fd, r = 0;
-
-	if (!p->opts->password_log)
-		return -EINVAL;
-	if (!path || !serial)
-		return -ENOMEM;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (asprintf(&line, "%s %s serial=%s user-password=%s\n", when, path, serial, hex) < 0)
-		return -ENOMEM;
-	fd = open(p->opts->password_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	          0600);
-	if (fd < 0)
-		r = -errno;
-	else if (fchmod(fd, 0600) < 0 || write(fd, line, strlen(line)) != (ssize_t)strlen(line) ||
-	         fsync(fd) < 0)
-		r = errno ? -errno : -EIO;
-	if (fd >= 0)
-		close(fd);
-	OPENSSL_cleanse(line, strlen(line));
-	free(line);
-	return r;
-}
-
-/* ERASE UNIT reports nothing until it ends: progress is estimated from the elapsed time
- * against the drive's own estimate (IDENTIFY words 89/90). */
-struct erase_ticker {
-	struct purge *p;
-	unsigned estimate_s;
-	atomic_bool stop;
-};
-
-static void *tick_erase(void *arg)
-{
-	struct erase_ticker *t = arg;
-	unsigned interval = t->p->opts->poll_interval_ms ? t->p->opts->poll_interval_ms : 1000;
-	int64_t t0 = ws_monotonic_ns();
-
-	while (!atomic_load(&t->stop)) {
-		double secs = (double)(ws_monotonic_ns() - t0) / 1e9;
-		double frac = t->estimate_s ? secs / t->estimate_s : 0;
-
-		if (frac > 0.99)
-			frac = 0.99; /* the drive, not the clock, says when it is done */
-		report(t->p, WS_PHASE_WRITE, (uint64_t)(frac * (double)t->p->io->size),
-		       t->p->io->size);
-		if (t->estimate_s && t->p->opts->progress) {
-			t->p->prog.eta = secs < t->estimate_s ? t->estimate_s - secs : 0;
-			t->p->opts->progress(t->p->opts->userdata, &t->p->prog);
-		}
-		sleep_ms(interval);
-	}
-	return NULL;
-}
-
-static int secure_erase(struct purge *p)
-{
-	struct ws_firmware_result *fw = &p->res->firmware;
-	bool enhanced = p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
-	unsigned minutes =
-	    enhanced ? p->dev->ata.enhanced_erase_minutes : p->dev->ata.erase_minutes;
-	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s
-	                   : minutes                   ? minutes * 90u + 600u /* 1.5x, +10 min */
-	                                               : 48u * 3600u;
-	uint8_t pw[WS_ATA_PASSWORD_BYTES];
-	char hex[2 * WS_ATA_PASSWORD_BYTES + 1];
-	struct ws_ata_info after = { 0 };
-	int status = 0, r;
-
-	fw->transport = "ATA";
-	fw->estimate_s = minutes * 60u; /* IDENTIFY words 89/90 */
-	if (cancelled(p)) {
-		ws_result_set_status(p->res, WS_STATUS_ABORTED,
-		                     "stopped on request before the security erase was sent");
-		return -ECANCELED;
-	}
-	if (getrandom(pw, sizeof(pw), 0) != (ssize_t)sizeof(pw)) {
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "no random password could be made: nothing was sent");
-		return -EIO;
-	}
-	for (size_t i = 0; i < sizeof(pw); i++)
-		snprintf(hex + 2 * i, 3, "%02x", pw[i]);
-	r = record_password(p, hex);
-	if (r < 0) {
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "the one-time password could not be recorded (%s): nothing "
-		                     "was sent to the drive",
-		                     strerror(-r));
-		goto done;
-	}
-	fw->ran = true;
-	{
-		struct erase_ticker tick = { .p = p, .estimate_s = minutes * 60u };
-		pthread_t th;
-		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
-
-		p->command_ns = ws_monotonic_ns();
-		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
-		atomic_store(&tick.stop, true);
-		if (ticking)
-			pthread_join(th, NULL);
-	}
-	fw->command_status = status;
-	if (r < 0) {
-		ws_result_set_status(
-		    p->res, WS_STATUS_FAILED,
-		    "the drive refused the security erase (%s, ATA error 0x%x); if "
-		    "it is now locked: wipeseal unlock %s --password (recorded in %s)",
-		    strerror(-r), status, p->res->path, p->opts->password_log);
-		goto done;
-	}
-	/* the erase must leave security disabled again (ACS: ERASE UNIT clears the password) */
-	if (ws_ata_security_state(p->io->fd, &after) < 0 || after.security_enabled) {
-		ws_result_set_status(
-		    p->res, WS_STATUS_FAILED,
-		    "security is still enabled after the erase: wipeseal unlock %s "
-		    "--password (recorded in %s)",
-		    p->res->path, p->opts->password_log);
-		r = -EIO;
-		goto done;
-	}
-	fw->state = 1;
-	fw->transition_seen = true; /* the command returns when the erase is done */
-	time_completion(p);
-done:
-	OPENSSL_cleanse(pw, sizeof(pw));
-	OPENSSL_cleanse(hex, sizeof(hex));
-	return r;
-}
-
 static int erase(struct purge *p)
 {
 	enum ws_technique t = p->res->technique;
 	int r;
 
 	if (t == WS_TECH_ATA_SECURE_ERASE || t == WS_TECH_ATA_SECURE_ERASE_ENHANCED)
-		return secure_erase(p);
+		return ws_purge_secure_erase(p);
 	if (t == WS_TECH_NVME_FORMAT_CRYPTO)
 		return format_nvm(p, 2);
 	if (t == WS_TECH_NVME_FORMAT_USER_DATA)
@@ -644,7 +492,7 @@ static void verify_after(struct purge *p, const struct ws_range *v, size_t n,
 	int r;
 
 	res->verify.start_ns = ws_now_ns();
-	report(p, WS_PHASE_VERIFY, 0, 0);
+	ws_purge_report(p, WS_PHASE_VERIFY, 0, 0);
 	if (before) {
 		r = ws_crypto_after(p->io->fd, before, erased_byte(p), &res->verify);
 		if (r < 0)
@@ -737,7 +585,7 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 	if (r == 0 && res->verify.mode != WS_VERIFY_NONE)
 		verify_after(&p, v, n, before);
 	if (!res->status_reason) {
-		report(&p, WS_PHASE_PROBE, 0, 0);
+		ws_purge_report(&p, WS_PHASE_PROBE, 0, 0);
 		ws_io_drop_cache(io->fd);
 		res->residue_probed = ws_contents_residue(io->fd, &res->residue) == 0;
 		ws_io_forget_partitions(io->fd);

@@ -120,6 +120,12 @@ static void choose_method(struct station *st, const char *name)
 	}
 	plan->verify = old->verify;
 	plan->sample_percent = old->sample_percent;
+	if (ws_plan_check_verify(plan, st->ws->trust_firmware, &why) < 0) {
+		snprintf(st->prompt.error, sizeof(st->prompt.error), "%s", why ? why : name);
+		free(why);
+		ws_plan_free(plan);
+		return;
+	}
 	st->ws->plan = plan;
 	ws_plan_free(old);
 	st->prompt.kind = PROMPT_NONE;
@@ -141,8 +147,23 @@ static void choose(struct station *st)
 		choose_method(st, p->entries[p->cursor]);
 		return;
 	}
+	{
+		/* the same rule as `wipe --verify none`, before the plan changes */
+		enum ws_verify_mode was = st->ws->plan->verify;
+		char *why = NULL;
+
+		st->ws->plan->verify = modes[p->cursor];
+		if (ws_plan_check_verify(st->ws->plan, st->ws->trust_firmware, &why) < 0) {
+			/* the rule's words, short enough for the menu (the whole reason is in
+			 * docs/methods.md and on `wipe`'s stderr) */
+			st->ws->plan->verify = was;
+			snprintf(p->error, sizeof(p->error), "%s",
+			         "not with a firmware method: its report is no evidence");
+			free(why);
+			return;
+		}
+	}
 	st->ws->verify = modes[p->cursor];
-	st->ws->plan->verify = modes[p->cursor];
 	p->kind = PROMPT_NONE;
 	station_message(st, "verification: %s", ws_verify_mode_name(modes[p->cursor]));
 }

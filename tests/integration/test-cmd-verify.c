@@ -737,9 +737,9 @@ START_TEST(test_audit_problems_are_escaped)
 
 	ck_assert_int_ge(asprintf(&prefix, "%s/audit.log", scratch_dir()), 0);
 	r = test_sh(&out,
-	            "'%s' verify --audit-log %s --cert-dir \"$(printf '%s/c\\033[31m\\nd')\" "
-	            "2>&1 </dev/null",
-	            WS_CLI, prefix, scratch_dir());
+	            "'%s' verify --audit-log %s --ca %s/ca.pem "
+	            "--cert-dir \"$(printf '%s/c\\033[31m\\nd')\" 2>&1 </dev/null",
+	            WS_CLI, prefix, pki, scratch_dir());
 	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, out);
 	ck_assert_ptr_nonnull(strstr(out, "c?[31m?d/"));
 	ck_assert_ptr_null(strchr(out, '\033'));

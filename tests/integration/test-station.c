@@ -225,6 +225,34 @@ START_TEST(test_pulled_mid_wipe)
 }
 END_TEST
 
+/* v: verify none is refused with a firmware method, as `wipe --verify none` is (without
+ * --trust-firmware): the drive's own report would be the only evidence. */
+START_TEST(test_verify_none_refused_for_firmware)
+{
+	char *a = marked("vn"), *args, *scr;
+
+	clear_results();
+	args = fmt("-m nvme-sanitize-crypto --unsigned --cert-dir %s/certs %s", scratch_dir(), a);
+	start_station("", args);
+	free(wait_for("verify sample", 20));
+	keys("v");
+	free(wait_for("Verification", 10));
+	keys("j j Enter");
+	scr = wait_for("not with a firmware method", 10);
+	free(scr);
+	keys("Escape");
+	scr = wait_until(lacks_text, "Up/Down choose", 10, "the menu to close");
+	ck_assert_msg(strstr(scr, "verify sample"), "the plan changed:\n%s", scr);
+	free(scr);
+	keys("q");
+	ck_assert_int_eq(wait_exit(30), WS_EXIT_OK);
+	no_sanitizer_reports();
+	ck_assert(has_marker(a));
+	free(args);
+	free(a);
+}
+END_TEST
+
 START_TEST(test_hotplug_shows_new_drive)
 {
 	char *img = scratch_image("hot", 16), *dev, *scr, *l;
@@ -378,6 +406,7 @@ int main(void)
 	tcase_add_test(tc, test_select_start_progress_certify);
 	tcase_add_test(tc, test_pulled_mid_wipe);
 	tcase_add_test(tc, test_hotplug_shows_new_drive);
+	tcase_add_test(tc, test_verify_none_refused_for_firmware);
 	tcase_add_test(tc, test_auto_mode);
 	tcase_add_test(tc, test_auto_reader_gone_aborts_and_certifies);
 	suite_add_tcase(s, tc);
