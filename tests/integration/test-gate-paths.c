@@ -412,6 +412,14 @@ static int prompt_answer(struct prompt *p, const char *token, char **out)
 	return r;
 }
 
+static void prompt_free(struct prompt *p)
+{
+	free(p->dir);
+	free(p->fifo);
+	free(p->out);
+	free(p->rc);
+}
+
 static void audit_has_refusal(const char *needle)
 {
 	char *cmd = fmt("grep '\"status\":\"REFUSED\"' '%s/audit.log' | grep -q -F '%s'",
@@ -442,6 +450,7 @@ START_TEST(test_image_mounted_during_prompt)
 	              out);
 	ck_assert_str_eq(before, after);
 	audit_has_refusal("refused at the last moment");
+	prompt_free(&p);
 	free(before);
 	free(after);
 	free(out);
@@ -473,6 +482,7 @@ START_TEST(test_loop_stacked_during_prompt)
 	              out);
 	ck_assert_str_eq(before, after);
 	audit_has_refusal(upper);
+	prompt_free(&p);
 	free(before);
 	free(after);
 	free(out);
