@@ -67,7 +67,7 @@ static int config_get(struct cli *cli, const struct config_cmd *c, int argc, cha
 
 	if (argc != 2) {
 		cli_err(cli, "get takes SECTION KEY, as in 'wipeseal config get station auto'");
-		return cli_bad_usage(cli);
+		return WS_EXIT_USAGE;
 	}
 	if (!ws_config_key_known(argv[0], argv[1])) {
 		cli_err(cli, "unknown key '%s' in [%s] (see docs/config.md)", argv[1], argv[0]);
@@ -105,7 +105,7 @@ static int config_check(struct cli *cli, const struct config_cmd *c, int argc)
 		       path);
 	ws_config_free(cfg);
 	free(path);
-	return argc != 0 ? cli_bad_usage(cli) : code;
+	return code;
 }
 
 int cmd_config(struct cli *cli, int argc, char **argv)
@@ -133,7 +133,7 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc) {
 		cli_err(cli, "no action given: use 'get SECTION KEY' or 'check'");
-		return cli_bad_usage(cli);
+		return WS_EXIT_USAGE;
 	}
 	action = argv[optind++];
 	if (strcmp(action, "get") == 0)
@@ -141,5 +141,5 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	if (strcmp(action, "check") == 0)
 		return config_check(cli, &c, argc - optind);
 	cli_err(cli, "'%s' is not an action: use 'get SECTION KEY' or 'check'", action);
-	return cli_bad_usage(cli);
+	return WS_EXIT_USAGE;
 }
