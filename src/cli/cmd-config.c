@@ -24,8 +24,8 @@ static int usage(void)
 {
 	fputs("Usage: wipeseal config get [--config FILE] SECTION KEY\n"
 	      "       wipeseal config check [--config FILE]\n\n"
-	      "Read the configuration file the way 'wipe' and 'station' read it (default\n"
-	      WS_CONFIG_DEFAULT ").\n\n"
+	      "Read the configuration file as 'wipe' and 'station' read it.\n"
+	      "Without --config: " WS_CONFIG_DEFAULT "\n\n"
 	      "  get    print the value of KEY in [SECTION]: exit 0; exit 5, printing nothing,\n"
 	      "         when the file does not set it\n"
 	      "  check  exit 0 when the file is valid; otherwise one line saying what is wrong\n"

@@ -188,6 +188,16 @@ static const char *comment_in(const char *value)
 	return NULL;
 }
 
+/* The one line for an end-of-line comment @c after the value of @key. */
+static int comment_error(const char *path, unsigned lineno, char c, const char *key,
+                         char **ret_reason)
+{
+	return ws_reason(ret_reason, -EINVAL,
+	                 "%s:%u: '%c' in the value of '%s': a comment goes on a line of its own "
+	                 "(a value that holds '%c' goes in double quotes)",
+	                 path, lineno, c, key, c);
+}
+
 /* "[name]": the new current section into @section. */
 static int parse_header(char *s, char *section, size_t cap, const char *path, unsigned lineno,
                         char **ret_reason)
@@ -229,10 +239,7 @@ static int parse_setting(struct ws_config *cfg, char *s, const char *section, co
 		value[n - 1] = '\0';
 		value++;
 	} else if ((hash = comment_in(value))) {
-		return ws_reason(ret_reason, -EINVAL,
-		                 "%s:%u: '%c' in the value of '%s': a comment goes on a line of its "
-		                 "own (a value that holds '%c' goes in double quotes)",
-		                 path, lineno, *hash, key, *hash);
+		return comment_error(path, lineno, *hash, key, ret_reason);
 	}
 	if (k->choices && !is_choice(k->choices, value)) {
 		choices_text(k->choices, text, sizeof(text));

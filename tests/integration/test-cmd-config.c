@@ -94,7 +94,8 @@ END_TEST
 
 START_TEST(test_get_a_key_not_set)
 {
-	file("b.conf", "[operator]\\nname = Ada\\n[station]\\n# auto = yes\\n; when_done = reboot\\n");
+	file("b.conf",
+	     "[operator]\\nname = Ada\\n[station]\\n# auto = yes\\n; when_done = reboot\\n");
 	prints("get --config b.conf station auto", WS_EXIT_NOT_SET, "");
 	prints("get --config b.conf station when_done", WS_EXIT_NOT_SET, "");
 	prints("get --config b.conf validator name", WS_EXIT_NOT_SET, "");
@@ -129,7 +130,8 @@ START_TEST(test_comments)
 	refuses("get --config d.conf station when_done", "d.conf:2: ';' in the value of");
 	file("e.conf", "[operator]\\nname = \"Ada # one\"\\nlocation = room#4\\n[station]\\n"
 	               "auto = Yes\\n");
-	refuses("get --config e.conf operator name", "e.conf:5: auto = 'Yes' in [station]: use yes or no");
+	refuses("get --config e.conf operator name",
+	        "e.conf:5: auto = 'Yes' in [station]: use yes or no");
 	file("e.conf", "[operator]\\nname = \"Ada # one\"\\nlocation = room#4\\n");
 	prints("get --config e.conf operator name", WS_EXIT_OK, "Ada # one\n");
 	prints("get --config e.conf operator location", WS_EXIT_OK, "room#4\n");

@@ -141,7 +141,8 @@ static int load_examples(const char *doc, struct ws_config **ret_last)
 	ck_assert_int_ge(asprintf(&path, "%s/docs/%s", WS_SOURCE_DIR, doc), 0);
 	ck_assert_int_eq(ws_read_regular(path, 1 << 20, &text, &len, NULL), 0);
 	for (at = text; (at = strstr(at, "\n```ini\n")); n++) {
-		char *start = at + strlen("\n```ini\n"), *end = strstr(start, "\n```\n"), *why = NULL;
+		char *start = at + strlen("\n```ini\n"), *end = strstr(start, "\n```\n"),
+		     *why = NULL;
 		struct ws_config *cfg = NULL;
 		int r;
 
