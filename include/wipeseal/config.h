@@ -2,13 +2,18 @@
 /*
  * wipeseal/config.h - the configuration file (/etc/wipeseal/wipeseal.conf or --config).
  *
- * INI style: "[section]" lines, "key = value" lines, "#" or ";" comments, surrounding
- * whitespace ignored, a value may be quoted with "...". Keys are documented in
- * docs/config.md; unknown keys are reported, so that a typo does not silently leave a
- * certificate field empty.
+ * INI style: "[section]" lines, "key = value" lines, "#" or ";" comment lines, surrounding
+ * whitespace ignored (so CRLF line endings too, and a UTF-8 byte-order mark), a value may be
+ * quoted with "...". There are no end-of-line comments: a '#' or ';' that begins an unquoted
+ * value or follows a blank in it is refused, never taken into the value. Keys are
+ * documented in docs/config.md; unknown keys are reported, so that a typo does not silently
+ * leave a certificate field empty. This is the only parser of the file: the boot image reads
+ * it through `wipeseal config get`.
  */
 #ifndef WIPESEAL_CONFIG_H
 #define WIPESEAL_CONFIG_H
+
+#include <stdbool.h>
 
 struct ws_config;
 
@@ -20,10 +25,14 @@ struct ws_config;
  * @ret: receives the configuration; free with ws_config_free().
  * @ret_reason: on failure, one line naming the file and line (malloc'd).
  *
- * Return: 0; -ENOENT when the file does not exist; -EINVAL for a syntax error or an unknown
- * section or key; another negative errno when it cannot be read.
+ * Return: 0; -ENOENT when the file does not exist; -EINVAL for a syntax error, an unknown
+ * section or key, an end-of-line comment or a value outside a key's choices; another
+ * negative errno when it cannot be read.
  */
 int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason);
+
+/* ws_config_key_known() - whether @section.@key is a key of the file (docs/config.md). */
+bool ws_config_key_known(const char *section, const char *key);
 
 /* ws_config_new() - an empty configuration. Return: 0 or -ENOMEM. */
 int ws_config_new(struct ws_config **ret);

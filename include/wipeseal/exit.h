@@ -18,5 +18,7 @@
 #define WS_EXIT_REFUSED    3
 /* Verification read data back that should not be there. */
 #define WS_EXIT_DATA_FOUND 4
+/* `config get`: the file does not set the key (nothing printed), so a script can test it. */
+#define WS_EXIT_NOT_SET    5
 
 #endif

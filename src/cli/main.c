@@ -21,6 +21,7 @@ static const struct {
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
+	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
 };
 
 static int usage(FILE *out, int code)

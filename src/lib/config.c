@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * config.c - the INI configuration file.
+ * config.c - the INI configuration file, and its one parser.
  *
- * Only the sections and keys in the table below are accepted: a misspelt key in a station's
- * configuration would otherwise leave a certificate field silently empty.
+ * Everything that reads the file goes through ws_config_parse_text(): `wipe` and `station`,
+ * and the boot image's init script through `wipeseal config get`, so a file cannot mean one
+ * thing to one of them and another to the next (a Windows line ending, an end-of-line
+ * comment). Where the file is ambiguous the parser refuses it with a line number rather than
+ * guess: an unknown key (a typo would leave a certificate field silently empty), a '#'
+ * after a value (a comment to the writer, part of the value to a strict INI reader), a
+ * value the boot image cannot act on ("auto = Yes").
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,43 +21,48 @@
 
 #define MAX_CONFIG_BYTES (1 << 20)
 
-/* Every section.key the tool knows (docs/config.md). */
-static const char *const known[] = {
-	"operator.name",
-	"operator.title",
-	"operator.organization",
-	"operator.location",
-	"operator.phone",
-	"validator.name",
-	"validator.title",
-	"validator.organization",
-	"validator.location",
-	"validator.phone",
-	"media.source",
-	"media.classification",
-	"media.data_backed_up",
-	"media.backup_location",
-	"media.post_classification",
-	"media.destination",
-	"media.destination_details",
-	"media.notes",
-	"station.auto",
-	"station.method",
-	"station.verify",
-	"station.sample_percent",
-	"station.operator",
-	"station.organization",
-	"station.asset_tag",
-	"station.when_done",
-	"signer.key",
-	"signer.cert",
-	"signer.chain",
-	"signer.key_passphrase_file",
-	"wipe.method",
-	"wipe.verify",
-	"wipe.sample_percent",
-	"wipe.cert_dir",
-	"wipe.audit_log",
+/* Every section.key the tool knows (docs/config.md), and for the few whose value the boot
+ * image acts on, the only values allowed: "auto = Yes" must be an error, not auto mode
+ * silently off. */
+static const struct known_key {
+	const char *name;    /* "section.key" */
+	const char *choices; /* the values allowed, '|' between them; NULL: any text */
+} known[] = {
+	{ "operator.name", NULL },
+	{ "operator.title", NULL },
+	{ "operator.organization", NULL },
+	{ "operator.location", NULL },
+	{ "operator.phone", NULL },
+	{ "validator.name", NULL },
+	{ "validator.title", NULL },
+	{ "validator.organization", NULL },
+	{ "validator.location", NULL },
+	{ "validator.phone", NULL },
+	{ "media.source", NULL },
+	{ "media.classification", NULL },
+	{ "media.data_backed_up", NULL },
+	{ "media.backup_location", NULL },
+	{ "media.post_classification", NULL },
+	{ "media.destination", NULL },
+	{ "media.destination_details", NULL },
+	{ "media.notes", NULL },
+	{ "station.auto", "yes|no" },
+	{ "station.method", NULL },
+	{ "station.verify", NULL },
+	{ "station.sample_percent", NULL },
+	{ "station.operator", NULL },
+	{ "station.organization", NULL },
+	{ "station.asset_tag", NULL },
+	{ "station.when_done", "poweroff|reboot|wait" },
+	{ "signer.key", NULL },
+	{ "signer.cert", NULL },
+	{ "signer.chain", NULL },
+	{ "signer.key_passphrase_file", NULL },
+	{ "wipe.method", NULL },
+	{ "wipe.verify", NULL },
+	{ "wipe.sample_percent", NULL },
+	{ "wipe.cert_dir", NULL },
+	{ "wipe.audit_log", NULL },
 };
 
 struct entry {
@@ -111,15 +121,49 @@ int ws_config_set(struct ws_config *cfg, const char *section, const char *key, c
 	return 0;
 }
 
-static bool is_known(const char *section, const char *key)
+/* The row of @section.@key in known[], or NULL. */
+static const struct known_key *find_key(const char *section, const char *key)
 {
-	char full[128];
+	size_t n = strlen(section);
 
-	snprintf(full, sizeof(full), "%s.%s", section, key);
 	for (size_t i = 0; i < ELEMENTSOF(known); i++)
-		if (strcmp(known[i], full) == 0)
+		if (strncmp(known[i].name, section, n) == 0 && known[i].name[n] == '.' &&
+		    strcmp(known[i].name + n + 1, key) == 0)
+			return &known[i];
+	return NULL;
+}
+
+bool ws_config_key_known(const char *section, const char *key)
+{
+	return section && key && find_key(section, key);
+}
+
+/* Whether @value is one of the '|'-separated @choices. */
+static bool is_choice(const char *choices, const char *value)
+{
+	size_t n = strlen(value);
+
+	for (const char *c = choices; c; c = strchr(c, '|') ? strchr(c, '|') + 1 : NULL)
+		if (strncmp(c, value, n) == 0 && (c[n] == '|' || c[n] == '\0'))
 			return true;
 	return false;
+}
+
+/* @choices for people: "yes|no" as "yes or no", "a|b|c" as "a, b or c". */
+static void choices_text(const char *choices, char *buf, size_t cap)
+{
+	const char *last = strrchr(choices, '|');
+	size_t at = 0;
+
+	for (const char *c = choices; *c && at + 5 < cap; c++) {
+		if (*c != '|')
+			buf[at++] = *c;
+		else if (c == last)
+			at += (size_t)snprintf(buf + at, cap - at, " or ");
+		else
+			at += (size_t)snprintf(buf + at, cap - at, ", ");
+	}
+	buf[at] = '\0';
 }
 
 static char *trim(char *s)
@@ -134,51 +178,94 @@ static char *trim(char *s)
 	return s;
 }
 
-/* One line of the file into @cfg; @section is the current section (updated by headers). */
-static int parse_line(struct ws_config *cfg, char *line, char *section, size_t cap,
-                      const char *path, unsigned lineno, char **ret_reason)
+/* The first '#' or ';' of an unquoted value that begins it or follows a blank: what would be
+ * an end-of-line comment in other INI dialects. NULL when there is none. */
+static const char *comment_in(const char *value)
 {
-	char *s = trim(line), *eq, *key, *value;
+	for (const char *p = value; *p; p++)
+		if ((*p == '#' || *p == ';') && (p == value || p[-1] == ' ' || p[-1] == '\t'))
+			return p;
+	return NULL;
+}
 
-	if (!*s || *s == '#' || *s == ';')
-		return 0;
-	if (*s == '[') {
-		char *close = strchr(s, ']');
+/* The one line for an end-of-line comment @c after the value of @key. */
+static int comment_error(const char *path, unsigned lineno, char c, const char *key,
+                         char **ret_reason)
+{
+	return ws_reason(ret_reason, -EINVAL,
+	                 "%s:%u: '%c' in the value of '%s': a comment goes on a line of its own "
+	                 "(a value that holds '%c' goes in double quotes)",
+	                 path, lineno, c, key, c);
+}
 
-		if (!close || close[1] || close == s + 1 || (size_t)(close - s) >= cap)
-			return ws_reason(ret_reason, -EINVAL, "%s:%u: a section header is '[name]'",
-			                 path, lineno);
-		*close = '\0';
-		snprintf(section, cap, "%s", trim(s + 1));
-		return 0;
-	}
-	eq = strchr(s, '=');
+/* "[name]": the new current section into @section. */
+static int parse_header(char *s, char *section, size_t cap, const char *path, unsigned lineno,
+                        char **ret_reason)
+{
+	char *close = strchr(s, ']');
+
+	if (!close || close[1] || close == s + 1 || (size_t)(close - s) >= cap)
+		return ws_reason(ret_reason, -EINVAL, "%s:%u: a section header is '[name]'", path,
+		                 lineno);
+	*close = '\0';
+	snprintf(section, cap, "%s", trim(s + 1));
+	return 0;
+}
+
+/* "key = value" in @section (already trimmed, not a comment, not a header). */
+static int parse_setting(struct ws_config *cfg, char *s, const char *section, const char *path,
+                         unsigned lineno, char **ret_reason)
+{
+	const struct known_key *k;
+	char *eq = strchr(s, '='), *key, *value, text[64];
+	const char *hash;
+	size_t n;
+
 	if (!eq)
 		return ws_reason(ret_reason, -EINVAL, "%s:%u: expected 'key = value'", path,
 		                 lineno);
 	*eq = '\0';
 	key = trim(s);
 	value = trim(eq + 1);
+	n = strlen(value);
 	if (!*section)
 		return ws_reason(ret_reason, -EINVAL, "%s:%u: '%s' is outside any [section]", path,
 		                 lineno, key);
-	if (!is_known(section, key))
+	if (!(k = find_key(section, key)))
 		return ws_reason(ret_reason, -EINVAL,
 		                 "%s:%u: unknown key '%s' in [%s] (see docs/config.md)", path,
 		                 lineno, key, section);
-	if (strlen(value) >= 2 && value[0] == '"' && value[strlen(value) - 1] == '"') {
-		value[strlen(value) - 1] = '\0';
+	if (n >= 2 && value[0] == '"' && value[n - 1] == '"') { /* quoted: everything inside */
+		value[n - 1] = '\0';
 		value++;
+	} else if ((hash = comment_in(value))) {
+		return comment_error(path, lineno, *hash, key, ret_reason);
+	}
+	if (k->choices && !is_choice(k->choices, value)) {
+		choices_text(k->choices, text, sizeof(text));
+		return ws_reason(ret_reason, -EINVAL, "%s:%u: %s = '%s' in [%s]: use %s", path,
+		                 lineno, key, value, section, text);
 	}
 	return ws_config_set(cfg, section, key, value);
+}
+
+/* One line of the file (NUL-terminated, without its '\n') into @cfg; @section is the current
+ * section, updated by headers. A '\r' before the '\n' goes with the trailing blanks. */
+static int parse_line(struct ws_config *cfg, char *line, char *section, size_t cap,
+                      const char *path, unsigned lineno, char **ret_reason)
+{
+	char *s = trim(line);
+
+	if (!*s || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[')
+		return parse_header(s, section, cap, path, lineno, ret_reason);
+	return parse_setting(cfg, s, section, path, lineno, ret_reason);
 }
 
 int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason)
 {
 	_cleanup_free_ char *text = NULL;
-	struct ws_config *cfg = NULL;
-	char section[64] = "", *line, *next;
-	unsigned lineno = 0;
 	size_t len = 0;
 	int r;
 
@@ -186,58 +273,47 @@ int ws_config_load(const char *path, struct ws_config **ret, char **ret_reason)
 	                  ret_reason);
 	if (r < 0)
 		return r;
-	if (memchr(text, '\0', len))
-		return ws_reason(ret_reason, -EINVAL,
-		                 "configuration file %s holds a NUL byte: it is not a text file",
-		                 path);
-	if ((r = ws_config_new(&cfg)) < 0)
-		return r;
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		r = parse_line(cfg, line, section, sizeof(section), path, ++lineno, ret_reason);
-		if (r < 0) {
-			ws_config_free(cfg);
-			return r;
-		}
-	}
-	*ret = cfg;
-	return 0;
+	return ws_config_parse_text(text, len, path, ret, ret_reason);
 }
 
-/* The text parser on its own, for the fuzzer and for callers that already hold the text:
- * the same lines, limits and errors as ws_config_load(), @name standing for the path. */
+/* The one line loop, behind ws_config_load() and on its own for the fuzzer and the tests:
+ * @name stands for the path in reasons. */
 int ws_config_parse_text(const char *text, size_t len, const char *name, struct ws_config **ret,
                          char **ret_reason)
 {
+	static const char bom[] = "\xef\xbb\xbf"; /* UTF-8's byte-order mark, as Notepad wrote it */
+	_cleanup_free_ char *copy = NULL;
 	struct ws_config *cfg = NULL;
-	char section[64] = "";
+	char section[64] = "", *line, *next;
 	unsigned lineno = 0;
 	int r;
 
+	if (!text)
+		text = "";
 	if (len > MAX_CONFIG_BYTES)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "%s: larger than 1 MiB: not a configuration file", name);
+		                 "configuration file %s is larger than the 1 MiB it may be", name);
+	if (memchr(text, '\0', len))
+		return ws_reason(ret_reason, -EINVAL,
+		                 "configuration file %s holds a NUL byte: it is not a text file",
+		                 name);
+	if (len >= 3 && memcmp(text, bom, 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	if (!(copy = strndup(text, len)))
+		return -ENOMEM;
 	if ((r = ws_config_new(&cfg)) < 0)
 		return r;
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
-		char *line = strndup(text + at, n); /* stops at a NUL, as getline()'s string does */
-
-		if (!line) {
-			ws_config_free(cfg);
-			return -ENOMEM;
-		}
-		lineno++;
-		r = parse_line(cfg, line, section, sizeof(section), name, lineno, ret_reason);
-		free(line);
+	for (line = copy; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		r = parse_line(cfg, line, section, sizeof(section), name, ++lineno, ret_reason);
 		if (r < 0) {
 			ws_config_free(cfg);
 			return r;
 		}
-		at += n;
 	}
 	*ret = cfg;
 	return 0;

@@ -7,7 +7,8 @@
 #   - an NVMe disk, a SATA disk on AHCI and a virtio disk, each holding ext4 with files that
 #     carry a marker unique to the run;
 #   - a USB stick (usb-storage on xhci) with the FAT file system WIPESEAL: a signer from a CA
-#     this test made with openssl, and a wipeseal.conf asking for auto mode and poweroff.
+#     this test made with openssl, and a wipeseal.conf asking for auto mode and poweroff,
+#     with Windows line endings (for `purge`, docs/station.md's example, verbatim).
 # The guest must power off by itself. Then, on the host, from the image files alone: no
 # marker is left on any target, the ISO (or the USB image's boot partitions) and the stick's
 # station/ files are unchanged, and
@@ -95,7 +96,9 @@ make_stick() { # cd | usb
 	mmd -D o -i "$STICK" ::/station 2>/dev/null
 	mcopy -o -i "$STICK" "$W/pki/st/signer.key" "$W/pki/st/signer.pem" ::/station/
 	mcopy -o -i "$STICK" "$W/pki/ca/ca.pem" ::/station/ca.pem
-	cat >"$D/wipeseal.conf" <<CONF
+	# saved as on Windows (CRLF): the image reads it with wipeseal's parser, as the station
+	# does, and must still see auto mode and poweroff
+	sed 's/$/\r/' >"$D/wipeseal.conf" <<CONF
 [operator]
 name = VM Test Operator
 organization = wipeseal CI
@@ -249,6 +252,12 @@ run_firmware() { # METHOD
 	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
 	for d in nvme sata virtio scsi; do make_target "$d" "$marker-$d"; done
 	make_stick cd || return
+	if [ "$1" = purge ]; then
+		# the [station] example of docs/station.md, copied verbatim: auto mode, purge, poweroff
+		awk '/^```ini$/ { on = 1; next } /^```/ { on = 0 } on' "$ROOT/docs/station.md" >"$D/wipeseal.conf"
+		grep -q '^auto = yes$' "$D/wipeseal.conf" || fail "$name: no auto = yes in docs/station.md's example"
+		mcopy -o -i "$STICK" "$D/wipeseal.conf" ::/wipeseal.conf
+	fi
 	EXTRA=(-device virtio-scsi-pci,id=vs -drive "file=$D/scsi.img,if=none,id=sc,format=raw"
 		-device scsi-hd,drive=sc,bus=vs.0,serial=WSSCSI0001)
 	if boot bios cd; then
