@@ -297,7 +297,7 @@ mcopy -i "$EFIIMG" "$ISO/EFI/boot/bootx64.efi" "$ISO/EFI/boot/mmx64.efi" "$ISO/E
 
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
-xorriso -as mkisofs -quiet -o "$OUT" -r -J -joliet-long -V WIPESEAL_BOOT \
+xorriso -as mkisofs -quiet -o "$OUT" -r -J -joliet-long -V WIPESEAL_BOOT -volset "$BUILD_ID" \
 	-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
 	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 	-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot -isohybrid-gpt-basdat \
@@ -327,7 +327,7 @@ CONF
 	rm -f "$USB"
 	# partitions: 1 the ISO, 2 the EFI system partition (the same efi.img, which UEFI
 	# firmware looks for on a disk), 3 the data
-	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT \
+	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT -volset "$BUILD_ID" \
 		-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
 		-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 		-eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \

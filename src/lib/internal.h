@@ -24,6 +24,9 @@ struct ws_ctx {
 	enum ws_log_level log_max;
 	char *root[3]; /* enum ws_root -> directory, no trailing slash */
 	bool fixture;  /* sysfs root is not /sys: walk it instead of asking libudev */
+	/* protected media (ws_gate_protect()): never a target; NULL when not set */
+	char *protect_label;
+	char *protect_build_id;
 };
 
 /* ---- logging ---------------------------------------------------------------------------- */
@@ -209,7 +212,8 @@ struct json_object *ws_device_json(const struct ws_device *d);
  * is built on) give to refuse it, appended to @out. */
 int ws_gate_usage_reasons(const struct ws_device *dev, struct ws_strv *out);
 /* gate.c: the gate's rules over a snapshot; fills eligible and ineligible_reasons. */
-int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of);
+int ws_gate_evaluate(const struct ws_ctx *ctx, struct ws_device *dev, bool is_partition,
+                     const char *partition_of);
 
 /* device.c: describe by kernel name (used by scans). */
 int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_device **ret);
