@@ -48,9 +48,9 @@ enum ws_gate_flags {
  *
  * Every snapshot taken through @ctx from then on (ws_device_describe(), scans,
  * ws_gate_open()) looks for them in every signature libblkid finds, and ws_gate_evaluate()
- * puts a device that carries one among the ineligible, with the reason first: "the
- * station's data stick (a file system labelled WIPESEAL, partition 3): never a target",
- * "holds this boot image (build id ...): never a target". struct ws_device.protected_by
+ * puts a device that carries one among the ineligible, with the reason first: "data stick
+ * (a file system labelled WIPESEAL, partition 3): never a target", "boot image (holds
+ * this station's image, build id ...): never a target". struct ws_device.protected_by
  * says which. A device whose contents cannot be read at all cannot be told apart, and is
  * refused as well. Replaces what an earlier call set.
  *

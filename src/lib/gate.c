@@ -90,22 +90,21 @@ static int protected_reasons(const struct ws_ctx *ctx, const struct ws_device *d
 {
 	int r = 0;
 
+	/* the first words are what a narrow STATE column shows */
 	if (dev->protected_by & WS_PROTECTED_BUILD_ID)
-		r = ws_strv_addf(why, "holds this boot image (build id %s): never a target",
-		                 ctx->protect_build_id);
+		r = ws_strv_addf(
+		    why, "boot image (holds this station's image, build id %s): never a target",
+		    ctx->protect_build_id);
 	if (r >= 0 && (dev->protected_by & WS_PROTECTED_LABEL) && dev->protected_partition)
-		r = ws_strv_addf(why,
-		                 "the station's data stick (a file system labelled %s, partition "
-		                 "%u): never a target",
-		                 ctx->protect_label, dev->protected_partition);
+		r = ws_strv_addf(
+		    why, "data stick (a file system labelled %s, partition %u): never a target",
+		    ctx->protect_label, dev->protected_partition);
 	else if (r >= 0 && (dev->protected_by & WS_PROTECTED_LABEL))
-		r = ws_strv_addf(why,
-		                 "the station's data stick (a file system labelled %s): never a "
-		                 "target",
+		r = ws_strv_addf(why, "data stick (a file system labelled %s): never a target",
 		                 ctx->protect_label);
 	if (r >= 0 && (dev->protected_by & WS_PROTECTED_UNREADABLE))
-		r = ws_strv_add(why, "its contents could not be read, so it cannot be told apart "
-		                     "from the station's data stick or boot image: never a target");
+		r = ws_strv_add(why, "contents unreadable: it cannot be told apart from a data "
+		                     "stick or the boot image, so never a target");
 	return r;
 }
 
