@@ -234,16 +234,19 @@ static void protected_scan(const struct ws_ctx *ctx, struct ws_device *dev, int 
 
 /* ---- the description -------------------------------------------------------------------- */
 
-void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev)
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev, int held_fd)
 {
 	_cleanup_close_ int fd = -1;
 	bool protect = ctx->protect_label || ctx->protect_build_id;
+	char self[64];
 	blkid_probe pr;
 	int r;
 
 	if (dev->size_bytes == 0)
 		return;
-	fd = open(dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	/* what the gate holds, not whatever the path names by now: a rule reads this */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", held_fd);
+	fd = open(held_fd >= 0 ? self : dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (asprintf(&dev->probe_error, "cannot open to read: %s", strerror(errno)) < 0)
 			dev->probe_error = NULL;

@@ -163,9 +163,11 @@ void ws_props_fill_identity(struct ws_device *dev, ws_prop_get_fn get, void *use
 /* udevprops.c: decode udev's \x20-style encoding into a fresh string, trimmed. */
 char *ws_udev_decode(const char *enc);
 
-/* contents.c: partition table and file systems through libblkid. Never fails the
- * description: a probe error is recorded in dev->probe_error. */
-void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev);
+/* contents.c: partition table and file systems through libblkid, and the protected media
+ * (ws_gate_protect()) on them: read through @held_fd (the gate's descriptor) when it is
+ * not -1, else by path. Never fails the description: a probe error is recorded in
+ * dev->probe_error. */
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev, int held_fd);
 
 /* loops.c: what one attached loop device holds, as the kernel says (LOOP_GET_STATUS64). */
 #include <sys/types.h>
