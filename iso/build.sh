@@ -216,6 +216,9 @@ cp "$PKGS$MODS"/modules.{order,builtin,builtin.modinfo} "$R$MODS/"
 depmod -b "$R" "$KVER"
 
 # ---- /init and /etc -------------------------------------------------------------------------
+# the build ID: in the initramfs, in the ISO's /.disk/wipeseal-id (init finds its boot
+# medium by it) and as the ISO 9660 volume set ID, which libblkid reads without mounting
+# anything (every station here gets --protect-build-id: no medium holding it is a target)
 BUILD_ID=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 install -m 0755 "$ROOT/iso/init" "$R/init"
 echo "$BUILD_ID" >"$R/etc/wipeseal/build-id"
