@@ -379,9 +379,10 @@ wait_refusal() { # PID NAME WORDS
 		grep -a -q "$3" "$D/console.log" 2>/dev/null && break
 		sleep 1
 	done
+	BOOT_SECONDS=$(($(date +%s) - t0))
 	sleep 5
 	if kill -0 "$qemu" 2>/dev/null; then
-		pass "$2: still running after the refusal (no poweroff that would hide it)"
+		pass "$2: said why after $BOOT_SECONDS s, still running 5 s later (no poweroff that would hide it)"
 		kill "$qemu"
 	else
 		fail "$2: the guest powered off (or died) after refusing"
