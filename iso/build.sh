@@ -216,6 +216,9 @@ cp "$PKGS$MODS"/modules.{order,builtin,builtin.modinfo} "$R$MODS/"
 depmod -b "$R" "$KVER"
 
 # ---- /init and /etc -------------------------------------------------------------------------
+# the build ID: in the initramfs, in the ISO's /.disk/wipeseal-id (init finds its boot
+# medium by it) and as the ISO 9660 volume set ID, which libblkid reads without mounting
+# anything (every station here gets --protect-build-id: no medium holding it is a target)
 BUILD_ID=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 install -m 0755 "$ROOT/iso/init" "$R/init"
 echo "$BUILD_ID" >"$R/etc/wipeseal/build-id"
@@ -297,7 +300,7 @@ mcopy -i "$EFIIMG" "$ISO/EFI/boot/bootx64.efi" "$ISO/EFI/boot/mmx64.efi" "$ISO/E
 
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
-xorriso -as mkisofs -quiet -o "$OUT" -r -J -joliet-long -V WIPESEAL_BOOT \
+xorriso -as mkisofs -quiet -o "$OUT" -r -J -joliet-long -V WIPESEAL_BOOT -volset "$BUILD_ID" \
 	-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
 	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 	-eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot -isohybrid-gpt-basdat \
@@ -327,7 +330,7 @@ CONF
 	rm -f "$USB"
 	# partitions: 1 the ISO, 2 the EFI system partition (the same efi.img, which UEFI
 	# firmware looks for on a disk), 3 the data
-	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT \
+	xorriso -as mkisofs -quiet -o "$USB" -r -J -joliet-long -V WIPESEAL_BOOT -volset "$BUILD_ID" \
 		-isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
 		-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
 		-eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot \

@@ -62,6 +62,17 @@ enum ws_method_bit {
 	(WS_METHOD_CLEAR | WS_METHOD_ZERO | WS_METHOD_ONE | WS_METHOD_RANDOM | WS_METHOD_PATTERN | \
 	 WS_METHOD_DOD_3PASS)
 
+/* Protected media a device carries (ws_gate_protect()), as bits of struct
+ * ws_device.protected_by. Any of them makes it ineligible. */
+enum ws_protected_bit {
+	/* a file system with the protected label: the station's data stick */
+	WS_PROTECTED_LABEL = 1u << 0,
+	/* an ISO 9660 file system whose volume set ID is the protected build ID: the image */
+	WS_PROTECTED_BUILD_ID = 1u << 1,
+	/* media are protected and its contents could not be probed: it cannot be told apart */
+	WS_PROTECTED_UNREADABLE = 1u << 2,
+};
+
 /* A file system (or other superblock) found by libblkid. Any field may be NULL. */
 struct ws_fs_info {
 	char *type;  /* "ext4", "vfat", "swap", "LVM2_member", ... */
@@ -176,6 +187,11 @@ struct ws_device {
 	struct ws_partition *partitions;
 	size_t n_partitions;
 	char *probe_error; /* why the contents could not be read, or NULL */
+	/* Protected media on it (enum ws_protected_bit; 0 when none, or none are protected):
+	 * found on the whole device and in every partition, in every signature libblkid
+	 * finds, not only in the one an unambiguous probe reports. */
+	unsigned protected_by;
+	unsigned protected_partition; /* where the label is: its partition, 0 the device */
 
 	/* What the running system does with it. */
 	struct ws_mount *mounts;

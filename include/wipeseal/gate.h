@@ -11,7 +11,9 @@
  * LVM, holds the running system, is read-only, is a partition or a virtual device, has a
  * loop device attached over it or over its partitions (or, for an image file, over its
  * inode), is a loop device whose disk or backing file is in use, is an image file another
- * program has locked, or was not named explicitly by the operator.
+ * program has locked, or was not named explicitly by the operator; and, once a front end
+ * names them with ws_gate_protect(), a protected medium: the station's data stick or the
+ * boot image it runs from, mounted or not.
  */
 #ifndef WIPESEAL_GATE_H
 #define WIPESEAL_GATE_H
@@ -31,6 +33,30 @@ enum ws_gate_flags {
 	 * `wipeseal check` and --dry-run use that. */
 	WS_GATE_WRITE = 1u << 1,
 };
+
+/*
+ * ws_gate_protect() - media that are never a target, whatever else is true of them: the
+ * station's data stick (its certificates, audit log and signing key) and the medium the
+ * station booted from, also when they are not mounted (a spare stick, one pulled and
+ * plugged back in).
+ * @label: a file-system label, "WIPESEAL" for the station's data stick, or NULL for none. A
+ *         device carries it when a file system on the whole device or in any partition has
+ *         this label, compared without regard to case (FAT stores labels in upper case).
+ * @build_id: the build ID of the boot image, or NULL for none. A device holds the image
+ *            when an ISO 9660 file system on it or in any partition has this volume set ID
+ *            (iso/build.sh writes the build ID there and into /.disk/wipeseal-id).
+ *
+ * Every snapshot taken through @ctx from then on (ws_device_describe(), scans,
+ * ws_gate_open()) looks for them in every signature libblkid finds, and ws_gate_evaluate()
+ * puts a device that carries one among the ineligible, with the reason first: "data stick
+ * (a file system labelled WIPESEAL, partition 3): never a target", "boot image (holds
+ * this station's image, build id ...): never a target". struct ws_device.protected_by
+ * says which. A device whose contents cannot be read at all cannot be told apart, and is
+ * refused as well. Replaces what an earlier call set.
+ *
+ * Return: 0; -EINVAL for an empty string; -ENOMEM.
+ */
+int ws_gate_protect(struct ws_ctx *ctx, const char *label, const char *build_id);
 
 /*
  * ws_gate_open() - apply the safety gate to @path and, if it passes, hold it open.

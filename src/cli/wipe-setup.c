@@ -48,6 +48,17 @@ static int take_uint(struct cli *cli, const char *name, const char *arg, unsigne
 	return cli_bad_usage(cli);
 }
 
+/* One option's text, which must not be empty: an empty label would protect nothing. */
+static int take_word(struct cli *cli, const char *name, const char *arg, const char **ret)
+{
+	if (*arg) {
+		*ret = arg;
+		return 1;
+	}
+	cli_err(cli, "--%s needs a value", name);
+	return cli_bad_usage(cli);
+}
+
 int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const char *arg)
 {
 	if (certify_option(&ws->cert, opt, arg))
@@ -86,6 +97,10 @@ int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const cha
 	case OPT_TRUST_FIRMWARE:
 		ws->trust_firmware = true;
 		return 1;
+	case OPT_PROTECT_LABEL:
+		return take_word(cli, "protect-label", arg, &ws->protect_label);
+	case OPT_PROTECT_BUILD_ID:
+		return take_word(cli, "protect-build-id", arg, &ws->protect_build_id);
 	default:
 		return 0;
 	}
@@ -151,6 +166,12 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 	}
 	if (code != WS_EXIT_OK)
 		return code;
+	/* before any drive is described: every snapshot from now on knows them */
+	r = ws_gate_protect(cli->ctx, ws->protect_label, ws->protect_build_id);
+	if (r < 0) {
+		cli_err(cli, "cannot protect the media named: %s", strerror(-r));
+		return WS_EXIT_FAILED;
+	}
 	r = ws_plan_parse(ws->method, ws->passes, &ws->plan, &why);
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));

@@ -29,6 +29,9 @@ struct wipe_setup {
 	bool trust_firmware;
 	bool dry_run; /* `wipe --dry-run`: refusals are not logged, nothing is filed */
 	bool station; /* the station: [station] settings come before [wipe] and [operator] */
+	/* --protect-label, --protect-build-id: media never a target (ws_gate_protect()) */
+	const char *protect_label;
+	const char *protect_build_id;
 	struct certify cert;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */
@@ -48,6 +51,8 @@ enum {
 	OPT_POLL_INTERVAL,
 	OPT_KEEP_HIDDEN,
 	OPT_TRUST_FIRMWARE,
+	OPT_PROTECT_LABEL,
+	OPT_PROTECT_BUILD_ID,
 };
 
 /* Short options of the table below. */
@@ -63,7 +68,9 @@ enum {
 	    { "firmware-timeout", required_argument, NULL, OPT_FIRMWARE_TIMEOUT },              \
 	    { "poll-interval", required_argument, NULL, OPT_POLL_INTERVAL },                    \
 	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },                        \
-	    { "trust-firmware", no_argument, NULL, OPT_TRUST_FIRMWARE }, CERTIFY_OPTIONS
+	    { "trust-firmware", no_argument, NULL, OPT_TRUST_FIRMWARE },                        \
+	    { "protect-label", required_argument, NULL, OPT_PROTECT_LABEL },                    \
+	    { "protect-build-id", required_argument, NULL, OPT_PROTECT_BUILD_ID }, CERTIFY_OPTIONS
 
 /* The usage lines for them. */
 #define WIPE_SETUP_USAGE                                                                   \
@@ -86,7 +93,11 @@ enum {
 	"      --keep-hidden-areas leave an ATA host protected area hidden (and not\n"     \
 	"                          erased; the certificate says so)\n"                     \
 	"      --trust-firmware    let --verify none take a firmware erase's report of\n"  \
-	"                          completion as proof (the certificate says so)\n"
+	"                          completion as proof (the certificate says so)\n"        \
+	"      --protect-label L   never a target: a drive carrying a file system\n"       \
+	"                          labelled L (the station's data stick: WIPESEAL)\n"      \
+	"      --protect-build-id ID  never a target: a drive holding the boot image\n"    \
+	"                          with this build ID\n"
 
 /*
  * wipe_setup_option() - take one option of WIPE_SETUP_OPTIONS.

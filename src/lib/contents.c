@@ -6,10 +6,16 @@
  * partition is probed at its offset within the same descriptor. Working by offset rather
  * than through /dev/sdXN nodes means image files and disks whose partition nodes were never
  * created are described just the same.
+ *
+ * Protected media (ws_gate_protect()) are looked for apart from that description, in every
+ * signature libblkid finds on the whole device and in every partition of any table it
+ * finds: a data stick with a stray second signature is ambivalent to a safe probe (no
+ * file system, no partitions), and must still be known for what it is.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <strings.h>
 
 #include <blkid/blkid.h>
 
@@ -111,20 +117,145 @@ static int take_partitions(struct ws_ctx *ctx, struct ws_device *dev, blkid_prob
 	return 0;
 }
 
-void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev)
+/* ---- protected media ---------------------------------------------------------------------- */
+
+/* Labels and IDs as libblkid reports them (trailing padding already gone); FAT stores
+ * labels in upper case, other file systems as typed: case does not count. */
+static bool same_id(const char *found, const char *want)
+{
+	return want && found && strcasecmp(found, want) == 0;
+}
+
+/* Every superblock in [@offset, +@size) of @fd, not only one a safe probe is sure of.
+ * Return: the enum ws_protected_bit found there, or a negative errno. */
+static int protected_at(const struct ws_ctx *ctx, int fd, uint64_t offset, uint64_t size)
+{
+	blkid_probe pr = blkid_new_probe();
+	int found = 0;
+
+	if (!pr)
+		return -ENOMEM;
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)size) != 0) {
+		blkid_free_probe(pr);
+		return -EIO;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	/* LABEL also brings the ISO 9660 identifiers (VOLUME_SET_ID) */
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL);
+	while (blkid_do_probe(pr) == 0) {
+		const char *v = NULL;
+
+		if (blkid_probe_lookup_value(pr, "LABEL", &v, NULL) == 0 &&
+		    same_id(v, ctx->protect_label))
+			found |= WS_PROTECTED_LABEL;
+		if (blkid_probe_lookup_value(pr, "VOLUME_SET_ID", &v, NULL) == 0 &&
+		    same_id(v, ctx->protect_build_id))
+			found |= WS_PROTECTED_BUILD_ID;
+	}
+	blkid_free_probe(pr);
+	return found;
+}
+
+/* Where one partition lies, clipped to the device. */
+struct range {
+	unsigned number;
+	uint64_t start, size;
+};
+
+/* The partitions of any table on @fd, read by a probe of tables alone (a safe probe of the
+ * whole device stops at ambivalent superblocks before it reads the table). */
+static int table_ranges(int fd, uint64_t dev_size, struct range **ret, size_t *ret_n)
+{
+	blkid_probe pr = blkid_new_probe();
+	blkid_partlist ls = NULL;
+	struct range *v = NULL;
+	size_t n = 0;
+	int k = 0;
+
+	if (!pr)
+		return -ENOMEM;
+	if (blkid_probe_set_device(pr, fd, 0, 0) != 0) {
+		blkid_free_probe(pr);
+		return -EIO;
+	}
+	blkid_probe_enable_superblocks(pr, 0);
+	blkid_probe_enable_partitions(pr, 1);
+	if (blkid_do_safeprobe(pr) == 0 && (ls = blkid_probe_get_partitions(pr)))
+		k = blkid_partlist_numof_partitions(ls);
+	if (k > 0 && !(v = calloc((size_t)k, sizeof(*v)))) {
+		blkid_free_probe(pr);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < k; i++) {
+		blkid_partition par = blkid_partlist_get_partition(ls, i);
+		uint64_t start, size;
+
+		if (!par)
+			continue;
+		/* libblkid counts in 512-byte sectors whatever the logical sector size */
+		start = (uint64_t)blkid_partition_get_start(par) * 512;
+		size = (uint64_t)blkid_partition_get_size(par) * 512;
+		if (start >= dev_size || size == 0)
+			continue; /* nothing of it is on the device */
+		v[n].number = (unsigned)blkid_partition_get_partno(par);
+		v[n].start = start;
+		v[n++].size = size < dev_size - start ? size : dev_size - start;
+	}
+	blkid_free_probe(pr);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* Protected media anywhere on @fd: the whole device first, then each partition. */
+static void protected_scan(const struct ws_ctx *ctx, struct ws_device *dev, int fd)
+{
+	_cleanup_free_ struct range *parts = NULL;
+	size_t n = 0;
+	int r = protected_at(ctx, fd, 0, 0);
+
+	if (r >= 0)
+		dev->protected_by |= (unsigned)r;
+	if (r < 0 || table_ranges(fd, dev->size_bytes, &parts, &n) < 0) {
+		dev->protected_by |= WS_PROTECTED_UNREADABLE;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = protected_at(ctx, fd, parts[i].start, parts[i].size);
+		if (r < 0) {
+			dev->protected_by |= WS_PROTECTED_UNREADABLE;
+			continue;
+		}
+		if ((r & WS_PROTECTED_LABEL) && !(dev->protected_by & WS_PROTECTED_LABEL))
+			dev->protected_partition = parts[i].number;
+		dev->protected_by |= (unsigned)r;
+	}
+}
+
+/* ---- the description -------------------------------------------------------------------- */
+
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev, int held_fd)
 {
 	_cleanup_close_ int fd = -1;
+	bool protect = ctx->protect_label || ctx->protect_build_id;
+	char self[64];
 	blkid_probe pr;
 	int r;
 
 	if (dev->size_bytes == 0)
 		return;
-	fd = open(dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	/* what the gate holds, not whatever the path names by now: a rule reads this */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", held_fd);
+	fd = open(held_fd >= 0 ? self : dev->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (asprintf(&dev->probe_error, "cannot open to read: %s", strerror(errno)) < 0)
 			dev->probe_error = NULL;
+		if (protect)
+			dev->protected_by |= WS_PROTECTED_UNREADABLE;
 		return;
 	}
+	if (protect)
+		protected_scan(ctx, dev, fd);
 	pr = blkid_new_probe();
 	if (!pr || blkid_probe_set_device(pr, fd, 0, 0) != 0) {
 		dev->probe_error = strdup("libblkid could not use the device");

@@ -56,6 +56,8 @@ struct ws_ctx *ws_ctx_free(struct ws_ctx *ctx)
 	udev_unref(ctx->udev);
 	for (size_t i = 0; i < ELEMENTSOF(ctx->root); i++)
 		free(ctx->root[i]);
+	free(ctx->protect_label);
+	free(ctx->protect_build_id);
 	free(ctx);
 	return NULL;
 }

@@ -172,8 +172,8 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 		if (!dev->nvme.present)
 			ws_ata_probe(ctx, dev); /* or to SG_IO: ATA behind SAT, or SCSI */
 	}
-	ws_contents_probe(ctx, dev);
-	return ws_gate_evaluate(dev, partition_of != NULL, partition_of);
+	ws_contents_probe(ctx, dev, held_fd);
+	return ws_gate_evaluate(ctx, dev, partition_of != NULL, partition_of);
 }
 
 /* Describe the block device named @name in sysfs; @path is how the operator named it (or

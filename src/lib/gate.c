@@ -11,6 +11,10 @@
  * snapshot cannot know: that the operator named the target. An image file is held by an
  * exclusive flock and a whole-file OFD write lock (which QEMU's own locking respects).
  *
+ * Protected media (ws_gate_protect(): the station's data stick, the boot image) are found in
+ * the contents probe of every snapshot and refused by ws_gate_evaluate() like everything
+ * else, so every front end and every path to a descriptor gets the rule.
+ *
  * What O_EXCL cannot stop: the loop driver claims nothing, so a loop device can still be
  * attached over a held disk (or over the same image file) and mounted. ws_gate_recheck()
  * therefore asks again, on fresh facts, immediately before the first byte is written and
@@ -60,12 +64,57 @@ int ws_gate_usage_reasons(const struct ws_device *dev, struct ws_strv *out)
 	return r;
 }
 
-int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of)
+/* ---- protected media --------------------------------------------------------------------- */
+
+int ws_gate_protect(struct ws_ctx *ctx, const char *label, const char *build_id)
 {
-	struct ws_strv *why = &dev->ineligible_reasons;
+	char *l = NULL, *b = NULL;
+
+	if ((label && !*label) || (build_id && !*build_id))
+		return -EINVAL;
+	if ((label && !(l = strdup(label))) || (build_id && !(b = strdup(build_id)))) {
+		free(l);
+		return -ENOMEM;
+	}
+	free(ctx->protect_label);
+	free(ctx->protect_build_id);
+	ctx->protect_label = l;
+	ctx->protect_build_id = b;
+	return 0;
+}
+
+/* Why a protected medium is never a target (contents.c found it). First among the reasons:
+ * for the station's own sticks it is the one that matters, mounted or not. */
+static int protected_reasons(const struct ws_ctx *ctx, const struct ws_device *dev,
+                             struct ws_strv *why)
+{
 	int r = 0;
 
-	if (is_partition)
+	/* the first words are what a narrow STATE column shows */
+	if (dev->protected_by & WS_PROTECTED_BUILD_ID)
+		r = ws_strv_addf(
+		    why, "boot image (holds this station's image, build id %s): never a target",
+		    ctx->protect_build_id);
+	if (r >= 0 && (dev->protected_by & WS_PROTECTED_LABEL) && dev->protected_partition)
+		r = ws_strv_addf(
+		    why, "data stick (a file system labelled %s, partition %u): never a target",
+		    ctx->protect_label, dev->protected_partition);
+	else if (r >= 0 && (dev->protected_by & WS_PROTECTED_LABEL))
+		r = ws_strv_addf(why, "data stick (a file system labelled %s): never a target",
+		                 ctx->protect_label);
+	if (r >= 0 && (dev->protected_by & WS_PROTECTED_UNREADABLE))
+		r = ws_strv_add(why, "contents unreadable: it cannot be told apart from a data "
+		                     "stick or the boot image, so never a target");
+	return r;
+}
+
+int ws_gate_evaluate(const struct ws_ctx *ctx, struct ws_device *dev, bool is_partition,
+                     const char *partition_of)
+{
+	struct ws_strv *why = &dev->ineligible_reasons;
+	int r = protected_reasons(ctx, dev, why);
+
+	if (r >= 0 && is_partition)
 		r = ws_strv_addf(why, "is a partition of %s: name the whole disk", partition_of);
 	if (r >= 0 && dev->is_virtual && strcmp(dev->transport, "loop") != 0)
 		r = ws_strv_addf(why, "virtual device (%s): wipe the drive beneath it",

@@ -24,6 +24,9 @@ struct ws_ctx {
 	enum ws_log_level log_max;
 	char *root[3]; /* enum ws_root -> directory, no trailing slash */
 	bool fixture;  /* sysfs root is not /sys: walk it instead of asking libudev */
+	/* protected media (ws_gate_protect()): never a target; NULL when not set */
+	char *protect_label;
+	char *protect_build_id;
 };
 
 /* ---- logging ---------------------------------------------------------------------------- */
@@ -160,9 +163,11 @@ void ws_props_fill_identity(struct ws_device *dev, ws_prop_get_fn get, void *use
 /* udevprops.c: decode udev's \x20-style encoding into a fresh string, trimmed. */
 char *ws_udev_decode(const char *enc);
 
-/* contents.c: partition table and file systems through libblkid. Never fails the
- * description: a probe error is recorded in dev->probe_error. */
-void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev);
+/* contents.c: partition table and file systems through libblkid, and the protected media
+ * (ws_gate_protect()) on them: read through @held_fd (the gate's descriptor) when it is
+ * not -1, else by path. Never fails the description: a probe error is recorded in
+ * dev->probe_error. */
+void ws_contents_probe(struct ws_ctx *ctx, struct ws_device *dev, int held_fd);
 
 /* loops.c: what one attached loop device holds, as the kernel says (LOOP_GET_STATUS64). */
 #include <sys/types.h>
@@ -209,7 +214,8 @@ struct json_object *ws_device_json(const struct ws_device *d);
  * is built on) give to refuse it, appended to @out. */
 int ws_gate_usage_reasons(const struct ws_device *dev, struct ws_strv *out);
 /* gate.c: the gate's rules over a snapshot; fills eligible and ineligible_reasons. */
-int ws_gate_evaluate(struct ws_device *dev, bool is_partition, const char *partition_of);
+int ws_gate_evaluate(const struct ws_ctx *ctx, struct ws_device *dev, bool is_partition,
+                     const char *partition_of);
 
 /* device.c: describe by kernel name (used by scans). */
 int ws_device_describe_name(struct ws_ctx *ctx, const char *name, struct ws_device **ret);

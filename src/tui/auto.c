@@ -10,6 +10,11 @@
  * start goes through the very same steps as the screen's (station_start(): the gate for
  * every drive, the technique checks, the result directory), and the signer and config were
  * checked before: a wipe that cannot be certified does not begin.
+ *
+ * The station's data stick is never a target (--protect-label, the gate's rule); two drives
+ * carrying its label are a spare, last week's stick or another station's beside the real
+ * one, and which of them the boot image mounted is not for this program to guess: nothing
+ * starts then.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -58,6 +63,30 @@ static size_t select_eligible(struct station *st)
 		free(serial);
 	}
 	return n;
+}
+
+/* More than one drive carries the data stick's label: say so, in one line. */
+static bool many_data_sticks(const struct station *st)
+{
+	char names[256] = "";
+	size_t n = 0, len = 0;
+
+	for (size_t i = 0; i < st->n_drives; i++) {
+		const struct ws_device *dev = st->drives[i]->dev;
+
+		if (!dev || !(dev->protected_by & WS_PROTECTED_LABEL))
+			continue;
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+			                        n ? ", " : "", st->drives[i]->path);
+		n++;
+	}
+	if (n < 2)
+		return false;
+	say("more than one data stick (%zu drives carry a file system labelled %s: %s): "
+	    "nothing is wiped; remove all but one and start again",
+	    n, st->ws->protect_label, names);
+	return true;
 }
 
 static void print_progress(struct station *st)
@@ -139,6 +168,10 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 		code = WS_EXIT_FAILED;
 	if (code != WS_EXIT_OK)
 		goto out;
+	if (many_data_sticks(&st)) {
+		code = WS_EXIT_REFUSED;
+		goto out;
+	}
 	if (select_eligible(&st) == 0) {
 		say("no drive to wipe: nothing was started");
 		goto out;

@@ -137,6 +137,37 @@ START_TEST(test_symlink_is_followed)
 }
 END_TEST
 
+/* ws_gate_protect(): a FAT image labelled as the data stick, and an ISO 9660 image with the
+ * build ID as its volume set ID, are refused with their reasons; another label passes. */
+START_TEST(test_protected_media)
+{
+	char *why = NULL;
+
+	ck_assert_int_eq(ws_gate_protect(ctx, "", NULL), -EINVAL);
+	ck_assert_int_eq(test_sh(NULL, "mkfs.vfat -n wipeseal '%s' >/dev/null 2>&1", image), 0);
+	ck_assert_int_eq(gate(image, WS_GATE_NAMED | WS_GATE_WRITE, &why), 0); /* not asked */
+	ck_assert_int_eq(ws_gate_protect(ctx, "WIPESEAL", "0123abcd"), 0);
+	ck_assert_int_eq(gate(image, WS_GATE_NAMED | WS_GATE_WRITE, &why), -EPERM);
+	ck_assert_str_eq(why, "data stick (a file system labelled WIPESEAL): never a target");
+	free(why);
+	why = NULL;
+	ck_assert_int_eq(test_sh(NULL, "mkfs.vfat -n WSBOOT '%s' >/dev/null 2>&1", image), 0);
+	ck_assert_int_eq(gate(image, WS_GATE_NAMED | WS_GATE_WRITE, &why), 0);
+	if (test_sh(NULL, "command -v xorriso >/dev/null") == 0) {
+		ck_assert_int_eq(test_sh(NULL,
+		                         "rm -f '%s' && mkdir -p '%s/t' && xorriso -as mkisofs "
+		                         "-quiet -o '%s' -V WIPESEAL_BOOT -volset 0123ABCD '%s/t' "
+		                         "2>/dev/null",
+		                         image, dir, image, dir),
+		                 0);
+		ck_assert_int_eq(gate(image, WS_GATE_NAMED | WS_GATE_WRITE, &why), -EPERM);
+		ck_assert_str_eq(why, "boot image (holds this station's image, build id 0123abcd): "
+		                      "never a target");
+		free(why);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gate");
@@ -149,6 +180,7 @@ int main(void)
 	tcase_add_test(tc, test_empty_file_is_refused);
 	tcase_add_test(tc, test_busy_image_is_refused);
 	tcase_add_test(tc, test_symlink_is_followed);
+	tcase_add_test(tc, test_protected_media);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

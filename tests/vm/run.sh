@@ -203,8 +203,8 @@ run_one() { # bios | uefi, cd | usb
 	if [ "$medium" = usb ]; then
 		[ "$(boot_sum)" = "$before" ] && pass "$name: the stick's boot partitions are unchanged" ||
 			fail "$name: the stick's boot partitions changed"
-		grep -Eq ', usb, strongest technique [a-z+-]*: skipped: mounted: /run/wipeseal/(boot|data) on sd' "$D/wipeseal.log" &&
-			pass "$name: the station skipped the stick it booted from" ||
+		grep -q ", usb, strongest technique [a-z+-]*: skipped: boot image (holds this station's image, build id $(cat "$W/iso/iso/.disk/wipeseal-id")" "$D/wipeseal.log" &&
+			pass "$name: the station skipped the stick it booted from (its build ID)" ||
 			fail "$name: the station did not say it skipped its own stick"
 	fi
 	station_sums >"$D/station.after"
@@ -311,7 +311,9 @@ run_firmware() { # METHOD
 
 # The kernel command line instead of the stick's wipeseal.conf (PXE, sticks without one),
 # booted straight from the kernel and initramfs (no medium: wipeseal.medium=none).
-# With the stick's signer: the command line's method and operator reach the certificates.
+# With the stick's signer: the command line's method and operator reach the certificates,
+# and a second USB stick holding a copy of the image (a spare boot stick, not mounted: the
+# image was not booted from it) is left alone by its build ID.
 # Without any data stick: auto mode must refuse, say why on the console, and not power off.
 run_cmdline() { # with-stick | no-stick
 	local name=cmdline-$1 d marker json t0
@@ -324,6 +326,11 @@ run_cmdline() { # with-stick | no-stick
 	mdel -i "$STICK" ::/wipeseal.conf
 	local -a stick=(-device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw")
 	[ "$1" = no-stick ] && stick=()
+	if [ "$1" = with-stick ]; then
+		cp "$ISO" "$D/spare-boot.img"
+		stick+=(-device usb-storage,drive=sb,serial=SPAREBOOT1
+			-drive "file=$D/spare-boot.img,if=none,id=sb,format=raw")
+	fi
 	set_targets
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -display none -no-reboot \
 		-serial "file:$D/console.log" -kernel "$W/iso/iso/boot/vmlinuz" \
@@ -334,19 +341,7 @@ run_cmdline() { # with-stick | no-stick
 	local qemu=$! t0
 	t0=$(date +%s)
 	if [ "$1" = no-stick ]; then
-		# it must say why and stay up: wait for the words, then stop the machine
-		while kill -0 "$qemu" 2>/dev/null && [ $(($(date +%s) - t0)) -lt "$TIMEOUT" ]; do
-			grep -a -q 'nothing is' "$D/console.log" 2>/dev/null && break
-			sleep 1
-		done
-		sleep 5
-		if kill -0 "$qemu" 2>/dev/null; then
-			pass "$name: still running after the refusal (no poweroff that would hide it)"
-			kill "$qemu"
-		else
-			fail "$name: the guest powered off (or died) after refusing"
-		fi
-		wait "$qemu" 2>/dev/null
+		wait_refusal "$qemu" "$name" 'nothing is'
 		grep -a -q 'auto mode: no data stick' "$D/console.log" &&
 			pass "$name: the console says there is no data stick" ||
 			fail "$name: the console does not say why nothing was wiped"
@@ -368,6 +363,11 @@ run_cmdline() { # with-stick | no-stick
 		grep -a -q "$marker-$d" "$D/$d.img" && fail "$name: the marker is still on the $d disk" ||
 			pass "$name: no marker left on the $d disk"
 	done
+	cmp -s "$ISO" "$D/spare-boot.img" && pass "$name: the spare boot stick is unchanged" ||
+		fail "$name: the spare boot stick changed"
+	grep -a -q 'SPAREBOOT1, .*skipped: boot image (holds this station' "$D/console.log" &&
+		pass "$name: the station skipped the spare boot stick: it holds this image" ||
+		fail "$name: the station did not say it skipped the spare boot stick"
 	mkdir -p "$D/out"
 	mcopy -s -n -i "$STICK" ::/certificates "$D/out/" 2>/dev/null
 	json=$(find "$D/out/certificates" -name '*WSNVME0001.json' | head -n1)
@@ -377,6 +377,59 @@ run_cmdline() { # with-stick | no-stick
 	else
 		fail "$name: the certificate lacks the command line's operator or method"
 	fi
+}
+
+# Wait for WORDS on the console of the guest QEMU runs as PID: it must say why and stay up
+# (no poweroff that would take the reason away), then it is stopped.
+wait_refusal() { # PID NAME WORDS
+	local qemu=$1 t0
+	t0=$(date +%s)
+	while kill -0 "$qemu" 2>/dev/null && [ $(($(date +%s) - t0)) -lt "$TIMEOUT" ]; do
+		grep -a -q "$3" "$D/console.log" 2>/dev/null && break
+		sleep 1
+	done
+	BOOT_SECONDS=$(($(date +%s) - t0))
+	sleep 5
+	if kill -0 "$qemu" 2>/dev/null; then
+		pass "$2: said why after $BOOT_SECONDS s, still running 5 s later (no poweroff that would hide it)"
+		kill "$qemu"
+	else
+		fail "$2: the guest powered off (or died) after refusing"
+	fi
+	wait "$qemu" 2>/dev/null
+}
+
+# Two data sticks, the stick and a spare copy of it (both FAT labelled WIPESEAL), beside the
+# targets, auto mode on the command line: which one is the station's is not clear, so none
+# is mounted, auto mode says so and stops, and neither stick nor any target is written.
+run_two_sticks() {
+	local name=two-sticks d marker sums
+	D=$W/$name
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
+	make_stick cd || return
+	cp "$D/stick.img" "$D/spare.img"
+	sums=$(sha256sum "$D/stick.img" "$D/spare.img")
+	set_targets
+	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -display none -no-reboot \
+		-serial "file:$D/console.log" -kernel "$W/iso/iso/boot/vmlinuz" \
+		-initrd "$W/iso/iso/boot/initrd.img" \
+		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none wipeseal.auto=1 wipeseal.when_done=poweroff" \
+		-device qemu-xhci -device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw" \
+		-device usb-storage,drive=sp -drive "file=$D/spare.img,if=none,id=sp,format=raw" \
+		"${TARGETS[@]}" >"$D/qemu.log" 2>&1 &
+	wait_refusal $! "$name" 'more than one data stick'
+	grep -a -q 'auto mode: more than one data stick' "$D/console.log" &&
+		pass "$name: the console says there is more than one data stick" ||
+		fail "$name: the console does not say why nothing was wiped"
+	[ "$(sha256sum "$D/stick.img" "$D/spare.img")" = "$sums" ] &&
+		pass "$name: neither stick changed" || fail "$name: a stick changed"
+	for d in nvme sata virtio; do
+		grep -a -q "$marker-$d" "$D/$d.img" && pass "$name: the $d disk was not touched" ||
+			fail "$name: the marker is gone from the $d disk"
+	done
 }
 
 # The station's screen on the serial console of a booted image, driven as a technician
@@ -510,9 +563,10 @@ want fw-purge && run_firmware purge
 want fw-nvme-format-user-data && run_firmware nvme-format-user-data
 want cmdline-with-stick && run_cmdline with-stick
 want cmdline-no-stick && run_cmdline no-stick
+want two-sticks && run_two_sticks
 want station-serial && run_station_serial
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/station-serial" "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
