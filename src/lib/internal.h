@@ -148,6 +148,9 @@ int ws_sysfs_scsi_type(struct ws_ctx *ctx, const char *name);
 /* sysfs.c: whether @name is a hidden disk (its "hidden" is 1): an NVMe multipath path
  * (nvme0c0n1) under a head disk, with no device node. */
 bool ws_sysfs_hidden(struct ws_ctx *ctx, const char *name);
+/* sysfs.c: names in "<sys>/class/block/<name>/<sub>" ("<sys>/class/block" for an empty
+ * @name and @sub), appended to @out; a missing directory is an empty list. */
+int ws_sysfs_list(struct ws_ctx *ctx, struct ws_strv *out, const char *name, const char *sub);
 /* sysfs.c: kernel names of the partitions of @disk. */
 int ws_sysfs_partitions(struct ws_ctx *ctx, const char *disk, struct ws_strv *ret);
 

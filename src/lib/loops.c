@@ -9,7 +9,6 @@
  * the path sysfs shows, which may hold a newline, name a bind mount lazily unmounted since,
  * or belong to another mount namespace.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
@@ -23,26 +22,6 @@
 bool ws_is_loop_name(const char *name)
 {
 	return name && strncmp(name, "loop", 4) == 0;
-}
-
-/* Kernel names of every block device. */
-static int list_block(struct ws_ctx *ctx, struct ws_strv *out)
-{
-	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block");
-	DIR *d;
-	struct dirent *de;
-	int r = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && (r = ws_strv_add(out, de->d_name)) < 0)
-			break;
-	closedir(d);
-	return r;
 }
 
 void ws_loops_clear(struct ws_loops *l)
@@ -121,7 +100,7 @@ static int loop_status(struct ws_ctx *ctx, const char *name, struct ws_loop *l)
 int ws_loops_scan(struct ws_ctx *ctx, struct ws_loops *out)
 {
 	struct ws_strv all = { 0 };
-	int r = list_block(ctx, &all);
+	int r = ws_sysfs_list(ctx, &all, "", "");
 
 	for (size_t i = 0; r >= 0 && i < all.n; i++) {
 		struct ws_loop l = { 0 };

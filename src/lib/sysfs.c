@@ -209,3 +209,25 @@ int ws_sysfs_partitions(struct ws_ctx *ctx, const char *disk, struct ws_strv *re
 	closedir(d);
 	return r;
 }
+
+/* Names in "<sys>/class/block/<name>/<sub>" (or "<sys>/class/block" for an empty @name);
+ * a missing directory is an empty list. */
+int ws_sysfs_list(struct ws_ctx *ctx, struct ws_strv *out, const char *name, const char *sub)
+{
+	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block%s%s%s%s",
+	                                   *name ? "/" : "", name, *sub ? "/" : "", sub);
+	DIR *d;
+	struct dirent *de;
+	int r = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && (r = ws_strv_add(out, de->d_name)) < 0)
+			break;
+	closedir(d);
+	return r;
+}

@@ -15,7 +15,6 @@
  * For an image file, "in use" means attached to a loop device (by inode), active as swap,
  * or locked by another program (flock, POSIX or OFD byte-range locks, as QEMU takes).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,28 +39,6 @@ static void stack_clear(struct stack *s)
 	ws_strv_clear(&s->loops);
 }
 
-/* Names in "<sys>/class/block/<name>/<sub>" (or "<sys>/class/block" for an empty @name);
- * a missing directory is an empty list. */
-static int list_dir(struct ws_ctx *ctx, struct ws_strv *out, const char *name, const char *sub)
-{
-	_cleanup_free_ char *dir = ws_path(ctx, WS_ROOT_SYS, "/class/block%s%s%s%s",
-	                                   *name ? "/" : "", name, *sub ? "/" : "", sub);
-	DIR *d;
-	struct dirent *de;
-	int r = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && (r = ws_strv_add(out, de->d_name)) < 0)
-			break;
-	closedir(d);
-	return r;
-}
-
 /* ---- the stack over a disk --------------------------------------------------------------- */
 
 /* Add @name (sitting on @via) and, recursively, everything that holds it. */
@@ -75,7 +52,7 @@ static int stack_add(struct ws_ctx *ctx, struct stack *s, const char *name, cons
 		return 0;
 	if ((r = ws_strv_add(&s->names, name)) < 0 || (r = ws_strv_add(&s->via, via)) < 0)
 		return r;
-	r = list_dir(ctx, &holders, name, "holders");
+	r = ws_sysfs_list(ctx, &holders, name, "holders");
 	for (size_t i = 0; r >= 0 && i < holders.n; i++)
 		r = stack_add(ctx, s, holders.v[i], via, depth + 1);
 	ws_strv_clear(&holders);
