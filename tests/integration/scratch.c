@@ -129,6 +129,18 @@ char *scratch_attach_over(const char *dev)
 	return out;
 }
 
+void scratch_adopt_loop(const char *loop, const char *image)
+{
+	char *what = NULL;
+	struct stat st;
+
+	test_require(stat(image, &st) == 0, "stat %s failed", image);
+	test_require(asprintf(&what, "%s %llu", loop, (unsigned long long)st.st_ino) >= 0,
+	             "out of memory");
+	record("adopted", what);
+	free(what);
+}
+
 char *scratch_attach(const char *image, bool partscan, bool read_only)
 {
 	return attach(image, partscan, read_only, 512);
@@ -189,6 +201,15 @@ static void undo(const char *kind, const char *what)
 
 		if (sp && (*sp = '\0', test_sh(&out, "losetup -nO BACK-FILE '%s'", copy) == 0) &&
 		    strncmp(out, sp + 1, strlen(sp + 1)) == 0)
+			(void)test_sh(NULL, "losetup -d '%s'", copy);
+		free(out);
+		free(copy);
+	} else if (strcmp(kind, "adopted") == 0) {
+		/* "loopN INODE": only while loopN still holds that inode of ours */
+		char *out = NULL, *copy = strdup(what), *sp = copy ? strchr(copy, ' ') : NULL;
+
+		if (sp && (*sp = '\0', test_sh(&out, "losetup -nO BACK-INO '%s'", copy) == 0) &&
+		    strtoull(out, NULL, 10) == strtoull(sp + 1, NULL, 10))
 			(void)test_sh(NULL, "losetup -d '%s'", copy);
 		free(out);
 		free(copy);

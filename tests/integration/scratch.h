@@ -36,6 +36,11 @@ char *scratch_attach_sector(const char *image, bool partscan, unsigned sector);
  * `losetup -f /dev/sdX` does. Detached by scratch_cleanup() while it still sits on @dev. */
 char *scratch_attach_over(const char *dev);
 
+/* Register @loop, attached by the test itself over @image through a path that does not
+ * lead back to the scratch directory (a bind mount, another mount namespace): detached by
+ * scratch_cleanup() while it still holds @image's inode. */
+void scratch_adopt_loop(const char *loop, const char *image);
+
 /* Path of partition @n of loop device @loop ("/dev/loopNpN"). */
 char *scratch_part(const char *loop, int n);
 
