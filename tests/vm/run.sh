@@ -469,6 +469,16 @@ cursor_to() { # move the station's cursor to the row that mentions TEXT
 	return 1
 }
 
+summary_settled() {
+	local i
+	for ((i = 1; i <= 60; i++)); do
+		screen | grep -q 'disappeared' && screen | grep -q 'SUCCESS' && return 0
+		((i % 20 == 0)) && tm send-keys -t vm C-l
+		sleep 0.5
+	done
+	return 1
+}
+
 run_station_serial() {
 	local name=station-serial marker json ok
 	D=$W/$name
@@ -525,6 +535,10 @@ run_station_serial() {
 	if [ $ok = yes ]; then
 		monitor "device_del hpdev"
 		if wait_screen 'Summary' 180; then
+			# the serial line draws the summary row by row: its title can be on the screen
+			# before its rows are; read it once both outcomes are there or 30 s have passed
+			# (asking for a redraw every 10 s), never on the title alone
+			summary_settled
 			screen >"$D/summary.txt"
 			grep -A2 'FAILED' "$D/summary.txt" | grep -q 'disappeared' &&
 				pass "$name: the pulled disk ended FAILED: the device disappeared" ||
