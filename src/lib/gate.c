@@ -343,17 +343,11 @@ static bool same_controller(const struct ws_device *a, const struct ws_device *b
 
 static bool reaches_all(const struct ws_device *d, enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-	case WS_TECH_NVME_SANITIZE_OVERWRITE:
+	if (ws_technique_has(t, WS_TECH_F_SUBSYSTEM))
 		return true; /* Sanitize acts on the whole NVM subsystem */
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-	case WS_TECH_NVME_FORMAT_USER_DATA:
+	if (ws_technique_has(t, WS_TECH_F_ALL_NAMESPACES_BY_FNA))
 		return d->nvme.fna & 0x3; /* FNA bits 0 and 1 */
-	default:
-		return false;
-	}
+	return false;
 }
 
 int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, size_t n, size_t i,

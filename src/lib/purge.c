@@ -109,18 +109,13 @@ void ws_purge_time_completion(struct purge *p)
 
 static const struct ws_sanitize_ops *ops_for(enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-	case WS_TECH_ATA_SANITIZE_OVERWRITE:
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	if (i && i->action_kind == WS_ACTION_ATA_SANITIZE)
 		return &ws_ata_sanitize_ops;
-	case WS_TECH_SCSI_SANITIZE_CRYPTO:
-	case WS_TECH_SCSI_SANITIZE_BLOCK:
-	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
+	if (i && i->action_kind == WS_ACTION_SCSI_SANITIZE)
 		return &ws_scsi_sanitize_ops;
-	default:
-		return &ws_nvme_sanitize_ops;
-	}
+	return &ws_nvme_sanitize_ops;
 }
 
 /* Start the sanitize, or find one to follow. Return: 0 to poll, 1 when done (no polling),
@@ -342,9 +337,7 @@ static int regions_for(struct purge *p, enum ws_verify_mode mode, unsigned perce
  * vendor pattern): judged by "nothing reads as before", not by an expected value. */
 static bool is_crypto(enum ws_technique t)
 {
-	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
-	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO ||
-	       t == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	return ws_technique_has(t, WS_TECH_F_UNPREDICTABLE);
 }
 
 /* What the drive says its erased media reads as after a crypto erase, or -1 when it does not
