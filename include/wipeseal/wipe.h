@@ -65,9 +65,10 @@ struct ws_plan {
 };
 
 /*
- * ws_technique_resolve() - the technique @plan means on @dev: "purge" becomes the strongest
- * the device advertises (Sanitize crypto erase, then block erase, then overwrite); a named
- * firmware technique must be one the device advertises. Nothing is sent to the device.
+ * ws_technique_resolve() - the technique @plan means on @dev: "purge" becomes
+ * ws_technique_strongest() when that is a Purge technique (the table's rank for the medium);
+ * a named firmware technique must be one the device advertises (ws_technique_advertised()),
+ * and an ATA one must not be frozen. Nothing is sent to the device.
  * @ret_reason: on refusal, one line saying why and what to do (malloc'd).
  * Return: 0; -EOPNOTSUPP when the device does not support it (exit code 3).
  */
