@@ -36,9 +36,9 @@
  *   DCO hides (not the whole drive), and `dco-open` is wiped with nothing hidden.
  * - test_4kn_hidden_area_in_bytes: on `hpa` with 4096-byte logical sectors (and a loop device to
  *   match), the result's byte counts are the sector counts times 4096.
- * - test_dco_restriction_is_reported: on `dco`, clear exits 1, FAILED, with the reason naming the
- *   2,097,152 bytes the DCO hides and `hidden_area_erased: false`; with `--keep-hidden-areas` it
- *   exits 0, still `hidden_area_erased: false`.
+ * - test_dco_restriction_is_reported: on `dco`, clear is refused up front (exit 3) with the reason
+ *   naming the 4096 sectors the DCO hides, the image unchanged; with `--keep-hidden-areas` it exits
+ *   0, `hidden_area_erased: false`, `kept_on_request: true`.
  * - test_security_erase: on `hdd` (word 217 made it rotating), purge picks
  *   ata-secure-erase-enhanced; ata-secure-erase leaves the device all zeros; both SUCCESS, Purge.
  * - test_locked_by_interrupted_erase_can_be_unlocked: on `hdd-locks`, the erase exits 1 and its
