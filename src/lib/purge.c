@@ -109,13 +109,18 @@ void ws_purge_time_completion(struct purge *p)
 
 static const struct ws_sanitize_ops *ops_for(enum ws_technique t)
 {
-	const struct ws_technique_info *i = ws_technique_info(t);
-
-	if (i && i->action_kind == WS_ACTION_ATA_SANITIZE)
+	switch (t) {
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+	case WS_TECH_ATA_SANITIZE_OVERWRITE:
 		return &ws_ata_sanitize_ops;
-	if (i && i->action_kind == WS_ACTION_SCSI_SANITIZE)
+	case WS_TECH_SCSI_SANITIZE_CRYPTO:
+	case WS_TECH_SCSI_SANITIZE_BLOCK:
+	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
 		return &ws_scsi_sanitize_ops;
-	return &ws_nvme_sanitize_ops;
+	default:
+		return &ws_nvme_sanitize_ops;
+	}
 }
 
 /* Start the sanitize, or find one to follow. Return: 0 to poll, 1 when done (no polling),
@@ -337,7 +342,9 @@ static int regions_for(struct purge *p, enum ws_verify_mode mode, unsigned perce
  * vendor pattern): judged by "nothing reads as before", not by an expected value. */
 static bool is_crypto(enum ws_technique t)
 {
-	return ws_technique_has(t, WS_TECH_F_UNPREDICTABLE);
+	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
+	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO ||
+	       t == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
 }
 
 /* What the drive says its erased media reads as after a crypto erase, or -1 when it does not
