@@ -4,6 +4,7 @@
  * matching and why every symbol here is hidden.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gnu/lib-names.h>
 #include <linux/fs.h>
@@ -48,16 +49,20 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_ino == b->st_ino;
 }
 
+/* errno is left as it was: the call that asked is about to be handed on, and a caller may
+ * read errno after it. */
 int preload_fd_which(int fd, const char *const *paths, size_t n)
 {
 	struct stat fst, pst;
+	int saved = errno, r = -1;
 
-	if (fd < 0 || fstat(fd, &fst) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (paths[i] && *paths[i] && stat(paths[i], &pst) == 0 && same_file(&fst, &pst))
-			return (int)i;
-	return -1;
+	if (fd >= 0 && fstat(fd, &fst) == 0)
+		for (size_t i = 0; i < n && r < 0; i++)
+			if (paths[i] && *paths[i] && stat(paths[i], &pst) == 0 &&
+			    same_file(&fst, &pst))
+				r = (int)i;
+	errno = saved;
+	return r;
 }
 
 bool preload_fd_is(int fd, const char *path)
