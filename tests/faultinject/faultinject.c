@@ -147,8 +147,13 @@ static const struct rule *match(int fd, uint64_t off, size_t len, int write)
 
 	if ((n_targets == 0 || n == 0) && !gone_path[0])
 		return NULL;
-	if (gone_path[0] && access(gone_trigger, F_OK) == 0 && preload_fd_is(fd, gone_path))
-		return &pulled;
+	if (gone_path[0] && preload_fd_is(fd, gone_path)) {
+		int saved = errno, gone_now = access(gone_trigger, F_OK) == 0;
+
+		errno = saved; /* the call is handed on as it came */
+		if (gone_now)
+			return &pulled;
+	}
 	if (n == 0 || preload_fd_which(fd, targets, n_targets) < 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
