@@ -155,12 +155,14 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-	Suite *s = suite_create("preload");
-	TCase *tc = tcase_create("helper");
+	Suite *s;
+	TCase *tc;
 	int r;
 
 	if (argc == 3 && strcmp(argv[1], "--child") == 0)
-		return child(argv[2]);
+		return child(argv[2]); /* before anything is allocated: LeakSanitizer looks */
+	s = suite_create("preload");
+	tc = tcase_create("helper");
 	dir = test_tmpdir("preload");
 	tcase_add_test(tc, test_matching_by_identity);
 	tcase_add_test(tc, test_medium_and_next);
