@@ -13,7 +13,21 @@
 
 #include <openssl/crypto.h>
 
-#include "transport-internal.h"
+#include <wipeseal/gate.h>
+
+#include "purge-run.h"
+
+/* ATA commands (ACS-3 7, command descriptions) */
+#define WS_ATA_CMD_IDENTIFY_DEVICE     0xec /* ACS-3 7.12 */
+#define WS_ATA_CMD_SANITIZE_DEVICE     0xb4 /* ACS-3 7.36, subcommand in FEATURE */
+#define WS_ATA_CMD_DCO                 0xb1 /* ATA8-ACS 7.29 DEVICE CONFIGURATION OVERLAY */
+#define WS_ATA_DCO_IDENTIFY            0xc2 /* ... its IDENTIFY subcommand, in FEATURE */
+#define WS_ATA_STATUS_ERR              0x01 /* ACS-3 6.2.11, STATUS bit 0 */
+/* SCSI answers to an ATA PASS-THROUGH (SPC-4 4.5.6 sense keys; SAM-5 5.3.1 status) */
+#define WS_SCSI_STATUS_CHECK_CONDITION 0x02
+#define WS_SENSE_NO_SENSE              0x00
+#define WS_SENSE_RECOVERED_ERROR       0x01
+#define WS_SENSE_ILLEGAL_REQUEST       0x05
 
 /* IDENTIFY DEVICE words (ACS-3 7.12.7, IDENTIFY DEVICE data) */
 #define W_SERIAL         10  /* 10..19 */
@@ -105,19 +119,21 @@ static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, u
 	if (r < 0)
 		return r;
 	ws_sense_decode(&a, ret);
-	if (a.status != 0x02)
+	if (a.status != WS_SCSI_STATUS_CHECK_CONDITION)
 		return 0;
-	if (ret->key == 0x05 && !ret->ata_valid) /* ILLEGAL REQUEST: no pass-through here */
+	if (ret->key == WS_SENSE_ILLEGAL_REQUEST && !ret->ata_valid) /* no pass-through here */
 		return -EOPNOTSUPP;
 	if (ret->ata_valid)
-		return ret->ata_status & 0x01 ? -EREMOTEIO : 0;       /* ERR */
-	return ret->key == 0x00 || ret->key == 0x01 ? 0 : -EREMOTEIO; /* e.g. ABORTED COMMAND */
+		return ret->ata_status & WS_ATA_STATUS_ERR ? -EREMOTEIO : 0;
+	return ret->key == WS_SENSE_NO_SENSE || ret->key == WS_SENSE_RECOVERED_ERROR
+	           ? 0
+	           : -EREMOTEIO; /* e.g. ABORTED COMMAND */
 }
 
 static int sanitize_status(int fd, struct ws_sense *s)
 {
 	const struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA,
-		                      .command = 0xb4,
+		                      .command = WS_ATA_CMD_SANITIZE_DEVICE,
 		                      .features = SAN_STATUS };
 
 	return ata_cmd(fd, &c, NULL, 0, 0, s);
@@ -237,7 +253,7 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 {
 	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
-		                             .command = 0xec,
+		                             .command = WS_ATA_CMD_IDENTIFY_DEVICE,
 		                             .count = 1 };
 	uint8_t id[512] = { 0 };
 	struct ws_sense s;
@@ -257,9 +273,10 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 		return;
 	ws_ata_parse_identify(dev, id);
 	if (dev->ata.dco_supported) { /* DEVICE CONFIGURATION IDENTIFY (B1h/C2h) */
-		const struct ws_ata_cmd dco = {
-			.protocol = WS_ATA_PIO_IN, .command = 0xb1, .features = 0xc2, .count = 1
-		};
+		const struct ws_ata_cmd dco = { .protocol = WS_ATA_PIO_IN,
+			                        .command = WS_ATA_CMD_DCO,
+			                        .features = WS_ATA_DCO_IDENTIFY,
+			                        .count = 1 };
 		uint8_t block[512] = { 0 };
 
 		if (ata_cmd(fd, &dco, block, sizeof(block), 0, &s) == 0)
@@ -301,19 +318,23 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 	(void)t;
 	memset(ret, 0, sizeof(*ret));
 	if (r == -EREMOTEIO) { /* the last sanitize failed: the drive aborts the status query */
-		ret->state = WS_FW_FAILED;
-		ret->code = s.ata_error;
+		ret->state = WS_FIRMWARE_FAILED;
+		ret->status_word = s.ata_error;
+		ret->running_action = -1;
+		ret->global_data_erased = -1;
 		*ret_devstatus = s.ata_error;
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	ret->code = s.ata_count;
-	ret->detail = (uint32_t)s.ata_lba;
+	ret->running_action = -1; /* SANITIZE STATUS EXT does not say which one runs */
+	ret->global_data_erased = -1;
+	ret->status_word = s.ata_count;
+	ret->detail_word = (uint32_t)s.ata_lba;
 	ret->progress = (uint16_t)s.ata_lba; /* LBA 15:0 while running */
-	ret->state = s.ata_count & SS_RUNNING     ? WS_FW_RUNNING
-	             : s.ata_count & SS_SUCCEEDED ? WS_FW_DONE
-	                                          : WS_FW_NEVER;
+	ret->state = s.ata_count & SS_RUNNING     ? WS_FIRMWARE_RUNNING
+	             : s.ata_count & SS_SUCCEEDED ? WS_FIRMWARE_DONE
+	                                          : WS_FIRMWARE_NEVER;
 	ret->raw_len = 16;
 	memcpy(ret->raw, &s.ata_count, 2);
 	memcpy(ret->raw + 2, &s.ata_lba, 8);
@@ -322,7 +343,8 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 
 int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t)
 {
-	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
+	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA,
+		                  .command = WS_ATA_CMD_SANITIZE_DEVICE };
 	switch (t) {
 	case WS_TECH_ATA_SANITIZE_CRYPTO:
 		c->features = SAN_CRYPTO;
@@ -356,12 +378,6 @@ static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
 	return r;
 }
 
-const struct ws_sanitize_ops ws_ata_sanitize_ops = {
-	.name = "ATA",
-	.status = ata_status,
-	.start = ata_start,
-};
-
 /* ---- the Security feature set (ACS-4 7.41-7.46) ------------------------------------------- */
 
 #define SEC_SET_PASSWORD   0xf1
@@ -394,7 +410,7 @@ static int security_cmd(int fd, uint8_t command, uint16_t control, const uint8_t
 int ws_ata_security_state(int fd, struct ws_ata_info *ret)
 {
 	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
-		                             .command = 0xec,
+		                             .command = WS_ATA_CMD_IDENTIFY_DEVICE,
 		                             .count = 1 };
 	uint8_t id[512] = { 0 };
 	struct ws_sense s;
@@ -432,9 +448,11 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
 	return r;
 }
 
-int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus)
+int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_devstatus)
 {
-	return ws_ata_security_unlock(fd, password, ret_devstatus);
+	if (!target || !password)
+		return -EINVAL;
+	return ws_ata_security_unlock(ws_target_fd(target), password, ret_devstatus);
 }
 
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
@@ -468,3 +486,51 @@ int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, 
 		*ret_native_sectors = native;
 	return r;
 }
+
+/* Make the host protected area addressable for the wipe, or record it as kept (@keep). The
+ * counts are in the drive's logical sectors (IDENTIFY words 106, 117-118). */
+static int ata_prepare_hidden(struct ws_ctx *ctx, struct ws_target *t, bool keep,
+                              struct ws_hidden_result *h)
+{
+	const struct ws_device *d = ws_target_device(t);
+	uint64_t lbs = d->ata.sector_size       ? d->ata.sector_size
+	               : d->logical_sector_size ? d->logical_sector_size
+	                                        : 512;
+	uint64_t native = d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
+	int status = 0, r;
+
+	if ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors)
+		return 0; /* the drive cannot say */
+	h->checked = true;
+	if (d->ata.dco_sectors > native)
+		h->dco_hidden = (d->ata.dco_sectors - native) * lbs;
+	h->accessible_before = d->ata.accessible_sectors * lbs;
+	h->native = native * lbs;
+	h->accessible_after = h->accessible_before;
+	if (keep && (h->dco_hidden || h->native > h->accessible_before)) {
+		h->kept = true; /* left hidden on purpose: the result says "not erased" */
+		return 0;
+	}
+	if (h->native <= h->accessible_before)
+		return 0;
+	r = ws_ata_restore_native_max(ws_target_fd(t), d->ata.lba48, NULL, &status);
+	if (r < 0) {
+		ws_warn(ctx, "%s: the hidden area could not be restored (ATA error 0x%x)", d->path,
+		        status);
+		return r;
+	}
+	ws_hidden_reread(ctx, d, ws_target_fd(t), h);
+	return 0;
+}
+
+/* ---- the transport ------------------------------------------------------------------------- */
+
+const struct ws_transport_ops ws_ata_transport = {
+	.name = "ATA",
+	.flags = 0, /* a failed sanitize is followed by a new one; the status keeps a record */
+	.probe = ws_ata_probe,
+	.status = ata_status,
+	.start = ata_start,
+	.erase = ws_purge_secure_erase,
+	.prepare_hidden = ata_prepare_hidden,
+};

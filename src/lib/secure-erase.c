@@ -4,6 +4,7 @@
  * recorded on disk before the drive hears it, SECURITY SET PASSWORD, then ERASE UNIT
  * (normal or enhanced) waited for to its end, and security found disabled afterwards.
  * ERASE UNIT reports no progress, so a ticker estimates it from the drive's own estimate.
+ * It is the ATA transport's erase (struct ws_transport_ops.erase).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,10 +63,10 @@ static void *tick_erase(void *arg)
 {
 	struct erase_ticker *t = arg;
 	unsigned interval = t->p->opts->poll_interval_ms ? t->p->opts->poll_interval_ms : 1000;
-	int64_t t0 = ws_monotonic_ns();
+	int64_t t0 = ws_purge_now(t->p);
 
 	while (!atomic_load(&t->stop)) {
-		double secs = (double)(ws_monotonic_ns() - t0) / 1e9;
+		double secs = (double)(ws_purge_now(t->p) - t0) / 1e9;
 		double frac = t->estimate_s ? secs / t->estimate_s : 0;
 
 		if (frac > 0.99)
@@ -76,7 +77,7 @@ static void *tick_erase(void *arg)
 			t->p->prog.eta = secs < t->estimate_s ? t->estimate_s - secs : 0;
 			t->p->opts->progress(t->p->opts->userdata, &t->p->prog);
 		}
-		ws_purge_sleep_ms(interval);
+		ws_purge_sleep(t->p, interval);
 	}
 	return NULL;
 }
@@ -95,7 +96,7 @@ int ws_purge_secure_erase(struct purge *p)
 	struct ws_ata_info after = { 0 };
 	int status = 0, r;
 
-	fw->transport = "ATA";
+	fw->transport = p->ops->name;
 	fw->estimate_s = minutes * 60u; /* IDENTIFY words 89/90 */
 	if (ws_purge_cancelled(p)) {
 		ws_result_set_status(p->res, WS_STATUS_ABORTED,
@@ -123,7 +124,7 @@ int ws_purge_secure_erase(struct purge *p)
 		pthread_t th;
 		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
 
-		p->command_ns = ws_monotonic_ns();
+		p->command_ns = ws_purge_now(p);
 		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
 		atomic_store(&tick.stop, true);
 		if (ticking)
@@ -148,7 +149,7 @@ int ws_purge_secure_erase(struct purge *p)
 		r = -EIO;
 		goto done;
 	}
-	fw->state = 1;
+	fw->state = WS_FIRMWARE_DONE;
 	fw->transition_seen = true; /* the command returns when the erase is done */
 	ws_purge_time_completion(p);
 done:

@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "transport-internal.h"
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -82,4 +82,42 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 	if (has_prefix(name, "xvd"))
 		return "xen";
 	return "unknown";
+}
+
+/* ---- the transport that carries a firmware erase ------------------------------------------- */
+
+const struct ws_transport_ops *ws_transport_for(enum ws_technique t)
+{
+	switch (t) {
+	case WS_TECH_NVME_SANITIZE_CRYPTO:
+	case WS_TECH_NVME_SANITIZE_BLOCK:
+	case WS_TECH_NVME_SANITIZE_OVERWRITE:
+	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
+	case WS_TECH_NVME_FORMAT_CRYPTO:
+	case WS_TECH_NVME_FORMAT_USER_DATA:
+		return &ws_nvme_transport;
+	case WS_TECH_ATA_SANITIZE_CRYPTO:
+	case WS_TECH_ATA_SANITIZE_BLOCK:
+	case WS_TECH_ATA_SANITIZE_OVERWRITE:
+	case WS_TECH_ATA_SECURE_ERASE:
+	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+		return &ws_ata_transport;
+	case WS_TECH_SCSI_SANITIZE_CRYPTO:
+	case WS_TECH_SCSI_SANITIZE_BLOCK:
+	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
+		return &ws_scsi_transport;
+	default:
+		return NULL;
+	}
+}
+
+const struct ws_transport_ops *ws_transport_of(const struct ws_device *dev)
+{
+	if (dev->nvme.present)
+		return &ws_nvme_transport;
+	if (dev->ata.present)
+		return &ws_ata_transport;
+	if (dev->scsi.probed)
+		return &ws_scsi_transport;
+	return NULL;
 }
