@@ -30,27 +30,29 @@
 #define WS_SENSE_ILLEGAL_REQUEST       0x05
 
 /* IDENTIFY DEVICE words (ACS-3 7.12.7, IDENTIFY DEVICE data) */
-#define W_SERIAL         10  /* 10..19 */
-#define W_FIRMWARE       23  /* 23..26 */
-#define W_MODEL          27  /* 27..46 */
-#define W_CAPABILITIES   49  /* 9 LBA supported */
-#define W_SANITIZE       59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
-#define W_LBA28_SECTORS  60  /* 60..61: user addressable sectors, 28-bit commands */
-#define W_CMDSET         82  /* 10 HPA (valid when word 83 is) */
-#define W_CMDSET2        83  /* 10 48-bit Address, 11 DCO; 15:14 = 01b when valid */
-#define W_ERASE          89  /* normal security erase time, 90 enhanced */
-#define W_LBA48_SECTORS  100 /* 100..103: user addressable sectors, 48-bit commands */
-#define W_SECTOR_SIZE    106 /* 12 logical sector longer than 256 words; 15:14 = 01b valid */
-#define W_LOGICAL_WORDS  117 /* 117..118: words per logical sector */
-#define W_SECURITY       128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
-#define W_ROTATION       217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
-#define CAP_LBA          (1u << 9)
-#define CMDSET_HPA       (1u << 10)
-#define CMDSET2_LBA48    (1u << 10)
-#define CMDSET2_DCO      (1u << 11)
-#define VALID_MASK       0xc000u /* words 83, 106: bits 15:14 */
-#define VALID            0x4000u
-#define SECTOR_SIZE_LONG (1u << 12)
+#define W_SERIAL          10  /* 10..19 */
+#define W_FIRMWARE        23  /* 23..26 */
+#define W_MODEL           27  /* 27..46 */
+#define W_CAPABILITIES    49  /* 9 LBA supported */
+#define W_SANITIZE        59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
+#define W_LBA28_SECTORS   60  /* 60..61: user addressable sectors, 28-bit commands */
+#define W_CMDSET          82  /* 10 HPA (valid when word 83 is) */
+#define W_CMDSET2         83  /* 10 48-bit Address, 11 DCO; 15:14 = 01b when valid */
+#define W_ERASE           89  /* normal security erase time, 90 enhanced */
+#define W_LBA48_SECTORS   100 /* 100..103: user addressable sectors, 48-bit commands */
+#define W_SECTOR_SIZE     106 /* 12 logical sector longer than 256 words; 15:14 = 01b valid */
+#define W_LOGICAL_WORDS   117 /* 117..118: words per logical sector */
+#define W_SECURITY        128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
+#define W_DSM_DETERMINISM 69  /* 14 deterministic data after TRIM, 5 that data is zeros */
+#define W_ROTATION        217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
+#define CAP_LBA           (1u << 9)
+#define CMDSET_HPA        (1u << 10)
+#define CMDSET2_LBA48     (1u << 10)
+#define CMDSET2_DCO       (1u << 11)
+#define VALID_MASK        0xc000u /* words 83, 106: bits 15:14 */
+#define VALID             0x4000u
+#define SECTOR_SIZE_LONG  (1u << 12)
+#define TRIM_ZEROS        (1u << 14 | 1u << 5) /* word 69: deterministic, and zeros */
 
 /* The host protected area (ACS-3 4.11, the HPA feature set; ATA8-ACS READ NATIVE MAX ADDRESS
  * (EXT) and SET MAX ADDRESS (EXT)) */
@@ -66,17 +68,17 @@
 #define SET_MAX_COUNT_VV                0x0001
 
 /* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
-#define SAN_STATUS    0x0000
-#define SAN_CRYPTO    0x0011
-#define SAN_BLOCK     0x0012
-#define SAN_OVERWRITE 0x0014
-#define SIG_CRYPTO    0x43727970ull /* "Cryp" */
-#define SIG_BLOCK     0x426b4572ull /* "BkEr" */
-#define SIG_OVERWRITE 0x4f57ull     /* "OW", in LBA 47:32 */
+#define SAN_STATUS               0x0000
+#define SAN_CRYPTO               0x0011
+#define SAN_BLOCK                0x0012
+#define SAN_OVERWRITE            0x0014
+#define SIG_CRYPTO               0x43727970ull /* "Cryp" */
+#define SIG_BLOCK                0x426b4572ull /* "BkEr" */
+#define SIG_OVERWRITE            0x4f57ull     /* "OW", in LBA 47:32 */
 /* SANITIZE STATUS EXT: COUNT bits 15 succeeded, 14 in progress, 13 frozen (ACS-4 7.34.7) */
-#define SS_SUCCEEDED  (1u << 15)
-#define SS_RUNNING    (1u << 14)
-#define SS_FROZEN     (1u << 13)
+#define WS_ATA_SANSTAT_SUCCEEDED (1u << 15)
+#define WS_ATA_SANSTAT_RUNNING   (1u << 14)
+#define WS_ATA_SANSTAT_FROZEN    (1u << 13)
 
 static uint16_t word(const uint8_t *id, unsigned w)
 {
@@ -162,8 +164,7 @@ void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id)
 	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
 	a->hpa_supported = cmdset2_valid && (word(id, W_CMDSET) & CMDSET_HPA);
 	a->dco_supported = cmdset2_valid && (word(id, W_CMDSET2) & CMDSET2_DCO);
-	/* word 69: bit 14 deterministic data after TRIM, bit 5 that data is zeros */
-	a->trim_reads_zeros = (word(id, 69) & 0x4020) == 0x4020;
+	a->trim_reads_zeros = (word(id, W_DSM_DETERMINISM) & TRIM_ZEROS) == TRIM_ZEROS;
 	a->security_supported = sec & 1;
 	a->security_enabled = sec & 2;
 	a->security_locked = sec & 4;
@@ -289,7 +290,7 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	    read_native_max(fd, dev->ata.lba48, &dev->ata.native_sectors, &s) < 0)
 		dev->ata.native_sectors = 0;
 	if (dev->ata.sanitize_supported && sanitize_status(fd, &s) == 0 && s.ata_valid)
-		dev->ata.sanitize_frozen = s.ata_count & SS_FROZEN;
+		dev->ata.sanitize_frozen = s.ata_count & WS_ATA_SANSTAT_FROZEN;
 	ws_debug(ctx, "%s: ATA IDENTIFY: sanitize %d, security %d", dev->path,
 	         dev->ata.sanitize_supported, dev->ata.security_supported);
 	if (dev->read_only || dev->size_bytes == 0)
@@ -332,9 +333,9 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 	ret->status_word = s.ata_count;
 	ret->detail_word = (uint32_t)s.ata_lba;
 	ret->progress = (uint16_t)s.ata_lba; /* LBA 15:0 while running */
-	ret->state = s.ata_count & SS_RUNNING     ? WS_FIRMWARE_RUNNING
-	             : s.ata_count & SS_SUCCEEDED ? WS_FIRMWARE_DONE
-	                                          : WS_FIRMWARE_NEVER;
+	ret->state = s.ata_count & WS_ATA_SANSTAT_RUNNING     ? WS_FIRMWARE_RUNNING
+	             : s.ata_count & WS_ATA_SANSTAT_SUCCEEDED ? WS_FIRMWARE_DONE
+	                                                      : WS_FIRMWARE_NEVER;
 	ret->raw_len = 16;
 	memcpy(ret->raw, &s.ata_count, 2);
 	memcpy(ret->raw + 2, &s.ata_lba, 8);
@@ -380,11 +381,15 @@ static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
 
 /* ---- the Security feature set (ACS-4 7.41-7.46) ------------------------------------------- */
 
-#define SEC_SET_PASSWORD   0xf1
-#define SEC_UNLOCK         0xf2
-#define SEC_ERASE_PREPARE  0xf3
-#define SEC_ERASE_UNIT     0xf4
-#define SEC_DISABLE_PASSWD 0xf6
+#define WS_ATA_CMD_SECURITY_SET_PASSWORD     0xf1
+#define WS_ATA_CMD_SECURITY_UNLOCK           0xf2
+#define WS_ATA_CMD_SECURITY_ERASE_PREPARE    0xf3
+#define WS_ATA_CMD_SECURITY_ERASE_UNIT       0xf4
+#define WS_ATA_CMD_SECURITY_DISABLE_PASSWORD 0xf6
+/* the data block's word 0 (ACS-4 7.45.2, 7.44.2): bit 0 user (0) or master (1) password,
+ * bit 1 the enhanced erase mode */
+#define WS_ATA_SEC_USER_PASSWORD             0x0000
+#define WS_ATA_SEC_ENHANCED_ERASE            0x0002
 
 /* The 512-byte data block of SET PASSWORD, UNLOCK, ERASE UNIT and DISABLE PASSWORD: word 0
  * the control bits (bit 0: 0 = user password; bit 1: enhanced erase), words 1-16 the
@@ -431,20 +436,22 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
                         int *ret_devstatus)
 {
 	const struct ws_ata_cmd prepare = { .protocol = WS_ATA_NON_DATA,
-		                            .command = SEC_ERASE_PREPARE };
+		                            .command = WS_ATA_CMD_SECURITY_ERASE_PREPARE };
 	struct ws_sense s;
 	int r;
 
 	/* a user password, high master capability: what the erase needs, nothing more */
-	r = security_cmd(fd, SEC_SET_PASSWORD, 0x0000, password, 0, ret_devstatus);
+	r = security_cmd(fd, WS_ATA_CMD_SECURITY_SET_PASSWORD, WS_ATA_SEC_USER_PASSWORD, password,
+	                 0, ret_devstatus);
 	if (r < 0)
 		return r;
 	/* ERASE UNIT must follow ERASE PREPARE directly */
 	r = ata_cmd(fd, &prepare, NULL, 0, 0, &s);
 	if (r == 0)
-		r = security_cmd(fd, SEC_ERASE_UNIT, enhanced ? 0x0002 : 0x0000, password,
-		                 timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u,
-		                 ret_devstatus);
+		r = security_cmd(
+		    fd, WS_ATA_CMD_SECURITY_ERASE_UNIT,
+		    enhanced ? WS_ATA_SEC_ENHANCED_ERASE : WS_ATA_SEC_USER_PASSWORD, password,
+		    timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u, ret_devstatus);
 	return r;
 }
 
@@ -457,10 +464,12 @@ int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_de
 
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 {
-	int r = security_cmd(fd, SEC_UNLOCK, 0x0000, password, 0, ret_devstatus);
+	int r = security_cmd(fd, WS_ATA_CMD_SECURITY_UNLOCK, WS_ATA_SEC_USER_PASSWORD, password, 0,
+	                     ret_devstatus);
 
 	if (r == 0)
-		r = security_cmd(fd, SEC_DISABLE_PASSWD, 0x0000, password, 0, ret_devstatus);
+		r = security_cmd(fd, WS_ATA_CMD_SECURITY_DISABLE_PASSWORD, WS_ATA_SEC_USER_PASSWORD,
+		                 password, 0, ret_devstatus);
 	return r;
 }
 
@@ -523,6 +532,12 @@ static int ata_prepare_hidden(struct ws_ctx *ctx, struct ws_target *t, bool keep
 	return 0;
 }
 
+/* Zeros when IDENTIFY word 69 promises deterministic zeros after TRIM; else it does not say. */
+static int ata_erased_byte(const struct ws_device *dev)
+{
+	return dev->ata.trim_reads_zeros ? 0x00 : -1;
+}
+
 /* ---- the transport ------------------------------------------------------------------------- */
 
 const struct ws_transport_ops ws_ata_transport = {
@@ -532,5 +547,6 @@ const struct ws_transport_ops ws_ata_transport = {
 	.status = ata_status,
 	.start = ata_start,
 	.erase = ws_purge_secure_erase,
+	.erased_byte = ata_erased_byte,
 	.prepare_hidden = ata_prepare_hidden,
 };

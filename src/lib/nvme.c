@@ -223,6 +223,13 @@ static int nvme_start(int fd, enum ws_technique t, int *ret_devstatus)
 	return r;
 }
 
+/* What deallocated blocks read as (Identify Namespace DLFEAT bits 2:0: 1 zeros, 2 ones); our
+ * Sanitize and Format let the drive deallocate. */
+static int nvme_erased_byte(const struct ws_device *dev)
+{
+	return dev->nvme.dlfeat == 1 ? 0x00 : dev->nvme.dlfeat == 2 ? 0xff : -1;
+}
+
 const struct ws_transport_ops ws_nvme_transport = {
 	.name = "NVMe",
 	/* a failed sanitize puts the controller in failure mode until Exit Failure Mode */
@@ -231,5 +238,6 @@ const struct ws_transport_ops ws_nvme_transport = {
 	.status = nvme_status,
 	.start = nvme_start,
 	.erase = ws_purge_format_nvm,
+	.erased_byte = nvme_erased_byte,
 	.prepare_hidden = NULL, /* a namespace hides nothing beyond its capacity */
 };

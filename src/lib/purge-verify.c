@@ -43,23 +43,14 @@ int ws_purge_regions(struct purge *p, enum ws_verify_mode mode, unsigned percent
 }
 
 /* What the drive says its erased media reads as after a crypto erase, or -1 when it does not
- * say: NVMe, what deallocated blocks read as (Identify Namespace DLFEAT bits 2:0; our Sanitize
- * lets the drive deallocate); ATA, zeros when IDENTIFY word 69 promises deterministic zeros
- * after TRIM; SCSI, nothing. An enhanced security erase writes a vendor pattern (ACS-4
- * 7.44): any one byte value throughout is taken as that. */
+ * say: the transport's answer (NVMe: what deallocated blocks read as; ATA: zeros after TRIM;
+ * SCSI: nothing). An enhanced security erase writes a vendor pattern (ACS-4 7.44): any one
+ * byte value throughout is taken as that. */
 static int erased_byte(const struct purge *p)
 {
-	switch (p->res->technique) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-		return p->dev->nvme.dlfeat == 1 ? 0x00 : p->dev->nvme.dlfeat == 2 ? 0xff : -1;
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-		return p->dev->ata.trim_reads_zeros ? 0x00 : -1;
-	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+	if (p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED)
 		return WS_ERASED_ANY;
-	default:
-		return -1;
-	}
+	return p->ops && p->ops->erased_byte ? p->ops->erased_byte(p->dev) : -1;
 }
 
 /* What the blocks must read as after a block erase, an overwrite (pattern 0) or a format. */

@@ -113,6 +113,9 @@ struct ws_transport_ops {
 	 * Format NVM, ATA SECURITY ERASE UNIT). NULL: the transport has none. Return: 0, or a
 	 * negative errno with the result's status set. */
 	int (*erase)(struct purge *p);
+	/* What @dev says its media read as after a crypto erase: a byte value, or -1 when it
+	 * does not say. NULL: it never says. */
+	int (*erased_byte)(const struct ws_device *dev);
 	/* Before a wipe: make every sector of @t addressable (an ATA host protected area) or
 	 * record why not, into @h (@keep: leave it hidden, on the operator's word). NULL when
 	 * nothing can hide. Return: 0, or a negative errno (@h says what is known). */
