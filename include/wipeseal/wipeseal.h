@@ -11,6 +11,7 @@
 
 #include <wipeseal/exit.h>
 #include <wipeseal/context.h>
+#include <wipeseal/technique.h>
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
