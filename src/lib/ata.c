@@ -67,18 +67,15 @@
  * always send zero. */
 #define SET_MAX_COUNT_VV                0x0001
 
-/* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
-#define SAN_STATUS               0x0000
-#define SAN_CRYPTO               0x0011
-#define SAN_BLOCK                0x0012
-#define SAN_OVERWRITE            0x0014
-#define SIG_CRYPTO               0x43727970ull /* "Cryp" */
-#define SIG_BLOCK                0x426b4572ull /* "BkEr" */
-#define SIG_OVERWRITE            0x4f57ull     /* "OW", in LBA 47:32 */
+/* The LBA signature each SANITIZE DEVICE (B4h) subcommand requires (ACS-3 7.36; the feature
+ * codes are the technique table's, enum ws_ata_sanitize_feature) */
+#define WS_ATA_SANITIZE_SIG_CRYPTO    0x43727970ull /* "Cryp" */
+#define WS_ATA_SANITIZE_SIG_BLOCK     0x426b4572ull /* "BkEr" */
+#define WS_ATA_SANITIZE_SIG_OVERWRITE 0x4f57ull     /* "OW", in LBA 47:32 */
 /* SANITIZE STATUS EXT: COUNT bits 15 succeeded, 14 in progress, 13 frozen (ACS-4 7.34.7) */
-#define WS_ATA_SANSTAT_SUCCEEDED (1u << 15)
-#define WS_ATA_SANSTAT_RUNNING   (1u << 14)
-#define WS_ATA_SANSTAT_FROZEN    (1u << 13)
+#define WS_ATA_SANSTAT_SUCCEEDED      (1u << 15)
+#define WS_ATA_SANSTAT_RUNNING        (1u << 14)
+#define WS_ATA_SANSTAT_FROZEN         (1u << 13)
 
 static uint16_t word(const uint8_t *id, unsigned w)
 {
@@ -136,7 +133,7 @@ static int sanitize_status(int fd, struct ws_sense *s)
 {
 	const struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA,
 		                      .command = WS_ATA_CMD_SANITIZE_DEVICE,
-		                      .features = SAN_STATUS };
+		                      .features = WS_ATA_SANITIZE_STATUS_EXT };
 
 	return ata_cmd(fd, &c, NULL, 0, 0, s);
 }
@@ -344,21 +341,23 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 
 int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t)
 {
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	if (!i || i->action_kind != WS_ACTION_ATA_SANITIZE)
+		return -EINVAL;
 	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA,
-		                  .command = WS_ATA_CMD_SANITIZE_DEVICE };
-	switch (t) {
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-		c->features = SAN_CRYPTO;
-		c->lba = SIG_CRYPTO;
+		                  .command = WS_ATA_CMD_SANITIZE_DEVICE,
+		                  .features = i->action };
+	switch (i->action) {
+	case WS_ATA_SANITIZE_CRYPTO_SCRAMBLE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_CRYPTO;
 		break;
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-		c->features = SAN_BLOCK;
-		c->lba = SIG_BLOCK;
+	case WS_ATA_SANITIZE_BLOCK_ERASE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_BLOCK;
 		break;
-	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-		c->features = SAN_OVERWRITE;
-		c->lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
-		c->count = 1;                 /* one pass, no invert */
+	case WS_ATA_SANITIZE_OVERWRITE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
+		c->count = 1;                                 /* one pass, no invert */
 		break;
 	default:
 		return -EINVAL;

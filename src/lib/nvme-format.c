@@ -14,11 +14,12 @@
 
 #define DEFAULT_TIMEOUT_S (4u * 3600u) /* without --firmware-timeout: four hours */
 
-/* The Secure Erase Setting (CDW10 bits 11:9) of technique @t. */
+/* The Secure Erase Setting (CDW10 bits 11:9) of technique @t, from the table. */
 static int ses_of(enum ws_technique t)
 {
-	return t == WS_TECH_NVME_FORMAT_CRYPTO ? NVME_FORMAT_SES_CRYPTO_ERASE
-	                                       : NVME_FORMAT_SES_USER_DATA_ERASE;
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && i->action_kind == WS_ACTION_NVME_FORMAT_SES ? i->action : NVME_FORMAT_SES_NONE;
 }
 
 int ws_purge_format_nvm(struct purge *p)

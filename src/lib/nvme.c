@@ -152,21 +152,12 @@ int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeo
 
 /* ---- the transport ------------------------------------------------------------------------- */
 
-/* The Sanitize Action (CDW10 bits 2:0) that starts technique @t; 0 for none. */
+/* The Sanitize Action (CDW10 bits 2:0) of technique @t, from the table; 0 for none. */
 static int sanact_of(enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-		return NVME_SANITIZE_SANACT_START_CRYPTO_ERASE;
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-		return NVME_SANITIZE_SANACT_START_BLOCK_ERASE;
-	case WS_TECH_NVME_SANITIZE_OVERWRITE:
-		return NVME_SANITIZE_SANACT_START_OVERWRITE;
-	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
-		return NVME_SANITIZE_SANACT_EXIT_FAILURE;
-	default:
-		return 0;
-	}
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && i->action_kind == WS_ACTION_NVME_SANACT ? i->action : 0;
 }
 
 /* SSTAT bits 2:0, the status of the most recent sanitize, as a state. */

@@ -48,7 +48,7 @@ int ws_purge_regions(struct purge *p, enum ws_verify_mode mode, unsigned percent
  * byte value throughout is taken as that. */
 static int erased_byte(const struct purge *p)
 {
-	if (p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED)
+	if (ws_technique_has(p->res->technique, WS_TECH_F_PASSWORD | WS_TECH_F_UNPREDICTABLE))
 		return WS_ERASED_ANY;
 	return p->ops && p->ops->erased_byte ? p->ops->erased_byte(p->dev) : -1;
 }

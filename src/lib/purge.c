@@ -78,22 +78,21 @@ void ws_purge_time_completion(struct purge *p)
 
 bool ws_purge_unpredictable(enum ws_technique t)
 {
-	return t == WS_TECH_NVME_SANITIZE_CRYPTO || t == WS_TECH_NVME_FORMAT_CRYPTO ||
-	       t == WS_TECH_ATA_SANITIZE_CRYPTO || t == WS_TECH_SCSI_SANITIZE_CRYPTO ||
-	       t == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	return ws_technique_has(t, WS_TECH_F_UNPREDICTABLE);
 }
 
 bool ws_purge_erases_nothing(enum ws_technique t)
 {
-	return t == WS_TECH_NVME_SANITIZE_EXIT_FAILURE;
+	return ws_technique_has(t, WS_TECH_F_ERASES_NOTHING);
 }
 
-/* A sanitize: started, then watched through the drive's status until it ends. The others
- * are commands that return when the erase is done: the transport's erase. */
+/* A sanitize: started, then watched through the drive's status until it ends (and leaving
+ * a failure mode, sent the same way). The others are commands that return when the erase is
+ * done: the transport's erase. */
 static bool is_sanitize(enum ws_technique t)
 {
-	return t != WS_TECH_NVME_FORMAT_CRYPTO && t != WS_TECH_NVME_FORMAT_USER_DATA &&
-	       t != WS_TECH_ATA_SECURE_ERASE && t != WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	return ws_technique_has(t, WS_TECH_F_PROGRESS) ||
+	       ws_technique_has(t, WS_TECH_F_ERASES_NOTHING);
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */

@@ -21,10 +21,6 @@
 #define WS_ASCQ_SANITIZE_IN_PROGRESS 0x1b /* ... SANITIZE IN PROGRESS */
 #define WS_ASC_MEDIUM_FORMAT         0x31 /* SPC-4 D.2: MEDIUM FORMAT CORRUPTED, with... */
 #define WS_ASCQ_SANITIZE_FAILED      0x03 /* ... SANITIZE COMMAND FAILED */
-/* SANITIZE service actions (SBC-4 5.30.1, table "SANITIZE service action codes") */
-#define SA_OVERWRITE                 0x01
-#define SA_BLOCK                     0x02
-#define SA_CRYPTO                    0x03
 
 /* Is a sanitize running, by the sense data @s? */
 static bool sanitize_running(const struct ws_sense *s)
@@ -60,9 +56,11 @@ void ws_scsi_probe(struct ws_ctx *ctx, struct ws_device *dev)
 
 	if (fd < 0)
 		return;
-	dev->scsi.sanitize_overwrite = supports(fd, SA_OVERWRITE, &dev->scsi.probed);
-	dev->scsi.sanitize_block = supports(fd, SA_BLOCK, &dev->scsi.probed);
-	dev->scsi.sanitize_crypto = supports(fd, SA_CRYPTO, &dev->scsi.probed);
+	dev->scsi.sanitize_overwrite =
+	    supports(fd, WS_SCSI_SANITIZE_SA_OVERWRITE, &dev->scsi.probed);
+	dev->scsi.sanitize_block = supports(fd, WS_SCSI_SANITIZE_SA_BLOCK_ERASE, &dev->scsi.probed);
+	dev->scsi.sanitize_crypto =
+	    supports(fd, WS_SCSI_SANITIZE_SA_CRYPTOGRAPHIC_ERASE, &dev->scsi.probed);
 	ws_debug(ctx, "%s: SCSI SANITIZE: overwrite %d block %d crypto %d", dev->path,
 	         dev->scsi.sanitize_overwrite, dev->scsi.sanitize_block, dev->scsi.sanitize_crypto);
 	if (dev->read_only || dev->size_bytes == 0)
@@ -116,29 +114,22 @@ static int scsi_status(int fd, enum ws_technique t, struct ws_fw_status *ret, in
 
 static int scsi_start(int fd, enum ws_technique t, int *ret_devstatus)
 {
+	const struct ws_technique_info *i = ws_technique_info(t);
 	/* overwrite parameters (SBC-4 5.30.2): OWCOUNT 1, a 4-byte pattern of zeros */
 	uint8_t params[8] = { 0x01, 0x00, 0x00, 0x04, 0, 0, 0, 0 };
 	struct ws_sg_args a = { .cdb_len = 10, .dir = WS_SG_NONE };
 	struct ws_sense s;
 	int r;
 
+	if (!i || i->action_kind != WS_ACTION_SCSI_SANITIZE)
+		return -EINVAL;
 	a.cdb[0] = WS_SCSI_OP_SANITIZE;
-	switch (t) {
-	case WS_TECH_SCSI_SANITIZE_CRYPTO:
-		a.cdb[1] = WS_SCSI_SANITIZE_IMMED | SA_CRYPTO;
-		break;
-	case WS_TECH_SCSI_SANITIZE_BLOCK:
-		a.cdb[1] = WS_SCSI_SANITIZE_IMMED | SA_BLOCK;
-		break;
-	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
-		a.cdb[1] = WS_SCSI_SANITIZE_IMMED | SA_OVERWRITE;
-		a.cdb[8] = sizeof(params);
+	a.cdb[1] = (uint8_t)(WS_SCSI_SANITIZE_IMMED | i->action); /* the service action */
+	if (i->action == WS_SCSI_SANITIZE_SA_OVERWRITE) {
+		a.cdb[8] = sizeof(params); /* PARAMETER LIST LENGTH */
 		a.dir = WS_SG_TO_DEV;
 		a.data = params;
 		a.len = sizeof(params);
-		break;
-	default:
-		return -EINVAL;
 	}
 	r = ws_sg_submit(fd, &a);
 	if (r < 0)

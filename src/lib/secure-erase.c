@@ -85,7 +85,8 @@ static void *tick_erase(void *arg)
 int ws_purge_secure_erase(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
-	bool enhanced = p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	const struct ws_technique_info *info = ws_technique_info(p->res->technique);
+	bool enhanced = info && info->action == WS_ATA_SECURITY_ERASE_ENHANCED;
 	unsigned minutes =
 	    enhanced ? p->dev->ata.enhanced_erase_minutes : p->dev->ata.erase_minutes;
 	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s

@@ -88,27 +88,19 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 
 const struct ws_transport_ops *ws_transport_for(enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-	case WS_TECH_NVME_SANITIZE_OVERWRITE:
-	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-	case WS_TECH_NVME_FORMAT_USER_DATA:
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	switch (i ? i->transport : WS_TRANSPORT_NONE) {
+	case WS_TRANSPORT_NVME:
 		return &ws_nvme_transport;
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-	case WS_TECH_ATA_SECURE_ERASE:
-	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
+	case WS_TRANSPORT_ATA:
 		return &ws_ata_transport;
-	case WS_TECH_SCSI_SANITIZE_CRYPTO:
-	case WS_TECH_SCSI_SANITIZE_BLOCK:
-	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
+	case WS_TRANSPORT_SCSI:
 		return &ws_scsi_transport;
-	default:
-		return NULL;
+	case WS_TRANSPORT_NONE:
+		break;
 	}
+	return NULL;
 }
 
 const struct ws_transport_ops *ws_transport_of(const struct ws_device *dev)
