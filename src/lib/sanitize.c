@@ -134,7 +134,7 @@ static unsigned deadline_s(const struct purge *p)
 }
 
 /* A status that is not "running". Return: 0 on an observed completion, 1 to keep polling
- * (never reached: every such state ends the loop), or <0 with the status set. */
+ * (no sanitize on record yet, where the drive keeps a record), or <0 with the status set. */
 static int judge_end(struct purge *p, const struct ws_fw_status *st, bool running_seen)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
