@@ -82,6 +82,24 @@ static void *tick_erase(void *arg)
 	return NULL;
 }
 
+/* SET PASSWORD, ERASE PREPARE and ERASE UNIT, with the ticker estimating progress meanwhile.
+ * Return: as ws_ata_secure_erase(). */
+static int erase_ticking(struct purge *p, bool enhanced, const uint8_t *pw, unsigned estimate_s,
+                         unsigned timeout_s, int *ret_status)
+{
+	struct erase_ticker tick = { .p = p, .estimate_s = estimate_s };
+	pthread_t th;
+	bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
+	int r;
+
+	p->command_ns = ws_purge_now(p);
+	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout_s, ret_status);
+	atomic_store(&tick.stop, true);
+	if (ticking)
+		pthread_join(th, NULL);
+	return r;
+}
+
 int ws_purge_secure_erase(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
@@ -120,17 +138,7 @@ int ws_purge_secure_erase(struct purge *p)
 		goto done;
 	}
 	fw->ran = true;
-	{
-		struct erase_ticker tick = { .p = p, .estimate_s = minutes * 60u };
-		pthread_t th;
-		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
-
-		p->command_ns = ws_purge_now(p);
-		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
-		atomic_store(&tick.stop, true);
-		if (ticking)
-			pthread_join(th, NULL);
-	}
+	r = erase_ticking(p, enhanced, pw, minutes * 60u, timeout, &status);
 	fw->command_status = status;
 	if (r < 0) {
 		ws_result_set_status(
