@@ -49,10 +49,10 @@ enum ws_verify_mode {
 
 /*
  * ws_ata_unlock() - SECURITY UNLOCK and DISABLE PASSWORD with the user password @password
- * (WS_ATA_PASSWORD_LEN bytes), on a descriptor from ws_gate_open().
+ * (WS_ATA_PASSWORD_LEN bytes), on @target opened by ws_gate_open() with WS_GATE_WRITE.
  * Return: 0; -EREMOTEIO when the drive refuses (wrong password); another negative errno.
  */
-int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus);
+int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_devstatus);
 
 /* A wipe plan: the passes in order and how to verify the last one. */
 struct ws_plan {
@@ -207,23 +207,41 @@ struct ws_verify_result {
 	struct ws_crypto_check crypto; /* after a crypto or enhanced security erase */
 };
 
+/* Where a firmware erase stands, as the drive's own status report says (NVMe Sanitize
+ * Status log SSTAT, ATA SANITIZE STATUS EXT, SCSI REQUEST SENSE). The values are fixed: they
+ * index the result's words for them. */
+enum ws_firmware_state {
+	WS_FIRMWARE_NEVER,   /* none on record (SCSI keeps no record: "idle") */
+	WS_FIRMWARE_DONE,    /* the most recent one completed */
+	WS_FIRMWARE_RUNNING, /* one is in progress */
+	WS_FIRMWARE_FAILED,  /* the most recent one failed */
+};
+
 /* What a firmware erase did, from the device's own reports. */
 struct ws_firmware_result {
-	bool ran;              /* a firmware technique was carried out (or followed) */
-	bool followed;         /* a sanitize already in progress was followed, not started */
-	bool transition_seen;  /* in progress -> completed observed after our command */
-	int command_status;    /* NVMe status of the command, 0 when it was accepted */
-	int state_before;      /* 0 never, 1 completed, 2 running, 3 failed */
-	uint16_t sstat_before; /* Sanitize Status before we started */
-	uint16_t sstat, sprog; /* the last log read */
-	uint32_t scdw10;
-	uint32_t estimate_s;   /* the device's own estimate for this action, 0 unknown */
-	int64_t elapsed_ms;    /* from our command to the completion we saw, -1 not measured */
-	bool too_fast;         /* completed in under 1/100 of the device's own estimate */
-	const char *transport; /* "NVMe", "ATA", "SCSI" */
-	int state;             /* 0 never, 1 completed, 2 running, 3 failed (the last read) */
-	bool log_valid;
-	uint8_t log_raw[512]; /* the Sanitize Status log as last read */
+	bool ran;             /* a firmware technique was carried out (or followed) */
+	bool followed;        /* a sanitize already in progress was followed, not started */
+	bool transition_seen; /* in progress -> completed observed after our command */
+	int command_status;   /* the device's status for the command (NVMe status, ATA ERROR,
+				 SCSI sense key), 0 when it was accepted */
+	enum ws_firmware_state state_before; /* before we started */
+	enum ws_firmware_state state;        /* the last status read */
+	bool keeps_no_record;        /* the transport keeps no record of a finished erase (SCSI):
+				  WS_FIRMWARE_NEVER reads as "idle" */
+	uint16_t status_word_before; /* the status word before we started */
+	uint16_t status_word;        /* the last status word: NVMe SSTAT, ATA SANITIZE STATUS COUNT,
+				 SCSI sense key */
+	uint16_t progress;      /* the drive's progress, of 65536 (0xFFFF: none running, NVMe) */
+	uint32_t detail_word;   /* what the status adds: NVMe SCDW10 (the command dword 10 that
+				 started the most recent sanitize), ATA LBA, SCSI ASC << 8 | ASCQ */
+	int global_data_erased; /* 1 or 0 as the drive says (NVMe SSTAT bit 8, Global Data
+				   Erased); -1 when the transport has no such report */
+	uint32_t estimate_s;    /* the device's own estimate for this action, 0 unknown */
+	int64_t elapsed_ms;     /* from our command to the completion we saw, -1 not measured */
+	bool too_fast;          /* completed in under 1/100 of the device's own estimate */
+	const char *transport;  /* "NVMe", "ATA", "SCSI" */
+	bool log_valid;         /* a status was read: the fields above and log_raw hold it */
+	uint8_t log_raw[512];   /* the status as last read (the Sanitize Status log, ...) */
 	int64_t start_ns, end_ns;
 };
 

@@ -295,6 +295,17 @@ static struct json_object *residue_json(const struct ws_result *res)
 	return o;
 }
 
+/* A firmware state in the result's words; "idle" where the transport keeps no record. */
+static const char *state_word(const struct ws_firmware_result *f, enum ws_firmware_state s)
+{
+	static const char *const states[] = { "never sanitized", "completed", "in progress",
+		                              "failed" };
+
+	if (s == WS_FIRMWARE_NEVER && f->keeps_no_record)
+		return "idle"; /* SCSI keeps no record */
+	return states[(unsigned)s & 3];
+}
+
 /* The firmware erase as the drive reported it: the Sanitize Status log, raw and decoded. */
 static struct json_object *firmware_json(const struct ws_result *res)
 {
@@ -323,32 +334,21 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	json_object_object_add(o, "started", rfc3339(f->start_ns));
 	json_object_object_add(o, "finished", rfc3339(f->end_ns));
 	if (f->log_valid) {
-		static const char *const states[] = { "never sanitized", "completed", "in progress",
-			                              "failed" };
-
 		log = json_object_new_object();
 		json_object_object_add(log, "transport",
 		                       json_object_new_string(f->transport ? f->transport : "?"));
 		json_object_object_add(log, "state_before",
-		                       json_object_new_string(f->transport &&
-		                                                      f->transport[0] == 'S' &&
-		                                                      (f->state_before & 3) == 0
-		                                                  ? "idle"
-		                                                  : states[f->state_before & 3]));
-		json_object_object_add(
-		    log, "status",
-		    json_object_new_string(f->transport && f->transport[0] == 'S' &&
-		                                   (f->state & 3) == 0
-		                               ? "idle" /* SCSI keeps no record */
-		                               : states[f->state & 3]));
+		                       json_object_new_string(state_word(f, f->state_before)));
+		json_object_object_add(log, "status",
+		                       json_object_new_string(state_word(f, f->state)));
 		json_object_object_add(log, "status_word_before",
-		                       json_object_new_int(f->sstat_before));
-		json_object_object_add(log, "status_word", json_object_new_int(f->sstat));
-		json_object_object_add(log, "progress", json_object_new_int(f->sprog));
-		json_object_object_add(log, "detail", json_object_new_int64(f->scdw10));
-		if (f->transport && f->transport[0] == 'N')
+		                       json_object_new_int(f->status_word_before));
+		json_object_object_add(log, "status_word", json_object_new_int(f->status_word));
+		json_object_object_add(log, "progress", json_object_new_int(f->progress));
+		json_object_object_add(log, "detail", json_object_new_int64(f->detail_word));
+		if (f->global_data_erased >= 0) /* only where the transport reports it (NVMe) */
 			json_object_object_add(log, "global_data_erased",
-			                       json_object_new_boolean(f->sstat & (1u << 8)));
+			                       json_object_new_boolean(f->global_data_erased));
 		json_object_object_add(log, "raw", hex(f->log_raw, sizeof(f->log_raw)));
 		json_object_object_add(o, "sanitize_log", log);
 	}
