@@ -15,6 +15,7 @@
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
 #include <wipeseal/batch.h>
+#include <wipeseal/job.h>
 #include <wipeseal/cert.h>
 #include <wipeseal/config.h>
 #include <wipeseal/monitor.h>
