@@ -215,13 +215,14 @@ static int log_outcome(struct cli *cli, struct ws_audit *log, const char *dir, c
  * the audit line for it. @log may be NULL when the log could not be opened (@log_why). */
 static int certify_one(struct cli *cli, struct certify *c, struct ws_audit *log,
                        const char *log_why, const char *dir, const struct ws_result *res,
-                       const struct ws_device *dev, char **ret_file)
+                       const struct ws_device *dev, const struct ws_cert_info *info,
+                       char **ret_file)
 {
 	char *doc = NULL, *sig = NULL, *file = NULL, *note = NULL, sha[65], id[37];
 	const char *base = NULL;
 	int r, lr;
 
-	r = ws_cert_build(res, &c->info, c->signer, log ? ws_audit_previous(log) : NULL, &doc, id);
+	r = ws_cert_build(res, info, c->signer, log ? ws_audit_previous(log) : NULL, &doc, id);
 	if (r == 0)
 		r = ws_signer_sign(c->signer, doc, strlen(doc), &sig);
 	if (r == 0)
@@ -339,7 +340,7 @@ static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *co
 
 int certify_results(struct cli *cli, struct certify *c, const char *dir,
                     struct ws_result *const *results, const struct ws_device *const *devices,
-                    size_t n, char **files)
+                    const struct ws_cert_info *const *infos, size_t n, char **files)
 {
 	struct ws_audit *log = NULL;
 	char *why = NULL;
@@ -363,7 +364,8 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 			r = log_refused(cli, c, log, dir, devices[i], results[i]);
 		else if (results[i])
 			r = certify_one(cli, c, log, why ? why : "the log could not be opened", dir,
-			                results[i], devices[i], &files[i]);
+			                results[i], devices[i], infos ? infos[i] : &c->info,
+			                &files[i]);
 		else
 			r = log_not_started(cli, c, log, dir, devices[i]);
 		if (r < 0)

@@ -109,7 +109,8 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
                     const struct ws_device *const *devices, size_t n, const char *method);
 
 /*
- * certify_results() - for each result, in order: build the certificate, sign it, write
+ * certify_results() - for each result, in order: build the certificate (with its own
+ * fields, infos[i], or the shared ones when @infos is NULL), sign it, write
  * NAME.json and NAME.json.p7s into @dir, append the audit line (or, with --unsigned, write
  * the result document alone). files[i] receives the path written (malloc'd) or NULL.
  * Whatever else fails, every certificate is written: when the audit log cannot be opened
@@ -121,7 +122,7 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
  */
 int certify_results(struct cli *cli, struct certify *c, const char *dir,
                     struct ws_result *const *results, const struct ws_device *const *devices,
-                    size_t n, char **files);
+                    const struct ws_cert_info *const *infos, size_t n, char **files);
 
 /* Log an attempt that was refused before anything was written (the gate, the operator's
  * confirmation): the organization logs every attempt, successful or not. */

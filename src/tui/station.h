@@ -9,7 +9,7 @@
  * library's batch runner, set up by the same code as `wipeseal wipe` (wipe-setup.c), so a
  * drive erased here gets exactly the certificate `wipe` would write.
  *
- * Files: station.c (the loop, keys, starting and filing), auto.c (the same without a
+ * Files: station.c (the loop, keys), start.c (starting and filing), auto.c (the same without a
  * screen, for unattended stations), drives.c (the drive list and hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
  * (menus, typed confirmation, yes/no), draw.c (what the screens share).
  */
@@ -98,12 +98,11 @@ struct station {
 	struct prompt prompt;
 	char message[200]; /* one line at the bottom: the last thing that happened */
 
-	/* the running batch */
+	/* the running job (wipeseal/job.h): item_drive[i] is the drive of its target i */
 	pthread_mutex_t lock; /* drive.last, drive.seen */
-	struct ws_batch *batch;
-	struct ws_batch_item *items;
+	struct ws_job *job;
 	struct drive **item_drive;
-	size_t n_items, n_ended;
+	size_t n_items, n_started, n_ended;
 
 	struct ws_monitor *monitor;
 	char field_buf[N_FIELDS][INPUT_MAX]; /* values edited with 'o' */
