@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/progress.h"
+#include "progress.h"
 #include "station.h"
 
 #define PROGRESS_EVERY_NS (5 * 1000000000LL)

@@ -20,7 +20,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../cli/wipe-setup.h"
+#include "tui.h"
+#include "wipe-setup.h"
 
 enum drive_state {
 	DRIVE_IDLE,    /* listed; selectable when eligible */
@@ -111,7 +112,6 @@ struct station {
 };
 
 /* station.c */
-int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, bool show_all);
 bool station_running(const struct station *st);
 /* File the wipes that have ended; free the batch when all have. */
 void station_poll(struct station *st);
@@ -121,9 +121,6 @@ void station_print_summary(const struct station *st);
 void station_signals(void);
 /* The signal noted, or 0. */
 int station_stop_signal(void);
-
-/* auto.c: `station --auto`, no screen: every eligible drive, at once, no questions. */
-int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n);
 
 /* drives.c */
 int drives_load(struct station *st, char **paths, size_t n);

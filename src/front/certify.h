@@ -3,12 +3,12 @@
  * certify.h - the certificate options `wipe` (and the station) share, and turning results
  * into signed certificates plus audit log lines.
  */
-#ifndef WS_CLI_CERTIFY_H
-#define WS_CLI_CERTIFY_H
+#ifndef WS_FRONT_CERTIFY_H
+#define WS_FRONT_CERTIFY_H
 
 #include <getopt.h>
 
-#include "cli.h"
+#include "front.h"
 
 enum {
 	OPT_OPERATOR = 512,

@@ -9,11 +9,11 @@
  * Both front ends call these in the same order, so a station pre-configured with the same
  * flags or config file erases, refuses and certifies exactly as `wipe` does.
  */
-#ifndef WS_CLI_WIPE_SETUP_H
-#define WS_CLI_WIPE_SETUP_H
+#ifndef WS_FRONT_WIPE_SETUP_H
+#define WS_FRONT_WIPE_SETUP_H
 
 #include "certify.h"
-#include "cli.h"
+#include "front.h"
 
 struct wipe_setup {
 	const char *method;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "front.h"
 
 /*
  * Every message ends up as one line on a terminal, whatever it quotes: a mount point, a file

@@ -2,10 +2,10 @@
 /*
  * wipe-report.h - how `wipe` reports: the dry-run plan, the result file, the result line.
  */
-#ifndef WS_CLI_WIPE_REPORT_H
-#define WS_CLI_WIPE_REPORT_H
+#ifndef WS_FRONT_WIPE_REPORT_H
+#define WS_FRONT_WIPE_REPORT_H
 
-#include "cli.h"
+#include "front.h"
 
 /* The plan of a dry run: a line of text, or a {"event": "plan"} JSON line. */
 void print_plan(const struct ws_target *t, const struct ws_plan *plan, const struct ws_result *res,
