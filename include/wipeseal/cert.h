@@ -123,17 +123,6 @@ int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
                          const struct ws_cert_info *info, const struct ws_signer *signer,
                          size_t *ret);
 
-/* ws_sha256_hex() - SHA-256 of @data as 64 lowercase hex digits plus NUL, into @out. */
-void ws_sha256_hex(const void *data, size_t len, char out[65]);
-
-/*
- * ws_read_file_capped() - a whole regular file of at most @cap bytes, NUL-terminated.
- * Opened without blocking and checked on the descriptor: a FIFO, a device or a directory is
- * refused before anything is read; a read error is an error, never a short file.
- * Return: 0; -EFBIG past the cap; -EINVAL for anything but a regular file; -errno.
- */
-int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len);
-
 /* ---- verification ------------------------------------------------------------------------- */
 
 struct ws_trust;

@@ -11,6 +11,8 @@
 
 #include <wipeseal/exit.h>
 #include <wipeseal/context.h>
+#include <wipeseal/power.h>
+#include <wipeseal/file.h>
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>

@@ -226,7 +226,7 @@ static int certify_one(struct cli *cli, struct certify *c, struct ws_audit *log,
 	if (r == 0)
 		r = ws_signer_sign(c->signer, doc, strlen(doc), &sig);
 	if (r == 0)
-		r = write_exclusive(dir, res->name, doc, sig, &file);
+		r = ws_write_exclusive(dir, res->name, doc, sig, &file);
 	if (r < 0) {
 		cli_err(cli, "%s: the certificate could not be written into %s: %s%s%s", res->path,
 		        dir, strerror(-r), file ? "; what was written is kept: " : "",
@@ -324,7 +324,7 @@ static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *co
 		if (r == 0 && (text = realloc(text, strlen(text) + 2)))
 			strcat(text, "\n");
 		if (r < 0 || !text ||
-		    (r = write_exclusive(dir, results[i]->name, text, NULL, &kept)) < 0) {
+		    (r = ws_write_exclusive(dir, results[i]->name, text, NULL, &kept)) < 0) {
 			cli_err(cli, "%s: cannot write the result into %s: %s%s%s",
 			        results[i]->path, dir, strerror(r < 0 ? -r : ENOMEM),
 			        kept ? "; what was written is kept: " : "", kept ? kept : "");

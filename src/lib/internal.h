@@ -215,6 +215,10 @@ int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);
+/* result.c: the result as the JSON object ws_result_to_json() prints ("wipeseal-result/1"),
+ * for a document that embeds it (the certificate's evidence); NULL when out of memory. */
+struct ws_result;
+struct json_object *ws_result_json(const struct ws_result *res);
 
 /* gate.c: the reasons the usage facts of @dev (mounts, swap, holders, loop devices, what it
  * is built on) give to refuse it, appended to @out. */

@@ -382,15 +382,14 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	return o;
 }
 
-int ws_result_to_json(const struct ws_result *res, char **ret)
+struct json_object *ws_result_json(const struct ws_result *res)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
-	const char *text;
 
 	if (!o || !tool) {
 		json_object_put(o);
 		json_object_put(tool);
-		return -ENOMEM;
+		return NULL;
 	}
 	json_object_object_add(o, "schema", json_object_new_string("wipeseal-result/1"));
 	json_object_object_add(tool, "name", json_object_new_string("wipeseal"));
@@ -423,8 +422,17 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "status", json_object_new_string(ws_status_name(res->status)));
 	json_object_object_add(
 	    o, "reason", res->status_reason ? json_object_new_string(res->status_reason) : NULL);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+	return o;
+}
+
+int ws_result_to_json(const struct ws_result *res, char **ret)
+{
+	struct json_object *o = ws_result_json(res);
+	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                             JSON_C_TO_STRING_SPACED |
+	                                                             JSON_C_TO_STRING_NOSLASHESCAPE)
+	                     : NULL;
+
 	*ret = text ? strdup(text) : NULL;
 	json_object_put(o);
 	return *ret ? 0 : -ENOMEM;
