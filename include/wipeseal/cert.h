@@ -228,6 +228,22 @@ unsigned ws_audit_lines(const struct ws_audit *log);
  */
 int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char **ret_reason);
 
+/*
+ * ws_audit_keep() - the line of @e, kept while the log cannot take it: DIR/NAME.audit-pending
+ * (JSON, created exclusively, fsync'd), for ws_audit_flush_kept() to append later, marked as
+ * recorded late. *ret_path gets its path. Return: 0 or a negative errno.
+ */
+int ws_audit_keep(const char *dir, const char *name, const struct ws_audit_entry *e,
+                  char **ret_path);
+
+/*
+ * ws_audit_flush_kept() - append every DIR/\*.audit-pending to @log, oldest first, each
+ * marked as recorded late, and remove it once its line is written.
+ * Return: 0; a negative errno at the first that could not be appended (the rest wait),
+ * with *ret_path and *ret_reason (malloc'd; the reason may be NULL).
+ */
+int ws_audit_flush_kept(struct ws_audit *log, const char *dir, char **ret_path, char **ret_reason);
+
 /* ws_audit_close() - unlock and close; NULL-safe. Return: NULL. */
 struct ws_audit *ws_audit_close(struct ws_audit *log);
 

@@ -147,6 +147,39 @@ struct ws_result *ws_job_result(const struct ws_job *job, size_t i, int *ret_err
 /* Take target @i's result: the caller frees it (ws_result_free()). */
 struct ws_result *ws_job_take_result(struct ws_job *job, size_t i);
 
+/* What ws_job_file() did for one target. */
+struct ws_job_filed {
+	char *file;       /* the certificate written (DIR/NAME.json, NAME.json.p7s beside it) */
+	int error;        /* negative errno: the certificate could not be written whole */
+	char *kept;       /* then, what was written of it (kept), or NULL */
+	int log_error;    /* negative errno: the audit line was not appended */
+	char *log_reason; /* then, why (NULL when the caller's log could not be opened) */
+	char *pending;    /* and where it was kept instead (ws_audit_keep()), or NULL */
+};
+
+/*
+ * ws_job_file() - file target @i, whose wipe has ended (ws_job_done()):
+ *   a result: its certificate, built from the result and the target's fields
+ *     (ws_job_cert_info()) with the previous certificate of @log, signed by the job's
+ *     signer, written into @dir exclusively and durably (ws_write_exclusive()), then its
+ *     audit line (status, certificate name, ID and SHA-256, closing @started_line);
+ *   a result refused at the last moment (ws_gate_recheck()): no certificate, a REFUSED
+ *     line;
+ *   no result (the wipe could not start): a FAILED line, when it has a STARTED line.
+ * A line the log cannot take (or @log NULL: it could not be opened) is kept beside the
+ * certificates (ws_audit_keep()).
+ * @log: the audit log, held by the caller from the first filing to the last, or NULL.
+ * @started_line: its STARTED line in the log, 0 for none.
+ * @ret: what was done (free with ws_job_filed_clear()).
+ * Return: 0, or a negative errno when the certificate or the line could not be written
+ * (what failed is in @ret).
+ */
+int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
+                unsigned started_line, struct ws_job_filed *ret);
+
+/* Free what @f holds and zero it. */
+void ws_job_filed_clear(struct ws_job_filed *f);
+
 /* Wait for every started wipe to end, then close the targets and free the job. Return: NULL. */
 struct ws_job *ws_job_free(struct ws_job *job);
 

@@ -35,6 +35,11 @@ int cli_bad_usage(const struct cli *cli);
 int cli_worse(int a, int b);
 /* Exit code for a negative errno from the library. */
 int cli_exit_code(int r);
+/* What a wipe's outcome means as a WS_EXIT_* code, the same for `wipeseal wipe` and the
+ * station: a write that failed or never finished is FAILED; data found on read-back after a
+ * complete erase is DATA_FOUND; a dry run is OK. @res: the result, or NULL when the wipe
+ * could not start (FAILED). */
+int cli_result_exit_code(const struct ws_result *res);
 /* What a negative errno about a named target means, for one line of output. */
 const char *cli_strerror(int r);
 /* Human size, like lsblk: "7.5G". */

@@ -359,27 +359,11 @@ size_t wipe_setup_targets(const struct ws_job *job, struct ws_target **out)
 	return n;
 }
 
-int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_job *job,
-                    const size_t *idx, size_t n, char **files)
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, struct ws_job *job, const size_t *idx,
+                    size_t n, char **files)
 {
-	struct ws_result **res = calloc(n, sizeof(*res));
-	const struct ws_device **devs = calloc(n, sizeof(*devs));
-	const struct ws_cert_info **infos = calloc(n, sizeof(*infos));
-	int code = WS_EXIT_FAILED;
-
-	if (res && devs && infos) {
-		for (size_t i = 0; i < n; i++) {
-			res[i] = ws_job_result(job, idx[i], NULL);
-			devs[i] = ws_target_device(ws_job_target(job, idx[i]));
-			infos[i] = ws_job_cert_info(job, idx[i]);
-		}
-		wipe_setup_release(ws, n); /* the space set aside for these certificates */
-		code = certify_results(cli, &ws->cert, ws->cert_dir, res, devs, infos, n, files);
-	}
-	free(res);
-	free(devs);
-	free(infos);
-	return code;
+	wipe_setup_release(ws, n); /* the space set aside for these certificates */
+	return certify_results(cli, &ws->cert, ws->cert_dir, job, idx, n, files);
 }
 
 int wipe_setup_exit_code(const struct ws_job *job, size_t i)
@@ -387,7 +371,7 @@ int wipe_setup_exit_code(const struct ws_job *job, size_t i)
 	int error = 0;
 	const struct ws_result *res = ws_job_result(job, i, &error);
 
-	return error ? WS_EXIT_FAILED : ws_result_exit_code(res);
+	return error ? WS_EXIT_FAILED : cli_result_exit_code(res);
 }
 
 void wipe_setup_fini(struct wipe_setup *ws)

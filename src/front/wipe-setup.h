@@ -163,8 +163,8 @@ size_t wipe_setup_targets(const struct ws_job *job, struct ws_target **out);
  * (malloc'd) or NULL.
  * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
-int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_job *job,
-                    const size_t *idx, size_t n, char **files);
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, struct ws_job *job, const size_t *idx,
+                    size_t n, char **files);
 
 /* Target @i's exit code: the library's judgement of its result. */
 int wipe_setup_exit_code(const struct ws_job *job, size_t i);

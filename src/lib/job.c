@@ -14,31 +14,7 @@
 #include <wipeseal/gate.h>
 #include <wipeseal/job.h>
 
-#include "internal.h"
-
-struct job_target {
-	char *path;
-	struct ws_target *target; /* NULL when the gate refused it */
-	struct ws_cert_info info; /* the job's defaults, with its own asset tag */
-	char *asset_tag;
-	ws_progress_fn progress;
-	void *userdata;
-	const atomic_bool *cancel;
-	enum ws_technique technique;
-	bool refused, started;
-	struct ws_job_refusal refusal;
-	size_t item; /* its entry in items[] once started */
-};
-
-struct ws_job {
-	struct ws_job_options opts;
-	struct job_target *t;
-	size_t n;
-	bool checked;
-	struct ws_batch_item *items; /* the started ones */
-	size_t n_items;
-	struct ws_batch *batch;
-};
+#include "job-internal.h"
 
 /* ---- refusals -------------------------------------------------------------------------- */
 
