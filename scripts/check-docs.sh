@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/check-docs.sh - the documentation says what the code does, where a script can
 # tell: every exit code of include/wipeseal/exit.h appears under EXIT STATUS in wipeseal(8)
-# and in docs/cli.md with the same number, and every subcommand has a man page section.
+# and in docs/cli.md with the same number, every subcommand has a man page section, and no
+# document says a shipped subcommand "is not implemented" or "does not exist yet".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 status=0
@@ -34,4 +35,16 @@ while read -r cmd; do
 		status=1
 	}
 done < <(sed -n 's/^.*{ "\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c)
+# A line saying something is missing, read with the line before it: it must not name a
+# shipped subcommand ("wipeseal CMD", `CMD`, "the CMD", "multi-drive CMD").
+stale='not implemented|does not exist yet|is not built'
+while IFS=$'\t' read -r where text; do
+	while read -r cmd; do
+		if grep -Eiq "(wipeseal |\`|the |drive )$cmd([\` ,.)]|$)" <<<"$text"; then
+			echo "$where: says the shipped '$cmd' command is missing: fix the text"
+			status=1
+		fi
+	done < <(sed -n 's/^.*{ "\([a-z-]*\)", cmd_.*/\1/p' src/cli/main.c)
+done < <(awk -v re="$stale" 'tolower($0) ~ re { printf "%s:%d\t%s %s\n", FILENAME, FNR, prev, $0 }
+	{ prev = $0 }' docs/*.md README.md "$man")
 exit $status

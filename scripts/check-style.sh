@@ -11,7 +11,7 @@ for f in "${sources[@]}"; do
 		status=1
 	}
 done
-mapfile -t scripts < <(find scripts .ci iso bench tests -type f \( -name '*.sh' -o -name run -o -path iso/init \) 2>/dev/null | sort)
+mapfile -t scripts < <(find scripts .ci iso bench tests certs -type f \( -name '*.sh' -o -name run -o -path iso/init \) 2>/dev/null | sort)
 if [ ${#scripts[@]} -gt 0 ]; then
 	shellcheck -x "${scripts[@]}" || status=1
 fi

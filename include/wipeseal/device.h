@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <wipeseal/technique.h>
+
 struct ws_ctx;
 
 /* What kind of object a struct ws_device describes. */
@@ -31,7 +33,12 @@ enum ws_facts_source {
 	WS_SOURCE_FILE,  /* stat() of a regular file */
 };
 
-/* Erase techniques a device supports, as bits of struct ws_device.methods. */
+/*
+ * Erase methods a device supports, as bits of struct ws_device.methods: the overwrite methods
+ * in bits 0-7, each firmware technique at WS_TECH_BIT() of its enum ws_technique (the one
+ * list of techniques, wipeseal/technique.h). The firmware names below spell those bits for
+ * the probes that set them; a new technique needs no line here.
+ */
 enum ws_method_bit {
 	WS_METHOD_CLEAR = 1u << 0,     /* one pass of zeros (the default) */
 	WS_METHOD_ZERO = 1u << 1,      /* zeros, --passes times */
@@ -40,22 +47,24 @@ enum ws_method_bit {
 	WS_METHOD_PATTERN = 1u << 4,   /* pattern:HEX, repeated */
 	WS_METHOD_DOD_3PASS = 1u << 5, /* 0x00, 0xFF, random */
 	/* firmware techniques (NVMe), from Identify Controller */
-	WS_METHOD_NVME_SANITIZE_CRYPTO = 1u << 8,     /* SANICAP bit 0 */
-	WS_METHOD_NVME_SANITIZE_BLOCK = 1u << 9,      /* SANICAP bit 1 */
-	WS_METHOD_NVME_SANITIZE_OVERWRITE = 1u << 10, /* SANICAP bit 2 */
-	WS_METHOD_NVME_FORMAT_CRYPTO = 1u << 11,      /* OACS bit 1 and FNA bit 2 */
-	WS_METHOD_NVME_FORMAT_USER_DATA = 1u << 12,   /* OACS bit 1 */
+	WS_METHOD_NVME_SANITIZE_CRYPTO = WS_TECH_BIT(WS_TECH_NVME_SANITIZE_CRYPTO), /* SANICAP 0 */
+	WS_METHOD_NVME_SANITIZE_BLOCK = WS_TECH_BIT(WS_TECH_NVME_SANITIZE_BLOCK),   /* SANICAP 1 */
+	WS_METHOD_NVME_SANITIZE_OVERWRITE =
+	    WS_TECH_BIT(WS_TECH_NVME_SANITIZE_OVERWRITE),                       /* SANICAP 2 */
+	WS_METHOD_NVME_FORMAT_CRYPTO = WS_TECH_BIT(WS_TECH_NVME_FORMAT_CRYPTO), /* OACS 1, FNA 2 */
+	WS_METHOD_NVME_FORMAT_USER_DATA = WS_TECH_BIT(WS_TECH_NVME_FORMAT_USER_DATA), /* OACS 1 */
 	/* ATA SANITIZE through SAT (IDENTIFY DEVICE word 59) */
-	WS_METHOD_ATA_SANITIZE_CRYPTO = 1u << 13,    /* bit 13 */
-	WS_METHOD_ATA_SANITIZE_BLOCK = 1u << 14,     /* bit 15 */
-	WS_METHOD_ATA_SANITIZE_OVERWRITE = 1u << 15, /* bit 14 */
+	WS_METHOD_ATA_SANITIZE_CRYPTO = WS_TECH_BIT(WS_TECH_ATA_SANITIZE_CRYPTO),       /* bit 13 */
+	WS_METHOD_ATA_SANITIZE_BLOCK = WS_TECH_BIT(WS_TECH_ATA_SANITIZE_BLOCK),         /* bit 15 */
+	WS_METHOD_ATA_SANITIZE_OVERWRITE = WS_TECH_BIT(WS_TECH_ATA_SANITIZE_OVERWRITE), /* 14 */
 	/* SCSI SANITIZE (REPORT SUPPORTED OPERATION CODES, 48h service actions) */
-	WS_METHOD_SCSI_SANITIZE_CRYPTO = 1u << 16,    /* service action 03h */
-	WS_METHOD_SCSI_SANITIZE_BLOCK = 1u << 17,     /* 02h */
-	WS_METHOD_SCSI_SANITIZE_OVERWRITE = 1u << 18, /* 01h */
+	WS_METHOD_SCSI_SANITIZE_CRYPTO = WS_TECH_BIT(WS_TECH_SCSI_SANITIZE_CRYPTO),       /* 03h */
+	WS_METHOD_SCSI_SANITIZE_BLOCK = WS_TECH_BIT(WS_TECH_SCSI_SANITIZE_BLOCK),         /* 02h */
+	WS_METHOD_SCSI_SANITIZE_OVERWRITE = WS_TECH_BIT(WS_TECH_SCSI_SANITIZE_OVERWRITE), /* 01h */
 	/* ATA Security feature set (IDENTIFY DEVICE word 128) */
-	WS_METHOD_ATA_SECURE_ERASE = 1u << 19,          /* bit 0: supported */
-	WS_METHOD_ATA_SECURE_ERASE_ENHANCED = 1u << 20, /* bit 5: enhanced supported */
+	WS_METHOD_ATA_SECURE_ERASE = WS_TECH_BIT(WS_TECH_ATA_SECURE_ERASE), /* bit 0: supported */
+	WS_METHOD_ATA_SECURE_ERASE_ENHANCED =
+	    WS_TECH_BIT(WS_TECH_ATA_SECURE_ERASE_ENHANCED), /* bit 5: enhanced supported */
 };
 /* Every overwrite technique: what any writable device supports. */
 #define WS_METHODS_OVERWRITE                                                                       \
@@ -254,7 +263,7 @@ const char *ws_device_confirm_token(const struct ws_device *dev);
 bool ws_device_same_medium(const struct ws_device *a, const struct ws_device *b, char *why,
                            size_t len);
 
-/* ws_method_name() - the --method name of one enum ws_method_bit, or NULL. */
+/* ws_method_name() - the --method name of one bit of struct ws_device.methods, or NULL. */
 const char *ws_method_name(unsigned bit);
 
 /* A list of snapshots, in kernel-name order for scans, in the order added otherwise. */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <wipeseal/device.h>
+#include <wipeseal/technique.h>
 
 struct ws_ctx;
 struct ws_target;
@@ -43,26 +44,6 @@ enum ws_verify_mode {
 	WS_VERIFY_FULL,   /* every byte */
 };
 
-/* How a plan erases: by overwriting (the passes), or by the drive's own command. */
-enum ws_technique {
-	WS_TECH_OVERWRITE,                  /* the passes below: NIST Clear */
-	WS_TECH_PURGE,                      /* the strongest firmware technique the device has */
-	WS_TECH_NVME_SANITIZE_CRYPTO,       /* Sanitize, crypto erase: Purge */
-	WS_TECH_NVME_SANITIZE_BLOCK,        /* Sanitize, block erase: Purge */
-	WS_TECH_NVME_SANITIZE_OVERWRITE,    /* Sanitize, overwrite: Purge */
-	WS_TECH_NVME_SANITIZE_EXIT_FAILURE, /* clear a failed sanitize (erases nothing) */
-	WS_TECH_NVME_FORMAT_CRYPTO,         /* Format NVM, SES 2: Clear */
-	WS_TECH_NVME_FORMAT_USER_DATA,      /* Format NVM, SES 1: Clear */
-	WS_TECH_ATA_SANITIZE_CRYPTO,        /* ATA SANITIZE, CRYPTO SCRAMBLE EXT: Purge */
-	WS_TECH_ATA_SANITIZE_BLOCK,         /* ATA SANITIZE, BLOCK ERASE EXT: Purge */
-	WS_TECH_ATA_SANITIZE_OVERWRITE,     /* ATA SANITIZE, OVERWRITE EXT: Purge */
-	WS_TECH_SCSI_SANITIZE_CRYPTO,       /* SCSI SANITIZE, cryptographic erase: Purge */
-	WS_TECH_SCSI_SANITIZE_BLOCK,        /* SCSI SANITIZE, block erase: Purge */
-	WS_TECH_SCSI_SANITIZE_OVERWRITE,    /* SCSI SANITIZE, overwrite: Purge */
-	WS_TECH_ATA_SECURE_ERASE,           /* SECURITY ERASE UNIT, normal: Purge (disks) */
-	WS_TECH_ATA_SECURE_ERASE_ENHANCED,  /* SECURITY ERASE UNIT, enhanced: Purge */
-};
-
 /* An ATA user password, as an interrupted security erase recorded it. */
 #define WS_ATA_PASSWORD_LEN 32
 
@@ -72,12 +53,6 @@ enum ws_technique {
  * Return: 0; -EREMOTEIO when the drive refuses (wrong password); another negative errno.
  */
 int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus);
-
-/* ws_technique_name() - the --method name of a technique. */
-const char *ws_technique_name(enum ws_technique t);
-
-/* ws_technique_nist() - "Clear" or "Purge" (NIST SP 800-88), "none" for exit-failure. */
-const char *ws_technique_nist(enum ws_technique t);
 
 /* A wipe plan: the passes in order and how to verify the last one. */
 struct ws_plan {

@@ -13,6 +13,7 @@
 #include <wipeseal/context.h>
 #include <wipeseal/power.h>
 #include <wipeseal/file.h>
+#include <wipeseal/technique.h>
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>

@@ -78,48 +78,17 @@ const char *ws_device_confirm_token(const struct ws_device *dev)
 
 const char *ws_method_name(unsigned bit)
 {
-	switch (bit) {
-	case WS_METHOD_CLEAR:
-		return "clear";
-	case WS_METHOD_ZERO:
-		return "zero";
-	case WS_METHOD_ONE:
-		return "one";
-	case WS_METHOD_RANDOM:
-		return "random";
-	case WS_METHOD_PATTERN:
-		return "pattern";
-	case WS_METHOD_DOD_3PASS:
-		return "dod-3pass";
-	case WS_METHOD_NVME_SANITIZE_CRYPTO:
-		return "nvme-sanitize-crypto";
-	case WS_METHOD_NVME_SANITIZE_BLOCK:
-		return "nvme-sanitize-block";
-	case WS_METHOD_NVME_SANITIZE_OVERWRITE:
-		return "nvme-sanitize-overwrite";
-	case WS_METHOD_NVME_FORMAT_CRYPTO:
-		return "nvme-format-crypto";
-	case WS_METHOD_NVME_FORMAT_USER_DATA:
-		return "nvme-format-user-data";
-	case WS_METHOD_ATA_SANITIZE_CRYPTO:
-		return "ata-sanitize-crypto";
-	case WS_METHOD_ATA_SANITIZE_BLOCK:
-		return "ata-sanitize-block";
-	case WS_METHOD_ATA_SANITIZE_OVERWRITE:
-		return "ata-sanitize-overwrite";
-	case WS_METHOD_SCSI_SANITIZE_CRYPTO:
-		return "scsi-sanitize-crypto";
-	case WS_METHOD_SCSI_SANITIZE_BLOCK:
-		return "scsi-sanitize-block";
-	case WS_METHOD_SCSI_SANITIZE_OVERWRITE:
-		return "scsi-sanitize-overwrite";
-	case WS_METHOD_ATA_SECURE_ERASE:
-		return "ata-secure-erase";
-	case WS_METHOD_ATA_SECURE_ERASE_ENHANCED:
-		return "ata-secure-erase-enhanced";
-	default:
-		return NULL;
-	}
+	static const char *const overwrite[] = { "clear",  "zero",    "one",
+		                                 "random", "pattern", "dod-3pass" };
+
+	for (size_t i = 0; i < ELEMENTSOF(overwrite); i++)
+		if (bit == 1u << i)
+			return overwrite[i];
+	for (int t = 0; t < WS_TECH_COUNT; t++) /* the firmware techniques: their bits */
+		if (bit == WS_TECH_BIT(t) &&
+		    ws_technique_has((enum ws_technique)t, WS_TECH_F_FIRMWARE))
+			return ws_technique_name((enum ws_technique)t);
+	return NULL;
 }
 
 static const char *udev_prop(void *userdata, const char *key)

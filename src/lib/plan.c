@@ -91,64 +91,14 @@ static int method_round(const char *method, struct ws_pass_spec *out, char **ret
 	    method);
 }
 
-static const struct {
-	const char *name;
-	enum ws_technique tech;
-	unsigned method_bit; /* what the device must advertise */
-	const char *nist;
-} techniques[] = {
-	{ "overwrite", WS_TECH_OVERWRITE, 0, "Clear" },
-	{ "purge", WS_TECH_PURGE, 0, "Purge" },
-	{ "nvme-sanitize-crypto", WS_TECH_NVME_SANITIZE_CRYPTO, WS_METHOD_NVME_SANITIZE_CRYPTO,
-	  "Purge" },
-	{ "nvme-sanitize-block", WS_TECH_NVME_SANITIZE_BLOCK, WS_METHOD_NVME_SANITIZE_BLOCK,
-	  "Purge" },
-	{ "nvme-sanitize-overwrite", WS_TECH_NVME_SANITIZE_OVERWRITE,
-	  WS_METHOD_NVME_SANITIZE_OVERWRITE, "Purge" },
-	{ "nvme-sanitize-exit-failure", WS_TECH_NVME_SANITIZE_EXIT_FAILURE, 0, "none" },
-	{ "nvme-format-crypto", WS_TECH_NVME_FORMAT_CRYPTO, WS_METHOD_NVME_FORMAT_CRYPTO, "Clear" },
-	{ "nvme-format-user-data", WS_TECH_NVME_FORMAT_USER_DATA, WS_METHOD_NVME_FORMAT_USER_DATA,
-	  "Clear" },
-	{ "ata-sanitize-crypto", WS_TECH_ATA_SANITIZE_CRYPTO, WS_METHOD_ATA_SANITIZE_CRYPTO,
-	  "Purge" },
-	{ "ata-sanitize-block", WS_TECH_ATA_SANITIZE_BLOCK, WS_METHOD_ATA_SANITIZE_BLOCK, "Purge" },
-	{ "ata-sanitize-overwrite", WS_TECH_ATA_SANITIZE_OVERWRITE,
-	  WS_METHOD_ATA_SANITIZE_OVERWRITE, "Purge" },
-	{ "scsi-sanitize-crypto", WS_TECH_SCSI_SANITIZE_CRYPTO, WS_METHOD_SCSI_SANITIZE_CRYPTO,
-	  "Purge" },
-	{ "scsi-sanitize-block", WS_TECH_SCSI_SANITIZE_BLOCK, WS_METHOD_SCSI_SANITIZE_BLOCK,
-	  "Purge" },
-	{ "scsi-sanitize-overwrite", WS_TECH_SCSI_SANITIZE_OVERWRITE,
-	  WS_METHOD_SCSI_SANITIZE_OVERWRITE, "Purge" },
-	{ "ata-secure-erase", WS_TECH_ATA_SECURE_ERASE, WS_METHOD_ATA_SECURE_ERASE, "Purge" },
-	{ "ata-secure-erase-enhanced", WS_TECH_ATA_SECURE_ERASE_ENHANCED,
-	  WS_METHOD_ATA_SECURE_ERASE_ENHANCED, "Purge" },
-};
-
-const char *ws_technique_name(enum ws_technique t)
+/* An ATA drive under SANITIZE FREEZE LOCK refuses every sanitize until it is power-cycled (and
+ * one under SECURITY FREEZE LOCK every security erase): say so, and what to do, before
+ * anything is sent. */
+static bool frozen(const struct ws_device *dev, enum ws_technique t, char **ret_reason)
 {
-	for (size_t i = 0; i < ELEMENTSOF(techniques); i++)
-		if (techniques[i].tech == t)
-			return techniques[i].name;
-	return "?";
-}
-
-const char *ws_technique_nist(enum ws_technique t)
-{
-	for (size_t i = 0; i < ELEMENTSOF(techniques); i++)
-		if (techniques[i].tech == t)
-			return techniques[i].nist;
-	return "?";
-}
-
-/* An ATA drive under SANITIZE FREEZE LOCK refuses every sanitize until it is power-cycled:
- * say so, and what to do, before anything is sent. */
-static bool frozen(const struct ws_device *dev, unsigned method_bit, char **ret_reason)
-{
-	bool sanitize = method_bit & (WS_METHOD_ATA_SANITIZE_CRYPTO | WS_METHOD_ATA_SANITIZE_BLOCK |
-	                              WS_METHOD_ATA_SANITIZE_OVERWRITE);
-	bool security =
-	    method_bit & (WS_METHOD_ATA_SECURE_ERASE | WS_METHOD_ATA_SECURE_ERASE_ENHANCED);
+	const struct ws_technique_info *i = ws_technique_info(t);
+	bool sanitize = i->action_kind == WS_ACTION_ATA_SANITIZE;
+	bool security = i->action_kind == WS_ACTION_ATA_SECURITY_ERASE;
 
 	if (!(sanitize && dev->ata.sanitize_frozen) && !(security && dev->ata.security_frozen))
 		return false;
@@ -160,45 +110,13 @@ static bool frozen(const struct ws_device *dev, unsigned method_bit, char **ret_
 	return true;
 }
 
-int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
-                         enum ws_technique *ret, char **ret_reason)
+/* "purge": the strongest technique by the table's rank for the medium (technique.c), which
+ * must be a Purge technique. */
+static int resolve_purge(const struct ws_device *dev, enum ws_technique *ret, char **ret_reason)
 {
-	/* the order NIST SP 800-88 and IEEE 2883 give for flash: crypto, block, overwrite */
-	/* solid-state: crypto, block, overwrite (NIST SP 800-88 Rev. 1 Table A-8, IEEE 2883);
-	 * rotating: overwrite first, the firmware's own overwrite reaching every sector
-	 * (Table A-5 for ATA hard disks), then crypto and block */
-	static const enum ws_technique flash[] = {
-		WS_TECH_NVME_SANITIZE_CRYPTO,    WS_TECH_ATA_SANITIZE_CRYPTO,
-		WS_TECH_SCSI_SANITIZE_CRYPTO,    WS_TECH_NVME_SANITIZE_BLOCK,
-		WS_TECH_ATA_SANITIZE_BLOCK,      WS_TECH_SCSI_SANITIZE_BLOCK,
-		WS_TECH_NVME_SANITIZE_OVERWRITE, WS_TECH_ATA_SANITIZE_OVERWRITE,
-		WS_TECH_SCSI_SANITIZE_OVERWRITE, WS_TECH_ATA_SECURE_ERASE_ENHANCED,
-		WS_TECH_ATA_SECURE_ERASE,
-	};
-	static const enum ws_technique disk[] = {
-		WS_TECH_ATA_SANITIZE_OVERWRITE,    WS_TECH_SCSI_SANITIZE_OVERWRITE,
-		WS_TECH_ATA_SANITIZE_CRYPTO,       WS_TECH_SCSI_SANITIZE_CRYPTO,
-		WS_TECH_ATA_SANITIZE_BLOCK,        WS_TECH_SCSI_SANITIZE_BLOCK,
-		WS_TECH_ATA_SECURE_ERASE_ENHANCED, WS_TECH_ATA_SECURE_ERASE,
-	};
-	bool spinning = dev->rotational == 1 && !dev->nvme.present; /* NVMe: flash */
-	const enum ws_technique *strongest = spinning ? disk : flash;
-	size_t n_strongest = spinning ? ELEMENTSOF(disk) : ELEMENTSOF(flash);
+	enum ws_technique t = ws_technique_strongest(dev);
 
-	if (plan->technique == WS_TECH_OVERWRITE) {
-		*ret = WS_TECH_OVERWRITE;
-		return 0;
-	}
-	if (plan->technique == WS_TECH_PURGE) {
-		for (size_t i = 0; i < n_strongest; i++)
-			for (size_t k = 0; k < ELEMENTSOF(techniques); k++)
-				if (techniques[k].tech == strongest[i] &&
-				    (dev->methods & techniques[k].method_bit)) {
-					if (frozen(dev, techniques[k].method_bit, ret_reason))
-						return -EOPNOTSUPP;
-					*ret = strongest[i];
-					return 0;
-				}
+	if (t == WS_TECH_OVERWRITE || strcmp(ws_technique_nist(t), "Purge") != 0) {
 		ws_reason(ret_reason, -EINVAL,
 		          "%s has no Purge technique (no NVMe, ATA or SCSI sanitize it "
 		          "advertises): use an "
@@ -207,29 +125,39 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 		          dev->path);
 		return -EOPNOTSUPP;
 	}
-	for (size_t k = 0; k < ELEMENTSOF(techniques); k++) {
-		if (techniques[k].tech != plan->technique)
-			continue;
-		if (frozen(dev, techniques[k].method_bit, ret_reason))
-			return -EOPNOTSUPP;
-		if (plan->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE
-		        ? dev->nvme.present && dev->nvme.sanicap & 7
-		        : (dev->methods & techniques[k].method_bit)) {
-			*ret = plan->technique;
-			return 0;
-		}
-		ws_reason(ret_reason, -EINVAL,
-		          "%s does not advertise %s: refused before any command was sent",
-		          dev->path, techniques[k].name);
+	if (frozen(dev, t, ret_reason))
 		return -EOPNOTSUPP;
+	*ret = t;
+	return 0;
+}
+
+int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
+                         enum ws_technique *ret, char **ret_reason)
+{
+	if (plan->technique == WS_TECH_OVERWRITE) {
+		*ret = WS_TECH_OVERWRITE;
+		return 0;
 	}
-	return -EINVAL;
+	if (plan->technique == WS_TECH_PURGE)
+		return resolve_purge(dev, ret, ret_reason);
+	if (!ws_technique_info(plan->technique))
+		return -EINVAL;
+	if (frozen(dev, plan->technique, ret_reason))
+		return -EOPNOTSUPP;
+	if (ws_technique_advertised(dev, plan->technique)) {
+		*ret = plan->technique;
+		return 0;
+	}
+	ws_reason(ret_reason, -EINVAL,
+	          "%s does not advertise %s: refused before any command was sent", dev->path,
+	          ws_technique_name(plan->technique));
+	return -EOPNOTSUPP;
 }
 
 int ws_plan_check_verify(const struct ws_plan *plan, bool trust_firmware, char **ret_reason)
 {
 	if (plan->verify != WS_VERIFY_NONE || plan->technique == WS_TECH_OVERWRITE ||
-	    plan->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE || trust_firmware)
+	    ws_technique_has(plan->technique, WS_TECH_F_ERASES_NOTHING) || trust_firmware)
 		return 0;
 	return ws_reason(ret_reason, -EINVAL,
 	                 "verify none with the firmware method %s: the drive's report would be "
@@ -241,6 +169,7 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 {
 	struct ws_pass_spec round[3];
 	struct ws_plan *plan;
+	enum ws_technique tech;
 	int n;
 
 	if (!method || strlen(method) >= sizeof(plan->method))
@@ -248,18 +177,18 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 	if (passes < 1 || passes > 99)
 		return ws_reason(ret_reason, -EINVAL, "--passes must be 1 to 99, got %u", passes);
 	memset(round, 0, sizeof(round));
-	for (size_t k = 1; k < ELEMENTSOF(techniques); k++) /* the firmware methods */
-		if (strcmp(method, techniques[k].name) == 0) {
-			plan = calloc(1, sizeof(*plan));
-			if (!plan)
-				return -ENOMEM;
-			plan->technique = techniques[k].tech;
-			plan->verify = WS_VERIFY_SAMPLE;
-			plan->sample_percent = 10;
-			snprintf(plan->method, sizeof(plan->method), "%s", method);
-			*ret = plan;
-			return 0;
-		}
+	if (ws_technique_by_name(method, &tech) == 0 && tech != WS_TECH_OVERWRITE) {
+		/* purge and the firmware techniques ("overwrite" names no method) */
+		plan = calloc(1, sizeof(*plan));
+		if (!plan)
+			return -ENOMEM;
+		plan->technique = tech;
+		plan->verify = WS_VERIFY_SAMPLE;
+		plan->sample_percent = 10;
+		snprintf(plan->method, sizeof(plan->method), "%s", method);
+		*ret = plan;
+		return 0;
+	}
 	n = method_round(method, round, ret_reason);
 	if (n < 0)
 		return n;

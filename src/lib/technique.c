@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * technique.c - the table of erase techniques (wipeseal/technique.h) and the one ranking
+ * rule that `purge` and the station share.
+ *
+ * Why a table: a technique used to be described by a switch in every file that needed one
+ * fact about it (its name, its level, whether it is a crypto erase, what a certificate calls
+ * it); the switches drifted apart. Here each technique is one row, and the action codes are
+ * the specifications' own names (libnvme's NVME_SANITIZE_SANACT_* and NVME_FORMAT_SES_*).
+ *
+ * The ranking (docs/methods.md, "The order of purge"): on solid-state media crypto erase,
+ * then block erase, then overwrite (NIST SP 800-88 Rev. 1 Table A-8, IEEE 2883), then the
+ * ATA security erases; on rotating media the drive's own overwrite first, reaching every
+ * sector (Table A-5), then crypto and block. The NVMe Formats are Clear: they rank last and
+ * `purge` never carries them out.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <libnvme.h>
+
+#include "internal.h"
+#include <wipeseal/device.h>
+#include <wipeseal/technique.h>
+
+#define FW WS_TECH_F_FIRMWARE
+
+/* NVMe Sanitize: acts on the whole NVM subsystem, reports progress (Sanitize Status log). */
+#define NVME_SANITIZE(act, extra)                                                              \
+	.transport = WS_TRANSPORT_NVME, .action_kind = WS_ACTION_NVME_SANACT, .action = (act), \
+	.flags = FW | WS_TECH_F_SUBSYSTEM | WS_TECH_F_PROGRESS | (extra),                      \
+	.command = "NVMe Sanitize"
+
+#define NVME_FORMAT(ses, extra)                                                                    \
+	.transport = WS_TRANSPORT_NVME, .action_kind = WS_ACTION_NVME_FORMAT_SES, .action = (ses), \
+	.flags = FW | WS_TECH_F_ALL_NAMESPACES_BY_FNA | (extra), .command = "NVMe Format NVM"
+
+#define ATA_SANITIZE(feature, extra)                                                               \
+	.transport = WS_TRANSPORT_ATA, .action_kind = WS_ACTION_ATA_SANITIZE, .action = (feature), \
+	.flags = FW | WS_TECH_F_PROGRESS | (extra), .command = "ATA SANITIZE DEVICE"
+
+#define SCSI_SANITIZE(sa, extra)                                                                \
+	.transport = WS_TRANSPORT_SCSI, .action_kind = WS_ACTION_SCSI_SANITIZE, .action = (sa), \
+	.flags = FW | WS_TECH_F_PROGRESS | (extra), .command = "SCSI SANITIZE"
+
+#define ATA_SECURITY_ERASE(mode, extra)                                             \
+	.transport = WS_TRANSPORT_ATA, .action_kind = WS_ACTION_ATA_SECURITY_ERASE, \
+	.action = (mode), .flags = FW | WS_TECH_F_PASSWORD | (extra),               \
+	.command = "ATA SECURITY ERASE UNIT", .cert_method = "other (ATA SECURITY ERASE UNIT)"
+
+#define CRYPTO (WS_TECH_F_CRYPTO | WS_TECH_F_UNPREDICTABLE)
+
+/* ranks: crypto, block, overwrite, security erase enhanced, normal, the Formats */
+#define RANK_CRYPTO    .rank_solid = 1, .rank_rotating = 2
+#define RANK_BLOCK     .rank_solid = 2, .rank_rotating = 3
+#define RANK_OVERWRITE .rank_solid = 3, .rank_rotating = 1
+
+static const struct ws_technique_info table[WS_TECH_COUNT] = {
+	[WS_TECH_OVERWRITE] = { .technique = WS_TECH_OVERWRITE,
+	                        .name = "overwrite",
+	                        .nist = "Clear",
+	                        .ieee2883 = "Clear: overwrite (host writes)",
+	                        .command = "overwrite",
+	                        .cert_method = "overwrite",
+	                        .label = "clear" },
+	[WS_TECH_PURGE] = { .technique = WS_TECH_PURGE,
+	                    .name = "purge",
+	                    .nist = "Purge",
+	                    .ieee2883 = "Purge: the strongest technique the drive advertises",
+	                    .command = "NVMe Sanitize",
+	                    .cert_method = "overwrite",
+	                    .label = "purge" },
+	[WS_TECH_NVME_SANITIZE_CRYPTO] = { .technique = WS_TECH_NVME_SANITIZE_CRYPTO,
+	                                   .name = "nvme-sanitize-crypto",
+	                                   .nist = "Purge",
+	                                   .ieee2883 = "Purge: cryptographic erase (Sanitize)",
+	                                   NVME_SANITIZE(NVME_SANITIZE_SANACT_START_CRYPTO_ERASE,
+	                                                 CRYPTO),
+	                                   .cert_method = "crypto erase",
+	                                   .label = "san-crypto",
+	                                   RANK_CRYPTO },
+	[WS_TECH_NVME_SANITIZE_BLOCK] = { .technique = WS_TECH_NVME_SANITIZE_BLOCK,
+	                                  .name = "nvme-sanitize-block",
+	                                  .nist = "Purge",
+	                                  .ieee2883 = "Purge: block erase (Sanitize)",
+	                                  NVME_SANITIZE(NVME_SANITIZE_SANACT_START_BLOCK_ERASE, 0),
+	                                  .cert_method = "block erase",
+	                                  .label = "san-block",
+	                                  RANK_BLOCK },
+	[WS_TECH_NVME_SANITIZE_OVERWRITE] = { .technique = WS_TECH_NVME_SANITIZE_OVERWRITE,
+	                                      .name = "nvme-sanitize-overwrite",
+	                                      .nist = "Purge",
+	                                      .ieee2883 = "Purge: overwrite (Sanitize)",
+	                                      NVME_SANITIZE(NVME_SANITIZE_SANACT_START_OVERWRITE,
+	                                                    0),
+	                                      .cert_method = "overwrite",
+	                                      .label = "san-overwr",
+	                                      RANK_OVERWRITE },
+	[WS_TECH_NVME_SANITIZE_EXIT_FAILURE] = { .technique = WS_TECH_NVME_SANITIZE_EXIT_FAILURE,
+	                                         .name = "nvme-sanitize-exit-failure",
+	                                         .nist = "none",
+	                                         .ieee2883 = "none: exit failure mode (Sanitize), "
+	                                                     "nothing erased",
+	                                         .transport = WS_TRANSPORT_NVME,
+	                                         .action_kind = WS_ACTION_NVME_SANACT,
+	                                         .action = NVME_SANITIZE_SANACT_EXIT_FAILURE,
+	                                         .flags = FW | WS_TECH_F_ERASES_NOTHING,
+	                                         .command = "NVMe Sanitize",
+	                                         .cert_method = "other (exit sanitize failure "
+	                                                        "mode: nothing erased)",
+	                                         .label = "exit-fail" },
+	[WS_TECH_NVME_FORMAT_CRYPTO] = { .technique = WS_TECH_NVME_FORMAT_CRYPTO,
+	                                 .name = "nvme-format-crypto",
+	                                 .nist = "Clear",
+	                                 .ieee2883 = "Clear: cryptographic erase (Format NVM)",
+	                                 NVME_FORMAT(NVME_FORMAT_SES_CRYPTO_ERASE, CRYPTO),
+	                                 .cert_method = "crypto erase",
+	                                 .label = "fmt-crypto",
+	                                 .rank_solid = 6,
+	                                 .rank_rotating = 6 },
+	[WS_TECH_NVME_FORMAT_USER_DATA] = { .technique = WS_TECH_NVME_FORMAT_USER_DATA,
+	                                    .name = "nvme-format-user-data",
+	                                    .nist = "Clear",
+	                                    .ieee2883 = "Clear: user data erase (Format NVM)",
+	                                    NVME_FORMAT(NVME_FORMAT_SES_USER_DATA_ERASE, 0),
+	                                    .cert_method =
+	                                        "other (NVMe Format NVM, user data erase)",
+	                                    .label = "format",
+	                                    .rank_solid = 7,
+	                                    .rank_rotating = 7 },
+	[WS_TECH_ATA_SANITIZE_CRYPTO] = { .technique = WS_TECH_ATA_SANITIZE_CRYPTO,
+	                                  .name = "ata-sanitize-crypto",
+	                                  .nist = "Purge",
+	                                  .ieee2883 = "Purge: CRYPTO SCRAMBLE EXT (SANITIZE)",
+	                                  ATA_SANITIZE(WS_ATA_SANITIZE_CRYPTO_SCRAMBLE_EXT, CRYPTO),
+	                                  .cert_method = "crypto erase",
+	                                  .label = "san-crypto",
+	                                  RANK_CRYPTO },
+	[WS_TECH_ATA_SANITIZE_BLOCK] = { .technique = WS_TECH_ATA_SANITIZE_BLOCK,
+	                                 .name = "ata-sanitize-block",
+	                                 .nist = "Purge",
+	                                 .ieee2883 = "Purge: BLOCK ERASE EXT (SANITIZE)",
+	                                 ATA_SANITIZE(WS_ATA_SANITIZE_BLOCK_ERASE_EXT, 0),
+	                                 .cert_method = "block erase",
+	                                 .label = "san-block",
+	                                 RANK_BLOCK },
+	[WS_TECH_ATA_SANITIZE_OVERWRITE] = { .technique = WS_TECH_ATA_SANITIZE_OVERWRITE,
+	                                     .name = "ata-sanitize-overwrite",
+	                                     .nist = "Purge",
+	                                     .ieee2883 = "Purge: OVERWRITE EXT (SANITIZE)",
+	                                     ATA_SANITIZE(WS_ATA_SANITIZE_OVERWRITE_EXT, 0),
+	                                     .cert_method = "overwrite",
+	                                     .label = "san-overwr",
+	                                     RANK_OVERWRITE },
+	[WS_TECH_SCSI_SANITIZE_CRYPTO] = { .technique = WS_TECH_SCSI_SANITIZE_CRYPTO,
+	                                   .name = "scsi-sanitize-crypto",
+	                                   .nist = "Purge",
+	                                   .ieee2883 = "Purge: CRYPTOGRAPHIC ERASE (SANITIZE)",
+	                                   SCSI_SANITIZE(WS_SCSI_SANITIZE_SA_CRYPTOGRAPHIC_ERASE,
+	                                                 CRYPTO),
+	                                   .cert_method = "crypto erase",
+	                                   .label = "san-crypto",
+	                                   RANK_CRYPTO },
+	[WS_TECH_SCSI_SANITIZE_BLOCK] = { .technique = WS_TECH_SCSI_SANITIZE_BLOCK,
+	                                  .name = "scsi-sanitize-block",
+	                                  .nist = "Purge",
+	                                  .ieee2883 = "Purge: BLOCK ERASE (SANITIZE)",
+	                                  SCSI_SANITIZE(WS_SCSI_SANITIZE_SA_BLOCK_ERASE, 0),
+	                                  .cert_method = "block erase",
+	                                  .label = "san-block",
+	                                  RANK_BLOCK },
+	[WS_TECH_SCSI_SANITIZE_OVERWRITE] = { .technique = WS_TECH_SCSI_SANITIZE_OVERWRITE,
+	                                      .name = "scsi-sanitize-overwrite",
+	                                      .nist = "Purge",
+	                                      .ieee2883 = "Purge: OVERWRITE (SANITIZE)",
+	                                      SCSI_SANITIZE(WS_SCSI_SANITIZE_SA_OVERWRITE, 0),
+	                                      .cert_method = "overwrite",
+	                                      .label = "san-overwr",
+	                                      RANK_OVERWRITE },
+	[WS_TECH_ATA_SECURE_ERASE] = { .technique = WS_TECH_ATA_SECURE_ERASE,
+	                               .name = "ata-secure-erase",
+	                               .nist = "Purge",
+	                               .ieee2883 = "Purge: SECURITY ERASE UNIT, normal mode",
+	                               ATA_SECURITY_ERASE(WS_ATA_SECURITY_ERASE_NORMAL, 0),
+	                               .label = "sec-erase",
+	                               .rank_solid = 5,
+	                               .rank_rotating = 5 },
+	[WS_TECH_ATA_SECURE_ERASE_ENHANCED] = { .technique = WS_TECH_ATA_SECURE_ERASE_ENHANCED,
+	                                        .name = "ata-secure-erase-enhanced",
+	                                        .nist = "Purge",
+	                                        .ieee2883 =
+	                                            "Purge: SECURITY ERASE UNIT, enhanced mode",
+	                                        ATA_SECURITY_ERASE(WS_ATA_SECURITY_ERASE_ENHANCED,
+	                                                           WS_TECH_F_UNPREDICTABLE),
+	                                        .label = "sec-erase+",
+	                                        .rank_solid = 4,
+	                                        .rank_rotating = 4 },
+};
+
+const struct ws_technique_info *ws_technique_info(enum ws_technique t)
+{
+	if ((unsigned)t >= WS_TECH_COUNT)
+		return NULL;
+	return &table[t];
+}
+
+int ws_technique_by_name(const char *name, enum ws_technique *ret)
+{
+	for (size_t i = 0; name && i < ELEMENTSOF(table); i++)
+		if (strcmp(table[i].name, name) == 0) {
+			*ret = (enum ws_technique)i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+const char *ws_technique_name(enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i ? i->name : "?";
+}
+
+const char *ws_technique_nist(enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i ? i->nist : "?";
+}
+
+bool ws_technique_has(enum ws_technique t, unsigned flags)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && (i->flags & flags) == flags;
+}
+
+const char *ws_transport_kind_name(enum ws_transport_kind k)
+{
+	switch (k) {
+	case WS_TRANSPORT_NVME:
+		return "NVMe";
+	case WS_TRANSPORT_ATA:
+		return "ATA";
+	case WS_TRANSPORT_SCSI:
+		return "SCSI";
+	case WS_TRANSPORT_NONE:
+		break;
+	}
+	return "none";
+}
+
+bool ws_technique_rotating(const struct ws_device *dev)
+{
+	return dev->rotational == 1 && !dev->nvme.present; /* NVMe: flash */
+}
+
+bool ws_technique_advertised(const struct ws_device *dev, enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	if (!i || !(i->flags & WS_TECH_F_FIRMWARE))
+		return false;
+	if (!(i->flags & WS_TECH_F_ERASES_NOTHING))
+		return dev->methods & WS_TECH_BIT(t);
+	/* leaving a failure mode: offered wherever the command that fails is */
+	for (size_t k = 0; k < ELEMENTSOF(table); k++)
+		if (k != (size_t)t && table[k].action_kind == i->action_kind &&
+		    (dev->methods & WS_TECH_BIT(k)))
+			return true;
+	return false;
+}
+
+enum ws_technique ws_technique_strongest(const struct ws_device *dev)
+{
+	bool rotating = ws_technique_rotating(dev);
+	enum ws_technique best = WS_TECH_OVERWRITE;
+	unsigned best_rank = 0;
+
+	for (size_t k = 0; k < ELEMENTSOF(table); k++) {
+		unsigned rank = rotating ? table[k].rank_rotating : table[k].rank_solid;
+
+		if (rank == 0 || !(dev->methods & WS_TECH_BIT(k)))
+			continue;
+		if (best_rank == 0 || rank < best_rank) { /* ties: the first in the enum */
+			best = (enum ws_technique)k;
+			best_rank = rank;
+		}
+	}
+	return best;
+}
