@@ -7,6 +7,10 @@
  * before any of them starts the Sanitize that makes the others unreadable, so nobody erases
  * until every wipe has reached its start line (or ended early). The caller polls; the
  * library never draws.
+ *
+ * This is the job's runner (wipeseal/job.h): it applies none of the rules a job applies
+ * when a target is added and checked (the technique, DCO and NVMe subsystem rules). Front
+ * ends start wipes through a job, never through ws_batch_start() directly.
  */
 #ifndef WIPESEAL_BATCH_H
 #define WIPESEAL_BATCH_H

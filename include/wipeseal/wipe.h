@@ -289,14 +289,6 @@ struct ws_result *ws_result_free(struct ws_result *res);
 bool ws_result_data_found(const struct ws_result *res);
 
 /*
- * ws_result_exit_code() - what a wipe's outcome means as a WS_EXIT_* code, the same for
- * `wipeseal wipe` and the station: a write that failed or never finished is FAILED; data
- * found on read-back after a complete erase is DATA_FOUND; a dry run is OK.
- * @res: the result, or NULL when the wipe could not start (FAILED).
- */
-int ws_result_exit_code(const struct ws_result *res);
-
-/*
  * ws_result_to_json() - the result as a JSON document (schema "wipeseal-result/1", see
  * docs/result.md). @ret: malloc'd NUL-terminated text. Return: 0 or -ENOMEM.
  */

@@ -342,19 +342,19 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
 {
 	char id[37];
 	struct json_object *o = json_object_new_object(), *dest = json_object_new_object();
-	struct json_object *dev = json_tokener_parse(res->device_json), *evidence = NULL;
-	char *result_text = NULL;
+	/* the device as the wipe's snapshot recorded it; the evidence built from the result
+	 * itself, not printed and parsed back */
+	struct json_object *dev = json_tokener_parse(res->device_json);
+	struct json_object *evidence = ws_result_json(res);
 	const char *text;
 
-	if (!o || !dest || !dev || ws_result_to_json(res, &result_text) < 0 ||
-	    !(evidence = json_tokener_parse(result_text))) {
+	if (!o || !dest || !dev || !evidence) {
 		json_object_put(o);
 		json_object_put(dest);
 		json_object_put(dev);
-		free(result_text);
+		json_object_put(evidence);
 		return -ENOMEM;
 	}
-	free(result_text);
 	if (uuid4(id) < 0) {
 		json_object_put(o);
 		json_object_put(dest);

@@ -40,6 +40,24 @@ static int split(int r, int *ret_status)
 	return r > 0 ? -EREMOTEIO : 0;
 }
 
+/* The NVM subsystem this namespace belongs to: SUBNQN (NVMe base spec, Identify Controller
+ * bytes 1023:768, mandatory since 1.2.1), or what the kernel read into sysfs. */
+static void subsystem_nqn(struct ws_ctx *ctx, struct ws_device *dev,
+                          const struct nvme_id_ctrl *ctrl)
+{
+	struct ws_nvme_info *n = &dev->nvme;
+	size_t len = strnlen(ctrl->subnqn, sizeof(ctrl->subnqn));
+
+	while (len > 0 && (ctrl->subnqn[len - 1] == ' ' || ctrl->subnqn[len - 1] == '\0'))
+		len--;
+	if (len >= sizeof(n->subnqn))
+		len = sizeof(n->subnqn) - 1;
+	memcpy(n->subnqn, ctrl->subnqn, len);
+	n->subnqn[len] = '\0';
+	if (len == 0)
+		ws_sysfs_subsysnqn(ctx, dev->name, n->subnqn, sizeof(n->subnqn));
+}
+
 void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
 {
 	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -61,6 +79,7 @@ void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	n->oacs = le16toh(ctrl.oacs);
 	n->sanicap = le32toh(ctrl.sanicap);
 	n->fna = ctrl.fna;
+	subsystem_nqn(ctx, dev, &ctrl);
 	if (nvme_identify_ns(fd, nsid, &ns) == 0) {
 		n->dlfeat = ns.dlfeat & 0x7;
 		n->flbas = ns.flbas;

@@ -76,33 +76,6 @@ bool ws_result_data_found(const struct ws_result *res)
 	       res->verify.crypto.structured_blocks > 0 || res->residue.n > 0;
 }
 
-int ws_result_exit_code(const struct ws_result *res)
-{
-	if (!res || res->status == WS_STATUS_ABORTED)
-		return WS_EXIT_FAILED;
-	if (res->status == WS_STATUS_REFUSED)
-		return WS_EXIT_REFUSED;
-	if (res->dry_run)
-		return WS_EXIT_OK;
-	/* clearing a failure mode is the operator's goal, not a sanitization */
-	if (res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
-		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
-		                                                              : WS_EXIT_FAILED;
-	if (res->technique != WS_TECH_OVERWRITE)
-		return ws_result_data_found(res) && res->firmware.transition_seen
-		           ? WS_EXIT_DATA_FOUND
-		       : res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK
-		                                          : WS_EXIT_FAILED;
-	for (size_t i = 0; i < res->n_passes; i++)
-		if (!res->passes[i].completed)
-			return WS_EXIT_FAILED;
-	if (res->n_passes < res->n_planned)
-		return WS_EXIT_FAILED;
-	if (ws_result_data_found(res))
-		return WS_EXIT_DATA_FOUND;
-	return res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK : WS_EXIT_FAILED;
-}
-
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
 static struct json_object *rfc3339(int64_t ns)
@@ -382,15 +355,14 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	return o;
 }
 
-int ws_result_to_json(const struct ws_result *res, char **ret)
+struct json_object *ws_result_json(const struct ws_result *res)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
-	const char *text;
 
 	if (!o || !tool) {
 		json_object_put(o);
 		json_object_put(tool);
-		return -ENOMEM;
+		return NULL;
 	}
 	json_object_object_add(o, "schema", json_object_new_string("wipeseal-result/1"));
 	json_object_object_add(tool, "name", json_object_new_string("wipeseal"));
@@ -423,8 +395,17 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "status", json_object_new_string(ws_status_name(res->status)));
 	json_object_object_add(
 	    o, "reason", res->status_reason ? json_object_new_string(res->status_reason) : NULL);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+	return o;
+}
+
+int ws_result_to_json(const struct ws_result *res, char **ret)
+{
+	struct json_object *o = ws_result_json(res);
+	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                             JSON_C_TO_STRING_SPACED |
+	                                                             JSON_C_TO_STRING_NOSLASHESCAPE)
+	                     : NULL;
+
 	*ret = text ? strdup(text) : NULL;
 	json_object_put(o);
 	return *ret ? 0 : -ENOMEM;

@@ -285,6 +285,9 @@ static int identify(struct nvme_passthru_cmd *c, unsigned ns)
 		id->sanicap = sim.sanicap;
 		id->fna = sim.fna;
 		id->nn = namespaces();
+		/* one NVM subsystem per simulated drive: what a Sanitize reaches */
+		snprintf(id->subnqn, sizeof(id->subnqn), "nqn.2014-08.org.wipeseal:sim:%s",
+		         sim.profile ? sim.profile : "full");
 		return 0;
 	}
 	if (cns == NVME_IDENTIFY_CNS_NS && c->data_len >= sizeof(struct nvme_id_ns)) {
