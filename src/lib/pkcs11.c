@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libp11.h>
 #include <p11-kit/uri.h>
@@ -87,7 +88,8 @@ static int load_module(P11KitUri *uri, const char *text, struct ws_token *t, cha
 		module = WS_P11_PROXY;
 	if (!(t->ctx = PKCS11_CTX_new()))
 		return -ENOMEM;
-	if (PKCS11_CTX_load(t->ctx, module) < 0)
+	/* looked for first: libp11 prints dlopen()'s complaint on stderr, and we never print */
+	if ((module[0] == '/' && access(module, R_OK) != 0) || PKCS11_CTX_load(t->ctx, module) < 0)
 		return ws_reason(ret_reason, -ELIBACC,
 		                 "signer key %s: the PKCS#11 module %s cannot be loaded: install "
 		                 "it (opensc-pkcs11 for cards, p11-kit-modules for the proxy) or "
@@ -120,8 +122,8 @@ static int find_slot(P11KitUri *uri, const char *text, struct ws_token *t, PKCS1
 	}
 	if (!found)
 		return ws_reason(ret_reason, -ENODEV,
-		                 "signer key %s: no token matches it: insert the card (p11tool "
-		                 "--list-tokens shows the tokens present)",
+		                 "signer key %s: no token matches it: insert the card "
+		                 "(pkcs11-tool --list-token-slots shows the tokens present)",
 		                 text);
 	*ret = found;
 	return 0;
@@ -187,20 +189,43 @@ static unsigned long last_ckr(void)
 	return ERR_GET_LIB(e) == ERR_get_CKR_code() ? (unsigned long)ERR_GET_REASON(e) : 0;
 }
 
+/* The token's flags read afresh after a failed login, into @ret: what it says about the tries
+ * left now. A second list of the slots (PKCS11_update_slots() of libp11 0.4.12 can crash on a
+ * list it made), found by slot ID. Return: whether it was read. */
+static bool fresh_flags(struct ws_token *t, unsigned long id, PKCS11_TOKEN *ret)
+{
+	PKCS11_SLOT *slots = NULL;
+	unsigned n = 0;
+	bool found = false;
+
+	if (PKCS11_enumerate_slots(t->ctx, &slots, &n) < 0)
+		return false;
+	for (unsigned i = 0; i < n && !found; i++)
+		if (PKCS11_get_slotid_from_slot(&slots[i]) == id && slots[i].token) {
+			*ret = *slots[i].token;
+			ret->label = ret->manufacturer = ret->model = ret->serialnr = NULL;
+			ret->slot = NULL;
+			found = true;
+		}
+	PKCS11_release_all_slots(t->ctx, slots, n);
+	return found;
+}
+
 static int login_failed(struct ws_token *t, PKCS11_SLOT *slot, const char *who, char **ret_reason)
 {
 	unsigned long rv = last_ckr();
+	PKCS11_TOKEN now;
+	const PKCS11_TOKEN *tok =
+	    fresh_flags(t, PKCS11_get_slotid_from_slot(slot), &now) ? &now : NULL;
 	const char *note;
 
-	/* the token's flags after the attempt: what it says about the tries left now */
-	(void)PKCS11_update_slots(t->ctx, &t->slots, &t->n_slots);
-	if (rv == CKR_PIN_LOCKED || (slot->token && slot->token->userPinLocked))
+	if (rv == CKR_PIN_LOCKED || (tok && tok->userPinLocked))
 		return ws_reason(ret_reason, -EKEYREVOKED,
 		                 "token %s: the PIN is locked; have the card unblocked with its "
 		                 "PUK or SO PIN (docs/operators.md)",
 		                 who);
 	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE) {
-		note = slot->token ? tries_note(slot->token) : NULL;
+		note = tok ? tries_note(tok) : NULL;
 		return ws_reason(ret_reason, -EKEYREJECTED, "token %s: wrong PIN%s%s", who,
 		                 note ? "; " : "", note ? note : "");
 	}
