@@ -276,7 +276,11 @@ static int find_key(P11KitUri *uri, const char *text, PKCS11_TOKEN *tok, PKCS11_
 	unsigned n = 0;
 
 	if (PKCS11_enumerate_keys(tok, &keys, &n) < 0)
-		return ws_reason(ret_reason, -EIO, "signer key %s: the token lists no keys", text);
+		return ws_reason(ret_reason, -EIO,
+		                 "signer key %s: the keys on token \"%s\" cannot be listed; libp11 "
+		                 "before 0.4.13 fails on a token that also holds a key it does not "
+		                 "know (Ed25519): keep such keys on another token",
+		                 text, tok->label);
 	for (unsigned i = 0; i < n; i++) {
 		if (!object_matches(uri, keys[i].label, keys[i].id, keys[i].id_len))
 			continue;

@@ -8,8 +8,8 @@
  * A wipe signed by a token key is checked by `wipeseal verify` and plain `openssl cms
  * -verify`, and its audit log by `wipeseal verify --audit-log`. Refused before any write,
  * each in one line with exit code 2: a wrong PIN (and what the token says of the tries left),
- * a locked PIN and a final try (tests/p11wrap makes SoftHSM2 say so), RSA-1024 and EC P-521 on
- * the token, a certificate without documentSigning, no such key, no such token, no
+ * a locked PIN and a final try (tests/p11wrap makes SoftHSM2 say so), RSA-1024, EC P-521 and
+ * Ed25519 on the token, a certificate without documentSigning, no such key, no such token, no
  * certificate, a PIN in the URI, a PIN file others may read, no PIN and nobody to ask.
  */
 #include <check.h>
@@ -279,6 +279,20 @@ START_TEST(test_key_refusals)
 }
 END_TEST
 
+/* An Ed25519 key on the token (SoftHSM2 makes one; the policy refuses it on Debian 12's
+ * OpenSSL 3.0, and libp11 0.4.12 cannot even list a token that holds one): refused in one
+ * line before any write, whichever key is named. */
+START_TEST(test_ed25519_on_the_token)
+{
+	token_start("ed");
+	token_key("card", "01", "rsa:2048");
+	sh_or_die("P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
+	          "--keypairgen --key-type EC:edwards25519 --id 09 --label ed >/dev/null 2>&1",
+	          WS_P11_PROXY_PATH);
+	refused("pkcs11:token=op;object=ed", pin_conf("pin"), "", "key it does not know (Ed25519)");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("token");
@@ -298,6 +312,7 @@ int main(void)
 	tcase_add_test(tc, test_ec_token_key_signs);
 	tcase_add_test(tc, test_pin_refusals);
 	tcase_add_test(tc, test_key_refusals);
+	tcase_add_test(tc, test_ed25519_on_the_token);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
