@@ -279,6 +279,64 @@ START_TEST(test_key_refusals)
 }
 END_TEST
 
+/* ---- the PIN on the terminal ----------------------------------------------------------------- */
+
+static char sock[64];
+
+/* The tmux pane's text once it shows @text (within @seconds), or NULL (malloc'd). */
+static char *pane_with(const char *text, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		char *out = NULL;
+
+		if (test_sh(&out, "tmux -L %s capture-pane -p -t t 2>/dev/null", sock) == 0 &&
+		    strstr(out, text))
+			return out;
+		free(out);
+		usleep(100000);
+	}
+	return NULL;
+}
+
+/* `wipe` with a token key, no PIN file and a terminal (a tmux pane): the PIN is asked with
+ * echo off; typed right, the wipe is signed; typed wrong, refused with what the token says. */
+static void pin_typed(const char *pin, const char *want_rc, const char *want)
+{
+	char *img = scratch_image("tty.img", 4), *scr;
+
+	ck_assert_int_eq(
+	    test_sh(NULL,
+	            "tmux -L %s kill-server 2>/dev/null; tmux -L %s new-session -d -s t -x 200 "
+	            "-y 12 \"'%s' wipe --yes --signer-key 'pkcs11:token=op;object=card' "
+	            "--audit-log %s/audit.log --cert-dir %s/certs --operator x --destination "
+	            "other '%s' 2>&1; echo rc=\\$?; sleep 600\"",
+	            sock, sock, WS_CLI, tokdir, tokdir, img),
+	    0);
+	scr = pane_with("PIN for token \"op\"", 30);
+	ck_assert_msg(scr, "no PIN prompt");
+	free(scr);
+	ck_assert_int_eq(test_sh(NULL, "tmux -L %s send-keys -t t '%s' Enter", sock, pin), 0);
+	scr = pane_with("rc=", 60);
+	ck_assert_msg(scr, "wipe did not end");
+	ck_assert_msg(strstr(scr, want_rc) && strstr(scr, want), "want %s, %s: %s", want_rc, want,
+	              scr);
+	/* echo off: the PIN is nowhere on the screen */
+	ck_assert_ptr_null(strstr(scr, pin));
+	free(scr);
+	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null", sock);
+	free(img);
+}
+
+START_TEST(test_pin_asked_on_the_terminal)
+{
+	token_start("tty");
+	token_key("card", "01", "rsa:2048");
+	snprintf(sock, sizeof(sock), "wstoken-%d", getpid());
+	pin_typed("1234", "rc=0", "SUCCESS");
+	pin_typed("98765", "rc=2", "wrong PIN");
+}
+END_TEST
+
 /* An Ed25519 key on the token (SoftHSM2 makes one; the policy refuses it on Debian 12's
  * OpenSSL 3.0, and libp11 0.4.12 cannot even list a token that holds one): refused in one
  * line before any write, whichever key is named. */
@@ -313,6 +371,7 @@ int main(void)
 	tcase_add_test(tc, test_pin_refusals);
 	tcase_add_test(tc, test_key_refusals);
 	tcase_add_test(tc, test_ed25519_on_the_token);
+	tcase_add_test(tc, test_pin_asked_on_the_terminal);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
