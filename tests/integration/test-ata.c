@@ -4,6 +4,77 @@
  * against tests/atasim: a simulated drive answering SG_IO (ATA PASS-THROUGH for SATA, SCSI
  * SANITIZE for SAS) for a loop device, changing it the way a drive would. Every profile ends
  * in the status and certificate it deserves; every refusal leaves the image unchanged.
+ *
+ * The built binary runs with the simulator preloaded against 32 MiB loop devices holding ext4
+ * filled with a marker string, and signs every wipe with a station key of a PKI the suite makes
+ * itself; every certificate it inspects is checked with plain `openssl cms -verify`. What each test
+ * shows:
+ *
+ * - test_sata_ssd: on `sata-ssd`, purge picks ata-sanitize-crypto (IDENTIFY word 217 made the loop
+ *   device solid-state); it, ata-sanitize-block and ata-sanitize-overwrite, each with `--verify
+ *   full`, exit 0 with the marker gone from the raw device, nothing for `blkid -p`, SUCCESS, level
+ *   Purge, completion observed; after block erase and overwrite the whole device compares equal to
+ *   /dev/zero.
+ * - test_sas: the same for scsi-sanitize-crypto, scsi-sanitize-block and scsi-sanitize-overwrite on
+ *   `sas`: the SCSI path, including "idle after running" as the completion.
+ * - test_hidden_area: on `hpa`, with a marker in the last 4 KiB (above the accessible maximum),
+ *   clear and purge each exit 0 with the hidden marker gone, and the result says `restored: true`,
+ *   `hidden_bytes` 4194304, `hidden_area_erased: true`; with `--keep-hidden-areas` the marker
+ *   survives and the result says `kept_on_request: true`, `hidden_area_erased: false`.
+ * - test_hidden_area_comes_back_after_power_cycle: on `hpa` with a state file, clear restores and
+ *   erases the hidden area; the state file says no SET MAX asked for a permanent change (`max 57344
+ *   permanent 0`), and the next process (the next power-on) sees the owner's HPA again in `list
+ *   --json` (57344 accessible of 65536 sectors).
+ * - test_simulator_agrees_with_hdparm: hdparm, whose encoder is not ours, against the simulator
+ *   (48- and 28-bit): `-N` reads 57344/65536; `-N 65536` ("temporary") lifts the HPA and the next
+ *   process sees it back; `-N p65536` ("permanent") is kept and counted in the state file. Skipped,
+ *   with a note, where hdparm is not installed.
+ * - test_lba28_drive_hidden_area: on `hpa` without 48-bit addressing, `list --json` shows the
+ *   capacity of words 60-61 and the native maximum of F8h; clear lifts the HPA with F8h/F9h and
+ *   erases the hidden marker.
+ * - test_lba28_drive_dco: without 48-bit addressing, `dco` is refused naming the 4096 sectors the
+ *   DCO hides (not the whole drive), and `dco-open` is wiped with nothing hidden.
+ * - test_4kn_hidden_area_in_bytes: on `hpa` with 4096-byte logical sectors (and a loop device to
+ *   match), the result's byte counts are the sector counts times 4096.
+ * - test_dco_restriction_is_reported: on `dco`, clear is refused up front (exit 3) with the reason
+ *   naming the 4096 sectors the DCO hides, the image unchanged; with `--keep-hidden-areas` it exits
+ *   0, `hidden_area_erased: false`, `kept_on_request: true`.
+ * - test_security_erase: on `hdd` (word 217 made it rotating), purge picks
+ *   ata-secure-erase-enhanced; ata-secure-erase leaves the device all zeros; both SUCCESS, Purge.
+ * - test_locked_by_interrupted_erase_can_be_unlocked: on `hdd-locks`, the erase exits 1 and its
+ *   output names `wipeseal unlock`; the last line of security-passwords.log holds a 64-hex-digit
+ *   password, recorded before the drive heard it; the simulator's state says locked; unlock with a
+ *   malformed password exits 2; with the recorded one it exits 0 and the state says unlocked.
+ * - test_refusals: purge and ata-sanitize-block on `frozen`, purge and ata-secure-erase on
+ *   `hdd-frozen` (the reason with the remedy), purge and ata-sanitize-crypto on `usb-no-pt`,
+ *   ata-sanitize-block on `sas`, scsi-sanitize-block on `sata-ssd`: each exits 3 with its reason,
+ *   and the image's SHA-256 is unchanged.
+ * - test_bridge_without_passthrough_still_clears: clear on `usb-no-pt` exits 0, SUCCESS, the marker
+ *   gone.
+ * - test_list_reports_what_the_drive_says: `list --json` on `hdd` reports the model from IDENTIFY,
+ *   the Security feature set with the enhanced erase, no Sanitize feature set, and `rotational:
+ *   true`.
+ * - test_failed_sanitize_is_certified_failed: ata-sanitize-block on `fails` exits 1, certified
+ *   FAILED, "the drive reports that the sanitize failed".
+ * - test_ata_scrambler_is_found: `ata-sanitize-crypto --verify full` on `scrambler` exits 4 with
+ *   the residue counted, while `blkid -p` finds nothing and at least 3/4 of the marker lines are
+ *   still on the device.
+ * - test_ata_crypto_zeros_declared: ata-sanitize-crypto on `zeros-rzat` exits 0, the device all
+ *   zeros, every block judged counted as erased (`erased_pattern` "00").
+ * - test_ata_instant_security_erase: on `hdd-instant` (a marked device with no file system),
+ *   `ata-secure-erase --verify none --trust-firmware` exits 1 on the estimate rule
+ *   (`estimate_seconds` 7200) with every marker line still there; without `--trust-firmware` exit
+ *   2; read back by sample, exit 4 with `completed_too_fast`.
+ *
+ * Not covered here: the kernel's libata, SAT and sd drivers, real drives and real bridges. The boot
+ * test (tests/vm/run.sh) runs QEMU's AHCI SATA disk and virtio-scsi disk, which implement none of
+ * the security, sanitize or HPA commands, under a Debian kernel: every firmware technique is
+ * refused without touching them and Clear works on them; an ATA or SCSI sanitize, a security erase
+ * or an HPA through a real kernel is run nowhere. Also not covered: a SCSI sanitize that fails; a
+ * sanitize already running on an ATA or SCSI drive; a drive in the failed state before the command;
+ * SIGINT during a sanitize or a security erase; the ERASE UNIT timeout; the estimated progress of a
+ * security erase; the rotating order with sanitize actions; 4096-byte logical sectors on a drive
+ * with an HPA; `wipeseal unfreeze` on a real machine.
  */
 #include <check.h>
 #include <stdio.h>

@@ -3,6 +3,9 @@
  * test-cmd-check.c - the safety gate through `wipeseal check`, against real loop devices:
  * what passes, what is refused (exit 3, one line naming the reason), what is bad input
  * (exit 2), and that a refused target is left byte-for-byte as it was.
+ *
+ * It runs against the scratch machine of scenario.c (see test-cmd-list.c) and hashes each target
+ * before and after: the bytes must be unchanged.
  */
 #include <check.h>
 #include <fcntl.h>

@@ -5,6 +5,9 @@
  * no output, a file wipeseal refuses one line on stderr and exit 2. Windows line endings,
  * comments, files that are not regular files, and every ```ini example of the docs.
  * Needs no loop device and no root: only files in a temporary directory.
+ *
+ * The cases: values, a key not set (exit 5), CRLF, comments, a FIFO, a directory and a device as
+ * --config, and every ini example of the docs.
  */
 #include <check.h>
 #include <stdio.h>

@@ -2,6 +2,11 @@
 /*
  * test-cmd-list.c - `wipeseal list` against real loop devices with real file systems.
  * Expected sizes and file system identities come from blockdev and blkid, not from us.
+ *
+ * The scratch machine (scenario.c, shared with test-cmd-check.c): an idle GPT disk with an ext4 and
+ * a vfat partition holding files, a whole-device ext4 that is mounted, a DOS-labelled disk with a
+ * mounted partition, a read-only loop device, active swap, a free ext4 image file and an image file
+ * backing a loop device. The root disk comes from findmnt.
  */
 #include <check.h>
 #include <stdio.h>

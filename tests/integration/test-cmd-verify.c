@@ -7,6 +7,24 @@
  * byte is written; a certificate removed from a series caught by the series and the log;
  * files that are not files (FIFOs, devices, directories, unreadable ones) and encrypted keys
  * refused at once, never waited on; ambiguous documents refused.
+ *
+ * The PKI is made here with the openssl command alone (an RSA-3072 CA and a foreign CA; station
+ * certificates: RSA-3072, EC P-384, RSA-1024, expired, e-mail-only EKU, and one from the foreign
+ * CA), then 16 MiB ext4 loop devices are wiped signed by them. What the tests show:
+ *
+ * - a certificate verifies with `wipeseal verify` and with plain `openssl cms -verify -purpose
+ *   any`, holds the NIST fields and the evidence, and `show` prints it; an EC P-384 signer works
+ *   too;
+ * - weak, expired, wrong-purpose and group-readable signers, and no signer at all, exit 2 with
+ *   their reason, and the device's SHA-256 is unchanged;
+ * - truncated, oversized, non-UTF-8, non-JSON, wrong-schema, unsigned, garbage-signed,
+ *   foreign-signed, weak-signed, expired-signed and one-byte-changed certificates are each rejected
+ *   with their reason on one line, exit 1; an untrusted CA fails, a missing CA file exits 2;
+ * - a wipe failed through the fault injector is certified as FAILED and does not verify;
+ * - a certificate removed from a series is caught by the series check and by the audit log; a
+ *   deleted log line breaks the chain;
+ * - refused attempts are logged; the configuration file fills fields, flags win, and an unknown key
+ *   exits 2.
  */
 #include <check.h>
 #include <stdarg.h>

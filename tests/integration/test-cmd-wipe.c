@@ -5,6 +5,35 @@
  * with grep and cmp, blkid -p must find nothing, random passes are recomputed with the
  * openssl command from the key in the result, and only then is the tool's own verification
  * compared with what we saw. Faults come from tests/faultinject at the system-call boundary.
+ *
+ * The loop devices are 32 MiB and carry a GPT and an ext4 partition filled with files that hold a
+ * marker string unique to the run. What the tests show:
+ *
+ * - Every method (`clear`, `zero`, `one`, `random`, `pattern:c0ffee`, `dod-3pass`, with `--verify
+ *   full`): exit 0; grep on the raw device finds no marker; `blkid -p` finds nothing; the device is
+ *   byte for byte the last pass, rebuilt with shell tools for byte patterns and with `openssl enc
+ *   -aes-256-ctr` from the key in the result for random ones; and the result agrees (SUCCESS, every
+ *   byte checked, no mismatch, no residue, the pass completed).
+ * - Default sampling: mode `sample`, `stratified-splitmix64/1`, a seed, at least 1,000 regions, at
+ *   least 10% and less than all of the device read.
+ * - Odd geometry: an image file of 5 MiB + 1000 bytes, and a loop device with 4096-byte logical
+ *   sectors.
+ * - Parallel targets: two loop devices in one command, both clean, two result files.
+ * - Faults: EIO on 64 KiB at 8 MiB gives exit 1, FAILED, exactly that range listed and every other
+ *   byte zero; writes that report success and do nothing (LIE) give exit 4 with the marker really
+ *   still there, mismatches and residue reported, by full and by sampled verification; ENODEV from
+ *   16 MiB on (a device that disappears) gives exit 1 and "the device disappeared"; SIGTERM during
+ *   slowed writes gives exit 1, ABORTED, the pass not completed and fewer bytes written than the
+ *   size.
+ * - Refusals: a mounted device (exit 3), no terminal and no `--yes` (exit 3), one good and one
+ *   mounted target (exit 3, the good one untouched), bad method, pattern, pass count or verify mode
+ *   and a missing target (exit 2), and `--dry-run`; each time the device's SHA-256 is unchanged and
+ *   the error is one line.
+ *
+ * Not covered: the typed confirmation at a terminal, progress bars, SIGUSR1, the buffered fallback
+ * when O_DIRECT is refused, and a device that really disappears (this suite injects ENODEV rather
+ * than detaching a loop device mid-wipe; test-station.c and the boot test, tests/vm/run.sh, pull
+ * real drives).
  */
 #include <check.h>
 #include <stdio.h>

@@ -8,6 +8,36 @@
  * Results are read back from outside: the certificate with `openssl cms -verify`, the log
  * with grep, and forgeries are made with perl, sha256 and openssl alone, as someone who can
  * write the log but holds no station key would make them.
+ *
+ * The PKI is made by certs/ (and a second, foreign one for the forger); wipes run on image files,
+ * 32 MiB loop devices, and small ext4 file systems on loop devices for the log and the result
+ * directory, slowed by the fault injector (DELAY150, --io-threads 1) where something must happen
+ * mid-pass. What the tests show:
+ *
+ * - the log's file system remounted read-only, or filled, during a wipe: exit 1, the certificate
+ *   written and verified with openssl, the line kept as `.audit-pending` and appended
+ *   (`late_since`) by the next wipe, and `verify --audit-log` passes with a note;
+ * - a torn last line (bytes without a newline): the next wipe succeeds, the bytes are kept as they
+ *   were, a TORN line follows them, verify notes it;
+ * - a stray NAME.json.p7s for every name the wipe could take: the certificate is NAME-1.json,
+ *   verified, and the stray files are untouched;
+ * - a result directory with room for a byte but not a certificate: exit 2, the device's SHA-256 and
+ *   marker unchanged; the room set aside survives the directory's disk being filled during the
+ *   wipe;
+ * - SIGHUP, and SIGPIPE (the `--json` reader leaves), mid-pass: exit 1, an ABORTED certificate and
+ *   audit line; SIGKILL mid-pass: the STARTED line (path, method, operator) is there and verify
+ *   notes a wipe without an outcome;
+ * - forgeries made with perl, sha256sum and openssl, with the chain recomputed: the operator
+ *   rewritten on every line, the REFUSED line deleted, an unsigned line inserted, lines appended
+ *   with a foreign CA's station key (with its own SIGNER line, or claiming the station's), bytes
+ *   hidden after a NUL, every signature stripped: each is caught with its reason; unsigned lines
+ *   from before signing are a note when signed lines follow;
+ * - `--audit-log` naming /dev/zero, /dev/null, a directory or a FIFO: exit 2 for `verify` and for
+ *   `wipe` (nothing written), within a time and memory bound; a sparse 1.1 GiB log and a 70 KB line
+ *   are refused with their reason.
+ *
+ * test-station.c adds `station --auto` whose output reader goes away (SIGPIPE): ABORTED and
+ * certified, not killed.
  */
 #include <check.h>
 #include <stdio.h>

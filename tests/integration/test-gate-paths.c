@@ -11,6 +11,12 @@
  * Every refusal is checked from outside: exit 3, the reason on stderr, and the backing
  * file's hash unchanged. A mounted file system is frozen (fsfreeze) while it is hashed, so
  * that the kernel's own writes (journal, lazy init) cannot change a byte: only the gate can.
+ *
+ * The POSIX and OFD locks come from real lockers (the OFD one from `qemu-system-x86_64 -machine
+ * none`); the operator's prompt is a pty from script(1), answered through a FIFO; the medium under
+ * a shown snapshot is replaced and ws_target_expect() called directly. The mid-pass moment is the
+ * fault injector's HOLD action: one write waits until a file named by WS_FAULT_HOLD exists, so the
+ * test resizes the device while the pass is certainly running, with no sleep.
  */
 #include <check.h>
 #include <errno.h>

@@ -4,6 +4,63 @@
  * tests/nvmesim: a simulated controller answering the ioctls for loop devices that stand in
  * for its namespaces, changing them the way a drive would. Every profile ends in the status
  * and certificate it deserves; every refusal leaves the backing image byte for byte as it was.
+ *
+ * The loop devices are 32 MiB and hold ext4 filled with a marker string; every wipe is signed with
+ * a station key of a PKI the suite makes itself, and every certificate the suite inspects is
+ * checked with plain `openssl cms -verify`. What the tests show:
+ *
+ * - purge picks crypto erase on the `full` profile: exit 0, the marker gone from the raw device,
+ *   `blkid -p` finds nothing, and the result says SUCCESS, nvme-sanitize-crypto, Purge, completion
+ *   observed, log status "completed", and bytes checked.
+ * - Block erase and sanitize overwrite with `--verify full`: exit 0, the whole device compares
+ *   equal to /dev/zero, and all 33,554,432 bytes were checked.
+ * - Refusals leave the image untouched (exit 3, the reason on stderr, the device's SHA-256
+ *   unchanged): nvme-sanitize-block on `crypto`; purge, nvme-format-crypto and nvme-sanitize-crypto
+ *   on `format-only` (a crypto Format the QEMU-like device would have accepted is never sent).
+ * - Format NVM like QEMU: nvme-format-user-data on `format-only` zeroes the device, SUCCESS, level
+ *   Clear.
+ * - A failed sanitize on `fails`: exit 1, FAILED, "the sanitize failed"; a second run refuses to
+ *   start while the drive is in failure mode and names nvme-sanitize-exit-failure; that method then
+ *   exits 0 and the drive's status is "completed" again.
+ * - A sanitize already running (`in-progress`, a block erase at 30 %) is followed, not restarted:
+ *   SUCCESS, `followed_running_sanitize: true`, `command_sent: false`.
+ * - A stalled sanitize with `--firmware-timeout 3`: exit 1, "no completion within 3 s".
+ * - A controller reset mid-sanitize (`reset`): the log is lost and found again, SUCCESS, the marker
+ *   gone.
+ * - Two namespaces (`two-ns`): a Sanitize naming one namespace only is refused with both images
+ *   unchanged, and so is a Format NVM whose FNA reaches every namespace (exit 3);
+ *   nvme-sanitize-crypto naming both erases both (exit 0, the marker gone from each), which needs
+ *   the start line: each namespace's before-sample must be read before either worker starts the
+ *   sanitize that makes both unreadable.
+ * - test_scrambler_is_found (`scrambler`, nvme-sanitize-crypto with `--verify sample` and with
+ *   `--verify full`): exit 4, FAILED, "... 16-byte blocks that held data read as before the erase
+ *   ...", residue blocks at least 9/10 of the marker's blocks less the scrambled 1/32, structured
+ *   blocks found; from outside, `blkid -p` finds nothing and at least 3/4 of the marker lines are
+ *   still on the device. Before the baseline this was SUCCESS.
+ * - test_crypto_zeros_only_when_declared: `crypto-zeros` exits 0 with the device all zeros,
+ *   `erased_pattern` "00" and erased blocks counted; `crypto-zeros-undeclared` exits 1, FAILED,
+ *   "the erase cannot be judged ...", with pattern blocks counted.
+ * - test_verify_none_needs_trust: `--verify none` with nvme-sanitize-block, nvme-sanitize-crypto,
+ *   nvme-format-user-data and purge exits 2 with one line naming `--trust-firmware` and the image
+ *   unchanged; with `--trust-firmware` a block erase exits 0, mode `none`,
+ *   `trusted_without_read_back`, and the certificate's `verification_method` and
+ *   `evidence.trust_firmware` say so.
+ * - test_instant_completion_is_flagged (`instant`, a marked device with no file system):
+ *   `nvme-sanitize-block --verify none --trust-firmware` exits 1, FAILED "... under 1/100 of its
+ *   own estimate ...", `completed_too_fast`, every marker line still there; read back by sample,
+ *   exit 4 with `completed_too_fast` in the evidence.
+ *
+ * Not covered here: the kernel's NVMe driver. Everything above stops at the ioctl. The boot test
+ * (tests/vm/run.sh) runs QEMU's emulated NVMe device (Format NVM only: SANICAP and FNA are 0, and
+ * it zero-fills) under a Debian kernel: purge is refused without touching it, and a Format user
+ * data erase zeroes it through the kernel's driver and is certified; a Sanitize through a real
+ * kernel is run nowhere. Also not covered: real drives; a drive whose deallocated blocks read as
+ * 0xFF; Format NVM with crypto erase; SIGINT during a sanitize; the deadline derived from the
+ * drive's estimate (only `--firmware-timeout` is tested); a running sanitize of another action than
+ * the one asked for; a stop request before the command; a namespace with another LBA format than 0
+ * (the simulator ignores the format fields, so that Format NVM keeps them is not checked).
+ * test-plan checks the technique choice on its own; the controller rule is exercised here through
+ * the CLI.
  */
 #include <check.h>
 #include <stdio.h>

@@ -5,6 +5,13 @@
  * in test-station.c, on loop devices this suite creates; "another medium in the same bay"
  * is the same loop device detached and attached again to another image (the kernel gives
  * it a new disk sequence number, as it does a new disk at a reused sdX name).
+ *
+ * The cases (the tmux helpers live in tmuxstation.c, shared by the station suites): another medium
+ * attached at a selected drive's loop device while the WIPE prompt is open (nothing of it written);
+ * the next medium in a bay getting a fresh row without the previous one's outcome or asset number;
+ * a prompt that keeps acting on its drive when a row above the cursor is dropped (the cursor is
+ * moved by reading which row is highlighted, never by counting rows); and a start prompt naming
+ * twenty drives.
  */
 #include <check.h>
 #include <stdarg.h>

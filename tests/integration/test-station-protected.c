@@ -11,6 +11,12 @@
  * Loop devices this suite creates; what happened to them is read back from the devices
  * (sha256sum of the whole device before and after, the marker of the targets), the screen
  * in tmux as test-station.c reads it.
+ *
+ * The cases: data sticks in a partition and on the whole device, in lower case and behind a stray
+ * ext4 superblock, and a boot-image copy made with `xorriso -volset`, against `station --auto`, the
+ * screen (including a stick detached and attached again while it is up) and `wipe`; two data sticks
+ * stopping `--auto`. Every device is hashed whole before and after. The list, test by test, is in
+ * docs/station.md (Tests).
  */
 #include <check.h>
 #include <stdarg.h>

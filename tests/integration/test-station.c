@@ -9,6 +9,18 @@
  * be read while they run; a drive "pulled" mid-wipe is the injector's ENODEV from the moment
  * a trigger file appears, plus a real `losetup -d` (which the kernel carries out when the
  * station lets go of the device: a loop device cannot vanish while it is open).
+ *
+ * What each test shows is listed in docs/station.md (Tests); in short: named drives shown and
+ * selected, a mounted one unselectable, resize, the method menu, the certificate form (a per-drive
+ * asset tag reaching only that drive's certificate), a wrong confirmation word starting nothing,
+ * two drives running at once with progress, both wiped and certified, a drive pulled mid-wipe
+ * ending FAILED while the other succeeds, a drive attached while the station runs appearing in the
+ * list, the refusals before the screen opens, and `station --auto` whose output reader goes away
+ * (SIGPIPE): ABORTED and certified, not killed. A drive is pulled with the injector's
+ * WS_FAULT_GONE=DEV:TRIGGER (every read and write of DEV fails with ENODEV once TRIGGER exists)
+ * together with a real `losetup -d`, which the kernel defers until the station closes the device
+ * and which then reaches the station as a uevent. The wipes are slowed with DELAY150 on every write
+ * and `--io-threads 1` so that running rows can be read.
  */
 #include <check.h>
 #include <stdarg.h>

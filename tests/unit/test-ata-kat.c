@@ -22,6 +22,12 @@
  *     size, 128 security, 217 rotation, 255 integrity word (7:0 = A5h, all bytes sum to 0).
  *   hdparm.c SANITIZE_*_KEY ("Cryp" 43727970h, "BkEr" 426B4572h, "OW" 4F57h << 32) and
  *     ACS-3/ACS-4 SANITIZE DEVICE.
+ *
+ * The cases: the ATA PASS-THROUGH(16) CDBs of IDENTIFY, SECURITY ERASE UNIT, READ NATIVE MAX, SET
+ * MAX (48- and 28-bit) and SANITIZE; IDENTIFY parsing of two real drives' published dumps (a 28-bit
+ * TOSHIBA MK4025GAS from linux-kernel, a Samsung 870 QVO 4TB from a CrystalDiskInfo report; their
+ * integrity words prove the copy). test-sense.c and test-nvme-kat.c are the other known-answer
+ * suites.
  */
 #include <check.h>
 #include <errno.h>

@@ -3,6 +3,9 @@
  * test-batch.c - several wipes at once (ws_batch) on image files: each ends with its own
  * result, the caller's progress and before_erase hooks see the caller's userdata, and one
  * wipe can be aborted while the others finish. The images are read back, not asked.
+ *
+ * The cases: three wipes at once on image files all finish; one of them aborted by its own cancel
+ * flag while the others finish.
  */
 #include <check.h>
 #include <fcntl.h>

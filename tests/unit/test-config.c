@@ -3,6 +3,10 @@
  * test-config.c - the configuration file's one parser (config.c): the rules docs/config.md
  * states, and every ```ini example in docs/config.md and docs/station.md, loaded as it is
  * and meaning what it says.
+ *
+ * The cases: end-of-line comments, quoting, CRLF and a byte-order mark, station.auto and when_done
+ * values, NUL bytes; and every ini example of docs/config.md and docs/station.md loaded as it is,
+ * the station example checked to mean what its comments say.
  */
 #include <check.h>
 #include <errno.h>

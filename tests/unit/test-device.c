@@ -3,6 +3,14 @@
  * test-device.c - discovery on the fixture machine (tests/fixtures/machine1): identity from
  * sysfs without a udev database, usage (mounts, swap, LVM), the gate's verdicts and the JSON
  * document. The expected values are read off the fixture's README, not from our own code.
+ *
+ * The fixture holds an NVMe system disk under LVM with the hidden multipath path nvme0c0n1 beside
+ * it (left out of every scan), a SATA disk with active swap, an eligible USB stick, a USB DVD
+ * writer with a writable disc (SCSI type 5: optical, refused), a read-only virtio disk whose serial
+ * holds an escape sequence, an attached and an unattached loop device, and a dm device.
+ * test_fixture_ctx() points a context's sys, proc and dev roots at it with ws_ctx_set_root(); a
+ * context whose sysfs root is not /sys does not ask libudev, so every fact here comes through the
+ * sysfs fallback (docs/testing.md, The fixture machine).
  */
 #include <check.h>
 #include <string.h>

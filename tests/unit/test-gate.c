@@ -2,6 +2,11 @@
 /*
  * test-gate.c - the safety gate on image files and on things that are not disks. Loop
  * devices, mounts and partitions are the integration tests' part (tests/integration).
+ *
+ * The cases, on image files in a temporary directory: named passes and the descriptor is writable,
+ * unnamed is refused, missing and not-a-disk paths, an empty file, a file another descriptor holds
+ * with flock, a symlink; ws_gate_protect() on image files: a FAT labelled WIPESEAL and an ISO with
+ * the build ID refused, another label passes.
  */
 #include <check.h>
 #include <errno.h>

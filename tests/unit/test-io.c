@@ -2,6 +2,9 @@
 /*
  * test-io.c - the engine's bookkeeping of bad ranges, and the engine itself on an image file
  * (whole-device writes and reads; the fault paths are the integration tests' part).
+ *
+ * The cases: the bookkeeping of bad ranges (sorted and merged), and an image file written and
+ * verified by the engine.
  */
 #include <check.h>
 #include <fcntl.h>

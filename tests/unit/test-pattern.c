@@ -3,6 +3,8 @@
  * test-pattern.c - what a pass writes at any offset. The random keystream is checked
  * against AES-256 in ECB mode applied to the counter blocks by hand: a different code path
  * of OpenSSL from the CTR mode the product uses.
+ *
+ * The cases: the keystream at unaligned offsets, and the phase of byte patterns.
  */
 #include <check.h>
 #include <errno.h>

@@ -3,6 +3,13 @@
  * test-plan.c - method names into passes, and the sampled verification plan: at least 1,000
  * regions or P% of the capacity, spread over the whole device, the first and last MiB
  * always, reproducible from the seed.
+ *
+ * The cases: every method parsed, bad names, patterns and counts rejected; sample plans: at least
+ * 1,000 regions or P% of the capacity, spread over the whole device, the first and last MiB always
+ * in, the same regions from the same seed; firmware techniques resolved: purge to the strongest
+ * advertised NVMe Sanitize action, never to Format NVM, the refusals for what a device does not
+ * advertise, and the NIST levels. Not covered here: the ATA and SCSI orders, the rotating order and
+ * the frozen refusals, which are exercised through the CLI only (test-ata.c).
  */
 #include <check.h>
 #include <errno.h>

@@ -3,6 +3,10 @@
  * test-power.c - the suspend cycle of `wipeseal unfreeze`, against a sysfs made of plain
  * files: what it writes where, and that it refuses where the machine cannot suspend to RAM
  * or wake itself. The test never suspends anything.
+ *
+ * The cases: ws_suspend_cycle() writes the RTC alarm and then `mem`, in that order, and refuses,
+ * with its reason, a machine whose /sys/power/state lacks `mem` or that has no RTC wake alarm. Not
+ * covered: the suspend itself, and whether drives come back unfrozen.
  */
 #include <check.h>
 #include <errno.h>

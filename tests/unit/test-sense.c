@@ -15,6 +15,9 @@
  *     "case 9: ATA Status Return") reads the same bytes: "lba=0x%02x%02x%02x%02x%02x%02x"
  *     from descp[10], [8], [6], [11], [9], [7] with extend, descp[11], [9], [7] without.
  *   The answer of libata to a SANITIZE in progress: NOT READY, 04h/1Bh (SPC-4 Annex D).
+ *
+ * The cases: sense data in both formats, with the sense-key specific progress and the ATA Status
+ * Return descriptor, also cut short.
  */
 #include <check.h>
 #include <string.h>

@@ -2,6 +2,9 @@
 /*
  * test-transport.c - transport classification from kernel names and sysfs device paths,
  * including machines we do not have (paths as real kernels show them).
+ *
+ * Sysfs paths from real machines are fed to the classifier, with and without a SCSI peripheral
+ * device type.
  */
 #include <check.h>
 #include <string.h>

@@ -2,6 +2,10 @@
 /*
  * test-util.c - the string and file helpers the sysfs and mountinfo readers stand on, and the
  * one reader of every file a user names.
+ *
+ * The cases: mountinfo's octal escapes, trimming, sysfs-style number files, string lists, the
+ * regular-file reader (ws_read_regular()) on files it reads and on the FIFOs, devices and
+ * directories it refuses, and ws_escape_field() (control bytes, spaces and backslashes as \xNN).
  */
 #include <check.h>
 #include <errno.h>
