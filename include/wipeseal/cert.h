@@ -81,6 +81,7 @@ struct ws_signer_files {
  * -ENOKEY, no private key (or certificate) on it matches; -ENOTUNIQ, more than one does;
  * -EKEYREJECTED, a wrong PIN (the reason says what the token reports of the tries left);
  * -EKEYREVOKED, the token's PIN is locked; -ENOTTY, a PIN is needed and nobody can give it;
+ * -ECANCELED (or what @files->pin returned), the person asked gave none;
  * -EIO, the token failed otherwise. Nothing is written in any case.
  */
 int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret, char **ret_reason);

@@ -246,6 +246,10 @@ static int login(P11KitUri *uri, const struct ws_signer_files *f, struct ws_toke
 		                 who);
 	if (!slot->token->loginRequired)
 		return 0;
+	/* a reader with a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH): the PIN is typed there,
+	 * and C_Login takes none (PKCS#11 3.0 section 5.6.1) */
+	if (slot->token->secureLogin)
+		return PKCS11_login(slot, 0, NULL) < 0 ? login_failed(t, slot, who, ret_reason) : 0;
 	r = get_pin(uri, f, who, slot->token, pin, sizeof(pin), ret_reason);
 	if (r == 0 && PKCS11_login(slot, 0, pin) < 0)
 		r = login_failed(t, slot, who, ret_reason);
