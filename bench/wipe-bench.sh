@@ -73,7 +73,7 @@ best() {
 mbps() { echo "scale=0; $1 / $2 / 1000000" | bc; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 # a wipeseal run; its result line (JSON) on stdout
-ws_json() { "$ws" wipe --yes --json --cert-dir "$work/certs" "$@" | tail -n 1; }
+ws_json() { "$ws" wipe --yes --unsigned --json --cert-dir "$work/certs" "$@" | tail -n 1; }
 
 # best of $reps `wipe -m METHOD --verify none`: "wall-seconds pass-bytes-per-second", the
 # smallest wall time and the highest pass throughput (write + flush) from the result
@@ -184,12 +184,12 @@ par_dd() {
 }
 echo "== four RAM targets at once" >&2
 R[four.dd]=$(best par_dd)
-R[four.ws]=$(best "$ws" wipe --yes -m zero --verify none --cert-dir "$work/certs" "${four[@]}")
+R[four.ws]=$(best "$ws" wipe --yes --unsigned -m zero --verify none --cert-dir "$work/certs" "${four[@]}")
 
 # ---- memory --------------------------------------------------------------------------------
-mem1=$(/usr/bin/time -f %M "$ws" wipe --yes -m random --verify full --cert-dir "$work/certs" \
+mem1=$(/usr/bin/time -f %M "$ws" wipe --yes --unsigned -m random --verify full --cert-dir "$work/certs" \
 	"${four[0]}" 2>&1 >/dev/null | tail -n 1)
-mem4=$(/usr/bin/time -f %M "$ws" wipe --yes -m random --verify full --cert-dir "$work/certs" \
+mem4=$(/usr/bin/time -f %M "$ws" wipe --yes --unsigned -m random --verify full --cert-dir "$work/certs" \
 	"${four[@]}" 2>&1 >/dev/null | tail -n 1)
 
 # ---- report --------------------------------------------------------------------------------

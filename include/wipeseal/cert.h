@@ -154,17 +154,6 @@ int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
                          const struct ws_cert_info *info, const struct ws_signer *signer,
                          size_t *ret);
 
-/* ws_sha256_hex() - SHA-256 of @data as 64 lowercase hex digits plus NUL, into @out. */
-void ws_sha256_hex(const void *data, size_t len, char out[65]);
-
-/*
- * ws_read_file_capped() - a whole regular file of at most @cap bytes, NUL-terminated.
- * Opened without blocking and checked on the descriptor: a FIFO, a device or a directory is
- * refused before anything is read; a read error is an error, never a short file.
- * Return: 0; -EFBIG past the cap; -EINVAL for anything but a regular file; -errno.
- */
-int ws_read_file_capped(const char *path, size_t cap, char **ret, size_t *ret_len);
-
 /* ---- verification ------------------------------------------------------------------------- */
 
 struct ws_trust;
@@ -269,6 +258,22 @@ unsigned ws_audit_lines(const struct ws_audit *log);
  * Return: 0, or a negative errno with @ret_reason set.
  */
 int ws_audit_append(struct ws_audit *log, const struct ws_audit_entry *e, char **ret_reason);
+
+/*
+ * ws_audit_keep() - the line of @e, kept while the log cannot take it: DIR/NAME.audit-pending
+ * (JSON, created exclusively, fsync'd), for ws_audit_flush_kept() to append later, marked as
+ * recorded late. *ret_path gets its path. Return: 0 or a negative errno.
+ */
+int ws_audit_keep(const char *dir, const char *name, const struct ws_audit_entry *e,
+                  char **ret_path);
+
+/*
+ * ws_audit_flush_kept() - append every DIR/\*.audit-pending to @log, oldest first, each
+ * marked as recorded late, and remove it once its line is written.
+ * Return: 0; a negative errno at the first that could not be appended (the rest wait),
+ * with *ret_path and *ret_reason (malloc'd; the reason may be NULL).
+ */
+int ws_audit_flush_kept(struct ws_audit *log, const char *dir, char **ret_path, char **ret_reason);
 
 /* ws_audit_close() - unlock and close; NULL-safe. Return: NULL. */
 struct ws_audit *ws_audit_close(struct ws_audit *log);

@@ -58,13 +58,6 @@ void ws_ctx_set_log(struct ws_ctx *ctx, ws_log_fn fn, void *userdata, enum ws_lo
  */
 int ws_ctx_set_root(struct ws_ctx *ctx, enum ws_root which, const char *path);
 
-/*
- * ws_suspend_cycle() - suspend the machine to RAM and wake it by the RTC alarm after
- * @seconds: lifts the freeze lock of SATA drives. Returns after the machine woke.
- * Return: 0; -EOPNOTSUPP (with @ret_reason) when it cannot suspend or wake itself.
- */
-int ws_suspend_cycle(struct ws_ctx *ctx, unsigned seconds, char **ret_reason);
-
 /* ws_version() - the library's version, "MAJOR.MINOR.PATCH". */
 const char *ws_version(void);
 

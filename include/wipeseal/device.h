@@ -133,6 +133,9 @@ struct ws_nvme_info {
 	uint8_t dps;             /* protection information type (2:0), location (3) */
 	uint32_t namespaces[16]; /* active namespace IDs on the controller */
 	size_t n_namespaces;
+	/* the NVM subsystem's NQN (Identify Controller SUBNQN, else the controller's
+	 * subsysnqn in sysfs; "" when neither says): what a Sanitize reaches */
+	char subnqn[257];
 };
 
 /* What a SATA drive (also behind a SAT bridge) says in IDENTIFY DEVICE. */

@@ -11,6 +11,10 @@
  *
  * The device's advertised firmware techniques are a bit set indexed by this enum
  * (WS_TECH_BIT(), struct ws_device.methods): one list, not two.
+ *
+ * Adding a technique: an enumerator before WS_TECH_COUNT, its row in src/lib/technique.c,
+ * its command and probe bit (WS_TECH_BIT()) in its transport's file, and its known answers
+ * in tests/unit/test-technique.c. At most 24 techniques fit the bit set.
  */
 #ifndef WIPESEAL_TECHNIQUE_H
 #define WIPESEAL_TECHNIQUE_H

@@ -49,10 +49,10 @@ enum ws_verify_mode {
 
 /*
  * ws_ata_unlock() - SECURITY UNLOCK and DISABLE PASSWORD with the user password @password
- * (WS_ATA_PASSWORD_LEN bytes), on a descriptor from ws_gate_open().
+ * (WS_ATA_PASSWORD_LEN bytes), on @target opened by ws_gate_open() with WS_GATE_WRITE.
  * Return: 0; -EREMOTEIO when the drive refuses (wrong password); another negative errno.
  */
-int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus);
+int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_devstatus);
 
 /* A wipe plan: the passes in order and how to verify the last one. */
 struct ws_plan {
@@ -65,9 +65,10 @@ struct ws_plan {
 };
 
 /*
- * ws_technique_resolve() - the technique @plan means on @dev: "purge" becomes the strongest
- * the device advertises (Sanitize crypto erase, then block erase, then overwrite); a named
- * firmware technique must be one the device advertises. Nothing is sent to the device.
+ * ws_technique_resolve() - the technique @plan means on @dev: "purge" becomes
+ * ws_technique_strongest() when that is a Purge technique (the table's rank for the medium);
+ * a named firmware technique must be one the device advertises (ws_technique_advertised()),
+ * and an ATA one must not be frozen. Nothing is sent to the device.
  * @ret_reason: on refusal, one line saying why and what to do (malloc'd).
  * Return: 0; -EOPNOTSUPP when the device does not support it (exit code 3).
  */
@@ -206,23 +207,41 @@ struct ws_verify_result {
 	struct ws_crypto_check crypto; /* after a crypto or enhanced security erase */
 };
 
+/* Where a firmware erase stands, as the drive's own status report says (NVMe Sanitize
+ * Status log SSTAT, ATA SANITIZE STATUS EXT, SCSI REQUEST SENSE). The values are fixed: they
+ * index the result's words for them. */
+enum ws_firmware_state {
+	WS_FIRMWARE_NEVER,   /* none on record (SCSI keeps no record: "idle") */
+	WS_FIRMWARE_DONE,    /* the most recent one completed */
+	WS_FIRMWARE_RUNNING, /* one is in progress */
+	WS_FIRMWARE_FAILED,  /* the most recent one failed */
+};
+
 /* What a firmware erase did, from the device's own reports. */
 struct ws_firmware_result {
-	bool ran;              /* a firmware technique was carried out (or followed) */
-	bool followed;         /* a sanitize already in progress was followed, not started */
-	bool transition_seen;  /* in progress -> completed observed after our command */
-	int command_status;    /* NVMe status of the command, 0 when it was accepted */
-	int state_before;      /* 0 never, 1 completed, 2 running, 3 failed */
-	uint16_t sstat_before; /* Sanitize Status before we started */
-	uint16_t sstat, sprog; /* the last log read */
-	uint32_t scdw10;
-	uint32_t estimate_s;   /* the device's own estimate for this action, 0 unknown */
-	int64_t elapsed_ms;    /* from our command to the completion we saw, -1 not measured */
-	bool too_fast;         /* completed in under 1/100 of the device's own estimate */
-	const char *transport; /* "NVMe", "ATA", "SCSI" */
-	int state;             /* 0 never, 1 completed, 2 running, 3 failed (the last read) */
-	bool log_valid;
-	uint8_t log_raw[512]; /* the Sanitize Status log as last read */
+	bool ran;             /* a firmware technique was carried out (or followed) */
+	bool followed;        /* a sanitize already in progress was followed, not started */
+	bool transition_seen; /* in progress -> completed observed after our command */
+	int command_status;   /* the device's status for the command (NVMe status, ATA ERROR,
+				 SCSI sense key), 0 when it was accepted */
+	enum ws_firmware_state state_before; /* before we started */
+	enum ws_firmware_state state;        /* the last status read */
+	bool keeps_no_record;        /* the transport keeps no record of a finished erase (SCSI):
+				  WS_FIRMWARE_NEVER reads as "idle" */
+	uint16_t status_word_before; /* the status word before we started */
+	uint16_t status_word;        /* the last status word: NVMe SSTAT, ATA SANITIZE STATUS COUNT,
+				 SCSI sense key */
+	uint16_t progress;      /* the drive's progress, of 65536 (0xFFFF: none running, NVMe) */
+	uint32_t detail_word;   /* what the status adds: NVMe SCDW10 (the command dword 10 that
+				 started the most recent sanitize), ATA LBA, SCSI ASC << 8 | ASCQ */
+	int global_data_erased; /* 1 or 0 as the drive says (NVMe SSTAT bit 8, Global Data
+				   Erased); -1 when the transport has no such report */
+	uint32_t estimate_s;    /* the device's own estimate for this action, 0 unknown */
+	int64_t elapsed_ms;     /* from our command to the completion we saw, -1 not measured */
+	bool too_fast;          /* completed in under 1/100 of the device's own estimate */
+	const char *transport;  /* "NVMe", "ATA", "SCSI" */
+	bool log_valid;         /* a status was read: the fields above and log_raw hold it */
+	uint8_t log_raw[512];   /* the status as last read (the Sanitize Status log, ...) */
 	int64_t start_ns, end_ns;
 };
 
@@ -270,14 +289,6 @@ struct ws_result *ws_result_free(struct ws_result *res);
 bool ws_result_data_found(const struct ws_result *res);
 
 /*
- * ws_result_exit_code() - what a wipe's outcome means as a WS_EXIT_* code, the same for
- * `wipeseal wipe` and the station: a write that failed or never finished is FAILED; data
- * found on read-back after a complete erase is DATA_FOUND; a dry run is OK.
- * @res: the result, or NULL when the wipe could not start (FAILED).
- */
-int ws_result_exit_code(const struct ws_result *res);
-
-/*
  * ws_result_to_json() - the result as a JSON document (schema "wipeseal-result/1", see
  * docs/result.md). @ret: malloc'd NUL-terminated text. Return: 0 or -ENOMEM.
  */
@@ -313,16 +324,5 @@ struct ws_wipe_opts {
 	 * by sample. A crypto erase is always read back. The result records it. */
 	bool trust_firmware;
 };
-
-/*
- * ws_wipe_run() - carry out @plan on @target.
- * @target: opened by ws_gate_open() with WS_GATE_WRITE (and WS_GATE_NAMED).
- * @ret: receives the result, also when the wipe failed or was aborted.
- *
- * Return: 0 when a result was produced (look at its status), or a negative errno when the
- * wipe could not start at all (-ENOMEM, -EBADF).
- */
-int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_plan *plan,
-                const struct ws_wipe_opts *opts, struct ws_result **ret);
 
 #endif

@@ -11,11 +11,13 @@
 
 #include <wipeseal/exit.h>
 #include <wipeseal/context.h>
+#include <wipeseal/power.h>
+#include <wipeseal/file.h>
 #include <wipeseal/technique.h>
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
-#include <wipeseal/batch.h>
+#include <wipeseal/job.h>
 #include <wipeseal/cert.h>
 #include <wipeseal/config.h>
 #include <wipeseal/monitor.h>

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd-station.c - `wipeseal station [OPTIONS] [DEVICE...]`: the terminal UI of a disposal
- * station (src/tui/). This file takes the same method, verification and certificate options
+ * station (src/tui/, through tui.h). This file takes the same method, verification and certificate options
  * as `wipe` (wipe-setup.c) and checks them, the config file and the signer before the
  * screen opens: a station that could not certify does not let anyone start.
  */
 #include <getopt.h>
 #include <stdlib.h>
 
-#include "../tui/station.h"
-#include "wipe-setup.h"
+#include "cli.h"
+#include "tui.h"
 
 static int usage(void)
 {

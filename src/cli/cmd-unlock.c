@@ -79,7 +79,7 @@ int cmd_unlock(struct cli *cli, int argc, char **argv)
 		OPENSSL_cleanse(pw, sizeof(pw));
 		return cli_exit_code(r);
 	}
-	r = ws_ata_unlock(ws_target_fd(t), pw, &status);
+	r = ws_ata_unlock(t, pw, &status);
 	OPENSSL_cleanse(pw, sizeof(pw));
 	ws_target_free(t);
 	if (r < 0) {

@@ -28,6 +28,9 @@ struct wipe_control {
 	bool yes;
 	bool json;
 	struct wipe_setup setup; /* what the station shares: method, verify, certificate */
+	struct ws_job *job;      /* the targets, the rules, the wipes (wipeseal/job.h) */
+	struct progress prog;
+	struct progress_slot *slots; /* one per target, for its progress */
 };
 
 static atomic_bool cancel_requested;
@@ -48,9 +51,11 @@ static void on_usr1(int sig)
 static int usage(void)
 {
 	fputs("Usage: wipeseal wipe [OPTIONS] TARGET...\n\n"
-	      "Overwrite every byte of each TARGET (whole-disk devices or image files, wiped in\n"
-	      "parallel), flush, read back, probe for leftover signatures, and write a result\n"
-	      "per target into the result directory.\n\n" WIPE_SETUP_USAGE
+	      "Erase each TARGET (whole-disk devices or image files, wiped in parallel) by the\n"
+	      "--method given: overwrite every block (Clear), or the drive's own firmware erase\n"
+	      "(Sanitize, Format NVM, SECURITY ERASE: Purge); read back, probe for leftover\n"
+	      "signatures, and write a certificate per target (signed unless --unsigned).\n"
+	      "\n" WIPE_SETUP_USAGE
 	      "      --dry-run           everything up to the first write; print the plan\n"
 	      "  -y, --yes               confirm without asking (scripts)\n"
 	      "  -j, --json              JSON lines: progress events and the results\n"
@@ -104,48 +109,60 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 	return 0;
 }
 
-/* Every target through the gate before anything is written to any of them. */
-static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths, int n,
-                        struct ws_target **targets)
+/* Every target through the gate (ws_job_add()) before anything is written to any of them. */
+static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths, int n)
 {
 	int code = WS_EXIT_OK;
 
 	if (wipe_setup_named_twice(cli, paths, n))
 		return WS_EXIT_USAGE;
 	for (int i = 0; i < n; i++) {
-		char *why = NULL;
-		int r = wipe_setup_open(cli, &ctl->setup, paths[i], &targets[i], &why);
+		const struct ws_job_refusal *refusal;
+		size_t k;
+		int r = ws_job_add(ctl->job,
+		                   &(struct ws_job_target){
+		                       .path = paths[i],
+		                       .gate_flags = WS_GATE_NAMED | WS_GATE_WRITE,
+		                       .progress = progress_report,
+		                       .userdata = &ctl->slots[i],
+		                       .cancel = &cancel_requested,
+		                   },
+		                   &k);
 
+		if (r == -ENOMEM)
+			return WS_EXIT_FAILED;
 		if (r < 0) {
+			refusal = ws_job_refusal(ctl->job, k);
+			wipe_setup_audit_error(cli, ctl->job, k);
 			cli_err(cli, "%s: %s%s", paths[i], r == -EPERM ? "refused: " : "",
-			        why ? why : strerror(-r));
-			free(why);
+			        refusal->reason ? refusal->reason : strerror(-r));
 			code = cli_worse(code, cli_exit_code(r));
 		}
 	}
 	return code;
 }
 
-/* What each target will get, decided before anything is sent (wipe_setup_resolve()). */
-static int resolve_techniques(struct cli *cli, struct wipe_control *ctl, struct ws_target **targets,
-                              size_t n)
+/* What each target will get, decided before anything is sent (ws_job_check()): one refusal
+ * refuses the whole batch. */
+static int resolve_techniques(struct cli *cli, struct wipe_control *ctl)
 {
 	int code = WS_EXIT_OK;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct ws_device *d = ws_target_device(targets[i]);
-		enum ws_technique t;
-		char *why = NULL;
+	(void)ws_job_check(ctl->job);
+	for (size_t i = 0; i < ws_job_count(ctl->job); i++) {
+		const struct ws_device *d = ws_target_device(ws_job_target(ctl->job, i));
+		const struct ws_job_refusal *refusal = ws_job_refusal(ctl->job, i);
 
-		if (wipe_setup_resolve(cli, &ctl->setup, targets, n, i, &t, &why) != WS_EXIT_OK) {
-			cli_err(cli, "%s: refused: %s", d->path, why ? why : "not supported");
-			free(why);
+		if (refusal) {
+			wipe_setup_audit_error(cli, ctl->job, i);
+			cli_err(cli, "%s: refused: %s", d->path,
+			        refusal->reason ? refusal->reason : "not supported");
 			code = WS_EXIT_REFUSED;
 			continue;
 		}
 		if (ctl->setup.plan->technique == WS_TECH_PURGE && !ctl->json)
 			cli_err(cli, "%s: purge: %s, the strongest Purge technique it advertises",
-			        d->path, ws_technique_name(t));
+			        d->path, ws_technique_name(ws_job_technique(ctl->job, i)));
 	}
 	return code;
 }
@@ -165,87 +182,131 @@ static void install_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* Start one wipe per target (ws_batch: a thread each, one start line), draw while they
- * run, wait for all. */
-static int run_all(struct ws_batch_item *items, size_t n, struct progress *prog)
+/* Start one wipe per target (a thread each, one start line), draw while they run, wait
+ * for all. */
+static int run_all(struct ws_job *job, struct progress *prog)
 {
-	struct ws_batch *batch = NULL;
-
-	if (ws_batch_start(items, n, &batch) < 0)
+	if (ws_job_start(job) < 0)
 		return -ENOMEM;
-	while (ws_batch_wait(batch, 200) > 0) {
+	while (ws_job_wait(job, 200) > 0) {
 		progress_draw(prog);
 		if (dump_requested) {
 			dump_requested = 0;
 			progress_dump(prog);
 		}
 	}
-	ws_batch_free(batch);
 	progress_draw(prog);
 	progress_clear(prog);
 	return 0;
 }
 
-static void print_all(struct cli *cli, struct wipe_control *ctl, const struct ws_batch_item *w,
-                      size_t n, char **files)
+static void print_all(struct cli *cli, struct wipe_control *ctl, char **files)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!w[i].result) {
-			cli_err(cli, "%s: the wipe could not start: %s",
-			        ws_target_device(w[i].target)->path, strerror(-w[i].error));
+	for (size_t i = 0; i < ws_job_count(ctl->job); i++) {
+		struct ws_target *t = ws_job_target(ctl->job, i);
+		int error = 0;
+		const struct ws_result *res = ws_job_result(ctl->job, i, &error);
+
+		if (!res) {
+			cli_err(cli, "%s: the wipe could not start: %s", ws_target_device(t)->path,
+			        strerror(-error));
 			continue;
 		}
 		if (ctl->setup.dry_run)
-			print_plan(w[i].target, ctl->setup.plan, w[i].result, ctl->json);
+			print_plan(t, ctl->setup.plan, res, ctl->json);
 		else
-			print_result(w[i].result, files[i], ctl->json);
+			print_result(res, files[i], ctl->json);
 	}
 }
 
-static int run_wipe(struct cli *cli, struct wipe_control *ctl, struct ws_target **targets, size_t n)
+static int run_wipe(struct cli *cli, struct wipe_control *ctl, size_t n)
 {
-	struct ws_batch_item *w = calloc(n, sizeof(*w));
-	struct progress_slot *slots = calloc(n, sizeof(*slots));
 	char **files = calloc(n, sizeof(*files));
-	struct progress prog;
+	size_t *idx = calloc(n, sizeof(*idx));
 	int code = WS_EXIT_FAILED;
 
-	if (!w || !slots || !files || progress_init(&prog, n, ctl->json) < 0) {
-		free(w);
-		free(slots);
+	if (!files || !idx) {
 		free(files);
+		free(idx);
 		return WS_EXIT_FAILED;
 	}
-	for (size_t i = 0; i < n; i++) {
-		slots[i] = (struct progress_slot){ &prog, i };
-		wipe_setup_item(cli, &ctl->setup, &w[i], targets[i], progress_report, &slots[i],
-		                &cancel_requested);
-	}
-	if (run_all(w, n, &prog) < 0) {
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	if (run_all(ctl->job, &ctl->prog) < 0) {
 		cli_err(cli, "cannot start the wipes: out of memory");
 	} else {
-		code = ctl->setup.dry_run ? WS_EXIT_OK
-		                          : wipe_setup_file(cli, &ctl->setup, w, n, files);
-		print_all(cli, ctl, w, n, files);
+		code = ctl->setup.dry_run
+		           ? WS_EXIT_OK
+		           : wipe_setup_file(cli, &ctl->setup, ctl->job, idx, n, files);
+		print_all(cli, ctl, files);
 		for (size_t i = 0; i < n; i++)
-			code = cli_worse(code, wipe_setup_exit_code(&w[i]));
+			code = cli_worse(code, wipe_setup_exit_code(ctl->job, i));
 	}
-	for (size_t i = 0; i < n; i++) {
-		ws_result_free(w[i].result);
+	for (size_t i = 0; i < n; i++)
 		free(files[i]);
-	}
-	progress_fini(&prog);
 	free(files);
-	free(slots);
-	free(w);
+	free(idx);
+	return code;
+}
+
+/* Confirmed by the operator (or refused: each target's refusal audited), the result
+ * directory made, the STARTED lines written. */
+static int before_first_write(struct cli *cli, struct wipe_control *ctl, struct ws_target **t,
+                              size_t n)
+{
+	int code, r;
+
+	if (ctl->setup.dry_run)
+		return WS_EXIT_OK;
+	code = cli_confirm(cli, t, n, ctl->yes);
+	for (size_t i = 0; code == WS_EXIT_REFUSED && i < n; i++) {
+		ws_job_refuse(ctl->job, i, "the operator did not confirm");
+		wipe_setup_audit_error(cli, ctl->job, i);
+	}
+	if (code == WS_EXIT_OK && (r = wipe_setup_result_dir(&ctl->setup, t, n)) < 0) {
+		cli_err(cli, "cannot write results into %s: %s%s; choose another with --cert-dir",
+		        ctl->setup.cert_dir, strerror(-r),
+		        r == -ENOSPC ? " (no room for the certificates)" : "");
+		code = WS_EXIT_USAGE;
+	}
+	if (code == WS_EXIT_OK)
+		code = wipe_setup_started(cli, &ctl->setup, t, n);
+	return code;
+}
+
+/* From the gate to the certificates, for @n targets. */
+static int wipe_targets(struct cli *cli, struct wipe_control *ctl, char **paths, size_t n)
+{
+	struct ws_target **t = calloc(n, sizeof(*t));
+	int code = WS_EXIT_FAILED;
+
+	ctl->slots = calloc(n, sizeof(*ctl->slots));
+	if (!t || !ctl->slots || progress_init(&ctl->prog, n, ctl->json) < 0) {
+		free(t);
+		free(ctl->slots);
+		return WS_EXIT_FAILED;
+	}
+	for (size_t i = 0; i < n; i++)
+		ctl->slots[i] = (struct progress_slot){ &ctl->prog, i };
+	if (wipe_setup_job(cli, &ctl->setup, &ctl->job) == 0) {
+		code = open_targets(cli, ctl, paths, (int)n);
+		if (code == WS_EXIT_OK)
+			code = resolve_techniques(cli, ctl);
+		if (code == WS_EXIT_OK && wipe_setup_targets(ctl->job, t) == n)
+			code = before_first_write(cli, ctl, t, n);
+		if (code == WS_EXIT_OK)
+			code = run_wipe(cli, ctl, n);
+	}
+	ctl->job = ws_job_free(ctl->job);
+	progress_fini(&ctl->prog);
+	free(ctl->slots);
+	free(t);
 	return code;
 }
 
 int cmd_wipe(struct cli *cli, int argc, char **argv)
 {
 	struct wipe_control ctl = { .setup = WIPE_SETUP_INIT };
-	struct ws_target **targets;
-	size_t n;
 	int r, code;
 
 	/* from the start: a signal during the gate or the prompt must not kill us unawares */
@@ -254,39 +315,8 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
 	code = wipe_setup_prepare(cli, &ctl.setup);
-	if (code != WS_EXIT_OK) {
-		wipe_setup_fini(&ctl.setup);
-		return code;
-	}
-	n = (size_t)(argc - optind);
-	targets = calloc(n, sizeof(*targets));
-	if (!targets) {
-		wipe_setup_fini(&ctl.setup);
-		return WS_EXIT_FAILED;
-	}
-	code = open_targets(cli, &ctl, argv + optind, (int)n, targets);
 	if (code == WS_EXIT_OK)
-		code = resolve_techniques(cli, &ctl, targets, n);
-	if (code == WS_EXIT_OK && !ctl.setup.dry_run) {
-		code = cli_confirm(cli, targets, n, ctl.yes);
-		for (size_t i = 0; code == WS_EXIT_REFUSED && i < n; i++)
-			certify_log_refusal(cli, &ctl.setup.cert, argv[optind + (int)i],
-			                    "the operator did not confirm");
-	}
-	if (code == WS_EXIT_OK && !ctl.setup.dry_run &&
-	    (r = wipe_setup_result_dir(&ctl.setup, targets, n)) < 0) {
-		cli_err(cli, "cannot write results into %s: %s%s; choose another with --cert-dir",
-		        ctl.setup.cert_dir, strerror(-r),
-		        r == -ENOSPC ? " (no room for the certificates)" : "");
-		code = WS_EXIT_USAGE;
-	}
-	if (code == WS_EXIT_OK && !ctl.setup.dry_run)
-		code = wipe_setup_started(cli, &ctl.setup, targets, n);
-	if (code == WS_EXIT_OK)
-		code = run_wipe(cli, &ctl, targets, n);
-	for (size_t i = 0; i < n; i++)
-		ws_target_free(targets[i]);
-	free(targets);
+		code = wipe_targets(cli, &ctl, argv + optind, (size_t)(argc - optind));
 	wipe_setup_fini(&ctl.setup);
 	return code;
 }

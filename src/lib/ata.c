@@ -13,30 +13,46 @@
 
 #include <openssl/crypto.h>
 
-#include "transport-internal.h"
+#include <wipeseal/gate.h>
+
+#include "purge-run.h"
+
+/* ATA commands (ACS-3 7, command descriptions) */
+#define WS_ATA_CMD_IDENTIFY_DEVICE     0xec /* ACS-3 7.12 */
+#define WS_ATA_CMD_SANITIZE_DEVICE     0xb4 /* ACS-3 7.36, subcommand in FEATURE */
+#define WS_ATA_CMD_DCO                 0xb1 /* ATA8-ACS 7.29 DEVICE CONFIGURATION OVERLAY */
+#define WS_ATA_DCO_IDENTIFY            0xc2 /* ... its IDENTIFY subcommand, in FEATURE */
+#define WS_ATA_STATUS_ERR              0x01 /* ACS-3 6.2.11, STATUS bit 0 */
+/* SCSI answers to an ATA PASS-THROUGH (SPC-4 4.5.6 sense keys; SAM-5 5.3.1 status) */
+#define WS_SCSI_STATUS_CHECK_CONDITION 0x02
+#define WS_SENSE_NO_SENSE              0x00
+#define WS_SENSE_RECOVERED_ERROR       0x01
+#define WS_SENSE_ILLEGAL_REQUEST       0x05
 
 /* IDENTIFY DEVICE words (ACS-3 7.12.7, IDENTIFY DEVICE data) */
-#define W_SERIAL         10  /* 10..19 */
-#define W_FIRMWARE       23  /* 23..26 */
-#define W_MODEL          27  /* 27..46 */
-#define W_CAPABILITIES   49  /* 9 LBA supported */
-#define W_SANITIZE       59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
-#define W_LBA28_SECTORS  60  /* 60..61: user addressable sectors, 28-bit commands */
-#define W_CMDSET         82  /* 10 HPA (valid when word 83 is) */
-#define W_CMDSET2        83  /* 10 48-bit Address, 11 DCO; 15:14 = 01b when valid */
-#define W_ERASE          89  /* normal security erase time, 90 enhanced */
-#define W_LBA48_SECTORS  100 /* 100..103: user addressable sectors, 48-bit commands */
-#define W_SECTOR_SIZE    106 /* 12 logical sector longer than 256 words; 15:14 = 01b valid */
-#define W_LOGICAL_WORDS  117 /* 117..118: words per logical sector */
-#define W_SECURITY       128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
-#define W_ROTATION       217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
-#define CAP_LBA          (1u << 9)
-#define CMDSET_HPA       (1u << 10)
-#define CMDSET2_LBA48    (1u << 10)
-#define CMDSET2_DCO      (1u << 11)
-#define VALID_MASK       0xc000u /* words 83, 106: bits 15:14 */
-#define VALID            0x4000u
-#define SECTOR_SIZE_LONG (1u << 12)
+#define W_SERIAL          10  /* 10..19 */
+#define W_FIRMWARE        23  /* 23..26 */
+#define W_MODEL           27  /* 27..46 */
+#define W_CAPABILITIES    49  /* 9 LBA supported */
+#define W_SANITIZE        59  /* 12 supported, 13 crypto, 14 overwrite, 15 block */
+#define W_LBA28_SECTORS   60  /* 60..61: user addressable sectors, 28-bit commands */
+#define W_CMDSET          82  /* 10 HPA (valid when word 83 is) */
+#define W_CMDSET2         83  /* 10 48-bit Address, 11 DCO; 15:14 = 01b when valid */
+#define W_ERASE           89  /* normal security erase time, 90 enhanced */
+#define W_LBA48_SECTORS   100 /* 100..103: user addressable sectors, 48-bit commands */
+#define W_SECTOR_SIZE     106 /* 12 logical sector longer than 256 words; 15:14 = 01b valid */
+#define W_LOGICAL_WORDS   117 /* 117..118: words per logical sector */
+#define W_SECURITY        128 /* 0 supported, 1 enabled, 2 locked, 3 frozen, 5 enhanced */
+#define W_DSM_DETERMINISM 69  /* 14 deterministic data after TRIM, 5 that data is zeros */
+#define W_ROTATION        217 /* nominal media rotation rate: 1 non-rotating, 0401h.. rpm */
+#define CAP_LBA           (1u << 9)
+#define CMDSET_HPA        (1u << 10)
+#define CMDSET2_LBA48     (1u << 10)
+#define CMDSET2_DCO       (1u << 11)
+#define VALID_MASK        0xc000u /* words 83, 106: bits 15:14 */
+#define VALID             0x4000u
+#define SECTOR_SIZE_LONG  (1u << 12)
+#define TRIM_ZEROS        (1u << 14 | 1u << 5) /* word 69: deterministic, and zeros */
 
 /* The host protected area (ACS-3 4.11, the HPA feature set; ATA8-ACS READ NATIVE MAX ADDRESS
  * (EXT) and SET MAX ADDRESS (EXT)) */
@@ -51,18 +67,15 @@
  * always send zero. */
 #define SET_MAX_COUNT_VV                0x0001
 
-/* SANITIZE DEVICE (B4h) feature codes and the LBA each requires */
-#define SAN_STATUS    0x0000
-#define SAN_CRYPTO    0x0011
-#define SAN_BLOCK     0x0012
-#define SAN_OVERWRITE 0x0014
-#define SIG_CRYPTO    0x43727970ull /* "Cryp" */
-#define SIG_BLOCK     0x426b4572ull /* "BkEr" */
-#define SIG_OVERWRITE 0x4f57ull     /* "OW", in LBA 47:32 */
+/* The LBA signature each SANITIZE DEVICE (B4h) subcommand requires (ACS-3 7.36; the feature
+ * codes are the technique table's, enum ws_ata_sanitize_feature) */
+#define WS_ATA_SANITIZE_SIG_CRYPTO    0x43727970ull /* "Cryp" */
+#define WS_ATA_SANITIZE_SIG_BLOCK     0x426b4572ull /* "BkEr" */
+#define WS_ATA_SANITIZE_SIG_OVERWRITE 0x4f57ull     /* "OW", in LBA 47:32 */
 /* SANITIZE STATUS EXT: COUNT bits 15 succeeded, 14 in progress, 13 frozen (ACS-4 7.34.7) */
-#define SS_SUCCEEDED  (1u << 15)
-#define SS_RUNNING    (1u << 14)
-#define SS_FROZEN     (1u << 13)
+#define WS_ATA_SANSTAT_SUCCEEDED      (1u << 15)
+#define WS_ATA_SANSTAT_RUNNING        (1u << 14)
+#define WS_ATA_SANSTAT_FROZEN         (1u << 13)
 
 static uint16_t word(const uint8_t *id, unsigned w)
 {
@@ -105,20 +118,22 @@ static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, u
 	if (r < 0)
 		return r;
 	ws_sense_decode(&a, ret);
-	if (a.status != 0x02)
+	if (a.status != WS_SCSI_STATUS_CHECK_CONDITION)
 		return 0;
-	if (ret->key == 0x05 && !ret->ata_valid) /* ILLEGAL REQUEST: no pass-through here */
+	if (ret->key == WS_SENSE_ILLEGAL_REQUEST && !ret->ata_valid) /* no pass-through here */
 		return -EOPNOTSUPP;
 	if (ret->ata_valid)
-		return ret->ata_status & 0x01 ? -EREMOTEIO : 0;       /* ERR */
-	return ret->key == 0x00 || ret->key == 0x01 ? 0 : -EREMOTEIO; /* e.g. ABORTED COMMAND */
+		return ret->ata_status & WS_ATA_STATUS_ERR ? -EREMOTEIO : 0;
+	return ret->key == WS_SENSE_NO_SENSE || ret->key == WS_SENSE_RECOVERED_ERROR
+	           ? 0
+	           : -EREMOTEIO; /* e.g. ABORTED COMMAND */
 }
 
 static int sanitize_status(int fd, struct ws_sense *s)
 {
 	const struct ws_ata_cmd c = { .protocol = WS_ATA_NON_DATA,
-		                      .command = 0xb4,
-		                      .features = SAN_STATUS };
+		                      .command = WS_ATA_CMD_SANITIZE_DEVICE,
+		                      .features = WS_ATA_SANITIZE_STATUS_EXT };
 
 	return ata_cmd(fd, &c, NULL, 0, 0, s);
 }
@@ -146,8 +161,7 @@ void ws_ata_parse_identify(struct ws_device *dev, const uint8_t *id)
 	a->sanitize_block = a->sanitize_supported && (san & (1u << 15));
 	a->hpa_supported = cmdset2_valid && (word(id, W_CMDSET) & CMDSET_HPA);
 	a->dco_supported = cmdset2_valid && (word(id, W_CMDSET2) & CMDSET2_DCO);
-	/* word 69: bit 14 deterministic data after TRIM, bit 5 that data is zeros */
-	a->trim_reads_zeros = (word(id, 69) & 0x4020) == 0x4020;
+	a->trim_reads_zeros = (word(id, W_DSM_DETERMINISM) & TRIM_ZEROS) == TRIM_ZEROS;
 	a->security_supported = sec & 1;
 	a->security_enabled = sec & 2;
 	a->security_locked = sec & 4;
@@ -237,7 +251,7 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 {
 	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
-		                             .command = 0xec,
+		                             .command = WS_ATA_CMD_IDENTIFY_DEVICE,
 		                             .count = 1 };
 	uint8_t id[512] = { 0 };
 	struct ws_sense s;
@@ -257,9 +271,10 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 		return;
 	ws_ata_parse_identify(dev, id);
 	if (dev->ata.dco_supported) { /* DEVICE CONFIGURATION IDENTIFY (B1h/C2h) */
-		const struct ws_ata_cmd dco = {
-			.protocol = WS_ATA_PIO_IN, .command = 0xb1, .features = 0xc2, .count = 1
-		};
+		const struct ws_ata_cmd dco = { .protocol = WS_ATA_PIO_IN,
+			                        .command = WS_ATA_CMD_DCO,
+			                        .features = WS_ATA_DCO_IDENTIFY,
+			                        .count = 1 };
 		uint8_t block[512] = { 0 };
 
 		if (ata_cmd(fd, &dco, block, sizeof(block), 0, &s) == 0)
@@ -272,7 +287,7 @@ void ws_ata_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	    read_native_max(fd, dev->ata.lba48, &dev->ata.native_sectors, &s) < 0)
 		dev->ata.native_sectors = 0;
 	if (dev->ata.sanitize_supported && sanitize_status(fd, &s) == 0 && s.ata_valid)
-		dev->ata.sanitize_frozen = s.ata_count & SS_FROZEN;
+		dev->ata.sanitize_frozen = s.ata_count & WS_ATA_SANSTAT_FROZEN;
 	ws_debug(ctx, "%s: ATA IDENTIFY: sanitize %d, security %d", dev->path,
 	         dev->ata.sanitize_supported, dev->ata.security_supported);
 	if (dev->read_only || dev->size_bytes == 0)
@@ -301,19 +316,23 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 	(void)t;
 	memset(ret, 0, sizeof(*ret));
 	if (r == -EREMOTEIO) { /* the last sanitize failed: the drive aborts the status query */
-		ret->state = WS_FW_FAILED;
-		ret->code = s.ata_error;
+		ret->state = WS_FIRMWARE_FAILED;
+		ret->status_word = s.ata_error;
+		ret->running_action = -1;
+		ret->global_data_erased = -1;
 		*ret_devstatus = s.ata_error;
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	ret->code = s.ata_count;
-	ret->detail = (uint32_t)s.ata_lba;
+	ret->running_action = -1; /* SANITIZE STATUS EXT does not say which one runs */
+	ret->global_data_erased = -1;
+	ret->status_word = s.ata_count;
+	ret->detail_word = (uint32_t)s.ata_lba;
 	ret->progress = (uint16_t)s.ata_lba; /* LBA 15:0 while running */
-	ret->state = s.ata_count & SS_RUNNING     ? WS_FW_RUNNING
-	             : s.ata_count & SS_SUCCEEDED ? WS_FW_DONE
-	                                          : WS_FW_NEVER;
+	ret->state = s.ata_count & WS_ATA_SANSTAT_RUNNING     ? WS_FIRMWARE_RUNNING
+	             : s.ata_count & WS_ATA_SANSTAT_SUCCEEDED ? WS_FIRMWARE_DONE
+	                                                      : WS_FIRMWARE_NEVER;
 	ret->raw_len = 16;
 	memcpy(ret->raw, &s.ata_count, 2);
 	memcpy(ret->raw + 2, &s.ata_lba, 8);
@@ -322,20 +341,23 @@ static int ata_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int
 
 int ws_ata_sanitize_cmd(struct ws_ata_cmd *c, enum ws_technique t)
 {
-	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA, .command = 0xb4 };
-	switch (t) {
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-		c->features = SAN_CRYPTO;
-		c->lba = SIG_CRYPTO;
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	if (!i || i->action_kind != WS_ACTION_ATA_SANITIZE)
+		return -EINVAL;
+	*c = (struct ws_ata_cmd){ .protocol = WS_ATA_NON_DATA,
+		                  .command = WS_ATA_CMD_SANITIZE_DEVICE,
+		                  .features = i->action };
+	switch (i->action) {
+	case WS_ATA_SANITIZE_CRYPTO_SCRAMBLE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_CRYPTO;
 		break;
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-		c->features = SAN_BLOCK;
-		c->lba = SIG_BLOCK;
+	case WS_ATA_SANITIZE_BLOCK_ERASE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_BLOCK;
 		break;
-	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-		c->features = SAN_OVERWRITE;
-		c->lba = SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
-		c->count = 1;                 /* one pass, no invert */
+	case WS_ATA_SANITIZE_OVERWRITE_EXT:
+		c->lba = WS_ATA_SANITIZE_SIG_OVERWRITE << 32; /* pattern 0 in LBA 31:0 */
+		c->count = 1;                                 /* one pass, no invert */
 		break;
 	default:
 		return -EINVAL;
@@ -356,19 +378,17 @@ static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
 	return r;
 }
 
-const struct ws_sanitize_ops ws_ata_sanitize_ops = {
-	.name = "ATA",
-	.status = ata_status,
-	.start = ata_start,
-};
-
 /* ---- the Security feature set (ACS-4 7.41-7.46) ------------------------------------------- */
 
-#define SEC_SET_PASSWORD   0xf1
-#define SEC_UNLOCK         0xf2
-#define SEC_ERASE_PREPARE  0xf3
-#define SEC_ERASE_UNIT     0xf4
-#define SEC_DISABLE_PASSWD 0xf6
+#define WS_ATA_CMD_SECURITY_SET_PASSWORD     0xf1
+#define WS_ATA_CMD_SECURITY_UNLOCK           0xf2
+#define WS_ATA_CMD_SECURITY_ERASE_PREPARE    0xf3
+#define WS_ATA_CMD_SECURITY_ERASE_UNIT       0xf4
+#define WS_ATA_CMD_SECURITY_DISABLE_PASSWORD 0xf6
+/* the data block's word 0 (ACS-4 7.45.2, 7.44.2): bit 0 user (0) or master (1) password,
+ * bit 1 the enhanced erase mode */
+#define WS_ATA_SEC_USER_PASSWORD             0x0000
+#define WS_ATA_SEC_ENHANCED_ERASE            0x0002
 
 /* The 512-byte data block of SET PASSWORD, UNLOCK, ERASE UNIT and DISABLE PASSWORD: word 0
  * the control bits (bit 0: 0 = user password; bit 1: enhanced erase), words 1-16 the
@@ -394,7 +414,7 @@ static int security_cmd(int fd, uint8_t command, uint16_t control, const uint8_t
 int ws_ata_security_state(int fd, struct ws_ata_info *ret)
 {
 	const struct ws_ata_cmd identify = { .protocol = WS_ATA_PIO_IN,
-		                             .command = 0xec,
+		                             .command = WS_ATA_CMD_IDENTIFY_DEVICE,
 		                             .count = 1 };
 	uint8_t id[512] = { 0 };
 	struct ws_sense s;
@@ -415,34 +435,40 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
                         int *ret_devstatus)
 {
 	const struct ws_ata_cmd prepare = { .protocol = WS_ATA_NON_DATA,
-		                            .command = SEC_ERASE_PREPARE };
+		                            .command = WS_ATA_CMD_SECURITY_ERASE_PREPARE };
 	struct ws_sense s;
 	int r;
 
 	/* a user password, high master capability: what the erase needs, nothing more */
-	r = security_cmd(fd, SEC_SET_PASSWORD, 0x0000, password, 0, ret_devstatus);
+	r = security_cmd(fd, WS_ATA_CMD_SECURITY_SET_PASSWORD, WS_ATA_SEC_USER_PASSWORD, password,
+	                 0, ret_devstatus);
 	if (r < 0)
 		return r;
 	/* ERASE UNIT must follow ERASE PREPARE directly */
 	r = ata_cmd(fd, &prepare, NULL, 0, 0, &s);
 	if (r == 0)
-		r = security_cmd(fd, SEC_ERASE_UNIT, enhanced ? 0x0002 : 0x0000, password,
-		                 timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u,
-		                 ret_devstatus);
+		r = security_cmd(
+		    fd, WS_ATA_CMD_SECURITY_ERASE_UNIT,
+		    enhanced ? WS_ATA_SEC_ENHANCED_ERASE : WS_ATA_SEC_USER_PASSWORD, password,
+		    timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u, ret_devstatus);
 	return r;
 }
 
-int ws_ata_unlock(int fd, const uint8_t *password, int *ret_devstatus)
+int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_devstatus)
 {
-	return ws_ata_security_unlock(fd, password, ret_devstatus);
+	if (!target || !password)
+		return -EINVAL;
+	return ws_ata_security_unlock(ws_target_fd(target), password, ret_devstatus);
 }
 
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 {
-	int r = security_cmd(fd, SEC_UNLOCK, 0x0000, password, 0, ret_devstatus);
+	int r = security_cmd(fd, WS_ATA_CMD_SECURITY_UNLOCK, WS_ATA_SEC_USER_PASSWORD, password, 0,
+	                     ret_devstatus);
 
 	if (r == 0)
-		r = security_cmd(fd, SEC_DISABLE_PASSWD, 0x0000, password, 0, ret_devstatus);
+		r = security_cmd(fd, WS_ATA_CMD_SECURITY_DISABLE_PASSWORD, WS_ATA_SEC_USER_PASSWORD,
+		                 password, 0, ret_devstatus);
 	return r;
 }
 
@@ -468,3 +494,58 @@ int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, 
 		*ret_native_sectors = native;
 	return r;
 }
+
+/* Make the host protected area addressable for the wipe, or record it as kept (@keep). The
+ * counts are in the drive's logical sectors (IDENTIFY words 106, 117-118). */
+static int ata_prepare_hidden(struct ws_ctx *ctx, struct ws_target *t, bool keep,
+                              struct ws_hidden_result *h)
+{
+	const struct ws_device *d = ws_target_device(t);
+	uint64_t lbs = d->ata.sector_size       ? d->ata.sector_size
+	               : d->logical_sector_size ? d->logical_sector_size
+	                                        : 512;
+	uint64_t native = d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
+	int status = 0, r;
+
+	if ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors)
+		return 0; /* the drive cannot say */
+	h->checked = true;
+	if (d->ata.dco_sectors > native)
+		h->dco_hidden = (d->ata.dco_sectors - native) * lbs;
+	h->accessible_before = d->ata.accessible_sectors * lbs;
+	h->native = native * lbs;
+	h->accessible_after = h->accessible_before;
+	if (keep && (h->dco_hidden || h->native > h->accessible_before)) {
+		h->kept = true; /* left hidden on purpose: the result says "not erased" */
+		return 0;
+	}
+	if (h->native <= h->accessible_before)
+		return 0;
+	r = ws_ata_restore_native_max(ws_target_fd(t), d->ata.lba48, NULL, &status);
+	if (r < 0) {
+		ws_warn(ctx, "%s: the hidden area could not be restored (ATA error 0x%x)", d->path,
+		        status);
+		return r;
+	}
+	ws_hidden_reread(ctx, d, ws_target_fd(t), h);
+	return 0;
+}
+
+/* Zeros when IDENTIFY word 69 promises deterministic zeros after TRIM; else it does not say. */
+static int ata_erased_byte(const struct ws_device *dev)
+{
+	return dev->ata.trim_reads_zeros ? 0x00 : -1;
+}
+
+/* ---- the transport ------------------------------------------------------------------------- */
+
+const struct ws_transport_ops ws_ata_transport = {
+	.name = "ATA",
+	.flags = 0, /* a failed sanitize is followed by a new one; the status keeps a record */
+	.probe = ws_ata_probe,
+	.status = ata_status,
+	.start = ata_start,
+	.erase = ws_purge_secure_erase,
+	.erased_byte = ata_erased_byte,
+	.prepare_hidden = ata_prepare_hidden,
+};

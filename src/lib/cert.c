@@ -248,50 +248,19 @@ static void describe_passes(const struct ws_result *res, char *buf, size_t len)
 		         ") over every addressable byte, flushed after each pass");
 }
 
+/* The drive command a certificate names (the technique table's). */
 static const char *command_name(enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-	case WS_TECH_NVME_FORMAT_USER_DATA:
-		return "NVMe Format NVM";
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-	case WS_TECH_ATA_SANITIZE_OVERWRITE:
-		return "ATA SANITIZE DEVICE";
-	case WS_TECH_SCSI_SANITIZE_CRYPTO:
-	case WS_TECH_SCSI_SANITIZE_BLOCK:
-	case WS_TECH_SCSI_SANITIZE_OVERWRITE:
-		return "SCSI SANITIZE";
-	case WS_TECH_ATA_SECURE_ERASE:
-	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
-		return "ATA SECURITY ERASE UNIT";
-	default:
-		return "NVMe Sanitize";
-	}
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && (i->flags & WS_TECH_F_FIRMWARE) ? i->command : "NVMe Sanitize";
 }
 
 const char *ws_cert_method_used(enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-	case WS_TECH_ATA_SANITIZE_CRYPTO:
-	case WS_TECH_SCSI_SANITIZE_CRYPTO:
-		return "crypto erase";
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-	case WS_TECH_ATA_SANITIZE_BLOCK:
-	case WS_TECH_SCSI_SANITIZE_BLOCK:
-		return "block erase";
-	case WS_TECH_ATA_SECURE_ERASE:
-	case WS_TECH_ATA_SECURE_ERASE_ENHANCED:
-		return "other (ATA SECURITY ERASE UNIT)";
-	case WS_TECH_NVME_FORMAT_USER_DATA:
-		return "other (NVMe Format NVM, user data erase)";
-	case WS_TECH_NVME_SANITIZE_EXIT_FAILURE:
-		return "other (exit sanitize failure mode: nothing erased)";
-	default:
-		return "overwrite";
-	}
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i ? i->cert_method : "overwrite";
 }
 
 static struct json_object *sanitization(const struct ws_result *res, const struct ws_cert_info *i)
@@ -373,19 +342,19 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
 {
 	char id[37];
 	struct json_object *o = json_object_new_object(), *dest = json_object_new_object();
-	struct json_object *dev = json_tokener_parse(res->device_json), *evidence = NULL;
-	char *result_text = NULL;
+	/* the device as the wipe's snapshot recorded it; the evidence built from the result
+	 * itself, not printed and parsed back */
+	struct json_object *dev = json_tokener_parse(res->device_json);
+	struct json_object *evidence = ws_result_json(res);
 	const char *text;
 
-	if (!o || !dest || !dev || ws_result_to_json(res, &result_text) < 0 ||
-	    !(evidence = json_tokener_parse(result_text))) {
+	if (!o || !dest || !dev || !evidence) {
 		json_object_put(o);
 		json_object_put(dest);
 		json_object_put(dev);
-		free(result_text);
+		json_object_put(evidence);
 		return -ENOMEM;
 	}
-	free(result_text);
 	if (uuid4(id) < 0) {
 		json_object_put(o);
 		json_object_put(dest);

@@ -137,9 +137,11 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 	if (r < 0)
 		return r;
 	if (dev->kind == WS_DEVICE_DISK && !ctx->fixture) {
-		ws_nvme_probe(ctx, dev); /* any block device may answer as an NVMe namespace */
+		/* any block device may answer as an NVMe namespace, or to SG_IO: ATA behind
+		 * SAT, or SCSI (the ATA probe hands over to the SCSI one) */
+		ws_nvme_transport.probe(ctx, dev);
 		if (!dev->nvme.present)
-			ws_ata_probe(ctx, dev); /* or to SG_IO: ATA behind SAT, or SCSI */
+			ws_ata_transport.probe(ctx, dev);
 	}
 	ws_contents_probe(ctx, dev, held_fd);
 	return ws_gate_evaluate(ctx, dev, partition_of != NULL, partition_of);

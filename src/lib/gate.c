@@ -334,26 +334,26 @@ int ws_gate_recheck(struct ws_ctx *ctx, const struct ws_target *t, char **ret_re
 	return 0;
 }
 
-static bool same_controller(const struct ws_device *a, const struct ws_device *b)
+/* Two namespaces in one NVM subsystem, which a Sanitize acts on as a whole (NVMe base spec
+ * 8.21): by the subsystem's NQN; a drive too old to report one (before NVMe 1.2.1) by its
+ * serial and model, which name the subsystem, not one of its controllers. */
+static bool same_subsystem(const struct ws_device *a, const struct ws_device *b)
 {
-	return a->nvme.present && b->nvme.present && a->nvme.cntlid == b->nvme.cntlid &&
-	       a->serial && b->serial && strcmp(a->serial, b->serial) == 0 && a->model &&
+	if (!a->nvme.present || !b->nvme.present)
+		return false;
+	if (a->nvme.subnqn[0] && b->nvme.subnqn[0])
+		return strcmp(a->nvme.subnqn, b->nvme.subnqn) == 0;
+	return a->serial && b->serial && strcmp(a->serial, b->serial) == 0 && a->model &&
 	       b->model && strcmp(a->model, b->model) == 0;
 }
 
 static bool reaches_all(const struct ws_device *d, enum ws_technique t)
 {
-	switch (t) {
-	case WS_TECH_NVME_SANITIZE_CRYPTO:
-	case WS_TECH_NVME_SANITIZE_BLOCK:
-	case WS_TECH_NVME_SANITIZE_OVERWRITE:
+	if (ws_technique_has(t, WS_TECH_F_SUBSYSTEM))
 		return true; /* Sanitize acts on the whole NVM subsystem */
-	case WS_TECH_NVME_FORMAT_CRYPTO:
-	case WS_TECH_NVME_FORMAT_USER_DATA:
+	if (ws_technique_has(t, WS_TECH_F_ALL_NAMESPACES_BY_FNA))
 		return d->nvme.fna & 0x3; /* FNA bits 0 and 1 */
-	default:
-		return false;
-	}
+	return false;
 }
 
 int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, size_t n, size_t i,
@@ -375,7 +375,7 @@ int ws_gate_controller(struct ws_ctx *ctx, struct ws_target *const *targets, siz
 		const struct ws_device *o = ws_device_list_get(all, k);
 		bool named = false;
 
-		if (o->devnum == d->devnum || !same_controller(o, d))
+		if (o->devnum == d->devnum || !same_subsystem(o, d))
 			continue;
 		found++;
 		for (size_t j = 0; j < n && !named; j++)

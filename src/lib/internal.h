@@ -143,6 +143,9 @@ int ws_sysfs_fill_identity(struct ws_ctx *ctx, struct ws_device *dev);
  * and whether it is a partition. */
 int ws_sysfs_disk_of(struct ws_ctx *ctx, unsigned maj, unsigned min, char **ret_disk,
                      char **ret_self, bool *ret_is_partition);
+/* sysfs.c: the NVM subsystem NQN of NVMe disk @name (device/subsysnqn: its controller's, or
+ * its subsystem's for a multipath head) into @buf; "" when there is none. */
+void ws_sysfs_subsysnqn(struct ws_ctx *ctx, const char *name, char *buf, size_t size);
 /* sysfs.c: the SCSI peripheral device type of disk @name (its device/type), or -1. */
 int ws_sysfs_scsi_type(struct ws_ctx *ctx, const char *name);
 /* sysfs.c: whether @name is a hidden disk (its "hidden" is 1): an NVMe multipath path
@@ -212,6 +215,10 @@ int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);
+/* result.c: the result as the JSON object ws_result_to_json() prints ("wipeseal-result/1"),
+ * for a document that embeds it (the certificate's evidence); NULL when out of memory. */
+struct ws_result;
+struct json_object *ws_result_json(const struct ws_result *res);
 
 /* gate.c: the reasons the usage facts of @dev (mounts, swap, holders, loop devices, what it
  * is built on) give to refuse it, appended to @out. */

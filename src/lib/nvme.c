@@ -16,8 +16,7 @@
 
 #include <libnvme.h>
 
-#include "purge-internal.h"
-#include "transport-internal.h"
+#include "purge-run.h"
 
 /* An Identify string: space-padded, not NUL-terminated. */
 static char *id_string(const char *field, size_t len)
@@ -41,6 +40,24 @@ static int split(int r, int *ret_status)
 	return r > 0 ? -EREMOTEIO : 0;
 }
 
+/* The NVM subsystem this namespace belongs to: SUBNQN (NVMe base spec, Identify Controller
+ * bytes 1023:768, mandatory since 1.2.1), or what the kernel read into sysfs. */
+static void subsystem_nqn(struct ws_ctx *ctx, struct ws_device *dev,
+                          const struct nvme_id_ctrl *ctrl)
+{
+	struct ws_nvme_info *n = &dev->nvme;
+	size_t len = strnlen(ctrl->subnqn, sizeof(ctrl->subnqn));
+
+	while (len > 0 && (ctrl->subnqn[len - 1] == ' ' || ctrl->subnqn[len - 1] == '\0'))
+		len--;
+	if (len >= sizeof(n->subnqn))
+		len = sizeof(n->subnqn) - 1;
+	memcpy(n->subnqn, ctrl->subnqn, len);
+	n->subnqn[len] = '\0';
+	if (len == 0)
+		ws_sysfs_subsysnqn(ctx, dev->name, n->subnqn, sizeof(n->subnqn));
+}
+
 void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
 {
 	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -62,6 +79,7 @@ void ws_nvme_probe(struct ws_ctx *ctx, struct ws_device *dev)
 	n->oacs = le16toh(ctrl.oacs);
 	n->sanicap = le32toh(ctrl.sanicap);
 	n->fna = ctrl.fna;
+	subsystem_nqn(ctx, dev, &ctrl);
 	if (nvme_identify_ns(fd, nsid, &ns) == 0) {
 		n->dlfeat = ns.dlfeat & 0x7;
 		n->flbas = ns.flbas;
@@ -147,58 +165,89 @@ int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeo
 	return split(nvme_format_nvm(&args), ret_status);
 }
 
-/* ---- the sanitize operations purge.c drives ------------------------------------------------- */
+/* Sanitize CDW10 bits 2:0, SANACT (NVM Express Base 2.0, Sanitize command): libnvme names the
+ * values (enum nvme_sanitize_sanact), not the field */
+#define SANITIZE_CDW10_SANACT_MASK 0x7u
+
+/* ---- the transport ------------------------------------------------------------------------- */
+
+/* The Sanitize Action (CDW10 bits 2:0) of technique @t, from the table; 0 for none. */
+static int sanact_of(enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && i->action_kind == WS_ACTION_NVME_SANACT ? i->action : 0;
+}
+
+/* SSTAT bits 2:0, the status of the most recent sanitize, as a state. */
+static enum ws_firmware_state state_of(uint16_t sstat)
+{
+	switch ((sstat >> NVME_SANITIZE_SSTAT_STATUS_SHIFT) & NVME_SANITIZE_SSTAT_STATUS_MASK) {
+	case NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS:
+	case NVME_SANITIZE_SSTAT_STATUS_ND_COMPLETE_SUCCESS:
+		return WS_FIRMWARE_DONE;
+	case NVME_SANITIZE_SSTAT_STATUS_IN_PROGESS: /* sic, libnvme's spelling */
+		return WS_FIRMWARE_RUNNING;
+	case NVME_SANITIZE_SSTAT_STATUS_COMPLETED_FAILED:
+		return WS_FIRMWARE_FAILED;
+	default:
+		return WS_FIRMWARE_NEVER;
+	}
+}
 
 static int nvme_status(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus)
 {
 	struct ws_sanitize_log log;
-	int r = ws_nvme_sanitize_log(fd, &log, ret_devstatus);
+	int r = ws_nvme_sanitize_log(fd, &log, ret_devstatus), want = sanact_of(t);
 
 	if (r < 0)
 		return r;
 	memset(ret, 0, sizeof(*ret));
 	memcpy(ret->raw, log.raw, sizeof(log.raw));
 	ret->raw_len = sizeof(log.raw);
-	ret->code = log.sstat;
-	ret->detail = log.scdw10;
+	ret->status_word = log.sstat;
+	ret->detail_word = log.scdw10;
 	ret->progress = log.sprog;
-	/* SSTAT bits 2:0: 0 never, 1 completed, 2 in progress, 3 failed, 4 completed ND */
-	switch (log.sstat & 7) {
-	case 1:
-	case 4:
-		ret->state = WS_FW_DONE;
-		break;
-	case 2:
-		ret->state = WS_FW_RUNNING;
-		break;
-	case 3:
-		ret->state = WS_FW_FAILED;
-		break;
-	default:
-		ret->state = WS_FW_NEVER;
-	}
-	ret->estimate_s = log.estimate[t == WS_TECH_NVME_SANITIZE_CRYPTO  ? 2
-	                               : t == WS_TECH_NVME_SANITIZE_BLOCK ? 1
-	                                                                  : 0];
+	ret->state = state_of(log.sstat);
+	ret->global_data_erased = (log.sstat & NVME_SANITIZE_SSTAT_GLOBAL_DATA_ERASED) != 0;
+	/* SCDW10 is the CDW10 that started the most recent sanitize: its SANACT says which */
+	ret->running_action = (int)(log.scdw10 & SANITIZE_CDW10_SANACT_MASK);
+	ret->other_action =
+	    want && want != NVME_SANITIZE_SANACT_EXIT_FAILURE && ret->running_action != want;
+	/* the Sanitize Status log's estimates: ETO, ETBE, ETCE */
+	ret->estimate_s = want == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE  ? log.estimate[2]
+	                  : want == NVME_SANITIZE_SANACT_START_BLOCK_ERASE ? log.estimate[1]
+	                                                                   : log.estimate[0];
 	return 0;
 }
 
 static int nvme_start(int fd, enum ws_technique t, int *ret_devstatus)
 {
-	/* SANACT (CDW10 bits 2:0): 1 exit failure mode, 2 block, 3 overwrite, 4 crypto */
-	int sanact = t == WS_TECH_NVME_SANITIZE_CRYPTO      ? 4
-	             : t == WS_TECH_NVME_SANITIZE_BLOCK     ? 2
-	             : t == WS_TECH_NVME_SANITIZE_OVERWRITE ? 3
-	                                                    : 1;
-	int r = ws_nvme_sanitize_start(fd, sanact, 0, ret_devstatus);
+	int sanact = sanact_of(t), r;
 
-	if (r == -EREMOTEIO && *ret_devstatus == 0x1d) /* Sanitize In Progress */
+	if (!sanact)
+		return -EINVAL;
+	r = ws_nvme_sanitize_start(fd, sanact, 0, ret_devstatus);
+	if (r == -EREMOTEIO && *ret_devstatus == NVME_SC_SANITIZE_IN_PROGRESS)
 		return 1;
 	return r;
 }
 
-const struct ws_sanitize_ops ws_nvme_sanitize_ops = {
+/* What deallocated blocks read as (Identify Namespace DLFEAT bits 2:0: 1 zeros, 2 ones); our
+ * Sanitize and Format let the drive deallocate. */
+static int nvme_erased_byte(const struct ws_device *dev)
+{
+	return dev->nvme.dlfeat == 1 ? 0x00 : dev->nvme.dlfeat == 2 ? 0xff : -1;
+}
+
+const struct ws_transport_ops ws_nvme_transport = {
 	.name = "NVMe",
+	/* a failed sanitize puts the controller in failure mode until Exit Failure Mode */
+	.flags = WS_TRANSPORT_FAILURE_STICKY,
+	.probe = ws_nvme_probe,
 	.status = nvme_status,
 	.start = nvme_start,
+	.erase = ws_purge_format_nvm,
+	.erased_byte = nvme_erased_byte,
+	.prepare_hidden = NULL, /* a namespace hides nothing beyond its capacity */
 };

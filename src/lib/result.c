@@ -76,33 +76,6 @@ bool ws_result_data_found(const struct ws_result *res)
 	       res->verify.crypto.structured_blocks > 0 || res->residue.n > 0;
 }
 
-int ws_result_exit_code(const struct ws_result *res)
-{
-	if (!res || res->status == WS_STATUS_ABORTED)
-		return WS_EXIT_FAILED;
-	if (res->status == WS_STATUS_REFUSED)
-		return WS_EXIT_REFUSED;
-	if (res->dry_run)
-		return WS_EXIT_OK;
-	/* clearing a failure mode is the operator's goal, not a sanitization */
-	if (res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
-		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
-		                                                              : WS_EXIT_FAILED;
-	if (res->technique != WS_TECH_OVERWRITE)
-		return ws_result_data_found(res) && res->firmware.transition_seen
-		           ? WS_EXIT_DATA_FOUND
-		       : res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK
-		                                          : WS_EXIT_FAILED;
-	for (size_t i = 0; i < res->n_passes; i++)
-		if (!res->passes[i].completed)
-			return WS_EXIT_FAILED;
-	if (res->n_passes < res->n_planned)
-		return WS_EXIT_FAILED;
-	if (ws_result_data_found(res))
-		return WS_EXIT_DATA_FOUND;
-	return res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK : WS_EXIT_FAILED;
-}
-
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
 static struct json_object *rfc3339(int64_t ns)
@@ -295,6 +268,17 @@ static struct json_object *residue_json(const struct ws_result *res)
 	return o;
 }
 
+/* A firmware state in the result's words; "idle" where the transport keeps no record. */
+static const char *state_word(const struct ws_firmware_result *f, enum ws_firmware_state s)
+{
+	static const char *const states[] = { "never sanitized", "completed", "in progress",
+		                              "failed" };
+
+	if (s == WS_FIRMWARE_NEVER && f->keeps_no_record)
+		return "idle"; /* SCSI keeps no record */
+	return states[(unsigned)s & 3];
+}
+
 /* The firmware erase as the drive reported it: the Sanitize Status log, raw and decoded. */
 static struct json_object *firmware_json(const struct ws_result *res)
 {
@@ -323,32 +307,21 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	json_object_object_add(o, "started", rfc3339(f->start_ns));
 	json_object_object_add(o, "finished", rfc3339(f->end_ns));
 	if (f->log_valid) {
-		static const char *const states[] = { "never sanitized", "completed", "in progress",
-			                              "failed" };
-
 		log = json_object_new_object();
 		json_object_object_add(log, "transport",
 		                       json_object_new_string(f->transport ? f->transport : "?"));
 		json_object_object_add(log, "state_before",
-		                       json_object_new_string(f->transport &&
-		                                                      f->transport[0] == 'S' &&
-		                                                      (f->state_before & 3) == 0
-		                                                  ? "idle"
-		                                                  : states[f->state_before & 3]));
-		json_object_object_add(
-		    log, "status",
-		    json_object_new_string(f->transport && f->transport[0] == 'S' &&
-		                                   (f->state & 3) == 0
-		                               ? "idle" /* SCSI keeps no record */
-		                               : states[f->state & 3]));
+		                       json_object_new_string(state_word(f, f->state_before)));
+		json_object_object_add(log, "status",
+		                       json_object_new_string(state_word(f, f->state)));
 		json_object_object_add(log, "status_word_before",
-		                       json_object_new_int(f->sstat_before));
-		json_object_object_add(log, "status_word", json_object_new_int(f->sstat));
-		json_object_object_add(log, "progress", json_object_new_int(f->sprog));
-		json_object_object_add(log, "detail", json_object_new_int64(f->scdw10));
-		if (f->transport && f->transport[0] == 'N')
+		                       json_object_new_int(f->status_word_before));
+		json_object_object_add(log, "status_word", json_object_new_int(f->status_word));
+		json_object_object_add(log, "progress", json_object_new_int(f->progress));
+		json_object_object_add(log, "detail", json_object_new_int64(f->detail_word));
+		if (f->global_data_erased >= 0) /* only where the transport reports it (NVMe) */
 			json_object_object_add(log, "global_data_erased",
-			                       json_object_new_boolean(f->sstat & (1u << 8)));
+			                       json_object_new_boolean(f->global_data_erased));
 		json_object_object_add(log, "raw", hex(f->log_raw, sizeof(f->log_raw)));
 		json_object_object_add(o, "sanitize_log", log);
 	}
@@ -382,15 +355,14 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	return o;
 }
 
-int ws_result_to_json(const struct ws_result *res, char **ret)
+struct json_object *ws_result_json(const struct ws_result *res)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
-	const char *text;
 
 	if (!o || !tool) {
 		json_object_put(o);
 		json_object_put(tool);
-		return -ENOMEM;
+		return NULL;
 	}
 	json_object_object_add(o, "schema", json_object_new_string("wipeseal-result/1"));
 	json_object_object_add(tool, "name", json_object_new_string("wipeseal"));
@@ -423,8 +395,17 @@ int ws_result_to_json(const struct ws_result *res, char **ret)
 	json_object_object_add(o, "status", json_object_new_string(ws_status_name(res->status)));
 	json_object_object_add(
 	    o, "reason", res->status_reason ? json_object_new_string(res->status_reason) : NULL);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+	return o;
+}
+
+int ws_result_to_json(const struct ws_result *res, char **ret)
+{
+	struct json_object *o = ws_result_json(res);
+	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                             JSON_C_TO_STRING_SPACED |
+	                                                             JSON_C_TO_STRING_NOSLASHESCAPE)
+	                     : NULL;
+
 	*ret = text ? strdup(text) : NULL;
 	json_object_put(o);
 	return *ret ? 0 : -ENOMEM;

@@ -4,6 +4,7 @@
  * recorded on disk before the drive hears it, SECURITY SET PASSWORD, then ERASE UNIT
  * (normal or enhanced) waited for to its end, and security found disabled afterwards.
  * ERASE UNIT reports no progress, so a ticker estimates it from the drive's own estimate.
+ * It is the ATA transport's erase (struct ws_transport_ops.erase).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,10 +63,10 @@ static void *tick_erase(void *arg)
 {
 	struct erase_ticker *t = arg;
 	unsigned interval = t->p->opts->poll_interval_ms ? t->p->opts->poll_interval_ms : 1000;
-	int64_t t0 = ws_monotonic_ns();
+	int64_t t0 = ws_purge_now(t->p);
 
 	while (!atomic_load(&t->stop)) {
-		double secs = (double)(ws_monotonic_ns() - t0) / 1e9;
+		double secs = (double)(ws_purge_now(t->p) - t0) / 1e9;
 		double frac = t->estimate_s ? secs / t->estimate_s : 0;
 
 		if (frac > 0.99)
@@ -76,15 +77,34 @@ static void *tick_erase(void *arg)
 			t->p->prog.eta = secs < t->estimate_s ? t->estimate_s - secs : 0;
 			t->p->opts->progress(t->p->opts->userdata, &t->p->prog);
 		}
-		ws_purge_sleep_ms(interval);
+		ws_purge_sleep(t->p, interval);
 	}
 	return NULL;
+}
+
+/* SET PASSWORD, ERASE PREPARE and ERASE UNIT, with the ticker estimating progress meanwhile.
+ * Return: as ws_ata_secure_erase(). */
+static int erase_ticking(struct purge *p, bool enhanced, const uint8_t *pw, unsigned estimate_s,
+                         unsigned timeout_s, int *ret_status)
+{
+	struct erase_ticker tick = { .p = p, .estimate_s = estimate_s };
+	pthread_t th;
+	bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
+	int r;
+
+	p->command_ns = ws_purge_now(p);
+	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout_s, ret_status);
+	atomic_store(&tick.stop, true);
+	if (ticking)
+		pthread_join(th, NULL);
+	return r;
 }
 
 int ws_purge_secure_erase(struct purge *p)
 {
 	struct ws_firmware_result *fw = &p->res->firmware;
-	bool enhanced = p->res->technique == WS_TECH_ATA_SECURE_ERASE_ENHANCED;
+	const struct ws_technique_info *info = ws_technique_info(p->res->technique);
+	bool enhanced = info && info->action == WS_ATA_SECURITY_ERASE_ENHANCED;
 	unsigned minutes =
 	    enhanced ? p->dev->ata.enhanced_erase_minutes : p->dev->ata.erase_minutes;
 	unsigned timeout = p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s
@@ -95,7 +115,7 @@ int ws_purge_secure_erase(struct purge *p)
 	struct ws_ata_info after = { 0 };
 	int status = 0, r;
 
-	fw->transport = "ATA";
+	fw->transport = p->ops->name;
 	fw->estimate_s = minutes * 60u; /* IDENTIFY words 89/90 */
 	if (ws_purge_cancelled(p)) {
 		ws_result_set_status(p->res, WS_STATUS_ABORTED,
@@ -118,17 +138,7 @@ int ws_purge_secure_erase(struct purge *p)
 		goto done;
 	}
 	fw->ran = true;
-	{
-		struct erase_ticker tick = { .p = p, .estimate_s = minutes * 60u };
-		pthread_t th;
-		bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
-
-		p->command_ns = ws_monotonic_ns();
-		r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout, &status);
-		atomic_store(&tick.stop, true);
-		if (ticking)
-			pthread_join(th, NULL);
-	}
+	r = erase_ticking(p, enhanced, pw, minutes * 60u, timeout, &status);
 	fw->command_status = status;
 	if (r < 0) {
 		ws_result_set_status(
@@ -148,7 +158,7 @@ int ws_purge_secure_erase(struct purge *p)
 		r = -EIO;
 		goto done;
 	}
-	fw->state = 1;
+	fw->state = WS_FIRMWARE_DONE;
 	fw->transition_seen = true; /* the command returns when the erase is done */
 	ws_purge_time_completion(p);
 done:

@@ -231,3 +231,12 @@ int ws_sysfs_list(struct ws_ctx *ctx, struct ws_strv *out, const char *name, con
 	closedir(d);
 	return r;
 }
+
+void ws_sysfs_subsysnqn(struct ws_ctx *ctx, const char *name, char *buf, size_t size)
+{
+	_cleanup_free_ char *nqn = name ? attr_str(ctx, name, "device/subsysnqn") : NULL;
+
+	buf[0] = '\0';
+	if (nqn && size > 0)
+		snprintf(buf, size, "%s", nqn);
+}

@@ -197,6 +197,9 @@ static const struct ws_technique_info table[WS_TECH_COUNT] = {
 	                                        .rank_rotating = 4 },
 };
 
+/* every technique's bit above the overwrite methods' byte, inside an unsigned */
+_Static_assert(8 + WS_TECH_COUNT <= 32, "struct ws_device.methods has no room for the techniques");
+
 const struct ws_technique_info *ws_technique_info(enum ws_technique t)
 {
 	if ((unsigned)t >= WS_TECH_COUNT)

@@ -61,30 +61,91 @@ struct ws_ata_cmd {
 /* Build an ATA PASS-THROUGH(16) CDB (and direction) into @a. */
 void ws_ata_pt16(struct ws_sg_args *a, const struct ws_ata_cmd *c);
 
-/* ---- firmware sanitize, any transport ------------------------------------------------------ */
+/* ---- the transport interface -------------------------------------------------------------- */
 
-enum ws_fw_state { WS_FW_NEVER, WS_FW_DONE, WS_FW_RUNNING, WS_FW_FAILED };
+/*
+ * A transport is how firmware erases reach a drive: NVMe admin commands (nvme.c), ATA commands
+ * carried in SCSI (SAT, ata.c) or SCSI's own (scsi.c). Each is one const table of operations,
+ * as redis's rio backends are, so that the code that drives an erase (sanitize.c, purge.c,
+ * hidden.c) never asks which transport it holds: what differs between them is in the table,
+ * as an operation or as a behaviour flag. Adding a transport is one file with one table.
+ */
 
+/* What a status query found. */
 struct ws_fw_status {
-	enum ws_fw_state state;
-	uint16_t progress;   /* of 65536, while running */
-	uint32_t estimate_s; /* the device's estimate for the technique, 0 unknown */
-	uint16_t code;   /* the transport's status word: NVMe SSTAT, ATA COUNT, SCSI sense key */
-	uint32_t detail; /* NVMe SCDW10, ATA LBA, SCSI ASC/ASCQ */
+	enum ws_firmware_state state;
+	uint16_t progress;      /* of 65536, while running */
+	uint32_t estimate_s;    /* the device's estimate for the technique, 0 unknown */
+	uint16_t status_word;   /* NVMe SSTAT, ATA SANITIZE STATUS COUNT, SCSI sense key */
+	uint32_t detail_word;   /* NVMe SCDW10, ATA LBA, SCSI ASC << 8 | ASCQ */
+	int running_action;     /* the action code of the erase in progress, as the transport
+				    numbers it (NVMe SANACT), -1 when the status does not say */
+	bool other_action;      /* it says, and the erase in progress is not the one asked */
+	int global_data_erased; /* NVMe SSTAT Global Data Erased; -1 when there is none */
 	uint8_t raw[512];
 	size_t raw_len;
 };
 
-struct ws_sanitize_ops {
-	const char *name; /* "NVMe", "ATA", "SCSI" */
-	int (*status)(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus);
-	/* Return: 0 started; 1 when one already runs (follow it); a negative errno */
-	int (*start)(int fd, enum ws_technique t, int *ret_devstatus);
+/* How a transport behaves, as bits of struct ws_transport_ops.flags. */
+enum ws_transport_flag {
+	/* a failed sanitize stays failed until it is cleared explicitly (NVMe: Sanitize with
+	 * SANACT Exit Failure Mode); without the flag a new sanitize may simply be started */
+	WS_TRANSPORT_FAILURE_STICKY = 1u << 0,
+	/* the drive keeps no record of a finished sanitize: idle after running is its
+	 * "completed" (SCSI: REQUEST SENSE says nothing once the sanitize is over) */
+	WS_TRANSPORT_IDLE_AFTER_RUNNING_IS_DONE = 1u << 1,
 };
 
-extern const struct ws_sanitize_ops ws_nvme_sanitize_ops;
-extern const struct ws_sanitize_ops ws_ata_sanitize_ops;
-extern const struct ws_sanitize_ops ws_scsi_sanitize_ops;
+struct purge;
+
+struct ws_transport_ops {
+	const char *name; /* "NVMe", "ATA", "SCSI": results and messages say it */
+	unsigned flags;   /* enum ws_transport_flag */
+	/* Fill what the transport knows about @dev and the firmware methods it advertises. */
+	void (*probe)(struct ws_ctx *ctx, struct ws_device *dev);
+	/* The drive's sanitize status. Return: 0 with @ret filled, or a negative errno
+	 * (@ret_devstatus: the device's status, when it answered). */
+	int (*status)(int fd, enum ws_technique t, struct ws_fw_status *ret, int *ret_devstatus);
+	/* Start sanitize technique @t. Return: 0 started; 1 when one already runs (follow
+	 * it); a negative errno (-EREMOTEIO: the device refused, @ret_devstatus says why). */
+	int (*start)(int fd, enum ws_technique t, int *ret_devstatus);
+	/* Carry out technique @t whose command returns only when the erase is done (NVMe
+	 * Format NVM, ATA SECURITY ERASE UNIT). NULL: the transport has none. Return: 0, or a
+	 * negative errno with the result's status set. */
+	int (*erase)(struct purge *p);
+	/* What @dev says its media read as after a crypto erase: a byte value, or -1 when it
+	 * does not say. NULL: it never says. */
+	int (*erased_byte)(const struct ws_device *dev);
+	/* Before a wipe: make every sector of @t addressable (an ATA host protected area) or
+	 * record why not, into @h (@keep: leave it hidden, on the operator's word). NULL when
+	 * nothing can hide. Return: 0, or a negative errno (@h says what is known). */
+	int (*prepare_hidden)(struct ws_ctx *ctx, struct ws_target *t, bool keep,
+	                      struct ws_hidden_result *h);
+};
+
+extern const struct ws_transport_ops ws_nvme_transport;
+extern const struct ws_transport_ops ws_ata_transport;
+extern const struct ws_transport_ops ws_scsi_transport;
+
+/* transport.c: the transport that carries firmware technique @t, NULL for none. */
+const struct ws_transport_ops *ws_transport_for(enum ws_technique t);
+/* transport.c: the transport @dev answered on (for hidden areas), NULL for none. */
+const struct ws_transport_ops *ws_transport_of(const struct ws_device *dev);
+
+/* ---- hidden.c: what a wipe cannot reach unless it is made addressable ---------------------- */
+
+/* Before a wipe: the transport of @t's device makes hidden areas addressable, or records them
+ * as kept (@keep), into @h. Nothing happens where nothing can hide. */
+void ws_hidden_prepare(struct ws_ctx *ctx, struct ws_target *t, bool keep,
+                       struct ws_hidden_result *h);
+/* After the transport changed the addressable size: the kernel told (sd rescan), the size
+ * read again from @fd into @h (accessible_after, restored). */
+void ws_hidden_reread(struct ws_ctx *ctx, const struct ws_device *d, int fd,
+                      struct ws_hidden_result *h);
+/* After the wipe: a SUCCESS that left a hidden area unerased against the plan is FAILED. */
+void ws_hidden_verdict(struct ws_result *res);
+/* The size of what @fd reaches now (block device or file). Return: 0 or a negative errno. */
+int ws_size_now(int fd, uint64_t *ret);
 
 /* ata.c: the Security feature set. Passwords are 32 bytes. */
 #define WS_ATA_PASSWORD_BYTES 32

@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "transport-internal.h"
 
 static bool has_prefix(const char *s, const char *prefix)
 {
@@ -82,4 +82,34 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 	if (has_prefix(name, "xvd"))
 		return "xen";
 	return "unknown";
+}
+
+/* ---- the transport that carries a firmware erase ------------------------------------------- */
+
+const struct ws_transport_ops *ws_transport_for(enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	switch (i ? i->transport : WS_TRANSPORT_NONE) {
+	case WS_TRANSPORT_NVME:
+		return &ws_nvme_transport;
+	case WS_TRANSPORT_ATA:
+		return &ws_ata_transport;
+	case WS_TRANSPORT_SCSI:
+		return &ws_scsi_transport;
+	case WS_TRANSPORT_NONE:
+		break;
+	}
+	return NULL;
+}
+
+const struct ws_transport_ops *ws_transport_of(const struct ws_device *dev)
+{
+	if (dev->nvme.present)
+		return &ws_nvme_transport;
+	if (dev->ata.present)
+		return &ws_ata_transport;
+	if (dev->scsi.probed)
+		return &ws_scsi_transport;
+	return NULL;
 }

@@ -272,11 +272,12 @@ static bool text_is(struct json_object *v, const char *want)
 
 static enum ws_technique technique_named(const char *name, bool *found)
 {
-	for (int t = WS_TECH_OVERWRITE; t <= WS_TECH_ATA_SECURE_ERASE_ENHANCED; t++)
-		if (name && strcmp(ws_technique_name((enum ws_technique)t), name) == 0) {
-			*found = true;
-			return (enum ws_technique)t;
-		}
+	enum ws_technique t;
+
+	if (ws_technique_by_name(name, &t) == 0) {
+		*found = true;
+		return t;
+	}
 	*found = false;
 	return WS_TECH_OVERWRITE;
 }

@@ -97,23 +97,10 @@ static void phase(struct run *r, enum ws_phase ph, unsigned pass, uint64_t total
 
 /* ---- setup --------------------------------------------------------------------------------- */
 
-/* The size of what the descriptor reaches now (it may differ from an old snapshot). */
-static int current_size(int fd, uint64_t *ret)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISBLK(st.st_mode))
-		return ioctl(fd, BLKGETSIZE64, ret) < 0 ? -errno : 0;
-	*ret = (uint64_t)st.st_size;
-	return 0;
-}
-
 /* Read the size again; true while it is what the wipe was planned for. */
 static bool size_kept(struct run *r)
 {
-	r->size_unknown = current_size(r->io.fd, &r->size_now) < 0;
+	r->size_unknown = ws_size_now(r->io.fd, &r->size_now) < 0;
 	return !r->size_unknown && r->size_now == r->io.size;
 }
 
@@ -137,7 +124,7 @@ static int setup_io(struct run *r, struct ws_target *t)
 		r->io.chunk = MIN_CHUNK;
 	r->io.chunk -= r->io.chunk % WS_IO_ALIGN;
 	r->io.cancel = r->opts->cancel;
-	r2 = current_size(r->io.fd, &r->io.size);
+	r2 = ws_size_now(r->io.fd, &r->io.size);
 	if (r2 < 0)
 		return r2;
 	r->size_now = r->io.size;
@@ -150,61 +137,6 @@ static int setup_io(struct run *r, struct ws_target *t)
 		ws_info(r->ctx, "%s: O_DIRECT refused (%s): buffered I/O with fsync", r->res->path,
 		        strerror(errno));
 	return 0;
-}
-
-/* Before any wipe: a host protected area is brought back (volatile SET MAX ADDRESS EXT)
- * so that the whole medium is erased, and the kernel told the new size; or, when the
- * operator asked to keep it, recorded as not erased. */
-static void hidden_areas(struct run *r, struct ws_target *t)
-{
-	const struct ws_device *d = ws_target_device(t);
-	struct ws_hidden_result *h = &r->res->hidden;
-	int fd = ws_target_fd(t), status = 0;
-	/* every ATA count is in the drive's logical sectors (IDENTIFY words 106, 117-118) */
-	uint64_t size = 0, lbs = d->ata.sector_size       ? d->ata.sector_size
-	                         : d->logical_sector_size ? d->logical_sector_size
-	                                                  : 512;
-
-	if (!d->ata.present ||
-	    ((!d->ata.hpa_supported || !d->ata.native_sectors) && !d->ata.dco_sectors))
-		return;
-	h->checked = true;
-	{
-		uint64_t native =
-		    d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
-
-		if (d->ata.dco_sectors > native)
-			h->dco_hidden = (d->ata.dco_sectors - native) * lbs;
-	}
-	h->accessible_before = d->ata.accessible_sectors * lbs;
-	h->native =
-	    (d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors) * lbs;
-	h->accessible_after = h->accessible_before;
-	if (r->opts->keep_hidden_areas && (h->dco_hidden || h->native > h->accessible_before)) {
-		h->kept = true; /* left hidden on purpose: the result says "not erased" */
-		return;
-	}
-	if (h->native <= h->accessible_before)
-		return;
-	if (ws_ata_restore_native_max(fd, d->ata.lba48, NULL, &status) < 0) {
-		ws_warn(r->ctx, "%s: the hidden area could not be restored (ATA error 0x%x)",
-		        d->path, status);
-		return;
-	}
-	if (d->name) { /* sd: have the kernel read the capacity again */
-		char *p = NULL;
-		int rfd;
-
-		if ((p = ws_path(r->ctx, WS_ROOT_SYS, "/class/block/%s/device/rescan", d->name)) &&
-		    (rfd = open(p, O_WRONLY | O_CLOEXEC)) >= 0) {
-			if (write(rfd, "1", 1) != 1)
-				ws_debug(r->ctx, "%s: rescan failed", d->path);
-			close(rfd);
-		}
-		free(p);
-	}
-	h->restored = current_size(fd, &size) == 0 && size >= h->native;
-	h->accessible_after = size;
 }
 
 /* ---- the steps ----------------------------------------------------------------------------- */
@@ -462,7 +394,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	r.prog.path = r.res->path;
 	r.prog.n_passes = (unsigned)plan->n_passes;
 	if (!r.opts->dry_run)
-		hidden_areas(&r, target);
+		ws_hidden_prepare(ctx, target, r.opts->keep_hidden_areas, &r.res->hidden);
 	e = setup_io(&r, target);
 	while (e == 0 && seed == 0)
 		e = fill_random(&seed, sizeof(seed));
@@ -509,21 +441,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	verdict(&r);
 done:
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
-	if (r.res->status == WS_STATUS_SUCCESS && !r.res->dry_run && r.res->hidden.checked &&
-	    r.res->hidden.native > r.res->hidden.accessible_before && !r.res->hidden.kept &&
-	    !r.res->hidden.restored)
-		ws_result_set_status(
-		    r.res, WS_STATUS_FAILED,
-		    "a hidden area (HPA) of %llu bytes could not be removed and was "
-		    "not erased",
-		    (unsigned long long)(r.res->hidden.native - r.res->hidden.accessible_before));
-	if (r.res->status == WS_STATUS_SUCCESS && !r.res->dry_run && r.res->hidden.dco_hidden &&
-	    !r.res->hidden.kept)
-		ws_result_set_status(
-		    r.res, WS_STATUS_FAILED,
-		    "a DCO restriction hides %llu bytes that were not erased: remove it "
-		    "(DCO RESTORE, permanent) and wipe again, or destroy the medium",
-		    (unsigned long long)r.res->hidden.dco_hidden);
+	ws_hidden_verdict(r.res);
 	r.res->end_ns = ws_now_ns();
 	phase(&r, WS_PHASE_DONE, (unsigned)r.res->n_passes, 0);
 	if (r.io.dfd >= 0)

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/progress.h"
+#include "progress.h"
 #include "station.h"
 
 #define PROGRESS_EVERY_NS (5 * 1000000000LL)
@@ -138,7 +138,7 @@ static void run(struct station *st, bool *told)
 	bool stopped = false;
 	struct timespec nap = { 0, 250 * 1000000L };
 
-	while (st->batch) {
+	while (st->job) {
 		if (station_stop_signal() && !stopped) {
 			say("%s: aborting every wipe", strsignal(station_stop_signal()));
 			for (size_t i = 0; i < st->n_drives; i++)
@@ -147,7 +147,7 @@ static void run(struct station *st, bool *told)
 		}
 		station_poll(st);
 		print_ended(st, told);
-		if (st->batch && cli_now_ns() >= next) {
+		if (st->job && cli_now_ns() >= next) {
 			print_progress(st);
 			next += PROGRESS_EVERY_NS;
 		}

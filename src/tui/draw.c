@@ -60,32 +60,16 @@ void draw_bar(int y, int x, int w, double frac)
 	addch(']');
 }
 
-/* The strongest technique a drive supports, short enough for the list's column. */
+/* The strongest technique a drive supports, short enough for the list's column: what
+ * `purge` would carry out, by the same rank (ws_technique_strongest()). */
 const char *drive_best_technique(const struct ws_device *dev)
 {
-	static const struct {
-		unsigned bit;
-		const char *label;
-	} order[] = {
-		{ WS_METHOD_NVME_SANITIZE_CRYPTO, "san-crypto" },
-		{ WS_METHOD_ATA_SANITIZE_CRYPTO, "san-crypto" },
-		{ WS_METHOD_SCSI_SANITIZE_CRYPTO, "san-crypto" },
-		{ WS_METHOD_NVME_SANITIZE_BLOCK, "san-block" },
-		{ WS_METHOD_ATA_SANITIZE_BLOCK, "san-block" },
-		{ WS_METHOD_SCSI_SANITIZE_BLOCK, "san-block" },
-		{ WS_METHOD_NVME_SANITIZE_OVERWRITE, "san-overwr" },
-		{ WS_METHOD_ATA_SANITIZE_OVERWRITE, "san-overwr" },
-		{ WS_METHOD_SCSI_SANITIZE_OVERWRITE, "san-overwr" },
-		{ WS_METHOD_ATA_SECURE_ERASE_ENHANCED, "sec-erase+" },
-		{ WS_METHOD_ATA_SECURE_ERASE, "sec-erase" },
-		{ WS_METHOD_NVME_FORMAT_CRYPTO, "fmt-crypto" },
-		{ WS_METHOD_NVME_FORMAT_USER_DATA, "format" },
-	};
+	enum ws_technique t;
 
 	if (!dev)
 		return "-";
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (dev->methods & order[i].bit)
-			return order[i].label;
+	t = ws_technique_strongest(dev);
+	if (t != WS_TECH_OVERWRITE)
+		return ws_technique_info(t)->label;
 	return dev->methods & WS_METHOD_CLEAR ? "clear" : "-";
 }

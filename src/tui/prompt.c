@@ -14,16 +14,6 @@
 
 static const char *const overwrite_methods[] = { "clear", "zero", "one", "random", "dod-3pass" };
 
-static const enum ws_technique firmware[] = {
-	WS_TECH_NVME_SANITIZE_CRYPTO,    WS_TECH_NVME_SANITIZE_BLOCK,
-	WS_TECH_NVME_SANITIZE_OVERWRITE, WS_TECH_NVME_FORMAT_CRYPTO,
-	WS_TECH_NVME_FORMAT_USER_DATA,   WS_TECH_ATA_SANITIZE_CRYPTO,
-	WS_TECH_ATA_SANITIZE_BLOCK,      WS_TECH_ATA_SANITIZE_OVERWRITE,
-	WS_TECH_SCSI_SANITIZE_CRYPTO,    WS_TECH_SCSI_SANITIZE_BLOCK,
-	WS_TECH_SCSI_SANITIZE_OVERWRITE, WS_TECH_ATA_SECURE_ERASE_ENHANCED,
-	WS_TECH_ATA_SECURE_ERASE,
-};
-
 /* Whether every selected drive can carry out the method named @name (nothing is sent). */
 static bool valid_for_selected(struct station *st, const char *name)
 {
@@ -63,10 +53,15 @@ void prompt_open_method(struct station *st)
 	for (size_t i = 0; i < sizeof(overwrite_methods) / sizeof(overwrite_methods[0]); i++)
 		add_entry(p, overwrite_methods[i], true);
 	add_entry(p, "purge", valid_for_selected(st, "purge"));
-	/* explicit techniques: only those every selected drive advertises */
-	for (size_t i = 0; any && i < sizeof(firmware) / sizeof(firmware[0]); i++)
-		if (valid_for_selected(st, ws_technique_name(firmware[i])))
-			add_entry(p, ws_technique_name(firmware[i]), true);
+	/* explicit techniques, in the table's order: only those that erase and that every
+	 * selected drive advertises */
+	for (int t = 0; any && t < WS_TECH_COUNT; t++) {
+		const struct ws_technique_info *i = ws_technique_info((enum ws_technique)t);
+
+		if ((i->flags & WS_TECH_F_FIRMWARE) && !(i->flags & WS_TECH_F_ERASES_NOTHING) &&
+		    valid_for_selected(st, i->name))
+			add_entry(p, i->name, true);
+	}
 	for (int i = 0; i < p->n; i++)
 		if (strcmp(p->entries[i], st->ws->plan->method) == 0)
 			p->cursor = i;

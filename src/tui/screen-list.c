@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../cli/progress.h"
+#include "progress.h"
 #include "station.h"
 
 struct cols {

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../cli/progress.h"
+#include "progress.h"
 #include "station.h"
 
 /* "/dev/sdb       SUCCESS  ata-secure-erase-enhanced  0:42" */

@@ -1,13 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * station.c - the station's loop: draw, wait for a key or a hot-plug event (a quarter of a
- * second at most, so progress moves), act; start the selected drives as one batch, file
- * each drive's certificate the moment its wipe ends, show the summary when all have.
- *
- * Starting goes through the same steps as `wipeseal wipe` (wipe-setup.c): the gate for each
- * selected drive, the technique check, the result directory, then ws_batch_start(). A
- * drive refused at start is marked so (with the reason, and a line in the audit log) and
- * the others go on: at a station with ten bays one mounted stick does not stop nine wipes.
+ * second at most, so progress moves), act; show the summary when every wipe has ended.
+ * Starting the selected drives and filing their certificates is start.c's.
  */
 #include <curses.h>
 #include <errno.h>
@@ -47,183 +42,10 @@ void station_message(struct station *st, const char *fmt, ...)
 
 bool station_running(const struct station *st)
 {
-	return st->batch != NULL;
+	return st->job != NULL;
 }
 
 /* The library's progress callback, from a worker thread: keep the newest report. */
-static void on_progress(void *userdata, const struct ws_progress *p)
-{
-	struct drive *d = userdata;
-
-	pthread_mutex_lock(&d->owner->lock);
-	d->last = *p;
-	d->seen = true;
-	pthread_mutex_unlock(&d->owner->lock);
-}
-
-static void refuse(struct drive *d, char *why, const char *fallback)
-{
-	free(d->note);
-	d->note = why ? why : strdup(fallback);
-	d->state = DRIVE_REFUSED;
-	d->selected = false;
-}
-
-/* Drop entry @i of the parallel arrays. */
-static void drop(struct ws_target **t, struct drive **dr, enum ws_technique *tech, size_t *n,
-                 size_t i)
-{
-	ws_target_free(t[i]);
-	for (size_t k = i + 1; k < *n; k++) {
-		t[k - 1] = t[k];
-		dr[k - 1] = dr[k];
-		tech[k - 1] = tech[k];
-	}
-	(*n)--;
-}
-
-/* Gate every selected drive; returns how many passed, their targets in @t. */
-static size_t open_selected(struct station *st, struct ws_target **t, struct drive **dr)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < st->n_drives; i++) {
-		struct drive *d = st->drives[i];
-		char *why = NULL;
-		int r;
-
-		if (!d->selected)
-			continue;
-		free(d->note);
-		d->note = NULL;
-		d->state = DRIVE_IDLE;
-		r = wipe_setup_open(st->cli, st->ws, d->path, &t[n], &why);
-		if (r < 0) {
-			refuse(d, why, cli_strerror(r));
-			continue;
-		}
-		/* what was opened is the medium the row showed, not whatever took its node */
-		if (d->dev && ws_target_expect(t[n], d->dev, &why) < 0) {
-			certify_log_refusal(st->cli, &st->ws->cert, d->path, why);
-			t[n] = ws_target_free(t[n]);
-			refuse(d, why, "the medium changed after it was selected");
-			continue;
-		}
-		dr[n++] = d;
-	}
-	return n;
-}
-
-/* The technique for each; a refusal can change what the others need (an NVMe controller's
- * namespaces must all be there), so check again until nothing more is refused. */
-static void resolve_all(struct station *st, struct ws_target **t, struct drive **dr,
-                        enum ws_technique *tech, size_t *n)
-{
-	bool again = true;
-
-	while (again) {
-		again = false;
-		for (size_t i = 0; i < *n && !again; i++) {
-			char *why = NULL;
-
-			if (wipe_setup_resolve(st->cli, st->ws, t, *n, i, &tech[i], &why) ==
-			    WS_EXIT_OK)
-				continue;
-			refuse(dr[i], why, "not supported");
-			drop(t, dr, tech, n, i);
-			again = true;
-		}
-	}
-}
-
-static int begin_batch(struct station *st, struct ws_target **t, struct drive **dr,
-                       const enum ws_technique *tech, size_t n)
-{
-	struct ws_batch_item *items = calloc(n, sizeof(*items));
-	int r;
-
-	if (!items)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct drive *d = dr[i];
-
-		d->owner = st;
-		d->state = DRIVE_RUNNING;
-		d->selected = false;
-		d->seen = false;
-		d->abort_asked = false;
-		d->technique = tech[i];
-		snprintf(d->method, sizeof(d->method), "%.47s",
-		         tech[i] == WS_TECH_OVERWRITE ? st->ws->plan->method
-		                                      : ws_technique_name(tech[i]));
-		atomic_store(&d->cancel, false);
-		wipe_setup_item(st->cli, st->ws, &items[i], t[i], on_progress, d, &d->cancel);
-	}
-	r = ws_batch_start(items, n, &st->batch);
-	if (r < 0) {
-		for (size_t i = 0; i < n; i++)
-			dr[i]->state = DRIVE_IDLE;
-		free(items);
-		return r;
-	}
-	st->items = items;
-	st->item_drive = dr;
-	st->n_items = n;
-	st->n_ended = 0;
-	return 0;
-}
-
-void station_start(struct station *st)
-{
-	size_t n = drives_selected(st), opened;
-	struct ws_target **t = calloc(n, sizeof(*t));
-	struct drive **dr = calloc(n, sizeof(*dr));
-	enum ws_technique *tech = calloc(n, sizeof(*tech));
-	int r;
-
-	if (!t || !dr || !tech) {
-		station_message(st, "not started: out of memory");
-		goto out;
-	}
-	opened = open_selected(st, t, dr);
-	resolve_all(st, t, dr, tech, &opened);
-	if (opened == 0) {
-		station_message(st,
-		                "not started: the selected drives were refused (see their rows)");
-		goto out;
-	}
-	if ((r = wipe_setup_result_dir(st->ws, t, opened)) < 0) {
-		station_message(st, "not started: cannot write results into %s: %s%s",
-		                st->ws->cert_dir, strerror(-r),
-		                r == -ENOSPC ? " (no room for the certificates)" : "");
-		goto close;
-	}
-	if (wipe_setup_started(st->cli, st->ws, t, opened) != WS_EXIT_OK) {
-		wipe_setup_release(st->ws, opened);
-		station_message(st, "not started: the audit log cannot be written (see the "
-		                    "messages on exit)");
-		goto close;
-	}
-	if ((r = begin_batch(st, t, dr, tech, opened)) < 0) {
-		wipe_setup_release(st->ws, opened);
-		station_message(st, "not started: %s", strerror(-r));
-		goto close;
-	}
-	station_message(st, "started %zu wipe%s%s", opened, opened == 1 ? "" : "s",
-	                opened < n ? "; some drives were refused (see their rows)" : "");
-	dr = NULL; /* the batch's now */
-	free(t);
-	free(tech);
-	return;
-close:
-	for (size_t i = 0; i < opened; i++)
-		ws_target_free(t[i]);
-out:
-	free(t);
-	free(dr);
-	free(tech);
-}
-
 void station_forget(struct station *st, struct drive *d, const char *what)
 {
 	struct prompt *p = &st->prompt;
@@ -246,70 +68,6 @@ void station_abort(struct station *st, struct drive *d)
 	atomic_store(&d->cancel, true);
 	d->abort_asked = true;
 	station_message(st, "%s: aborting", d->path);
-}
-
-/* A wipe has ended: its certificate, as `wipe` writes it, at once. */
-static void file_one(struct station *st, size_t i)
-{
-	struct ws_batch_item *it = &st->items[i];
-	struct drive *d = st->item_drive[i];
-	const char *asset = st->ws->cert.info.asset_tag;
-	char *file = NULL;
-	int code;
-
-	if (d->asset_tag[0])
-		st->ws->cert.info.asset_tag = d->asset_tag;
-	/* also without a result: its STARTED line gets its outcome */
-	code = wipe_setup_file(st->cli, st->ws, it, 1, &file);
-	if (!it->result)
-		code = WS_EXIT_FAILED;
-	st->ws->cert.info.asset_tag = asset;
-	free(d->note);
-	d->note = NULL;
-	d->state = DRIVE_ENDED;
-	d->cert_file = file;
-	if (it->result) {
-		d->status = it->result->status;
-		d->seconds = (double)(it->result->end_ns - it->result->start_ns) / 1e9;
-		if (it->result->status_reason)
-			d->note = strdup(it->result->status_reason);
-	} else {
-		d->status = WS_STATUS_FAILED;
-		if (asprintf(&d->note, "the wipe could not start: %s", strerror(-it->error)) < 0)
-			d->note = NULL;
-	}
-	if (code != WS_EXIT_OK && it->result && !d->note)
-		d->note = strdup("the certificate could not be written (see the messages on exit)");
-	st->exit_code = cli_worse(st->exit_code, cli_worse(wipe_setup_exit_code(it), code));
-	st->n_ended++;
-	station_message(st, "%s: %s", d->path, ws_status_name(d->status));
-}
-
-/* File what has ended; when everything has, free the batch and show the summary. */
-void station_poll(struct station *st)
-{
-	if (!st->batch)
-		return;
-	for (size_t i = 0; i < st->n_items; i++)
-		if (st->item_drive[i]->state == DRIVE_RUNNING && ws_batch_item_done(st->batch, i))
-			file_one(st, i);
-	if (st->n_ended < st->n_items)
-		return;
-	st->batch = ws_batch_free(st->batch);
-	for (size_t i = 0; i < st->n_items; i++) {
-		ws_target_free(st->items[i].target);
-		ws_result_free(st->items[i].result);
-		drives_refresh(st, st->item_drive[i]); /* what it is now: empty, or gone */
-	}
-	free(st->items);
-	free(st->item_drive);
-	st->items = NULL;
-	st->item_drive = NULL;
-	st->n_items = 0;
-	if (!st->quit) {
-		memset(&st->prompt, 0, sizeof(st->prompt));
-		st->prompt.kind = PROMPT_SUMMARY;
-	}
 }
 
 static void move_cursor(struct station *st, int by)
@@ -458,7 +216,7 @@ static void loop(struct station *st)
 
 	fds[1].fd = st->monitor ? ws_monitor_fd(st->monitor) : -1;
 	fds[1].events = POLLIN;
-	while (!st->quit || st->batch) {
+	while (!st->quit || st->job) {
 		int key;
 
 		if (stop_signal && !stopped) {

@@ -9,7 +9,7 @@
  * library's batch runner, set up by the same code as `wipeseal wipe` (wipe-setup.c), so a
  * drive erased here gets exactly the certificate `wipe` would write.
  *
- * Files: station.c (the loop, keys, starting and filing), auto.c (the same without a
+ * Files: station.c (the loop, keys), start.c (starting and filing), auto.c (the same without a
  * screen, for unattended stations), drives.c (the drive list and hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
  * (menus, typed confirmation, yes/no), draw.c (what the screens share).
  */
@@ -20,7 +20,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "../cli/wipe-setup.h"
+#include "tui.h"
+#include "wipe-setup.h"
 
 enum drive_state {
 	DRIVE_IDLE,    /* listed; selectable when eligible */
@@ -98,12 +99,11 @@ struct station {
 	struct prompt prompt;
 	char message[200]; /* one line at the bottom: the last thing that happened */
 
-	/* the running batch */
+	/* the running job (wipeseal/job.h): item_drive[i] is the drive of its target i */
 	pthread_mutex_t lock; /* drive.last, drive.seen */
-	struct ws_batch *batch;
-	struct ws_batch_item *items;
+	struct ws_job *job;
 	struct drive **item_drive;
-	size_t n_items, n_ended;
+	size_t n_items, n_started, n_ended;
 
 	struct ws_monitor *monitor;
 	char field_buf[N_FIELDS][INPUT_MAX]; /* values edited with 'o' */
@@ -112,7 +112,6 @@ struct station {
 };
 
 /* station.c */
-int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, bool show_all);
 bool station_running(const struct station *st);
 /* File the wipes that have ended; free the batch when all have. */
 void station_poll(struct station *st);
@@ -122,9 +121,6 @@ void station_print_summary(const struct station *st);
 void station_signals(void);
 /* The signal noted, or 0. */
 int station_stop_signal(void);
-
-/* auto.c: `station --auto`, no screen: every eligible drive, at once, no questions. */
-int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n);
 
 /* drives.c */
 int drives_load(struct station *st, char **paths, size_t n);

@@ -4,8 +4,9 @@
  * lie or crawl, at the system-call boundary, so that tests exercise the product's real error
  * paths without a single test-only branch in it.
  *
- *   WS_FAULT_PATH=/dev/loop3[,/dev/loop4]  the files whose I/O is affected (as readlink of
- *                                          /proc/self/fd/N shows it)
+ *   WS_FAULT_PATH=/dev/loop3[,/dev/loop4]  the files whose I/O is affected: a descriptor is
+ *                                          one of them when it is the same device (or file)
+ *                                          as the path names (tests/preload/preload.h)
  *   WS_FAULT_WRITE=RULE[,RULE...]          rules for pwrite/pwrite64
  *   WS_FAULT_READ=RULE[,RULE...]           rules for pread/pread64
  *   RULE = OFFSET+LENGTH:ACTION            LENGTH may be "-" (to the end)
@@ -17,15 +18,19 @@
  *                                          in the middle of a pass, then lets it go on
  *
  * A request that overlaps a rule's range gets the rule's action (the first rule that
- * matches). Everything else passes through to libc untouched.
+ * matches). Everything else is passed on untouched to the next definition of the call.
  *
  *   WS_FAULT_GONE=/dev/loop4:/tmp/pull     from the moment the file /tmp/pull exists, every
  *                                          read and write of /dev/loop4 fails with ENODEV,
  *                                          as on a drive pulled from its bay (a loop device
  *                                          cannot be detached while it is open: losetup -d
  *                                          defers until the last close)
+ *
+ * Layering: what passes is handed on through tests/preload (dlsym(RTLD_NEXT, ...)), never to
+ * the kernel directly, so the injector stacks on a simulated drive. Put it first:
+ * LD_PRELOAD="faultinject.so nvmesim.so" (or atasim.so) makes a fault on the way from the
+ * product to the simulated drive; test-layered.c shows it.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -35,6 +40,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "preload.h"
 
 enum action { FAIL, LIE, DELAY, HOLD };
 
@@ -49,7 +56,10 @@ struct rule {
 
 static struct rule wrules[MAX_RULES], rrules[MAX_RULES];
 static size_t n_wrules, n_rrules;
-static char *targets; /* WS_FAULT_PATH, with ',' turned into '\0' */
+#define MAX_TARGETS 16
+
+static char *target_list; /* WS_FAULT_PATH, with ',' turned into '\0' */
+static const char *targets[MAX_TARGETS];
 static size_t n_targets;
 static char gone_path[4096], gone_trigger[4096], hold_release[4096];
 
@@ -110,12 +120,12 @@ __attribute__((constructor)) static void init(void)
 	const char *paths = getenv("WS_FAULT_PATH"), *gone = getenv("WS_FAULT_GONE");
 	const char *colon = gone ? strchr(gone, ':') : NULL;
 
-	if (paths && (targets = strdup(paths))) {
-		n_targets = 1;
-		for (char *p = targets; *p; p++)
+	if (paths && (target_list = strdup(paths))) {
+		targets[n_targets++] = target_list;
+		for (char *p = target_list; *p && n_targets < MAX_TARGETS; p++)
 			if (*p == ',') {
 				*p = '\0';
-				n_targets++;
+				targets[n_targets++] = p + 1;
 			}
 	}
 	if (colon && (size_t)(colon - gone) < sizeof(gone_path)) {
@@ -128,35 +138,23 @@ __attribute__((constructor)) static void init(void)
 	n_rrules = parse(getenv("WS_FAULT_READ"), rrules);
 }
 
-static bool is_target(const char *path)
-{
-	const char *t = targets;
-
-	for (size_t i = 0; i < n_targets; i++, t += strlen(t) + 1)
-		if (strcmp(path, t) == 0)
-			return true;
-	return false;
-}
-
 /* The rule for this request, if the descriptor is a target and a range overlaps. */
 static const struct rule *match(int fd, uint64_t off, size_t len, int write)
 {
 	static const struct rule pulled = { 0, UINT64_MAX, FAIL, ENODEV, 0 };
 	const struct rule *rules = write ? wrules : rrules;
 	size_t n = write ? n_wrules : n_rrules;
-	char link[64], path[4096];
-	ssize_t k;
 
 	if ((n_targets == 0 || n == 0) && !gone_path[0])
 		return NULL;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	k = readlink(link, path, sizeof(path) - 1);
-	if (k < 0)
-		return NULL;
-	path[k] = '\0';
-	if (gone_path[0] && strcmp(path, gone_path) == 0 && access(gone_trigger, F_OK) == 0)
-		return &pulled;
-	if (!is_target(path))
+	if (gone_path[0] && preload_fd_is(fd, gone_path)) {
+		int saved = errno, gone_now = access(gone_trigger, F_OK) == 0;
+
+		errno = saved; /* the call is handed on as it came */
+		if (gone_now)
+			return &pulled;
+	}
+	if (n == 0 || preload_fd_which(fd, targets, n_targets) < 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t end =
@@ -198,50 +196,40 @@ static int apply(const struct rule *r, size_t len, ssize_t *ret)
 	return 0;
 }
 
-typedef ssize_t (*pio_fn)(int, void *, size_t, off_t);
-typedef ssize_t (*pwo_fn)(int, const void *, size_t, off_t);
-
-#define REAL(name, type)         \
-	static type real_##name; \
-	if (!real_##name)        \
-		real_##name = (type)dlsym(RTLD_NEXT, #name);
+/* ---- the interposed calls ------------------------------------------------------------------ */
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
 	ssize_t ret;
 
-	REAL(pwrite, pwo_fn);
 	if (apply(match(fd, (uint64_t)off, len, 1), len, &ret))
 		return ret;
-	return real_pwrite(fd, buf, len, off);
+	return preload_next()->pwrite(fd, buf, len, off);
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t len, off_t off)
 {
 	ssize_t ret;
 
-	REAL(pwrite64, pwo_fn);
 	if (apply(match(fd, (uint64_t)off, len, 1), len, &ret))
 		return ret;
-	return real_pwrite64(fd, buf, len, off);
+	return preload_next()->pwrite64(fd, buf, len, off);
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t ret;
 
-	REAL(pread, pio_fn);
 	if (apply(match(fd, (uint64_t)off, len, 0), len, &ret))
 		return ret;
-	return real_pread(fd, buf, len, off);
+	return preload_next()->pread(fd, buf, len, off);
 }
 
 ssize_t pread64(int fd, void *buf, size_t len, off_t off)
 {
 	ssize_t ret;
 
-	REAL(pread64, pio_fn);
 	if (apply(match(fd, (uint64_t)off, len, 0), len, &ret))
 		return ret;
-	return real_pread64(fd, buf, len, off);
+	return preload_next()->pread64(fd, buf, len, off);
 }

@@ -22,11 +22,15 @@
  *   WS_NVMESIM_SECONDS=2             how long a sanitize takes
  *   WS_NVMESIM_STATE=FILE            the Sanitize Status log, kept across processes
  *                                    ("sstat=N sprog=N scdw10=N" on one line)
+ *
+ * A descriptor is a namespace when it is the device WS_NVMESIM_PATH (or _NS2) names
+ * (tests/preload/preload.h). What the simulator does not answer goes on to the next definition
+ * of the call, so the fault injector can sit in front of it:
+ * LD_PRELOAD="faultinject.so nvmesim.so" (tests/integration/test-layered.c). The erase itself
+ * writes the image past every shim, as a drive's firmware writes its medium.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <linux/nvme_ioctl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -37,11 +41,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <nvme/types.h>
+
+#include "preload.h"
 
 #define STEPS 20
 
@@ -130,18 +135,7 @@ __attribute__((constructor)) static void init(void)
 /* Which namespace a descriptor is: 1 or 2, or 0 when it is not one of ours. */
 static unsigned ns_of(int fd)
 {
-	char link[64], path[4096];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0)
-		return 0;
-	path[n] = '\0';
-	for (unsigned i = 0; i < 2; i++)
-		if (sim.path[i] && strcmp(path, sim.path[i]) == 0)
-			return i + 1;
-	return 0;
+	return (unsigned)(preload_fd_which(fd, sim.path, 2) + 1);
 }
 
 static unsigned namespaces(void)
@@ -151,14 +145,7 @@ static unsigned namespaces(void)
 
 static uint64_t size_of(const char *path)
 {
-	uint64_t size = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		(void)syscall(SYS_ioctl, fd, BLKGETSIZE64, &size);
-		close(fd);
-	}
-	return size;
+	return preload_medium_size(path);
 }
 
 /* ---- the medium changes ------------------------------------------------------------------- */
@@ -177,7 +164,8 @@ static void scramble(uint8_t *buf, size_t n, uint64_t off, uint64_t size)
 	}
 }
 
-/* Erase [from, to) of namespace @ns the way @action does. Writes bypass our own pwrite. */
+/* Erase [from, to) of namespace @ns the way @action does: the drive's own writes, past every
+ * shim (ours included). */
 static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 {
 	static uint8_t buf[1 << 20];
@@ -189,7 +177,7 @@ static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 		size_t n = to - off < sizeof(buf) ? (size_t)(to - off) : sizeof(buf);
 
 		if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE && is("scrambler")) {
-			if (syscall(SYS_pread64, fd, buf, n, (off_t)off) != (long)n)
+			if (preload_medium_pread(fd, buf, n, off) != (ssize_t)n)
 				break;
 			scramble(buf, n, off, size_of(sim.path[ns]));
 		} else if (action == NVME_SANITIZE_SANACT_START_CRYPTO_ERASE &&
@@ -204,7 +192,7 @@ static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 		} else {
 			memset(buf, 0, n);
 		}
-		if (syscall(SYS_pwrite64, fd, buf, n, (off_t)off) != (long)n)
+		if (preload_medium_pwrite(fd, buf, n, off) != (ssize_t)n)
 			break;
 		off += n;
 	}
@@ -297,6 +285,9 @@ static int identify(struct nvme_passthru_cmd *c, unsigned ns)
 		id->sanicap = sim.sanicap;
 		id->fna = sim.fna;
 		id->nn = namespaces();
+		/* one NVM subsystem per simulated drive: what a Sanitize reaches */
+		snprintf(id->subnqn, sizeof(id->subnqn), "nqn.2014-08.org.wipeseal:sim:%s",
+		         sim.profile ? sim.profile : "full");
 		return 0;
 	}
 	if (cns == NVME_IDENTIFY_CNS_NS && c->data_len >= sizeof(struct nvme_id_ns)) {
@@ -425,7 +416,6 @@ static int admin(struct nvme_passthru_cmd *c, unsigned ns)
 
 int ioctl(int fd, unsigned long req, ...)
 {
-	static int (*real)(int, unsigned long, ...);
 	unsigned ns = ns_of(fd);
 	va_list ap;
 	void *arg;
@@ -433,10 +423,8 @@ int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (!real)
-		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
 	if (!ns)
-		return real(fd, req, arg);
+		return preload_next()->ioctl(fd, req, arg);
 	/* a sanitize found running when the process started goes on in this process */
 	if ((sim.sstat & 0x7) == NVME_SANITIZE_SSTAT_STATUS_IN_PROGESS && !sim.worker)
 		start_worker((int)(sim.scdw10 & 0x7) ? (int)(sim.scdw10 & 0x7)
@@ -463,13 +451,13 @@ int ioctl(int fd, unsigned long req, ...)
 		c64->result = c.result;
 		return r;
 	}
-	return real(fd, req, arg);
+	return preload_next()->ioctl(fd, req, arg);
 }
 
 /* Reads and writes fail while a sanitize runs, as on a real drive. */
 static bool busy(int fd)
 {
-	return ns_of(fd) && (sim.sstat & 0x7) == NVME_SANITIZE_SSTAT_STATUS_IN_PROGESS;
+	return (sim.sstat & 0x7) == NVME_SANITIZE_SSTAT_STATUS_IN_PROGESS && ns_of(fd);
 }
 
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)
@@ -478,7 +466,7 @@ ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 		errno = EIO;
 		return -1;
 	}
-	return syscall(SYS_pread64, fd, buf, n, off);
+	return preload_next()->pread64(fd, buf, n, off);
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
@@ -487,15 +475,23 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
 		errno = EIO;
 		return -1;
 	}
-	return syscall(SYS_pwrite64, fd, buf, n, off);
+	return preload_next()->pwrite64(fd, buf, n, off);
 }
 
 ssize_t pread(int fd, void *buf, size_t n, off_t off)
 {
-	return pread64(fd, buf, n, off);
+	if (busy(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return preload_next()->pread(fd, buf, n, off);
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-	return pwrite64(fd, buf, n, off);
+	if (busy(fd)) {
+		errno = EIO;
+		return -1;
+	}
+	return preload_next()->pwrite(fd, buf, n, off);
 }

@@ -15,6 +15,9 @@
 
 #include <wipeseal/wipeseal.h>
 
+#include "batch-internal.h"
+
+#include "front.h"
 #include "testutil.h"
 
 #define N       3
@@ -138,7 +141,7 @@ START_TEST(test_all_finish)
 		ck_assert_int_eq(items[i].error, 0);
 		ck_assert_ptr_nonnull(items[i].result);
 		ck_assert_int_eq(items[i].result->status, WS_STATUS_SUCCESS);
-		ck_assert_int_eq(ws_result_exit_code(items[i].result), WS_EXIT_OK);
+		ck_assert_int_eq(cli_result_exit_code(items[i].result), WS_EXIT_OK);
 		ck_assert_uint_eq(atomic_load(&hooks[i].before), 1); /* once, after the line */
 		ck_assert_uint_gt(atomic_load(&hooks[i].progress), 0);
 		ck_assert_uint_eq(nonzero_bytes(image[i]), 0);
@@ -161,9 +164,9 @@ START_TEST(test_one_aborted_others_finish)
 	run_batch(items, hooks, cancel, plan);
 	ck_assert_ptr_nonnull(items[1].result);
 	ck_assert_int_eq(items[1].result->status, WS_STATUS_ABORTED);
-	ck_assert_int_eq(ws_result_exit_code(items[1].result), WS_EXIT_FAILED);
-	ck_assert_int_eq(ws_result_exit_code(NULL), WS_EXIT_FAILED); /* never started */
-	ck_assert_uint_eq(nonzero_bytes(image[1]), IMGSIZE);         /* aborted before a write */
+	ck_assert_int_eq(cli_result_exit_code(items[1].result), WS_EXIT_FAILED);
+	ck_assert_int_eq(cli_result_exit_code(NULL), WS_EXIT_FAILED); /* never started */
+	ck_assert_uint_eq(nonzero_bytes(image[1]), IMGSIZE);          /* aborted before a write */
 	for (int i = 0; i < N; i += 2) {
 		ck_assert_int_eq(items[i].result->status, WS_STATUS_SUCCESS);
 		ck_assert_uint_eq(nonzero_bytes(image[i]), 0);

@@ -2,17 +2,18 @@
 /*
  * wipe-setup.h - what `wipeseal wipe` and the station share between the options and the
  * first write: the method, verification and certificate options (one table, one parser),
- * the plan, the gate and technique checks per target, the result directory, the items
- * handed to the library's batch runner, and filing the results as certificates.
+ * the plan, the library's job (wipeseal/job.h: the gate and the rules per target, the
+ * wipes behind one start line), the result directory, and filing the results as
+ * certificates.
  *
  * Both front ends call these in the same order, so a station pre-configured with the same
  * flags or config file erases, refuses and certifies exactly as `wipe` does.
  */
-#ifndef WS_CLI_WIPE_SETUP_H
-#define WS_CLI_WIPE_SETUP_H
+#ifndef WS_FRONT_WIPE_SETUP_H
+#define WS_FRONT_WIPE_SETUP_H
 
 #include "certify.h"
-#include "cli.h"
+#include "front.h"
 
 struct wipe_setup {
 	const char *method;
@@ -116,27 +117,9 @@ bool wipe_setup_parse_verify(const char *s, enum ws_verify_mode *ret);
  */
 int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws);
 
-/*
- * wipe_setup_open() - the safety gate for one target the operator named (or selected), for
- * writing. A refusal goes to the audit log (not on a dry run).
- * Return: 0, or the gate's negative errno with *ret_why set (malloc'd; may be NULL).
- */
-int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
-                    struct ws_target **ret, char **ret_why);
-
 /* The same device or file named twice (by two paths) would be wiped by two workers: one
  * line for each such pair. Return: true when there is one. */
 bool wipe_setup_named_twice(struct cli *cli, char **paths, int n);
-
-/*
- * wipe_setup_resolve() - what target @i of @targets will get: "purge" becomes the strongest
- * technique it advertises; a technique it lacks, a DCO restriction (without
- * --keep-hidden-areas) or a namespace of the same controller left out is refused, and the
- * refusal is logged. Nothing is sent to the device.
- * Return: 0 with *ret_technique, or WS_EXIT_REFUSED with *ret_why (malloc'd; may be NULL).
- */
-int wipe_setup_resolve(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
-                       size_t n, size_t i, enum ws_technique *ret_technique, char **ret_why);
 
 /*
  * wipe_setup_result_dir() - make the result directory and set aside in it, before anything
@@ -158,23 +141,33 @@ void wipe_setup_release(struct wipe_setup *ws, size_t n);
 int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
                        size_t n);
 
-/* Fill a batch item for @target: the plan, the options, and where progress goes. */
-void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
-                     struct ws_target *target, ws_progress_fn progress, void *userdata,
-                     const atomic_bool *cancel);
+/*
+ * wipe_setup_job() - the library's job for these settings (wipeseal/job.h): the plan, the
+ * wipe options, the certificate defaults and signer, the audit log its refusals go to (none
+ * with --unsigned; not on a dry run). The front end adds the targets.
+ * Return: ws_job_new()'s.
+ */
+int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret);
+
+/* Target @i's REFUSED line could not be appended: say why, once, on stderr. */
+void wipe_setup_audit_error(struct cli *cli, const struct ws_job *job, size_t i);
+
+/* The targets of @job not refused, into @out (room for ws_job_count()). Return: how many. */
+size_t wipe_setup_targets(const struct ws_job *job, struct ws_target **out);
 
 /*
- * wipe_setup_file() - certificates (or unsigned results) for the ended items @items[0..n),
- * in order, as certify_results() writes them, after giving back the room set aside for
- * them; an item without a result gets the outcome line of its STARTED line. files[i]
- * receives the path (malloc'd) or NULL.
+ * wipe_setup_file() - certificates (or unsigned results) for the ended targets @idx[0..n)
+ * of @job, in order, each with its own certificate fields (ws_job_cert_info()), as
+ * certify_results() writes them, after giving back the room set aside for them; a target
+ * without a result gets the outcome line of its STARTED line. files[i] receives the path
+ * (malloc'd) or NULL.
  * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
-int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, struct ws_job *job, const size_t *idx,
                     size_t n, char **files);
 
-/* A batch item's exit code: the library's judgement of its result. */
-int wipe_setup_exit_code(const struct ws_batch_item *item);
+/* Target @i's exit code: the library's judgement of its result. */
+int wipe_setup_exit_code(const struct ws_job *job, size_t i);
 
 void wipe_setup_fini(struct wipe_setup *ws);
 

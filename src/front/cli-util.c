@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
+#include "front.h"
 
 /*
  * Every message ends up as one line on a terminal, whatever it quotes: a mount point, a file
@@ -64,6 +64,33 @@ int cli_worse(int a, int b)
 	};
 
 	return rank[b] > rank[a] ? b : a;
+}
+
+int cli_result_exit_code(const struct ws_result *res)
+{
+	if (!res || res->status == WS_STATUS_ABORTED)
+		return WS_EXIT_FAILED;
+	if (res->status == WS_STATUS_REFUSED)
+		return WS_EXIT_REFUSED;
+	if (res->dry_run)
+		return WS_EXIT_OK;
+	/* clearing a failure mode is the operator's goal, not a sanitization */
+	if (ws_technique_has(res->technique, WS_TECH_F_ERASES_NOTHING))
+		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
+		                                                              : WS_EXIT_FAILED;
+	if (res->technique != WS_TECH_OVERWRITE)
+		return ws_result_data_found(res) && res->firmware.transition_seen
+		           ? WS_EXIT_DATA_FOUND
+		       : res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK
+		                                          : WS_EXIT_FAILED;
+	for (size_t i = 0; i < res->n_passes; i++)
+		if (!res->passes[i].completed)
+			return WS_EXIT_FAILED;
+	if (res->n_passes < res->n_planned)
+		return WS_EXIT_FAILED;
+	if (ws_result_data_found(res))
+		return WS_EXIT_DATA_FOUND;
+	return res->status == WS_STATUS_SUCCESS ? WS_EXIT_OK : WS_EXIT_FAILED;
 }
 
 const char *cli_strerror(int r)

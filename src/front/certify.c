@@ -188,147 +188,70 @@ static unsigned take_started(struct certify *c, const struct ws_device *dev)
 	return 0;
 }
 
-/* The audit line of @e, or, when the log cannot take it, a record beside the certificate
- * that the next wipe able to write the log appends (certify_pending_flush()). Loud. */
-static int log_outcome(struct cli *cli, struct ws_audit *log, const char *dir, const char *name,
-                       const struct ws_audit_entry *e, const char *log_why)
+/* Append the lines kept while the log could not take them; say which could not be. */
+static int flush_kept(struct cli *cli, struct ws_audit *log, const char *dir)
 {
-	char *why = NULL, *kept = NULL;
-	int r = log ? ws_audit_append(log, e, &why) : -EIO;
+	char *path = NULL, *why = NULL;
+	int r = ws_audit_flush_kept(log, dir, &path, &why);
 
-	if (r == 0)
-		return 0;
-	if (certify_pending_write(dir, name, e, &kept) < 0)
+	if (r < 0)
+		cli_err(cli, "%s: the audit line kept there could not be added to the log: %s",
+		        path ? path : dir, why ? why : strerror(-r));
+	free(path);
+	free(why);
+	return r;
+}
+
+/* Say what failed in filing target @i (ws_job_file()): the certificate, the audit line. */
+static void say_filed(struct cli *cli, const struct ws_job *job, size_t i, const char *dir,
+                      const char *log_why, const struct ws_job_filed *f)
+{
+	const struct ws_result *res = ws_job_result(job, i, NULL);
+	const char *target = ws_target_device(ws_job_target(job, i))->path;
+	const char *base = f->file && strrchr(f->file, '/') ? strrchr(f->file, '/') + 1 : f->file;
+	const char *status = !res                               ? "FAILED"
+	                     : res->status == WS_STATUS_REFUSED ? "REFUSED"
+	                                                        : ws_status_name(res->status);
+
+	if (f->error)
+		cli_err(cli, "%s: the certificate could not be written into %s: %s%s%s", res->path,
+		        dir, strerror(-f->error), f->kept ? "; what was written is kept: " : "",
+		        f->kept ? f->kept : "");
+	if (!f->log_error)
+		return;
+	if (!f->pending)
 		cli_err(cli,
 		        "%s: its audit line was not written (%s), nor kept: record it by hand "
 		        "(status %s, certificate %s)",
-		        e->target, why ? why : log_why, e->status,
-		        e->certificate_file ? e->certificate_file : "none");
+		        target, f->log_reason ? f->log_reason : log_why, status,
+		        base ? base : "none");
 	else
 		cli_err(cli,
 		        "%s: its audit line was not written (%s); it is kept in %s and goes into "
 		        "the log with the next wipe that can write it",
-		        e->target, why ? why : log_why, kept);
-	free(why);
-	free(kept);
-	return -EIO;
-}
-
-/* NAME.json and NAME.json.p7s for one result (or what of them could be written, kept);
- * the audit line for it. @log may be NULL when the log could not be opened (@log_why). */
-static int certify_one(struct cli *cli, struct certify *c, struct ws_audit *log,
-                       const char *log_why, const char *dir, const struct ws_result *res,
-                       const struct ws_device *dev, char **ret_file)
-{
-	char *doc = NULL, *sig = NULL, *file = NULL, *note = NULL, sha[65], id[37];
-	const char *base = NULL;
-	int r, lr;
-
-	r = ws_cert_build(res, &c->info, c->signer, log ? ws_audit_previous(log) : NULL, &doc, id);
-	if (r == 0)
-		r = ws_signer_sign(c->signer, doc, strlen(doc), &sig);
-	if (r == 0)
-		r = write_exclusive(dir, res->name, doc, sig, &file);
-	if (r < 0) {
-		cli_err(cli, "%s: the certificate could not be written into %s: %s%s%s", res->path,
-		        dir, strerror(-r), file ? "; what was written is kept: " : "",
-		        file ? file : "");
-		if (asprintf(&note, "no certificate: it could not be written into %s (%s)%s%s", dir,
-		             strerror(-r), file ? "; what was written is kept: " : "",
-		             file ? file : "") < 0)
-			note = NULL;
-	} else {
-		ws_sha256_hex(doc, strlen(doc), sha);
-		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-	}
-	lr = log_outcome(cli, log, dir, base ? base : res->name,
-	                 &(struct ws_audit_entry){
-	                     .status = ws_status_name(res->status),
-	                     .certificate_file = base,
-	                     .certificate_id = base ? id : NULL,
-	                     .certificate_sha256 = base ? sha : NULL,
-	                     .serial = dev->serial ? dev->serial : dev->path,
-	                     .target = dev->path,
-	                     .model = dev->model,
-	                     .method = res->method,
-	                     .operator_name = c->info.operator_name,
-	                     .note = note,
-	                     .started_line = take_started(c, dev),
-	                 },
-	                 log_why);
-	*ret_file = r == 0 ? file : NULL;
-	if (r < 0)
-		free(file);
-	free(note);
-	free(doc);
-	free(sig);
-	return r < 0 ? r : lr;
-}
-
-/* A wipe that logged STARTED but could not start (no result): its outcome line. */
-static int log_not_started(struct cli *cli, struct certify *c, struct ws_audit *log,
-                           const char *dir, const struct ws_device *dev)
-{
-	unsigned started = take_started(c, dev);
-	char name[64];
-
-	if (!started)
-		return 0;
-	snprintf(name, sizeof(name), "not-started-line-%u", started);
-	return log_outcome(cli, log, dir, name,
-	                   &(struct ws_audit_entry){
-	                       .status = "FAILED",
-	                       .serial = dev->serial ? dev->serial : dev->path,
-	                       .target = dev->path,
-	                       .model = dev->model,
-	                       .operator_name = c->info.operator_name,
-	                       .note = "the wipe could not start: no result, no certificate",
-	                       .started_line = started,
-	                   },
-	                   "the log could not be opened");
-}
-
-/* The gate refused the target at the last moment (ws_gate_recheck): nothing was written,
- * so no certificate; a REFUSED line closes its STARTED line, as any refusal is logged. */
-static int log_refused(struct cli *cli, struct certify *c, struct ws_audit *log, const char *dir,
-                       const struct ws_device *dev, const struct ws_result *res)
-{
-	unsigned started = take_started(c, dev);
-	char name[64];
-
-	snprintf(name, sizeof(name), "refused-line-%u", started);
-	return log_outcome(cli, log, dir, name,
-	                   &(struct ws_audit_entry){
-	                       .status = "REFUSED",
-	                       .serial = dev->serial ? dev->serial : dev->path,
-	                       .target = dev->path,
-	                       .model = dev->model,
-	                       .operator_name = c->info.operator_name,
-	                       .note = res->status_reason,
-	                       .started_line = started,
-	                   },
-	                   "the log could not be opened");
+		        target, f->log_reason ? f->log_reason : log_why, f->pending);
 }
 
 /* --unsigned: the result documents alone, no log. */
-static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *const *results,
-                          size_t n, char **files)
+static int write_unsigned(struct cli *cli, const char *dir, const struct ws_job *job,
+                          const size_t *idx, size_t n, char **files)
 {
 	int code = WS_EXIT_OK, r;
 
 	for (size_t i = 0; i < n; i++) {
+		const struct ws_result *res = ws_job_result(job, idx[i], NULL);
 		char *text = NULL, *kept = NULL;
 
 		files[i] = NULL;
-		if (!results[i])
+		if (!res)
 			continue;
-		r = ws_result_to_json(results[i], &text);
+		r = ws_result_to_json(res, &text);
 		if (r == 0 && (text = realloc(text, strlen(text) + 2)))
 			strcat(text, "\n");
 		if (r < 0 || !text ||
-		    (r = write_exclusive(dir, results[i]->name, text, NULL, &kept)) < 0) {
-			cli_err(cli, "%s: cannot write the result into %s: %s%s%s",
-			        results[i]->path, dir, strerror(r < 0 ? -r : ENOMEM),
+		    (r = ws_write_exclusive(dir, res->name, text, NULL, &kept)) < 0) {
+			cli_err(cli, "%s: cannot write the result into %s: %s%s%s", res->path, dir,
+			        strerror(r < 0 ? -r : ENOMEM),
 			        kept ? "; what was written is kept: " : "", kept ? kept : "");
 			free(kept);
 			code = WS_EXIT_FAILED;
@@ -340,16 +263,15 @@ static int write_unsigned(struct cli *cli, const char *dir, struct ws_result *co
 	return code;
 }
 
-int certify_results(struct cli *cli, struct certify *c, const char *dir,
-                    struct ws_result *const *results, const struct ws_device *const *devices,
-                    size_t n, char **files)
+int certify_results(struct cli *cli, struct certify *c, const char *dir, struct ws_job *job,
+                    const size_t *idx, size_t n, char **files)
 {
 	struct ws_audit *log = NULL;
 	char *why = NULL;
 	int code = WS_EXIT_OK, r;
 
 	if (c->unsigned_results)
-		return write_unsigned(cli, dir, results, n, files);
+		return write_unsigned(cli, dir, job, idx, n, files);
 	/* held from the first certificate to the last line: nobody slips in between */
 	r = ws_audit_open(c->audit_log, c->signer, &log, &why);
 	if (r < 0) {
@@ -357,18 +279,23 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir,
 		cli_err(cli, "%s: the certificates are written all the same",
 		        why ? why : strerror(-r));
 		code = WS_EXIT_FAILED;
-	} else if (certify_pending_flush(cli, log, dir) < 0) {
+	} else if (flush_kept(cli, log, dir) < 0) {
 		code = WS_EXIT_FAILED;
 	}
 	for (size_t i = 0; i < n; i++) {
-		files[i] = NULL;
-		if (results[i] && results[i]->status == WS_STATUS_REFUSED)
-			r = log_refused(cli, c, log, dir, devices[i], results[i]);
-		else if (results[i])
-			r = certify_one(cli, c, log, why ? why : "the log could not be opened", dir,
-			                results[i], devices[i], &files[i]);
-		else
-			r = log_not_started(cli, c, log, dir, devices[i]);
+		const struct ws_device *dev = ws_target_device(ws_job_target(job, idx[i]));
+		struct ws_job_filed f;
+
+		const struct ws_result *res = ws_job_result(job, idx[i], NULL);
+		/* a certificate's line says why the log could not be opened */
+		bool certified = res && res->status != WS_STATUS_REFUSED;
+
+		r = ws_job_file(job, idx[i], log, dir, take_started(c, dev), &f);
+		say_filed(cli, job, idx[i], dir,
+		          certified && why ? why : "the log could not be opened", &f);
+		files[i] = f.error ? NULL : f.file;
+		f.file = NULL;
+		ws_job_filed_clear(&f);
 		if (r < 0)
 			code = WS_EXIT_FAILED;
 	}
@@ -388,7 +315,7 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
 		return WS_EXIT_OK;
 	r = ws_audit_open(c->audit_log, c->signer, &log, &why);
 	if (r == 0)
-		(void)certify_pending_flush(cli, log, dir);
+		(void)flush_kept(cli, log, dir);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		const struct ws_device *d = devices[i];
 		struct certify_started *s = realloc(c->started, (c->n_started + 1) * sizeof(*s));

@@ -1,6 +1,6 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * certify-pending.c - audit lines kept while the log cannot take them.
+ * audit-pending.c - audit lines kept while the log cannot take them (wipeseal/cert.h).
  *
  * A wipe that has written a device always leaves its certificate, even when the audit log
  * is gone, read-only or on a full disk. Its line is then kept as NAME.audit-pending beside
@@ -17,7 +17,9 @@
 
 #include <json-c/json.h>
 
-#include "certify.h"
+#include <wipeseal/cert.h>
+
+#include "internal.h"
 
 #define PENDING_SUFFIX    ".audit-pending"
 #define PENDING_MAX_BYTES (64u << 10)
@@ -27,8 +29,8 @@ static struct json_object *opt_str(const char *v)
 	return v ? json_object_new_string(v) : NULL;
 }
 
-int certify_pending_write(const char *dir, const char *name, const struct ws_audit_entry *e,
-                          char **ret_path)
+int ws_audit_keep(const char *dir, const char *name, const struct ws_audit_entry *e,
+                  char **ret_path)
 {
 	struct json_object *o = json_object_new_object();
 	char when[32], *path = NULL;
@@ -134,7 +136,7 @@ static int is_pending(const struct dirent *d)
 	return n > k && strcmp(d->d_name + n - k, PENDING_SUFFIX) == 0;
 }
 
-int certify_pending_flush(struct cli *cli, struct ws_audit *log, const char *dir)
+int ws_audit_flush_kept(struct ws_audit *log, const char *dir, char **ret_path, char **ret_reason)
 {
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, is_pending, by_name), r = 0;
@@ -145,11 +147,11 @@ int certify_pending_flush(struct cli *cli, struct ws_audit *log, const char *dir
 
 		if (r == 0 && asprintf(&path, "%s/%s", dir, names[i]->d_name) >= 0) {
 			r = flush_one(log, path, &why);
-			if (r < 0)
-				cli_err(cli,
-				        "%s: the audit line kept there could not be added to the "
-				        "log: %s",
-				        path, why ? why : strerror(-r));
+			if (r < 0) {
+				*ret_path = path;
+				*ret_reason = why;
+				path = why = NULL;
+			}
 		}
 		free(why);
 		free(path);

@@ -3,12 +3,12 @@
  * certify.h - the certificate options `wipe` (and the station) share, and turning results
  * into signed certificates plus audit log lines.
  */
-#ifndef WS_CLI_CERTIFY_H
-#define WS_CLI_CERTIFY_H
+#ifndef WS_FRONT_CERTIFY_H
+#define WS_FRONT_CERTIFY_H
 
 #include <getopt.h>
 
-#include "cli.h"
+#include "front.h"
 
 enum {
 	OPT_OPERATOR = 512,
@@ -118,19 +118,19 @@ int certify_started(struct cli *cli, struct certify *c, const char *dir,
                     const struct ws_device *const *devices, size_t n, const char *method);
 
 /*
- * certify_results() - for each result, in order: build the certificate, sign it, write
- * NAME.json and NAME.json.p7s into @dir, append the audit line (or, with --unsigned, write
- * the result document alone). files[i] receives the path written (malloc'd) or NULL.
- * Whatever else fails, every certificate is written: when the audit log cannot be opened
- * or written, the lines are kept beside the certificates (certify_pending_write()) and
- * the failure is said on stderr. What was written of a certificate that could not be
- * written whole is kept, and its path said. A NULL result (the wipe could not start) whose
- * target has a STARTED line gets a FAILED line saying so.
+ * certify_results() - for targets @idx[0..n) of @job, ended, in order: each filed by the
+ * library (ws_job_file(): the certificate with the target's own fields, signed, written
+ * as NAME.json and NAME.json.p7s into @dir, and its audit line closing its STARTED line),
+ * or, with --unsigned, the result document alone. files[i] receives the path written
+ * (malloc'd) or NULL. Whatever else fails, every certificate is written: when the audit
+ * log cannot be opened or written, the lines are kept beside the certificates
+ * (ws_audit_keep()) and the failure is said on stderr. What was written of a certificate
+ * that could not be written whole is kept, and its path said. A target without a result
+ * (the wipe could not start) that has a STARTED line gets a FAILED line saying so.
  * Return: 0, or an exit code when a certificate or an audit line could not be written.
  */
-int certify_results(struct cli *cli, struct certify *c, const char *dir,
-                    struct ws_result *const *results, const struct ws_device *const *devices,
-                    size_t n, char **files);
+int certify_results(struct cli *cli, struct certify *c, const char *dir, struct ws_job *job,
+                    const size_t *idx, size_t n, char **files);
 
 /* Log an attempt that was refused before anything was written (the gate, the operator's
  * confirmation): the organization logs every attempt, successful or not. */
@@ -138,16 +138,5 @@ void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
                          const char *reason);
 
 void certify_fini(struct certify *c);
-
-/* ---- audit lines kept while the log cannot take them (certify-pending.c) ---------------- */
-
-/* Keep @e as DIR/NAME.audit-pending (JSON, fsync'd); *ret_path gets its path.
- * Return: 0 or a negative errno. */
-int certify_pending_write(const char *dir, const char *name, const struct ws_audit_entry *e,
-                          char **ret_path);
-
-/* Append every DIR/\*.audit-pending to @log, oldest first, each marked as recorded late, and
- * remove it once its line is written. Return: 0, or a negative errno (said on stderr). */
-int certify_pending_flush(struct cli *cli, struct ws_audit *log, const char *dir);
 
 #endif

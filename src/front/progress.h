@@ -3,8 +3,8 @@
  * progress.h - how a running wipe shows itself: bars on a terminal, JSON lines with --json,
  * a state dump on SIGUSR1, nothing otherwise.
  */
-#ifndef WS_CLI_PROGRESS_H
-#define WS_CLI_PROGRESS_H
+#ifndef WS_FRONT_PROGRESS_H
+#define WS_FRONT_PROGRESS_H
 
 #include <pthread.h>
 #include <stdbool.h>

@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
+#include "front.h"
 #include "progress.h"
 
 #define JSON_INTERVAL_NS 1000000000LL /* one progress line per target per second */

@@ -195,16 +195,6 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 	return WS_EXIT_OK;
 }
 
-int wipe_setup_open(struct cli *cli, struct wipe_setup *ws, const char *path,
-                    struct ws_target **ret, char **ret_why)
-{
-	int r = ws_gate_open(cli->ctx, path, WS_GATE_NAMED | WS_GATE_WRITE, ret, ret_why);
-
-	if (r == -EPERM && !ws->dry_run)
-		certify_log_refusal(cli, &ws->cert, path, *ret_why);
-	return r;
-}
-
 /* The same device or file named twice (by two paths) would be wiped by two workers. */
 bool wipe_setup_named_twice(struct cli *cli, char **paths, int n)
 {
@@ -229,42 +219,6 @@ bool wipe_setup_named_twice(struct cli *cli, char **paths, int n)
 	}
 	free(st);
 	return dup;
-}
-
-/* A DCO hides sectors no wipe here reaches (removing it is permanent): say so before, not
- * after, unless the operator accepts it. Return: the reason, or NULL. */
-static char *dco_refusal(const struct wipe_setup *ws, const struct ws_device *d)
-{
-	uint64_t native = d->ata.native_sectors ? d->ata.native_sectors : d->ata.accessible_sectors;
-	char *why = NULL;
-
-	if (d->ata.dco_sectors <= native || ws->keep_hidden)
-		return NULL;
-	if (asprintf(&why,
-	             "a DCO restriction hides %llu sectors that no wipe here can reach: remove "
-	             "it (DCO RESTORE, permanent), or pass --keep-hidden-areas to wipe the rest "
-	             "and have the certificate say so",
-	             (unsigned long long)(d->ata.dco_sectors - native)) < 0)
-		return strdup("a DCO restriction hides sectors no wipe here can reach");
-	return why;
-}
-
-int wipe_setup_resolve(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
-                       size_t n, size_t i, enum ws_technique *ret_technique, char **ret_why)
-{
-	const struct ws_device *d = ws_target_device(targets[i]);
-	enum ws_technique t;
-	char *why = dco_refusal(ws, d);
-
-	if (why || ws_technique_resolve(ws->plan, d, &t, &why) < 0 ||
-	    ws_gate_controller(cli->ctx, targets, n, i, t, &why) < 0) {
-		if (!ws->dry_run)
-			certify_log_refusal(cli, &ws->cert, d->path, why);
-		*ret_why = why;
-		return WS_EXIT_REFUSED;
-	}
-	*ret_technique = t;
-	return WS_EXIT_OK;
 }
 
 static int mkdir_p(const char *dir)
@@ -364,15 +318,18 @@ int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target 
 	return code;
 }
 
-void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_item *item,
-                     struct ws_target *target, ws_progress_fn progress, void *userdata,
-                     const atomic_bool *cancel)
+int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 {
-	*item = (struct ws_batch_item){ .ctx = cli->ctx, .target = target, .plan = ws->plan };
-	item->opts = (struct ws_wipe_opts){
-		.progress = progress,
-		.userdata = userdata,
-		.cancel = cancel,
+	const struct certify *c = &ws->cert;
+	struct ws_job_options o = {
+		.ctx = cli->ctx,
+		.plan = ws->plan,
+		.info = &c->info,
+		.signer = c->signer,
+		.audit_log = c->unsigned_results ? NULL : c->audit_log,
+	};
+
+	o.wipe = (struct ws_wipe_opts){
 		.io_threads = ws->io_threads,
 		.firmware_timeout_s = ws->firmware_timeout_s,
 		.poll_interval_ms = ws->poll_interval_ms,
@@ -381,31 +338,40 @@ void wipe_setup_item(struct cli *cli, struct wipe_setup *ws, struct ws_batch_ite
 		.trust_firmware = ws->trust_firmware,
 		.dry_run = ws->dry_run,
 	};
+	return ws_job_new(&o, ret);
 }
 
-int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, const struct ws_batch_item *items,
+void wipe_setup_audit_error(struct cli *cli, const struct ws_job *job, size_t i)
+{
+	const struct ws_job_refusal *r = ws_job_refusal(job, i);
+
+	if (r && r->audit_error)
+		cli_err(cli, "%s", r->audit_error);
+}
+
+size_t wipe_setup_targets(const struct ws_job *job, struct ws_target **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ws_job_count(job); i++)
+		if (!ws_job_refusal(job, i))
+			out[n++] = ws_job_target(job, i);
+	return n;
+}
+
+int wipe_setup_file(struct cli *cli, struct wipe_setup *ws, struct ws_job *job, const size_t *idx,
                     size_t n, char **files)
 {
-	struct ws_result **res = calloc(n, sizeof(*res));
-	const struct ws_device **devs = calloc(n, sizeof(*devs));
-	int code = WS_EXIT_FAILED;
-
-	if (res && devs) {
-		for (size_t i = 0; i < n; i++) {
-			res[i] = items[i].result;
-			devs[i] = ws_target_device(items[i].target);
-		}
-		wipe_setup_release(ws, n); /* the space set aside for these certificates */
-		code = certify_results(cli, &ws->cert, ws->cert_dir, res, devs, n, files);
-	}
-	free(res);
-	free(devs);
-	return code;
+	wipe_setup_release(ws, n); /* the space set aside for these certificates */
+	return certify_results(cli, &ws->cert, ws->cert_dir, job, idx, n, files);
 }
 
-int wipe_setup_exit_code(const struct ws_batch_item *item)
+int wipe_setup_exit_code(const struct ws_job *job, size_t i)
 {
-	return item->error ? WS_EXIT_FAILED : ws_result_exit_code(item->result);
+	int error = 0;
+	const struct ws_result *res = ws_job_result(job, i, &error);
+
+	return error ? WS_EXIT_FAILED : cli_result_exit_code(res);
 }
 
 void wipe_setup_fini(struct wipe_setup *ws)

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * job-file.c - filing what a job's wipe ended with (wipeseal/job.h): the certificate built
+ * from the result and the target's own fields, signed, written exclusively and durably
+ * beside its signature, and its line in the audit log; or, when the log cannot take the
+ * line, the line kept beside the certificate for the next run that can.
+ *
+ * Whatever else fails, the certificate is written: a wipe that has written a device always
+ * leaves its evidence. The front end says what failed, from struct ws_job_filed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job-internal.h"
+
+/* The line of @e, or, when the log cannot take it, kept as DIR/NAME.audit-pending. */
+static int log_line(struct ws_audit *log, const char *dir, const char *name,
+                    const struct ws_audit_entry *e, struct ws_job_filed *f)
+{
+	char *why = NULL;
+	int r = log ? ws_audit_append(log, e, &why) : -EIO;
+
+	if (r == 0)
+		return 0;
+	f->log_error = r;
+	f->log_reason = why;
+	if (ws_audit_keep(dir, name, e, &f->pending) < 0)
+		f->pending = NULL;
+	return -EIO;
+}
+
+/* The certificate of @res, signed and written; *ret_doc gets the document. */
+static int write_certificate(const struct ws_job *job, const struct ws_result *res,
+                             const struct ws_cert_info *info, struct ws_audit *log, const char *dir,
+                             char *id, char **ret_doc, char **ret_file)
+{
+	char *doc = NULL, *sig = NULL;
+	int r = ws_cert_build(res, info, job->opts.signer, log ? ws_audit_previous(log) : NULL,
+	                      &doc, id);
+
+	if (r == 0)
+		r = ws_signer_sign(job->opts.signer, doc, strlen(doc), &sig);
+	if (r == 0)
+		r = ws_write_exclusive(dir, res->name, doc, sig, ret_file);
+	free(sig);
+	*ret_doc = doc;
+	return r;
+}
+
+/* A result: its certificate, then its line. */
+static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
+                       unsigned started_line, struct ws_job_filed *f)
+{
+	const struct ws_result *res = ws_job_result(job, i, NULL);
+	const struct ws_device *dev = ws_target_device(ws_job_target(job, i));
+	const struct ws_cert_info *info = ws_job_cert_info(job, i);
+	char *doc = NULL, *file = NULL, *note = NULL, sha[65], id[37];
+	const char *base = NULL;
+	int r = write_certificate(job, res, info, log, dir, id, &doc, &file), lr;
+
+	if (r < 0) {
+		f->error = r;
+		f->kept = file;
+		if (asprintf(&note, "no certificate: it could not be written into %s (%s)%s%s", dir,
+		             strerror(-r), file ? "; what was written is kept: " : "",
+		             file ? file : "") < 0)
+			note = NULL;
+	} else {
+		f->file = file;
+		ws_sha256_hex(doc, strlen(doc), sha);
+		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	}
+	lr = log_line(log, dir, base ? base : res->name,
+	              &(struct ws_audit_entry){
+	                  .status = ws_status_name(res->status),
+	                  .certificate_file = base,
+	                  .certificate_id = base ? id : NULL,
+	                  .certificate_sha256 = base ? sha : NULL,
+	                  .serial = dev->serial ? dev->serial : dev->path,
+	                  .target = dev->path,
+	                  .model = dev->model,
+	                  .method = res->method,
+	                  .operator_name = info->operator_name,
+	                  .note = note,
+	                  .started_line = started_line,
+	              },
+	              f);
+	free(note);
+	free(doc);
+	return r < 0 ? r : lr;
+}
+
+int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
+                unsigned started_line, struct ws_job_filed *ret)
+{
+	const struct ws_result *res = ws_job_result(job, i, NULL);
+	const struct ws_device *dev;
+	char name[64];
+
+	memset(ret, 0, sizeof(*ret));
+	if (!ws_job_started(job, i))
+		return -EINVAL;
+	dev = ws_target_device(ws_job_target(job, i));
+	if (res && res->status != WS_STATUS_REFUSED)
+		return file_result(job, i, log, dir, started_line, ret);
+	/* refused at the last moment (ws_gate_recheck), or it could not start: no
+	 * certificate; a line closes its STARTED line, as any refusal is logged */
+	if (!res && !started_line)
+		return 0;
+	snprintf(name, sizeof(name), "%s-line-%u", res ? "refused" : "not-started", started_line);
+	return log_line(log, dir, name,
+	                &(struct ws_audit_entry){
+	                    .status = res ? "REFUSED" : "FAILED",
+	                    .serial = dev->serial ? dev->serial : dev->path,
+	                    .target = dev->path,
+	                    .model = dev->model,
+	                    .operator_name = ws_job_cert_info(job, i)->operator_name,
+	                    .note = res ? res->status_reason
+	                                : "the wipe could not start: no result, no certificate",
+	                    .started_line = started_line,
+	                },
+	                ret);
+}
+
+void ws_job_filed_clear(struct ws_job_filed *f)
+{
+	free(f->file);
+	free(f->kept);
+	free(f->log_reason);
+	free(f->pending);
+	memset(f, 0, sizeof(*f));
+}
