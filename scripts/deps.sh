@@ -6,6 +6,11 @@ WS_PACKAGES=(
 	# build
 	gcc make cmake pkgconf git
 	libudev-dev libblkid-dev libssl-dev libnvme-dev libjson-c-dev
+	# signer keys on PKCS#11 tokens (src/lib/pkcs11.c): libp11, p11-kit and its proxy module;
+	# OpenSC for cards (and pkcs11-tool), libp11's engine for certs/make-operator.sh's CSR,
+	# SoftHSM2 as the token in tests/integration/test-token.c
+	libp11-dev libp11-kit-dev p11-kit p11-kit-modules opensc opensc-pkcs11
+	libengine-pkcs11-openssl softhsm2
 	# the station's screen (src/tui)
 	libncurses-dev
 	# tests; clang and its runtime for the libFuzzer harnesses (scripts/fuzz.sh)

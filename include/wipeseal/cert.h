@@ -29,13 +29,35 @@ struct ws_config;
 
 struct ws_signer;
 
-/* The files a signer is made of. Each must be a regular file of at most 1 MiB. */
+/*
+ * ws_pin_fn - the front end's question for a token's user PIN (the terminal with echo off, a
+ * masked field on the station), asked only when no PIN file names it.
+ * @token: the token, one line ("label (serial ...)"); @note: what the token reports about
+ * its tries ("the token reports few tries left", ...), or NULL.
+ * Write the PIN and a NUL into @buf (@size bytes).
+ * Return: 0, or a negative errno: -ENOTTY when nobody can be asked, -ECANCELED when the
+ * person declined.
+ */
+typedef int (*ws_pin_fn)(void *userdata, const char *token, const char *note, char *buf,
+                         size_t size);
+
+/* The files a signer is made of. Each must be a regular file of at most 1 MiB. A key may also
+ * live on a PKCS#11 token (a smart card, a USB token, an HSM): @key is then an RFC 7512
+ * URI, "pkcs11:token=...;object=...;id=..." (docs/config.md), and the key never leaves the
+ * token. */
 struct ws_signer_files {
-	const char *key;            /* PEM private key; refused when group or others may read it */
-	const char *cert;           /* PEM certificate of that key */
+	const char *key;            /* PEM private key (refused when group or others may read
+	                             * it), or a pkcs11: URI of a private key on a token */
+	const char *cert;           /* PEM certificate of that key; with a token key also a
+	                             * pkcs11: URI, or NULL for the certificate stored on the
+	                             * token beside the key (the same CKA_ID) */
 	const char *chain;          /* PEM intermediate certificates to embed, or NULL */
 	const char *key_passphrase; /* file holding the pass phrase of an encrypted key (mode
 	                             * 600, one line), or NULL */
+	const char *pin_file;       /* token keys: file holding the user PIN (mode 600, one
+	                             * line), or NULL; a pin-source in the URI comes first */
+	ws_pin_fn pin;              /* token keys: asked when no file holds the PIN, or NULL */
+	void *pin_userdata;         /* passed to @pin */
 };
 
 /*
@@ -44,14 +66,23 @@ struct ws_signer_files {
  * @ret_reason: on failure, one line saying what is wrong and what to do (malloc'd).
  *
  * Nothing ever prompts for a pass phrase (an unattended station would hang): an encrypted
- * key without @files->key_passphrase is refused, saying so.
+ * key without @files->key_passphrase is refused, saying so. A token's PIN comes from the
+ * URI's pin-source, @files->pin_file or @files->pin, in that order; never from the URI
+ * itself (a pin-value is refused: a URI sits on command lines and in config files).
  *
  * The key policy (docs/certificate.md): RSA of at least 2048 bits, EC on P-256 or P-384, or
  * Ed25519. The certificate must match the key, be valid now, allow digitalSignature and
- * carry the extended key usage id-kp-documentSigning (1.3.6.1.5.5.7.3.36).
+ * carry the extended key usage id-kp-documentSigning (1.3.6.1.5.5.7.3.36). A token key is
+ * held to the same policy, after the login and before anything is signed.
  *
  * Return: 0; -EPERM for a key or certificate that breaks the policy; -ENOENT, -EACCES when a
- * file cannot be read; -EINVAL for a file that is not what it should be.
+ * file cannot be read; -EINVAL for a file that is not what it should be. Token keys also:
+ * -ELIBACC, the PKCS#11 module cannot be loaded; -ENODEV, no token matches the URI;
+ * -ENOKEY, no private key (or certificate) on it matches; -ENOTUNIQ, more than one does;
+ * -EKEYREJECTED, a wrong PIN (the reason says what the token reports of the tries left);
+ * -EKEYREVOKED, the token's PIN is locked; -ENOTTY, a PIN is needed and nobody can give it;
+ * -ECANCELED (or what @files->pin returned), the person asked gave none;
+ * -EIO, the token failed otherwise. Nothing is written in any case.
  */
 int ws_signer_load(const struct ws_signer_files *files, struct ws_signer **ret, char **ret_reason);
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "certify.h"
@@ -137,7 +138,7 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 	c->audit_log = pick(c->audit_log, c->cfg, "wipe", "audit_log");
 	if (!c->audit_log)
 		c->audit_log = WS_AUDIT_DEFAULT;
-	if (!c->key || !c->cert) {
+	if (!c->key || (!c->cert && strncasecmp(c->key, "pkcs11:", 7) != 0)) {
 		cli_err(cli,
 		        "no signer configured: a wipe that cannot be certified does not start; "
 		        "pass --signer-key and --signer-cert (or set [signer] in the config)");
@@ -148,6 +149,8 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 		.cert = c->cert,
 		.chain = c->chain,
 		.key_passphrase = ws_config_get(c->cfg, "signer", "key_passphrase_file"),
+		.pin_file = ws_config_get(c->cfg, "signer", "pin_file"),
+		.pin = certify_pin_prompt,
 	};
 	r = ws_signer_load(&files, &c->signer, &why);
 	if (r < 0) {

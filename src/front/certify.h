@@ -61,8 +61,11 @@ enum {
 	"      --destination D     internal-reuse, external-reuse, recycling, manufacturer,\n"   \
 	"                          other\n"                                                      \
 	"      --notes TEXT        free text for the certificate\n"                              \
-	"      --signer-key FILE   the station's private key (PEM, mode 600)\n"                  \
-	"      --signer-cert FILE  its certificate (documentSigning)\n"                          \
+	"      --signer-key KEY    the station's private key: a PEM file (mode 600), or a\n"     \
+	"                          pkcs11: URI of a key on a token (the PIN from [signer]\n"     \
+	"                          pin_file, else asked on the terminal)\n"                      \
+	"      --signer-cert FILE  its certificate (documentSigning); a token key's own by\n"    \
+	"                          default\n"                                                    \
 	"      --signer-chain FILE intermediate CA certificates to embed\n"                      \
 	"      --config FILE       configuration (default /etc/wipeseal/wipeseal.conf)\n"        \
 	"      --audit-log FILE    append-only audit log (default\n"                             \
@@ -88,6 +91,12 @@ struct certify {
 
 /* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */
 int certify_option(struct certify *c, int opt, const char *arg);
+
+/*
+ * certify_pin_prompt() - a ws_pin_fn: the PIN read from the terminal with echo off
+ * (pin-prompt.c); -ENOTTY when stdin is not a terminal.
+ */
+int certify_pin_prompt(void *userdata, const char *token, const char *note, char *buf, size_t size);
 
 /*
  * certify_prepare() - everything that could stop a certificate from being made, checked

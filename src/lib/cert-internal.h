@@ -61,6 +61,34 @@ int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, 
 /* The signer certificate, then its chain, as PEM (malloc'd), or NULL. */
 char *ws_signer_pem(const struct ws_signer *s);
 
+/* ws_read_secret() - a file holding a secret (a pass phrase, a PIN): regular, at most @cap
+ * bytes, the owner's alone (refused when group or others may read it), one line (a final
+ * newline is not part of it). @what names it in the reason. Free with ws_free_secret().
+ * Return: 0, or a negative errno with @ret_reason set. */
+int ws_read_secret(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,
+                   char **ret_reason);
+
+/* ws_free_secret() - free() of a buffer of @len bytes that held a secret, cleansed first. */
+void ws_free_secret(char *buf, size_t len);
+
+/* ---- keys on PKCS#11 tokens (pkcs11.c) ---- */
+
+/* A token held open (its module loaded, the user logged in) for as long as its key lives. */
+struct ws_token;
+
+/* @s names an object on a token: an RFC 7512 URI ("pkcs11:..."). */
+bool ws_is_pkcs11_uri(const char *s);
+
+/* ws_token_load() - open the token @f->key names, log in (the PIN as ws_signer_load() says),
+ * and take the private key it names, and its certificate when @f->cert is NULL (the one
+ * with the key's CKA_ID) or a pkcs11: URI (*@ret_cert NULL otherwise). Free the key before
+ * the token. Return: 0, or a negative errno (wipeseal/cert.h) with @ret_reason set. */
+int ws_token_load(const struct ws_signer_files *f, struct ws_token **ret_token, EVP_PKEY **ret_key,
+                  X509 **ret_cert, char **ret_reason);
+
+/* ws_token_free() - log out, unload the module; NULL-safe. Return: NULL. */
+struct ws_token *ws_token_free(struct ws_token *t);
+
 /* The trusted CAs' store (owned by @t). */
 X509_STORE *ws_trust_store(const struct ws_trust *t);
 

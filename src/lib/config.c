@@ -58,6 +58,7 @@ static const struct known_key {
 	{ "signer.cert", NULL },
 	{ "signer.chain", NULL },
 	{ "signer.key_passphrase_file", NULL },
+	{ "signer.pin_file", NULL },
 	{ "wipe.method", NULL },
 	{ "wipe.verify", NULL },
 	{ "wipe.sample_percent", NULL },

@@ -29,6 +29,7 @@
 #include "cert-internal.h"
 
 struct ws_signer {
+	struct ws_token *token; /* the key's token, held open while the key is; or NULL */
 	EVP_PKEY *key;
 	X509 *cert;
 	STACK_OF(X509) * chain;
@@ -168,8 +169,7 @@ static BIO *read_pem(const char *what, const char *path, bool private, char **re
 	return b;
 }
 
-/* free() of a buffer of @len bytes that held key material, cleansed first. */
-static void free_secret(char *buf, size_t len)
+void ws_free_secret(char *buf, size_t len)
 {
 	if (buf) {
 		OPENSSL_cleanse(buf, len);
@@ -177,15 +177,13 @@ static void free_secret(char *buf, size_t len)
 	}
 }
 
-/* The pass phrase of an encrypted key: a private file, one line (a final newline is not
- * part of it). */
-static int read_passphrase(const char *path, char **ret, size_t *ret_len, char **ret_reason)
+int ws_read_secret(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,
+                   char **ret_reason)
 {
-	const char *what = "signer key pass phrase file";
 	struct stat st;
 	size_t len = 0;
 	char *text = NULL;
-	int r = ws_read_named(what, path, PASSPHRASE_MAX, &text, &len, &st, ret_reason);
+	int r = ws_read_named(what, path, cap, &text, &len, &st, ret_reason);
 
 	if (r == 0)
 		r = check_private(what, path, &st, ret_reason);
@@ -195,13 +193,12 @@ static int read_passphrase(const char *path, char **ret, size_t *ret_len, char *
 		if (len > 0 && text[len - 1] == '\r')
 			text[--len] = '\0';
 		if (len == 0 || memchr(text, '\0', len) || memchr(text, '\n', len))
-			r = ws_reason(
-			    ret_reason, -EINVAL,
-			    "%s %s must hold the pass phrase on one line, and nothing else", what,
-			    path);
+			r = ws_reason(ret_reason, -EINVAL,
+			              "%s %s must hold the %s on one line, and nothing else", what,
+			              path, strstr(what, "PIN") ? "PIN" : "pass phrase");
 	}
 	if (r < 0) {
-		free_secret(text, len);
+		ws_free_secret(text, len);
 		return r;
 	}
 	*ret = text;
@@ -221,12 +218,13 @@ static int load_key(struct ws_signer *s, const char *key_path, const char *pass_
 	BIO *b = read_pem("signer key", key_path, true, &pem, &len, ret_reason, &r);
 
 	if (!b) {
-		free_secret(pem, len);
+		ws_free_secret(pem, len);
 		return r;
 	}
 	s->key = PEM_read_bio_PrivateKey(b, NULL, ws_pem_no_prompt, &pass);
 	if (!s->key && pass.asked && pass_path) {
-		r = read_passphrase(pass_path, &pw, &pass.len, ret_reason);
+		r = ws_read_secret("signer key pass phrase file", pass_path, PASSPHRASE_MAX, &pw,
+		                   &pass.len, ret_reason);
 		if (r == 0) {
 			ERR_clear_error();
 			pass.text = pw;
@@ -235,8 +233,8 @@ static int load_key(struct ws_signer *s, const char *key_path, const char *pass_
 		}
 	}
 	BIO_free(b);
-	free_secret(pem, len);
-	free_secret(pw, pass.len);
+	ws_free_secret(pem, len);
+	ws_free_secret(pw, pass.len);
 	if (r < 0)
 		return r;
 	if (s->key)
@@ -256,17 +254,15 @@ static int load_key(struct ws_signer *s, const char *key_path, const char *pass_
 	return ws_reason(ret_reason, -EINVAL, "signer key %s: not a PEM private key", key_path);
 }
 
-static int load_key_and_cert(struct ws_signer *s, const struct ws_signer_files *f,
-                             char **ret_reason)
+/* The certificate file, when the token did not give one. */
+static int load_cert_file(struct ws_signer *s, const char *path, char **ret_reason)
 {
 	char *pem = NULL;
 	size_t len;
-	BIO *b;
-	int r = load_key(s, f->key, f->key_passphrase, ret_reason);
+	int r = 0;
+	BIO *b = read_pem("signer certificate", path, false, &pem, &len, ret_reason, &r);
 
-	if (r < 0)
-		return r;
-	if (!(b = read_pem("signer certificate", f->cert, false, &pem, &len, ret_reason, &r))) {
+	if (!b) {
 		free(pem);
 		return r;
 	}
@@ -275,11 +271,33 @@ static int load_key_and_cert(struct ws_signer *s, const struct ws_signer_files *
 	free(pem);
 	if (!s->cert)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "signer certificate %s: not a PEM certificate", f->cert);
+		                 "signer certificate %s: not a PEM certificate", path);
+	return 0;
+}
+
+/* A key from a file or a token (pkcs11.c), and its certificate from a file or the token. */
+static int load_key_and_cert(struct ws_signer *s, const struct ws_signer_files *f,
+                             char **ret_reason)
+{
+	int r;
+
+	if (ws_is_pkcs11_uri(f->key))
+		r = ws_token_load(f, &s->token, &s->key, &s->cert, ret_reason);
+	else if (ws_is_pkcs11_uri(f->cert))
+		r = ws_reason(ret_reason, -EINVAL,
+		              "signer certificate %s is on a token, the key %s is not: name the "
+		              "key on the token too",
+		              f->cert, f->key);
+	else
+		r = load_key(s, f->key, f->key_passphrase, ret_reason);
+	if (r == 0 && !s->cert)
+		r = load_cert_file(s, f->cert, ret_reason);
+	if (r < 0)
+		return r;
 	if (X509_check_private_key(s->cert, s->key) != 1)
 		return ws_reason(ret_reason, -EINVAL,
-		                 "signer certificate %s does not belong to the key %s", f->cert,
-		                 f->key);
+		                 "signer certificate %s does not belong to the key %s",
+		                 f->cert ? f->cert : "(on the token)", f->key);
 	return 0;
 }
 
@@ -348,7 +366,7 @@ int ws_signer_load(const struct ws_signer_files *f, struct ws_signer **ret, char
 	struct ws_signer *s;
 	int r;
 
-	if (!f->key || !f->cert)
+	if (!f->key || (!f->cert && !ws_is_pkcs11_uri(f->key)))
 		return ws_reason(ret_reason, -EINVAL,
 		                 "a signer needs both a key and a certificate");
 	s = calloc(1, sizeof(*s));
@@ -358,7 +376,7 @@ int ws_signer_load(const struct ws_signer_files *f, struct ws_signer **ret, char
 	if (r == 0)
 		r = load_chain(s, f->chain, ret_reason);
 	if (r == 0)
-		r = check_cert(s, f->cert, ret_reason);
+		r = check_cert(s, f->cert ? f->cert : "(on the token)", ret_reason);
 	if (r == 0) {
 		s->subject = ws_x509_name(X509_get_subject_name(s->cert));
 		s->demo = ws_name_is_demo(X509_get_issuer_name(s->cert)) ||
@@ -385,6 +403,7 @@ struct ws_signer *ws_signer_free(struct ws_signer *s)
 	EVP_PKEY_free(s->key);
 	X509_free(s->cert);
 	sk_X509_pop_free(s->chain, X509_free);
+	ws_token_free(s->token); /* after the key, whose operations go through it */
 	free(s->subject);
 	free(s);
 	return NULL;
