@@ -325,15 +325,4 @@ struct ws_wipe_opts {
 	bool trust_firmware;
 };
 
-/*
- * ws_wipe_run() - carry out @plan on @target.
- * @target: opened by ws_gate_open() with WS_GATE_WRITE (and WS_GATE_NAMED).
- * @ret: receives the result, also when the wipe failed or was aborted.
- *
- * Return: 0 when a result was produced (look at its status), or a negative errno when the
- * wipe could not start at all (-ENOMEM, -EBADF).
- */
-int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_plan *plan,
-                const struct ws_wipe_opts *opts, struct ws_result **ret);
-
 #endif

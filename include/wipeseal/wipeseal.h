@@ -17,7 +17,6 @@
 #include <wipeseal/device.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
-#include <wipeseal/batch.h>
 #include <wipeseal/job.h>
 #include <wipeseal/cert.h>
 #include <wipeseal/config.h>

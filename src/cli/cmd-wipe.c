@@ -51,9 +51,11 @@ static void on_usr1(int sig)
 static int usage(void)
 {
 	fputs("Usage: wipeseal wipe [OPTIONS] TARGET...\n\n"
-	      "Overwrite every byte of each TARGET (whole-disk devices or image files, wiped in\n"
-	      "parallel), flush, read back, probe for leftover signatures, and write a result\n"
-	      "per target into the result directory.\n\n" WIPE_SETUP_USAGE
+	      "Erase each TARGET (whole-disk devices or image files, wiped in parallel) by the\n"
+	      "--method given: overwrite every block (Clear), or the drive's own firmware erase\n"
+	      "(Sanitize, Format NVM, SECURITY ERASE: Purge); read back, probe for leftover\n"
+	      "signatures, and write a certificate per target (signed unless --unsigned).\n"
+	      "\n" WIPE_SETUP_USAGE
 	      "      --dry-run           everything up to the first write; print the plan\n"
 	      "  -y, --yes               confirm without asking (scripts)\n"
 	      "  -j, --json              JSON lines: progress events and the results\n"

@@ -75,7 +75,7 @@ int cli_result_exit_code(const struct ws_result *res)
 	if (res->dry_run)
 		return WS_EXIT_OK;
 	/* clearing a failure mode is the operator's goal, not a sanitization */
-	if (res->technique == WS_TECH_NVME_SANITIZE_EXIT_FAILURE)
+	if (ws_technique_has(res->technique, WS_TECH_F_ERASES_NOTHING))
 		return res->firmware.ran && res->firmware.command_status == 0 ? WS_EXIT_OK
 		                                                              : WS_EXIT_FAILED;
 	if (res->technique != WS_TECH_OVERWRITE)

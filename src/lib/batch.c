@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include <wipeseal/batch.h>
+#include "batch-internal.h"
+#include "wipe-internal.h"
 
 struct worker {
 	struct ws_batch *batch;

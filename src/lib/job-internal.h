@@ -6,7 +6,7 @@
 #ifndef WS_JOB_INTERNAL_H
 #define WS_JOB_INTERNAL_H
 
-#include <wipeseal/batch.h>
+#include "batch-internal.h"
 #include <wipeseal/job.h>
 
 #include "internal.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wipeseal/batch.h>
+#include "batch-internal.h"
 #include <wipeseal/gate.h>
 #include <wipeseal/job.h>
 

@@ -88,4 +88,17 @@ int ws_ranges_add(struct ws_range **v, size_t *n, uint64_t off, uint64_t len);
 int64_t ws_now_ns(void);       /* CLOCK_REALTIME */
 int64_t ws_monotonic_ns(void); /* CLOCK_MONOTONIC */
 
+/* ---- wipe.c: one target (public wiping goes through a job: wipeseal/job.h) ---------------- */
+
+/*
+ * ws_wipe_run() - carry out @plan on @target.
+ * @target: opened by ws_gate_open() with WS_GATE_WRITE (and WS_GATE_NAMED).
+ * @ret: receives the result, also when the wipe failed or was aborted.
+ *
+ * Return: 0 when a result was produced (look at its status), or a negative errno when the
+ * wipe could not start at all (-ENOMEM, -EBADF).
+ */
+int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_plan *plan,
+                const struct ws_wipe_opts *opts, struct ws_result **ret);
+
 #endif

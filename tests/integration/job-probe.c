@@ -25,6 +25,8 @@
 
 #include <wipeseal/wipeseal.h>
 
+#include "batch-internal.h"
+
 static int probe_job(struct ws_ctx *ctx, const struct ws_plan *plan, char **paths, size_t n)
 {
 	struct ws_job *job = NULL;

@@ -3,8 +3,9 @@
  * test-job.c - the library's job (wipeseal/job.h) keeps its rules without any front end:
  * a library caller (job-probe) naming one namespace of a simulated two-namespace NVMe
  * subsystem for a Sanitize is refused by ws_job_check(), while the batch runner alone
- * (ws_batch_start(), the old way round) lets the same target through. Nothing is written:
- * the refusal comes before any command, and the batch runs as a dry run.
+ * (ws_batch_start(), the old way round, now internal to the library) lets the same target
+ * through. Nothing is written: the refusal comes before any command, and the batch runs as
+ * a dry run.
  *
  * A job a library caller starts with a signer and an audit log writes each target's
  * STARTED line before its wipe runs (read back from the log at the first progress report),

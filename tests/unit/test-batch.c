@@ -15,6 +15,8 @@
 
 #include <wipeseal/wipeseal.h>
 
+#include "batch-internal.h"
+
 #include "front.h"
 #include "testutil.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * wipeseal/batch.h - several wipes at once, each in its own thread, behind one start line.
+ * batch-internal.h - several wipes at once, each in its own thread, behind one start line.
  *
  * What `wipeseal wipe A B C` and the station both do: every target runs ws_wipe_run() in a
  * thread of its own; targets that share an NVMe controller must all read their before-samples
@@ -9,11 +9,13 @@
  * library never draws.
  *
  * This is the job's runner (wipeseal/job.h): it applies none of the rules a job applies
- * when a target is added and checked (the technique, DCO and NVMe subsystem rules). Front
- * ends start wipes through a job, never through ws_batch_start() directly.
+ * when a target is added and checked (the technique, DCO and NVMe subsystem rules), which is
+ * why it is not in the public headers: a library caller wipes through a job, and so cannot
+ * pass a target the rules refuse. ws_wipe_run() (wipe-internal.h) is internal for the
+ * same reason.
  */
-#ifndef WIPESEAL_BATCH_H
-#define WIPESEAL_BATCH_H
+#ifndef WS_BATCH_INTERNAL_H
+#define WS_BATCH_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
