@@ -19,8 +19,10 @@
  *                   needs every namespace of the NVM subsystem among the targets:
  *                   ws_gate_controller()); a refused target does not count as named, so
  *                   the check repeats until nothing more is refused
- *   ws_job_start()  every target that was not refused, a thread each (ws_batch), behind one
- *                   start line; it runs ws_job_check() first if the caller did not
+ *   ws_job_start()  the STARTED line of every target about to start in the audit log,
+ *                   then every target that was not refused, a thread each (ws_batch),
+ *                   behind one start line; it runs ws_job_check() first if the caller did
+ *                   not. No STARTED lines, no wipe (ws_job_start_error())
  *   ws_job_wait(), ws_job_done(), ws_job_result()   poll, read what has ended
  *
  * Refusals come back as data (ws_job_refusal()) and, unless this is a dry run, the library
@@ -56,7 +58,7 @@ struct ws_job_options {
 	struct ws_wipe_opts wipe;
 	const struct ws_cert_info *info; /* certificate defaults; must outlive the job */
 	struct ws_signer *signer;        /* signs the audit lines; NULL: no audit log */
-	const char *audit_log;           /* where REFUSED lines go; NULL: none */
+	const char *audit_log;           /* where REFUSED and STARTED lines go; NULL: none */
 };
 
 /* One target for ws_job_add(). */
@@ -122,11 +124,21 @@ enum ws_technique ws_job_technique(const struct ws_job *job, size_t i);
 const struct ws_cert_info *ws_job_cert_info(const struct ws_job *job, size_t i);
 
 /*
- * ws_job_start() - ws_job_check() unless it ran, then one wipe per target not refused,
- * behind one start line. Once only.
- * Return: how many started, or a negative errno (-EALREADY, -ENOMEM).
+ * ws_job_start() - ws_job_check() unless it ran; then, unless this is a dry run or the job
+ * has no audit log or no signer, one STARTED line per target about to start in the audit
+ * log (device identity, the plan's method, the operator), remembered for its outcome line
+ * (ws_job_file()), so that the organization's log shows every attempt, even one killed or
+ * cut by a power failure; then one wipe per target not refused, behind one start line.
+ * When a STARTED line cannot be written, nothing is started (nothing is sent to any
+ * target) and ws_job_start_error() says why. Once only (once it started).
+ * Return: how many started, or a negative errno: the log's (-EACCES, -EIO...: the STARTED
+ * lines), -EALREADY, -ENOMEM.
  */
 int ws_job_start(struct ws_job *job);
+
+/* Why the last ws_job_start() could not write the STARTED lines (one line, owned by the
+ * job), or NULL when it did not fail there. */
+const char *ws_job_start_error(const struct ws_job *job);
 
 /* Whether target @i is being wiped or was (it was started). */
 bool ws_job_started(const struct ws_job *job, size_t i);
@@ -162,20 +174,20 @@ struct ws_job_filed {
  *   a result: its certificate, built from the result and the target's fields
  *     (ws_job_cert_info()) with the previous certificate of @log, signed by the job's
  *     signer, written into @dir exclusively and durably (ws_write_exclusive()), then its
- *     audit line (status, certificate name, ID and SHA-256, closing @started_line);
+ *     audit line (status, certificate name, ID and SHA-256, closing the target's STARTED
+ *     line, written by ws_job_start());
  *   a result refused at the last moment (ws_gate_recheck()): no certificate, a REFUSED
  *     line;
  *   no result (the wipe could not start): a FAILED line, when it has a STARTED line.
  * A line the log cannot take (or @log NULL: it could not be opened) is kept beside the
  * certificates (ws_audit_keep()).
  * @log: the audit log, held by the caller from the first filing to the last, or NULL.
- * @started_line: its STARTED line in the log, 0 for none.
  * @ret: what was done (free with ws_job_filed_clear()).
  * Return: 0, or a negative errno when the certificate or the line could not be written
  * (what failed is in @ret).
  */
 int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
-                unsigned started_line, struct ws_job_filed *ret);
+                struct ws_job_filed *ret);
 
 /* Free what @f holds and zero it. */
 void ws_job_filed_clear(struct ws_job_filed *f);

@@ -186,8 +186,10 @@ static void install_signals(void)
  * for all. */
 static int run_all(struct ws_job *job, struct progress *prog)
 {
-	if (ws_job_start(job) < 0)
-		return -ENOMEM;
+	int r = ws_job_start(job);
+
+	if (r < 0)
+		return r;
 	while (ws_job_wait(job, 200) > 0) {
 		progress_draw(prog);
 		if (dump_requested) {
@@ -233,7 +235,12 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, size_t n)
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
 	if (run_all(ctl->job, &ctl->prog) < 0) {
-		cli_err(cli, "cannot start the wipes: out of memory");
+		if (ws_job_start_error(ctl->job)) { /* no STARTED lines: nothing was written */
+			certify_start_error(cli, ctl->job);
+			code = WS_EXIT_USAGE;
+		} else {
+			cli_err(cli, "cannot start the wipes: out of memory");
+		}
 	} else {
 		code = ctl->setup.dry_run
 		           ? WS_EXIT_OK
@@ -250,7 +257,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, size_t n)
 }
 
 /* Confirmed by the operator (or refused: each target's refusal audited), the result
- * directory made, the STARTED lines written. */
+ * directory made, the lines kept from an earlier unwritable log flushed. */
 static int before_first_write(struct cli *cli, struct wipe_control *ctl, struct ws_target **t,
                               size_t n)
 {
@@ -269,8 +276,8 @@ static int before_first_write(struct cli *cli, struct wipe_control *ctl, struct 
 		        r == -ENOSPC ? " (no room for the certificates)" : "");
 		code = WS_EXIT_USAGE;
 	}
-	if (code == WS_EXIT_OK)
-		code = wipe_setup_started(cli, &ctl->setup, t, n);
+	if (code == WS_EXIT_OK) /* then ws_job_start() writes the STARTED lines */
+		wipe_setup_flush_kept(cli, &ctl->setup);
 	return code;
 }
 

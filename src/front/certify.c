@@ -174,20 +174,6 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 	return check_audit_log(cli, c);
 }
 
-/* The STARTED line of @dev in this run, or 0; forgotten once taken (the station runs on,
- * and a later target may live at the same address). */
-static unsigned take_started(struct certify *c, const struct ws_device *dev)
-{
-	for (size_t i = c->n_started; i-- > 0;)
-		if (c->started[i].dev == dev) {
-			unsigned line = c->started[i].line;
-
-			c->started[i] = c->started[--c->n_started];
-			return line;
-		}
-	return 0;
-}
-
 /* Append the lines kept while the log could not take them; say which could not be. */
 static int flush_kept(struct cli *cli, struct ws_audit *log, const char *dir)
 {
@@ -283,14 +269,12 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir, struct 
 		code = WS_EXIT_FAILED;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct ws_device *dev = ws_target_device(ws_job_target(job, idx[i]));
 		struct ws_job_filed f;
-
 		const struct ws_result *res = ws_job_result(job, idx[i], NULL);
 		/* a certificate's line says why the log could not be opened */
 		bool certified = res && res->status != WS_STATUS_REFUSED;
 
-		r = ws_job_file(job, idx[i], log, dir, take_started(c, dev), &f);
+		r = ws_job_file(job, idx[i], log, dir, &f);
 		say_filed(cli, job, idx[i], dir,
 		          certified && why ? why : "the log could not be opened", &f);
 		files[i] = f.error ? NULL : f.file;
@@ -304,51 +288,23 @@ int certify_results(struct cli *cli, struct certify *c, const char *dir, struct 
 	return code;
 }
 
-int certify_started(struct cli *cli, struct certify *c, const char *dir,
-                    const struct ws_device *const *devices, size_t n, const char *method)
+void certify_flush_kept(struct cli *cli, struct certify *c, const char *dir)
 {
 	struct ws_audit *log = NULL;
-	char *why = NULL;
-	int r;
 
-	if (c->unsigned_results)
-		return WS_EXIT_OK;
-	r = ws_audit_open(c->audit_log, c->signer, &log, &why);
-	if (r == 0)
-		(void)flush_kept(cli, log, dir);
-	for (size_t i = 0; r == 0 && i < n; i++) {
-		const struct ws_device *d = devices[i];
-		struct certify_started *s = realloc(c->started, (c->n_started + 1) * sizeof(*s));
-
-		if (!s) {
-			r = -ENOMEM;
-			break;
-		}
-		c->started = s;
-		r = ws_audit_append(log,
-		                    &(struct ws_audit_entry){
-		                        .status = "STARTED",
-		                        .serial = d->serial ? d->serial : d->path,
-		                        .target = d->path,
-		                        .model = d->model,
-		                        .method = method,
-		                        .operator_name = c->info.operator_name,
-		                    },
-		                    &why);
-		if (r == 0)
-			c->started[c->n_started++] =
-			    (struct certify_started){ d, ws_audit_lines(log) };
-	}
+	/* a log that cannot be opened is said by ws_job_start(), which writes nothing then */
+	if (c->unsigned_results || ws_audit_open(c->audit_log, c->signer, &log, NULL) < 0)
+		return;
+	(void)flush_kept(cli, log, dir);
 	ws_audit_close(log);
-	if (r < 0) {
-		cli_err(cli,
-		        "%s; nothing was written to any target: free the log or choose "
-		        "another with --audit-log",
-		        why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	return WS_EXIT_OK;
+}
+
+void certify_start_error(struct cli *cli, const struct ws_job *job)
+{
+	cli_err(cli,
+	        "%s; nothing was written to any target: free the log or choose another with "
+	        "--audit-log",
+	        ws_job_start_error(job));
 }
 
 void certify_log_refusal(struct cli *cli, struct certify *c, const char *target, const char *reason)
@@ -375,9 +331,6 @@ void certify_fini(struct certify *c)
 {
 	ws_signer_free(c->signer);
 	ws_config_free(c->cfg);
-	free(c->started);
-	c->started = NULL;
-	c->n_started = 0;
 	c->signer = NULL;
 	c->cfg = NULL;
 }

@@ -73,20 +73,12 @@ enum {
 	"      --unsigned          no certificate, no audit line: unsigned results only (test\n" \
 	"                          benches; not a certificate of sanitization)\n"
 
-/* A target's STARTED line in the audit log, for its outcome line to name. */
-struct certify_started {
-	const struct ws_device *dev;
-	unsigned line;
-};
-
 struct certify {
 	struct ws_cert_info info;
 	const char *key, *cert, *chain, *config_path, *audit_log;
 	bool unsigned_results;
 	struct ws_config *cfg;
 	struct ws_signer *signer;
-	struct certify_started *started; /* certify_started() */
-	size_t n_started;
 };
 
 /* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */
@@ -107,15 +99,16 @@ int certify_pin_prompt(void *userdata, const char *token, const char *note, char
 int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given);
 
 /*
- * certify_started() - after the confirmation, before the first byte: one STARTED line per
- * target in the audit log (device identity, @method, operator), so that a wipe killed or
- * cut by a power failure still shows; records kept from an earlier unwritable log (in
- * @dir) go in first. Nothing with --unsigned.
- * Return: WS_EXIT_OK, or WS_EXIT_USAGE (one line on stderr) when the log cannot take them:
- * then no target may be written.
+ * certify_flush_kept() - after the confirmation, before the job starts (ws_job_start()
+ * writes the STARTED lines): records kept from an earlier unwritable log (in @dir) go into
+ * the log first; one that cannot is said on stderr. Nothing with --unsigned, nor when the
+ * log cannot be opened (ws_job_start() then fails and says why).
  */
-int certify_started(struct cli *cli, struct certify *c, const char *dir,
-                    const struct ws_device *const *devices, size_t n, const char *method);
+void certify_flush_kept(struct cli *cli, struct certify *c, const char *dir);
+
+/* ws_job_start() could not write the STARTED lines, so no target was written: one line on
+ * stderr (ws_job_start_error()). */
+void certify_start_error(struct cli *cli, const struct ws_job *job);
 
 /*
  * certify_results() - for targets @idx[0..n) of @job, ended, in order: each filed by the

@@ -303,19 +303,9 @@ void wipe_setup_release(struct wipe_setup *ws, size_t n)
 		close(ws->reserved[--ws->n_reserved]);
 }
 
-int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
-                       size_t n)
+void wipe_setup_flush_kept(struct cli *cli, struct wipe_setup *ws)
 {
-	const struct ws_device **devs = calloc(n ? n : 1, sizeof(*devs));
-	int code;
-
-	if (!devs)
-		return WS_EXIT_FAILED;
-	for (size_t i = 0; i < n; i++)
-		devs[i] = ws_target_device(targets[i]);
-	code = certify_started(cli, &ws->cert, ws->cert_dir, devs, n, ws->plan->method);
-	free(devs);
-	return code;
+	certify_flush_kept(cli, &ws->cert, ws->cert_dir);
 }
 
 int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)

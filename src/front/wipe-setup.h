@@ -134,12 +134,11 @@ int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *target
 void wipe_setup_release(struct wipe_setup *ws, size_t n);
 
 /*
- * wipe_setup_started() - the STARTED line of each of @targets in the audit log
- * (certify_started()), after the confirmation and before the first byte.
- * Return: an exit code (WS_EXIT_USAGE, one line on stderr, when the log cannot take them).
+ * wipe_setup_flush_kept() - after the confirmation, before ws_job_start() (which writes the
+ * STARTED lines, or starts nothing: certify_start_error() says why): the audit lines kept
+ * in the result directory go into the log first (certify_flush_kept()).
  */
-int wipe_setup_started(struct cli *cli, struct wipe_setup *ws, struct ws_target *const *targets,
-                       size_t n);
+void wipe_setup_flush_kept(struct cli *cli, struct wipe_setup *ws);
 
 /*
  * wipe_setup_job() - the library's job for these settings (wipeseal/job.h): the plan, the

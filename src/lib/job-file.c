@@ -51,7 +51,7 @@ static int write_certificate(const struct ws_job *job, const struct ws_result *r
 
 /* A result: its certificate, then its line. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
-                       unsigned started_line, struct ws_job_filed *f)
+                       struct ws_job_filed *f)
 {
 	const struct ws_result *res = ws_job_result(job, i, NULL);
 	const struct ws_device *dev = ws_target_device(ws_job_target(job, i));
@@ -84,7 +84,7 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	                  .method = res->method,
 	                  .operator_name = info->operator_name,
 	                  .note = note,
-	                  .started_line = started_line,
+	                  .started_line = job->t[i].started_line,
 	              },
 	              f);
 	free(note);
@@ -93,18 +93,20 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 }
 
 int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
-                unsigned started_line, struct ws_job_filed *ret)
+                struct ws_job_filed *ret)
 {
 	const struct ws_result *res = ws_job_result(job, i, NULL);
 	const struct ws_device *dev;
+	unsigned started_line;
 	char name[64];
 
 	memset(ret, 0, sizeof(*ret));
 	if (!ws_job_started(job, i))
 		return -EINVAL;
 	dev = ws_target_device(ws_job_target(job, i));
+	started_line = job->t[i].started_line;
 	if (res && res->status != WS_STATUS_REFUSED)
-		return file_result(job, i, log, dir, started_line, ret);
+		return file_result(job, i, log, dir, ret);
 	/* refused at the last moment (ws_gate_recheck), or it could not start: no
 	 * certificate; a line closes its STARTED line, as any refusal is logged */
 	if (!res && !started_line)

@@ -22,7 +22,8 @@ struct job_target {
 	enum ws_technique technique;
 	bool refused, started;
 	struct ws_job_refusal refusal;
-	size_t item; /* its entry in items[] once started */
+	size_t item;           /* its entry in items[] once started */
+	unsigned started_line; /* its STARTED line in the audit log, 0 for none */
 };
 
 struct ws_job {
@@ -33,6 +34,7 @@ struct ws_job {
 	struct ws_batch_item *items; /* the started ones */
 	size_t n_items;
 	struct ws_batch *batch;
+	char *start_error; /* why ws_job_start() could not write the STARTED lines */
 };
 
 #endif

@@ -238,6 +238,50 @@ const struct ws_cert_info *ws_job_cert_info(const struct ws_job *job, size_t i)
 
 /* ---- running --------------------------------------------------------------------------- */
 
+/* The organization logs every attempt: after the confirmation and before the first byte,
+ * one STARTED line per target about to start (not on a dry run, not without a log or a
+ * signer), so that a wipe killed or cut by a power failure still shows. Return: 0, or a
+ * negative errno (why in job->start_error): then nothing may start. */
+static int audit_started(struct ws_job *job)
+{
+	const struct ws_job_options *o = &job->opts;
+	struct ws_audit *log = NULL;
+	char *why = NULL;
+	int r;
+
+	free(job->start_error);
+	job->start_error = NULL;
+	if (o->wipe.dry_run || !o->audit_log || !o->signer)
+		return 0;
+	r = ws_audit_open(o->audit_log, o->signer, &log, &why);
+	for (size_t i = 0; r == 0 && i < job->n; i++) {
+		struct job_target *t = &job->t[i];
+		const struct ws_device *d = ws_target_device(t->target);
+
+		if (t->refused)
+			continue;
+		r = ws_audit_append(log,
+		                    &(struct ws_audit_entry){
+		                        .status = "STARTED",
+		                        .serial = d->serial ? d->serial : d->path,
+		                        .target = d->path,
+		                        .model = d->model,
+		                        .method = o->plan->method,
+		                        .operator_name = o->info ? o->info->operator_name : NULL,
+		                    },
+		                    &why);
+		if (r == 0)
+			t->started_line = ws_audit_lines(log);
+	}
+	ws_audit_close(log);
+	if (r < 0) {
+		free(job->start_error);
+		job->start_error = why ? why : strdup(strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 int ws_job_start(struct ws_job *job)
 {
 	size_t n = 0;
@@ -247,6 +291,9 @@ int ws_job_start(struct ws_job *job)
 		return -EALREADY;
 	if (!job->checked)
 		(void)ws_job_check(job);
+	r = audit_started(job);
+	if (r < 0)
+		return r;
 	job->items = calloc(job->n ? job->n : 1, sizeof(*job->items));
 	if (!job->items)
 		return -ENOMEM;
@@ -277,6 +324,11 @@ int ws_job_start(struct ws_job *job)
 	for (size_t i = 0; i < job->n; i++)
 		job->t[i].started = !job->t[i].refused;
 	return (int)n;
+}
+
+const char *ws_job_start_error(const struct ws_job *job)
+{
+	return job->start_error;
 }
 
 bool ws_job_started(const struct ws_job *job, size_t i)
@@ -333,6 +385,7 @@ struct ws_job *ws_job_free(struct ws_job *job)
 	}
 	free(job->items);
 	free(job->t);
+	free(job->start_error);
 	free(job);
 	return NULL;
 }

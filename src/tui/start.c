@@ -123,9 +123,14 @@ static int begin_batch(struct station *st)
 	}
 	r = ws_job_start(st->job);
 	if (r < 0) {
+		/* no STARTED lines (nothing was written): the drives stay selected */
+		bool unlogged = ws_job_start_error(st->job) != NULL;
+
 		for (size_t i = 0; i < st->n_items; i++)
-			if (!ws_job_refusal(st->job, i))
+			if (!ws_job_refusal(st->job, i)) {
 				st->item_drive[i]->state = DRIVE_IDLE;
+				st->item_drive[i]->selected |= unlogged;
+			}
 		return r;
 	}
 	/* a refused drive's row may go while the others run: only the started are kept */
@@ -146,7 +151,8 @@ static void end_job(struct station *st)
 	st->n_items = st->n_started = 0;
 }
 
-/* The result directory and the STARTED lines for the @n targets the job lets start. */
+/* The result directory for the @n targets the job lets start, and the audit lines kept
+ * from an earlier unwritable log flushed (ws_job_start() writes the STARTED lines). */
 static int prepare_results(struct station *st, size_t n)
 {
 	struct ws_target **t = calloc(n ? n : 1, sizeof(*t));
@@ -157,14 +163,10 @@ static int prepare_results(struct station *st, size_t n)
 		station_message(st, "not started: cannot write results into %s: %s%s",
 		                st->ws->cert_dir, strerror(-r),
 		                r == -ENOSPC ? " (no room for the certificates)" : "");
-	else if (t && r == 0 && wipe_setup_started(st->cli, st->ws, t, n) != WS_EXIT_OK) {
-		wipe_setup_release(st->ws, n);
-		station_message(st, "not started: the audit log cannot be written (see the "
-		                    "messages on exit)");
-		r = -EIO;
-	} else if (!t) {
+	else if (t && r == 0)
+		wipe_setup_flush_kept(st->cli, st->ws);
+	else if (!t)
 		station_message(st, "not started: out of memory");
-	}
 	free(t);
 	return r;
 }
@@ -194,7 +196,13 @@ void station_start(struct station *st)
 	}
 	if ((r = begin_batch(st)) < 0) {
 		wipe_setup_release(st->ws, opened);
-		station_message(st, "not started: %s", strerror(-r));
+		if (ws_job_start_error(st->job)) { /* its STARTED lines could not be written */
+			certify_start_error(st->cli, st->job);
+			station_message(st, "not started: the audit log cannot be written (see "
+			                    "the messages on exit)");
+		} else {
+			station_message(st, "not started: %s", strerror(-r));
+		}
 		end_job(st);
 		return;
 	}
