@@ -217,6 +217,11 @@ struct ws_audit_entry {
 	const char *note;       /* why there is no certificate (a refused attempt), or NULL */
 	unsigned started_line;  /* the STARTED line this outcome ends, 0 for none */
 	const char *late_since; /* recorded late: when the log could not be written, or NULL */
+	/* Operators (wipeseal/operator.h): written only when set. */
+	const char *station;          /* the station's name (LOGIN, LOCK... lines) */
+	const char *card_serial;      /* the operator's card */
+	const char *operator_subject; /* the operator certificate's subject */
+	const char *operator_sha256;  /* and its SHA-256 fingerprint */
 };
 
 /* The default audit log. */

@@ -59,6 +59,12 @@ struct ws_job_options {
 	const struct ws_cert_info *info; /* certificate defaults; must outlive the job */
 	struct ws_signer *signer;        /* signs the audit lines; NULL: no audit log */
 	const char *audit_log;           /* where REFUSED and STARTED lines go; NULL: none */
+	/* The operator who starts the job (wipeseal/operator.h), or NULL: the person block of
+	 * every certificate comes from their certificate and their card adds the second
+	 * signature. require_operator: no wipe starts without one ([operators] require_card;
+	 * ws_job_start() refuses with -EPERM). */
+	struct ws_operator *operator;
+	bool require_operator;
 };
 
 /* One target for ws_job_add(). */

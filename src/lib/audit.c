@@ -355,6 +355,14 @@ static void entry_members(struct json_object *o, const struct ws_audit_entry *e)
 	json_object_object_add(o, "started_line",
 	                       e->started_line ? json_object_new_int64(e->started_line) : NULL);
 	json_object_object_add(o, "late_since", opt_str(e->late_since));
+	if (e->station)
+		json_object_object_add(o, "station", opt_str(e->station));
+	if (e->card_serial)
+		json_object_object_add(o, "card_serial", opt_str(e->card_serial));
+	if (e->operator_subject)
+		json_object_object_add(o, "operator_subject", opt_str(e->operator_subject));
+	if (e->operator_sha256)
+		json_object_object_add(o, "operator_sha256", opt_str(e->operator_sha256));
 }
 
 /* Finish @o (signer, chain link, signature), write it after @prefix, fsync. */
