@@ -37,13 +37,13 @@
 
 /* One certificate found on a card, with the key beside it (same CKA_ID). */
 struct ws_card_cert {
-	char *uri;      /* pkcs11: URI of the private key (token, serial, id): what to log in
+	char *uri;     /* pkcs11: URI of the private key (token, serial, id): what to log in
 	                   with */
-	char *token;    /* the token's label */
-	char *serial;   /* the token's serial number */
-	char *subject;  /* the certificate's subject, one line (RFC 2253) */
-	char *name;     /* its commonName, or NULL */
-	bool operator;  /* it carries the operator policy (not yet checked against any CA) */
+	char *token;   /* the token's label */
+	char *serial;  /* the token's serial number */
+	char *subject; /* the certificate's subject, one line (RFC 2253) */
+	char *name;    /* its commonName, or NULL */
+	bool operator; /* it carries the operator policy (not yet checked against any CA) */
 };
 
 /*
@@ -156,7 +156,9 @@ struct ws_session *ws_session_free(struct ws_session *s);
 /*
  * ws_session_login() - @op (logged in by ws_operator_login()) takes the session: from
  * LOGGED_OUT a LOGIN, from LOCKED an UNLOCK (the same operator) or a LOGIN of another
- * operator (the one before is logged out). The session takes a reference.
+ * operator (the one before is logged out). The session takes a reference. The LOGIN line
+ * is ws_operator_login()'s (one login, one line); the session writes UNLOCK, and LOGOUT
+ * for the operator another one replaced (ws_session_free(): LOGOUT, the station closed).
  */
 int ws_session_login(struct ws_session *s, struct ws_operator *op, char **ret_reason);
 
@@ -177,5 +179,9 @@ enum ws_session_state ws_session_state(const struct ws_session *s);
 
 /* The operator of the session (also while locked: the one who may unlock), or NULL. */
 struct ws_operator *ws_session_operator(const struct ws_session *s);
+
+/* Why the last audit line of the session could not be written (the session goes on: a
+ * lock falls anyway), or NULL. */
+const char *ws_session_audit_error(const struct ws_session *s);
 
 #endif
