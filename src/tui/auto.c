@@ -15,7 +15,15 @@
  * carrying its label are a spare, last week's stick or another station's beside the real
  * one, and which of them the boot image mounted is not for this program to guess: nothing
  * starts then.
+ *
+ * Who signs is the config's too (docs/station.md, --auto with a card): the card [operators]
+ * card names logs in with [operators] pin_file before anything starts (its LOGIN line in
+ * the audit log), and every certificate carries its holder's signature beside the
+ * station's; without a card (none required, none named) a STATION-KEY line says the
+ * station key alone signs. A required card that is not named, or that refuses the login,
+ * stops --auto before anything is written: one line, exit code 2.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,6 +140,65 @@ static void print_ended(struct station *st, bool *told)
 	}
 }
 
+/* The station key alone signs (no operator card): the audit log says so, in one line. */
+static void station_key_only(struct station *st)
+{
+	const struct certify *c = &st->ws->cert;
+	struct ws_audit *log = NULL;
+	char *why = NULL;
+
+	if (c->unsigned_results)
+		return;
+	if (ws_audit_open(c->audit_log, c->signer, &log, &why) == 0)
+		(void)ws_audit_append(log,
+		                      &(struct ws_audit_entry){
+		                          .status = "STATION-KEY",
+		                          .station = st->ops.name,
+		                          .note = "station --auto without an operator card: the "
+		                                  "station key alone signs",
+		                      },
+		                      &why);
+	ws_audit_close(log);
+	if (why) /* the job's own lines will say it again, and stop the start */
+		cli_err(st->cli, "%s", why);
+	free(why);
+}
+
+/* Who signs: the card [operators] card names, logged in with [operators] pin_file (its
+ * LOGIN line is the library's), or the station key alone when no card is required and
+ * none is named. Return: an exit code (one line when refused). */
+static int auto_login(struct station *st)
+{
+	struct station_ops *o = &st->ops;
+	struct ws_operator *op = NULL;
+	char *why = NULL;
+	int r;
+
+	if (!o->card && o->required) {
+		cli_err(st->cli, "[operators] require_card = yes and no [operators] card names "
+		                 "the card for --auto: nothing was wiped");
+		return WS_EXIT_USAGE;
+	}
+	if (!o->card) {
+		o->on = false; /* nobody logs in: the jobs start without an operator */
+		station_key_only(st);
+		return WS_EXIT_OK;
+	}
+	r = operators_login(st, o->card, o->pin_file, NULL, NULL, &op, &why);
+	if (r < 0) {
+		cli_err(st->cli, "operator card %s: %s; nothing was wiped", o->card,
+		        why ? why : strerror(-r));
+		free(why);
+		return WS_EXIT_USAGE;
+	}
+	r = operators_take(st, op);
+	if (r == 0)
+		say("operator %s logged in (card %s)", ws_operator_name(op),
+		    ws_operator_card_serial(op));
+	ws_operator_unref(op);
+	return r < 0 ? WS_EXIT_FAILED : WS_EXIT_OK;
+}
+
 static void run(struct station *st, bool *told)
 {
 	int64_t next = cli_now_ns() + PROGRESS_EVERY_NS;
@@ -163,7 +230,9 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 
 	pthread_mutex_init(&st.lock, NULL);
 	station_signals();
-	code = drives_load(&st, paths, n);
+	code = operators_prepare(cli, &st);
+	if (code == WS_EXIT_OK)
+		code = drives_load(&st, paths, n);
 	if (code == WS_EXIT_OK && !(told = calloc(st.n_drives + 1, sizeof(*told))))
 		code = WS_EXIT_FAILED;
 	if (code != WS_EXIT_OK)
@@ -176,6 +245,8 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 		say("no drive to wipe: nothing was started");
 		goto out;
 	}
+	if ((code = auto_login(&st)) != WS_EXIT_OK)
+		goto out;
 	say("starting: method %s, verify %s, certificates in %s", ws->plan->method,
 	    ws_verify_mode_name(ws->plan->verify), ws->cert_dir);
 	station_start(&st);
@@ -191,6 +262,7 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 	code = st.exit_code == WS_EXIT_OK && refused ? WS_EXIT_REFUSED : st.exit_code;
 out:
 	free(told);
+	operators_fini(&st);
 	drives_free(&st);
 	pthread_mutex_destroy(&st.lock);
 	return code;

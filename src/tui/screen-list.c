@@ -163,6 +163,22 @@ static void draw_detail(struct station *st, int y)
 	free(serial);
 }
 
+/* Who is logged in, at the end of the header (a station where operators log in). */
+static void operator_head(const struct station *st, char *head, size_t len)
+{
+	struct ws_operator *op = st->ops.on ? ws_session_operator(st->ops.session) : NULL;
+	size_t n = strlen(head);
+
+	if (!st->ops.on || n >= len)
+		return;
+	if (!op)
+		snprintf(head + n, len - n, "   nobody logged in");
+	else
+		snprintf(head + n, len - n, "   %s%.60s",
+		         ws_session_state(st->ops.session) == WS_SESSION_LOCKED ? "LOCKED " : "",
+		         ws_operator_name(op));
+}
+
 void screen_list_draw(struct station *st)
 {
 	struct cols c = layout(COLS);
@@ -176,6 +192,7 @@ void screen_list_draw(struct station *st)
 	         " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
 	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
 	         st->n_drives);
+	operator_head(st, head, sizeof(head));
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', COLS);
 	draw_text(0, 0, COLS, head);
@@ -214,9 +231,13 @@ void screen_list_draw(struct station *st)
 	draw_text(LINES - 2, 0, COLS, st->message);
 	attron(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	draw_text(LINES - 1, 0, COLS,
-	          station_running(st)
-	              ? " a abort drive  q quit  ? help   (wipes running)"
-	              : " Space select  m method  v verify  o operator  s START  q quit  ? help");
+	draw_text(
+	    LINES - 1, 0, COLS,
+	    station_running(st)
+	        ? (st->ops.on ? " a abort drive  l lock  q quit  ? help   (wipes running)"
+	                      : " a abort drive  q quit  ? help   (wipes running)")
+	    : st->ops.on
+	        ? " Space select  m method  v verify  o fields  s START  l lock  q quit  ? help"
+	        : " Space select  m method  v verify  o operator  s START  q quit  ? help");
 	attroff(A_REVERSE);
 }

@@ -176,6 +176,11 @@ void station_start(struct station *st)
 	size_t n = drives_selected(st), opened;
 	int r;
 
+	if (!operators_may_act(st)) { /* a prompt cannot be open then: a second guard */
+		station_message(st, "not started: log in with your card first");
+		return;
+	}
+	operators_job(st, st->ws); /* the certificates name who started them */
 	st->item_drive = calloc(n ? n : 1, sizeof(*st->item_drive));
 	if (!st->item_drive || wipe_setup_job(st->cli, st->ws, &st->job) < 0) {
 		station_message(st, "not started: out of memory");

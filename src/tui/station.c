@@ -182,6 +182,9 @@ static void list_key(struct station *st, int key)
 	case 'h':
 		open_prompt(st, PROMPT_HELP);
 		break;
+	case 'l':
+		lock_now(st);
+		break;
 	default:
 		break;
 	}
@@ -195,6 +198,8 @@ static void draw(struct station *st)
 	} else {
 		screen_list_draw(st);
 		prompt_draw(st);
+		if (!operators_may_act(st))
+			lock_draw(st);
 	}
 	refresh();
 }
@@ -207,6 +212,24 @@ static void stop_all(struct station *st, const char *why)
 			station_abort(st, st->drives[i]);
 	st->quit = true;
 	station_message(st, "%s: aborting every wipe", why);
+}
+
+/* About once a second: the session's idle clock and card, the card scan of the login. */
+static void tick(struct station *st)
+{
+	int64_t now = cli_now_ns();
+
+	if (!st->ops.on || now < st->next_tick)
+		return;
+	st->next_tick = now + 1000000000LL;
+	lock_tick(st);
+}
+
+/* A key from the operator: the idle clock starts again. */
+static void activity(struct station *st)
+{
+	if (st->ops.on)
+		ws_session_activity(st->ops.session);
 }
 
 static void loop(struct station *st)
@@ -224,6 +247,7 @@ static void loop(struct station *st)
 			stopped = true;
 		}
 		station_poll(st);
+		tick(st);
 		draw(st);
 		if (poll(fds, 2, 250) < 0 && errno != EINTR)
 			break;
@@ -238,10 +262,15 @@ static void loop(struct station *st)
 			if (key == 12) /* ^L, under any prompt: a serial line garbled by something
 					  else, drawn again whole */
 				clearok(curscr, TRUE);
-			else if (st->prompt.kind != PROMPT_NONE)
+			else if (!operators_may_act(st))
+				lock_key(st, key); /* locked or logged out: only the login */
+			else if (st->prompt.kind != PROMPT_NONE) {
+				activity(st);
 				prompt_key(st, key);
-			else
+			} else {
+				activity(st);
 				list_key(st, key);
+			}
 		}
 	}
 }
@@ -347,10 +376,13 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 	int code, held, saved, r;
 
 	pthread_mutex_init(&st.lock, NULL);
-	code = drives_load(&st, paths, n);
+	code = operators_prepare(cli, &st);
+	if (code == WS_EXIT_OK)
+		code = drives_load(&st, paths, n);
 	if (code == WS_EXIT_OK)
 		code = open_screen(cli, &screen);
 	if (code != WS_EXIT_OK) {
+		operators_fini(&st);
 		drives_free(&st);
 		pthread_mutex_destroy(&st.lock);
 		return code;
@@ -363,8 +395,12 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 		station_message(&st, "%zu drive%s; hot-plug: %s events. ? shows the keys.",
 		                st.n_drives, st.n_drives == 1 ? "" : "s",
 		                ws_monitor_source(st.monitor));
+	if (st.ops.on)
+		login_open(&st); /* nothing starts before an operator logs in */
 	held = hold_stderr(&saved);
 	loop(&st);
+	login_close(&st);
+	operators_fini(&st); /* LOGOUT: the station closed */
 	endwin();
 	delscreen(screen);
 	release_stderr(held, saved);

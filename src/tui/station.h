@@ -10,7 +10,8 @@
  * drive erased here gets exactly the certificate `wipe` would write.
  *
  * Files: station.c (the loop, keys), start.c (starting and filing), auto.c (the same without a
- * screen, for unattended stations), drives.c (the drive list and hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c
+ * screen, for unattended stations), drives.c (the drive list and hot-plug), screen-list.c, screen-help.c, screen-summary.c, screen-fields.c, prompt.c, operators.c (cards, the
+ * session), screen-login.c, screen-lock.c
  * (menus, typed confirmation, yes/no), draw.c (what the screens share).
  */
 #ifndef WS_TUI_STATION_H
@@ -19,6 +20,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+
+#include <wipeseal/operator.h>
 
 #include "tui.h"
 #include "wipe-setup.h"
@@ -86,6 +89,37 @@ struct prompt {
 	char error[160];
 };
 
+/* operators.c: the operators' cards, when this station logs them in (the rule is
+ * operators.c's) */
+struct station_ops {
+	bool on;             /* operators log in: nothing starts without one */
+	bool required;       /* [operators] require_card = yes: every job needs an operator */
+	unsigned lock_after; /* [station] lock_after, seconds (0: never by time) */
+	const char *card, *pin_file, *crl; /* [operators] card, pin_file, crl (the config's) */
+	struct ws_trust *trust;            /* [operators] ca */
+	char **allow;                      /* [operators] allow, NULL-terminated, or NULL */
+	char name[256];                    /* this station, as its audit lines name it */
+	struct ws_session *session;
+};
+
+/* screen-login.c: the login (and unlock) box */
+enum login_step {
+	LOGIN_CLOSED, /* locked: the banner, until a key opens the box */
+	LOGIN_INSERT, /* no card yet: scanned about once a second */
+	LOGIN_CHOOSE, /* the card holds several certificates */
+	LOGIN_PIN,    /* the PIN, masked */
+};
+
+struct login {
+	enum login_step step;
+	struct ws_card_cert *certs;
+	size_t n_certs;
+	int cursor;
+	char pin[64];
+	char reason[200]; /* what the last scan or login said */
+	int64_t next_scan;
+};
+
 struct station {
 	struct cli *cli;
 	struct wipe_setup *ws;
@@ -109,6 +143,10 @@ struct station {
 	char field_buf[N_FIELDS][INPUT_MAX]; /* values edited with 'o' */
 	bool quit;
 	int exit_code;
+
+	struct station_ops ops;
+	struct login login;
+	int64_t next_tick; /* the next session poll */
 };
 
 /* station.c */
@@ -167,6 +205,44 @@ bool input_key(char *buf, size_t len, int key);
 /* station.c: @d went away or another medium took its place: a prompt that acts on it, or
  * the start prompt that lists it, says so and closes. */
 void station_forget(struct station *st, struct drive *d, const char *what);
+
+/* operators.c */
+/* Whether operators log in here, the session: before the screen opens. Return: an exit
+ * code (one line on stderr when not WS_EXIT_OK). */
+int operators_prepare(struct cli *cli, struct station *st);
+void operators_fini(struct station *st);
+/* "900", "90s", "15m", "1h" into seconds. Return: false for anything else. */
+bool operators_parse_lock_after(const char *s, unsigned *ret);
+/* ws_operator_login() with the station's CA, CRL, allow-list and audit log. */
+int operators_login(struct station *st, const char *uri, const char *pin_file, ws_pin_fn pin,
+                    void *pin_userdata, struct ws_operator **ret, char **ret_reason);
+/* @op takes the session (login, unlock, another operator); what awaited their signature
+ * gets it; the message line says so. Return: 0 or a negative errno (said). */
+int operators_take(struct station *st, struct ws_operator *op);
+/* Nothing is logged in or the session is locked: false (nothing may start or change). */
+bool operators_may_act(const struct station *st);
+/* The session's operator into @ws, for the job about to start. */
+void operators_job(const struct station *st, struct wipe_setup *ws);
+/* A ws_pin_fn handing over the PIN typed on the screen (@userdata, cleansed after). */
+int operators_typed_pin(void *userdata, const char *token, const char *note, char *buf,
+                        size_t size);
+
+/* screen-login.c */
+void login_open(struct station *st);
+void login_close(struct station *st);
+void login_draw(struct station *st);
+void login_key(struct station *st, int key);
+/* About once a second: the card scan while the box waits for one. */
+void login_tick(struct station *st);
+
+/* screen-lock.c */
+/* Once a second: the session's clock and card; a lock closes every prompt. */
+void lock_tick(struct station *st);
+void lock_draw(struct station *st);
+/* A key while nobody may act: it starts the login or goes to the box. */
+void lock_key(struct station *st, int key);
+/* The manual lock key ('l'). */
+void lock_now(struct station *st);
 
 /* the actions a prompt ends in (station.c) */
 void station_start(struct station *st);

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * operators.c - the station and the operators' cards (wipeseal/operator.h): whether this
+ * station logs operators in, its session (the lock), logging in with a card, and the
+ * operator every job is started with.
+ *
+ * The rule (docs/station.md, Login): the station logs operators in when the config names
+ * the organization's CA for them ([operators] ca) or requires a card ([operators]
+ * require_card = yes, which needs the CA too). Otherwise it works as before issue #15: the
+ * station key alone signs, nobody logs in, nothing locks. A card being present decides
+ * nothing: a token left in a reader must not change what the station asks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "station.h"
+
+/* ---- the config ------------------------------------------------------------------------------ */
+
+bool operators_parse_lock_after(const char *s, unsigned *ret)
+{
+	unsigned long long v = 0, unit = 1;
+	const char *p = s;
+
+	if (!s || !*s)
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long long)(*p - '0');
+		if (v > 1000000000ULL)
+			return false;
+	}
+	if (p == s)
+		return false;
+	if (*p == 's')
+		p++;
+	else if (*p == 'm')
+		unit = 60, p++;
+	else if (*p == 'h')
+		unit = 3600, p++;
+	if (*p)
+		return false;
+	if (v * unit > 7ULL * 24 * 3600) /* a week: anything longer is a typing error */
+		return false;
+	*ret = (unsigned)(v * unit);
+	return true;
+}
+
+/* [operators] allow: SHA-256 fingerprints (hex, colons allowed), separated by commas or
+ * spaces, into a NULL-terminated list. Return: false for anything that is not one. */
+static bool parse_allow(const char *s, char ***ret)
+{
+	size_t n = 0;
+	char **v = calloc(strlen(s) / 64 + 2, sizeof(*v));
+	char hex[65];
+	size_t k = 0;
+
+	if (!v)
+		return false;
+	for (const char *p = s;; p++) {
+		if (*p == ':')
+			continue;
+		if (*p && !strchr(", \t", *p)) {
+			if (k == 64 || !strchr("0123456789abcdefABCDEF", *p))
+				goto bad;
+			hex[k++] = (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p);
+			continue;
+		}
+		if (k && k != 64)
+			goto bad;
+		if (k) {
+			hex[64] = '\0';
+			if (!(v[n++] = strdup(hex)))
+				goto bad;
+			k = 0;
+		}
+		if (!*p)
+			break;
+	}
+	*ret = v;
+	return n > 0;
+bad:
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	return false;
+}
+
+/* The session: lock_after, the audit log and the station key of its lines. */
+static int new_session(struct cli *cli, struct station *st)
+{
+	struct station_ops *o = &st->ops;
+	const struct certify *c = &st->ws->cert;
+	int r = ws_session_new(
+	    &(struct ws_session_opts){
+	        .lock_after = o->lock_after,
+	        .audit_log = c->unsigned_results ? NULL : c->audit_log,
+	        .station = c->signer,
+	        .station_name = o->name,
+	    },
+	    &o->session);
+
+	if (r < 0)
+		cli_err(cli, "out of memory");
+	return r < 0 ? WS_EXIT_FAILED : WS_EXIT_OK;
+}
+
+int operators_prepare(struct cli *cli, struct station *st)
+{
+	struct station_ops *o = &st->ops;
+	const struct ws_config *cfg = st->ws->cert.cfg;
+	const char *ca = ws_config_get(cfg, "operators", "ca");
+	const char *req = ws_config_get(cfg, "operators", "require_card");
+	const char *after = ws_config_get(cfg, "station", "lock_after");
+	const char *allow = ws_config_get(cfg, "operators", "allow");
+	char *why = NULL;
+
+	o->required = req && strcmp(req, "yes") == 0;
+	o->on = ca || o->required;
+	o->lock_after = 15 * 60;
+	if (gethostname(o->name, sizeof(o->name) - 1) < 0)
+		snprintf(o->name, sizeof(o->name), "station");
+	if (!o->on)
+		return WS_EXIT_OK;
+	if (after && !operators_parse_lock_after(after, &o->lock_after)) {
+		cli_err(cli,
+		        "[station] lock_after = %s: not a time; write seconds (900), 90s, 15m or "
+		        "1h (at most a week; 0: never by time)",
+		        after);
+		return WS_EXIT_USAGE;
+	}
+	if (!ca) {
+		cli_err(cli, "[operators] require_card = yes needs [operators] ca: the CA that "
+		             "issues the operators' certificates");
+		return WS_EXIT_USAGE;
+	}
+	if (ws_trust_load(ca, &o->trust, &why) < 0) {
+		cli_err(cli, "[operators] ca: %s", why ? why : ca);
+		free(why);
+		return WS_EXIT_USAGE;
+	}
+	if (allow && !parse_allow(allow, &o->allow)) {
+		cli_err(cli, "[operators] allow: write the SHA-256 fingerprints (64 hex digits) "
+		             "of the operator certificates, separated by commas");
+		return WS_EXIT_USAGE;
+	}
+	o->card = ws_config_get(cfg, "operators", "card");
+	o->pin_file = ws_config_get(cfg, "operators", "pin_file");
+	o->crl = ws_config_get(cfg, "operators", "crl");
+	return new_session(cli, st);
+}
+
+void operators_fini(struct station *st)
+{
+	struct station_ops *o = &st->ops;
+
+	o->session = ws_session_free(o->session);
+	if (o->allow)
+		for (size_t i = 0; o->allow[i]; i++)
+			free(o->allow[i]);
+	free(o->allow);
+	o->allow = NULL;
+	ws_trust_free(o->trust);
+	o->trust = NULL;
+}
+
+/* ---- logging in ------------------------------------------------------------------------------ */
+
+int operators_login(struct station *st, const char *uri, const char *pin_file, ws_pin_fn pin,
+                    void *pin_userdata, struct ws_operator **ret, char **ret_reason)
+{
+	struct station_ops *o = &st->ops;
+	const struct certify *c = &st->ws->cert;
+
+	return ws_operator_login(
+	    &(struct ws_operator_opts){
+	        .card = uri,
+	        .pin_file = pin_file,
+	        .pin = pin,
+	        .pin_userdata = pin_userdata,
+	        .trust = o->trust,
+	        .crl = o->crl,
+	        .allow = (const char *const *)o->allow,
+	        .audit_log = c->unsigned_results ? NULL : c->audit_log,
+	        .station = c->signer,
+	        .station_name = o->name,
+	    },
+	    ret, ret_reason);
+}
+
+/* The certificates awaiting @op's signature in the result directory get it. */
+static void complete(struct station *st, struct ws_operator *op, unsigned *ret_done)
+{
+	const struct certify *c = &st->ws->cert;
+	struct ws_audit *log = NULL;
+	char *why = NULL;
+
+	*ret_done = 0;
+	if (!c->unsigned_results && ws_audit_open(c->audit_log, c->signer, &log, NULL) < 0)
+		log = NULL;
+	if (ws_operator_complete(op, st->ws->cert_dir, log, ret_done, &why) < 0)
+		station_message(st, "%s",
+		                why ? why
+		                    : "a certificate awaiting your signature "
+		                      "could not be completed");
+	ws_audit_close(log);
+	free(why);
+}
+
+int operators_take(struct station *st, struct ws_operator *op)
+{
+	struct ws_operator *before = ws_session_operator(st->ops.session);
+	bool other =
+	    before && strcmp(ws_operator_fingerprint(before), ws_operator_fingerprint(op)) != 0;
+	bool unlock = ws_session_state(st->ops.session) == WS_SESSION_LOCKED && !other;
+	char *why = NULL;
+	unsigned done = 0;
+	int r = ws_session_login(st->ops.session, op, &why);
+
+	if (r < 0) {
+		station_message(st, "%s", why ? why : strerror(-r));
+		free(why);
+		return r;
+	}
+	station_message(st, "%s %s", unlock ? "unlocked by" : "logged in:", ws_operator_name(op));
+	complete(st, op, &done);
+	if (done)
+		station_message(st, "%s %s; %u certificate%s awaiting your signature signed",
+		                unlock ? "unlocked by" : "logged in:", ws_operator_name(op), done,
+		                done == 1 ? "" : "s");
+	return 0;
+}
+
+bool operators_may_act(const struct station *st)
+{
+	return !st->ops.on || ws_session_state(st->ops.session) == WS_SESSION_ACTIVE;
+}
+
+void operators_job(const struct station *st, struct wipe_setup *ws)
+{
+	ws->operator= st->ops.on ? ws_session_operator(st->ops.session) : NULL;
+	ws->require_operator = st->ops.required;
+}
+
+/* A PIN from the screen: the text typed (pin_userdata), once. */
+int operators_typed_pin(void *userdata, const char *token, const char *note, char *buf, size_t size)
+{
+	char *typed = userdata;
+
+	(void)token;
+	(void)note;
+	if (!typed || !*typed)
+		return -ECANCELED;
+	snprintf(buf, size, "%s", typed);
+	OPENSSL_cleanse(typed, strlen(typed));
+	return 0;
+}
