@@ -13,7 +13,7 @@
  *   |  Card "op" (serial 1a2b...): Grace Hopper                           |
  *   |  PIN: ****                                                           |
  *   |  wrong PIN; the token reports few tries left                        |
- *   |  Enter log in   Esc another card                                    |
+ *   |  Enter log in   Esc another card                                     |
  *   +----------------------------------------------------------------------+
  */
 #include <curses.h>
@@ -140,11 +140,11 @@ static void submit(struct station *st)
 	free(why);
 }
 
-/* Esc: back to waiting for a card; when locked, back to the banner. */
+/* Esc: when locked, back to the banner; before the first login, the cards scanned again
+ * (another card). */
 static void back(struct station *st)
 {
-	if (ws_session_state(st->ops.session) == WS_SESSION_LOCKED &&
-	    st->login.step == LOGIN_INSERT)
+	if (ws_session_state(st->ops.session) == WS_SESSION_LOCKED)
 		login_close(st);
 	else
 		login_open(st);
@@ -233,7 +233,8 @@ void login_draw(struct station *st)
 	draw_text(y + h - 3, x + 2, w - 4, l->reason);
 	attroff(A_BOLD);
 	draw_text(y + h - 2, x + 2, w - 4,
-	          l->step == LOGIN_PIN ? "Enter log in   Esc another card"
-	          : locked             ? "Esc back"
-	                               : (station_running(st) ? "" : "q quit"));
+	          l->step == LOGIN_PIN
+	              ? (locked ? "Enter unlock   Esc back" : "Enter log in   Esc another card")
+	          : locked ? "Esc back"
+	                   : (station_running(st) ? "" : "q quit"));
 }
