@@ -89,6 +89,28 @@ int ws_token_load(const struct ws_signer_files *f, struct ws_token **ret_token, 
 /* ws_token_free() - log out, unload the module; NULL-safe. Return: NULL. */
 struct ws_token *ws_token_free(struct ws_token *t);
 
+/* The token's serial number (owned by @t), or NULL. */
+const char *ws_token_serial(const struct ws_token *t);
+
+/* ws_token_present() - the token is still in its reader and our login session on it open:
+ * asked of the token now. False after ws_token_logout(). */
+bool ws_token_present(struct ws_token *t);
+
+/* ws_token_logout() - log out of the token: its key can no longer sign. */
+void ws_token_logout(struct ws_token *t);
+
+/* ws_token_scan() - every certificate on the tokens @uri matches (NULL: all of them, every
+ * module p11-kit knows), without a login: @each gets the pkcs11: URI of the key beside it
+ * (token, serial, id; the module of @uri), the token's label and serial, and the
+ * certificate (borrowed). A negative return of @each stops the scan and is returned.
+ * Return: how many were given (>= 0), or -ELIBACC, -ENODEV (no token) with @ret_reason. */
+typedef int (*ws_token_cert_fn)(void *userdata, const char *key_uri, const char *label,
+                                const char *serial, X509 *cert);
+int ws_token_scan(const char *uri, ws_token_cert_fn each, void *userdata, char **ret_reason);
+
+/* The signer's token when its key is on one, or NULL. */
+struct ws_token *ws_signer_token(const struct ws_signer *s);
+
 /* The trusted CAs' store (owned by @t). */
 X509_STORE *ws_trust_store(const struct ws_trust *t);
 

@@ -14,6 +14,8 @@
  * line with what to do; the caller writes nothing when loading fails.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include <p11-kit/uri.h>
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include "cert-internal.h"
 
@@ -35,7 +38,9 @@ struct ws_token {
 	PKCS11_CTX *ctx;
 	PKCS11_SLOT *slots;
 	unsigned n_slots;
+	PKCS11_SLOT *slot; /* the key's, once found */
 	bool loaded;
+	bool logged_out; /* ws_token_logout() ran */
 };
 
 bool ws_is_pkcs11_uri(const char *s)
@@ -384,8 +389,10 @@ int ws_token_load(const struct ws_signer_files *f, struct ws_token **ret_token, 
 		r = load_module(uri, f->key, t, ret_reason);
 	if (r == 0)
 		r = find_slot(uri, f->key, t, &slot, ret_reason);
-	if (r == 0)
+	if (r == 0) {
+		t->slot = slot;
 		r = login(uri, f, t, slot, ret_reason);
+	}
 	if (r == 0)
 		r = find_key(uri, f->key, slot->token, &key, ret_reason);
 	if (r == 0)
@@ -403,4 +410,166 @@ int ws_token_load(const struct ws_signer_files *f, struct ws_token **ret_token, 
 	*ret_key = pkey;
 	*ret_cert = cert;
 	return 0;
+}
+
+/* ---- the token later: still there? --------------------------------------------------------- */
+
+const char *ws_token_serial(const struct ws_token *t)
+{
+	return t && t->slot && t->slot->token ? t->slot->token->serialnr : NULL;
+}
+
+/* The token is asked now, through the session pool libp11 logged in: a one-byte
+ * C_GenerateRandom, before which libp11 checks its session with C_GetSessionInfo and opens
+ * another when that one is gone (PKCS#11 3.0 sections 5.6, 5.15). A card pulled from its
+ * reader answers CKR_DEVICE_REMOVED, CKR_TOKEN_NOT_PRESENT or CKR_SESSION_HANDLE_INVALID,
+ * or no session can be had at all: gone. A token without a random generator answers
+ * otherwise, from a session that is there: present. (PKCS11_is_logged_in() of libp11 only
+ * remembers; it asks nothing.) */
+bool ws_token_present(struct ws_token *t)
+{
+	unsigned char byte;
+	unsigned long rv;
+
+	if (!t || !t->slot || t->logged_out)
+		return false;
+	ERR_clear_error();
+	if (PKCS11_generate_random(t->slot, &byte, 1) == 0)
+		return true;
+	rv = last_ckr();
+	ERR_clear_error();
+	switch (rv) {
+	case CKR_RANDOM_NO_RNG:
+	case CKR_FUNCTION_NOT_SUPPORTED:
+	case CKR_RANDOM_SEED_NOT_SUPPORTED:
+		return true;
+	default: /* 0: no session could be opened; CKR_DEVICE_REMOVED, ... */
+		return false;
+	}
+}
+
+void ws_token_logout(struct ws_token *t)
+{
+	if (!t || !t->slot || t->logged_out)
+		return;
+	(void)PKCS11_logout(t->slot); /* a pulled card's sessions are gone already */
+	ERR_clear_error();
+	t->logged_out = true;
+}
+
+/* ---- the cards present (no login) ---------------------------------------------------------- */
+
+/* @n bytes of @p percent-encoded (RFC 3986 section 2.1), all but the unreserved characters
+ * and those in @keep. */
+static void put_pct(FILE *f, const void *p, size_t n, const char *keep)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || (s[i] && strchr(keep, s[i])))
+			fputc(s[i], f);
+		else
+			fprintf(f, "%%%02X", s[i]);
+}
+
+/* The URI of the key beside @c: the token by label and serial, the object by CKA_ID (by
+ * label when it has none), and the module @uri named. */
+static char *key_uri(P11KitUri *uri, const PKCS11_TOKEN *tok, const PKCS11_CERT *c)
+{
+	const char *module = p11_kit_uri_get_module_path(uri);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("pkcs11:token=", f);
+	put_pct(f, tok->label, strlen(tok->label), "-._~");
+	fputs(";serial=", f);
+	put_pct(f, tok->serialnr, strlen(tok->serialnr), "-._~");
+	if (c->id_len) {
+		fputs(";id=", f);
+		put_pct(f, c->id, c->id_len, "");
+	} else if (c->label) {
+		fputs(";object=", f);
+		put_pct(f, c->label, strlen(c->label), "-._~");
+	}
+	if (module) {
+		fputs("?module-path=", f);
+		put_pct(f, module, strlen(module), "-._~/");
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Every certificate of @tok that @uri matches, to @each. Return: how many, or what @each
+ * returned. A token whose certificates cannot be listed has none to offer. */
+static int scan_token(P11KitUri *uri, PKCS11_TOKEN *tok, ws_token_cert_fn each, void *userdata)
+{
+	PKCS11_CERT *certs = NULL;
+	unsigned n = 0;
+	int given = 0;
+
+	if (PKCS11_enumerate_certs(tok, &certs, &n) < 0)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		char *k;
+		int r;
+
+		/* a CA's certificate (p11-kit's trust module lists the system's) has no key of
+		 * a person beside it */
+		if (!certs[i].x509 || X509_check_ca(certs[i].x509) != 0 ||
+		    !object_matches(uri, certs[i].label, certs[i].id, certs[i].id_len))
+			continue;
+		if (!(k = key_uri(uri, tok, &certs[i])))
+			return -ENOMEM;
+		r = each(userdata, k, tok->label, tok->serialnr, certs[i].x509);
+		free(k);
+		if (r < 0)
+			return r;
+		given++;
+	}
+	return given;
+}
+
+int ws_token_scan(const char *text, ws_token_cert_fn each, void *userdata, char **ret_reason)
+{
+	struct ws_token *t = calloc(1, sizeof(*t));
+	P11KitUri *uri = NULL;
+	bool any = false;
+	int n = 0, r;
+
+	if (!t)
+		return -ENOMEM;
+	if (text)
+		r = parse_uri(text, &uri, ret_reason);
+	else
+		r = (uri = p11_kit_uri_new()) ? 0 : -ENOMEM;
+	if (r == 0)
+		r = load_module(uri, text ? text : "pkcs11:", t, ret_reason);
+	for (unsigned i = 0; r == 0 && i < t->n_slots; i++) {
+		PKCS11_SLOT *s = &t->slots[i];
+
+		if (!s->token || !s->token->initialized || !token_matches(uri, s->token))
+			continue;
+		any = true;
+		r = scan_token(uri, s->token, each, userdata);
+		if (r > 0) {
+			n += r;
+			r = 0;
+		}
+	}
+	if (r == 0 && !any)
+		r = ws_reason(ret_reason, -ENODEV,
+		              "no card is present%s%s: insert it (pkcs11-tool "
+		              "--list-token-slots shows the tokens present)",
+		              text ? " that matches " : "", text ? text : "");
+	p11_kit_uri_free(uri);
+	ws_token_free(t);
+	ERR_clear_error();
+	return r < 0 ? r : n;
 }

@@ -424,6 +424,11 @@ X509 *ws_signer_cert(const struct ws_signer *s)
 	return s->cert;
 }
 
+struct ws_token *ws_signer_token(const struct ws_signer *s)
+{
+	return s->token;
+}
+
 /* SHA-384 for P-384, SHA-512 for Ed25519 (RFC 8419 section 3.1), SHA-256 otherwise. */
 const EVP_MD *ws_digest_for(EVP_PKEY *key)
 {
