@@ -113,13 +113,24 @@ int ws_session_new(const struct ws_session_opts *o, struct ws_session **ret)
 	return 0;
 }
 
-/* @s's operator leaves: LOGOUT (@why), the card's session closed, the reference dropped. */
-static void drop_operator(struct ws_session *s, const char *why)
+static bool same_card(const struct ws_operator *a, const struct ws_operator *b)
+{
+	const char *sa = a ? ws_operator_card_serial(a) : NULL;
+	const char *sb = b ? ws_operator_card_serial(b) : NULL;
+
+	return sa && sb && strcmp(sa, sb) == 0;
+}
+
+/* @s's operator leaves: LOGOUT (@why), the card's session closed (unless @next logs in on
+ * the same card: PKCS#11 logs a token out for every session of the process), the reference
+ * dropped. */
+static void drop_operator(struct ws_session *s, const char *why, const struct ws_operator *next)
 {
 	if (!s->op)
 		return;
 	(void)audit(s, s->op, "LOGOUT", why);
-	ws_operator_logout(s->op);
+	if (!same_card(s->op, next))
+		ws_operator_logout(s->op);
 	s->op = ws_operator_unref(s->op);
 	s->card_gone = false;
 	s->state = WS_SESSION_LOGGED_OUT;
@@ -129,7 +140,7 @@ struct ws_session *ws_session_free(struct ws_session *s)
 {
 	if (!s)
 		return NULL;
-	drop_operator(s, "the station closed");
+	drop_operator(s, "the station closed", NULL);
 	free(s->audit_log);
 	free(s->station_name);
 	free(s->audit_error);
@@ -153,14 +164,16 @@ int ws_session_login(struct ws_session *s, struct ws_operator *op, char **ret_re
 	if (!op)
 		return ws_reason(ret_reason, -EINVAL, "no operator to log in");
 	if (same_operator(s->op, op)) {
-		/* the same person: a fresh login (its card session) replaces the old one */
+		/* the same person: a fresh login replaces the old one (the same card: not
+		 * logged out, that would log out the new login too) */
 		if (s->op != op) {
-			ws_operator_logout(s->op);
+			if (!same_card(s->op, op))
+				ws_operator_logout(s->op);
 			ws_operator_unref(s->op);
 			s->op = ws_operator_ref(op);
 		}
 	} else {
-		drop_operator(s, "another operator logged in");
+		drop_operator(s, "another operator logged in", op);
 		s->op = ws_operator_ref(op);
 	}
 	s->card_gone = false;

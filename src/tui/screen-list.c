@@ -172,9 +172,9 @@ static void operator_head(const struct station *st, char *head, size_t len)
 	if (!st->ops.on || n >= len)
 		return;
 	if (!op)
-		snprintf(head + n, len - n, "   nobody logged in");
+		snprintf(head + n, len - n, "  nobody logged in");
 	else
-		snprintf(head + n, len - n, "   %s%.60s",
+		snprintf(head + n, len - n, "  %s%.60s",
 		         ws_session_state(st->ops.session) == WS_SESSION_LOCKED ? "LOCKED " : "",
 		         ws_operator_name(op));
 }
@@ -189,7 +189,9 @@ void screen_list_draw(struct station *st)
 	if (plan->verify == WS_VERIFY_SAMPLE)
 		snprintf(pct, sizeof(pct), " %u%%", plan->sample_percent);
 	snprintf(head, sizeof(head),
-	         " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
+	         st->ops.on
+	             ? " wipeseal  method %.40s  verify %s%s  %zu of %zu selected"
+	             : " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
 	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
 	         st->n_drives);
 	operator_head(st, head, sizeof(head));

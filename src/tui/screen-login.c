@@ -55,6 +55,15 @@ static void set_reason(struct login *l, const char *why)
 	snprintf(l->reason, sizeof(l->reason), "%s", why ? why : "");
 }
 
+/* The chooser lists the certificates by name, then subject: the same order every time. */
+static int by_name(const void *a, const void *b)
+{
+	const struct ws_card_cert *x = a, *y = b;
+	int r = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+
+	return r ? r : strcmp(x->subject, y->subject);
+}
+
 /* Keep the operator certificates of the scan; one goes straight to its PIN. */
 static void scanned(struct login *l, struct ws_card_cert *v, size_t n)
 {
@@ -77,6 +86,7 @@ static void scanned(struct login *l, struct ws_card_cert *v, size_t n)
 		              "enrolment)");
 		return;
 	}
+	qsort(v, k, sizeof(*v), by_name);
 	l->certs = v;
 	l->n_certs = k;
 	l->cursor = 0;

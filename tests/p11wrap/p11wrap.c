@@ -121,6 +121,38 @@ static CK_RV find_init(CK_SESSION_HANDLE session, CK_ATTRIBUTE *templ, CK_ULONG 
 	return pulled() ? CKR_DEVICE_REMOVED : real.C_FindObjectsInit(session, templ, n);
 }
 
+/* Each caller on its own, as p11-kit's proxy keeps them (a state per C_GetFunctionList):
+ * every PKCS11_CTX of libp11 in a process (each signer, each scan of the cards) initializes
+ * the module, and when freed closes all sessions of its slots and finalizes; the module's
+ * state is one per process, so without this the first context freed would end the
+ * sessions of every other. C_Initialize and C_Finalize are counted; C_CloseAllSessions
+ * leaves the sessions (C_Finalize of the last caller closes them). */
+static unsigned inits;
+
+static CK_RV initialize(void *args)
+{
+	CK_RV rv = inits ? CKR_OK : real.C_Initialize(args);
+
+	if (rv == CKR_OK || rv == CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+		inits++;
+		rv = CKR_OK;
+	}
+	return rv;
+}
+
+static CK_RV finalize(void *reserved)
+{
+	if (!inits)
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	return --inits ? CKR_OK : real.C_Finalize(reserved);
+}
+
+static CK_RV close_all(CK_SLOT_ID slot)
+{
+	(void)slot;
+	return CKR_OK;
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST **ret);
 
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST **ret)
@@ -135,6 +167,9 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST **ret)
 		return CKR_GENERAL_ERROR;
 	real = *list;
 	wrapped = real;
+	wrapped.C_Initialize = initialize;
+	wrapped.C_Finalize = finalize;
+	wrapped.C_CloseAllSessions = close_all;
 	wrapped.C_GetSlotInfo = slot_info;
 	wrapped.C_GetTokenInfo = token_info;
 	wrapped.C_OpenSession = open_session;
