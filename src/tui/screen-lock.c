@@ -50,10 +50,8 @@ void lock_now(struct station *st)
 {
 	enum ws_session_state before = ws_session_state(st->ops.session);
 
-	if (!st->ops.on) {
-		station_message(st, "l locks the station when operators log in with their cards");
+	if (!st->ops.on) /* nobody logged in to lock out: the key does nothing, as before */
 		return;
-	}
 	(void)ws_session_lock(st->ops.session, "asked");
 	locked(st, before);
 }
