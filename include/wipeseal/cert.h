@@ -168,6 +168,17 @@ int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason);
 /* ws_trust_free() - NULL-safe. */
 struct ws_trust *ws_trust_free(struct ws_trust *t);
 
+/* The operator's signature on a certificate (wipeseal/operator.h). */
+enum ws_operator_sig {
+	WS_OPERATOR_SIG_NONE,     /* the document names no operator: a station's alone */
+	WS_OPERATOR_SIG_SIGNED,   /* the operator it names signed it: a valid signature from a
+	                             certificate that chains to the trusted CA, carries the
+	                             operator policy and has the SHA-256 the document names */
+	WS_OPERATOR_SIG_AWAITING, /* it names one, and the signature lacks theirs (their card
+	                             was pulled first: wipeseal cosign adds it) */
+	WS_OPERATOR_SIG_INVALID,  /* a second signature that is not that (the check fails) */
+};
+
 /* What a verification found. Strings are malloc'd; free with ws_cert_check_clear(). */
 struct ws_cert_check {
 	bool ok;               /* every check passed */
@@ -180,7 +191,14 @@ struct ws_cert_check {
 	char sha256[65];       /* SHA-256 of the document's bytes */
 	int64_t signing_time;  /* from the CMS signingTime attribute, Unix seconds */
 	bool demo;             /* the document says it was signed under a demo CA */
+	/* The second signer: the operator's (WS_OPERATOR_SIG_NONE and NULLs without one). */
+	enum ws_operator_sig operator_sig;
+	char *operator_subject; /* the operator certificate's subject, as the document names it */
+	char *operator_name;    /* the person block's name */
 };
+
+/* ws_cert_verify_flags() flags. */
+#define WS_VERIFY_REQUIRE_OPERATOR (1u << 0) /* fail unless WS_OPERATOR_SIG_SIGNED */
 
 void ws_cert_check_clear(struct ws_cert_check *c);
 
@@ -196,10 +214,27 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
                    size_t p7s_len, struct ws_cert_check *ret);
 
 /*
+ * ws_cert_verify_flags() - ws_cert_verify(), and the operator's signature beside the
+ * station's (@ret->operator_sig): a document that names an operator (person.operator_card)
+ * may carry their SignerInfo, whose certificate must chain to @trust at its signing time,
+ * carry the operator policy and have the SHA-256 the document names; the station's must be
+ * there and valid in every case. A second signer that is not that fails the check;
+ * AWAITING passes unless @flags holds WS_VERIFY_REQUIRE_OPERATOR, which fails every
+ * certificate that is not SIGNED.
+ */
+int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t json_len,
+                         const void *p7s, size_t p7s_len, unsigned flags,
+                         struct ws_cert_check *ret);
+
+/*
  * ws_cert_verify_file() - ws_cert_verify() of @path and @path.p7s, read with the size caps
  * above. A missing or unreadable file is a failed check, not an error.
  */
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *ret);
+
+/* ws_cert_verify_file_flags() - ws_cert_verify_file() with ws_cert_verify_flags(). */
+int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,
+                              struct ws_cert_check *ret);
 
 /* ---- audit log ---------------------------------------------------------------------------- */
 

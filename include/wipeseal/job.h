@@ -173,6 +173,11 @@ struct ws_job_filed {
 	int log_error;    /* negative errno: the audit line was not appended */
 	char *log_reason; /* then, why (NULL when the caller's log could not be opened) */
 	char *pending;    /* and where it was kept instead (ws_audit_keep()), or NULL */
+	/* The job has an operator whose card did not sign (pulled): filed with the station's
+	 * signature alone and marked FILE.awaiting-operator (wipeseal/operator.h), unless
+	 * awaiting_error (negative errno) says the mark could not be written. */
+	bool awaiting_operator;
+	int awaiting_error;
 };
 
 /*

@@ -48,7 +48,11 @@ struct ws_card_cert {
 
 /*
  * ws_card_scan() - every certificate with a private key beside it on the tokens that
- * @uri matches (NULL: every token of every module p11-kit knows), without logging in.
+ * @uri matches (NULL: every token of every module p11-kit knows), without logging in:
+ * as private keys are not listed before a login, every certificate that is not a CA's,
+ * its key named by the same CKA_ID. Through p11-kit's proxy (no module-path= in @uri) a
+ * scan leaves the logins of this process alone; a module named by module-path= is
+ * shared, and a scan of it ends their sessions.
  * Return: how many (>= 0, *ret malloc'd, free with ws_card_certs_free()), or a negative
  * errno with @ret_reason set: -ELIBACC, no module could be loaded; -ENODEV, no token
  * present.

@@ -2,7 +2,7 @@
 /*
  * cmd-verify.c - `wipeseal verify`: what an auditor runs.
  *
- *   wipeseal verify --ca FILE|DIR [--json] CERT.json...
+ *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...
  *   wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]
  *
  * One line per certificate, OK or FAILED with the reason; several certificates are also
@@ -23,20 +23,25 @@ struct verify_control {
 	const char *audit_log;
 	const char *cert_dir;
 	bool json;
+	bool require_operator;
 };
 
 static int usage(void)
 {
-	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] CERT.json...\n"
+	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...\n"
 	      "       wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]\n\n"
 	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
 	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
 	      "key policy and documentSigning usage, the schema, and that the wipe succeeded.\n"
-	      "Several certificates are also checked as a series. With --audit-log, check the\n"
+	      "A certificate an operator started carries their signature too (their card):\n"
+	      "both signers are reported. Several certificates are also checked as a series.\n"
+	      "With --audit-log, check the\n"
 	      "station's audit log: every line's signature and its hash chain, and every\n"
 	      "certificate it lists.\n\n"
 	      "  -c, --ca FILE|DIR       the CA certificate(s) to trust (PEM)\n"
 	      "  -j, --json              one JSON object per certificate\n"
+	      "  -o, --require-operator  fail a certificate without a valid operator\n"
+	      "                          signature from the trusted CA\n"
 	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
 	      "  -d, --cert-dir DIR      where the log's certificates are (default\n"
 	      "                          ./certificates)\n"
@@ -46,8 +51,50 @@ static int usage(void)
 	return WS_EXIT_OK;
 }
 
+static const char *const operator_states[] = {
+	[WS_OPERATOR_SIG_NONE] = "none",
+	[WS_OPERATOR_SIG_SIGNED] = "signed",
+	[WS_OPERATOR_SIG_AWAITING] = "awaiting",
+	[WS_OPERATOR_SIG_INVALID] = "invalid",
+};
+
+static struct json_object *jstr_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+/* The second signer, when the document names an operator: "operator" in --json. */
+static struct json_object *operator_json(const struct ws_cert_check *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state",
+	                       json_object_new_string(operator_states[c->operator_sig]));
+	json_object_object_add(o, "name", jstr_or_null(c->operator_name));
+	json_object_object_add(o, "subject", jstr_or_null(c->operator_subject));
+	return o;
+}
+
+/* After "signed by STATION at TIME": the operator's part of the verdict, or "". */
+static void operator_text(const struct ws_cert_check *c, char *buf, size_t len)
+{
+	char *name = cli_printable(c->operator_name ? c->operator_name : "?"),
+	     *subject = cli_printable(c->operator_subject ? c->operator_subject : "?");
+
+	buf[0] = '\0';
+	if (c->operator_sig == WS_OPERATOR_SIG_SIGNED)
+		snprintf(buf, len, "; and by operator %s (%s)", name, subject);
+	else if (c->operator_sig == WS_OPERATOR_SIG_AWAITING)
+		snprintf(buf, len,
+		         "; awaiting the signature of operator %s (%s): wipeseal cosign adds it",
+		         name, subject);
+	free(name);
+	free(subject);
+}
+
 static void print_check(const char *path, const struct ws_cert_check *c, bool json)
 {
+	char op[1024];
 	char when[32] = "";
 	time_t t = (time_t)c->signing_time;
 	struct tm tm;
@@ -72,6 +119,8 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		                       when[0] ? json_object_new_string(when) : NULL);
 		json_object_object_add(o, "sha256", json_object_new_string(c->sha256));
 		json_object_object_add(o, "demo", json_object_new_boolean(c->demo));
+		if (c->operator_sig != WS_OPERATOR_SIG_NONE || c->operator_subject)
+			json_object_object_add(o, "operator", operator_json(c));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -80,7 +129,8 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 	if (c->ok) {
 		char *signer = cli_printable(c->signer), *name = cli_printable(path);
 
-		printf("%s: OK (signed by %s at %s%s)\n", name, signer, when,
+		operator_text(c, op, sizeof(op));
+		printf("%s: OK (signed by %s at %s%s%s)\n", name, signer, when, op,
 		       c->demo ? "; DEMO CA, not for production" : "");
 		free(signer);
 		free(name);
@@ -146,7 +196,9 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 		return WS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (ws_cert_verify_file(trust, paths[i], &checks[i]) < 0) {
+		if (ws_cert_verify_file_flags(
+		        trust, paths[i], ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0,
+		        &checks[i]) < 0) {
 			cli_err(cli, "%s: out of memory", paths[i]);
 			code = WS_EXIT_FAILED;
 			continue;
@@ -228,6 +280,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ca", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "require-operator", no_argument, NULL, 'o' },
 		{ "audit-log", required_argument, NULL, 'a' },
 		{ "cert-dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -236,13 +289,16 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	struct verify_control ctl = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:ja:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:joa:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			ctl.ca = optarg;
 			break;
 		case 'j':
 			ctl.json = true;
+			break;
+		case 'o':
+			ctl.require_operator = true;
 			break;
 		case 'a':
 			ctl.audit_log = optarg;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "operator-login.h"
 #include "progress.h"
 #include "wipe-report.h"
 #include "wipe-setup.h"
@@ -27,8 +28,9 @@
 struct wipe_control {
 	bool yes;
 	bool json;
-	struct wipe_setup setup; /* what the station shares: method, verify, certificate */
-	struct ws_job *job;      /* the targets, the rules, the wipes (wipeseal/job.h) */
+	const char *operator_card; /* --operator-card: the operator's own card (pkcs11: URI) */
+	struct wipe_setup setup;   /* what the station shares: method, verify, certificate */
+	struct ws_job *job;        /* the targets, the rules, the wipes (wipeseal/job.h) */
 	struct progress prog;
 	struct progress_slot *slots; /* one per target, for its progress */
 };
@@ -56,6 +58,10 @@ static int usage(void)
 	      "(Sanitize, Format NVM, SECURITY ERASE: Purge); read back, probe for leftover\n"
 	      "signatures, and write a certificate per target (signed unless --unsigned).\n"
 	      "\n" WIPE_SETUP_USAGE
+	      "      --operator-card URI the operator's own card (pkcs11: URI; else [operators]\n"
+	      "                          card): their certificate names them, their key signs\n"
+	      "                          beside the station's; the PIN from [operators]\n"
+	      "                          pin_file, else asked on the terminal\n"
 	      "      --dry-run           everything up to the first write; print the plan\n"
 	      "  -y, --yes               confirm without asking (scripts)\n"
 	      "  -j, --json              JSON lines: progress events and the results\n"
@@ -68,9 +74,10 @@ static int usage(void)
 
 static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256 };
+	enum { OPT_DRY_RUN = 256, OPT_OPERATOR_CARD };
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "operator-card", required_argument, NULL, OPT_OPERATOR_CARD },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -88,6 +95,9 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		switch (c) {
 		case OPT_DRY_RUN:
 			ctl->setup.dry_run = true;
+			break;
+		case OPT_OPERATOR_CARD:
+			ctl->operator_card = optarg;
 			break;
 		case 'y':
 			ctl->yes = true;
@@ -322,6 +332,9 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
 	code = wipe_setup_prepare(cli, &ctl.setup);
+	if (code == WS_EXIT_OK) /* the card before the gate: a refused login writes nothing */
+		code = operator_login(cli, &ctl.setup.cert, ctl.operator_card, false,
+		                      !ctl.setup.dry_run && !ctl.setup.cert.unsigned_results);
 	if (code == WS_EXIT_OK)
 		code = wipe_targets(cli, &ctl, argv + optind, (size_t)(argc - optind));
 	wipe_setup_fini(&ctl.setup);

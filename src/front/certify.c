@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <wipeseal/operator.h>
+
 #include "certify.h"
 #include "wipe-report.h"
 
@@ -203,6 +205,12 @@ static void say_filed(struct cli *cli, const struct ws_job *job, size_t i, const
 		cli_err(cli, "%s: the certificate could not be written into %s: %s%s%s", res->path,
 		        dir, strerror(-f->error), f->kept ? "; what was written is kept: " : "",
 		        f->kept ? f->kept : "");
+	if (f->awaiting_operator)
+		cli_err(cli,
+		        "%s: filed with the station's signature alone: the operator's card was "
+		        "not there to sign%s%s; wipeseal cosign adds their signature",
+		        f->file, f->awaiting_error ? ", and the mark could not be written: " : "",
+		        f->awaiting_error ? strerror(-f->awaiting_error) : "");
 	if (!f->log_error)
 		return;
 	if (!f->pending)
@@ -329,6 +337,7 @@ void certify_log_refusal(struct cli *cli, struct certify *c, const char *target,
 
 void certify_fini(struct certify *c)
 {
+	c->operator= ws_operator_unref(c->operator); /* before the station's signer */
 	ws_signer_free(c->signer);
 	ws_config_free(c->cfg);
 	c->signer = NULL;

@@ -79,6 +79,10 @@ struct certify {
 	bool unsigned_results;
 	struct ws_config *cfg;
 	struct ws_signer *signer;
+	/* the operator logged in with their card (operator-login.c), or NULL; and whether
+	 * one is required ([operators] require_card) */
+	struct ws_operator *operator;
+	bool require_operator;
 };
 
 /* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */

@@ -317,8 +317,8 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 		.info = &c->info,
 		.signer = c->signer,
 		.audit_log = c->unsigned_results ? NULL : c->audit_log,
-		.operator= ws->operator,
-		.require_operator = ws->require_operator,
+		.operator= c->operator,
+		.require_operator = c->require_operator,
 	};
 
 	o.wipe = (struct ws_wipe_opts){

@@ -36,10 +36,6 @@ struct wipe_setup {
 	struct certify cert;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */
-	/* the operator who starts the next job (wipeseal/operator.h), or NULL; with
-	 * require_operator no job starts without one (ws_job_options) */
-	struct ws_operator *operator;
-	bool require_operator;
 	int *reserved; /* space set aside in cert_dir, one per running target */
 	size_t n_reserved;
 };

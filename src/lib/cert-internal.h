@@ -36,8 +36,29 @@ int ws_pem_no_prompt(char *buf, int size, int rwflag, void *userdata);
  * "other (...)" (the certificate's sanitization.method_used). */
 const char *ws_cert_method_used(enum ws_technique t);
 
-/* The signer's certificate (owned by the signer). */
+/* The signer's certificate and key (owned by the signer). */
 X509 *ws_signer_cert(const struct ws_signer *s);
+EVP_PKEY *ws_signer_key(const struct ws_signer *s);
+
+struct ws_operator;
+
+/* ws_cert_build() of a job @op started (NULL: exactly ws_cert_build()): the person block
+ * from the operator's certificate, and the card that adds the second signature. */
+int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *info,
+                     const struct ws_signer *signer, const struct ws_operator *op,
+                     const char *prev_sha256, char **ret, char *ret_id);
+
+/* ws_cms_add_signer() - the detached CMS signature @p7s (PEM) over @data with @s's
+ * SignerInfo added beside those it holds, which stay as they are (messageDigest,
+ * contentType and signingTime of its own: the digests of two signers may differ).
+ * *ret: the new PEM (malloc'd). Return: 0, -EINVAL (@p7s is not a PEM CMS), -ENOMEM, or
+ * -EIO when the key could not sign (a card pulled). cms.c */
+int ws_cms_add_signer(const char *p7s, const struct ws_signer *s, const void *data, size_t len,
+                      char **ret);
+
+/* ws_cms_has_signer() - the CMS @p7s (PEM) holds a SignerInfo whose certificate has the
+ * SHA-256 @fingerprint (hex). cms.c */
+bool ws_cms_has_signer(const char *p7s, const char *fingerprint);
 
 /* The digest a key signs with: SHA-384 for P-384, SHA-512 for Ed25519, else SHA-256. */
 const EVP_MD *ws_digest_for(EVP_PKEY *key);

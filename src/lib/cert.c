@@ -21,6 +21,7 @@
 #include <wipeseal/config.h>
 
 #include "cert-internal.h"
+#include "operator-internal.h"
 
 void ws_sha256_hex(const void *data, size_t len, char out[65])
 {
@@ -337,8 +338,45 @@ static struct json_object *signer_json(const struct ws_signer *s)
 
 /* ---- the document ---------------------------------------------------------------------------- */
 
+/* The person block: the fields given, or with an operator (wipeseal/operator.h) the name,
+ * title and organization of their certificate, and the card that signs beside the station
+ * ("operator_card"; verify.c checks its signer against certificate_sha256). Location and
+ * phone are not in a certificate: they stay the fields given. */
+static struct json_object *person_of(const struct ws_cert_info *info, const struct ws_operator *op)
+{
+	struct json_object *o, *card;
+	char *issuer;
+
+	if (!op)
+		return person(info->operator_name, info->operator_title,
+		              info->operator_organization, info->operator_location,
+		              info->operator_phone);
+	o = person(ws_operator_name(op), ws_operator_title(op), ws_operator_organization(op),
+	           info->operator_location, info->operator_phone);
+	card = json_object_new_object();
+	issuer = ws_x509_name(X509_get_issuer_name(ws_signer_cert(ws_operator_signer(op))));
+	add(card, "certificate_subject", str(ws_operator_subject(op)));
+	add(card, "certificate_issuer", str(issuer));
+	add(card, "certificate_sha256", str(ws_operator_fingerprint(op)));
+	add(card, "card_serial", str(ws_operator_card_serial(op)));
+	add(card, "signature_required", json_object_new_boolean(1));
+	add(card, "signature",
+	    str("the operator's own, made on this card: a second signer in the .p7s beside the "
+	        "station's, with the certificate above"));
+	add(o, "operator_card", card);
+	free(issuer);
+	return o;
+}
+
 int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
                   const struct ws_signer *signer, const char *prev_sha256, char **ret, char *ret_id)
+{
+	return ws_cert_build_op(res, info, signer, NULL, prev_sha256, ret, ret_id);
+}
+
+int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *info,
+                     const struct ws_signer *signer, const struct ws_operator *op,
+                     const char *prev_sha256, char **ret, char *ret_id)
 {
 	char id[37];
 	struct json_object *o = json_object_new_object(), *dest = json_object_new_object();
@@ -370,9 +408,7 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
 	add(o, "status", str(ws_status_name(res->status)));
 	add(o, "status_reason", str(res->status_reason));
 	add(o, "demo", json_object_new_boolean(ws_signer_is_demo(signer)));
-	add(o, "person",
-	    person(info->operator_name, info->operator_title, info->operator_organization,
-	           info->operator_location, info->operator_phone));
+	add(o, "person", person_of(info, op));
 	add(o, "media", media(dev, info));
 	add(o, "sanitization", sanitization(res, info));
 	add(dest, "type", str(info->destination));

@@ -2,7 +2,8 @@
 /*
  * file.c - writing a document and its signature so that nothing is ever overwritten and
  * nothing written is lost to a power cut: created exclusively (O_EXCL), fsync'd, and the
- * directory fsync'd after them (wipeseal/file.h).
+ * directory fsync'd after them (wipeseal/file.h). A signature rewritten with a second signer
+ * (operator.c) replaces the old one atomically: a temporary file, fsync'd, renamed over it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,9 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <wipeseal/file.h>
+
+#include "internal.h"
 
 /* Write all of @text to @fd and fsync it. Return: 0 or a negative errno. */
 static int write_all(int fd, const char *text)
@@ -101,5 +105,51 @@ int ws_write_exclusive(const char *dir, const char *name, const char *text, cons
 		r = fsync_dir(dir);
 	/* what was written stays, even when incomplete: the caller says where it is */
 	*ret_path = path;
+	return r;
+}
+
+/* The directory of @path (malloc'd): what to fsync after its entry changed. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+}
+
+int ws_write_new_file(const char *path, const char *text)
+{
+	char *dir = dir_of(path);
+	int fd = dir ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640) : -1;
+	int r = !dir ? -ENOMEM : fd < 0 ? -errno : write_all(fd, text);
+
+	if (fd >= 0)
+		close(fd);
+	if (r == 0)
+		r = fsync_dir(dir);
+	free(dir);
+	return r;
+}
+
+int ws_replace_file(const char *path, const char *text)
+{
+	char *dir = dir_of(path), *tmp = NULL;
+	int fd = -1, r = dir && asprintf(&tmp, "%s.tmp-XXXXXX", path) >= 0 ? 0 : -ENOMEM;
+
+	if (r == 0 && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		r = -errno;
+	if (r == 0 && fchmod(fd, 0640) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_all(fd, text);
+	if (fd >= 0)
+		close(fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0 && fd >= 0)
+		unlink(tmp); /* ours: the file it was to replace is untouched */
+	if (r == 0)
+		r = fsync_dir(dir);
+	free(tmp);
+	free(dir);
 	return r;
 }

@@ -88,6 +88,14 @@ int read_u64_file(const char *path, uint64_t *ret);
 struct stat;
 int ws_read_regular(const char *path, size_t cap, char **ret, size_t *ret_len, struct stat *ret_st);
 
+/* ws_write_new_file() - @text as @path, created exclusively (never over a file), fsync'd
+ * with its directory. Return: 0 or a negative errno (-EEXIST). file.c */
+int ws_write_new_file(const char *path, const char *text);
+
+/* ws_replace_file() - @text as @path, atomically: a temporary file beside it, fsync'd and
+ * renamed over it, then the directory fsync'd; on failure @path is as it was. file.c */
+int ws_replace_file(const char *path, const char *text);
+
 /* ws_read_named() - ws_read_regular() with a one-line reason that names the file as @what
  * ("configuration file", "signer key"): "... is a FIFO, not a regular file: ...". */
 int ws_read_named(const char *what, const char *path, size_t cap, char **ret, size_t *ret_len,

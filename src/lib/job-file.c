@@ -7,13 +7,22 @@
  *
  * Whatever else fails, the certificate is written: a wipe that has written a device always
  * leaves its evidence. The front end says what failed, from struct ws_job_filed.
+ *
+ * A job with an operator: the operator's card signs beside the station (cms.c). When the
+ * card is not there any more (pulled, or it fails to sign), the certificate is filed with
+ * the station's signature alone and marked NAME.json.awaiting-operator (the operator
+ * certificate's SHA-256), for ws_operator_complete() to add theirs when the card is back.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <wipeseal/operator.h>
+
+#include "cert-internal.h"
 #include "job-internal.h"
+#include "operator-internal.h"
 
 /* The line of @e, or, when the log cannot take it, kept as DIR/NAME.audit-pending. */
 static int log_line(struct ws_audit *log, const char *dir, const char *name,
@@ -31,22 +40,73 @@ static int log_line(struct ws_audit *log, const char *dir, const char *name,
 	return -EIO;
 }
 
+/* The operator's signature added to the station's @sig, when their card is still in.
+ * Return: true when it was; false when the certificate must wait for it. */
+static bool operator_sign(struct ws_operator *op, const char *doc, char **sig)
+{
+	char *both = NULL;
+
+	if (!ws_operator_present(op) ||
+	    ws_cms_add_signer(*sig, ws_operator_signer(op), doc, strlen(doc), &both) < 0)
+		return false;
+	free(*sig);
+	*sig = both;
+	return true;
+}
+
+/* DIR/NAME.json.awaiting-operator beside the certificate @file, naming @op. */
+static int mark_awaiting(const struct ws_operator *op, const char *file)
+{
+	char *path = NULL, *text = NULL;
+	int r = -ENOMEM;
+
+	if (asprintf(&path, "%s" WS_AWAITING_SUFFIX, file) >= 0 &&
+	    asprintf(&text, "%s\n", ws_operator_fingerprint(op)) >= 0)
+		r = ws_write_new_file(path, text);
+	free(path);
+	free(text);
+	return r;
+}
+
 /* The certificate of @res, signed and written; *ret_doc gets the document. */
 static int write_certificate(const struct ws_job *job, const struct ws_result *res,
                              const struct ws_cert_info *info, struct ws_audit *log, const char *dir,
-                             char *id, char **ret_doc, char **ret_file)
+                             char *id, char **ret_doc, char **ret_file, struct ws_job_filed *f)
 {
+	struct ws_operator *op = job->opts.operator;
 	char *doc = NULL, *sig = NULL;
-	int r = ws_cert_build(res, info, job->opts.signer, log ? ws_audit_previous(log) : NULL,
-	                      &doc, id);
+	int r = ws_cert_build_op(res, info, job->opts.signer, op,
+	                         log ? ws_audit_previous(log) : NULL, &doc, id);
 
 	if (r == 0)
 		r = ws_signer_sign(job->opts.signer, doc, strlen(doc), &sig);
+	if (r == 0 && op)
+		f->awaiting_operator = !operator_sign(op, doc, &sig);
 	if (r == 0)
 		r = ws_write_exclusive(dir, res->name, doc, sig, ret_file);
+	if (r == 0 && f->awaiting_operator)
+		f->awaiting_error = mark_awaiting(op, *ret_file);
 	free(sig);
 	*ret_doc = doc;
 	return r;
+}
+
+/* The outcome line's note for a certificate filed without the operator's signature. */
+static char *awaiting_note(const struct ws_job_filed *f)
+{
+	char *note = NULL;
+
+	if (f->awaiting_error
+	        ? asprintf(&note,
+	                   "filed with the station's signature alone: the operator's card was "
+	                   "not there to sign, and the mark %s" WS_AWAITING_SUFFIX
+	                   " could not be written (%s)",
+	                   f->file, strerror(-f->awaiting_error)) < 0
+	        : asprintf(&note,
+	                   "filed with the station's signature alone, awaiting the operator's: "
+	                   "their card was not there to sign (wipeseal cosign adds it)") < 0)
+		return NULL;
+	return note;
 }
 
 /* A result: its certificate, then its line. */
@@ -58,7 +118,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	const struct ws_cert_info *info = ws_job_cert_info(job, i);
 	char *doc = NULL, *file = NULL, *note = NULL, sha[65], id[37];
 	const char *base = NULL;
-	int r = write_certificate(job, res, info, log, dir, id, &doc, &file), lr;
+	const struct ws_operator *op = job->opts.operator;
+	int r = write_certificate(job, res, info, log, dir, id, &doc, &file, f), lr;
 
 	if (r < 0) {
 		f->error = r;
@@ -71,6 +132,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 		f->file = file;
 		ws_sha256_hex(doc, strlen(doc), sha);
 		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		if (f->awaiting_operator)
+			note = awaiting_note(f);
 	}
 	lr = log_line(log, dir, base ? base : res->name,
 	              &(struct ws_audit_entry){
@@ -85,6 +148,9 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	                  .operator_name = info->operator_name,
 	                  .note = note,
 	                  .started_line = job->t[i].started_line,
+	                  .operator_subject = op ? ws_operator_subject(op) : NULL,
+	                  .operator_sha256 = op ? ws_operator_fingerprint(op) : NULL,
+	                  .card_serial = op ? ws_operator_card_serial(op) : NULL,
 	              },
 	              f);
 	free(note);

@@ -35,6 +35,9 @@ struct ws_job {
 	size_t n_items;
 	struct ws_batch *batch;
 	char *start_error; /* why ws_job_start() could not write the STARTED lines */
+	/* with an operator (opts.operator, a reference held): the defaults with the person
+	 * from their certificate; opts.info points here */
+	struct ws_cert_info info;
 };
 
 #endif

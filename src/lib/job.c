@@ -13,6 +13,7 @@
 #include "batch-internal.h"
 #include <wipeseal/gate.h>
 #include <wipeseal/job.h>
+#include <wipeseal/operator.h>
 
 #include "job-internal.h"
 
@@ -162,6 +163,17 @@ int ws_job_new(const struct ws_job_options *opts, struct ws_job **ret)
 		return -ENOMEM;
 	job->opts = *opts;
 	job->opts.wipe.before_erase = NULL; /* the start line is the job's */
+	if (opts->operator) {
+		/* the person is the operator's certificate, whatever the flags or the
+		 * configuration say; every line and certificate of the job names them */
+		if (opts->info)
+			job->info = *opts->info;
+		job->info.operator_name = ws_operator_name(opts->operator);
+		job->info.operator_title = ws_operator_title(opts->operator);
+		job->info.operator_organization = ws_operator_organization(opts->operator);
+		job->opts.info = &job->info;
+		job->opts.operator= ws_operator_ref(opts->operator);
+	}
 	*ret = job;
 	return 0;
 }
@@ -245,6 +257,7 @@ const struct ws_cert_info *ws_job_cert_info(const struct ws_job *job, size_t i)
 static int audit_started(struct ws_job *job)
 {
 	const struct ws_job_options *o = &job->opts;
+	const struct ws_operator *op = o->operator;
 	struct ws_audit *log = NULL;
 	char *why = NULL;
 	int r;
@@ -268,6 +281,9 @@ static int audit_started(struct ws_job *job)
 		                        .model = d->model,
 		                        .method = o->plan->method,
 		                        .operator_name = o->info ? o->info->operator_name : NULL,
+		                        .operator_subject = op ? ws_operator_subject(op) : NULL,
+		                        .operator_sha256 = op ? ws_operator_fingerprint(op) : NULL,
+		                        .card_serial = op ? ws_operator_card_serial(op) : NULL,
 		                    },
 		                    &why);
 		if (r == 0)
@@ -289,6 +305,13 @@ int ws_job_start(struct ws_job *job)
 
 	if (job->items)
 		return -EALREADY;
+	if (job->opts.require_operator && !job->opts.operator) {
+		free(job->start_error);
+		job->start_error = strdup("no operator has logged in with a card, and the "
+		                          "configuration requires one ([operators] require_card): "
+		                          "nothing was started");
+		return -EPERM;
+	}
 	if (!job->checked)
 		(void)ws_job_check(job);
 	r = audit_started(job);
@@ -386,6 +409,7 @@ struct ws_job *ws_job_free(struct ws_job *job)
 	free(job->items);
 	free(job->t);
 	free(job->start_error);
+	ws_operator_unref(job->opts.operator);
 	free(job);
 	return NULL;
 }

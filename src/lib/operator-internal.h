@@ -11,6 +11,10 @@
 
 #include <wipeseal/operator.h>
 
+/* Beside a certificate NAME.json filed without its operator's signature: the mark that
+ * names them (the SHA-256 of their certificate, one line). */
+#define WS_AWAITING_SUFFIX ".awaiting-operator"
+
 /* The certificate carries the certificate policy WS_OID_OPERATOR_POLICY. */
 bool ws_cert_has_operator_policy(X509 *cert);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -172,6 +173,9 @@ static int check_chain(const struct ws_operator_opts *o, X509 *cert, const char 
 		r = load_crls(o->crl, &crls, ret_reason);
 	if (r == 0 && X509_STORE_CTX_init(ctx, ws_trust_store(o->trust), cert, NULL) != 1)
 		r = -ENOMEM;
+	/* now, whatever time an earlier verification left in the store's parameters */
+	if (r == 0)
+		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), time(NULL));
 	if (r == 0 && crls) {
 		X509_STORE_CTX_set0_crls(ctx, crls);
 		X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx), X509_V_FLAG_CRL_CHECK);

@@ -424,6 +424,11 @@ X509 *ws_signer_cert(const struct ws_signer *s)
 	return s->cert;
 }
 
+EVP_PKEY *ws_signer_key(const struct ws_signer *s)
+{
+	return s->key;
+}
+
 struct ws_token *ws_signer_token(const struct ws_signer *s)
 {
 	return s->token;

@@ -25,6 +25,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "cert-internal.h"
+#include "verify-internal.h"
 
 struct ws_trust {
 	X509_STORE *store;
@@ -376,20 +377,6 @@ static const char *openssl_why(char *buf, size_t len)
 	return buf;
 }
 
-static bool signing_time(CMS_SignerInfo *si, time_t *ret)
-{
-	int idx = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime, -1);
-	X509_ATTRIBUTE *a = idx >= 0 ? CMS_signed_get_attr(si, idx) : NULL;
-	ASN1_TYPE *t = a ? X509_ATTRIBUTE_get0_type(a, 0) : NULL;
-	struct tm tm;
-
-	if (!t || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME) ||
-	    ASN1_TIME_to_tm(t->value.utctime, &tm) != 1)
-		return false;
-	*ret = timegm(&tm);
-	return true;
-}
-
 /* The signer certificate the CMS names, held to the policy. Return: true when acceptable. */
 static bool check_signer(CMS_ContentInfo *cms, struct ws_cert_check *c)
 {
@@ -412,7 +399,8 @@ static bool check_signer(CMS_ContentInfo *cms, struct ws_cert_check *c)
 }
 
 static bool check_signature(const struct ws_trust *trust, const void *json, size_t len,
-                            const void *p7s, size_t p7s_len, struct ws_cert_check *c)
+                            const void *p7s, size_t p7s_len, const char *named,
+                            struct ws_cert_check *c)
 {
 	BIO *sig = BIO_new_mem_buf(p7s, (int)p7s_len), *mem = BIO_new_mem_buf(json, (int)len);
 	/*
@@ -433,9 +421,13 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 		ws_reason(&c->reason, 0, "the signature file is not a PEM CMS signature");
 	else if (!CMS_is_detached(cms) || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed)
 		ws_reason(&c->reason, 0, "the signature is not a detached CMS SignedData");
-	else if (!sis || sk_CMS_SignerInfo_num(sis) != 1)
-		ws_reason(&c->reason, 0, "the signature does not hold exactly one signer");
-	else if (!signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
+	else if (!sis || sk_CMS_SignerInfo_num(sis) < 1 || sk_CMS_SignerInfo_num(sis) > 2)
+		ws_reason(&c->reason, 0,
+		          "the signature does not hold exactly one signer, or a station's and an "
+		          "operator's");
+	else if (sk_CMS_SignerInfo_num(sis) == 2)
+		ok = ws_verify_two_signers(trust->store, cms, json, len, named, c);
+	else if (!ws_cms_signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
 		ws_reason(&c->reason, 0, "the signature carries no signing time");
 	else {
 		c->signing_time = when;
@@ -452,8 +444,11 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 				why = "it names an algorithm this OpenSSL does not provide "
 				      "(a damaged or foreign signature)";
 			ws_reason(&c->reason, 0, "signature check failed: %s", why);
-		} else
+		} else {
 			ok = check_signer(cms, c);
+			/* the station's alone: an operator the document names has yet to sign */
+			c->operator_sig = named ? WS_OPERATOR_SIG_AWAITING : WS_OPERATOR_SIG_NONE;
+		}
 	}
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
@@ -475,13 +470,53 @@ void ws_cert_check_clear(struct ws_cert_check *c)
 	free(c->signer);
 	free(c->issued);
 	free(c->previous_sha256);
+	free(c->operator_subject);
+	free(c->operator_name);
 	memset(c, 0, sizeof(*c));
+}
+
+/* The operator the document names (person.operator_card): the SHA-256 of their certificate
+ * (in @doc), with their subject and name into @c. NULL when it names none. */
+static const char *named_operator(struct json_object *doc, struct ws_cert_check *c)
+{
+	struct json_object *card = at(doc, "person.operator_card"),
+	                   *fp = at(card, "certificate_sha256");
+
+	if (!json_object_is_type(card, json_type_object) ||
+	    !json_object_is_type(fp, json_type_string))
+		return NULL;
+	c->operator_subject = jdup(card, "certificate_subject");
+	c->operator_name = jdup(json_object_object_get(doc, "person"), "name");
+	return json_object_get_string(fp);
+}
+
+/* What @flags asks of the operator's signature, once everything else holds. */
+static bool operator_ok(unsigned flags, struct ws_cert_check *c)
+{
+	if (!(flags & WS_VERIFY_REQUIRE_OPERATOR) || c->operator_sig == WS_OPERATOR_SIG_SIGNED)
+		return true;
+	if (c->operator_sig == WS_OPERATOR_SIG_AWAITING)
+		ws_reason(&c->reason, 0,
+		          "validly signed by the station, but the operator's signature is awaited "
+		          "(their card was pulled first: wipeseal cosign adds it)");
+	else
+		ws_reason(&c->reason, 0,
+		          "validly signed by the station alone: no operator signed it, and one is "
+		          "required");
+	return false;
 }
 
 int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_len, const void *p7s,
                    size_t p7s_len, struct ws_cert_check *c)
 {
+	return ws_cert_verify_flags(trust, json, json_len, p7s, p7s_len, 0, c);
+}
+
+int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t json_len,
+                         const void *p7s, size_t p7s_len, unsigned flags, struct ws_cert_check *c)
+{
 	struct json_object *doc;
+	bool ok;
 
 	memset(c, 0, sizeof(*c));
 	ws_sha256_hex(json, json_len, c->sha256);
@@ -493,20 +528,26 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 	doc = check_document(json, json_len, c);
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
-	if (!check_signature(trust, json, json_len, p7s, p7s_len, c) || !check_summary(doc, c)) {
-		json_object_put(doc);
-		return c->reason ? 0 : -ENOMEM;
-	}
+	ok = check_signature(trust, json, json_len, p7s, p7s_len, named_operator(doc, c), c) &&
+	     check_summary(doc, c);
 	json_object_put(doc);
+	if (!ok)
+		return c->reason ? 0 : -ENOMEM;
 	if (strcmp(c->status, "SUCCESS") != 0) {
 		ws_reason(&c->reason, 0, "validly signed, but the wipe's status is %s", c->status);
 		return 0;
 	}
-	c->ok = true;
+	c->ok = operator_ok(flags, c);
 	return 0;
 }
 
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *c)
+{
+	return ws_cert_verify_file_flags(trust, path, 0, c);
+}
+
+int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,
+                              struct ws_cert_check *c)
 {
 	char *json = NULL, *p7s = NULL, *sig_path = NULL;
 	struct stat st = { 0 };
@@ -540,7 +581,7 @@ int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct w
 			          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
 		r = 0;
 	} else {
-		r = ws_cert_verify(trust, json, jl, p7s, sl, c);
+		r = ws_cert_verify_flags(trust, json, jl, p7s, sl, flags, c);
 	}
 	free(sig_path);
 	free(json);

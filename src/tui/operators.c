@@ -192,16 +192,6 @@ int operators_login(struct station *st, const char *uri, const char *pin_file, w
 	    ret, ret_reason);
 }
 
-/* ws_operator_complete() lands with the operator's signer (h-operator, later): until then
- * nothing awaits a signature. TEMPORARY, replaced by the call at the merge. */
-static int complete_fn(struct ws_operator *op, const char *dir, struct ws_audit *log,
-                       unsigned *ret_done, char **ret_reason)
-{
-	(void)op, (void)dir, (void)log, (void)ret_reason;
-	*ret_done = 0;
-	return 0;
-}
-
 /* The certificates awaiting @op's signature in the result directory get it. */
 static void complete(struct station *st, struct ws_operator *op, unsigned *ret_done)
 {
@@ -212,7 +202,7 @@ static void complete(struct station *st, struct ws_operator *op, unsigned *ret_d
 	*ret_done = 0;
 	if (!c->unsigned_results && ws_audit_open(c->audit_log, c->signer, &log, NULL) < 0)
 		log = NULL;
-	if (complete_fn(op, st->ws->cert_dir, log, ret_done, &why) < 0)
+	if (ws_operator_complete(op, st->ws->cert_dir, log, ret_done, &why) < 0)
 		station_message(st, "%s",
 		                why ? why
 		                    : "a certificate awaiting your signature "
@@ -252,8 +242,14 @@ bool operators_may_act(const struct station *st)
 
 void operators_job(const struct station *st, struct wipe_setup *ws)
 {
-	ws->operator= st->ops.on ? ws_session_operator(st->ops.session) : NULL;
-	ws->require_operator = st->ops.required;
+	struct certify *c = &ws->cert;
+
+	if (!st->ops.on)
+		return; /* as before: no operator */
+	/* the job takes its own reference; certify_fini() lets go of this one */
+	ws_operator_unref(c->operator);
+	c->operator= ws_operator_ref(ws_session_operator(st->ops.session));
+	c->require_operator = st->ops.required;
 }
 
 /* A PIN from the screen: the text typed (pin_userdata), once. */

@@ -6,8 +6,8 @@
  * a pulled card locks at once. Each test reads the audit log back: the lines, their notes
  * and operator members, and the signed chain (ws_audit_verify()).
  *
- * The operators are this file's own (the ws_operator_* the session calls, defined here): a
- * card that is present until the test pulls it. The real ones need a token; the station's
+ * The operators are this file's own (the ws_operator_* the session calls, wrapped at link
+ * time): a card that is present until the test pulls it. The real ones need a token; the station's
  * tests in tmux log in with SoftHSM2 (tests/integration/test-station-login.c).
  */
 #include <check.h>
@@ -23,6 +23,17 @@
 #include "testutil.h"
 
 /* ---- operators without a card ------------------------------------------------------------ */
+
+/* The session's calls to ws_operator_*() come here (-Wl,--wrap, tests/unit/CMakeLists.txt):
+ * the library's own operator.c stays linked for the rest of the library. */
+struct ws_operator *__wrap_ws_operator_ref(struct ws_operator *op);
+struct ws_operator *__wrap_ws_operator_unref(struct ws_operator *op);
+const char *__wrap_ws_operator_name(const struct ws_operator *op);
+const char *__wrap_ws_operator_subject(const struct ws_operator *op);
+const char *__wrap_ws_operator_fingerprint(const struct ws_operator *op);
+const char *__wrap_ws_operator_card_serial(const struct ws_operator *op);
+bool __wrap_ws_operator_present(struct ws_operator *op);
+void __wrap_ws_operator_logout(struct ws_operator *op);
 
 struct ws_operator {
 	int refs;
@@ -45,46 +56,46 @@ static struct ws_operator *fake_operator(const char *name, char fpr)
 	return op;
 }
 
-struct ws_operator *ws_operator_ref(struct ws_operator *op)
+struct ws_operator *__wrap_ws_operator_ref(struct ws_operator *op)
 {
 	if (op)
 		op->refs++;
 	return op;
 }
 
-struct ws_operator *ws_operator_unref(struct ws_operator *op)
+struct ws_operator *__wrap_ws_operator_unref(struct ws_operator *op)
 {
 	if (op && --op->refs == 0)
 		free(op);
 	return NULL;
 }
 
-const char *ws_operator_name(const struct ws_operator *op)
+const char *__wrap_ws_operator_name(const struct ws_operator *op)
 {
 	return op->name;
 }
 
-const char *ws_operator_subject(const struct ws_operator *op)
+const char *__wrap_ws_operator_subject(const struct ws_operator *op)
 {
 	return op->subject;
 }
 
-const char *ws_operator_fingerprint(const struct ws_operator *op)
+const char *__wrap_ws_operator_fingerprint(const struct ws_operator *op)
 {
 	return op->sha;
 }
 
-const char *ws_operator_card_serial(const struct ws_operator *op)
+const char *__wrap_ws_operator_card_serial(const struct ws_operator *op)
 {
 	return op->serial;
 }
 
-bool ws_operator_present(struct ws_operator *op)
+bool __wrap_ws_operator_present(struct ws_operator *op)
 {
 	return op->present && !op->logged_out;
 }
 
-void ws_operator_logout(struct ws_operator *op)
+void __wrap_ws_operator_logout(struct ws_operator *op)
 {
 	op->logged_out = true;
 }

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-operator.c - `wipeseal wipe --operator-card` on real loop devices, with SoftHSM2 as
+ * the operator's card (softtoken.h) and an EC P-384 station key in a file, so that the two
+ * signers use different digests (SHA-384 and SHA-256).
+ *
+ * A wiped device's certificate names the operator from their certificate (not the flags),
+ * carries two SignerInfos that plain `openssl cms -verify` and `wipeseal verify
+ * --require-operator` both accept, and the audit log (LOGIN, STARTED, SUCCESS) verifies.
+ * --require-operator fails a certificate the station signed alone, and [operators]
+ * require_card stops a wipe without a card. Another CA, no operator marking, RSA-1024 and a
+ * wrong PIN are refused in one line before any write (the device read back unchanged).
+ * A card pulled mid-wipe (tests/p11wrap, the moment held by the fault injector): the
+ * certificate is filed awaiting the operator (verify says so, --require-operator fails,
+ * openssl checks the station's signature), and `wipeseal cosign` completes it.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "scratch.h"
+#include "softtoken.h"
+#include "testutil.h"
+
+#define EXIT_REFUSED 2 /* WS_EXIT_USAGE: no card, or a card refused: nothing was written */
+
+static char pki[4096], pki2[4096], station_dir[4096];
+static const char *tok;
+
+/* The configuration of a desk: the station's key, the operators' CA, the PIN file, and
+ * @extra (lines). Return: its path (static). */
+static const char *conf(const char *extra)
+{
+	static char path[4200];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ws.conf", tok);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+	        "[signer]\nkey = %s/signer.key\ncert = %s/signer.pem\n[operators]\nca = "
+	        "%s/ca.pem\npin_file = %s/pin\n%s[wipe]\naudit_log = %s/audit.log\ncert_dir = "
+	        "%s/certs\n",
+	        station_dir, station_dir, pki, tok, extra, tok, tok);
+	fclose(f);
+	return path;
+}
+
+/* A fresh 16 MiB ext4 loop device (malloc'd). */
+static char *device(void)
+{
+	char *img = scratch_image("op.img", 16), *dev;
+
+	ck_assert_int_eq(test_sh(NULL, "mkfs.ext4 -q -F '%s'", img), 0);
+	dev = scratch_attach(img, false, false);
+	free(img);
+	return dev;
+}
+
+/* `wipe` of @dev with @card (NULL: none) and @prefix (environment). Return: the exit status;
+ * the certificate in *ret_file (malloc'd, or NULL), stderr in *ret_err. */
+static int wipe(const char *dev, const char *card, const char *extra, const char *prefix,
+                char **ret_file, char **ret_err)
+{
+	char *out = NULL, *err = NULL, opt[4300] = "";
+	int r;
+
+	if (card)
+		snprintf(opt, sizeof(opt), "--operator-card '%s'", card);
+	r = run_cli_prefix(&out, &err, prefix,
+	                   "wipe --yes --json --config '%s' %s --operator 'Someone Else' --title "
+	                   "Nobody --destination external-reuse '%s' </dev/null",
+	                   conf(extra), opt, dev);
+	if (ret_file) {
+		struct json_object *last = r == 0 ? json_last_line(out) : NULL;
+
+		*ret_file = last && jstr(last, "file") ? strdup(jstr(last, "file")) : NULL;
+		json_object_put(last);
+	}
+	*ret_err = err;
+	free(out);
+	return r;
+}
+
+/* How many SignerInfos the certificate's .p7s holds. */
+static int signer_infos(const char *file)
+{
+	char *out = NULL;
+	int n = 0;
+
+	ck_assert_int_eq(test_sh(&out,
+	                         "openssl cms -cmsout -print -inform PEM -in '%s.p7s' | grep -c "
+	                         "'d.issuerAndSerialNumber'",
+	                         file),
+	                 0);
+	n = atoi(out);
+	free(out);
+	return n;
+}
+
+/* Plain OpenSSL checks every signer the .p7s holds. */
+static void openssl_verifies(const char *file)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(test_sh(&out,
+	                         "openssl cms -verify -binary -inform PEM -in '%s.p7s' -content "
+	                         "'%s' -CAfile %s/ca.pem -purpose any -out /dev/null 2>&1",
+	                         file, file, pki),
+	                 0);
+	ck_assert_ptr_nonnull(strstr(out, "Verification successful"));
+	free(out);
+}
+
+/* `wipeseal verify` of @file: exit @rc, output holding @want. */
+static void verify(const char *file, const char *flags, int rc, const char *want)
+{
+	char *out = NULL;
+	int r = run_cli(&out, NULL, "verify --ca %s/ca.pem %s '%s'", pki, flags, file);
+
+	ck_assert_msg(r == rc && strstr(out, want), "verify %s: exit %d, want %d and \"%s\": %s",
+	              flags, r, rc, want, out);
+	free(out);
+}
+
+static void audit_log_verifies(const char *want)
+{
+	char *out = NULL, *log = NULL;
+
+	ck_assert_int_eq(run_cli(&out, NULL,
+	                         "verify --audit-log %s/audit.log --ca %s/ca.pem "
+	                         "--cert-dir %s/certs",
+	                         tok, pki, tok),
+	                 0);
+	free(out);
+	ck_assert_int_eq(test_sh(&log, "cat '%s/audit.log'", tok), 0);
+	ck_assert_msg(strstr(log, want), "no %s in the log", want);
+	ck_assert_ptr_null(strstr(log, SOFTTOKEN_PIN));
+	ck_assert_ptr_null(strstr(log, SOFTTOKEN_BAD_PIN));
+	free(log);
+}
+
+/* ---- two signers --------------------------------------------------------------------------- */
+
+START_TEST(test_two_signers)
+{
+	char *dev, *file = NULL, *err = NULL, *out = NULL, *doc = NULL;
+
+	tok = softtoken_start("two");
+	softtoken_key(pki, "card", "01", "rsa:2048");
+	dev = device();
+	ck_assert_msg(wipe(dev, "pkcs11:token=op;object=card", "", "", &file, &err) == 0, "%s",
+	              err);
+	ck_assert_msg(file, "%s", err);
+	ck_assert_int_eq(signer_infos(file), 2);
+	openssl_verifies(file);
+	verify(file, "--require-operator", 0, "; and by operator Op card (");
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --json --ca %s/ca.pem '%s'", pki, file), 0);
+	ck_assert_msg(strstr(out, "\"operator\":{\"state\":\"signed\",\"name\":\"Op card\""), "%s",
+	              out);
+	free(out);
+	/* the person is the operator's certificate, not the flags */
+	ck_assert_int_eq(test_sh(&doc, "cat '%s'", file), 0);
+	ck_assert_ptr_nonnull(strstr(doc, "\"name\": \"Op card\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"title\": \"Media officer\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"certificate_sha256\": \""));
+	ck_assert_ptr_null(strstr(doc, "Someone Else"));
+	ck_assert_ptr_null(strstr(doc, "Nobody"));
+	audit_log_verifies("\"status\":\"LOGIN\"");
+	free(doc);
+	free(err);
+	free(file);
+	free(dev);
+}
+END_TEST
+
+START_TEST(test_station_alone)
+{
+	char *dev, *file = NULL, *err = NULL, *before, *after, *left = NULL;
+
+	tok = softtoken_start("alone");
+	dev = device();
+	ck_assert_msg(wipe(dev, NULL, "", "", &file, &err) == 0, "%s", err);
+	free(err);
+	ck_assert_int_eq(signer_infos(file), 1);
+	verify(file, "", 0, "OK (signed by CN=bench-1 at ");
+	verify(file, "--require-operator", 1, "no operator signed it, and one is required");
+	free(file);
+	/* [operators] require_card: no card, no wipe, nothing written */
+	test_sh(NULL, "rm -rf '%s/certs' '%s/audit.log'", tok, tok);
+	before = sha(dev);
+	ck_assert_int_eq(wipe(dev, NULL, "require_card = yes\n", "", NULL, &err), EXIT_REFUSED);
+	after = sha(dev);
+	ck_assert_msg(strstr(err, "no operator's card") && strstr(err, "nothing was written"), "%s",
+	              err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_ne(test_sh(&left, "ls '%s/certs'/*.json 2>/dev/null", tok), 0);
+	free(left);
+	free(before);
+	free(after);
+	free(err);
+	free(dev);
+}
+END_TEST
+
+/* ---- refused before any write -------------------------------------------------------------- */
+
+static void refused(const char *dev, const char *object, const char *extra, const char *needle)
+{
+	char *err = NULL, *before = sha(dev), *after, *left = NULL, card[256];
+	int r;
+
+	snprintf(card, sizeof(card), "pkcs11:token=op;object=%s", object);
+	r = wipe(dev, card, extra, "", NULL, &err);
+	after = sha(dev);
+	ck_assert_msg(r == EXIT_REFUSED, "%s: exit %d: %s", object, r, err);
+	ck_assert_msg(strstr(err, needle) && strstr(err, "nothing was written"),
+	              "%s: want \"%s\" in: %s", object, needle, err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_ne(test_sh(&left, "ls '%s/certs'/*.json 2>/dev/null", tok), 0);
+	free(left);
+	free(before);
+	free(after);
+	free(err);
+}
+
+START_TEST(test_refused_cards)
+{
+	char *dev;
+
+	tok = softtoken_start("refused");
+	softtoken_key(pki2, "other", "05", "rsa:2048");
+	softtoken_key(pki, "plain", "06", "rsa:2048");
+	softtoken_recert(pki, "plain", "06",
+	                 "keyUsage=critical,digitalSignature\\n"
+	                 "extendedKeyUsage=1.3.6.1.5.5.7.3.36");
+	softtoken_key(pki, "weak", "07", "rsa:1024");
+	softtoken_key(pki, "card", "01", "EC:prime256v1");
+	dev = device();
+	refused(dev, "other", "", "is not from the operators' CA");
+	refused(dev, "plain", "", "lacks the operator policy");
+	refused(dev, "weak", "", "RSA key of 1024 bits");
+	/* a wrong PIN in [operators] pin_file */
+	softtoken_sh("sed -i 's|^pin_file = .*|pin_file = %s/badpin|' '%s'", tok, conf(""));
+	{
+		char *err = NULL, *before = sha(dev), *after;
+		int r = run_cli_prefix(NULL, &err, "",
+		                       "wipe --yes --config '%s/ws.conf' --operator-card "
+		                       "'pkcs11:token=op;object=card' --destination other '%s' "
+		                       "</dev/null",
+		                       tok, dev);
+
+		after = sha(dev);
+		ck_assert_msg(r == EXIT_REFUSED && strstr(err, "wrong PIN"), "exit %d: %s", r, err);
+		ck_assert_str_eq(before, after);
+		free(before);
+		free(after);
+		free(err);
+	}
+	audit_log_verifies("\"status\":\"LOGIN-FAILED\"");
+	free(dev);
+}
+END_TEST
+
+/* ---- a card pulled mid-wipe ---------------------------------------------------------------- */
+
+static bool wait_for(const char *path, int seconds)
+{
+	for (int i = 0; i < seconds * 20; i++) {
+		if (access(path, F_OK) == 0)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+START_TEST(test_card_pulled_mid_wipe)
+{
+	char *dev, *out = NULL, *file = NULL, *p, path[4300];
+	struct json_object *last;
+
+	tok = softtoken_start("pull");
+	softtoken_key(pki, "card", "01", "rsa:2048");
+	dev = device();
+	/* the third MiB's write waits for "release"; the card is pulled before it goes on */
+	softtoken_sh("cd '%s' && (ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	             "WS_FAULT_PATH='%s' WS_FAULT_WRITE=2097152+1048576:HOLD "
+	             "WS_FAULT_HOLD=$PWD/release WS_P11WRAP_PULLED=$PWD/pulled '%s' wipe --yes "
+	             "--json --config '%s' --operator-card "
+	             "'pkcs11:token=op;object=card?module-path=%s' --destination other '%s' "
+	             ">out 2>err; echo $? >rc) </dev/null >/dev/null 2>&1 &",
+	             tok, WS_FAULTINJECT, dev, WS_CLI, conf(""), WS_P11WRAP, dev);
+	snprintf(path, sizeof(path), "%s/audit.log", tok);
+	ck_assert_msg(wait_for(path, 60), "the wipe did not start");
+	sleep(1);
+	softtoken_sh("touch '%s/pulled' '%s/release'", tok, tok);
+	snprintf(path, sizeof(path), "%s/rc", tok);
+	ck_assert_msg(wait_for(path, 120), "the wipe did not end");
+	usleep(200000);
+	ck_assert_int_eq(test_sh(&out, "cat '%s/rc' '%s/err'", tok, tok), 0);
+	ck_assert_msg(atoi(out) == 0 && strstr(out, "filed with the station's signature alone"),
+	              "%s", out);
+	free(out);
+	ck_assert_int_eq(test_sh(&out, "cat '%s/out'", tok), 0);
+	last = json_last_line(out);
+	file = strdup(jstr(last, "file"));
+	json_object_put(last);
+	free(out);
+	/* awaiting: verify says so, --require-operator fails, openssl checks the station's */
+	snprintf(path, sizeof(path), "%s.awaiting-operator", file);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(signer_infos(file), 1);
+	verify(file, "", 0, "; awaiting the signature of operator Op card (");
+	verify(file, "--require-operator", 1, "the operator's signature is awaited");
+	openssl_verifies(file);
+	/* the card is back: cosign adds it */
+	ck_assert_int_eq(run_cli(&out, NULL,
+	                         "cosign --config '%s' --operator-card "
+	                         "'pkcs11:token=op;object=card' </dev/null",
+	                         conf("")),
+	                 0);
+	ck_assert_msg(strstr(out, "1 certificate in ") && strstr(out, "signed by operator Op card"),
+	              "%s", out);
+	free(out);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	ck_assert_int_eq(signer_infos(file), 2);
+	openssl_verifies(file);
+	verify(file, "--require-operator", 0, "; and by operator Op card (");
+	audit_log_verifies("\"status\":\"OPERATOR-SIGNED\"");
+	/* nothing left to sign */
+	ck_assert_int_eq(run_cli(&out, NULL,
+	                         "cosign --config '%s' --operator-card "
+	                         "'pkcs11:token=op;object=card' </dev/null",
+	                         conf("")),
+	                 0);
+	ck_assert_ptr_nonnull((p = strstr(out, "no certificate in ")));
+	free(out);
+	free(file);
+	free(dev);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("operator");
+	TCase *tc = tcase_create("operator");
+	int r;
+
+	scratch_init("operator");
+	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
+		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
+		scratch_cleanup();
+		return 77;
+	}
+	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
+	snprintf(pki2, sizeof(pki2), "%s", softtoken_ca("pki2"));
+	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
+	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
+	             WS_SOURCE_DIR, pki, station_dir);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_two_signers);
+	tcase_add_test(tc, test_station_alone);
+	tcase_add_test(tc, test_refused_cards);
+	tcase_add_test(tc, test_card_pulled_mid_wipe);
+	suite_add_tcase(s, tc);
+	r = test_run_suite(s);
+	scratch_cleanup();
+	return r;
+}
