@@ -36,7 +36,7 @@ struct wipe_setup {
 	struct certify cert;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */
-	int *reserved; /* space set aside in cert_dir, one per running target */
+	int *reserved;        /* space set aside in cert_dir, one per running target */
 	size_t n_reserved;
 };
 

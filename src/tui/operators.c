@@ -198,11 +198,15 @@ static void complete(struct station *st, struct ws_operator *op, unsigned *ret_d
 	const struct certify *c = &st->ws->cert;
 	struct ws_audit *log = NULL;
 	char *why = NULL;
+	int r;
 
 	*ret_done = 0;
+	if (access(st->ws->cert_dir, F_OK) < 0) /* nothing filed here yet */
+		return;
 	if (!c->unsigned_results && ws_audit_open(c->audit_log, c->signer, &log, NULL) < 0)
 		log = NULL;
-	if (ws_operator_complete(op, st->ws->cert_dir, log, ret_done, &why) < 0)
+	r = ws_operator_complete(op, st->ws->cert_dir, log, ret_done, &why);
+	if (r < 0)
 		station_message(st, "%s",
 		                why ? why
 		                    : "a certificate awaiting your signature "

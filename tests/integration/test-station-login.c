@@ -150,6 +150,21 @@ static bool row_changed(const char *scr, const void *arg)
 	return ok;
 }
 
+/* @cert is signed by the station and by @who's card: `wipeseal verify --require-operator`
+ * says both (and openssl checks it, openssl_verify()). */
+static void two_signers(const char *cert, const char *who)
+{
+	char *out = NULL, *want = fmt("; and by operator %s (", who);
+
+	ck_assert_int_eq(openssl_verify(cert), 0);
+	ck_assert_msg(run_cli(&out, NULL, "verify --require-operator --ca '%s/ca/ca.pem' '%s'", pki,
+	                      cert) == 0 &&
+	                  strstr(out, want),
+	              "%s", out);
+	free(out);
+	free(want);
+}
+
 /* Leave the station (nothing running) and check its exit. */
 static void quit_station(void)
 {
@@ -275,8 +290,8 @@ START_TEST(test_lock_during_a_wipe_and_card_pulled)
 	free(wait_for("Summary", 120));
 	keys("Escape");
 	cert = cert_of(a);
-	ck_assert_int_eq(openssl_verify(cert), 0);
-	ck_assert_int_eq(test_sh(NULL, "grep -q 'Op alice' '%s'", cert), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"name\": \"Op alice\"' '%s'", cert), 0);
+	two_signers(cert, "Op alice");
 	free(cert);
 
 	/* the card pulled: locked at once, CARD-REMOVED */
@@ -323,8 +338,8 @@ START_TEST(test_auto_with_a_card)
 	free(out);
 	free(err);
 	cert = cert_of(a);
-	ck_assert_int_eq(openssl_verify(cert), 0);
-	ck_assert_int_eq(test_sh(NULL, "grep -q 'Op alice' '%s'", cert), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"name\": \"Op alice\"' '%s'", cert), 0);
+	two_signers(cert, "Op alice");
 	free(cert);
 	audit_has((const char *const[]){ "LOGIN", "STARTED", "SUCCESS", NULL });
 	audit_lines_say("LOGIN", "\"card_serial\":");
