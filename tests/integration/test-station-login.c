@@ -243,7 +243,8 @@ START_TEST(test_login_idle_lock_unlock_another_operator)
 END_TEST
 
 /* Locked while a wipe runs: the row keeps moving, 's' starts nothing; then the wipe ends
- * certified with alice as the operator; the card pulled locks at once. */
+ * certified with alice as the operator and her signature. The card pulled during the next
+ * wipe locks at once; that certificate waits for her signature, which her unlock adds. */
 START_TEST(test_lock_during_a_wipe_and_card_pulled)
 {
 	char *a = marked("lw"), *b = marked("lx"), *pulled = fmt("%s/card-pulled", scratch_dir());
@@ -251,9 +252,9 @@ START_TEST(test_lock_during_a_wipe_and_card_pulled)
 	char *conf = operators_setup("wipe", false, "15m", more), *env, *scr, *cert, *devs, *was;
 
 	unlink(pulled);
-	env = fmt("WS_P11WRAP_PULLED='%s' LD_PRELOAD='%s' WS_FAULT_PATH='%s' "
+	env = fmt("WS_P11WRAP_PULLED='%s' LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' "
 	          "WS_FAULT_WRITE=0+-:DELAY600",
-	          pulled, WS_FAULTINJECT, a);
+	          pulled, WS_FAULTINJECT, a, b);
 	devs = fmt("--io-threads 1 '%s' '%s'", a, b);
 	start_with(env, conf, devs);
 	type_pin(SOFTTOKEN_PIN);
@@ -294,17 +295,35 @@ START_TEST(test_lock_during_a_wipe_and_card_pulled)
 	two_signers(cert, "Op alice");
 	free(cert);
 
-	/* the card pulled: locked at once, CARD-REMOVED */
+	/* b, and the card pulled while it runs: locked at once, CARD-REMOVED; b ends filed
+	 * with the station's signature alone, awaiting hers */
+	keys("Home");
+	keys("Down");
+	keys("Space");
+	keys("s");
+	free(wait_for("Type WIPE", 10));
+	keys("-l WIPE");
+	keys("Enter");
+	free(wait_until(running, b, 30, "b running"));
 	ck_assert_int_eq(test_sh(NULL, "touch '%s'", pulled), 0);
 	free(wait_for("the card was removed", 20));
 	free(wait_for("LOCKED: Op alice", 5));
+	free(wait_for("Summary", 120));
+	cert = cert_of(b);
+	ck_assert_int_eq(test_sh(NULL, "test -e '%s.awaiting-operator'", cert), 0);
+	/* back in, her PIN: unlocked, and b's certificate gets her signature */
 	ck_assert_int_eq(test_sh(NULL, "rm -f '%s'", pulled), 0);
 	keys("x");
 	type_pin(SOFTTOKEN_PIN);
-	free(wait_for("unlocked by Op alice", 20));
+	free(wait_until(lacks_text, "LOCKED:", 20, "unlocked"));
+	keys("Escape"); /* the summary */
+	free(wait_for("1 certificate awaiting your signature signed", 20));
+	ck_assert_int_ne(test_sh(NULL, "test -e '%s.awaiting-operator'", cert), 0);
+	two_signers(cert, "Op alice");
+	free(cert);
 	quit_station();
 	audit_has((const char *const[]){ "LOGIN", "LOCK", "UNLOCK", "CARD-REMOVED", "STARTED",
-	                                 "SUCCESS", NULL });
+	                                 "SUCCESS", "OPERATOR-SIGNED", NULL });
 	ck_assert_int_eq(test_sh(NULL,
 	                         "grep '\"status\":\"LOCK\"' '%s/audit.log' | grep -q "
 	                         "'\"note\":\"card removed\"'",
