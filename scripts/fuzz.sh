@@ -4,8 +4,8 @@
 #   scripts/fuzz.sh [SECONDS]      default 30 per harness; scripts/test.sh runs it
 #
 # The seed corpus is made fresh: a throw-away CA and station (certs/), a real signed
-# certificate of a wipe of a small image file and its audit log, and a few broken variants
-# of each. Crashes, leaks and timeouts fail the run; their inputs are left in
+# certificate of a wipe of a small image file and its audit log, the same certificate with
+# an operator's signature beside the station's, and a few broken variants of each. Crashes, leaks and timeouts fail the run; their inputs are left in
 # build/fuzz/artifacts/HARNESS/.
 # Harnesses: fuzz-verify (certificates), fuzz-audit (the audit log); then the parsers of
 # what devices and files say: fuzz-sense (sense data), fuzz-identify (IDENTIFY DEVICE data,
@@ -36,6 +36,15 @@ seed real "$doc" "$doc.p7s"
 head -c 200 "$doc" >"$work/short.json" && seed truncated "$work/short.json" "$doc.p7s"
 printf '{"schema": "wipeseal-certificate/1"}' >"$work/min.json" && seed minimal "$work/min.json" "$doc.p7s"
 head -c 300 "$doc.p7s" >"$work/short.p7s" && seed shortsig "$doc" "$work/short.p7s"
+# two signers, the station's and an operator's (a file key with the operator marking): the
+# per-signer checks of src/lib/verify-signers.c
+openssl req -new -newkey rsa:2048 -nodes -keyout "$work/op.key" -subj /CN=fuzz-operator \
+	-out "$work/op.csr" 2>/dev/null
+openssl x509 -req -in "$work/op.csr" -CA "$work/ca/ca.pem" -CAkey "$work/ca/ca.key" \
+	-CAcreateserial -CAserial "$work/op.srl" -extfile certs/openssl.cnf -extensions v3_operator \
+	-out "$work/op.pem" 2>/dev/null
+openssl cms -resign -binary -inform PEM -in "$doc.p7s" -signer "$work/op.pem" \
+	-inkey "$work/op.key" -outform PEM -out "$work/two.p7s" && seed two "$doc" "$work/two.p7s"
 
 # the audit log: a real one (a SIGNER line, STARTED and SUCCESS lines), torn, unsigned
 mkdir -p "$work/audit-corpus"

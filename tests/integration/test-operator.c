@@ -7,6 +7,8 @@
  * A wiped device's certificate names the operator from their certificate (not the flags),
  * carries two SignerInfos that plain `openssl cms -verify` and `wipeseal verify
  * --require-operator` both accept, and the audit log (LOGIN, STARTED, SUCCESS) verifies.
+ * A second signer that is not the operator the document names (another operator's file key,
+ * added with `openssl cms -resign`) passes plain OpenSSL and fails `wipeseal verify`.
  * --require-operator fails a certificate the station signed alone, and [operators]
  * require_card stops a wipe without a card. Another CA, no operator marking, RSA-1024 and a
  * wrong PIN are refused in one line before any write (the device read back unchanged).
@@ -171,6 +173,27 @@ START_TEST(test_two_signers)
 	ck_assert_ptr_null(strstr(doc, "Someone Else"));
 	ck_assert_ptr_null(strstr(doc, "Nobody"));
 	audit_log_verifies("\"status\":\"LOGIN\"");
+	/* the station's signature and another operator's (a file key with the operator
+	 * marking, from the same CA): plain openssl accepts both signers, verify sees that it
+	 * is not the operator the document names */
+	softtoken_sh("cd '%s' && cp '%s' x.json && openssl req -new -newkey rsa:2048 -nodes "
+	             "-keyout m.key -subj /CN=Mallory -out m.csr 2>/dev/null && openssl x509 "
+	             "-req -in m.csr -CA %s/ca.pem -CAkey %s/ca.key -CAcreateserial -CAserial "
+	             "m.srl -extfile %s/certs/openssl.cnf -extensions v3_operator -out m.pem "
+	             "2>/dev/null && openssl cms -sign -binary -in x.json -signer %s/signer.pem "
+	             "-inkey %s/signer.key -md sha384 -outform PEM -out x1.p7s && openssl cms "
+	             "-resign -binary -inform PEM -in x1.p7s -signer m.pem -inkey m.key -md "
+	             "sha384 -outform PEM -out x.json.p7s",
+	             tok, file, pki, pki, WS_SOURCE_DIR, station_dir, station_dir);
+	free(file);
+	file = NULL;
+	ck_assert_int_ge(asprintf(&file, "%s/x.json", tok), 0);
+	ck_assert_int_eq(signer_infos(file), 2);
+	openssl_verifies(file);
+	verify(file, "", 1, "the operator's signature: it is not the operator the document names");
+	ck_assert_int_eq(run_cli(&out, NULL, "verify --json --ca %s/ca.pem '%s'", pki, file), 1);
+	ck_assert_msg(strstr(out, "\"operator\":{\"state\":\"invalid\""), "%s", out);
+	free(out);
 	free(doc);
 	free(err);
 	free(file);
