@@ -339,6 +339,30 @@ START_TEST(test_lock_during_a_wipe_and_card_pulled)
 }
 END_TEST
 
+/* A card whose PIN is locked (tests/p11wrap makes SoftHSM2 say so): a clear message, no
+ * login, the station still up; q leaves. */
+START_TEST(test_locked_card)
+{
+	char *a = marked("lk"), *more = fmt("card = pkcs11:token=op?module-path=%s\n", WS_P11WRAP);
+	char *conf = operators_setup("locked", false, "15m", more), *scr;
+
+	start_with("WS_P11WRAP=locked", conf, a);
+	type_pin(SOFTTOKEN_PIN);
+	scr = wait_for("this card is locked", 20);
+	ck_assert_msg(strstr(scr, "nobody logged in") && strstr(scr, " Log in "), "%s", scr);
+	free(scr);
+	keys("Escape"); /* back to the card scan, where q leaves */
+	free(wait_for("Insert your card", 10));
+	quit_station();
+	audit_has((const char *const[]){ "LOGIN-FAILED", NULL });
+	ck_assert_int_ne(
+	    test_sh(NULL, "grep -q '\"status\":\"LOGIN\"' '%s/audit.log'", scratch_dir()), 0);
+	free(conf);
+	free(more);
+	free(a);
+}
+END_TEST
+
 /* `station --auto` with the card of [operators] card and its pin_file: LOGIN naming the card,
  * the certificate with the operator; require_card without a card refuses. */
 START_TEST(test_auto_with_a_card)
@@ -420,6 +444,7 @@ int main(void)
 	tcase_set_timeout(tc, 400);
 	tcase_add_test(tc, test_login_idle_lock_unlock_another_operator);
 	tcase_add_test(tc, test_lock_during_a_wipe_and_card_pulled);
+	tcase_add_test(tc, test_locked_card);
 	tcase_add_test(tc, test_auto_with_a_card);
 	tcase_add_test(tc, test_station_key_only_and_bad_lock_after);
 	suite_add_tcase(s, tc);
