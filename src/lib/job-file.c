@@ -75,17 +75,21 @@ static int write_certificate(const struct ws_job *job, const struct ws_result *r
 {
 	struct ws_operator *op = job->opts.operator;
 	char *doc = NULL, *sig = NULL;
+	bool awaiting = false;
 	int r = ws_cert_build_op(res, info, job->opts.signer, op,
 	                         log ? ws_audit_previous(log) : NULL, &doc, id);
 
 	if (r == 0)
 		r = ws_signer_sign(job->opts.signer, doc, strlen(doc), &sig);
 	if (r == 0 && op)
-		f->awaiting_operator = !operator_sign(op, doc, &sig);
+		awaiting = !operator_sign(op, doc, &sig);
 	if (r == 0)
 		r = ws_write_exclusive(dir, res->name, doc, sig, ret_file);
-	if (r == 0 && f->awaiting_operator)
+	/* written: it waits for the operator's signature, and says so */
+	if (r == 0 && awaiting) {
+		f->awaiting_operator = true;
 		f->awaiting_error = mark_awaiting(op, *ret_file);
+	}
 	free(sig);
 	*ret_doc = doc;
 	return r;

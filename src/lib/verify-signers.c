@@ -75,11 +75,11 @@ static bool chains(X509_STORE *store, X509 *x, STACK_OF(X509) * certs, time_t wh
 	return ok;
 }
 
-/* One SignerInfo over @data. Return: NULL when it holds, else why not (static text). */
+/* One SignerInfo over @data. Return: NULL when it holds, else why not (a constant, or
+ * written into @buf of @size bytes). */
 static const char *signer_why(X509_STORE *store, CMS_SignerInfo *si, STACK_OF(X509) * certs,
-                              const void *data, size_t len, X509 **ret_x)
+                              const void *data, size_t len, X509 **ret_x, char *buf, size_t size)
 {
-	static char buf[200];
 	const char *chain_why = "unknown";
 	X509 *x = NULL;
 	time_t when;
@@ -96,11 +96,11 @@ static const char *signer_why(X509_STORE *store, CMS_SignerInfo *si, STACK_OF(X5
 	if (CMS_SignerInfo_verify(si) != 1)
 		return "its signature does not verify";
 	if (!chains(store, x, certs, when, &chain_why)) {
-		snprintf(buf, sizeof(buf), "its certificate does not chain to the trusted CA (%s)",
+		snprintf(buf, size, "its certificate does not chain to the trusted CA (%s)",
 		         chain_why);
 		return buf;
 	}
-	if (ws_key_policy(X509_get0_pubkey(x), buf, sizeof(buf)) < 0)
+	if (ws_key_policy(X509_get0_pubkey(x), buf, size) < 0)
 		return buf;
 	if (!ws_cert_has_doc_signing(x))
 		return "its certificate lacks documentSigning (" WS_OID_DOCUMENT_SIGNING ")";
@@ -135,7 +135,7 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	CMS_SignerInfo *station_si, *op_si;
 	X509 *sx = NULL, *ox = NULL;
 	const char *why;
-	char fp[65] = "";
+	char fp[65] = "", buf[200];
 	time_t when;
 	bool ok = false;
 	int op;
@@ -145,7 +145,7 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	op = operator_index(cms, named);
 	station_si = sk_CMS_SignerInfo_value(sis, !op);
 	op_si = sk_CMS_SignerInfo_value(sis, op);
-	why = signer_why(store, station_si, certs, json, len, &sx);
+	why = signer_why(store, station_si, certs, json, len, &sx, buf, sizeof(buf));
 	if (why) {
 		ws_reason(&c->reason, 0, "the station's signature: %s", why);
 		goto done;
@@ -153,7 +153,7 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	if (ws_cms_signing_time(station_si, &when))
 		c->signing_time = when;
 	c->signer = ws_x509_name(X509_get_subject_name(sx));
-	why = signer_why(store, op_si, certs, json, len, &ox);
+	why = signer_why(store, op_si, certs, json, len, &ox, buf, sizeof(buf));
 	if (!why && !ws_cert_has_operator_policy(ox))
 		why = "its certificate lacks the operator policy " WS_OID_OPERATOR_POLICY;
 	if (!why && (!named || ws_x509_fingerprint(ox, fp) < 0 || strcmp(fp, named) != 0))

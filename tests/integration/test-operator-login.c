@@ -8,7 +8,8 @@
  * PIN with what the token says of its tries, a locked PIN, RSA-1024, an EC curve the policy
  * refuses, another CA, no operator marking, revoked by the CRL, not on the allow-list) is
  * one line, and every attempt is a line of the audit log (LOGIN, LOGIN-FAILED) that names
- * the card and the station and never holds a PIN; the log verifies.
+ * the card and the station and never holds a PIN; the log verifies. A job that requires an
+ * operator starts nothing without one.
  */
 #include <check.h>
 #include <ctype.h>
@@ -365,6 +366,50 @@ START_TEST(test_card_pulled)
 }
 END_TEST
 
+/* ---- the job's rule ------------------------------------------------------------------------ */
+
+/* require_operator without an operator: ws_job_start() starts nothing and says why; with
+ * one, the job holds a reference (the operator outlives the caller's). */
+START_TEST(test_job_requires_an_operator)
+{
+	struct login l = { .uri = "pkcs11:token=op;object=card" };
+	struct ws_operator *op = NULL;
+	struct ws_ctx *ctx = NULL;
+	struct ws_plan *plan = NULL;
+	struct ws_job *job = NULL;
+	struct ws_cert_info info = { .operator_name = "Someone Else" };
+	char *why = NULL;
+
+	start("job");
+	ck_assert_int_eq(ws_ctx_new(&ctx), 0);
+	ck_assert_int_eq(ws_plan_parse("zero", 1, &plan, &why), 0);
+	ck_assert_int_eq(ws_job_new(&(struct ws_job_options){ .ctx = ctx,
+	                                                      .plan = plan,
+	                                                      .info = &info,
+	                                                      .require_operator = true },
+	                            &job),
+	                 0);
+	ck_assert_int_eq(ws_job_start(job), -EPERM);
+	ck_assert_ptr_nonnull(strstr(ws_job_start_error(job), "no operator has logged in"));
+	job = ws_job_free(job);
+	softtoken_key(pki, "card", "01", "rsa:2048");
+	ck_assert_msg(login(&l, &op, &why) == 0, "%s", why);
+	ck_assert_int_eq(ws_job_new(&(struct ws_job_options){ .ctx = ctx,
+	                                                      .plan = plan,
+	                                                      .info = &info,
+	                                                      .operator= op,
+	                                                      .require_operator = true },
+	                            &job),
+	                 0);
+	ws_operator_unref(op);
+	ck_assert_int_eq(ws_job_start(job), 0);
+	ck_assert_ptr_null(ws_job_start_error(job));
+	job = ws_job_free(job);
+	ws_plan_free(plan);
+	ws_ctx_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("operator-login");
@@ -390,6 +435,7 @@ int main(void)
 	tcase_add_test(tc, test_revoked_and_allow_list);
 	tcase_add_test(tc, test_scan);
 	tcase_add_test(tc, test_card_pulled);
+	tcase_add_test(tc, test_job_requires_an_operator);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
