@@ -177,7 +177,7 @@ static void quit_station(void)
 
 START_TEST(test_login_idle_lock_unlock_another_operator)
 {
-	char *a = marked("la"), *conf = operators_setup("login", true, "3s", ""), *scr;
+	char *a = marked("la"), *conf = operators_setup("login", true, "5s", ""), *scr;
 
 	start_with("", conf, a);
 	/* the login box before anything: the card holds two operators, alice first */
@@ -196,7 +196,7 @@ START_TEST(test_login_idle_lock_unlock_another_operator)
 	ck_assert_msg(strstr(scr, "l lock"), "%s", scr);
 	free(scr);
 
-	/* idle for lock_after (3 s): locked, the banner names who may unlock */
+	/* idle for lock_after (5 s): locked, the banner names who may unlock */
 	scr = wait_for("LOCKED: Op alice may unlock", 20);
 	ck_assert_msg(strstr(scr, "selected  LOCKED Op alice"), "%s", scr);
 	free(scr);
