@@ -131,6 +131,10 @@ static int show(struct cli *cli, const char *path)
 	field("name", obj(o, "person"), "name");
 	field("title", obj(o, "person"), "title");
 	field("organization", obj(o, "person"), "organization");
+	/* an operator's card: their certificate names them, and they sign too */
+	field("operator certificate", obj(obj(o, "person"), "operator_card"),
+	      "certificate_subject");
+	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
 	printf("Media\n");
 	field("make/vendor", obj(o, "media"), "make_vendor");
 	field("model", obj(o, "media"), "model");
@@ -144,6 +148,10 @@ static int show(struct cli *cli, const char *path)
 	field("tool", obj(o, "sanitization"), "tool");
 	field("destination", obj(o, "media_destination"), "type");
 	field("signed by", obj(o, "signer"), "subject");
+	if (obj(obj(o, "person"), "operator_card"))
+		printf(
+		    "  %-28s %s\n", "and by the operator",
+		    "their card's signature belongs beside it (verify says whether it is there)");
 	evidence(obj(o, "evidence"));
 	printf("(signature not checked here: wipeseal verify --ca CA.pem %s)\n", path);
 	json_object_put(o);
