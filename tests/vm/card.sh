@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # pass() never fails, so `test && pass || fail` is an if-then-else here (as in run.sh)
-# shellcheck disable=SC2015
+# shellcheck disable=SC2015,SC2054
 # tests/vm/card.sh - the "card" case of tests/vm/run.sh (sourced by it: it uses run.sh's W,
 # D, TIMEOUT, make_target, make_stick, pass and fail): the boot image's smart-card stack
 # exercised end to end, with a real USB CCID reader as the guest sees it.
@@ -23,23 +23,58 @@
 # lives in /tmp, not under the build directory.
 CARD_PIN=271828
 
+# The card: CARD_DB (an NSS database in /tmp, removed by card_done) and CARD_ARGS (QEMU's
+# reader holding it). cert1 is the operator's; libcacard skips nicknames the database does
+# not hold, so the card carries that one certificate (QEMU insists on three names).
+make_card() { # NAME
+	(umask 077 && echo "$CARD_PIN" >"$D/card.pin")
+	CARD_DB=$(mktemp -d /tmp/ws-card.XXXXXX)
+	if ! "$ROOT/tests/vm/make-card.sh" "$W/pki/ca" "$CARD_DB" "$D/card.pin" --cn "VM Card Operator" \
+		>"$D/make-card.log" 2>&1; then
+		fail "$1: tests/vm/make-card.sh: $(tail -n 3 "$D/make-card.log")"
+		card_done
+		return 1
+	fi
+	CARD_ARGS=(-device usb-ccid,id=ccid
+		-device "ccid-card-emulated,backend=certificates,db=sql:$CARD_DB,cert1=$(cat "$CARD_DB/nick"),cert2=none,cert3=none")
+}
+card_done() {
+	cp "$CARD_DB/operator.pem" "$D/card-operator.pem" 2>/dev/null
+	rm -rf "$CARD_DB"
+}
+
+# The certificate JSON verifies against the test's CA with openssl cms -verify; its signers'
+# certificates go to $D/signers.pem, their count to CMS_SIGNERS.
+cms_verify() { # JSON
+	CMS_SIGNERS=$(openssl cms -cmsout -print -inform PEM -in "$1.p7s" 2>/dev/null |
+		grep -c '^ *d\.\(issuerAndSerialNumber\|subjectKeyIdentifier\):')
+	openssl cms -verify -binary -inform PEM -in "$1.p7s" -content "$1" -CAfile "$W/pki/ca/ca.pem" \
+		-purpose any -signer "$D/signers.pem" -out /dev/null 2>"$D/verify.err"
+}
+
+# Whether the card's certificate is among the signers' certificates ($D/signers.pem).
+card_signed() {
+	local want f
+	want=$(openssl x509 -in "$D/card-operator.pem" -noout -fingerprint -sha256)
+	rm -f "$D"/signer-*.pem
+	awk -v d="$D" '/BEGIN CERT/ { n++ } n { print > (d "/signer-" n ".pem") }' "$D/signers.pem"
+	for f in "$D"/signer-*.pem; do
+		[ "$(openssl x509 -in "$f" -noout -fingerprint -sha256 2>/dev/null)" = "$want" ] && return 0
+	done
+	return 1
+}
+
+# The station key on the card, in auto mode: the stick's wipeseal.conf names it by a pkcs11:
+# URI (the card's token label) and its PIN file; no key file on the stick.
 run_card() {
-	local name=card marker db json n pid
+	local name=card marker json pid t0
 	D=$W/$name
 	rm -rf "$D"
 	mkdir -p "$D"
 	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
 	make_target virtio "$marker-virtio"
-	(umask 077 && echo "$CARD_PIN" >"$D/card.pin")
-	db=$(mktemp -d /tmp/ws-card.XXXXXX)
-	if ! "$ROOT/tests/vm/make-card.sh" "$W/pki/ca" "$db" "$D/card.pin" --cn "VM Card Operator" \
-		>"$D/make-card.log" 2>&1; then
-		fail "$name: tests/vm/make-card.sh: $(tail -n 3 "$D/make-card.log")"
-		rm -rf "$db"
-		return
-	fi
-	make_stick cd || { rm -rf "$db"; return; }
-	# the station's signer is the card: no key file on the stick, the URI and PIN file instead
+	make_card "$name" || return
+	make_stick cd || { card_done; return; }
 	mdel -i "$STICK" ::/station/signer.key ::/station/signer.pem
 	mcopy -o -i "$STICK" "$D/card.pin" ::/station/card.pin
 	cat >"$D/wipeseal.conf" <<'CONF'
@@ -56,25 +91,21 @@ verify = full
 when_done = poweroff
 CONF
 	mcopy -o -i "$STICK" "$D/wipeseal.conf" ::/wipeseal.conf
-	# cert1 is the operator's; libcacard skips nicknames the database does not hold, so the
-	# card carries that one certificate (QEMU insists on three names)
 	timeout "$TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
 		-display none -no-reboot -serial "file:$D/console.log" \
 		-kernel "$W/iso/iso/boot/vmlinuz" -initrd "$W/iso/iso/boot/initrd.img" \
 		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none" \
 		-device qemu-xhci -device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw" \
-		-device usb-ccid,id=ccid \
-		-device "ccid-card-emulated,backend=certificates,db=sql:$db,cert1=$(cat "$db/nick"),cert2=none,cert3=none" \
-		-drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1 &
+		"${CARD_ARGS[@]}" -drive "file=$D/virtio.img,if=virtio,format=raw" >"$D/qemu.log" 2>&1 &
 	pid=$!
-	local t0=$SECONDS
+	t0=$SECONDS
 	if wait "$pid"; then
 		pass "$name: the guest powered off by itself after $((SECONDS - t0)) s"
 	else
 		fail "$name: the guest did not power off within $TIMEOUT s; console:"
 		tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' | tail -n 20
-		cat "$D/qemu.log"
 	fi
+	card_done
 	tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' >"$D/wipeseal.log"
 	grep -q 'smart-card reader .*CCID.*: card "VM Card Operator" (serial [0-9a-f]*)' "$D/wipeseal.log" &&
 		pass "$name: pcscd sees the USB CCID reader, OpenSC the card in it (through p11-kit)" ||
@@ -84,21 +115,105 @@ CONF
 	mkdir -p "$D/out"
 	mcopy -s -n -i "$STICK" ::/certificates ::/audit.log "$D/out/" 2>/dev/null
 	json=$(find "$D/out/certificates" -name '*.json' 2>/dev/null | head -n1)
-	if [ -n "$json" ] && openssl cms -verify -binary -inform PEM -in "$json.p7s" -content "$json" \
-		-CAfile "$W/pki/ca/ca.pem" -purpose any -signer "$D/signers.pem" -out /dev/null 2>"$D/verify.err"; then
-		pass "$name: $(basename "$json") verifies with openssl cms -verify"
-		if [ "$(openssl x509 -in "$D/signers.pem" -noout -fingerprint -sha256)" = \
-			"$(openssl x509 -in "$db/operator.pem" -noout -fingerprint -sha256)" ]; then
-			pass "$name: signed by the card's key, its certificate the one on the card"
-		else
+	if [ -n "$json" ] && cms_verify "$json"; then
+		pass "$name: $(basename "$json") verifies with openssl cms -verify ($CMS_SIGNERS signer)"
+		card_signed && pass "$name: its signer is the card's key, with the certificate beside it on the card" ||
 			fail "$name: the signer is not the card's certificate"
-		fi
-		n=$(openssl cms -cmsout -print -inform PEM -in "$json.p7s" | grep -c '^ *d\.\(issuerAndSerialNumber\|subjectKeyIdentifier\):')
-		echo "    ($n SignerInfo(s) in its SignedData)"
 	else
 		fail "$name: no certificate that verifies: ${json:-none} $(cat "$D/verify.err" 2>/dev/null)"
 	fi
-	grep -q SUCCESS "$D/out/audit.log" 2>/dev/null && pass "$name: the audit log on the stick has a SUCCESS line" ||
+	grep -q SUCCESS "$D/out/audit.log" 2>/dev/null && pass "$name: the audit log (signed by the card) has a SUCCESS line" ||
 		fail "$name: no SUCCESS line in the audit log"
-	rm -rf "$db"
+}
+
+# An operator logs in with the card at the station's login screen over the serial console
+# (tmux, as run_station_serial): a wrong PIN first (refused, and audited), then the right
+# one; then a wipe of a virtio disk. The station's key is the file on the stick; the
+# certificate names the card's holder and carries the card's signature beside the station's.
+# The login box is gone and the header names the operator, not locked.
+logged_in() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		# the serial line is 80 columns: the header may cut the name
+		if ! screen | grep -q 'PIN:' && screen | head -n1 | grep -q ' VM Card Op'; then
+			! screen | head -n1 | grep -q LOCKED
+			return
+		fi
+		sleep 1
+	done
+	return 1
+}
+
+run_card_login() {
+	local name=card-login marker json ok=yes
+	D=$W/$name
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	make_target virtio "$marker-virtio"
+	make_card "$name" || return
+	make_stick cd || { card_done; return; }
+	printf '[station]\nverify = full\n[operators]\nrequire_card = yes\nca = %s\n' \
+		/run/wipeseal/data/station/ca.pem >"$D/wipeseal.conf"
+	mcopy -o -i "$STICK" "$D/wipeseal.conf" ::/wipeseal.conf
+	tm kill-server 2>/dev/null
+	tm new-session -d -s vm -x 80 -y 24 \
+		"qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -nographic -no-reboot \
+		-kernel $W/iso/iso/boot/vmlinuz -initrd $W/iso/iso/boot/initrd.img \
+		-append 'console=ttyS0,115200n8 quiet wipeseal.medium=none' \
+		-device qemu-xhci -drive file=$D/stick.img,if=none,id=st,format=raw -device usb-storage,drive=st \
+		${CARD_ARGS[*]} \
+		-drive file=$D/virtio.img,if=none,id=vd,format=raw -device virtio-blk-pci,drive=vd,serial=WSCARD0001 \
+		2>$D/qemu.log; sleep 600"
+	wait_screen 'PIN:' 120 && screen | grep -q 'Card "VM Card Operator" (serial [0-9a-f]*): VM Card Operator' &&
+		pass "$name: the login box shows the card in the CCID reader and its holder" ||
+		{ fail "$name: no login box with the card: $(screen | tr -s ' ')"; ok=no; }
+	if [ $ok = yes ]; then
+		tm send-keys -t vm -l 99999999
+		tm send-keys -t vm Enter
+		wait_screen 'PIN\|login failed' 30
+		sleep 2
+		screen | grep -q 'wrong PIN\|login failed' && screen | grep -q 'PIN:' &&
+			pass "$name: a wrong PIN is refused: $(screen | grep -o 'token .*\(wrong PIN\|login failed\)[^|]*' | head -n1 | tr -s ' ')" ||
+			fail "$name: a wrong PIN was not refused: $(screen | tr -s ' ')"
+		tm send-keys -t vm -l "$CARD_PIN"
+		tm send-keys -t vm Enter
+		logged_in && pass "$name: the operator logged in with the card's PIN" ||
+			{ fail "$name: the login did not succeed: $(screen | tr -s ' ')"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		cursor_to WSCARD0001 && tm send-keys -t vm Space
+		wait_screen '1 of' 10 || { fail "$name: could not select the disk"; ok=no; }
+	fi
+	if [ $ok = yes ]; then
+		tm send-keys -t vm s
+		wait_screen 'Type WIPE' 10
+		tm send-keys -t vm -l WIPE
+		tm send-keys -t vm Enter
+		wait_screen 'Summary' 180 && pass "$name: the wipe ran to its summary" ||
+			{ fail "$name: no summary: $(screen | tr -s ' ')"; ok=no; }
+		sleep 2
+	fi
+	monitor quit
+	tm kill-server 2>/dev/null
+	card_done
+	grep -a -q "$marker" "$D/virtio.img" && fail "$name: the marker is still on the virtio disk" ||
+		pass "$name: no marker left on the virtio disk"
+	mkdir -p "$D/out"
+	mcopy -s -n -i "$STICK" ::/certificates ::/audit.log "$D/out/" 2>/dev/null
+	json=$(find "$D/out/certificates" -name '*WSCARD0001.json' 2>/dev/null | head -n1)
+	if [ -n "$json" ] && cms_verify "$json"; then
+		pass "$name: $(basename "$json") verifies with openssl cms -verify ($CMS_SIGNERS signers)"
+		grep -q '"VM Card Operator"' "$json" && pass "$name: the certificate names the card's holder" ||
+			fail "$name: the certificate does not name the card's holder"
+		[ "$CMS_SIGNERS" = 2 ] && card_signed &&
+			pass "$name: two signers, the station's and the operator's card" ||
+			fail "$name: not signed by both the station and the card ($CMS_SIGNERS signers)"
+	else
+		fail "$name: no certificate that verifies: ${json:-none} $(cat "$D/verify.err" 2>/dev/null)"
+	fi
+	grep -q '"LOGIN-FAILED"' "$D/out/audit.log" 2>/dev/null && grep -q '"LOGIN"' "$D/out/audit.log" &&
+		! grep -q "$CARD_PIN" "$D/out/audit.log" &&
+		pass "$name: the audit log has the failed and the successful login, and no PIN" ||
+		fail "$name: the audit log lacks LOGIN-FAILED or LOGIN (or holds the PIN)"
 }
