@@ -165,14 +165,13 @@ run_card_login() {
 		${CARD_ARGS[*]} \
 		-drive file=$D/virtio.img,if=none,id=vd,format=raw -device virtio-blk-pci,drive=vd,serial=WSCARD0001 \
 		2>$D/qemu.log; sleep 600"
-	wait_screen 'PIN:' 120 && screen | grep -q 'Card "VM Card Operator" (serial [0-9a-f]*): VM Card Operator' &&
+	wait_screen 'PIN:' 240 && screen | grep -q 'Card "VM Card Operator" (serial [0-9a-f]*): VM Card Operator' &&
 		pass "$name: the login box shows the card in the CCID reader and its holder" ||
 		{ fail "$name: no login box with the card: $(screen | tr -s ' ')"; ok=no; }
 	if [ $ok = yes ]; then
 		tm send-keys -t vm -l 99999999
 		tm send-keys -t vm Enter
-		wait_screen 'PIN\|login failed' 30
-		sleep 2
+		wait_screen 'login failed\|wrong PIN' 60
 		screen | grep -q 'wrong PIN\|login failed' && screen | grep -q 'PIN:' &&
 			pass "$name: a wrong PIN is refused: $(screen | grep -o 'token .*\(wrong PIN\|login failed\)[^|]*' | head -n1 | tr -s ' ')" ||
 			fail "$name: a wrong PIN was not refused: $(screen | tr -s ' ')"
@@ -190,7 +189,7 @@ run_card_login() {
 		wait_screen 'Type WIPE' 10
 		tm send-keys -t vm -l WIPE
 		tm send-keys -t vm Enter
-		wait_screen 'Summary' 180 && pass "$name: the wipe ran to its summary" ||
+		wait_screen 'Summary' 300 && pass "$name: the wipe ran to its summary" ||
 			{ fail "$name: no summary: $(screen | tr -s ' ')"; ok=no; }
 		sleep 2
 	fi
@@ -209,6 +208,10 @@ run_card_login() {
 		[ "$CMS_SIGNERS" = 2 ] && card_signed &&
 			pass "$name: two signers, the station's and the operator's card" ||
 			fail "$name: not signed by both the station and the card ($CMS_SIGNERS signers)"
+		"$BIN" verify --ca "$W/pki/ca/ca.pem" --require-operator "$json" >"$D/verify.out" 2>&1 &&
+			grep -q 'and by operator VM Card Operator' "$D/verify.out" &&
+			pass "$name: wipeseal verify --require-operator reports both signers" ||
+			fail "$name: wipeseal verify --require-operator: $(cat "$D/verify.out")"
 	else
 		fail "$name: no certificate that verifies: ${json:-none} $(cat "$D/verify.err" 2>/dev/null)"
 	fi
