@@ -37,13 +37,13 @@
 
 /* One certificate found on a card, with the key beside it (same CKA_ID). */
 struct ws_card_cert {
-	char *uri;      /* pkcs11: URI of the private key (token, serial, id): what to log in
+	char *uri;     /* pkcs11: URI of the private key (token, serial, id): what to log in
 	                   with */
-	char *token;    /* the token's label */
-	char *serial;   /* the token's serial number */
-	char *subject;  /* the certificate's subject, one line (RFC 2253) */
-	char *name;     /* its commonName, or NULL */
-	bool operator;  /* it carries the operator policy (not yet checked against any CA) */
+	char *token;   /* the token's label */
+	char *serial;  /* the token's serial number */
+	char *subject; /* the certificate's subject, one line (RFC 2253) */
+	char *name;    /* its commonName, or NULL */
+	bool operator; /* it carries the operator policy (not yet checked against any CA) */
 };
 
 /*

@@ -240,6 +240,14 @@ static int nvme_erased_byte(const struct ws_device *dev)
 	return dev->nvme.dlfeat == 1 ? 0x00 : dev->nvme.dlfeat == 2 ? 0xff : -1;
 }
 
+/* After a Sanitize Block Erase the blocks are deallocated: they read as DLFEAT says, and a
+ * drive that reads deallocated blocks as ones (DLFEAT 2) reads 0xff; every other technique
+ * here leaves zeros. */
+static uint8_t nvme_blank_byte(const struct ws_device *dev, enum ws_technique t)
+{
+	return t == WS_TECH_NVME_SANITIZE_BLOCK && dev->nvme.dlfeat == 2 ? 0xff : 0x00;
+}
+
 const struct ws_transport_ops ws_nvme_transport = {
 	.name = "NVMe",
 	/* a failed sanitize puts the controller in failure mode until Exit Failure Mode */
@@ -249,5 +257,6 @@ const struct ws_transport_ops ws_nvme_transport = {
 	.start = nvme_start,
 	.erase = ws_purge_format_nvm,
 	.erased_byte = nvme_erased_byte,
+	.blank_byte = nvme_blank_byte,
 	.prepare_hidden = NULL, /* a namespace hides nothing beyond its capacity */
 };

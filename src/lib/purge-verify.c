@@ -58,9 +58,8 @@ static struct ws_pass_spec expected_after(const struct purge *p)
 {
 	struct ws_pass_spec s = { .kind = WS_PATTERN_BYTES, .len = 1 };
 
-	s.bytes[0] = p->res->technique == WS_TECH_NVME_SANITIZE_BLOCK && p->dev->nvme.dlfeat == 2
-	                 ? 0xff
-	                 : 0x00;
+	s.bytes[0] =
+	    p->ops && p->ops->blank_byte ? p->ops->blank_byte(p->dev, p->res->technique) : 0x00;
 	return s;
 }
 

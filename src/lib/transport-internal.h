@@ -116,6 +116,10 @@ struct ws_transport_ops {
 	/* What @dev says its media read as after a crypto erase: a byte value, or -1 when it
 	 * does not say. NULL: it never says. */
 	int (*erased_byte)(const struct ws_device *dev);
+	/* What @dev's media must read as after technique @t when it is not a crypto erase (a
+	 * block erase, a sanitize overwrite with pattern 0, a format): a byte value. NULL:
+	 * zeros. */
+	uint8_t (*blank_byte)(const struct ws_device *dev, enum ws_technique t);
 	/* Before a wipe: make every sector of @t addressable (an ATA host protected area) or
 	 * record why not, into @h (@keep: leave it hidden, on the operator's word). NULL when
 	 * nothing can hide. Return: 0, or a negative errno (@h says what is known). */

@@ -40,6 +40,8 @@
  * - test_crypto_zeros_only_when_declared: `crypto-zeros` exits 0 with the device all zeros,
  *   `erased_pattern` "00" and erased blocks counted; `crypto-zeros-undeclared` exits 1, FAILED,
  *   "the erase cannot be judged ...", with pattern blocks counted.
+ * - test_block_erase_reads_as_dlfeat_says (`ones`: deallocated blocks read as ones, DLFEAT 010b):
+ *   nvme-sanitize-block exits 0 with every byte of the device 0xff, read back with cmp.
  * - test_verify_none_needs_trust: `--verify none` with nvme-sanitize-block, nvme-sanitize-crypto,
  *   nvme-format-user-data and purge exits 2 with one line naming `--trust-firmware` and the image
  *   unchanged; with `--trust-firmware` a block erase exits 0, mode `none`,
@@ -409,6 +411,27 @@ START_TEST(test_crypto_zeros_only_when_declared)
 }
 END_TEST
 
+/* A block erase deallocates: the blocks read as DLFEAT says, here ones, and that is the
+ * expected pattern, not residue. */
+START_TEST(test_block_erase_reads_as_dlfeat_says)
+{
+	char *dev = marked("ones.img"), *out = NULL, *err = NULL, *args = NULL;
+	struct json_object *root, *res;
+
+	ck_assert_int_ge(asprintf(&args, "-m nvme-sanitize-block '%s'", dev), 0);
+	ck_assert_msg(sim_wipe("ones", dev, NULL, NULL, args, &out, &err) == WS_EXIT_OK, "%s", err);
+	ck_assert_int_eq(
+	    test_sh(NULL, "tr '\\000' '\\377' </dev/zero | cmp -s -n 33554432 '%s' -", dev), 0);
+	res = result_of(out, &root);
+	ck_assert_str_eq(jstr(res, "status"), "SUCCESS");
+	json_object_put(root);
+	free(out);
+	free(err);
+	free(args);
+	free(dev);
+}
+END_TEST
+
 /* --verify none with a firmware method: refused before anything is sent, unless the operator
  * trusts the firmware, which the certificate then says. */
 START_TEST(test_verify_none_needs_trust)
@@ -509,6 +532,7 @@ int main(void)
 	tcase_add_test(tc, test_two_namespaces);
 	tcase_add_test(tc, test_scrambler_is_found);
 	tcase_add_test(tc, test_crypto_zeros_only_when_declared);
+	tcase_add_test(tc, test_block_erase_reads_as_dlfeat_says);
 	tcase_add_test(tc, test_verify_none_needs_trust);
 	tcase_add_test(tc, test_instant_completion_is_flagged);
 	suite_add_tcase(s, tc);

@@ -13,12 +13,14 @@
  *   WS_NVMESIM_PATH=/dev/loop3       namespace 1
  *   WS_NVMESIM_NS2=/dev/loop4        namespace 2 (profile two-ns)
  *   WS_NVMESIM_PROFILE=full | crypto | format-only | fails | in-progress | stall | reset |
- *                      two-ns | scrambler | instant | crypto-zeros | crypto-zeros-undeclared
+ *                      two-ns | scrambler | instant | crypto-zeros | crypto-zeros-undeclared |
+ *                      ones
  *   (lying and odd drives, all else like full: scrambler's crypto erase changes only 16 bytes
  *   of every 512-byte sector, and zeros the first and the last MiB so no signature is left;
  *   instant reports any sanitize completed at once, erasing nothing, against an estimate of
  *   an hour; crypto-zeros's crypto erase leaves zeros, as deallocated blocks read (DLFEAT
- *   001b); crypto-zeros-undeclared does the same with DLFEAT 000b, saying nothing)
+ *   001b); crypto-zeros-undeclared does the same with DLFEAT 000b, saying nothing; ones reads
+ *   deallocated blocks as ones, DLFEAT 010b, so its block erase leaves 0xff)
  *   WS_NVMESIM_SECONDS=2             how long a sanitize takes
  *   WS_NVMESIM_STATE=FILE            the Sanitize Status log, kept across processes
  *                                    ("sstat=N sprog=N scdw10=N" on one line)
@@ -190,7 +192,7 @@ static void erase_range(unsigned ns, int action, uint64_t from, uint64_t to)
 			for (size_t i = 0; i < n; i++)
 				buf[i] = (uint8_t)(sim.ovrpat >> (8 * ((off + i) % 4)));
 		} else {
-			memset(buf, 0, n);
+			memset(buf, is("ones") ? 0xff : 0x00, n);
 		}
 		if (preload_medium_pwrite(fd, buf, n, off) != (ssize_t)n)
 			break;
@@ -301,8 +303,9 @@ static int identify(struct nvme_passthru_cmd *c, unsigned ns)
 		memset(id, 0, sizeof(*id));
 		id->nsze = id->ncap = id->nuse = blocks;
 		id->lbaf[0].ds = 9;
-		/* deallocated blocks read as zeros; crypto-zeros-undeclared does not say */
-		id->dlfeat = is("crypto-zeros-undeclared") ? 0x00 : 0x01;
+		/* deallocated blocks read as zeros; ones, as ones; crypto-zeros-undeclared does
+		 * not say */
+		id->dlfeat = is("crypto-zeros-undeclared") ? 0x00 : is("ones") ? 0x02 : 0x01;
 		return 0;
 	}
 	if (cns == NVME_IDENTIFY_CNS_NS_ACTIVE_LIST && c->data_len >= sizeof(struct nvme_ns_list)) {
