@@ -193,6 +193,13 @@ run_card_login() {
 			{ fail "$name: no summary: $(screen | tr -s ' ')"; ok=no; }
 		sleep 2
 	fi
+	if [ $ok = yes ]; then
+		# the card pulled: the reader unplugged from the USB bus (QEMU's monitor)
+		tm send-keys -t vm x
+		monitor "device_del ccid"
+		wait_screen 'LOCKED\|Unlock' 60 && pass "$name: unplugging the card's reader locks the station" ||
+			fail "$name: the station did not lock when the card's reader went: $(screen | tr -s ' ')"
+	fi
 	monitor quit
 	tm kill-server 2>/dev/null
 	card_done
@@ -219,4 +226,6 @@ run_card_login() {
 		! grep -q "$CARD_PIN" "$D/out/audit.log" &&
 		pass "$name: the audit log has the failed and the successful login, and no PIN" ||
 		fail "$name: the audit log lacks LOGIN-FAILED or LOGIN (or holds the PIN)"
+	grep -q '"CARD-REMOVED"' "$D/out/audit.log" 2>/dev/null && pass "$name: the audit log has the card's removal" ||
+		fail "$name: no CARD-REMOVED line in the audit log"
 }
