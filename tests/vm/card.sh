@@ -128,8 +128,9 @@ CONF
 
 # An operator logs in with the card at the station's login screen over the serial console
 # (tmux, as run_station_serial): a wrong PIN first (refused, and audited), then the right
-# one; then a wipe of a virtio disk. The station's key is the file on the stick; the
-# certificate names the card's holder and carries the card's signature beside the station's.
+# one; then a wipe of a virtio disk; then the card's reader is unplugged (QEMU's monitor) and
+# the station must lock. The station's key is the file on the stick; the certificate names
+# the card's holder and carries the card's signature beside the station's.
 # The login box is gone and the header names the operator, not locked.
 logged_in() {
 	local i
