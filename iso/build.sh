@@ -135,6 +135,49 @@ cp -a "$PKGS/lib/terminfo" "$R/lib/terminfo"
 install -m 0755 "$BIN" "$R/usr/sbin/wipeseal"
 strip --strip-unneeded "$R/usr/sbin/wipeseal"
 
+# Smart cards (an operator's card, a station key on a card): a USB CCID reader through the
+# CCID driver (libusb), pcscd between the readers and the programs, OpenSC's PKCS#11 module
+# for the cards, registered with p11-kit, whose proxy module wipeseal loads through libp11.
+# OpenSC loads libpcsclite and libp11 loads the proxy with dlopen(): no DT_NEEDED names
+# them, so they are copied here. pkcs11-tool and opensc-tool come along for the shell (and
+# the boot's list of readers); OpenSC's card-specific tools do not.
+CARD_PACKAGES=(pcscd libccid libpcsclite1 libusb-1.0-0 opensc opensc-pkcs11 p11-kit p11-kit-modules
+	libgcc-s1)
+step "adding the smart-card stack (${CARD_PACKAGES[*]})"
+fetch "${CARD_PACKAGES[@]}"
+install -m 0755 "$PKGS/usr/sbin/pcscd" "$R/usr/sbin/pcscd"
+CCID=usr/lib/pcsc/drivers/ifd-ccid.bundle/Contents
+mkdir -p "$R/$CCID/Linux" "$R/usr/lib/$ARCH/pkcs11" "$R/usr/share/p11-kit/modules" "$R/etc/opensc"
+install -m 0755 "$PKGS/$CCID/Linux/libccid.so" "$R/$CCID/Linux/libccid.so"
+# (Debian links it to /etc/libccid_Info.plist)
+cp "$PKGS/etc/libccid_Info.plist" "$R/$CCID/Info.plist"
+for f in libpcsclite.so.1 opensc-pkcs11.so; do
+	cp -L "$PKGS/usr/lib/$ARCH/$f" "$R/usr/lib/$ARCH/$f"
+done
+# glibc loads libgcc_s when a thread ends with pthread_exit() (pcscd's do): without it pcscd
+# aborts at the first client that goes away
+cp -L "$PKGS/lib/$ARCH/libgcc_s.so.1" "$R/lib/$ARCH/libgcc_s.so.1"
+ln -s ../opensc-pkcs11.so "$R/usr/lib/$ARCH/pkcs11/opensc-pkcs11.so"
+# the proxy is libp11-kit itself under another name (as Debian ships it)
+ln -s libp11-kit.so.0 "$R/usr/lib/$ARCH/p11-kit-proxy.so"
+# OpenSC's module only: p11-kit's trust module would show the CA store as one more token
+cp "$PKGS/usr/share/p11-kit/modules/opensc-pkcs11.module" "$R/usr/share/p11-kit/modules/"
+# A reader that says it has a PIN pad makes OpenSC leave the PIN to it: QEMU's usb-ccid says
+# so (bPINSupport 1) and answers PC_to_RDR_Secure "command not supported", and the station
+# has its own keyboard and masked PIN field. The PIN goes to the card in a VERIFY command as
+# with every other reader; docs/station.md#smart-cards.
+cat >"$R/etc/opensc/opensc.conf" <<'OPENSC'
+# iso/build.sh: the station types the PIN itself, also on readers with a PIN pad
+app default {
+	reader_driver pcsc {
+		enable_pinpad = false;
+	}
+}
+OPENSC
+for t in pkcs11-tool opensc-tool p11-kit; do
+	install -m 0755 "$PKGS/usr/bin/$t" "$R/usr/bin/$t"
+done
+
 # Libraries: every DT_NEEDED of every ELF file, found in the unpacked packages.
 find_lib() { # SONAME [RUNPATH...]
 	local so=$1 d

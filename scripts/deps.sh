@@ -27,7 +27,8 @@ WS_PACKAGES=(
 	# the initramfs, kernel-module dependencies (depmod), ELF dependencies (readelf)
 	xorriso isolinux syslinux-common mtools cpio zstd kmod binutils
 	# booting it (tests/vm/run.sh): QEMU, and OVMF for UEFI with Secure Boot
-	qemu-system-x86 ovmf
+	# and the emulated smart card of its "card" case: NSS's certutil and pk12util (tests/vm/make-card.sh)
+	qemu-system-x86 ovmf libnss3-tools
 )
 
 ws_install_deps() {

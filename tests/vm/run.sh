@@ -568,6 +568,10 @@ run_station_serial() {
 	done
 }
 
+# the smart-card case: run_card
+# shellcheck source=tests/vm/card.sh
+. "$ROOT/tests/vm/card.sh"
+
 # WS_VM_ONLY="bios station-serial" runs only those (the inner loop)
 want() { [ -z "${WS_VM_ONLY:-}" ] || [[ " $WS_VM_ONLY " == *" $1 "* ]]; }
 want bios && run_one bios cd
@@ -579,8 +583,12 @@ want cmdline-with-stick && run_cmdline with-stick
 want cmdline-no-stick && run_cmdline no-stick
 want two-sticks && run_two_sticks
 want station-serial && run_station_serial
+want card && run_card
+# card-login needs the station's login screen and the operator's second signature (h-station,
+# h-operator): run only when named until both are on main
+[[ " ${WS_VM_ONLY:-} " == *" card-login "* ]] && run_card_login
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W"/card* "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
