@@ -443,6 +443,15 @@ bool ws_token_present(struct ws_token *t)
 	case CKR_FUNCTION_NOT_SUPPORTED:
 	case CKR_RANDOM_SEED_NOT_SUPPORTED:
 		return true;
+	case CKR_GENERAL_ERROR: {
+		/* OpenSC's answer when the card has no GET CHALLENGE (it answers 6D00; QEMU's
+		 * emulated CAC card is one) though the token claims CKF_RNG. A pulled card never
+		 * gets here (OpenSC checks the reader first: CKR_DEVICE_REMOVED, below), so the
+		 * card is there; present while the login holds */
+		int in = 0;
+
+		return PKCS11_is_logged_in(t->slot, 0, &in) == 0 && in;
+	}
 	default: /* 0: no session could be opened; CKR_DEVICE_REMOVED, ... */
 		return false;
 	}

@@ -14,6 +14,7 @@
  * also to the operator policy and to the SHA-256 the document names
  * (person.operator_card.certificate_sha256).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -127,6 +128,21 @@ static int operator_index(CMS_ContentInfo *cms, const char *named)
 	return marked >= 0 ? marked : 1;
 }
 
+/* The operator the document names (subject, and name in the person block) is the one in
+ * @x, the certificate whose SHA-256 it names: what verify reports is what was signed. */
+static bool same_person(X509 *x, const struct ws_cert_check *c)
+{
+	X509_NAME *subject = X509_get_subject_name(x);
+	char *text = ws_x509_name(subject), cn[256] = "";
+	bool same = text && c->operator_subject && strcmp(text, c->operator_subject) == 0;
+
+	if (X509_NAME_get_text_by_NID(subject, NID_commonName, cn, sizeof(cn)) < 0)
+		cn[0] = '\0';
+	same = same && c->operator_name && strcmp(cn, c->operator_name) == 0;
+	free(text);
+	return same;
+}
+
 bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *json, size_t len,
                            const char *named, struct ws_cert_check *c)
 {
@@ -150,6 +166,14 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 		ws_reason(&c->reason, 0, "the station's signature: %s", why);
 		goto done;
 	}
+	/* two persons' worth of proof from one: the station's signature made with the
+	 * operator's own certificate, or with any operator's, proves no station */
+	if (ws_cert_has_operator_policy(sx)) {
+		ws_reason(&c->reason, 0,
+		          "the station's signature: it was made with an operator's certificate "
+		          "(operator policy " WS_OID_OPERATOR_POLICY "), not a station's");
+		goto done;
+	}
 	if (ws_cms_signing_time(station_si, &when))
 		c->signing_time = when;
 	c->signer = ws_x509_name(X509_get_subject_name(sx));
@@ -159,6 +183,8 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	if (!why && (!named || ws_x509_fingerprint(ox, fp) < 0 || strcmp(fp, named) != 0))
 		why = named ? "it is not the operator the document names (another certificate)"
 		            : "the document names no operator";
+	if (!why && !same_person(ox, c))
+		why = "the document's operator (name or subject) is not their certificate's";
 	c->operator_sig = why ? WS_OPERATOR_SIG_INVALID : WS_OPERATOR_SIG_SIGNED;
 	if (why)
 		ws_reason(&c->reason, 0, "the operator's signature: %s", why);

@@ -362,6 +362,17 @@ START_TEST(test_card_pulled)
 	ws_operator_unref(op);
 	/* pulled before the login: no token */
 	refused_card(&l, -ENODEV, "no token matches it", false);
+	/* a card that cannot give random bytes (no GET CHALLENGE) is still there while it
+	 * is, and gone once pulled */
+	softtoken_sh("rm -f '%s'", pulled);
+	test_require(setenv("WS_P11WRAP", "nochallenge", 1) == 0, "setenv");
+	ck_assert_msg(login(&l, &op, &why) == 0, "%s", why);
+	ck_assert(ws_operator_present(op));
+	ck_assert(ws_operator_present(op));
+	softtoken_sh("touch '%s'", pulled);
+	ck_assert(!ws_operator_present(op));
+	ws_operator_unref(op);
+	unsetenv("WS_P11WRAP");
 	unsetenv("WS_P11WRAP_PULLED");
 }
 END_TEST

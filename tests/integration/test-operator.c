@@ -7,7 +7,8 @@
  * A wiped device's certificate names the operator from their certificate (not the flags),
  * carries two SignerInfos that plain `openssl cms -verify` and `wipeseal verify
  * --require-operator` both accept, and the audit log (LOGIN, STARTED, SUCCESS) verifies.
- * A second signer that is not the operator the document names (another operator's file key,
+ * Two signatures by operators and none by a station fail verify (an operator's certificate
+ * is never the station's). A second signer that is not the operator the document names (another operator's file key,
  * added with `openssl cms -resign`) passes plain OpenSSL and fails `wipeseal verify`.
  * --require-operator fails a certificate the station signed alone, and [operators]
  * require_card stops a wipe without a card. Another CA, no operator marking, RSA-1024 and a
@@ -194,6 +195,39 @@ START_TEST(test_two_signers)
 	ck_assert_int_eq(run_cli(&out, NULL, "verify --json --ca %s/ca.pem '%s'", pki, file), 1);
 	ck_assert_msg(strstr(out, "\"operator\":{\"state\":\"invalid\""), "%s", out);
 	free(out);
+	/* two signatures by operators and none by a station, on a document that names one of
+	 * them: openssl accepts it, verify does not take an operator's certificate for the
+	 * station's */
+	softtoken_sh("cd '%s' && cp x.json y.json && openssl req -new -newkey rsa:2048 -nodes "
+	             "-keyout n.key -subj /CN=Niaj -out n.csr 2>/dev/null && openssl x509 -req -in "
+	             "n.csr -CA %s/ca.pem -CAkey %s/ca.key -CAserial m.srl -extfile "
+	             "%s/certs/openssl.cnf -extensions v3_operator -out n.pem 2>/dev/null && "
+	             "fp=$(openssl x509 -in m.pem -noout -fingerprint -sha256 | cut -d= -f2 | "
+	             "tr -d : | tr A-F a-f) && sed -i \"s/\\(\\\"certificate_sha256\\\": "
+	             "\\\"\\)[0-9a-f]*/\\1$fp/\" y.json && grep -q \"$fp\" y.json && "
+	             "openssl cms -sign -binary -in y.json -signer n.pem -inkey n.key -md sha384 "
+	             "-outform PEM -out y1.p7s && openssl cms -resign -binary -inform PEM -in "
+	             "y1.p7s -signer m.pem -inkey m.key -md sha384 -outform PEM -out y.json.p7s",
+	             tok, pki, pki, WS_SOURCE_DIR);
+	free(file);
+	file = NULL;
+	ck_assert_int_ge(asprintf(&file, "%s/y.json", tok), 0);
+	ck_assert_int_eq(signer_infos(file), 2);
+	openssl_verifies(file);
+	verify(file, "", 1, "the station's signature: it was made with an operator's certificate");
+	/* the station's signature and Mallory's, on a document that names Mallory's
+	 * certificate but another person: verify reports no name that was not signed for */
+	softtoken_sh(
+	    "cd '%s' && cp y.json z.json && openssl cms -sign -binary -in z.json -signer "
+	    "%s/signer.pem -inkey %s/signer.key -md sha384 -outform PEM -out z1.p7s && "
+	    "openssl cms -resign -binary -inform PEM -in z1.p7s -signer m.pem -inkey m.key "
+	    "-md sha384 -outform PEM -out z.json.p7s",
+	    tok, station_dir, station_dir);
+	free(file);
+	file = NULL;
+	ck_assert_int_ge(asprintf(&file, "%s/z.json", tok), 0);
+	openssl_verifies(file);
+	verify(file, "", 1, "the document's operator (name or subject) is not their certificate's");
 	free(doc);
 	free(err);
 	free(file);

@@ -10,7 +10,10 @@
  *   WS_P11WRAP         "locked": C_GetTokenInfo adds CKF_USER_PIN_LOCKED and C_Login
  *                      answers CKR_PIN_LOCKED; "final": C_GetTokenInfo adds
  *                      CKF_USER_PIN_FINAL_TRY; "low": C_GetTokenInfo adds
- *                      CKF_USER_PIN_COUNT_LOW; unset: nothing changes.
+ *                      CKF_USER_PIN_COUNT_LOW; "nochallenge": C_GenerateRandom answers
+ *                      CKR_GENERAL_ERROR, as OpenSC does for a card that has no GET
+ *                      CHALLENGE (QEMU's emulated CAC card answers it 6D00); unset:
+ *                      nothing changes.
  *   WS_P11WRAP_PULLED  a path: once a file is there, the card is out of its reader: the
  *                      slot reports no token (C_GetSlotInfo without CKF_TOKEN_PRESENT,
  *                      C_GetTokenInfo and C_OpenSession CKR_TOKEN_NOT_PRESENT), and the
@@ -113,7 +116,11 @@ static CK_RV sign_final(CK_SESSION_HANDLE session, CK_BYTE *sig, CK_ULONG *sig_l
 
 static CK_RV gen_random(CK_SESSION_HANDLE session, CK_BYTE *buf, CK_ULONG len)
 {
-	return pulled() ? CKR_DEVICE_REMOVED : real.C_GenerateRandom(session, buf, len);
+	if (pulled())
+		return CKR_DEVICE_REMOVED;
+	if (strcmp(mode(), "nochallenge") == 0)
+		return CKR_GENERAL_ERROR;
+	return real.C_GenerateRandom(session, buf, len);
 }
 
 static CK_RV find_init(CK_SESSION_HANDLE session, CK_ATTRIBUTE *templ, CK_ULONG n)

@@ -584,9 +584,7 @@ want cmdline-no-stick && run_cmdline no-stick
 want two-sticks && run_two_sticks
 want station-serial && run_station_serial
 want card && run_card
-# card-login needs the station's login screen and the operator's second signature (h-station,
-# h-operator): run only when named until both are on main
-[[ " ${WS_VM_ONLY:-} " == *" card-login "* ]] && run_card_login
+want card-login && run_card_login
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
