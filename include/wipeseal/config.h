@@ -43,6 +43,13 @@ struct ws_config *ws_config_free(struct ws_config *cfg);
 /* ws_config_get() - the value of @section.@key, or NULL. The string belongs to @cfg. */
 const char *ws_config_get(const struct ws_config *cfg, const char *section, const char *key);
 
+/*
+ * ws_config_seconds() - a length of time as the file writes it: seconds ("900"), or a
+ * number with s, m or h ("90s", "15m", "1h"); "0" is zero. At most a week: more is a typing
+ * error. Return: false when @s is none of these.
+ */
+bool ws_config_seconds(const char *s, unsigned *ret);
+
 /* ws_config_set() - set (or override) @section.@key. Return: 0 or -ENOMEM. */
 int ws_config_set(struct ws_config *cfg, const char *section, const char *key, const char *value);
 

@@ -54,7 +54,7 @@ static const struct known_key {
 	{ "station.organization", NULL },
 	{ "station.asset_tag", NULL },
 	{ "station.when_done", "poweroff|reboot|wait" },
-	{ "station.lock_after", NULL },
+	{ "station.lock_after", NULL }, /* a length of time: is_time() */
 	{ "operators.require_card", "yes|no" },
 	{ "operators.card", NULL },
 	{ "operators.pin_file", NULL },
@@ -144,6 +144,12 @@ static const struct known_key *find_key(const char *section, const char *key)
 bool ws_config_key_known(const char *section, const char *key)
 {
 	return section && key && find_key(section, key);
+}
+
+/* The keys whose value is a length of time (ws_config_seconds()). */
+static bool is_time(const struct known_key *k)
+{
+	return strcmp(k->name, "station.lock_after") == 0;
 }
 
 /* Whether @value is one of the '|'-separated @choices. */
@@ -249,12 +255,44 @@ static int parse_setting(struct ws_config *cfg, char *s, const char *section, co
 	} else if ((hash = comment_in(value))) {
 		return comment_error(path, lineno, *hash, key, ret_reason);
 	}
+	if (is_time(k) && !ws_config_seconds(value, &(unsigned){ 0 }))
+		return ws_reason(
+		    ret_reason, -EINVAL,
+		    "%s:%u: [%s] %s = %s: not a time; write seconds (900), 90s, 15m or "
+		    "1h (at most a week; 0: never by time)",
+		    path, lineno, section, key, value);
 	if (k->choices && !is_choice(k->choices, value)) {
 		choices_text(k->choices, text, sizeof(text));
 		return ws_reason(ret_reason, -EINVAL, "%s:%u: %s = '%s' in [%s]: use %s", path,
 		                 lineno, key, value, section, text);
 	}
 	return ws_config_set(cfg, section, key, value);
+}
+
+bool ws_config_seconds(const char *s, unsigned *ret)
+{
+	unsigned long long v = 0, unit = 1;
+	const char *p = s;
+
+	if (!s || !*s)
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (unsigned long long)(*p - '0');
+		if (v > 1000000000ULL)
+			return false;
+	}
+	if (p == s)
+		return false;
+	if (*p == 's')
+		p++;
+	else if (*p == 'm')
+		unit = 60, p++;
+	else if (*p == 'h')
+		unit = 3600, p++;
+	if (*p || v * unit > 7ULL * 24 * 3600)
+		return false;
+	*ret = (unsigned)(v * unit);
+	return true;
 }
 
 /* One line of the file (NUL-terminated, without its '\n') into @cfg; @section is the current

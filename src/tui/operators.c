@@ -22,34 +22,6 @@
 
 /* ---- the config ------------------------------------------------------------------------------ */
 
-bool operators_parse_lock_after(const char *s, unsigned *ret)
-{
-	unsigned long long v = 0, unit = 1;
-	const char *p = s;
-
-	if (!s || !*s)
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (unsigned long long)(*p - '0');
-		if (v > 1000000000ULL)
-			return false;
-	}
-	if (p == s)
-		return false;
-	if (*p == 's')
-		p++;
-	else if (*p == 'm')
-		unit = 60, p++;
-	else if (*p == 'h')
-		unit = 3600, p++;
-	if (*p)
-		return false;
-	if (v * unit > 7ULL * 24 * 3600) /* a week: anything longer is a typing error */
-		return false;
-	*ret = (unsigned)(v * unit);
-	return true;
-}
-
 /* [operators] allow: SHA-256 fingerprints (hex, colons allowed), separated by commas or
  * spaces, into a NULL-terminated list. Return: false for anything that is not one. */
 static bool parse_allow(const char *s, char ***ret)
@@ -126,7 +98,7 @@ int operators_prepare(struct cli *cli, struct station *st)
 		snprintf(o->name, sizeof(o->name), "station");
 	if (!o->on)
 		return WS_EXIT_OK;
-	if (after && !operators_parse_lock_after(after, &o->lock_after)) {
+	if (after && !ws_config_seconds(after, &o->lock_after)) {
 		cli_err(cli,
 		        "[station] lock_after = %s: not a time; write seconds (900), 90s, 15m or "
 		        "1h (at most a week; 0: never by time)",

@@ -211,8 +211,6 @@ void station_forget(struct station *st, struct drive *d, const char *what);
  * code (one line on stderr when not WS_EXIT_OK). */
 int operators_prepare(struct cli *cli, struct station *st);
 void operators_fini(struct station *st);
-/* "900", "90s", "15m", "1h" into seconds. Return: false for anything else. */
-bool operators_parse_lock_after(const char *s, unsigned *ret);
 /* ws_operator_login() with the station's CA, CRL, allow-list and audit log. */
 int operators_login(struct station *st, const char *uri, const char *pin_file, ws_pin_fn pin,
                     void *pin_userdata, struct ws_operator **ret, char **ret_reason);

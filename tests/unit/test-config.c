@@ -5,7 +5,7 @@
  * and meaning what it says.
  *
  * The cases: end-of-line comments, quoting, CRLF and a byte-order mark, station.auto and when_done
- * values, NUL bytes; and every ini example of docs/config.md and docs/station.md loaded as it is,
+ * values, lock_after as a time, NUL bytes; and every ini example of docs/config.md and docs/station.md loaded as it is,
  * the station example checked to mean what its comments say.
  */
 #include <check.h>
@@ -94,6 +94,31 @@ START_TEST(test_station_choices)
 	means("[station]\nwhen_done = \"reboot\"\n", "station", "when_done", "reboot");
 	refused("[station]\nwhen_done = halt\n",
 	        "when_done = 'halt' in [station]: use poweroff, reboot or wait");
+}
+END_TEST
+
+/* [station] lock_after: a length of time, checked when the file is read (so `config check`
+ * says it too), not only when the station starts. */
+START_TEST(test_lock_after_is_a_time)
+{
+	static const struct {
+		const char *text;
+		unsigned want;
+	} good[] = { { "900", 900 }, { "90s", 90 }, { "15m", 900 },
+		     { "1h", 3600 }, { "0", 0 },    { "168h", 604800 } };
+	unsigned v = 1;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_msg(ws_config_seconds(good[i].text, &v), "%s", good[i].text);
+		ck_assert_uint_eq(v, good[i].want);
+	}
+	for (const char *const *b = (const char *const[]){ "", "soon", "15 m", "-5", "1d", "169h",
+	                                                   "99999999999", "m", NULL };
+	     *b; b++)
+		ck_assert_msg(!ws_config_seconds(*b, &v), "%s", *b);
+	means("[station]\nlock_after = 15m\n", "station", "lock_after", "15m");
+	refused("[station]\nlock_after = soon\n",
+	        "t.conf:2: [station] lock_after = soon: not a time; write seconds (900), 90s");
 }
 END_TEST
 
@@ -191,6 +216,7 @@ int main(void)
 	tcase_add_test(tc, test_hash_inside_a_value);
 	tcase_add_test(tc, test_windows_line_endings);
 	tcase_add_test(tc, test_station_choices);
+	tcase_add_test(tc, test_lock_after_is_a_time);
 	tcase_add_test(tc, test_nul_byte_refused_by_the_text_parser);
 	tcase_add_test(tc, test_load_is_the_text_parser);
 	tcase_add_test(tc, test_docs_examples_load);
