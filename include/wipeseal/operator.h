@@ -133,6 +133,34 @@ void ws_operator_logout(struct ws_operator *op);
 int ws_operator_complete(struct ws_operator *op, const char *dir, struct ws_audit *log,
                          unsigned *ret_done, char **ret_reason);
 
+/* ---- what the config file says of operators --------------------------------------------- */
+
+struct ws_config;
+
+/* [operators] and [station] lock_after, read and checked (docs/config.md). */
+struct ws_operators_config {
+	bool on;              /* [operators] ca or require_card is set: operators log in */
+	bool require_card;    /* [operators] require_card = yes: no wipe starts without one */
+	const char *card;     /* [operators] card, pin_file, crl: as the file says (owned by */
+	const char *pin_file; /* the config) */
+	const char *crl;
+	struct ws_trust *trust; /* [operators] ca, loaded; NULL when it is not set */
+	char **allow; /* [operators] allow: SHA-256 fingerprints, 64 lowercase hex digits each,
+	                 NULL-terminated; NULL when it is not set */
+	unsigned lock_after; /* [station] lock_after in seconds: 900 unless set, 0: never */
+};
+
+/*
+ * ws_operators_config() - the operators' settings of @cfg, checked: require_card needs a
+ * ca; the ca loads; every allow entry is a SHA-256 fingerprint (hex, colons allowed,
+ * separated by commas or blanks); lock_after is a time (ws_config_seconds()).
+ * Return: 0, or -EINVAL (-ENOMEM) with @ret_reason set to one line naming the key; @ret is
+ * then empty. Free with ws_operators_config_clear().
+ */
+int ws_operators_config(const struct ws_config *cfg, struct ws_operators_config *ret,
+                        char **ret_reason);
+void ws_operators_config_clear(struct ws_operators_config *c);
+
 /* ---- the station's session ---------------------------------------------------------------- */
 
 struct ws_session;

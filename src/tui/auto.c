@@ -174,19 +174,19 @@ static int auto_login(struct station *st)
 	char *why = NULL;
 	int r;
 
-	if (!o->card && o->required) {
+	if (!o->cfg.card && o->cfg.require_card) {
 		cli_err(st->cli, "[operators] require_card = yes and no [operators] card names "
 		                 "the card for --auto: nothing was wiped");
 		return WS_EXIT_USAGE;
 	}
-	if (!o->card) {
-		o->on = false; /* nobody logs in: the jobs start without an operator */
+	if (!o->cfg.card) {
+		o->cfg.on = false; /* nobody logs in: the jobs start without an operator */
 		station_key_only(st);
 		return WS_EXIT_OK;
 	}
-	r = operators_login(st, o->card, o->pin_file, NULL, NULL, &op, &why);
+	r = operators_login(st, o->cfg.card, o->cfg.pin_file, NULL, NULL, &op, &why);
 	if (r < 0) {
-		cli_err(st->cli, "operator card %s: %s; nothing was wiped", o->card,
+		cli_err(st->cli, "operator card %s: %s; nothing was wiped", o->cfg.card,
 		        why ? why : strerror(-r));
 		free(why);
 		return WS_EXIT_USAGE;

@@ -22,46 +22,6 @@
 
 /* ---- the config ------------------------------------------------------------------------------ */
 
-/* [operators] allow: SHA-256 fingerprints (hex, colons allowed), separated by commas or
- * spaces, into a NULL-terminated list. Return: false for anything that is not one. */
-static bool parse_allow(const char *s, char ***ret)
-{
-	size_t n = 0;
-	char **v = calloc(strlen(s) / 64 + 2, sizeof(*v));
-	char hex[65];
-	size_t k = 0;
-
-	if (!v)
-		return false;
-	for (const char *p = s;; p++) {
-		if (*p == ':')
-			continue;
-		if (*p && !strchr(", \t", *p)) {
-			if (k == 64 || !strchr("0123456789abcdefABCDEF", *p))
-				goto bad;
-			hex[k++] = (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p);
-			continue;
-		}
-		if (k && k != 64)
-			goto bad;
-		if (k) {
-			hex[64] = '\0';
-			if (!(v[n++] = strdup(hex)))
-				goto bad;
-			k = 0;
-		}
-		if (!*p)
-			break;
-	}
-	*ret = v;
-	return n > 0;
-bad:
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-	return false;
-}
-
 /* The session: lock_after, the audit log and the station key of its lines. */
 static int new_session(struct cli *cli, struct station *st)
 {
@@ -69,7 +29,7 @@ static int new_session(struct cli *cli, struct station *st)
 	const struct certify *c = &st->ws->cert;
 	int r = ws_session_new(
 	    &(struct ws_session_opts){
-	        .lock_after = o->lock_after,
+	        .lock_after = o->cfg.lock_after,
 	        .audit_log = c->unsigned_results ? NULL : c->audit_log,
 	        .station = c->signer,
 	        .station_name = o->name,
@@ -84,45 +44,17 @@ static int new_session(struct cli *cli, struct station *st)
 int operators_prepare(struct cli *cli, struct station *st)
 {
 	struct station_ops *o = &st->ops;
-	const struct ws_config *cfg = st->ws->cert.cfg;
-	const char *ca = ws_config_get(cfg, "operators", "ca");
-	const char *req = ws_config_get(cfg, "operators", "require_card");
-	const char *after = ws_config_get(cfg, "station", "lock_after");
-	const char *allow = ws_config_get(cfg, "operators", "allow");
 	char *why = NULL;
 
-	o->required = req && strcmp(req, "yes") == 0;
-	o->on = ca || o->required;
-	o->lock_after = 15 * 60;
 	if (gethostname(o->name, sizeof(o->name) - 1) < 0)
 		snprintf(o->name, sizeof(o->name), "station");
-	if (!o->on)
-		return WS_EXIT_OK;
-	if (after && !ws_config_seconds(after, &o->lock_after)) {
-		cli_err(cli,
-		        "[station] lock_after = %s: not a time; write seconds (900), 90s, 15m or "
-		        "1h (at most a week; 0: never by time)",
-		        after);
-		return WS_EXIT_USAGE;
-	}
-	if (!ca) {
-		cli_err(cli, "[operators] require_card = yes needs [operators] ca: the CA that "
-		             "issues the operators' certificates");
-		return WS_EXIT_USAGE;
-	}
-	if (ws_trust_load(ca, &o->trust, &why) < 0) {
-		cli_err(cli, "[operators] ca: %s", why ? why : ca);
+	if (ws_operators_config(st->ws->cert.cfg, &o->cfg, &why) < 0) {
+		cli_err(cli, "%s", why ? why : "out of memory");
 		free(why);
 		return WS_EXIT_USAGE;
 	}
-	if (allow && !parse_allow(allow, &o->allow)) {
-		cli_err(cli, "[operators] allow: write the SHA-256 fingerprints (64 hex digits) "
-		             "of the operator certificates, separated by commas");
-		return WS_EXIT_USAGE;
-	}
-	o->card = ws_config_get(cfg, "operators", "card");
-	o->pin_file = ws_config_get(cfg, "operators", "pin_file");
-	o->crl = ws_config_get(cfg, "operators", "crl");
+	if (!o->cfg.on)
+		return WS_EXIT_OK;
 	return new_session(cli, st);
 }
 
@@ -131,13 +63,7 @@ void operators_fini(struct station *st)
 	struct station_ops *o = &st->ops;
 
 	o->session = ws_session_free(o->session);
-	if (o->allow)
-		for (size_t i = 0; o->allow[i]; i++)
-			free(o->allow[i]);
-	free(o->allow);
-	o->allow = NULL;
-	ws_trust_free(o->trust);
-	o->trust = NULL;
+	ws_operators_config_clear(&o->cfg);
 }
 
 /* ---- logging in ------------------------------------------------------------------------------ */
@@ -154,9 +80,9 @@ int operators_login(struct station *st, const char *uri, const char *pin_file, w
 	        .pin_file = pin_file,
 	        .pin = pin,
 	        .pin_userdata = pin_userdata,
-	        .trust = o->trust,
-	        .crl = o->crl,
-	        .allow = (const char *const *)o->allow,
+	        .trust = o->cfg.trust,
+	        .crl = o->cfg.crl,
+	        .allow = (const char *const *)o->cfg.allow,
 	        .audit_log = c->unsigned_results ? NULL : c->audit_log,
 	        .station = c->signer,
 	        .station_name = o->name,
@@ -213,19 +139,19 @@ int operators_take(struct station *st, struct ws_operator *op)
 
 bool operators_may_act(const struct station *st)
 {
-	return !st->ops.on || ws_session_state(st->ops.session) == WS_SESSION_ACTIVE;
+	return !st->ops.cfg.on || ws_session_state(st->ops.session) == WS_SESSION_ACTIVE;
 }
 
 void operators_job(const struct station *st, struct wipe_setup *ws)
 {
 	struct certify *c = &ws->cert;
 
-	if (!st->ops.on)
+	if (!st->ops.cfg.on)
 		return; /* as before: no operator */
 	/* the job takes its own reference; certify_fini() lets go of this one */
 	ws_operator_unref(c->operator);
 	c->operator= ws_operator_ref(ws_session_operator(st->ops.session));
-	c->require_operator = st->ops.required;
+	c->require_operator = st->ops.cfg.require_card;
 }
 
 /* A PIN from the screen: the text typed (pin_userdata), once. */

@@ -28,7 +28,7 @@ static const char lock_line[] = "l             lock the station now (your card a
 
 void screen_help_draw(struct station *st)
 {
-	int n = (int)(sizeof(help) / sizeof(help[0])) + st->ops.on;
+	int n = (int)(sizeof(help) / sizeof(help[0])) + st->ops.cfg.on;
 	int w = COLS < 78 ? COLS : 78, h = n + 4;
 	int y = (LINES - h) / 2, x = (COLS - w) / 2;
 
@@ -36,5 +36,6 @@ void screen_help_draw(struct station *st)
 		y = 0;
 	draw_box(y, x, h, w, " Keys ");
 	for (int i = 0, k = 0; i < n && y + 2 + i < LINES - 1; i++)
-		draw_text(y + 2 + i, x + 2, w - 4, st->ops.on && i == 8 ? lock_line : help[k++]);
+		draw_text(y + 2 + i, x + 2, w - 4,
+		          st->ops.cfg.on && i == 8 ? lock_line : help[k++]);
 }

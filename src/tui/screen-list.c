@@ -166,10 +166,10 @@ static void draw_detail(struct station *st, int y)
 /* Who is logged in, at the end of the header (a station where operators log in). */
 static void operator_head(const struct station *st, char *head, size_t len)
 {
-	struct ws_operator *op = st->ops.on ? ws_session_operator(st->ops.session) : NULL;
+	struct ws_operator *op = st->ops.cfg.on ? ws_session_operator(st->ops.session) : NULL;
 	size_t n = strlen(head);
 
-	if (!st->ops.on || n >= len)
+	if (!st->ops.cfg.on || n >= len)
 		return;
 	if (!op)
 		snprintf(head + n, len - n, "  nobody logged in");
@@ -189,7 +189,7 @@ void screen_list_draw(struct station *st)
 	if (plan->verify == WS_VERIFY_SAMPLE)
 		snprintf(pct, sizeof(pct), " %u%%", plan->sample_percent);
 	snprintf(head, sizeof(head),
-	         st->ops.on
+	         st->ops.cfg.on
 	             ? " wipeseal  method %.40s  verify %s%s  %zu of %zu selected"
 	             : " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
 	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
@@ -236,9 +236,9 @@ void screen_list_draw(struct station *st)
 	draw_text(
 	    LINES - 1, 0, COLS,
 	    station_running(st)
-	        ? (st->ops.on ? " a abort drive  l lock  q quit  ? help   (wipes running)"
-	                      : " a abort drive  q quit  ? help   (wipes running)")
-	    : st->ops.on
+	        ? (st->ops.cfg.on ? " a abort drive  l lock  q quit  ? help   (wipes running)"
+	                          : " a abort drive  q quit  ? help   (wipes running)")
+	    : st->ops.cfg.on
 	        ? " Space select  m method  v verify  o fields  s START  l lock  q quit  ? help"
 	        : " Space select  m method  v verify  o operator  s START  q quit  ? help");
 	attroff(A_REVERSE);

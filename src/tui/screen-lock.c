@@ -34,7 +34,7 @@ void lock_tick(struct station *st)
 	enum ws_session_state before, now;
 	const char *err;
 
-	if (!st->ops.on)
+	if (!st->ops.cfg.on)
 		return;
 	before = ws_session_state(st->ops.session);
 	now = ws_session_poll(st->ops.session);
@@ -50,7 +50,7 @@ void lock_now(struct station *st)
 {
 	enum ws_session_state before = ws_session_state(st->ops.session);
 
-	if (!st->ops.on) /* nobody logged in to lock out: the key does nothing, as before */
+	if (!st->ops.cfg.on) /* nobody logged in to lock out: the key does nothing, as before */
 		return;
 	(void)ws_session_lock(st->ops.session, "asked");
 	locked(st, before);

@@ -104,7 +104,7 @@ void login_tick(struct station *st)
 	if (l->step != LOGIN_INSERT || now < l->next_scan)
 		return;
 	l->next_scan = now + SCAN_EVERY_NS;
-	n = ws_card_scan(st->ops.card, &v, &why);
+	n = ws_card_scan(st->ops.cfg.card, &v, &why);
 	if (n > 0)
 		scanned(l, v, (size_t)n);
 	else if (n == 0)

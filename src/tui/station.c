@@ -219,7 +219,7 @@ static void tick(struct station *st)
 {
 	int64_t now = cli_now_ns();
 
-	if (!st->ops.on || now < st->next_tick)
+	if (!st->ops.cfg.on || now < st->next_tick)
 		return;
 	st->next_tick = now + 1000000000LL;
 	lock_tick(st);
@@ -228,7 +228,7 @@ static void tick(struct station *st)
 /* A key from the operator: the idle clock starts again. */
 static void activity(struct station *st)
 {
-	if (st->ops.on)
+	if (st->ops.cfg.on)
 		ws_session_activity(st->ops.session);
 }
 
@@ -395,7 +395,7 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 		station_message(&st, "%zu drive%s; hot-plug: %s events. ? shows the keys.",
 		                st.n_drives, st.n_drives == 1 ? "" : "s",
 		                ws_monitor_source(st.monitor));
-	if (st.ops.on)
+	if (st.ops.cfg.on)
 		login_open(&st); /* nothing starts before an operator logs in */
 	held = hold_stderr(&saved);
 	loop(&st);

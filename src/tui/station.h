@@ -92,13 +92,10 @@ struct prompt {
 /* operators.c: the operators' cards, when this station logs them in (the rule is
  * operators.c's) */
 struct station_ops {
-	bool on;             /* operators log in: nothing starts without one */
-	bool required;       /* [operators] require_card = yes: every job needs an operator */
-	unsigned lock_after; /* [station] lock_after, seconds (0: never by time) */
-	const char *card, *pin_file, *crl; /* [operators] card, pin_file, crl (the config's) */
-	struct ws_trust *trust;            /* [operators] ca */
-	char **allow;                      /* [operators] allow, NULL-terminated, or NULL */
-	char name[256];                    /* this station, as its audit lines name it */
+	/* [operators] and [station] lock_after (on: operators log in, nothing starts
+	 * without one; require_card: every job needs an operator) */
+	struct ws_operators_config cfg;
+	char name[256]; /* this station, as its audit lines name it */
 	struct ws_session *session;
 };
 

@@ -10,9 +10,12 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <wipeseal/config.h>
+#include <wipeseal/operator.h>
 
 #include "internal.h"
 #include "testutil.h"
@@ -122,6 +125,62 @@ START_TEST(test_lock_after_is_a_time)
 }
 END_TEST
 
+/* [operators] read and checked once for every front end (ws_operators_config()). */
+START_TEST(test_operators_settings)
+{
+	static const char fp[] =
+	    "AB:cd:0123456789abcdef0123456789abcdef0123456789abcdef0123456789ef";
+	struct ws_operators_config o;
+	struct ws_config *cfg;
+	char *why = NULL, *text = NULL;
+
+	cfg = parse("[media]\nsource = x\n", 19, &why);
+	ck_assert_int_eq(ws_operators_config(cfg, &o, &why), 0);
+	ck_assert(!o.on && !o.require_card && !o.trust && !o.allow);
+	ck_assert_uint_eq(o.lock_after, 900);
+	ws_operators_config_clear(&o);
+	ws_config_free(cfg);
+	cfg = parse("[operators]\nrequire_card = yes\n", 31, &why);
+	ck_assert_int_eq(ws_operators_config(cfg, &o, &why), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "require_card = yes needs [operators] ca"));
+	ck_assert_ptr_null(o.trust);
+	free(why);
+	ws_config_free(cfg);
+	cfg = parse("[operators]\nca = /nonexistent/ca.pem\n", 37, &why);
+	ck_assert_int_lt(ws_operators_config(cfg, &o, &why), 0);
+	ck_assert_ptr_nonnull(strstr(why, "[operators] ca: "));
+	free(why);
+	ws_config_free(cfg);
+	ck_assert_int_ge(
+	    asprintf(&text,
+	             "[operators]\nallow = %s, %.64s\n[station]\n"
+	             "lock_after = 90s\n",
+	             fp, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+	    0);
+	cfg = parse(text, strlen(text), &why);
+	ck_assert_int_eq(ws_operators_config(cfg, &o, &why), 0);
+	ck_assert_str_eq(o.allow[0],
+	                 "abcd0123456789abcdef0123456789abcdef0123456789abcdef0123456789ef");
+	ck_assert_ptr_nonnull(o.allow[1]);
+	ck_assert_ptr_null(o.allow[2]);
+	ck_assert_uint_eq(o.lock_after, 90);
+	ws_operators_config_clear(&o);
+	ws_config_free(cfg);
+	free(text);
+	for (const char *const *bad = (const char *const[]){ "xyz", "abcd", ",", NULL }; *bad;
+	     bad++) {
+		ck_assert_int_ge(asprintf(&text, "[operators]\nallow = \"%s\"\n", *bad), 0);
+		cfg = parse(text, strlen(text), &why);
+		ck_assert_int_eq(ws_operators_config(cfg, &o, &why), -EINVAL);
+		ck_assert_msg(strstr(why, "[operators] allow: write the SHA-256"), "%s", why);
+		ck_assert_ptr_null(o.allow);
+		free(why);
+		ws_config_free(cfg);
+		free(text);
+	}
+}
+END_TEST
+
 START_TEST(test_nul_byte_refused_by_the_text_parser)
 {
 	static const char text[] = "[operator]\nname = Ada\0 Lovelace\n";
@@ -217,6 +276,7 @@ int main(void)
 	tcase_add_test(tc, test_windows_line_endings);
 	tcase_add_test(tc, test_station_choices);
 	tcase_add_test(tc, test_lock_after_is_a_time);
+	tcase_add_test(tc, test_operators_settings);
 	tcase_add_test(tc, test_nul_byte_refused_by_the_text_parser);
 	tcase_add_test(tc, test_load_is_the_text_parser);
 	tcase_add_test(tc, test_docs_examples_load);
