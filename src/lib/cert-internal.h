@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <openssl/cms.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -47,6 +48,9 @@ struct ws_operator;
 int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *info,
                      const struct ws_signer *signer, const struct ws_operator *op,
                      const char *prev_sha256, char **ret, char *ret_id);
+
+/* ws_cms_pem() - @cms as PEM, malloc'd into *ret. Return: 0, -ENOMEM or -EIO. */
+int ws_cms_pem(CMS_ContentInfo *cms, char **ret);
 
 /* ws_cms_add_signer() - the detached CMS signature @p7s (PEM) over @data with @s's
  * SignerInfo added beside those it holds, which stay as they are (messageDigest,

@@ -39,32 +39,41 @@ static int content_attrs(CMS_SignerInfo *si, const EVP_MD *md, const void *data,
 	return 0;
 }
 
+int ws_cms_pem(CMS_ContentInfo *cms, char **ret)
+{
+	BIO *out = BIO_new(BIO_s_mem());
+	char *p = NULL;
+	long n;
+	int r = -ENOMEM;
+
+	*ret = NULL;
+	if (out && PEM_write_bio_CMS(out, cms) != 1)
+		r = -EIO;
+	else if (out && (n = BIO_get_mem_data(out, &p)) > 0 && (*ret = strndup(p, (size_t)n)))
+		r = 0;
+	BIO_free(out);
+	return r;
+}
+
 int ws_cms_add_signer(const char *p7s, const struct ws_signer *s, const void *data, size_t len,
                       char **ret)
 {
-	BIO *in = BIO_new_mem_buf(p7s, -1), *out = BIO_new(BIO_s_mem());
+	BIO *in = BIO_new_mem_buf(p7s, -1);
 	CMS_ContentInfo *cms = in ? PEM_read_bio_CMS(in, NULL, ws_pem_no_prompt, NULL) : NULL;
 	EVP_PKEY *key = ws_signer_key(s);
 	const EVP_MD *md = ws_digest_for(key);
 	CMS_SignerInfo *si;
-	char *p = NULL;
-	long n;
-	int r = !in || !out ? -ENOMEM : !cms ? -EINVAL : -EIO;
+	int r = !in ? -ENOMEM : !cms ? -EINVAL : -EIO;
 
-	if (!cms || !out)
+	if (!cms)
 		goto done;
 	si = CMS_add1_signer(cms, ws_signer_cert(s), key, md, CMS_BINARY | CMS_PARTIAL);
-	if (!si || content_attrs(si, md, data, len) < 0 || CMS_SignerInfo_sign(si) != 1 ||
-	    PEM_write_bio_CMS(out, cms) != 1)
-		goto done;
-	n = BIO_get_mem_data(out, &p);
-	*ret = n > 0 ? strndup(p, (size_t)n) : NULL;
-	r = *ret ? 0 : -ENOMEM;
+	if (si && content_attrs(si, md, data, len) == 0 && CMS_SignerInfo_sign(si) == 1)
+		r = ws_cms_pem(cms, ret);
 done:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
-	BIO_free(out);
 	return r;
 }
 

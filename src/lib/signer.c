@@ -452,27 +452,20 @@ const EVP_MD *ws_digest_for(EVP_PKEY *key)
 int ws_signer_sign(const struct ws_signer *s, const void *data, size_t len, char **ret)
 {
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
-	BIO *in = BIO_new_mem_buf(data, (int)len), *out = BIO_new(BIO_s_mem());
+	BIO *in = BIO_new_mem_buf(data, (int)len);
 	CMS_ContentInfo *cms = NULL;
-	char *p = NULL;
-	long n;
 	int r = -EIO;
 
-	if (!in || !out || len > INT32_MAX)
+	if (!in || len > INT32_MAX)
 		goto done;
 	cms = CMS_sign(NULL, NULL, s->chain, NULL, flags);
-	if (!cms || !CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY) ||
-	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) != 1 ||
-	    PEM_write_bio_CMS(out, cms) != 1)
-		goto done;
-	n = BIO_get_mem_data(out, &p);
-	*ret = n > 0 ? strndup(p, (size_t)n) : NULL;
-	r = *ret ? 0 : -ENOMEM;
+	if (cms && CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY) &&
+	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) == 1)
+		r = ws_cms_pem(cms, ret);
 done:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
-	BIO_free(out);
 	return r;
 }
 
