@@ -39,6 +39,17 @@ struct ws_ctx *test_fixture_ctx(const char *name)
 	return ctx;
 }
 
+char *test_fmt(const char *f, ...)
+{
+	char *s = NULL;
+	va_list ap;
+
+	va_start(ap, f);
+	test_require(vasprintf(&s, f, ap) >= 0, "out of memory");
+	va_end(ap);
+	return s;
+}
+
 int test_sh(char **out, const char *fmt, ...)
 {
 	char *cmd = NULL, *full = NULL;

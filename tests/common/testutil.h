@@ -39,6 +39,9 @@ struct ws_ctx *test_fixture_ctx(const char *name);
  * stdout and stderr together) when @out is not NULL. */
 int test_sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* test_fmt() - a formatted string (malloc'd); the test stops when there is no memory. */
+char *test_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
 /* A fresh directory under $TMPDIR (or /tmp); malloc'd path. */
 char *test_tmpdir(const char *tag);
 

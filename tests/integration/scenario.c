@@ -22,18 +22,6 @@ static void sh_ok(const char *what, const char *cmd)
 	free(out);
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	char *s = NULL;
-	va_list ap;
-
-	va_start(ap, f);
-	test_require(vasprintf(&s, f, ap) >= 0, "out of memory");
-	va_end(ap);
-	return s;
-}
-
 static void run(const char *what, char *cmd)
 {
 	sh_ok(what, cmd);
@@ -46,18 +34,20 @@ void scenario_build(struct scenario *s)
 
 	/* idle GPT disk with two file systems and real files */
 	s->idle_img = scratch_image("idle.img", 64);
-	run("sfdisk", fmt("printf 'label: gpt\\n,32M,L\\n,,L\\n' | sfdisk -q '%s'", s->idle_img));
+	run("sfdisk",
+	    test_fmt("printf 'label: gpt\\n,32M,L\\n,,L\\n' | sfdisk -q '%s'", s->idle_img));
 	s->idle = scratch_attach(s->idle_img, true, false);
 	p1 = scratch_part(s->idle, 1);
 	p2 = scratch_part(s->idle, 2);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -L wsdata '%s'", p1));
-	run("mkfs.vfat", fmt("mkfs.vfat -n WSBOOT '%s'", p2));
+	run("mkfs.ext4", test_fmt("mkfs.ext4 -q -F -L wsdata '%s'", p1));
+	run("mkfs.vfat", test_fmt("mkfs.vfat -n WSBOOT '%s'", p2));
 	{
 		char *mp = scratch_mount(p1);
 
 		run("files",
-		    fmt("seq 1 20000 > '%s/numbers' && echo secret > '%s/payroll.txt'", mp, mp));
-		run("umount", fmt("umount '%s'", mp));
+		    test_fmt("seq 1 20000 > '%s/numbers' && echo secret > '%s/payroll.txt'", mp,
+		             mp));
+		run("umount", test_fmt("umount '%s'", mp));
 		free(mp);
 	}
 	free(p1);
@@ -66,24 +56,25 @@ void scenario_build(struct scenario *s)
 	/* a whole-device file system, mounted */
 	img = scratch_image("whole.img", 32);
 	s->whole_mounted = scratch_attach(img, false, false);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'",
-	                     s->whole_mounted));
+	run("mkfs.ext4", test_fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'",
+	                          s->whole_mounted));
 	s->whole_mp = scratch_mount(s->whole_mounted);
 	free(img);
 
 	/* a mounted partition */
 	img = scratch_image("part.img", 48);
-	run("sfdisk", fmt("printf 'label: dos\\n,24M,83\\n,,83\\n' | sfdisk -q '%s'", img));
+	run("sfdisk", test_fmt("printf 'label: dos\\n,24M,83\\n,,83\\n' | sfdisk -q '%s'", img));
 	s->part_mounted = scratch_attach(img, true, false);
 	p1 = scratch_part(s->part_mounted, 1);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'", p1));
+	run("mkfs.ext4",
+	    test_fmt("mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 '%s'", p1));
 	s->part_mp = scratch_mount(p1);
 	free(p1);
 	free(img);
 
 	/* read-only */
 	img = scratch_image("ro.img", 16);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F '%s'", img));
+	run("mkfs.ext4", test_fmt("mkfs.ext4 -q -F '%s'", img));
 	s->read_only = scratch_attach(img, false, true);
 	free(img);
 
@@ -95,7 +86,7 @@ void scenario_build(struct scenario *s)
 
 	/* image files: one free, one backing a loop device */
 	s->image = scratch_image("free.img", 16);
-	run("mkfs.ext4", fmt("mkfs.ext4 -q -F -L imgfs '%s'", s->image));
+	run("mkfs.ext4", test_fmt("mkfs.ext4 -q -F -L imgfs '%s'", s->image));
 	s->backing_image = scratch_image("backing.img", 16);
 	s->backing_loop = scratch_attach(s->backing_image, false, false);
 }
@@ -124,8 +115,8 @@ run_cli_v(char **out, char **err, const char *prefix, const char *args_fmt, va_l
 	int r;
 
 	test_require(vasprintf(&args, args_fmt, ap) >= 0, "out of memory");
-	o = fmt("%s/cli.%d.out", scratch_dir(), getpid());
-	e = fmt("%s/cli.%d.err", scratch_dir(), getpid());
+	o = test_fmt("%s/cli.%d.out", scratch_dir(), getpid());
+	e = test_fmt("%s/cli.%d.err", scratch_dir(), getpid());
 	r = test_sh(NULL, "%s '%s' %s >'%s' 2>'%s' </dev/null", prefix, WS_CLI, args, o, e);
 	if (out)
 		*out = slurp(o);
@@ -163,9 +154,9 @@ int run_cli_prefix(char **out, char **err, const char *prefix, const char *args_
 
 int run_cli_env(char **out, char **err, const char *dev, const char *env, const char *args_fmt, ...)
 {
-	char *prefix = fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
-	                   "WS_FAULT_PATH='%s' %s",
-	                   WS_FAULTINJECT, dev, env);
+	char *prefix = test_fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                        "WS_FAULT_PATH='%s' %s",
+	                        WS_FAULTINJECT, dev, env);
 	va_list ap;
 	int r;
 

@@ -27,18 +27,6 @@
 #define FAULT_AT  16777216ull
 #define FAULT_LEN 65536ull
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	char *s = NULL;
-	va_list ap;
-
-	va_start(ap, f);
-	test_require(vasprintf(&s, f, ap) >= 0, "out of memory");
-	va_end(ap);
-	return s;
-}
-
 /* The environment for a wipe of @dev with the simulator @sim ("nvme" or "ata") answering and,
  * when @fault names a file, the fault injector failing the reads of FAULT_AT there;
  * @fault_first puts the injector first in LD_PRELOAD (nearest the product). malloc'd. */
@@ -47,12 +35,13 @@ static char *stacked(const char *sim, const char *dev, const char *fault, bool f
 	bool nvme = strcmp(sim, "nvme") == 0;
 	const char *drive = nvme ? WS_NVMESIM : WS_ATASIM;
 
-	return fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s %s' "
-	           "WS_%sSIM_PATH='%s' WS_%sSIM_PROFILE=%s WS_%sSIM_SECONDS=1 "
-	           "WS_FAULT_PATH='%s' WS_FAULT_READ=%llu+%llu:EIO",
-	           fault_first ? WS_FAULTINJECT : drive, fault_first ? drive : WS_FAULTINJECT,
-	           nvme ? "NVME" : "ATA", dev, nvme ? "NVME" : "ATA", nvme ? "full" : "sata-ssd",
-	           nvme ? "NVME" : "ATA", fault ? fault : "", FAULT_AT, FAULT_LEN);
+	return test_fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s %s' "
+	                "WS_%sSIM_PATH='%s' WS_%sSIM_PROFILE=%s WS_%sSIM_SECONDS=1 "
+	                "WS_FAULT_PATH='%s' WS_FAULT_READ=%llu+%llu:EIO",
+	                fault_first ? WS_FAULTINJECT : drive, fault_first ? drive : WS_FAULTINJECT,
+	                nvme ? "NVME" : "ATA", dev, nvme ? "NVME" : "ATA",
+	                nvme ? "full" : "sata-ssd", nvme ? "NVME" : "ATA", fault ? fault : "",
+	                FAULT_AT, FAULT_LEN);
 }
 
 /* A wipe with @method of a marked device through stacked(); the device, erased, stays with
@@ -60,8 +49,8 @@ static char *stacked(const char *sim, const char *dev, const char *fault, bool f
 static int layered_wipe(const char *sim, const char *method, bool fault, bool fault_first,
                         bool fault_by_link, char **ret_dev, char **out, char **err)
 {
-	char *dev = marked("layer.img"), *link = fmt("%s/link-%d", scratch_dir(), getpid());
-	char *env, *args = fmt("-m %s --verify full '%s'", method, dev);
+	char *dev = marked("layer.img"), *link = test_fmt("%s/link-%d", scratch_dir(), getpid());
+	char *env, *args = test_fmt("-m %s --verify full '%s'", method, dev);
 	int r;
 
 	ck_assert_int_eq(test_sh(NULL, "ln -sfn '%s' '%s'", dev, link), 0);

@@ -26,18 +26,6 @@
 #include "testutil.h"
 #include "tmuxstation.h"
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-	va_end(ap);
-	return s;
-}
-
 /* A marked image (ext4 holding the marker), not attached. */
 static char *marked_image(const char *name)
 {
@@ -85,7 +73,7 @@ START_TEST(test_medium_swapped_at_the_prompt)
 
 	clear_results();
 	hb = sha(imgb);
-	args = fmt("%s %s", signed_args(), dev);
+	args = test_fmt("%s %s", signed_args(), dev);
 	start_station("", args);
 	free(wait_for("1 of 1 selected", 20));
 	keys("s");
@@ -106,7 +94,7 @@ START_TEST(test_medium_swapped_at_the_prompt)
 	ck_assert_msg(strcmp(hb, hb2) == 0, "the swapped-in medium was written");
 	ck_assert_msg(image_has_marker(imgb), "the swapped-in medium lost its marker");
 	ck_assert_int_ne(test_sh(NULL, "ls '%s'/certs/*.json", scratch_dir()), 0);
-	l = fmt("grep -q SUCCESS '%s/audit.log'", scratch_dir());
+	l = test_fmt("grep -q SUCCESS '%s/audit.log'", scratch_dir());
 	ck_assert_int_ne(test_sh(NULL, "%s", l), 0);
 	ck_assert_msg(reported, "the station did not say the medium changed");
 	free(l);
@@ -125,7 +113,7 @@ START_TEST(test_next_drive_in_the_bay)
 	char *dev = marked("baya"), *imgb = marked_image("bayb"), *args, *scr, *l, *certs;
 
 	clear_results();
-	args = fmt("%s %s", signed_args(), dev);
+	args = test_fmt("%s %s", signed_args(), dev);
 	start_station("", args);
 	free(wait_for("1 of 1 selected", 20));
 	keys("o");
@@ -147,7 +135,7 @@ START_TEST(test_next_drive_in_the_bay)
 	swap_medium(dev, imgb);
 	/* two rows now: the wiped drive, gone, and the new one, idle */
 	scr = wait_for("another medium", 30);
-	l = fmt("%s ", dev);
+	l = test_fmt("%s ", dev);
 	ck_assert_msg(strstr(scr, "gone, was SU"), "%s", scr);
 	free(scr);
 	/* the new row: not selected, no outcome; select it and wipe it */
@@ -164,9 +152,9 @@ START_TEST(test_next_drive_in_the_bay)
 	no_sanitizer_reports();
 	ck_assert_msg(!image_has_marker(imgb), "the second drive was not wiped");
 	/* two certificates; only the first carries the first drive's asset number */
-	certs = fmt("ls '%s'/certs/*.json | wc -l | grep -qx 2 && "
-	            "grep -l ASSET-BAY-A '%s'/certs/*.json | wc -l | grep -qx 1",
-	            scratch_dir(), scratch_dir());
+	certs = test_fmt("ls '%s'/certs/*.json | wc -l | grep -qx 2 && "
+	                 "grep -l ASSET-BAY-A '%s'/certs/*.json | wc -l | grep -qx 1",
+	                 scratch_dir(), scratch_dir());
 	ck_assert_int_eq(test_sh(NULL, "%s", certs), 0);
 	free(certs);
 	free(l);
@@ -180,7 +168,7 @@ END_TEST
  * go meanwhile): step down from the top until the highlighted row ("> ") is it. */
 static void cursor_to(const char *path)
 {
-	char *want = fmt("%s ", path);
+	char *want = test_fmt("%s ", path);
 
 	keys("Home");
 	for (int i = 0; i < 200; i++) {
@@ -207,9 +195,9 @@ START_TEST(test_prompt_acts_on_its_drive)
 	char *a = marked("rowa"), *b = marked("rowb"), *up, *down, *args, *scr, *title, *row;
 
 	clear_results();
-	args = fmt("--all %s", signed_args());
+	args = test_fmt("--all %s", signed_args());
 	start_station("", args);
-	row = fmt("%s ", b);
+	row = test_fmt("%s ", b);
 	free(wait_for(row, 20));
 	free(row);
 	/* rows are in kernel-name order (strverscmp) at start */
@@ -217,11 +205,11 @@ START_TEST(test_prompt_acts_on_its_drive)
 	down = up == a ? b : a;
 	cursor_to(down);
 	keys("o");
-	title = fmt("Asset tag (%s)", down);
+	title = test_fmt("Asset tag (%s)", down);
 	free(wait_for(title, 10));
 	/* the row above goes */
 	ck_assert_int_eq(test_sh(NULL, "losetup -d '%s'", up), 0);
-	row = fmt("%s ", up);
+	row = test_fmt("%s ", up);
 	free(wait_until(lacks_text, row, 30, "the pulled drive's row to go"));
 	free(row);
 	scr = screen();
@@ -233,7 +221,7 @@ START_TEST(test_prompt_acts_on_its_drive)
 	free(wait_until(lacks_text, "Certificate fields", 10, "the form to close"));
 	/* the cursor is still on the same drive: Space selects it, and only it */
 	keys("Space");
-	row = fmt("[x] %s ", down);
+	row = test_fmt("[x] %s ", down);
 	scr = wait_for(row, 10);
 	ck_assert_msg(strstr(scr, "1 of "), "more than one selected:\n%s", scr);
 	free(scr);
@@ -269,12 +257,12 @@ START_TEST(test_start_prompt_lists_every_drive)
 		char *img = scratch_image("many", 1), *next;
 
 		d[i] = scratch_attach(img, false, false);
-		next = fmt("%s %s", args, d[i]);
+		next = test_fmt("%s %s", args, d[i]);
 		free(args);
 		args = next;
 		free(img);
 	}
-	scr = fmt("--unsigned --cert-dir %s/certs %s", scratch_dir(), args);
+	scr = test_fmt("--unsigned --cert-dir %s/certs %s", scratch_dir(), args);
 	start_station("", scr);
 	free(scr);
 	free(wait_for("20 of 20 selected", 20));
@@ -288,7 +276,7 @@ START_TEST(test_start_prompt_lists_every_drive)
 		ck_assert_msg(box && end, "%s", scr);
 		*end = '\0';
 		for (int i = 0; i < 20; i++) {
-			char *tok = fmt("%s ", d[i]), *tok_end = fmt("%s\n", d[i]);
+			char *tok = test_fmt("%s ", d[i]), *tok_end = test_fmt("%s\n", d[i]);
 
 			ck_assert_msg(strstr(box, tok) || strstr(box, tok_end), "%s not named:\n%s",
 			              d[i], box);

@@ -28,18 +28,6 @@
 #include "testutil.h"
 #include "tmuxstation.h"
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-	va_end(ap);
-	return s;
-}
-
 static const char *tok; /* this test's token directory */
 
 /* A token with alice's key and, with @two, bob's; a config for the station naming the
@@ -47,7 +35,7 @@ static const char *tok; /* this test's token directory */
  * config's path (malloc'd). */
 static char *operators_setup(const char *tag, bool two, const char *lock, const char *more)
 {
-	char ca[4200], *conf = fmt("%s/op-%s.conf", scratch_dir(), tag);
+	char ca[4200], *conf = test_fmt("%s/op-%s.conf", scratch_dir(), tag);
 	FILE *f;
 
 	clear_results();
@@ -66,8 +54,8 @@ static char *operators_setup(const char *tag, bool two, const char *lock, const 
 /* The station in tmux with @conf, the token's SoftHSM2 and @env. */
 static void start_with(const char *env, const char *conf, const char *devs)
 {
-	char *e = fmt("SOFTHSM2_CONF='%s/softhsm2.conf' %s", tok, env);
-	char *a = fmt("--config '%s' %s %s", conf, signed_args(), devs);
+	char *e = test_fmt("SOFTHSM2_CONF='%s/softhsm2.conf' %s", tok, env);
+	char *a = test_fmt("--config '%s' %s %s", conf, signed_args(), devs);
 
 	start_station(e, a);
 	free(e);
@@ -77,7 +65,7 @@ static void start_with(const char *env, const char *conf, const char *devs)
 /* Type the PIN @pin and Enter, at the PIN field. */
 static void type_pin(const char *pin)
 {
-	char *k = fmt("-l '%s'", pin);
+	char *k = test_fmt("-l '%s'", pin);
 
 	free(wait_for("PIN: ", 20));
 	keys(k);
@@ -88,7 +76,7 @@ static void type_pin(const char *pin)
 /* Logged in: the header names @who. */
 static void logged_in_as(const char *who)
 {
-	char *want = fmt("selected  %s", who);
+	char *want = test_fmt("selected  %s", who);
 
 	free(wait_until(has_text, want, 20, want));
 	free(want);
@@ -154,7 +142,7 @@ static bool row_changed(const char *scr, const void *arg)
  * says both (and openssl checks it, openssl_verify()). */
 static void two_signers(const char *cert, const char *who)
 {
-	char *out = NULL, *want = fmt("; and by operator %s (", who);
+	char *out = NULL, *want = test_fmt("; and by operator %s (", who);
 
 	ck_assert_int_eq(openssl_verify(cert), 0);
 	ck_assert_msg(run_cli(&out, NULL, "verify --require-operator --ca '%s/ca/ca.pem' '%s'", pki,
@@ -247,15 +235,16 @@ END_TEST
  * wipe locks at once; that certificate waits for her signature, which her unlock adds. */
 START_TEST(test_lock_during_a_wipe_and_card_pulled)
 {
-	char *a = marked("lw"), *b = marked("lx"), *pulled = fmt("%s/card-pulled", scratch_dir());
-	char *more = fmt("card = pkcs11:token=op?module-path=%s\n", WS_P11WRAP);
+	char *a = marked("lw"), *b = marked("lx"),
+	     *pulled = test_fmt("%s/card-pulled", scratch_dir());
+	char *more = test_fmt("card = pkcs11:token=op?module-path=%s\n", WS_P11WRAP);
 	char *conf = operators_setup("wipe", false, "15m", more), *env, *scr, *cert, *devs, *was;
 
 	unlink(pulled);
-	env = fmt("WS_P11WRAP_PULLED='%s' LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' "
-	          "WS_FAULT_WRITE=0+-:DELAY600",
-	          pulled, WS_FAULTINJECT, a, b);
-	devs = fmt("--io-threads 1 '%s' '%s'", a, b);
+	env = test_fmt("WS_P11WRAP_PULLED='%s' LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' "
+	               "WS_FAULT_WRITE=0+-:DELAY600",
+	               pulled, WS_FAULTINJECT, a, b);
+	devs = test_fmt("--io-threads 1 '%s' '%s'", a, b);
 	start_with(env, conf, devs);
 	type_pin(SOFTTOKEN_PIN);
 	logged_in_as("Op alice");
@@ -343,7 +332,8 @@ END_TEST
  * login, the station still up; q leaves. */
 START_TEST(test_locked_card)
 {
-	char *a = marked("lk"), *more = fmt("card = pkcs11:token=op?module-path=%s\n", WS_P11WRAP);
+	char *a = marked("lk"),
+	     *more = test_fmt("card = pkcs11:token=op?module-path=%s\n", WS_P11WRAP);
 	char *conf = operators_setup("locked", false, "15m", more), *scr;
 
 	start_with("WS_P11WRAP=locked", conf, a);
@@ -370,8 +360,8 @@ START_TEST(test_auto_with_a_card)
 	char *a = marked("au"), *more, *conf, *out = NULL, *err = NULL, *cert;
 
 	/* the PIN file of the token operators_setup() makes (softtoken_start(): tok-TAG/pin) */
-	more =
-	    fmt("card = pkcs11:token=op;object=alice\npin_file = %s/tok-auto/pin\n", scratch_dir());
+	more = test_fmt("card = pkcs11:token=op;object=alice\npin_file = %s/tok-auto/pin\n",
+	                scratch_dir());
 	conf = operators_setup("auto", false, "15m", more);
 	free(more);
 	ck_assert_int_eq(run_cli(&out, &err, "station --auto --config '%s' %s '%s' < /dev/null",

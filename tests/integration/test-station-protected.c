@@ -34,18 +34,6 @@
 #define BUILD_ID "5eed0f1ce0ffee0123456789"
 #define PROTECT  "--protect-label WIPESEAL --protect-build-id " BUILD_ID
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-	va_end(ap);
-	return s;
-}
-
 static void sh_ok(const char *cmd)
 {
 	char *out = NULL;
@@ -60,13 +48,14 @@ static char *stick_in_partition(const char *name)
 {
 	char *img = scratch_image(name, 32), *dev, *p2, *cmd;
 
-	cmd = fmt("printf 'label: dos\\n,8M,83\\n,,c\\n' | sfdisk -q '%s'", img);
+	cmd = test_fmt("printf 'label: dos\\n,8M,83\\n,,c\\n' | sfdisk -q '%s'", img);
 	sh_ok(cmd);
 	free(cmd);
 	dev = scratch_attach(img, true, false);
 	p2 = scratch_part(dev, 2);
-	cmd = fmt("mkfs.vfat -n WIPESEAL '%s' >/dev/null && mmd -i '%s' ::/station ::/certificates",
-	          p2, p2);
+	cmd = test_fmt(
+	    "mkfs.vfat -n WIPESEAL '%s' >/dev/null && mmd -i '%s' ::/station ::/certificates", p2,
+	    p2);
 	sh_ok(cmd);
 	free(cmd);
 	free(p2);
@@ -80,8 +69,8 @@ static char *stick_whole(const char *name, const char *label)
 	char *img = scratch_image(name, 32), *dev, *cmd;
 
 	dev = scratch_attach(img, false, false);
-	cmd = fmt("mkfs.vfat -n '%s' '%s' >/dev/null 2>&1 && mmd -i '%s' ::/certificates", label,
-	          dev, dev);
+	cmd = test_fmt("mkfs.vfat -n '%s' '%s' >/dev/null 2>&1 && mmd -i '%s' ::/certificates",
+	               label, dev, dev);
 	sh_ok(cmd);
 	free(cmd);
 	free(img);
@@ -96,10 +85,10 @@ static char *boot_image(const char *name, const char *id)
 
 	ck_assert_int_ge(asprintf(&img, "%s/%s.iso", scratch_dir(), name), 0);
 	ck_assert_int_ge(asprintf(&dir, "%s/%s-tree", scratch_dir(), name), 0);
-	cmd = fmt("mkdir -p '%s/.disk' && echo %s > '%s/.disk/wipeseal-id' && "
-	          "xorriso -as mkisofs -quiet -o '%s' -r -J -joliet-long -V WIPESEAL_BOOT "
-	          "-volset %s '%s' 2>/dev/null && truncate -s 4M '%s'",
-	          dir, id, dir, img, id, dir, img);
+	cmd = test_fmt("mkdir -p '%s/.disk' && echo %s > '%s/.disk/wipeseal-id' && "
+	               "xorriso -as mkisofs -quiet -o '%s' -r -J -joliet-long -V WIPESEAL_BOOT "
+	               "-volset %s '%s' 2>/dev/null && truncate -s 4M '%s'",
+	               dir, id, dir, img, id, dir, img);
 	sh_ok(cmd);
 	free(cmd);
 	dev = scratch_attach(img, false, false);
@@ -118,7 +107,7 @@ static int run_auto(char **out, const char *devs)
 /* The line of --auto's output about @dev says @has. */
 static void expect_said(const char *out, const char *dev, const char *has)
 {
-	char *key = fmt("%s: ", dev), *l = line_with(out, key);
+	char *key = test_fmt("%s: ", dev), *l = line_with(out, key);
 
 	ck_assert_msg(l && strstr(l, has), "no line on %s saying '%s':\n%s", dev, has, out);
 	free(l);
@@ -128,7 +117,7 @@ static void expect_said(const char *out, const char *dev, const char *has)
 /* --auto says @dev ended SUCCESS. */
 static bool wiped_ok(const char *out, const char *dev)
 {
-	char *key = fmt("wipeseal: %s: SUCCESS;", dev);
+	char *key = test_fmt("wipeseal: %s: SUCCESS;", dev);
 	bool ok = strstr(out, key) != NULL;
 
 	free(key);
@@ -158,7 +147,7 @@ START_TEST(test_auto_leaves_sticks_alone)
 	char *hw, *after, *out = NULL, *devs;
 
 	clear_results();
-	devs = fmt("'%s' '%s' '%s' '%s'", a, sp, iso, b);
+	devs = test_fmt("'%s' '%s' '%s' '%s'", a, sp, iso, b);
 	ck_assert_int_eq(run_auto(&out, devs), WS_EXIT_OK);
 	free(devs);
 	expect_said(out, sp,
@@ -184,7 +173,7 @@ START_TEST(test_auto_leaves_sticks_alone)
 	d = marked("ad");
 	sw = stick_whole("asw", "WIPESEAL");
 	hw = sha(sw);
-	devs = fmt("'%s' '%s' '%s'", c, sw, d);
+	devs = test_fmt("'%s' '%s' '%s'", c, sw, d);
 	ck_assert_int_eq(run_auto(&out, devs), WS_EXIT_OK);
 	free(devs);
 	expect_said(out, sw,
@@ -218,7 +207,7 @@ START_TEST(test_auto_two_sticks_starts_nothing)
 	char *ha = sha(a), *hp = sha(sp), *hw = sha(sw), *after, *out = NULL, *devs;
 
 	clear_results();
-	devs = fmt("'%s' '%s' '%s'", a, sp, sw);
+	devs = test_fmt("'%s' '%s' '%s'", a, sp, sw);
 	ck_assert_int_eq(run_auto(&out, devs), WS_EXIT_REFUSED);
 	free(devs);
 	ck_assert_msg(strstr(out, "more than one data stick") && strstr(out, sp) &&
@@ -265,7 +254,7 @@ START_TEST(test_screen_stick_unselectable)
 	clear_results();
 	ck_assert_int_eq(test_sh(&img, "losetup -nO BACK-FILE '%s'", sw), 0);
 	img[strcspn(img, "\n")] = '\0';
-	args = fmt(PROTECT " %s '%s' '%s'", signed_args(), a, sw);
+	args = test_fmt(PROTECT " %s '%s' '%s'", signed_args(), a, sw);
 	start_station("", args);
 	free(args);
 	scr = wait_for("hot-plug", 20);
@@ -285,13 +274,14 @@ START_TEST(test_screen_stick_unselectable)
 	free(scr);
 
 	/* pulled, and plugged back in */
-	cmd = fmt("losetup -d '%s' && udevadm settle 2>/dev/null; "
-	          "for i in 1 2 3 4 5; do losetup '%s' '%s' && exit 0; sleep 0.2; done; exit 1",
-	          sw, sw, img);
+	cmd =
+	    test_fmt("losetup -d '%s' && udevadm settle 2>/dev/null; "
+	             "for i in 1 2 3 4 5; do losetup '%s' '%s' && exit 0; sleep 0.2; done; exit 1",
+	             sw, sw, img);
 	sh_ok(cmd);
 	free(cmd);
 	/* a new medium at the node (a new disk sequence number): a row of its own */
-	msg = fmt("%s: another medium", sw);
+	msg = test_fmt("%s: another medium", sw);
 	free(wait_for(msg, 20));
 	free(msg);
 	free(wait_until(stick_row_back, sw, 20, "the stick's row back, [-]"));
@@ -330,10 +320,10 @@ START_TEST(test_wipe_refuses_protected)
 		               "boot image (holds this station's image" };
 
 	/* ext4's superblock at 1024 bytes, inside FAT's reserved sectors: fsck.vfat is happy */
-	cmd = fmt("img=$(mktemp) && truncate -s 8M $img && mkfs.ext4 -q -F $img && "
-	          "dd if=$img of='%s' bs=1024 skip=1 seek=1 count=1 conv=notrunc status=none; "
-	          "rc=$?; rm -f $img; [ $rc = 0 ] && ! blkid -p '%s' >/dev/null 2>&1",
-	          amb, amb);
+	cmd = test_fmt("img=$(mktemp) && truncate -s 8M $img && mkfs.ext4 -q -F $img && "
+	               "dd if=$img of='%s' bs=1024 skip=1 seek=1 count=1 conv=notrunc status=none; "
+	               "rc=$?; rm -f $img; [ $rc = 0 ] && ! blkid -p '%s' >/dev/null 2>&1",
+	               amb, amb);
 	sh_ok(cmd);
 	free(cmd);
 	for (int i = 0; i < 4; i++) {

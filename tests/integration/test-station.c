@@ -37,18 +37,6 @@
 #include "tmuxstation.h"
 #include "testutil.h"
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-	va_end(ap);
-	return s;
-}
-
 /* ---- the tests ------------------------------------------------------------------------ */
 
 START_TEST(test_select_start_progress_certify)
@@ -59,19 +47,19 @@ START_TEST(test_select_start_progress_certify)
 
 	clear_results();
 	free(scratch_mount(c)); /* mounted: ext4 writes to it by itself, so no sha compare */
-	env = fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150",
-	          WS_FAULTINJECT, a, b);
-	l = fmt("--io-threads 1 -V full %s %s %s %s", signed_args(), a, b, c);
+	env = test_fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150",
+	               WS_FAULTINJECT, a, b);
+	l = test_fmt("--io-threads 1 -V full %s %s %s %s", signed_args(), a, b, c);
 	start_station(env, l);
 	free(l);
 
 	/* the named drives, and only they, are shown; the two eligible ones selected */
 	scr = wait_for("hot-plug", 20);
 	ck_assert_msg(strstr(scr, "2 of 3 selected"), "%s", scr);
-	l = fmt("[x] %s ", a);
+	l = test_fmt("[x] %s ", a);
 	ck_assert_msg(strstr(scr, l), "%s not selected:\n%s", a, scr);
 	free(l);
-	l = fmt("[x] %s ", b);
+	l = test_fmt("[x] %s ", b);
 	ck_assert_msg(strstr(scr, l), "%s not selected:\n%s", b, scr);
 	free(l);
 	l = line_with(scr, c);
@@ -109,7 +97,7 @@ START_TEST(test_select_start_progress_certify)
 	expect_line(scr, "Operator name", "Test Operator");
 	free(scr);
 	keys("j j j j j Enter");
-	l = fmt("Asset tag (%s)", a);
+	l = test_fmt("Asset tag (%s)", a);
 	free(wait_for(l, 10));
 	free(l);
 	keys("-l ASSET-ST-1");
@@ -183,14 +171,14 @@ END_TEST
 START_TEST(test_pulled_mid_wipe)
 {
 	char *a = marked("pa"), *b = marked("pb"), *env, *args, *scr, *ca, *cb, *out = NULL;
-	char *trigger = fmt("%s/pull-%d", scratch_dir(), getpid());
+	char *trigger = test_fmt("%s/pull-%d", scratch_dir(), getpid());
 	char *const run[2] = { a, b };
 
 	clear_results();
-	env = fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150 "
-	          "WS_FAULT_GONE='%s:%s'",
-	          WS_FAULTINJECT, a, b, b, trigger);
-	args = fmt("--io-threads 1 %s %s %s", signed_args(), a, b);
+	env = test_fmt("LD_PRELOAD='%s' WS_FAULT_PATH='%s,%s' WS_FAULT_WRITE=0+-:DELAY150 "
+	               "WS_FAULT_GONE='%s:%s'",
+	               WS_FAULTINJECT, a, b, b, trigger);
+	args = test_fmt("--io-threads 1 %s %s %s", signed_args(), a, b);
 	start_station(env, args);
 	free(wait_for("2 of 2 selected", 20));
 	keys("s");
@@ -244,7 +232,8 @@ START_TEST(test_verify_none_refused_for_firmware)
 	char *a = marked("vn"), *args, *scr;
 
 	clear_results();
-	args = fmt("-m nvme-sanitize-crypto --unsigned --cert-dir %s/certs %s", scratch_dir(), a);
+	args =
+	    test_fmt("-m nvme-sanitize-crypto --unsigned --cert-dir %s/certs %s", scratch_dir(), a);
 	start_station("", args);
 	free(wait_for("verify sample", 20));
 	keys("v");
@@ -270,12 +259,12 @@ START_TEST(test_hotplug_shows_new_drive)
 	char *img = scratch_image("hot", 16), *dev, *scr, *l;
 
 	clear_results();
-	l = fmt("--all --unsigned --cert-dir %s/certs", scratch_dir());
+	l = test_fmt("--all --unsigned --cert-dir %s/certs", scratch_dir());
 	start_station("", l);
 	free(l);
 	free(wait_for("hot-plug", 20));
 	dev = scratch_attach(img, false, false);
-	l = fmt("%s ", dev);
+	l = test_fmt("%s ", dev);
 	scr = wait_for(l, 20);
 	free(scr);
 	ck_assert_int_eq(test_sh(NULL, "losetup -d '%s'", dev), 0);
@@ -296,7 +285,7 @@ START_TEST(test_auto_mode)
 
 	clear_results();
 	free(scratch_mount(c));
-	conf = fmt("%s/station.conf", scratch_dir());
+	conf = test_fmt("%s/station.conf", scratch_dir());
 	f = fopen(conf, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("[operator]\nname = Operator From Operator Section\n"
@@ -305,17 +294,17 @@ START_TEST(test_auto_mode)
 	      f);
 	fclose(f);
 	/* no terminal needed; the [station] keys come before [wipe] and [operator] */
-	l = fmt("station --auto --config '%s' --signer-key %s/st/signer.key "
-	        "--signer-cert %s/st/signer.pem --audit-log %s/audit.log --cert-dir %s/certs "
-	        "'%s' '%s' < /dev/null",
-	        conf, pki, pki, scratch_dir(), scratch_dir(), a, c);
+	l = test_fmt("station --auto --config '%s' --signer-key %s/st/signer.key "
+	             "--signer-cert %s/st/signer.pem --audit-log %s/audit.log --cert-dir %s/certs "
+	             "'%s' '%s' < /dev/null",
+	             conf, pki, pki, scratch_dir(), scratch_dir(), a, c);
 	ck_assert_int_eq(run_cli(&out, NULL, "%s", l), WS_EXIT_OK);
 	free(l);
 	l = line_with(out, "skipped");
 	ck_assert_msg(l && strstr(l, c) && strstr(l, "mounted"), "%s", out);
 	free(l);
 	ck_assert_msg(strstr(out, "started 1 wipe") && strstr(out, "summary:"), "%s", out);
-	l = fmt("%s: SUCCESS", a);
+	l = test_fmt("%s: SUCCESS", a);
 	ck_assert_msg(strstr(out, l), "%s", out);
 	free(l);
 	free(out);
@@ -346,12 +335,12 @@ START_TEST(test_auto_reader_gone_aborts_and_certifies)
 	clear_results();
 	/* the reader of --auto's output leaves once the wipe has started; the next progress
 	 * line meets a closed pipe: SIGPIPE must abort and certify, not kill */
-	l = fmt("{ ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' WS_FAULT_PATH='%s' "
-	        "WS_FAULT_WRITE=0+-:DELAY400 '%s' station --auto --io-threads 1 %s '%s' "
-	        "< /dev/null 2>'%s/auto.err'; echo $? > '%s/auto.rc'; } | "
-	        "grep -m1 -q 'started 1 wipe'; cat '%s/auto.rc'",
-	        WS_FAULTINJECT, a, WS_CLI, signed_args(), a, scratch_dir(), scratch_dir(),
-	        scratch_dir());
+	l = test_fmt("{ ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' WS_FAULT_PATH='%s' "
+	             "WS_FAULT_WRITE=0+-:DELAY400 '%s' station --auto --io-threads 1 %s '%s' "
+	             "< /dev/null 2>'%s/auto.err'; echo $? > '%s/auto.rc'; } | "
+	             "grep -m1 -q 'started 1 wipe'; cat '%s/auto.rc'",
+	             WS_FAULTINJECT, a, WS_CLI, signed_args(), a, scratch_dir(), scratch_dir(),
+	             scratch_dir());
 	ck_assert_int_eq(test_sh(&out, "%s", l), 0);
 	ck_assert_msg(atoi(out) == WS_EXIT_FAILED, "exit %s", out);
 	free(out);

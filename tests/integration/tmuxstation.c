@@ -24,18 +24,6 @@ void tmuxstation_init(void)
 
 char sock[64]; /* the suite's own tmux server: -L wipeseal-test-PID */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	va_start(ap, f);
-	ck_assert_int_ge(vasprintf(&s, f, ap), 0);
-	va_end(ap);
-	return s;
-}
-
 int tmux(const char *args)
 {
 	return test_sh(NULL, "tmux -L %s %s", sock, args);
@@ -43,7 +31,7 @@ int tmux(const char *args)
 
 void keys(const char *k)
 {
-	char *cmd = fmt("send-keys -t st %s", k);
+	char *cmd = test_fmt("send-keys -t st %s", k);
 
 	ck_assert_int_eq(tmux(cmd), 0);
 	free(cmd);
@@ -150,11 +138,11 @@ void start_station(const char *env, const char *args)
 	/* a session a failed test left behind: SIGHUP makes its station abort and leave */
 	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 0.5", sock);
 	unlink(rc_file());
-	sh = fmt("cd '%s' && ASAN_OPTIONS='%s%sverify_asan_link_order=0' %s '%s' station %s "
-	         "2>>'%s/station.err'; echo \\$? > '%s'",
-	         scratch_dir(), asan ? asan : "", asan ? ":" : "", env, WS_CLI, args, scratch_dir(),
-	         rc_file());
-	cmd = fmt("new-session -d -s st -x 80 -y 24 \"%s\"", sh);
+	sh = test_fmt("cd '%s' && ASAN_OPTIONS='%s%sverify_asan_link_order=0' %s '%s' station %s "
+	              "2>>'%s/station.err'; echo \\$? > '%s'",
+	              scratch_dir(), asan ? asan : "", asan ? ":" : "", env, WS_CLI, args,
+	              scratch_dir(), rc_file());
+	cmd = test_fmt("new-session -d -s st -x 80 -y 24 \"%s\"", sh);
 	ck_assert_int_eq(tmux(cmd), 0);
 	free(cmd);
 	free(sh);
