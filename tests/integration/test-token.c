@@ -21,29 +21,12 @@
 
 #include "scenario.h"
 #include "scratch.h"
+#include "softtoken.h"
 #include "testutil.h"
 
 #define EXIT_REFUSED 2 /* WS_EXIT_USAGE: a signer that cannot sign stops the wipe */
 
 static char pki[4096];
-
-static void sh_or_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void sh_or_die(const char *fmt, ...)
-{
-	char *cmd = NULL, *out = NULL;
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	test_require(r >= 0, "out of memory");
-	r = test_sh(&out, "%s", cmd);
-	test_require(r == 0, "%s\n%s", cmd, out);
-	free(out);
-	free(cmd);
-}
 
 /* ---- the token: SoftHSM2 in a directory of this test's own ---------------------------------- */
 
@@ -53,13 +36,14 @@ static char tokdir[4096];
 static void token_start(const char *tag)
 {
 	snprintf(tokdir, sizeof(tokdir), "%s/tok-%s", scratch_dir(), tag);
-	sh_or_die("mkdir -p '%s/store' && cd '%s' && "
-	          "printf 'directories.tokendir = %%s/store\\nobjectstore.backend = file\\n"
-	          "log.level = ERROR\\n' \"$PWD\" > softhsm2.conf && "
-	          "SOFTHSM2_CONF=$PWD/softhsm2.conf softhsm2-util --init-token --free --label op "
-	          "--pin 1234 --so-pin 87654321 >/dev/null && "
-	          "(umask 077 && echo 1234 > pin && echo 9999 > badpin)",
-	          tokdir, tokdir);
+	softtoken_sh(
+	    "mkdir -p '%s/store' && cd '%s' && "
+	    "printf 'directories.tokendir = %%s/store\\nobjectstore.backend = file\\n"
+	    "log.level = ERROR\\n' \"$PWD\" > softhsm2.conf && "
+	    "SOFTHSM2_CONF=$PWD/softhsm2.conf softhsm2-util --init-token --free --label op "
+	    "--pin 1234 --so-pin 87654321 >/dev/null && "
+	    "(umask 077 && echo 1234 > pin && echo 9999 > badpin)",
+	    tokdir, tokdir);
 	/* this test's child process and the commands it runs see this token alone */
 	{
 		char conf[4200];
@@ -244,18 +228,18 @@ START_TEST(test_key_refusals)
 	token_key("mail", "05", "rsa:2048");
 	/* mail's certificate replaced by one for e-mail, from the same CA (over the token key's
 	 * public key: the request is a throw-away key's) */
-	sh_or_die("cd '%s/mail' && printf '[e]\\nkeyUsage=critical,digitalSignature\\n"
-	          "extendedKeyUsage=emailProtection\\n' > e.cnf && "
-	          "openssl x509 -in operator.pem -pubkey -noout > pub.pem && openssl req -new "
-	          "-newkey rsa:2048 -nodes -keyout /dev/null -subj '/CN=Op mail' -out t.csr "
-	          "2>/dev/null && openssl x509 -req -in t.csr -force_pubkey pub.pem -CA "
-	          "%s/ca.pem -CAkey %s/ca.key -CAcreateserial -CAserial t.srl -extfile e.cnf "
-	          "-extensions e -outform DER -out mail.der 2>/dev/null && "
-	          "P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
-	          "--delete-object --type cert --label mail >/dev/null && "
-	          "P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
-	          "--write-object mail.der --type cert --id 05 --label mail >/dev/null",
-	          tokdir, pki, pki, WS_P11_PROXY_PATH, WS_P11_PROXY_PATH);
+	softtoken_sh("cd '%s/mail' && printf '[e]\\nkeyUsage=critical,digitalSignature\\n"
+	             "extendedKeyUsage=emailProtection\\n' > e.cnf && "
+	             "openssl x509 -in operator.pem -pubkey -noout > pub.pem && openssl req -new "
+	             "-newkey rsa:2048 -nodes -keyout /dev/null -subj '/CN=Op mail' -out t.csr "
+	             "2>/dev/null && openssl x509 -req -in t.csr -force_pubkey pub.pem -CA "
+	             "%s/ca.pem -CAkey %s/ca.key -CAcreateserial -CAserial t.srl -extfile e.cnf "
+	             "-extensions e -outform DER -out mail.der 2>/dev/null && "
+	             "P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
+	             "--delete-object --type cert --label mail >/dev/null && "
+	             "P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
+	             "--write-object mail.der --type cert --id 05 --label mail >/dev/null",
+	             tokdir, pki, pki, WS_P11_PROXY_PATH, WS_P11_PROXY_PATH);
 	refused("pkcs11:token=op;object=weak", pin_conf("pin"), "",
 	        "signer key refused: RSA key of 1024 bits; the policy needs at least 2048");
 	refused("pkcs11:token=op;object=p521", pin_conf("pin"), "",
@@ -271,9 +255,9 @@ START_TEST(test_key_refusals)
 	        "the PKCS#11 module /nonexistent/p11.so cannot be loaded");
 	refused("pkcs11:token=op;id=%zz", pin_conf("pin"), "", "not an RFC 7512 URI");
 	/* a key without a certificate on the token */
-	sh_or_die("P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
-	          "--delete-object --type cert --label %s >/dev/null",
-	          WS_P11_PROXY_PATH, "p521");
+	softtoken_sh("P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
+	             "--delete-object --type cert --label %s >/dev/null",
+	             WS_P11_PROXY_PATH, "p521");
 	refused("pkcs11:token=op;object=p521", pin_conf("pin"), "",
 	        "signer certificate (beside the key): not found on token \"op\"");
 }
@@ -344,9 +328,9 @@ START_TEST(test_ed25519_on_the_token)
 {
 	token_start("ed");
 	token_key("card", "01", "rsa:2048");
-	sh_or_die("P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
-	          "--keypairgen --key-type EC:edwards25519 --id 09 --label ed >/dev/null 2>&1",
-	          WS_P11_PROXY_PATH);
+	softtoken_sh("P=1234 pkcs11-tool --module %s --token-label op --login --pin env:P "
+	             "--keypairgen --key-type EC:edwards25519 --id 09 --label ed >/dev/null 2>&1",
+	             WS_P11_PROXY_PATH);
 	refused("pkcs11:token=op;object=ed", pin_conf("pin"), "", "key it does not know (Ed25519)");
 }
 END_TEST
@@ -364,7 +348,7 @@ int main(void)
 		return 77;
 	}
 	snprintf(pki, sizeof(pki), "%s/pki", scratch_dir());
-	sh_or_die("'%s/certs/make-ca.sh' '%s' >/dev/null", WS_SOURCE_DIR, pki);
+	softtoken_sh("'%s/certs/make-ca.sh' '%s' >/dev/null", WS_SOURCE_DIR, pki);
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_rsa_token_key_signs);
 	tcase_add_test(tc, test_ec_token_key_signs);
