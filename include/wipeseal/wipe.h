@@ -245,6 +245,60 @@ struct ws_firmware_result {
 	int64_t start_ns, end_ns;
 };
 
+/*
+ * The drive's own account of its health, read before the erase and after it (NIST SP 800-88
+ * Rev. 2 counts media health as verification evidence): the NVMe SMART / Health Information
+ * log (log page 02h) or the ATA SMART attributes (SMART READ DATA, through SAT on SCSI
+ * hosts). A drive that does not answer leaves @read false and says why in @error.
+ */
+#define WS_HEALTH_MAX_ATTRS 30 /* the ATA SMART data structure holds 30 attributes */
+
+struct ws_health_attr { /* one ATA SMART attribute */
+	uint8_t id;
+	uint16_t flags;
+	uint8_t value, worst, threshold; /* threshold 0: not read */
+	uint64_t raw;                    /* the 48-bit raw value */
+};
+
+struct ws_health {
+	bool read;          /* the drive answered */
+	int error;          /* errno when it did not (-EOPNOTSUPP: no such log), 0 */
+	const char *source; /* "NVMe SMART / Health Information log", "ATA SMART READ DATA" */
+	int64_t when_ns;    /* CLOCK_REALTIME when read */
+	/* NVMe (-1 where not read) */
+	int critical_warning; /* byte 0 */
+	int temperature_k;    /* composite temperature, kelvin */
+	int available_spare;  /* percent */
+	int spare_threshold;  /* percent */
+	int percentage_used;  /* may exceed 100 */
+	int64_t media_errors; /* media and data integrity errors (low 64 bits) */
+	int64_t error_log_entries;
+	int64_t power_on_hours;
+	int64_t unsafe_shutdowns;
+	/* ATA */
+	int smart_passed; /* SMART RETURN STATUS: 1 passed, 0 threshold exceeded, -1 not read */
+	struct ws_health_attr attrs[WS_HEALTH_MAX_ATTRS];
+	size_t n_attrs;
+};
+
+/*
+ * One command the tool sent the drive to erase it (NIST SP 800-88 Rev. 2 asks for the exact
+ * commands and parameters): the interface, the command's name, its bytes as sent (NVMe: the
+ * 64-byte submission entry; ATA: the taskfile as a 16-byte ATA PASS-THROUGH CDB or the
+ * registers; SCSI: the CDB) and, one line, the parameters decoded.
+ */
+#define WS_MAX_COMMANDS 8
+
+struct ws_command_record {
+	const char *interface; /* "NVMe", "ATA", "SCSI" */
+	char name[48];         /* "Sanitize", "SANITIZE DEVICE (CRYPTO SCRAMBLE EXT)", ... */
+	uint8_t bytes[64];
+	size_t n_bytes;
+	char parameters[192]; /* "SANACT=4 (crypto erase), AUSE=1, OWPASS=0, ..." */
+	int status;           /* the drive's status for it, 0 accepted */
+	int64_t sent_ns;      /* CLOCK_REALTIME */
+};
+
 /* A host protected area (HPA): the part of a drive hidden above its accessible maximum. */
 struct ws_hidden_result {
 	bool checked; /* the drive could say (ATA with the HPA feature set) */
@@ -265,7 +319,10 @@ struct ws_result {
 	enum ws_technique technique; /* what was carried out (resolved from "purge") */
 	struct ws_hidden_result hidden;
 	struct ws_firmware_result firmware;
-	bool direct_io; /* O_DIRECT was used */
+	struct ws_command_record commands[WS_MAX_COMMANDS]; /* firmware erase: what was sent */
+	size_t n_commands;
+	struct ws_health health_before, health_after; /* the drive's health log, either side */
+	bool direct_io;                               /* O_DIRECT was used */
 	struct ws_pass_result *passes;
 	size_t n_passes; /* passes started */
 	size_t n_planned;

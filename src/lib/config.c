@@ -66,6 +66,12 @@ static const struct known_key {
 	{ "signer.chain", NULL },
 	{ "signer.key_passphrase_file", NULL },
 	{ "signer.pin_file", NULL },
+	{ "signer.tsa_url", NULL },       /* RFC 3161 time-stamping authority, http(s):// */
+	{ "signer.tsa_ca", NULL },        /* CA file the TSA's tokens must chain to */
+	{ "signer.tsa_timeout", NULL },   /* a length of time: is_time() */
+	{ "signer.tsa_tolerance", NULL }, /* a length of time: is_time() */
+	{ "certificate.pdf", "yes|no" },
+	{ "certificate.lang", "en|de" },
 	{ "wipe.method", NULL },
 	{ "wipe.verify", NULL },
 	{ "wipe.sample_percent", NULL },
@@ -149,7 +155,9 @@ bool ws_config_key_known(const char *section, const char *key)
 /* The keys whose value is a length of time (ws_config_seconds()). */
 static bool is_time(const struct known_key *k)
 {
-	return strcmp(k->name, "station.lock_after") == 0;
+	return strcmp(k->name, "station.lock_after") == 0 ||
+	       strcmp(k->name, "signer.tsa_timeout") == 0 ||
+	       strcmp(k->name, "signer.tsa_tolerance") == 0;
 }
 
 /* Whether @value is one of the '|'-separated @choices. */
