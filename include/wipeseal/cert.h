@@ -118,6 +118,8 @@ struct ws_cert_info {
 	const char *destination_details, *notes;
 	const char *validator_name, *validator_title, *validator_organization, *validator_location,
 	    *validator_phone;
+	const char *tsa_url; /* [signer] tsa_url: the station asks this TSA for a timestamp of
+	                      * its signature (the document's trusted_time says so), or NULL */
 };
 
 /*
@@ -179,6 +181,22 @@ enum ws_operator_sig {
 	WS_OPERATOR_SIG_INVALID,  /* a second signature that is not that (the check fails) */
 };
 
+/* The RFC 3161 timestamp token on the station's signature (ws_cert_verify_file_opts()). */
+enum ws_timestamp_state {
+	WS_TIMESTAMP_NONE,      /* no token */
+	WS_TIMESTAMP_VALID,     /* a token over the signature from a TSA that chains to the TSA
+	                           CA given, its time within the signer certificate's validity */
+	WS_TIMESTAMP_UNCHECKED, /* a token, but no TSA CA was given to check it */
+	WS_TIMESTAMP_INVALID,   /* a token that does not check: the verification fails */
+};
+
+/* The second person's decision on a certificate (wipeseal validate, NAME.validation.json). */
+enum ws_validation_state {
+	WS_VALIDATION_NONE,    /* not yet validated */
+	WS_VALIDATION_VALID,   /* a validation record, validly signed, bound to these bytes */
+	WS_VALIDATION_INVALID, /* a record that does not check: the verification fails */
+};
+
 /* What a verification found. Strings are malloc'd; free with ws_cert_check_clear(). */
 struct ws_cert_check {
 	bool ok;               /* every check passed */
@@ -195,10 +213,32 @@ struct ws_cert_check {
 	enum ws_operator_sig operator_sig;
 	char *operator_subject; /* the operator certificate's subject, as the document names it */
 	char *operator_name;    /* the person block's name */
+	char *schema;           /* "wipeseal-certificate/1" or "/2", when it parsed */
+	/* Trusted time: the station signature's token (WS_TIMESTAMP_NONE without one). */
+	enum ws_timestamp_state timestamp;
+	int64_t tsa_time;       /* the token's genTime, Unix seconds */
+	char *tsa_subject;      /* the TSA certificate's subject */
+	bool timestamp_awaited; /* the station asked a TSA and got no token (yet) */
+	bool clock_disagrees;   /* signing_time and tsa_time differ by more than the tolerance */
+	/* Validation: the latest validation record beside the certificate. */
+	enum ws_validation_state validation;
+	char *validation_decision; /* "accept", "repeat", "escalate" */
+	char *validator;           /* the validator's name (subject when it has none) */
+	char *validation_date;     /* RFC 3339 */
+	char *validation_file;     /* base name of the record */
 };
 
 /* ws_cert_verify_flags() flags. */
-#define WS_VERIFY_REQUIRE_OPERATOR (1u << 0) /* fail unless WS_OPERATOR_SIG_SIGNED */
+#define WS_VERIFY_REQUIRE_OPERATOR   (1u << 0) /* fail unless WS_OPERATOR_SIG_SIGNED */
+#define WS_VERIFY_REQUIRE_VALIDATION (1u << 1) /* fail unless validated with "accept" */
+
+/* ws_cert_verify_file_opts() options. */
+struct ws_verify_opts {
+	unsigned flags;                   /* WS_VERIFY_* */
+	const struct ws_trust *tsa_trust; /* the TSA CA (--tsa-ca), or NULL: tokens unchecked */
+	unsigned clock_tolerance_s;       /* station clock vs TSA; 0: the default, 300 s */
+	const struct ws_trust *validator_trust; /* CA of validators' certificates; NULL: trust */
+};
 
 void ws_cert_check_clear(struct ws_cert_check *c);
 
@@ -231,6 +271,14 @@ int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t 
  * above. A missing or unreadable file is a failed check, not an error.
  */
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *ret);
+
+/*
+ * ws_cert_verify_file_opts() - ws_cert_verify_file_flags(), and what lies beside the
+ * certificate: the RFC 3161 token on its signature (@ret->timestamp) and the latest
+ * validation record, NAME.validation.json and its .p7s (@ret->validation).
+ */
+int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
+                             const struct ws_verify_opts *opts, struct ws_cert_check *ret);
 
 /* ws_cert_verify_file_flags() - ws_cert_verify_file() with ws_cert_verify_flags(). */
 int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,

@@ -472,6 +472,12 @@ void ws_cert_check_clear(struct ws_cert_check *c)
 	free(c->previous_sha256);
 	free(c->operator_subject);
 	free(c->operator_name);
+	free(c->schema);
+	free(c->tsa_subject);
+	free(c->validation_decision);
+	free(c->validator);
+	free(c->validation_date);
+	free(c->validation_file);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -587,4 +593,12 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 	free(json);
 	free(p7s);
 	return r;
+}
+
+/* The checks of what lies beside the certificate (timestamp, validation) come with the
+ * parts of issue #16 that make them; until then the options' flags are honoured. */
+int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
+                             const struct ws_verify_opts *opts, struct ws_cert_check *c)
+{
+	return ws_cert_verify_file_flags(trust, path, opts ? opts->flags : 0, c);
 }
