@@ -594,11 +594,3 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 	free(p7s);
 	return r;
 }
-
-/* The checks of what lies beside the certificate (timestamp, validation) come with the
- * parts of issue #16 that make them; until then the options' flags are honoured. */
-int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
-                             const struct ws_verify_opts *opts, struct ws_cert_check *c)
-{
-	return ws_cert_verify_file_flags(trust, path, opts ? opts->flags : 0, c);
-}
