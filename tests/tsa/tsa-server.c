@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/pem.h> /* before cms.h, which declares PEM functions only after it */
@@ -136,6 +137,20 @@ static int shifted_time(TS_RESP_CTX *ctx, void *data, long *sec, long *usec)
 	return 1;
 }
 
+/* Serial numbers for the shifted TSA: counted here (`openssl ts -reply` keeps its file). */
+static ASN1_INTEGER *next_serial(TS_RESP_CTX *ctx, void *data)
+{
+	static long serial = 1000;
+	ASN1_INTEGER *n = ASN1_INTEGER_new();
+
+	(void)ctx;
+	(void)data;
+	if (n && ASN1_INTEGER_set(n, serial++) == 1)
+		return n;
+	ASN1_INTEGER_free(n);
+	return NULL;
+}
+
 /* The TS API with the same configuration `openssl ts -reply` reads, and a shifted clock. */
 static unsigned char *reply_shifted(const char *config, const unsigned char *q, size_t qlen,
                                     size_t *ret_len)
@@ -150,7 +165,7 @@ static unsigned char *reply_shifted(const char *config, const unsigned char *q, 
 
 	if (!conf || !ctx || NCONF_load(conf, config, NULL) != 1 ||
 	    !(sec = TS_CONF_get_tsa_section(conf, NULL)) ||
-	    !TS_CONF_set_serial(conf, sec, NULL, ctx) ||
+	    !TS_CONF_set_serial(conf, sec, next_serial, ctx) ||
 	    !TS_CONF_set_signer_cert(conf, sec, NULL, ctx) ||
 	    !TS_CONF_set_certs(conf, sec, NULL, ctx) ||
 	    !TS_CONF_set_signer_key(conf, sec, NULL, NULL, ctx) ||
