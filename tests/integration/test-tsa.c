@@ -20,7 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <wipeseal/cert.h>
 #include <wipeseal/exit.h>
+#include <wipeseal/timestamp.h>
+
+#include "cert-internal.h"
 
 #include "scenario.h"
 #include "scratch.h"
@@ -308,6 +312,55 @@ START_TEST(test_station_clock_off_is_flagged)
 }
 END_TEST
 
+/* The library alone: a second SignerInfo (the operator's, in a job) gets its own token, and
+ * both check with openssl; a signer without a TSA makes none. */
+START_TEST(test_every_signer_info_gets_a_token)
+{
+	struct tsa t = tsa_start("ok", 0);
+	char *key = test_fmt("%s/station.key", pki), *cert = test_fmt("%s/station.pem", pki);
+	char *url = test_fmt("http://127.0.0.1:%u/", t.port), *one = NULL, *two = NULL, *why = NULL;
+	char *file = test_fmt("%s/two.json", scratch_dir()), *p7s = test_fmt("%s.p7s", file);
+	char *key2 = test_fmt("%s/second.key", pki), *cert2 = test_fmt("%s/second.pem", pki);
+	struct ws_signer *s = NULL, *s2 = NULL;
+	const char doc[] = "{\"two signers\": true}\n";
+	FILE *f;
+
+	ck_assert_int_eq(ws_signer_load(&(struct ws_signer_files){ .key = key, .cert = cert }, &s,
+	                                &why),
+	                 0);
+	ck_assert_int_eq(ws_signer_load(&(struct ws_signer_files){ .key = key2, .cert = cert2 },
+	                                &s2, &why),
+	                 0);
+	ck_assert_int_eq(ws_signer_set_tsa(s, &(struct ws_tsa_config){ .url = url }), 0);
+	ck_assert_int_eq(ws_signer_set_tsa(s2, &(struct ws_tsa_config){ .url = url }), 0);
+	ck_assert_int_eq(ws_signer_sign(s, doc, strlen(doc), &one), 0);
+	ck_assert_int_eq(ws_cms_add_signer(one, s2, doc, strlen(doc), &two), 0);
+	tsa_stop(&t);
+	f = fopen(file, "w");
+	ck_assert(f && fputs(doc, f) >= 0 && fclose(f) == 0);
+	f = fopen(p7s, "w");
+	ck_assert(f && fputs(two, f) >= 0 && fclose(f) == 0);
+	openssl_ts_verify(file, 0);
+	openssl_ts_verify(file, 1);
+	openssl_cms_verify(file);
+	free(one);
+	free(two);
+	ck_assert_int_eq(ws_signer_set_tsa(s, NULL), 0);
+	ck_assert_int_eq(ws_signer_sign(s, doc, strlen(doc), &one), 0);
+	ck_assert_ptr_nonnull(strstr(one, "-----BEGIN CMS-----"));
+	free(one);
+	ws_signer_free(s);
+	ws_signer_free(s2);
+	free(key2);
+	free(cert2);
+	free(p7s);
+	free(file);
+	free(url);
+	free(cert);
+	free(key);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tsa");
@@ -324,6 +377,7 @@ int main(void)
 	tcase_add_test(tc, test_tsa_down_then_timestamp);
 	tcase_add_test(tc, test_tsa_hangs_or_answers_garbage);
 	tcase_add_test(tc, test_station_clock_off_is_flagged);
+	tcase_add_test(tc, test_every_signer_info_gets_a_token);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();

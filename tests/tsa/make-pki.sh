@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/tsa/make-pki.sh DIR - the PKI of tests/integration/test-tsa.c, with openssl alone:
 #   ca.pem/.key             the organization's CA, and station.pem/.key (documentSigning)
+#   second.pem/.key         another signer it vouches for (a second SignerInfo)
 #   tsa-ca.pem/.key         the TSA's CA, and tsa.pem/.key: the TSA (timeStamping, critical)
 #   other-ca.pem            a CA that vouches for no TSA (the wrong --tsa-ca)
 #   ts.cnf                  the `openssl ts -reply` configuration of that TSA
@@ -28,6 +29,8 @@ ca ca '/CN=test CA'
 ca tsa-ca '/CN=test TSA CA'
 ca other-ca '/CN=test other CA'
 leaf station '/CN=test station' ca \
+	'keyUsage=critical,digitalSignature\nextendedKeyUsage=1.3.6.1.5.5.7.3.36'
+leaf second '/CN=test second signer' ca \
 	'keyUsage=critical,digitalSignature\nextendedKeyUsage=1.3.6.1.5.5.7.3.36'
 leaf tsa '/O=wipeseal tests/CN=test TSA' tsa-ca \
 	'keyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping'
