@@ -28,7 +28,7 @@ struct ws_signer;
 #define WS_TSA_TIMEOUT_DEFAULT   10u
 #define WS_TSA_TOLERANCE_DEFAULT 300u
 /* A TSA's reply larger than this is refused (a token is a few KiB). */
-#define WS_TSA_REPLY_MAX (256u << 10)
+#define WS_TSA_REPLY_MAX         (256u << 10)
 
 /* Where and how to ask a TSA. The strings are borrowed. */
 struct ws_tsa_config {

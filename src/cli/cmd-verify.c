@@ -26,8 +26,8 @@ struct verify_control {
 	const char *cert_dir;
 	bool json;
 	bool require_operator;
-	const char *tsa_ca;           /* --tsa-ca: check timestamp tokens against it */
-	unsigned clock_tolerance;     /* --clock-tolerance, seconds; 0: the default */
+	const char *tsa_ca;       /* --tsa-ca: check timestamp tokens against it */
+	unsigned clock_tolerance; /* --clock-tolerance, seconds; 0: the default */
 };
 
 static int usage(void)
@@ -340,7 +340,8 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		case OPT_CLOCK_TOLERANCE:
 			if (!ws_config_seconds(optarg, &ctl.clock_tolerance) ||
 			    !ctl.clock_tolerance) {
-				cli_err(cli, "--clock-tolerance %s: not a number of seconds", optarg);
+				cli_err(cli, "--clock-tolerance %s: not a number of seconds",
+				        optarg);
 				return cli_bad_usage(cli);
 			}
 			break;

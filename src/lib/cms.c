@@ -63,8 +63,8 @@ int ws_cms_add_signer(const char *p7s, const struct ws_signer *s, const void *da
 }
 
 int ws_cms_add_signer_tsa(const char *p7s, const struct ws_signer *s,
-                          const struct ws_tsa_config *tsa, const void *data, size_t len,
-                          char **ret, int *ret_tsa)
+                          const struct ws_tsa_config *tsa, const void *data, size_t len, char **ret,
+                          int *ret_tsa)
 {
 	BIO *in = BIO_new_mem_buf(p7s, -1);
 	CMS_ContentInfo *cms = in ? PEM_read_bio_CMS(in, NULL, ws_pem_no_prompt, NULL) : NULL;

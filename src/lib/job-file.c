@@ -44,8 +44,8 @@ static int log_line(struct ws_audit *log, const char *dir, const char *name,
 /* The operator's signature added to the station's @sig, when their card is still in, with a
  * token from the station's TSA (*@tsa as ws_signer_sign_stamped() says).
  * Return: true when it was; false when the certificate must wait for it. */
-static bool operator_sign(struct ws_operator *op, const struct ws_signer *station,
-                          const char *doc, char **sig, int *tsa)
+static bool operator_sign(struct ws_operator *op, const struct ws_signer *station, const char *doc,
+                          char **sig, int *tsa)
 {
 	char *both = NULL;
 

@@ -485,8 +485,8 @@ int ws_signer_sign_stamped(const struct ws_signer *s, const void *data, size_t l
 	if (!in || len > INT32_MAX)
 		goto done;
 	cms = CMS_sign(NULL, NULL, s->chain, NULL, flags);
-	if (cms && (si = CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key),
-	                                 CMS_BINARY)) &&
+	if (cms &&
+	    (si = CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY)) &&
 	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) == 1) {
 		/* a TSA that fails leaves the signature as it is, without a token */
 		if (s->tsa && stamp)

@@ -32,8 +32,9 @@ static int remove_mark(const char *path, char **ret_reason)
 	if (asprintf(&mark, "%s" WS_AWAITING_TIMESTAMP_SUFFIX, path) < 0)
 		return -ENOMEM;
 	if (unlink(mark) < 0 && errno != ENOENT)
-		r = ws_reason(ret_reason, -errno, "%s: the tokens are added, but the mark cannot "
-		                                  "be removed (%s)",
+		r = ws_reason(ret_reason, -errno,
+		              "%s: the tokens are added, but the mark cannot "
+		              "be removed (%s)",
 		              mark, strerror(errno));
 	free(mark);
 	return r;
@@ -45,10 +46,10 @@ static int log_line(struct ws_audit *log, const char *path, const char *url, uns
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char note[1024];
 
-	snprintf(note, sizeof(note), "%.400s: %u timestamp token%s added from %.400s", base,
-	         added, added == 1 ? "" : "s", url);
-	return ws_audit_append(log, &(struct ws_audit_entry){ .status = "TIMESTAMPED", .note = note },
-	                       ret_reason);
+	snprintf(note, sizeof(note), "%.400s: %u timestamp token%s added from %.400s", base, added,
+	         added == 1 ? "" : "s", url);
+	return ws_audit_append(
+	    log, &(struct ws_audit_entry){ .status = "TIMESTAMPED", .note = note }, ret_reason);
 }
 
 int ws_cert_timestamp(const struct ws_tsa_config *tsa, const char *path, struct ws_audit *log,

@@ -56,8 +56,8 @@ int ws_signer_sign_stamped(const struct ws_signer *s, const void *data, size_t l
 /* ws_cms_add_signer() that stamps the new SignerInfo with @tsa (NULL: none), *@ret_tsa as
  * above (may be NULL). cms.c */
 int ws_cms_add_signer_tsa(const char *p7s, const struct ws_signer *s,
-                          const struct ws_tsa_config *tsa, const void *data, size_t len,
-                          char **ret, int *ret_tsa);
+                          const struct ws_tsa_config *tsa, const void *data, size_t len, char **ret,
+                          int *ret_tsa);
 
 /* ws_verify_tsa() - the tokens on the signatures of @path.p7s, checked against
  * @opts->tsa_trust, into @c (timestamp, tsa_time, tsa_subject, timestamp_awaited,

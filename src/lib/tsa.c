@@ -95,14 +95,13 @@ static TS_REQ *make_request(unsigned char digest[32])
 	unsigned char rnd[8];
 	BIGNUM *bn = NULL;
 	ASN1_INTEGER *nonce = NULL;
-	bool ok = req && mi && alg && RAND_bytes(rnd, sizeof(rnd)) == 1 &&
-	          (bn = BN_bin2bn(rnd, sizeof(rnd), NULL)) &&
-	          (nonce = BN_to_ASN1_INTEGER(bn, NULL)) &&
-	          X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL) == 1 &&
-	          TS_MSG_IMPRINT_set_algo(mi, alg) == 1 &&
-	          TS_MSG_IMPRINT_set_msg(mi, digest, 32) == 1 &&
-	          TS_REQ_set_version(req, 1) == 1 && TS_REQ_set_msg_imprint(req, mi) == 1 &&
-	          TS_REQ_set_nonce(req, nonce) == 1 && TS_REQ_set_cert_req(req, 1) == 1;
+	bool ok =
+	    req && mi && alg && RAND_bytes(rnd, sizeof(rnd)) == 1 &&
+	    (bn = BN_bin2bn(rnd, sizeof(rnd), NULL)) && (nonce = BN_to_ASN1_INTEGER(bn, NULL)) &&
+	    X509_ALGOR_set0(alg, OBJ_nid2obj(NID_sha256), V_ASN1_NULL, NULL) == 1 &&
+	    TS_MSG_IMPRINT_set_algo(mi, alg) == 1 && TS_MSG_IMPRINT_set_msg(mi, digest, 32) == 1 &&
+	    TS_REQ_set_version(req, 1) == 1 && TS_REQ_set_msg_imprint(req, mi) == 1 &&
+	    TS_REQ_set_nonce(req, nonce) == 1 && TS_REQ_set_cert_req(req, 1) == 1;
 
 	BN_free(bn);
 	ASN1_INTEGER_free(nonce);
@@ -183,8 +182,7 @@ static void curl_setup(CURL *h, const struct ws_tsa_config *tsa, struct curl_sli
 }
 
 /* POST @req to the TSA; *ret gets the reply's bytes (malloc'd). */
-static int post(const struct ws_tsa_config *tsa, TS_REQ *req, struct reply *ret,
-                char **ret_reason)
+static int post(const struct ws_tsa_config *tsa, TS_REQ *req, struct reply *ret, char **ret_reason)
 {
 	unsigned char *der = NULL;
 	int len = i2d_TS_REQ(req, &der), r = 0;

@@ -86,8 +86,7 @@ static int check_imprint_and_chain(PKCS7 *token, CMS_SignerInfo *si, X509_STORE 
 	return ok;
 }
 
-static void check_token(PKCS7 *token, CMS_SignerInfo *si, X509_STORE *store,
-                        struct token_check *t)
+static void check_token(PKCS7 *token, CMS_SignerInfo *si, X509_STORE *store, struct token_check *t)
 {
 	X509 *signer = NULL;
 	time_t when;
@@ -104,8 +103,9 @@ static void check_token(PKCS7 *token, CMS_SignerInfo *si, X509_STORE *store,
 		t->state = WS_TIMESTAMP_INVALID;
 		snprintf(t->why, sizeof(t->why), "%s",
 		         store ? err : "it is not over the signature it is attached to");
-	} else if (!t->time || (signer && (X509_cmp_time(X509_get0_notBefore(signer), &when) >= 0 ||
-	                                   X509_cmp_time(X509_get0_notAfter(signer), &when) <= 0))) {
+	} else if (!t->time ||
+	           (signer && (X509_cmp_time(X509_get0_notBefore(signer), &when) >= 0 ||
+	                       X509_cmp_time(X509_get0_notAfter(signer), &when) <= 0))) {
 		t->state = WS_TIMESTAMP_INVALID;
 		snprintf(t->why, sizeof(t->why),
 		         "its time lies outside the validity of the signer's certificate");
@@ -192,8 +192,8 @@ static void check_signer_infos(CMS_ContentInfo *cms, const struct ws_verify_opts
 
 int ws_verify_tsa(const char *path, const struct ws_verify_opts *opts, struct ws_cert_check *c)
 {
-	unsigned tol = opts && opts->clock_tolerance_s ? opts->clock_tolerance_s
-	                                               : WS_TSA_TOLERANCE_DEFAULT;
+	unsigned tol =
+	    opts && opts->clock_tolerance_s ? opts->clock_tolerance_s : WS_TSA_TOLERANCE_DEFAULT;
 	char *sig_path = NULL, *sig = NULL;
 	size_t len = 0;
 	BIO *in = NULL;

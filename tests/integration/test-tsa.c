@@ -114,8 +114,8 @@ static char *wipe(const char *cfg, double *secs, char **err)
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	r = run_cli(&out, &e, "wipe --yes --json --config '%s' --operator 'Ada Lovelace' '%s'",
-	            cfg, dev);
+	r = run_cli(&out, &e, "wipe --yes --json --config '%s' --operator 'Ada Lovelace' '%s'", cfg,
+	            dev);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	ck_assert_msg(r == WS_EXIT_OK, "wipe: exit %d: %s", r, e);
 	last = json_last_line(out);
@@ -191,9 +191,8 @@ START_TEST(test_wipe_gets_a_token)
 	openssl_ts_verify(file, 0);
 	openssl_cms_verify(file);
 	r = verify(file, "/tsa-ca.pem", NULL, &out);
-	ck_assert_msg(r == WS_EXIT_OK && strstr(out, ": OK (") &&
-	                  strstr(out, "trusted time: ") && strstr(out, "CN=test TSA") &&
-	                  strstr(out, "station clock "),
+	ck_assert_msg(r == WS_EXIT_OK && strstr(out, ": OK (") && strstr(out, "trusted time: ") &&
+	                  strstr(out, "CN=test TSA") && strstr(out, "station clock "),
 	              "exit %d: %s", r, out);
 	free(out);
 	/* without --tsa-ca: reported, not checked */
@@ -247,8 +246,8 @@ START_TEST(test_tsa_down_then_timestamp)
 	cfg2 = config("back", t.port, "");
 	r = run_cli(&out, &err, "timestamp --config '%s' '%s'", cfg2, file);
 	tsa_stop(&t);
-	ck_assert_msg(r == WS_EXIT_OK && strstr(out, "1 timestamp token added"), "exit %d: %s%s",
-	              r, out, err);
+	ck_assert_msg(r == WS_EXIT_OK && strstr(out, "1 timestamp token added"), "exit %d: %s%s", r,
+	              out, err);
 	free(out);
 	free(err);
 	ck_assert(!exists(file, ".awaiting-timestamp"));
@@ -258,7 +257,8 @@ START_TEST(test_tsa_down_then_timestamp)
 	ck_assert_msg(r == WS_EXIT_OK && strstr(out, "trusted time: "), "exit %d: %s", r, out);
 	free(out);
 	ck_assert_int_eq(test_sh(NULL, "grep -q TIMESTAMPED '%s/audit.log'", scratch_dir()), 0);
-	r = run_cli(&out, NULL, "verify --audit-log '%s/audit.log' --ca %s/ca.pem --cert-dir %s/certs",
+	r = run_cli(&out, NULL,
+	            "verify --audit-log '%s/audit.log' --ca %s/ca.pem --cert-dir %s/certs",
 	            scratch_dir(), pki, scratch_dir());
 	ck_assert_msg(r == WS_EXIT_OK, "exit %d: %s", r, out);
 	free(out);
@@ -325,12 +325,10 @@ START_TEST(test_every_signer_info_gets_a_token)
 	const char doc[] = "{\"two signers\": true}\n";
 	FILE *f;
 
-	ck_assert_int_eq(ws_signer_load(&(struct ws_signer_files){ .key = key, .cert = cert }, &s,
-	                                &why),
-	                 0);
-	ck_assert_int_eq(ws_signer_load(&(struct ws_signer_files){ .key = key2, .cert = cert2 },
-	                                &s2, &why),
-	                 0);
+	ck_assert_int_eq(
+	    ws_signer_load(&(struct ws_signer_files){ .key = key, .cert = cert }, &s, &why), 0);
+	ck_assert_int_eq(
+	    ws_signer_load(&(struct ws_signer_files){ .key = key2, .cert = cert2 }, &s2, &why), 0);
 	ck_assert_int_eq(ws_signer_set_tsa(s, &(struct ws_tsa_config){ .url = url }), 0);
 	ck_assert_int_eq(ws_signer_set_tsa(s2, &(struct ws_tsa_config){ .url = url }), 0);
 	ck_assert_int_eq(ws_signer_sign(s, doc, strlen(doc), &one), 0);
