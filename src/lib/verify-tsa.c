@@ -173,8 +173,15 @@ static void check_signer_infos(CMS_ContentInfo *cms, const struct ws_verify_opts
 		struct token_check t = { 0 };
 		bool station = is_station(si, c, i);
 
-		if (!token)
+		if (!token) {
+			ASN1_OBJECT *oid = OBJ_txt2obj(WS_OID_SIGNATURE_TIMESTAMP_TOKEN, 1);
+
+			/* an attribute that is there but is no token claims a time unchecked */
+			if (oid && CMS_unsigned_get_attr_by_OBJ(si, oid, -1) >= 0)
+				fail(c, station, "it is not a timestamp token");
+			ASN1_OBJECT_free(oid);
 			continue;
+		}
 		check_token(token, si, store, &t);
 		if (t.state == WS_TIMESTAMP_INVALID)
 			fail(c, station, t.why);
