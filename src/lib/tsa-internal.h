@@ -25,11 +25,11 @@ int ws_tsa_stamp_si(const struct ws_tsa_config *tsa, CMS_SignerInfo *si, char **
 
 /*
  * ws_tsa_stamp_cms() - ws_tsa_stamp_si() for every SignerInfo of @cms that has no token
- * (PAdES B-T: the PDF's one signature). @ret_added (may be NULL) counts those stamped.
- * Return: 0, or the first failure (those before it keep their tokens).
+ * (PAdES B-T: the PDF's one signature; ws_signer_tsa() gives the signer's TSA).
+ * Return: how many were stamped (>= 0), or the first failure, a negative errno with
+ * @ret_reason set (those stamped before it keep their tokens).
  */
-int ws_tsa_stamp_cms(const struct ws_tsa_config *tsa, CMS_ContentInfo *cms, unsigned *ret_added,
-                     char **ret_reason);
+int ws_tsa_stamp_cms(const struct ws_tsa_config *tsa, CMS_ContentInfo *cms, char **ret_reason);
 
 /* ws_tsa_si_token() - @si's token (DER of the TimeStampToken ContentInfo), or NULL. */
 PKCS7 *ws_tsa_si_token(CMS_SignerInfo *si);

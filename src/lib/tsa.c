@@ -337,12 +337,10 @@ int ws_tsa_stamp_si(const struct ws_tsa_config *tsa, CMS_SignerInfo *si, char **
 	return r;
 }
 
-int ws_tsa_stamp_cms(const struct ws_tsa_config *tsa, CMS_ContentInfo *cms, unsigned *ret_added,
-                     char **ret_reason)
+int ws_tsa_stamp_cms(const struct ws_tsa_config *tsa, CMS_ContentInfo *cms, char **ret_reason)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
-	unsigned added = 0;
-	int r = 0;
+	int added = 0, r = 0;
 
 	for (int i = 0; r == 0 && i < sk_CMS_SignerInfo_num(sis); i++) {
 		CMS_SignerInfo *si = sk_CMS_SignerInfo_value(sis, i);
@@ -352,9 +350,7 @@ int ws_tsa_stamp_cms(const struct ws_tsa_config *tsa, CMS_ContentInfo *cms, unsi
 			added++;
 		PKCS7_free(have);
 	}
-	if (ret_added)
-		*ret_added = added;
-	return r;
+	return r < 0 ? r : added;
 }
 
 int ws_tsa_stamp_p7s(const struct ws_tsa_config *tsa, const char *p7s, char **ret,
@@ -370,8 +366,10 @@ int ws_tsa_stamp_p7s(const struct ws_tsa_config *tsa, const char *p7s, char **re
 		r = -ENOMEM;
 	else if (!cms)
 		r = ws_reason(ret_reason, -EINVAL, "not a PEM CMS signature");
-	if (r == 0)
-		r = ws_tsa_stamp_cms(tsa, cms, &added, ret_reason);
+	if (r == 0 && (r = ws_tsa_stamp_cms(tsa, cms, ret_reason)) > 0) {
+		added = (unsigned)r;
+		r = 0;
+	}
 	if (r == 0 && added && ws_cms_pem(cms, ret) < 0)
 		r = ws_reason(ret_reason, -ENOMEM, "out of memory writing the signature");
 	if (ret_added)
