@@ -3,15 +3,27 @@
  * softtoken.c - SoftHSM2 tokens as operators' cards for the tests (softtoken.h).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scratch.h"
 #include "softtoken.h"
 #include "testutil.h"
 
 static char tokdir[4096];
+
+bool softtoken_suite_init(const char *name)
+{
+	scratch_init(name);
+	if (access(WS_SOFTHSM2, R_OK) == 0 && access(WS_P11_PROXY_PATH, R_OK) == 0)
+		return true;
+	printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
+	scratch_cleanup();
+	return false;
+}
 
 void softtoken_sh(const char *fmt, ...)
 {

@@ -10,8 +10,14 @@
 #ifndef WS_SOFTTOKEN_H
 #define WS_SOFTTOKEN_H
 
+#include <stdbool.h>
+
 #define SOFTTOKEN_PIN     "op-pin-1"
 #define SOFTTOKEN_BAD_PIN "bad-pin-9"
+
+/* scratch_init(@name), and whether SoftHSM2 and p11-kit's proxy module are installed; when
+ * they are not, says SKIP, cleans up and returns false: the suite then exits 77. */
+bool softtoken_suite_init(const char *name);
 
 /* Run @fmt in a shell; on failure, print it and its output and exit 1. */
 void softtoken_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

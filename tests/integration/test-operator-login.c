@@ -427,12 +427,8 @@ int main(void)
 	TCase *tc = tcase_create("operator-login");
 	int r;
 
-	scratch_init("oplogin");
-	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
-		scratch_cleanup();
+	if (!softtoken_suite_init("oplogin"))
 		return 77;
-	}
 	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
 	snprintf(pki2, sizeof(pki2), "%s", softtoken_ca("pki2"));
 	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
