@@ -51,6 +51,15 @@ const char *softtoken_ca(const char *name)
 	return dir;
 }
 
+void softtoken_operator_pki(char *pki, char *pki2, char *station, size_t size)
+{
+	snprintf(pki, size, "%s", softtoken_ca("pki"));
+	snprintf(pki2, size, "%s", softtoken_ca("pki2"));
+	snprintf(station, size, "%s/station", scratch_dir());
+	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
+	             WS_SOURCE_DIR, pki, station);
+}
+
 const char *softtoken_start(const char *tag)
 {
 	char conf[4200];

@@ -402,11 +402,7 @@ int main(void)
 
 	if (!softtoken_suite_init("operator"))
 		return 77;
-	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
-	snprintf(pki2, sizeof(pki2), "%s", softtoken_ca("pki2"));
-	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
-	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
-	             WS_SOURCE_DIR, pki, station_dir);
+	softtoken_operator_pki(pki, pki2, station_dir, sizeof(pki));
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_two_signers);
 	tcase_add_test(tc, test_station_alone);
