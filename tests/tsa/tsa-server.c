@@ -216,28 +216,33 @@ static void serve(int fd, const char *config, const char *mode)
 
 /* ---- --extract ---------------------------------------------------------------------------- */
 
+static int write_file(const char *path, const unsigned char *p, int len)
+{
+	FILE *f = fopen(path, "wb");
+	int r = f && fwrite(p, 1, (size_t)len, f) == (size_t)len ? 0 : 2;
+
+	if (f && fclose(f) != 0)
+		r = 2;
+	return r;
+}
+
 static int extract(const char *p7s, int index, const char *token_path, const char *sig_path)
 {
 	BIO *in = BIO_new_file(p7s, "r");
 	CMS_ContentInfo *cms = in ? PEM_read_bio_CMS(in, NULL, NULL, NULL) : NULL;
 	CMS_SignerInfo *si = cms ? sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), index) : NULL;
 	ASN1_OBJECT *oid = OBJ_txt2obj("1.2.840.113549.1.9.16.2.14", 1);
-	int i = si ? CMS_unsigned_get_attr_by_OBJ(si, oid, -1) : -1;
+	int i = si ? CMS_unsigned_get_attr_by_OBJ(si, oid, -1) : -1, r = 1;
 	ASN1_TYPE *t = i >= 0 ? X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, i), 0) : NULL;
 	ASN1_OCTET_STRING *sig = si ? CMS_SignerInfo_get0_signature(si) : NULL;
-	FILE *f;
 
-	if (!t || t->type != V_ASN1_SEQUENCE || !sig)
-		return 1;
-	if (!(f = fopen(token_path, "wb")) ||
-	    fwrite(t->value.sequence->data, 1, (size_t)t->value.sequence->length, f) !=
-	        (size_t)t->value.sequence->length ||
-	    fclose(f) != 0)
-		return 2;
-	if (!(f = fopen(sig_path, "wb")) ||
-	    fwrite(sig->data, 1, (size_t)sig->length, f) != (size_t)sig->length || fclose(f) != 0)
-		return 2;
-	return 0;
+	if (t && t->type == V_ASN1_SEQUENCE && sig)
+		r = write_file(token_path, t->value.sequence->data, t->value.sequence->length) ||
+		    write_file(sig_path, sig->data, sig->length);
+	ASN1_OBJECT_free(oid);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	return r;
 }
 
 int main(int argc, char **argv)
