@@ -97,8 +97,9 @@ static bool same_holder(X509 *a, X509 *b)
 	return EVP_PKEY_eq(X509_get0_pubkey(a), X509_get0_pubkey(b)) == 1;
 }
 
-/* Whether @v (or its key) made one of the signatures of @p7s: 1 the station's (the first
- * SignerInfo, or one without the operator policy), 2 the operator's, 0 none. */
+/* Whether @v (or its key) made one of the signatures of @p7s: 2 the operator's (a signer
+ * with the operator policy, which a station's never carries: verify-signers.c), 1 the
+ * station's, 0 none. */
 static int signed_it(const char *p7s, X509 *v)
 {
 	BIO *b = BIO_new_mem_buf(p7s, -1);
@@ -113,7 +114,7 @@ static int signed_it(const char *p7s, X509 *v)
 
 		CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(sis, i), NULL, &x, NULL, NULL);
 		if (x && same_holder(x, v))
-			found = ws_cert_has_operator_policy(x) && i > 0 ? 2 : 1;
+			found = ws_cert_has_operator_policy(x) ? 2 : 1;
 	}
 	CMS_ContentInfo_free(cms);
 	BIO_free(b);
