@@ -71,8 +71,11 @@ static int prepare(struct cli *cli, struct validate_control *v)
 	char *why = NULL;
 	int r = ws_config_load(v->config ? v->config : WS_CONFIG_DEFAULT, &v->cfg, &why);
 
-	if (r == -ENOENT && !v->config)
+	if (r == -ENOENT && !v->config) { /* no station config: flags only */
+		free(why);
+		why = NULL;
 		r = ws_config_new(&v->cfg);
+	}
 	if (r == 0 && !v->ca && !(v->ca = ws_config_get(v->cfg, "operators", "ca"))) {
 		cli_err(cli, "no CA named: pass --ca (or set [operators] ca)");
 		return WS_EXIT_USAGE;
