@@ -8,9 +8,9 @@
  * -2, -3), checked by plain `openssl cms -verify`, reported by verify (the latest by date)
  * and required by --require-validation; each is a VALIDATED line of the audit log, which
  * still verifies. The operator's card, the station's key and, on a certificate without a
- * card, a validator named as the person are refused (exit 3), nothing written. A record
- * edited, or bound to another certificate, fails verify; a certificate that does not
- * verify is not validated.
+ * card, a validator named as the person are refused (exit 3), nothing written, and so is a
+ * validator from another CA (exit 2). A record edited, or bound to another certificate,
+ * fails verify; a certificate that does not verify is not validated.
  */
 #include <check.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@
 #define EXIT_USAGE   2
 #define EXIT_REFUSED 3
 
-static char pki[4096], station_dir[4096], val_dir[4096], grace_dir[4096];
+static char pki[4096], pki2[4096], station_dir[4096], val_dir[4096], grace_dir[4096];
 static const char *tok;
 
 /* The desk's configuration: the station's key, the operators' CA and PIN file. */
@@ -275,7 +275,7 @@ END_TEST
 
 START_TEST(test_usage)
 {
-	char *file, *out = NULL, *err = NULL;
+	char *file, *out = NULL, *err = NULL, *args;
 
 	tok = softtoken_start("usage");
 	file = wiped("u.img", NULL);
@@ -283,6 +283,13 @@ START_TEST(test_usage)
 	         "--decision approve: use accept, repeat or escalate");
 	validate(file, "--decision accept", EXIT_USAGE, "name the validator's key");
 	validate("/nonexistent/x.json", with_val("accept"), EXIT_USAGE, "No such file");
+	/* a validator from another organization's CA */
+	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s/alien' --cn 'Al Ien' >/dev/null",
+	             WS_SOURCE_DIR, pki2, tok);
+	args = test_fmt("--decision accept --key %s/alien/signer.key --cert %s/alien/signer.pem",
+	                tok, tok);
+	validate(file, args, EXIT_USAGE, "the certificate is not from the validators' CA");
+	free(args);
 	nothing_written(file);
 	ck_assert_int_eq(run_cli(&out, &err, "validate --help"), 0);
 	ck_assert_ptr_nonnull(strstr(out, "--decision"));
@@ -298,18 +305,11 @@ int main(void)
 	TCase *tc = tcase_create("validate");
 	int r;
 
-	scratch_init("validate");
-	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
-		scratch_cleanup();
+	if (!softtoken_suite_init("validate"))
 		return 77;
-	}
-	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
-	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
+	softtoken_operator_pki(pki, pki2, station_dir, sizeof(pki));
 	snprintf(val_dir, sizeof(val_dir), "%s/validator", scratch_dir());
 	snprintf(grace_dir, sizeof(grace_dir), "%s/grace", scratch_dir());
-	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
-	             WS_SOURCE_DIR, pki, station_dir);
 	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn 'Val Idator' >/dev/null",
 	             WS_SOURCE_DIR, pki, val_dir);
 	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn 'Grace Hopper' --ec >/dev/null",
