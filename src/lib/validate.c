@@ -208,23 +208,23 @@ static int write_record(const char *cert_path, const char *text, const char *sig
 			free(path);
 			continue;
 		}
-		if (r == 0 && asprintf(&sig_path, "%s.p7s", path) < 0)
-			r = -ENOMEM;
-		if (r == 0)
-			r = ws_write_new_file(sig_path, sig);
-		if (r < 0 && sig_path) /* the name is claimed by a stray signature, or the
-		                        * signature could not be written: take the record back */
-			(void)unlink(path);
-		free(sig_path);
-		if (r == -EEXIST) {
+		if (r < 0) {
 			free(path);
-			continue;
+			return r;
 		}
-		if (r == 0)
+		/* the name is ours: its signature, else the record is taken back (a stray
+		 * signature holds the name: the next one) */
+		r = asprintf(&sig_path, "%s.p7s", path) < 0 ? -ENOMEM
+		                                            : ws_write_new_file(sig_path, sig);
+		free(sig_path);
+		if (r == 0) {
 			*ret_path = path;
-		else
-			free(path);
-		return r;
+			return 0;
+		}
+		(void)unlink(path);
+		free(path);
+		if (r != -EEXIST)
+			return r;
 	}
 	return -EEXIST;
 }
