@@ -6,6 +6,7 @@
 #include <wipeseal/cert.h>
 
 #include "tsa-internal.h"
+#include "validate-internal.h"
 
 /* The checks of what lies beside the certificate (timestamp, validation) come with the
  * parts of issue #16 that make them; until then the options' flags are honoured. */
@@ -16,5 +17,8 @@ int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
 
 	if (r == 0)
 		r = ws_verify_tsa(path, opts, c);
+	/* the validation records (verify-validation.c) */
+	if (r == 0)
+		r = ws_verify_validation(trust, path, opts, c);
 	return r;
 }
