@@ -314,7 +314,7 @@ static void verdict(struct run *r)
 
 /* Before the first command or write: the health, then a hidden area made addressable (its
  * SET MAX ADDRESS recorded). A dry run asks the drive nothing. */
-static void before_erase(struct ws_ctx *ctx, struct ws_target *t, struct run *r)
+static void health_before(struct ws_ctx *ctx, struct ws_target *t, struct run *r)
 {
 	struct ws_command_record set_max = { 0 };
 
@@ -331,7 +331,7 @@ static void before_erase(struct ws_ctx *ctx, struct ws_target *t, struct run *r)
 }
 
 /* After the erase and its checks: the health again, where the drive gave it before. */
-static void after_erase(struct ws_target *t, struct run *r)
+static void health_after(struct ws_target *t, struct run *r)
 {
 	const struct ws_health *before = &r->res->health_before;
 
@@ -431,7 +431,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	r.res->technique = tech;
 	r.prog.path = r.res->path;
 	r.prog.n_passes = (unsigned)plan->n_passes;
-	before_erase(ctx, target, &r);
+	health_before(ctx, target, &r);
 	e = setup_io(&r, target);
 	while (e == 0 && seed == 0)
 		e = fill_random(&seed, sizeof(seed));
@@ -477,7 +477,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		(void)size_kept(&r); /* once more before the verdict */
 	verdict(&r);
 done:
-	after_erase(target, &r);
+	health_after(target, &r);
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
 	ws_hidden_verdict(r.res);
 	r.res->end_ns = ws_now_ns();
