@@ -263,7 +263,8 @@ struct ws_health_attr { /* one ATA SMART attribute */
 struct ws_health {
 	bool read;          /* the drive answered */
 	int error;          /* errno when it did not (-EOPNOTSUPP: no such log), 0 */
-	const char *source; /* "NVMe SMART / Health Information log", "ATA SMART READ DATA" */
+	const char *source; /* "NVMe SMART / Health Information log", "ATA SMART READ DATA";
+			       when not @read: why not, one line */
 	int64_t when_ns;    /* CLOCK_REALTIME when read */
 	/* NVMe (-1 where not read) */
 	int critical_warning; /* byte 0 */

@@ -15,6 +15,7 @@
 
 #include <wipeseal/gate.h>
 
+#include "health-internal.h"
 #include "purge-run.h"
 
 /* ATA commands (ACS-3 7, command descriptions) */
@@ -127,6 +128,12 @@ static int ata_cmd(int fd, const struct ws_ata_cmd *c, void *data, size_t len, u
 	return ret->key == WS_SENSE_NO_SENSE || ret->key == WS_SENSE_RECOVERED_ERROR
 	           ? 0
 	           : -EREMOTEIO; /* e.g. ABORTED COMMAND */
+}
+
+int ws_ata_submit(int fd, const struct ws_ata_cmd *c, void *data, size_t len, unsigned timeout_ms,
+                  struct ws_sense *ret)
+{
+	return ata_cmd(fd, c, data, len, timeout_ms, ret);
 }
 
 static int sanitize_status(int fd, struct ws_sense *s)
@@ -392,9 +399,10 @@ static int ata_start(int fd, enum ws_technique t, int *ret_devstatus)
 
 /* The 512-byte data block of SET PASSWORD, UNLOCK, ERASE UNIT and DISABLE PASSWORD: word 0
  * the control bits (bit 0: 0 = user password; bit 1: enhanced erase), words 1-16 the
- * password. */
+ * password. @rec (may be NULL): the command as sent, @note standing for the password. */
 static int security_cmd(int fd, uint8_t command, uint16_t control, const uint8_t *password,
-                        unsigned timeout_ms, int *ret_devstatus)
+                        unsigned timeout_ms, int *ret_devstatus, struct ws_command_record *rec,
+                        const char *note)
 {
 	const struct ws_ata_cmd c = { .protocol = WS_ATA_PIO_OUT, .command = command, .count = 1 };
 	uint8_t block[512] = { 0 };
@@ -404,8 +412,12 @@ static int security_cmd(int fd, uint8_t command, uint16_t control, const uint8_t
 	block[0] = (uint8_t)control;
 	block[1] = (uint8_t)(control >> 8);
 	memcpy(block + 2, password, WS_ATA_PASSWORD_BYTES);
+	if (rec)
+		ws_cmd_ata_security(rec, &c, control, note);
 	r = ata_cmd(fd, &c, block, sizeof(block), timeout_ms, &s);
 	OPENSSL_cleanse(block, sizeof(block));
+	if (rec)
+		rec->status = s.ata_valid ? s.ata_error : s.key;
 	if (ret_devstatus)
 		*ret_devstatus = s.ata_valid ? s.ata_error : s.key;
 	return r;
@@ -432,7 +444,8 @@ int ws_ata_security_state(int fd, struct ws_ata_info *ret)
 }
 
 int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned timeout_s,
-                        int *ret_devstatus)
+                        int *ret_devstatus, struct ws_command_record *ret_cmds,
+                        const char *password_note)
 {
 	const struct ws_ata_cmd prepare = { .protocol = WS_ATA_NON_DATA,
 		                            .command = WS_ATA_CMD_SECURITY_ERASE_PREPARE };
@@ -441,16 +454,21 @@ int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned
 
 	/* a user password, high master capability: what the erase needs, nothing more */
 	r = security_cmd(fd, WS_ATA_CMD_SECURITY_SET_PASSWORD, WS_ATA_SEC_USER_PASSWORD, password,
-	                 0, ret_devstatus);
+	                 0, ret_devstatus, ret_cmds, password_note);
 	if (r < 0)
 		return r;
 	/* ERASE UNIT must follow ERASE PREPARE directly */
+	if (ret_cmds)
+		ws_cmd_ata_security(&ret_cmds[1], &prepare, 0, NULL);
 	r = ata_cmd(fd, &prepare, NULL, 0, 0, &s);
+	if (ret_cmds)
+		ret_cmds[1].status = s.ata_valid ? s.ata_error : s.key;
 	if (r == 0)
-		r = security_cmd(
-		    fd, WS_ATA_CMD_SECURITY_ERASE_UNIT,
-		    enhanced ? WS_ATA_SEC_ENHANCED_ERASE : WS_ATA_SEC_USER_PASSWORD, password,
-		    timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u, ret_devstatus);
+		r = security_cmd(fd, WS_ATA_CMD_SECURITY_ERASE_UNIT,
+		                 enhanced ? WS_ATA_SEC_ENHANCED_ERASE : WS_ATA_SEC_USER_PASSWORD,
+		                 password,
+		                 timeout_s > UINT32_MAX / 1000 ? UINT32_MAX : timeout_s * 1000u,
+		                 ret_devstatus, ret_cmds ? &ret_cmds[2] : NULL, password_note);
 	return r;
 }
 
@@ -464,17 +482,18 @@ int ws_ata_unlock(struct ws_target *target, const uint8_t *password, int *ret_de
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus)
 {
 	int r = security_cmd(fd, WS_ATA_CMD_SECURITY_UNLOCK, WS_ATA_SEC_USER_PASSWORD, password, 0,
-	                     ret_devstatus);
+	                     ret_devstatus, NULL, NULL);
 
 	if (r == 0)
 		r = security_cmd(fd, WS_ATA_CMD_SECURITY_DISABLE_PASSWORD, WS_ATA_SEC_USER_PASSWORD,
-		                 password, 0, ret_devstatus);
+		                 password, 0, ret_devstatus, NULL, NULL);
 	return r;
 }
 
 /* ---- the host protected area (ACS-3 4.11, SET MAX ADDRESS (EXT)) ---------------------------- */
 
-int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus)
+int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus,
+                              struct ws_command_record *ret_cmd)
 {
 	struct ws_ata_cmd set;
 	struct ws_sense s;
@@ -487,7 +506,11 @@ int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, 
 	r = read_native_max(fd, lba48, &native, &s);
 	if (r == 0) {
 		ws_ata_set_max_cmd(&set, lba48, native - 1);
+		if (ret_cmd)
+			ws_cmd_ata_set_max(ret_cmd, &set, lba48);
 		r = ata_cmd(fd, &set, NULL, 0, 0, &s);
+		if (ret_cmd)
+			ret_cmd->status = s.ata_valid ? s.ata_error : s.key;
 	}
 	*ret_devstatus = s.ata_valid ? s.ata_error : s.key;
 	if (r == 0 && ret_native_sectors)
@@ -498,7 +521,7 @@ int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, 
 /* Make the host protected area addressable for the wipe, or record it as kept (@keep). The
  * counts are in the drive's logical sectors (IDENTIFY words 106, 117-118). */
 static int ata_prepare_hidden(struct ws_ctx *ctx, struct ws_target *t, bool keep,
-                              struct ws_hidden_result *h)
+                              struct ws_hidden_result *h, struct ws_command_record *ret_cmd)
 {
 	const struct ws_device *d = ws_target_device(t);
 	uint64_t lbs = d->ata.sector_size       ? d->ata.sector_size
@@ -521,7 +544,7 @@ static int ata_prepare_hidden(struct ws_ctx *ctx, struct ws_target *t, bool keep
 	}
 	if (h->native <= h->accessible_before)
 		return 0;
-	r = ws_ata_restore_native_max(ws_target_fd(t), d->ata.lba48, NULL, &status);
+	r = ws_ata_restore_native_max(ws_target_fd(t), d->ata.lba48, NULL, &status, ret_cmd);
 	if (r < 0) {
 		ws_warn(ctx, "%s: the hidden area could not be restored (ATA error 0x%x)", d->path,
 		        status);
@@ -548,4 +571,6 @@ const struct ws_transport_ops ws_ata_transport = {
 	.erase = ws_purge_secure_erase,
 	.erased_byte = ata_erased_byte,
 	.prepare_hidden = ata_prepare_hidden,
+	.health = ws_ata_health,               /* smart.c */
+	.command = ws_cmd_ata_sanitize_record, /* commands.c */
 };

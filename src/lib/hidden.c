@@ -33,12 +33,12 @@ int ws_size_now(int fd, uint64_t *ret)
 }
 
 void ws_hidden_prepare(struct ws_ctx *ctx, struct ws_target *t, bool keep,
-                       struct ws_hidden_result *h)
+                       struct ws_hidden_result *h, struct ws_command_record *ret_cmd)
 {
 	const struct ws_transport_ops *ops = ws_transport_of(ws_target_device(t));
 
 	if (ops && ops->prepare_hidden)
-		(void)ops->prepare_hidden(ctx, t, keep, h); /* @h records what happened */
+		(void)ops->prepare_hidden(ctx, t, keep, h, ret_cmd); /* @h records what happened */
 }
 
 void ws_hidden_reread(struct ws_ctx *ctx, const struct ws_device *d, int fd,

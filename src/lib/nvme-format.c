@@ -10,6 +10,7 @@
 
 #include <libnvme.h>
 
+#include "health-internal.h"
 #include "purge-run.h"
 
 #define DEFAULT_TIMEOUT_S (4u * 3600u) /* without --firmware-timeout: four hours */
@@ -27,6 +28,7 @@ int ws_purge_format_nvm(struct purge *p)
 	struct ws_firmware_result *fw = &p->res->firmware;
 	unsigned timeout =
 	    p->opts->firmware_timeout_s ? p->opts->firmware_timeout_s : DEFAULT_TIMEOUT_S;
+	struct ws_command_record rec;
 	int status = 0, r;
 
 	if (ws_purge_cancelled(p)) {
@@ -37,8 +39,11 @@ int ws_purge_format_nvm(struct purge *p)
 	ws_purge_report(p, WS_PHASE_WRITE, 0, 1);
 	fw->ran = true;
 	p->command_ns = ws_purge_now(p);
+	ws_cmd_nvme_format_record(&p->dev->nvme, ses_of(p->res->technique), &rec);
 	r = ws_nvme_format(p->io->fd, &p->dev->nvme, ses_of(p->res->technique), timeout * 1000u,
 	                   &status);
+	rec.status = status;
+	ws_result_add_command(p->res, &rec);
 	fw->command_status = status;
 	if (r < 0) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,

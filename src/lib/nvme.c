@@ -16,6 +16,7 @@
 
 #include <libnvme.h>
 
+#include "health-internal.h"
 #include "purge-run.h"
 
 /* An Identify string: space-padded, not NUL-terminated. */
@@ -165,6 +166,34 @@ int ws_nvme_format(int fd, const struct ws_nvme_info *n, int ses, uint32_t timeo
 	return split(nvme_format_nvm(&args), ret_status);
 }
 
+/* The SMART / Health Information log (LID 02h) of the whole controller (NSID FFFFFFFFh: what
+ * every namespace shares), retaining asynchronous events for whoever else listens. */
+static int nvme_health(int fd, const struct ws_device *dev, struct ws_health *h)
+{
+	uint8_t log[512] = { 0 };
+	struct nvme_get_log_args args = {
+		.log = log,
+		.args_size = sizeof(args),
+		.fd = fd,
+		.timeout = WS_HEALTH_TIMEOUT_MS,
+		.lid = NVME_LOG_LID_SMART,
+		.len = sizeof(log),
+		.nsid = NVME_NSID_ALL,
+		.csi = NVME_CSI_NVM,
+		.lsi = NVME_LOG_LSI_NONE,
+		.lsp = NVME_LOG_LSP_NONE,
+		.uuidx = NVME_UUID_NONE,
+		.rae = true,
+	};
+	int r = split(nvme_get_log_page(fd, NVME_LOG_PAGE_PDU_SIZE, &args), NULL);
+
+	(void)dev;
+	if (r < 0)
+		return r;
+	ws_nvme_health_parse(log, h);
+	return 0;
+}
+
 /* Sanitize CDW10 bits 2:0, SANACT (NVM Express Base 2.0, Sanitize command): libnvme names the
  * values (enum nvme_sanitize_sanact), not the field */
 #define SANITIZE_CDW10_SANACT_MASK 0x7u
@@ -259,4 +288,6 @@ const struct ws_transport_ops ws_nvme_transport = {
 	.erased_byte = nvme_erased_byte,
 	.blank_byte = nvme_blank_byte,
 	.prepare_hidden = NULL, /* a namespace hides nothing beyond its capacity */
+	.health = nvme_health,
+	.command = ws_cmd_nvme_sanitize_record, /* commands.c */
 };

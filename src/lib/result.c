@@ -18,7 +18,7 @@
 
 #include <wipeseal/exit.h>
 
-#include "wipe-internal.h"
+#include "health-internal.h"
 
 const char *ws_status_name(enum ws_status status)
 {
@@ -355,6 +355,23 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	return o;
 }
 
+/* Why health_before or health_after is null: one reason, or both ("before: ...; after:
+ * ..."); null when both were read. */
+static struct json_object *health_unavailable(const struct ws_result *res)
+{
+	const char *b = ws_health_unavailable(&res->health_before),
+	           *a = ws_health_unavailable(&res->health_after);
+	char text[320];
+
+	if (!a && !b)
+		return NULL;
+	if (a && b && strcmp(a, b) == 0)
+		return json_object_new_string(a);
+	snprintf(text, sizeof(text), "%s%s%s%s%s", b ? "before: " : "", b ? b : "",
+	         a && b ? "; " : "", a ? "after: " : "", a ? a : "");
+	return json_object_new_string(text);
+}
+
 struct json_object *ws_result_json(const struct ws_result *res)
 {
 	struct json_object *o = json_object_new_object(), *tool = json_object_new_object();
@@ -383,6 +400,10 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	                       json_object_new_string(ws_technique_nist(res->technique)));
 	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));
+	json_object_object_add(o, "commands", ws_commands_json(res));
+	json_object_object_add(o, "health_before", ws_health_json(&res->health_before));
+	json_object_object_add(o, "health_after", ws_health_json(&res->health_after));
+	json_object_object_add(o, "health_unavailable", health_unavailable(res));
 	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
 	json_object_object_add(o, "trust_firmware", json_object_new_boolean(res->trust_firmware));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));

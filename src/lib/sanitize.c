@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "health-internal.h"
 #include "purge-run.h"
 
 #define MAX_LOST_S     60  /* how long the status may be out of reach (a controller reset) */
@@ -75,6 +76,7 @@ static int start_sanitize(struct purge *p)
 	struct ws_firmware_result *fw = &p->res->firmware;
 	enum ws_technique t = p->res->technique;
 	struct ws_fw_status st;
+	struct ws_command_record rec = { 0 };
 	int status = 0, r = p->ops->status(p->io->fd, t, &st, &status);
 
 	if (r < 0) {
@@ -103,7 +105,11 @@ static int start_sanitize(struct purge *p)
 		return -ECANCELED;
 	}
 	p->command_ns = ws_purge_now(p);
+	if (p->ops->command) /* the exact command, for the certificate */
+		p->ops->command(p->dev, t, &rec);
 	r = p->ops->start(p->io->fd, t, &status);
+	rec.status = status;
+	ws_result_add_command(p->res, &rec);
 	fw->command_status = status;
 	fw->ran = true;
 	if (r == 1) { /* one was running after all: follow that one */

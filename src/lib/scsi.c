@@ -8,7 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "transport-internal.h"
+#include "health-internal.h"
 
 /* SCSI operation codes and the answers they get (SPC-4, SBC-4) */
 #define WS_SCSI_OP_SANITIZE          0x48 /* SBC-4 5.30 */
@@ -112,25 +112,48 @@ static int scsi_status(int fd, enum ws_technique t, struct ws_fw_status *ret, in
 	return 0;
 }
 
-static int scsi_start(int fd, enum ws_technique t, int *ret_devstatus)
+/* overwrite parameters (SBC-4 5.30.2): OWCOUNT 1, a 4-byte pattern of zeros */
+static uint8_t overwrite_params[8] = { 0x01, 0x00, 0x00, 0x04, 0, 0, 0, 0 };
+
+/* The SANITIZE that starts technique @t, into @a. Return: 0, or -EINVAL. */
+static int sanitize_cdb(enum ws_technique t, struct ws_sg_args *a)
 {
 	const struct ws_technique_info *i = ws_technique_info(t);
-	/* overwrite parameters (SBC-4 5.30.2): OWCOUNT 1, a 4-byte pattern of zeros */
-	uint8_t params[8] = { 0x01, 0x00, 0x00, 0x04, 0, 0, 0, 0 };
-	struct ws_sg_args a = { .cdb_len = 10, .dir = WS_SG_NONE };
-	struct ws_sense s;
-	int r;
 
 	if (!i || i->action_kind != WS_ACTION_SCSI_SANITIZE)
 		return -EINVAL;
-	a.cdb[0] = WS_SCSI_OP_SANITIZE;
-	a.cdb[1] = (uint8_t)(WS_SCSI_SANITIZE_IMMED | i->action); /* the service action */
+	*a = (struct ws_sg_args){ .cdb_len = 10, .dir = WS_SG_NONE };
+	a->cdb[0] = WS_SCSI_OP_SANITIZE;
+	a->cdb[1] = (uint8_t)(WS_SCSI_SANITIZE_IMMED | i->action); /* the service action */
 	if (i->action == WS_SCSI_SANITIZE_SA_OVERWRITE) {
-		a.cdb[8] = sizeof(params); /* PARAMETER LIST LENGTH */
-		a.dir = WS_SG_TO_DEV;
-		a.data = params;
-		a.len = sizeof(params);
+		a->cdb[8] = sizeof(overwrite_params); /* PARAMETER LIST LENGTH */
+		a->dir = WS_SG_TO_DEV;
+		a->data = overwrite_params;
+		a->len = sizeof(overwrite_params);
 	}
+	return 0;
+}
+
+void ws_cmd_scsi_sanitize_record(const struct ws_device *dev, enum ws_technique t,
+                                 struct ws_command_record *rec)
+{
+	struct ws_sg_args a;
+
+	(void)dev;
+	if (sanitize_cdb(t, &a) < 0)
+		return;
+	ws_cmd_scsi(rec, "SANITIZE", a.cdb, a.cdb_len);
+	ws_cmd_scsi_sanitize_params(rec, a.cdb, a.data, a.len);
+}
+
+static int scsi_start(int fd, enum ws_technique t, int *ret_devstatus)
+{
+	struct ws_sg_args a;
+	struct ws_sense s;
+	int r = sanitize_cdb(t, &a);
+
+	if (r < 0)
+		return r;
 	r = ws_sg_submit(fd, &a);
 	if (r < 0)
 		return r;
@@ -152,4 +175,6 @@ const struct ws_transport_ops ws_scsi_transport = {
 	.start = scsi_start,
 	.erase = NULL,          /* every SCSI technique here is a SANITIZE */
 	.prepare_hidden = NULL, /* READ CAPACITY reports all there is */
+	.health = NULL,         /* SCSI's own log pages are not read: no health recorded */
+	.command = ws_cmd_scsi_sanitize_record,
 };

@@ -16,6 +16,7 @@
 
 #include <openssl/crypto.h>
 
+#include "health-internal.h"
 #include "purge-run.h"
 
 /* The one-time password goes on record, on disk, before the drive hears it: one line per
@@ -88,15 +89,25 @@ static int erase_ticking(struct purge *p, bool enhanced, const uint8_t *pw, unsi
                          unsigned timeout_s, int *ret_status)
 {
 	struct erase_ticker tick = { .p = p, .estimate_s = estimate_s };
+	struct ws_command_record cmds[WS_ATA_SECURE_ERASE_COMMANDS] = { 0 };
+	const char *log = p->opts->password_log ? strrchr(p->opts->password_log, '/') : NULL;
+	char note[96];
 	pthread_t th;
 	bool ticking = pthread_create(&th, NULL, tick_erase, &tick) == 0;
 	int r;
 
+	/* the record names where the password is, never the password */
+	snprintf(note, sizeof(note), "(one-time password, in %s)",
+	         log                     ? log + 1
+	         : p->opts->password_log ? p->opts->password_log
+	                                 : "the log");
 	p->command_ns = ws_purge_now(p);
-	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout_s, ret_status);
+	r = ws_ata_secure_erase(p->io->fd, enhanced, pw, timeout_s, ret_status, cmds, note);
 	atomic_store(&tick.stop, true);
 	if (ticking)
 		pthread_join(th, NULL);
+	for (size_t i = 0; i < WS_ATA_SECURE_ERASE_COMMANDS; i++)
+		ws_result_add_command(p->res, &cmds[i]);
 	return r;
 }
 

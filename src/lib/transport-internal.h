@@ -58,6 +58,12 @@ struct ws_ata_cmd {
 	bool lba28; /* a 28-bit command: EXTEND 0, LBA 27:24 go into DEVICE 3:0 */
 };
 
+/* ata.c: one ATA command through SAT (ATA PASS-THROUGH(16)), @ret the sense decoded.
+ * Return: 0, -EOPNOTSUPP when the path refuses ATA PASS-THROUGH, -EREMOTEIO when the drive
+ * aborted it, another negative errno. */
+int ws_ata_submit(int fd, const struct ws_ata_cmd *c, void *data, size_t len, unsigned timeout_ms,
+                  struct ws_sense *ret);
+
 /* Build an ATA PASS-THROUGH(16) CDB (and direction) into @a. */
 void ws_ata_pt16(struct ws_sg_args *a, const struct ws_ata_cmd *c);
 
@@ -124,7 +130,15 @@ struct ws_transport_ops {
 	 * record why not, into @h (@keep: leave it hidden, on the operator's word). NULL when
 	 * nothing can hide. Return: 0, or a negative errno (@h says what is known). */
 	int (*prepare_hidden)(struct ws_ctx *ctx, struct ws_target *t, bool keep,
-	                      struct ws_hidden_result *h);
+	                      struct ws_hidden_result *h, struct ws_command_record *ret_cmd);
+	/* The drive's health (NVMe SMART / Health log, ATA SMART) into @ret, within
+	 * WS_HEALTH_TIMEOUT_MS. NULL: the transport has none (SCSI). Return: 0, or a negative
+	 * errno (-EOPNOTSUPP: the drive has no health log). */
+	int (*health)(int fd, const struct ws_device *dev, struct ws_health *ret);
+	/* The command start() sends for technique @t, as bytes and decoded parameters, into
+	 * @ret (health-internal.h). NULL: not recorded. */
+	void (*command)(const struct ws_device *dev, enum ws_technique t,
+	                struct ws_command_record *ret);
 };
 
 extern const struct ws_transport_ops ws_nvme_transport;
@@ -139,9 +153,10 @@ const struct ws_transport_ops *ws_transport_of(const struct ws_device *dev);
 /* ---- hidden.c: what a wipe cannot reach unless it is made addressable ---------------------- */
 
 /* Before a wipe: the transport of @t's device makes hidden areas addressable, or records them
- * as kept (@keep), into @h. Nothing happens where nothing can hide. */
+ * as kept (@keep), into @h; the command that did it into @ret_cmd (no bytes: none was sent).
+ * Nothing happens where nothing can hide. */
 void ws_hidden_prepare(struct ws_ctx *ctx, struct ws_target *t, bool keep,
-                       struct ws_hidden_result *h);
+                       struct ws_hidden_result *h, struct ws_command_record *ret_cmd);
 /* After the transport changed the addressable size: the kernel told (sd rescan), the size
  * read again from @fd into @h (accessible_after, restored). */
 void ws_hidden_reread(struct ws_ctx *ctx, const struct ws_device *d, int fd,
@@ -155,9 +170,13 @@ int ws_size_now(int fd, uint64_t *ret);
 #define WS_ATA_PASSWORD_BYTES 32
 int ws_ata_security_state(int fd, struct ws_ata_info *ret);
 /* SET PASSWORD (user), ERASE PREPARE, ERASE UNIT (normal or enhanced), waiting up to
- * @timeout_s for the erase. The password must be on record before this is called. */
+ * @timeout_s for the erase. The password must be on record before this is called.
+ * @ret_cmds: the three commands as sent (a record with no bytes was not sent; never the
+ * password: @password_note stands for it), or NULL. */
+#define WS_ATA_SECURE_ERASE_COMMANDS 3
 int ws_ata_secure_erase(int fd, bool enhanced, const uint8_t *password, unsigned timeout_s,
-                        int *ret_devstatus);
+                        int *ret_devstatus, struct ws_command_record *ret_cmds,
+                        const char *password_note);
 /* UNLOCK and DISABLE PASSWORD with the user password: what `wipeseal unlock` does. */
 int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus);
 
@@ -165,9 +184,11 @@ int ws_ata_security_unlock(int fd, const uint8_t *password, int *ret_devstatus);
  * volatile (COUNT bit 0 clear): the hidden area is addressable until the next power cycle,
  * which brings the owner's maximum back. 48-bit commands when @lba48, else the 28-bit ones.
  * @ret_native_sectors: the native maximum + 1 that was set (may be NULL).
+ * @ret_cmd: the SET MAX ADDRESS (EXT) as sent (no bytes: not sent), or NULL.
  * Return: 0; -EREMOTEIO when the drive aborted either (@ret_devstatus: its ERROR register);
  * another negative errno. */
-int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus);
+int ws_ata_restore_native_max(int fd, bool lba48, uint64_t *ret_native_sectors, int *ret_devstatus,
+                              struct ws_command_record *ret_cmd);
 
 /* ata.c, the pieces of the above, for tests: the two commands, and the native maximum LBA in
  * the registers READ NATIVE MAX returned. */

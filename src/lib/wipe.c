@@ -12,6 +12,10 @@
  * The gate is asked again (ws_gate_recheck) immediately before the first byte is written,
  * or the firmware erase sent, and before every further pass: a target that fails it then
  * ends REFUSED if nothing was written yet, FAILED otherwise, and is not written again.
+ *
+ * The drive's health (health.c) is read once before anything is sent or written, and once
+ * after the verdict's facts are in (read-back and probe done): evidence, never a reason to
+ * stop, and skipped after the erase when the drive had none to give before it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,8 +31,8 @@
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 
+#include "health-internal.h"
 #include "purge-internal.h"
-#include "transport-internal.h"
 
 #define DEFAULT_THREADS 4
 #define DEFAULT_CHUNK   (1u << 20) /* measured best: docs/performance.md */
@@ -306,6 +310,40 @@ static void verdict(struct run *r)
 		ws_result_set_status(res, WS_STATUS_SUCCESS, NULL);
 }
 
+/* ---- health and commands ------------------------------------------------------------------ */
+
+/* Before the first command or write: the health, then a hidden area made addressable (its
+ * SET MAX ADDRESS recorded). A dry run asks the drive nothing. */
+static void health_before(struct ws_ctx *ctx, struct ws_target *t, struct run *r)
+{
+	struct ws_command_record set_max = { 0 };
+
+	ws_health_init(&r->res->health_before);
+	ws_health_init(&r->res->health_after);
+	if (r->opts->dry_run) {
+		r->res->health_before.source = r->res->health_after.source =
+		    "a dry run asks the drive nothing";
+		return;
+	}
+	ws_health_read(ws_target_fd(t), ws_target_device(t), &r->res->health_before);
+	ws_hidden_prepare(ctx, t, r->opts->keep_hidden_areas, &r->res->hidden, &set_max);
+	ws_result_add_command(r->res, &set_max);
+}
+
+/* After the erase and its checks: the health again, where the drive gave it before. */
+static void health_after(struct ws_target *t, struct run *r)
+{
+	const struct ws_health *before = &r->res->health_before;
+
+	if (r->opts->dry_run)
+		return;
+	if (!before->read && before->error == -EOPNOTSUPP) {
+		r->res->health_after = *before; /* it has none: not asked twice */
+		return;
+	}
+	ws_health_read(ws_target_fd(t), ws_target_device(t), &r->res->health_after);
+}
+
 /* ---- entry point --------------------------------------------------------------------------- */
 
 /* Append @s to @out made safe for any file system: [A-Za-z0-9.-], the rest '_', 48 max. */
@@ -393,8 +431,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	r.res->technique = tech;
 	r.prog.path = r.res->path;
 	r.prog.n_passes = (unsigned)plan->n_passes;
-	if (!r.opts->dry_run)
-		ws_hidden_prepare(ctx, target, r.opts->keep_hidden_areas, &r.res->hidden);
+	health_before(ctx, target, &r);
 	e = setup_io(&r, target);
 	while (e == 0 && seed == 0)
 		e = fill_random(&seed, sizeof(seed));
@@ -440,6 +477,7 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		(void)size_kept(&r); /* once more before the verdict */
 	verdict(&r);
 done:
+	health_after(target, &r);
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
 	ws_hidden_verdict(r.res);
 	r.res->end_ns = ws_now_ns();

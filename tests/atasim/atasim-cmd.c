@@ -203,6 +203,7 @@ static void security(struct sg_io_hdr *h, uint8_t command)
 
 			sim.action = block[0] & 2 ? 1 : 2; /* enhanced: a vendor pattern (random) */
 			sim_erase_range(0, sim_size());
+			sim_written(sim_size());
 			nanosleep(&t, NULL);
 			sim.security_enabled = false; /* ERASE UNIT clears the user password */
 			memset(sim.password, 0, sizeof(sim.password));
@@ -284,6 +285,27 @@ static void dco_identify(struct sg_io_hdr *h)
 	h->status = 0;
 }
 
+/* SMART (B0h), with the key 4Fh/C2h in LBA mid/high (bytes 10, 12): READ DATA (D0h), READ
+ * THRESHOLDS (D1h), RETURN STATUS (DAh: the answer in LBA mid/high, a 28-bit command's
+ * registers). no-smart aborts them all. */
+static void smart(struct sg_io_hdr *h, const uint8_t *cdb)
+{
+	if (sim_is("no-smart") || cdb[10] != 0x4f || cdb[12] != 0xc2) {
+		ata_return(h, 0x51, 0x04, 0, 0);
+		return;
+	}
+	if (cdb[4] == 0xda) {
+		ata_return_ext(h, false, 0x50, 0, 0, sim_smart_passed() ? 0xc24f00 : 0x2cf400);
+		return;
+	}
+	if ((cdb[4] != 0xd0 && cdb[4] != 0xd1) || h->dxfer_len < 512) {
+		ata_return(h, 0x51, 0x04, 0, 0);
+		return;
+	}
+	sim_smart_data(h->dxferp, cdb[4] == 0xd1);
+	h->status = 0;
+}
+
 /* ATA PASS-THROUGH(16): the ATA command in byte 14, through a SAT layer. */
 static void ata_command(struct sg_io_hdr *h, const uint8_t *cdb)
 {
@@ -295,6 +317,8 @@ static void ata_command(struct sg_io_hdr *h, const uint8_t *cdb)
 		identify(h);
 	else if (cdb[14] == 0xb4)
 		ata_sanitize(h, cdb);
+	else if (cdb[14] == 0xb0)
+		smart(h, cdb);
 	else if (cdb[14] >= 0xf1 && cdb[14] <= 0xf6)
 		security(h, cdb[14]);
 	else if (cdb[14] == 0xb1 && cdb[4] == 0xc2 && (sim_is("dco") || sim_is("dco-open")))
@@ -364,6 +388,7 @@ int sim_answer(struct sg_io_hdr *h)
 	h->driver_status = 0;
 	h->sb_len_wr = 0;
 	h->resid = 0;
+	sim_log(cdb[0] == 0x85 ? "ata" : "scsi", cdb, h->cmd_len);
 	if (cdb[0] == 0x85) /* ATA PASS-THROUGH(16) */
 		ata_command(h, cdb);
 	else

@@ -135,6 +135,7 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&sim.lock);
 	}
+	sim_written(size);
 	pthread_mutex_lock(&sim.lock);
 	sim.state = DONE;
 	pthread_mutex_unlock(&sim.lock);

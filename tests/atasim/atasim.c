@@ -10,7 +10,8 @@
  *
  *   WS_ATASIM_PATH=/dev/loop3
  *   WS_ATASIM_PROFILE=sata-ssd | hpa | dco | dco-open | frozen | fails | hdd | hdd-frozen |
- *                     hdd-locks | sas | usb-no-pt | scrambler | zeros-rzat | hdd-instant
+ *                     hdd-locks | sas | usb-no-pt | scrambler | zeros-rzat | hdd-instant |
+ *                     smart-fails | no-smart
  *   (hpa: a SATA SSD whose last 1/8 is hidden behind a host protected area; dco: one whose
  *   Device Configuration Overlay hides sectors beyond its native maximum; dco-open: one with
  *   the DCO feature set whose overlay hides nothing, as most drives;
@@ -19,7 +20,8 @@
  *   changes only 16 bytes of every 512-byte sector and zeros the first and the last MiB;
  *   zeros-rzat: one whose CRYPTO SCRAMBLE leaves zeros and whose IDENTIFY word 69 says
  *   trimmed blocks read as zeros; hdd-instant: a disk whose ERASE UNIT returns at once,
- *   erasing nothing, against an estimate of two hours)
+ *   erasing nothing, against an estimate of two hours; smart-fails and no-smart: a SATA SSD
+ *   whose SMART reports a threshold exceeded, and one without SMART: atasim-smart.c)
  *   WS_ATASIM_LBA28=1       a drive without the 48-bit Address feature set: its capacity in
  *                           IDENTIFY words 60-61 only, READ NATIVE MAX ADDRESS (F8h) and SET
  *                           MAX ADDRESS (F9h) instead of the EXT commands (which it aborts)
@@ -30,6 +32,8 @@
  *                           area ("max SECTORS permanent N": the maximum set with VV=1, and how
  *                           many SET MAX commands made a change permanent)
  *   WS_ATASIM_SECONDS=1
+ *   WS_ATASIM_LOG=FILE     the commands received and SMART structures answered
+ *                          (atasim-smart.c)
  *   WS_ATASIM_SERIAL=...   the serial IDENTIFY reports (default SIMATA-PROFILE), up to 20
  *                          bytes taken as they are: a drive may report any bytes
  *

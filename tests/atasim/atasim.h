@@ -61,6 +61,17 @@ bool sim_start(int action);
 uint64_t sim_native(void);
 uint64_t sim_accessible(void);
 
+/* ---- atasim-smart.c ------------------------------------------------------------------------ */
+
+/* The SMART READ DATA structure, or with @thresholds READ THRESHOLDS, into @b (512 bytes). */
+void sim_smart_data(uint8_t *b, bool thresholds);
+/* SMART RETURN STATUS: no attribute at or below its threshold. */
+bool sim_smart_passed(void);
+/* An erase completed, writing @bytes. */
+void sim_written(uint64_t bytes);
+/* A line "TAG HEX" in WS_ATASIM_LOG. */
+void sim_log(const char *tag, const uint8_t *p, size_t n);
+
 /* ---- atasim-cmd.c --------------------------------------------------------------------------- */
 
 /* Answer the SG_IO request @h as the drive would. Return: 0 (the ioctl's return). */

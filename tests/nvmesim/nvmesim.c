@@ -2,8 +2,8 @@
 /*
  * nvmesim.c - a simulated NVMe controller at the ioctl boundary, as an LD_PRELOAD library.
  *
- * It answers NVME_IOCTL_ID and the admin passthrough ioctls (Identify, Get Log Page 81h,
- * Sanitize, Format NVM) for one or two chosen device nodes - loop devices over image files
+ * It answers NVME_IOCTL_ID and the admin passthrough ioctls (Identify, Get Log Page 81h and
+ * 02h - the SMART / Health log of nvmesim-health.c -, Sanitize, Format NVM) for one or two chosen device nodes - loop devices over image files
  * that stand in for namespaces - and really changes them the way a drive would: a crypto
  * erase leaves new random contents, a block erase zeros, an overwrite the pattern, step by
  * step over a few seconds with progress in the Sanitize Status log; reads and writes fail
@@ -24,6 +24,8 @@
  *   WS_NVMESIM_SECONDS=2             how long a sanitize takes
  *   WS_NVMESIM_STATE=FILE            the Sanitize Status log, kept across processes
  *                                    ("sstat=N sprog=N scdw10=N" on one line)
+ *   WS_NVMESIM_LOG=FILE              the commands received and SMART logs answered
+ *                                    (nvmesim-health.c)
  *
  * A descriptor is a namespace when it is the device WS_NVMESIM_PATH (or _NS2) names
  * (tests/preload/preload.h). What the simulator does not answer goes on to the next definition
@@ -48,6 +50,7 @@
 
 #include <nvme/types.h>
 
+#include "nvmesim.h"
 #include "preload.h"
 
 #define STEPS 20
@@ -239,6 +242,7 @@ static void *worker(void *arg)
 		save_state();
 		pthread_mutex_unlock(&sim.lock);
 	}
+	nvmesim_erased(size_of(sim.path[0]));
 	pthread_mutex_lock(&sim.lock);
 	sim.sstat = NVME_SANITIZE_SSTAT_STATUS_COMPLETE_SUCCESS | (1u << 8); /* global erase */
 	sim.sprog = 0xffff;
@@ -324,6 +328,8 @@ static int get_log(struct nvme_passthru_cmd *c)
 	struct nvme_sanitize_log_page *log = (void *)(uintptr_t)c->addr;
 	uint32_t secs = (uint32_t)(sim.seconds + 0.999);
 
+	if ((c->cdw10 & 0xff) == NVME_LOG_LID_SMART)
+		return nvmesim_smart_log(log, c->data_len);
 	if ((c->cdw10 & 0xff) != NVME_LOG_LID_SANITIZE || c->data_len < sizeof(*log))
 		return SC_INVALID_FIELD;
 	pthread_mutex_lock(&sim.lock);
@@ -396,11 +402,13 @@ static int format(struct nvme_passthru_cmd *c, unsigned ns)
 			                ? NVME_SANITIZE_SANACT_START_CRYPTO_ERASE
 			                : NVME_SANITIZE_SANACT_START_BLOCK_ERASE,
 			            0, size_of(sim.path[i]));
+	nvmesim_erased(size_of(sim.path[0]));
 	return 0;
 }
 
 static int admin(struct nvme_passthru_cmd *c, unsigned ns)
 {
+	nvmesim_log_admin(c);
 	switch (c->opcode) {
 	case nvme_admin_identify:
 		return identify(c, ns);
