@@ -25,8 +25,8 @@ struct ws_config;
 #define WS_CERT_SCHEMA    "wipeseal-certificate/2" /* what is written (docs/certificate.md) */
 #define WS_CERT_SCHEMA_1  "wipeseal-certificate/1" /* written until issue #16; still verified */
 /* The standards a schema 2 certificate follows (its "standards" section). */
-#define WS_CERT_NIST "NIST SP 800-88 Rev. 2 (September 2025), Appendix C"
-#define WS_CERT_IEEE "IEEE 2883-2022"
+#define WS_CERT_NIST      "NIST SP 800-88 Rev. 2 (September 2025), Appendix C"
+#define WS_CERT_IEEE      "IEEE 2883-2022"
 #define WS_CERT_MAX_BYTES (16u << 20) /* a certificate larger than this is refused */
 #define WS_SIG_MAX_BYTES  (1u << 20)  /* and a signature larger than this */
 
