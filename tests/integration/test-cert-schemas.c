@@ -206,7 +206,8 @@ START_TEST(test_schema2_summary_checked)
 	                  "s/\"technique_ieee2883\": \"Clear, overwrite/"
 	                  "\"technique_ieee2883\": \"Purge, overwrite/",
 	                  "summary disagrees with its evidence: technique overwrite");
-	resigned_rejected(file, "0,/\"technique\": \"overwrite\"/s//\"technique\": \"block erase\"/",
+	resigned_rejected(file,
+	                  "0,/\"technique\": \"overwrite\"/s//\"technique\": \"block erase\"/",
 	                  "summary disagrees with its evidence: technique overwrite");
 	resigned_rejected(file, "s/\"decision\": null/\"decision\": \"accept\"/",
 	                  "it holds a validation decision");
