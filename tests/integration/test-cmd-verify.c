@@ -264,7 +264,7 @@ START_TEST(test_bad_input_is_rejected)
 	expect_rejected(v, "not JSON");
 	free(v);
 	v = variant(file, "schema",
-	            "sed -i 's/wipeseal-certificate\\/1/wipeseal-certificate\\/9/' \"$f\"");
+	            "sed -i 's/wipeseal-certificate\\/2/wipeseal-certificate\\/9/' \"$f\"");
 	resign(v, "station");
 	expect_rejected(v, "wrong or missing \"schema\"");
 	free(v);
