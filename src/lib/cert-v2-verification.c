@@ -9,6 +9,7 @@
  * of its health or whose media errors grew), the drive's health log either side, and our
  * read-back.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include "cert-v2.h"
