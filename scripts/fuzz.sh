@@ -34,7 +34,8 @@ seed() { # name, document file, signature file
 doc=$(ls "$work"/certs/*.json)
 seed real "$doc" "$doc.p7s"
 head -c 200 "$doc" >"$work/short.json" && seed truncated "$work/short.json" "$doc.p7s"
-printf '{"schema": "wipeseal-certificate/1"}' >"$work/min.json" && seed minimal "$work/min.json" "$doc.p7s"
+printf '{"schema": "wipeseal-certificate/2"}' >"$work/min.json" && seed minimal "$work/min.json" "$doc.p7s"
+printf '{"schema": "wipeseal-certificate/1"}' >"$work/min1.json" && seed minimal1 "$work/min1.json" "$doc.p7s"
 head -c 300 "$doc.p7s" >"$work/short.p7s" && seed shortsig "$doc" "$work/short.p7s"
 # two signers, the station's and an operator's (a file key with the operator marking): the
 # per-signer checks of src/lib/verify-signers.c

@@ -4,8 +4,9 @@
  * organization's key as a detached CMS signature, verified by auditors, chained per station
  * through an append-only audit log.
  *
- * A certificate is two files: NAME.json, the document ("wipeseal-certificate/1", every
- * field of the NIST SP 800-88 sample certificate plus the evidence), and NAME.json.p7s, a
+ * A certificate is two files: NAME.json, the document ("wipeseal-certificate/2", every
+ * field of NIST SP 800-88 Rev. 2's sample certificate, Appendix C, the technique in IEEE
+ * 2883's words, plus the evidence; schema 1 followed Rev. 1), and NAME.json.p7s, a
  * PEM CMS (RFC 5652) SignedData over the exact bytes of NAME.json. Plain OpenSSL verifies it:
  *   openssl cms -verify -binary -inform PEM -in NAME.json.p7s -content NAME.json \
  *           -CAfile ca.pem -purpose any
@@ -21,7 +22,11 @@
 
 struct ws_config;
 
-#define WS_CERT_SCHEMA    "wipeseal-certificate/1"
+#define WS_CERT_SCHEMA    "wipeseal-certificate/2" /* what is written (docs/certificate.md) */
+#define WS_CERT_SCHEMA_1  "wipeseal-certificate/1" /* written until issue #16; still verified */
+/* The standards a schema 2 certificate follows (its "standards" section). */
+#define WS_CERT_NIST      "NIST SP 800-88 Rev. 2 (September 2025), Appendix C"
+#define WS_CERT_IEEE      "IEEE 2883-2022"
 #define WS_CERT_MAX_BYTES (16u << 20) /* a certificate larger than this is refused */
 #define WS_SIG_MAX_BYTES  (1u << 20)  /* and a signature larger than this */
 

@@ -117,7 +117,8 @@ struct ws_technique_info {
 	enum ws_technique technique;
 	const char *name;     /* as --method spells it: "nvme-sanitize-crypto" */
 	const char *nist;     /* NIST SP 800-88: "Clear", "Purge", or "none" */
-	const char *ieee2883; /* IEEE 2883-2022's words for it */
+	const char *ieee2883; /* IEEE 2883-2022's words, "METHOD, INTERFACE technique" (the
+	                       * certificate's sanitization.technique_ieee2883) */
 	enum ws_transport_kind transport;
 	enum ws_action_kind action_kind;
 	uint16_t action;     /* the code in the action_kind's table (NVME_SANITIZE_SANACT_*, ...) */

@@ -2,6 +2,9 @@
 /*
  * cmd-show.c - `wipeseal show CERT.json`: a certificate for human eyes. It reads the document
  * only; whether the signature holds is `wipeseal verify`'s business, and the summary says so.
+ * Both schemas: schema 2 (NIST SP 800-88 Rev. 2: method, technique, IEEE 2883's words, the
+ * commands, verification with the drive's health, crypto erase traceability) and schema 1,
+ * as it always was shown.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -93,40 +96,10 @@ static void evidence(struct json_object *ev)
 	}
 }
 
-static int show(struct cli *cli, const char *path)
+/* ---- schema 1 ------------------------------------------------------------------------------ */
+
+static void show_v1(struct json_object *o)
 {
-	char *doc = NULL;
-	size_t len;
-	int r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &doc, &len);
-	struct json_object *o, *schema;
-
-	if (r < 0) {
-		cli_err(cli, "%s: %s", path,
-		        r == -EFBIG    ? "larger than a certificate may be"
-		        : r == -EINVAL ? "not a regular file: name a certificate's .json file"
-		                       : strerror(-r));
-		return WS_EXIT_USAGE;
-	}
-	o = json_tokener_parse(doc);
-	free(doc);
-	if (!o || !(schema = obj(o, "schema")) || !json_object_is_type(schema, json_type_string) ||
-	    strcmp(json_object_get_string(schema), WS_CERT_SCHEMA) != 0) {
-		cli_err(cli, "%s: not a %s document", path, WS_CERT_SCHEMA);
-		json_object_put(o);
-		return WS_EXIT_USAGE;
-	}
-	{
-		char *status = text(o, "status"), *p = cli_printable(path);
-
-		printf("%s\n  %-28s %s%s\n", p, "status", status,
-		       json_object_get_boolean(obj(o, "demo")) ? " (DEMO CA: not for production)"
-		                                               : "");
-		free(status);
-		free(p);
-	}
-	field("certificate", o, "certificate_id");
-	field("issued", o, "issued");
-	field("reason", o, "status_reason");
 	printf("Person performing sanitization\n");
 	field("name", obj(o, "person"), "name");
 	field("title", obj(o, "person"), "title");
@@ -147,6 +120,172 @@ static int show(struct cli *cli, const char *path)
 	field("verification", obj(o, "sanitization"), "verification_method");
 	field("tool", obj(o, "sanitization"), "tool");
 	field("destination", obj(o, "media_destination"), "type");
+}
+
+/* ---- schema 2 ------------------------------------------------------------------------------ */
+
+/* Each string of the array @key of @o on a line of its own; "none" when it is empty. */
+static void lines(const char *label, struct json_object *o, const char *key)
+{
+	struct json_object *a = obj(o, key);
+
+	if (arr_len(a) == 0)
+		printf("  %-28s none\n", label);
+	for (size_t i = 0; i < arr_len(a); i++) {
+		char *s = cli_printable(json_object_get_string(json_object_array_get_idx(a, i)));
+
+		printf("  %-28s %s\n", i ? "" : label, s);
+		free(s);
+	}
+}
+
+static void commands_v2(struct json_object *san)
+{
+	struct json_object *cmds = obj(san, "commands");
+
+	for (size_t i = 0; i < arr_len(cmds); i++) {
+		struct json_object *c = json_object_array_get_idx(cmds, i);
+		char *iface = text(c, "interface"), *name = text(c, "command"),
+		     *params = text(c, "parameters"), *bytes = text(c, "bytes");
+
+		printf("  command %zu: %s %s (%s), status %d\n", i + 1, iface, name, params,
+		       json_object_get_int(obj(c, "status")));
+		printf("    bytes %s\n", bytes);
+		free(iface);
+		free(name);
+		free(params);
+		free(bytes);
+	}
+}
+
+static void health_v2(const char *label, struct json_object *h)
+{
+	char *src;
+
+	if (!h) {
+		printf("  %-28s not read\n", label);
+		return;
+	}
+	src = text(h, "source");
+	printf("  %-28s %s", label, src);
+	free(src);
+	if (obj(h, "smart_status"))
+		printf(", SMART %s, %zu attributes", json_object_get_string(obj(h, "smart_status")),
+		       arr_len(obj(h, "attributes")));
+	if (obj(h, "media_errors"))
+		printf(", media errors %s, %s%% used, critical warning %s",
+		       json_object_get_string(obj(h, "media_errors")),
+		       obj(h, "percentage_used") ? json_object_get_string(obj(h, "percentage_used"))
+		                                 : "?",
+		       obj(h, "critical_warning")
+		           ? json_object_get_string(obj(h, "critical_warning"))
+		           : "?");
+	printf("\n");
+}
+
+static void show_v2(struct json_object *o)
+{
+	struct json_object *media = obj(o, "media"), *san = obj(o, "sanitization"),
+	                   *ver = obj(o, "verification"), *ce = obj(san, "cryptographic_erase");
+
+	printf("Media\n");
+	field("manufacturer", media, "manufacturer");
+	field("model", media, "model");
+	field("serial", media, "serial");
+	field("property number", media, "property_number");
+	field("media type", media, "media_type");
+	field("interface", media, "interface");
+	field("media source", media, "media_source");
+	field("categorization", media, "categorization");
+	printf("Sanitization\n");
+	field("method", san, "method");
+	field("technique", san, "technique");
+	field("IEEE 2883 technique", san, "technique_ieee2883");
+	field("technique name", san, "technique_name");
+	field("details", san, "details");
+	commands_v2(san);
+	field("tool", san, "tool");
+	field("verification method", san, "verification_method");
+	if (ce) {
+		printf("Cryptographic erase\n");
+		field("key changed", ce, "key_changed");
+		field("key strength", ce, "key_strength");
+		field("scope", ce, "scope");
+		field("key copies", ce, "key_copies");
+		field("assurance", ce, "assurance");
+	}
+	printf("Verification\n");
+	field("completion", ver, "completion_status");
+	lines("errors", ver, "errors");
+	lines("anomalies", ver, "anomalies");
+	health_v2("health before", obj(ver, "health_before"));
+	health_v2("health after", obj(ver, "health_after"));
+	field("read-back", obj(ver, "read_back"), "result");
+	printf("Person performing sanitization\n");
+	field("name", obj(o, "person"), "name");
+	field("title", obj(o, "person"), "title");
+	field("organization", obj(o, "person"), "organization");
+	field("date", obj(o, "person"), "date");
+	field("location", obj(o, "person"), "location");
+	field("contact", obj(o, "person"), "contact");
+	field("operator certificate", obj(obj(o, "person"), "operator_card"),
+	      "certificate_subject");
+	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
+	field("validation", obj(o, "validation"), "record_file");
+	field("destination", obj(o, "media_destination"), "destination");
+	field("trusted time (TSA)", obj(o, "trusted_time"), "tsa_url");
+}
+
+/* ---- both ---------------------------------------------------------------------------------- */
+
+/* The document's schema: 2, 1, or 0 for neither. */
+static int schema_of(struct json_object *o)
+{
+	struct json_object *schema = obj(o, "schema");
+	const char *s =
+	    json_object_is_type(schema, json_type_string) ? json_object_get_string(schema) : "";
+
+	return strcmp(s, WS_CERT_SCHEMA) == 0 ? 2 : strcmp(s, WS_CERT_SCHEMA_1) == 0 ? 1 : 0;
+}
+
+static int show(struct cli *cli, const char *path)
+{
+	char *doc = NULL;
+	size_t len;
+	int r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &doc, &len), schema;
+	struct json_object *o;
+
+	if (r < 0) {
+		cli_err(cli, "%s: %s", path,
+		        r == -EFBIG    ? "larger than a certificate may be"
+		        : r == -EINVAL ? "not a regular file: name a certificate's .json file"
+		                       : strerror(-r));
+		return WS_EXIT_USAGE;
+	}
+	o = json_tokener_parse(doc);
+	free(doc);
+	if (!o || !(schema = schema_of(o))) {
+		cli_err(cli, "%s: not a %s (or /1) document", path, WS_CERT_SCHEMA);
+		json_object_put(o);
+		return WS_EXIT_USAGE;
+	}
+	{
+		char *status = text(o, "status"), *p = cli_printable(path);
+
+		printf("%s\n  %-28s %s%s\n", p, "status", status,
+		       json_object_get_boolean(obj(o, "demo")) ? " (DEMO CA: not for production)"
+		                                               : "");
+		free(status);
+		free(p);
+	}
+	field("schema", o, "schema");
+	field("certificate", o, "certificate_id");
+	field("issued", o, "issued");
+	field("reason", o, "status_reason");
+	if (schema == 1)
+		show_v1(o);
+	else
+		show_v2(o);
 	field("signed by", obj(o, "signer"), "subject");
 	if (obj(obj(o, "person"), "operator_card"))
 		printf(

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cert.c - the certificate of sanitization as a document ("wipeseal-certificate/1").
+ * cert.c - the certificate of sanitization as a document ("wipeseal-certificate/2").
  *
- * The top of the document answers the NIST SP 800-88 sample certificate field by field
- * (person, media, sanitization, destination, validation); "evidence" holds the wipe's whole
- * result, so that every claim above can be checked against what was measured; "station"
- * and "previous_certificate_sha256" place it in the station's series. docs/certificate.md
- * describes every key. The bytes built here are the bytes signed and written.
+ * The top of the document answers NIST SP 800-88 Rev. 2's sample certificate (Appendix C)
+ * field by field (media, sanitization, verification, person, validation, destination), with
+ * the technique also in IEEE 2883's words; "evidence" holds the wipe's whole result, so that
+ * every claim above can be checked against what was measured; "station" and
+ * "previous_certificate_sha256" place it in the station's series. The sections are built by
+ * cert-v2-*.c (cert-v2.h); this file puts them together, in the order docs/certificate.md
+ * describes every key. The bytes built here are the bytes signed and written. Schema 1 is
+ * no longer written, but verify.c and `show` still read it.
  */
 #include <errno.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 
 #include "cert-internal.h"
 #include "tsa-internal.h"
+#include "cert-v2.h"
 #include "operator-internal.h"
 
 void ws_sha256_hex(const void *data, size_t len, char out[65])
@@ -116,9 +120,14 @@ char *ws_cert_info_check(const struct ws_cert_info *i)
 
 /* ---- pieces ---------------------------------------------------------------------------------- */
 
-static struct json_object *str(const char *s)
+struct json_object *ws_cert_str(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *str(const char *s)
+{
+	return ws_cert_str(s);
 }
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -126,18 +135,27 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 	json_object_object_add(o, key, v);
 }
 
+struct json_object *ws_cert_time(int64_t ns)
+{
+	char buf[40];
+	time_t sec = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (ns <= 0 || !gmtime_r(&sec, &tm))
+		return NULL;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
+	         (int)(ns % 1000000000 / 1000000));
+	return json_object_new_string(buf);
+}
+
 /* Milliseconds: certificates of one command are issued within the same second. */
 static struct json_object *now_rfc3339(void)
 {
-	char buf[40];
 	struct timespec ts;
-	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03ldZ", ts.tv_nsec / 1000000);
-	return json_object_new_string(buf);
+	return ws_cert_time((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 }
 
 /* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
@@ -155,107 +173,21 @@ static int uuid4(char *s)
 	return 0;
 }
 
+/* Rev. 2's person block: name, title, organization, date, location, contact, signature. */
 static struct json_object *person(const char *name, const char *title, const char *org,
-                                  const char *loc, const char *phone)
+                                  struct json_object *date, const char *loc, const char *contact,
+                                  const char *signature)
 {
 	struct json_object *o = json_object_new_object();
 
 	add(o, "name", str(name));
 	add(o, "title", str(title));
 	add(o, "organization", str(org));
+	add(o, "date", date);
 	add(o, "location", str(loc));
-	add(o, "phone", str(phone));
+	add(o, "contact", str(contact));
+	add(o, "signature", str(signature));
 	return o;
-}
-
-static const char *jget(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
-}
-
-/* What the medium is, in the words of the NIST form, from what discovery found. */
-static const char *media_type(struct json_object *dev)
-{
-	const char *t = jget(dev, "transport");
-	struct json_object *rot;
-	bool spinning = json_object_object_get_ex(dev, "rotational", &rot) && rot &&
-	                json_object_get_boolean(rot);
-
-	if (!t)
-		return "unknown";
-	if (strcmp(t, "file") == 0)
-		return "disk image file";
-	if (strcmp(t, "loop") == 0)
-		return "loop device (a file presented as a disk)";
-	if (strcmp(t, "nvme") == 0)
-		return "NVMe solid-state drive";
-	if (strcmp(t, "mmc") == 0)
-		return "SD/MMC flash card";
-	if (strcmp(t, "usb") == 0)
-		return spinning ? "USB hard disk drive" : "USB flash or solid-state drive";
-	if (strcmp(t, "virtio") == 0)
-		return "virtual disk";
-	if (!json_object_object_get_ex(dev, "rotational", &rot) || !rot)
-		return "drive (rotating or solid-state: not reported)";
-	return spinning ? "hard disk drive" : "solid-state drive";
-}
-
-static struct json_object *media(struct json_object *dev, const struct ws_cert_info *i)
-{
-	struct json_object *o = json_object_new_object();
-
-	add(o, "make_vendor", str(jget(dev, "vendor")));
-	add(o, "model", str(jget(dev, "model")));
-	add(o, "serial", str(jget(dev, "serial")));
-	add(o, "asset_number", str(i->asset_tag));
-	add(o, "media_type", str(media_type(dev)));
-	add(o, "source", str(i->media_source));
-	add(o, "classification", str(i->classification));
-	add(o, "data_backed_up", str(i->data_backed_up ? i->data_backed_up : "unknown"));
-	add(o, "backup_location", str(i->backup_location));
-	add(o, "path", str(jget(dev, "path")));
-	add(o, "wwn", str(jget(dev, "wwn")));
-	add(o, "firmware", str(jget(dev, "firmware")));
-	/* the kernel's number for the medium written to (issue of identity: swapped drives) */
-	{
-		struct json_object *seq = NULL;
-
-		add(o, "diskseq",
-		    json_object_object_get_ex(dev, "diskseq", &seq) && seq
-		        ? json_object_new_uint64(json_object_get_uint64(seq))
-		        : NULL);
-	}
-	return o;
-}
-
-static void describe_passes(const struct ws_result *res, char *buf, size_t len)
-{
-	size_t n = (size_t)snprintf(buf, len, "%s: %zu pass%s (", res->method, res->n_planned,
-	                            res->n_planned == 1 ? "" : "es");
-
-	for (size_t p = 0; p < res->n_passes && n < len; p++) {
-		const struct ws_pass_spec *s = &res->passes[p].spec;
-
-		if (s->kind == WS_PATTERN_RANDOM)
-			n += (size_t)snprintf(buf + n, len - n, "%sAES-256-CTR keystream",
-			                      p ? ", " : "");
-		else
-			n += (size_t)snprintf(buf + n, len - n, "%s0x%02x%s", p ? ", " : "",
-			                      s->bytes[0], s->len > 1 ? "..." : "");
-	}
-	if (n < len)
-		snprintf(buf + n, len - n,
-		         ") over every addressable byte, flushed after each pass");
-}
-
-/* The drive command a certificate names (the technique table's). */
-static const char *command_name(enum ws_technique t)
-{
-	const struct ws_technique_info *i = ws_technique_info(t);
-
-	return i && (i->flags & WS_TECH_F_FIRMWARE) ? i->command : "NVMe Sanitize";
 }
 
 const char *ws_cert_method_used(enum ws_technique t)
@@ -263,41 +195,6 @@ const char *ws_cert_method_used(enum ws_technique t)
 	const struct ws_technique_info *i = ws_technique_info(t);
 
 	return i ? i->cert_method : "overwrite";
-}
-
-static struct json_object *sanitization(const struct ws_result *res, const struct ws_cert_info *i)
-{
-	struct json_object *o = json_object_new_object();
-	char details[512], tool[96], verify[128];
-
-	if (res->technique == WS_TECH_OVERWRITE)
-		describe_passes(res, details, sizeof(details));
-	else
-		snprintf(details, sizeof(details), "%s: the drive's own %s command%s%s",
-		         ws_technique_name(res->technique), command_name(res->technique),
-		         res->firmware.followed ? " (followed: it was already running)" : "",
-		         res->firmware.log_valid ? ", its sanitize status as evidence" : "");
-	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
-	if (res->verify.mode == WS_VERIFY_SAMPLE)
-		snprintf(verify, sizeof(verify),
-		         "quick sampling: %u%% of the capacity, %llu regions", res->sample_percent,
-		         (unsigned long long)res->verify.regions);
-	else if (res->verify.mode == WS_VERIFY_NONE && res->technique != WS_TECH_OVERWRITE &&
-	         res->trust_firmware)
-		snprintf(verify, sizeof(verify),
-		         "none: the drive's report of completion trusted (--trust-firmware)");
-	else
-		snprintf(verify, sizeof(verify), "%s", ws_verify_mode_name(res->verify.mode));
-	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge
-	 * (docs/methods.md) */
-	add(o, "method_type", str(ws_technique_nist(res->technique)));
-	add(o, "method_used", str(ws_cert_method_used(res->technique)));
-	add(o, "method_details", str(details));
-	add(o, "tool", str(tool));
-	add(o, "verification_method", str(verify));
-	add(o, "post_sanitization_classification", str(i->post_classification));
-	add(o, "notes", str(i->notes));
-	return o;
 }
 
 static struct json_object *station(void)
@@ -342,18 +239,23 @@ static struct json_object *signer_json(const struct ws_signer *s)
 /* The person block: the fields given, or with an operator (wipeseal/operator.h) the name,
  * title and organization of their certificate, and the card that signs beside the station
  * ("operator_card"; verify.c checks its signer against certificate_sha256). Location and
- * phone are not in a certificate: they stay the fields given. */
-static struct json_object *person_of(const struct ws_cert_info *info, const struct ws_operator *op)
+ * contact are not in a certificate: they stay the fields given. @date: the issue time. */
+static struct json_object *person_of(const struct ws_cert_info *info, const struct ws_operator *op,
+                                     struct json_object *date)
 {
 	struct json_object *o, *card;
 	char *issuer;
 
 	if (!op)
-		return person(info->operator_name, info->operator_title,
-		              info->operator_organization, info->operator_location,
-		              info->operator_phone);
-	o = person(ws_operator_name(op), ws_operator_title(op), ws_operator_organization(op),
-	           info->operator_location, info->operator_phone);
+		return person(
+		    info->operator_name, info->operator_title, info->operator_organization, date,
+		    info->operator_location, info->operator_phone,
+		    "the station's: the detached CMS signature in the same name with .p7s "
+		    "appended");
+	o = person(ws_operator_name(op), ws_operator_title(op), ws_operator_organization(op), date,
+	           info->operator_location, info->operator_phone,
+	           "the operator's own, made on their card: a second signer in the .p7s beside "
+	           "the station's (operator_card)");
 	card = json_object_new_object();
 	issuer = ws_x509_name(X509_get_issuer_name(ws_signer_cert(ws_operator_signer(op))));
 	add(card, "certificate_subject", str(ws_operator_subject(op)));
@@ -375,67 +277,108 @@ int ws_cert_build(const struct ws_result *res, const struct ws_cert_info *info,
 	return ws_cert_build_op(res, info, signer, NULL, prev_sha256, ret, ret_id);
 }
 
-int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *info,
-                     const struct ws_signer *signer, const struct ws_operator *op,
-                     const char *prev_sha256, char **ret, char *ret_id)
+/* The small sections: the standards followed, the validation to come, the destination,
+ * trusted time. */
+static void add_small(struct json_object *o, const char *which, const struct ws_cert_info *info)
 {
-	char id[37];
-	struct json_object *o = json_object_new_object(), *dest = json_object_new_object();
-	/* the device as the wipe's snapshot recorded it; the evidence built from the result
-	 * itself, not printed and parsed back */
-	struct json_object *dev = json_tokener_parse(res->device_json);
-	struct json_object *evidence = ws_result_json(res);
-	const char *text;
+	struct json_object *x = json_object_new_object();
 
-	if (!o || !dest || !dev || !evidence) {
-		json_object_put(o);
-		json_object_put(dest);
-		json_object_put(dev);
-		json_object_put(evidence);
-		return -ENOMEM;
+	if (strcmp(which, "standards") == 0) {
+		add(x, "nist", str(WS_CERT_NIST));
+		add(x, "ieee", str(WS_CERT_IEEE));
+	} else if (strcmp(which, "validation") == 0) {
+		/* Rev. 2's validation is the second person's decision: a record of its own,
+		 * never in the certificate itself (wipeseal validate) */
+		add(x, "record_file",
+		    str("the same name with .validation.json (wipeseal validate)"));
+		add(x, "decision", NULL);
+	} else if (strcmp(which, "media_destination") == 0) {
+		add(x, "destination", str(info->destination));
+		add(x, "details", str(info->destination_details));
+	} else { /* trusted_time: the token itself is in the .p7s */
+		add(x, "tsa_url", str(info->tsa_url));
+		add(x, "requested", json_object_new_boolean(info->tsa_url != NULL));
 	}
-	if (uuid4(id) < 0) {
-		json_object_put(o);
-		json_object_put(dest);
-		json_object_put(dev);
-		json_object_put(evidence);
-		return -EIO;
-	}
-	if (ret_id)
-		memcpy(ret_id, id, sizeof(id));
+	add(o, which, x);
+}
+
+/* The document in the order docs/certificate.md gives; @dev and @evidence are taken. */
+static char *assemble(const struct ws_result *res, const struct ws_cert_info *info,
+                      const struct ws_signer *signer, const struct ws_operator *op,
+                      const char *prev_sha256, const char *id, struct json_object *dev,
+                      struct json_object *evidence)
+{
+	struct json_object *o = json_object_new_object(), *issued = now_rfc3339();
+	const char *text;
+	char *doc = NULL;
+
 	add(o, "schema", str(WS_CERT_SCHEMA));
 	add(o, "certificate_id", str(id));
-	add(o, "issued", now_rfc3339());
+	add(o, "issued", issued);
 	add(o, "status", str(ws_status_name(res->status)));
 	add(o, "status_reason", str(res->status_reason));
 	add(o, "demo", json_object_new_boolean(ws_signer_is_demo(signer)));
-	add(o, "person", person_of(info, op));
-	add(o, "media", media(dev, info));
-	add(o, "sanitization", sanitization(res, info));
-	add(dest, "type", str(info->destination));
-	add(dest, "details", str(info->destination_details));
-	add(o, "media_destination", dest);
+	add_small(o, "standards", info);
+	add(o, "media", ws_cert2_media(dev, info));
+	add(o, "sanitization", ws_cert2_sanitization(res, info));
+	add(o, "verification", ws_cert2_verification(res));
+	add(o, "person", person_of(info, op, json_object_get(issued)));
+	add_small(o, "validation", info);
+	add_small(o, "media_destination", info);
 	add(o, "signer", signer_json(signer));
-	/* NIST's validation block: for the second person, who countersigns separately */
-	add(o, "validation",
-	    person(info->validator_name, info->validator_title, info->validator_organization,
-	           info->validator_location, info->validator_phone));
-	json_object_object_add(json_object_object_get(o, "validation"), "signature", NULL);
-	json_object_object_add(json_object_object_get(o, "validation"), "date", NULL);
 	add(o, "station", station());
+	add_small(o, "trusted_time", info);
 	add(o, "previous_certificate_sha256",
 	    str(prev_sha256 && *prev_sha256 ? prev_sha256 : NULL));
 	add(o, "evidence", evidence);
 	json_object_put(dev);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (text && asprintf(ret, "%s\n", text) < 0)
-		*ret = NULL;
+	if (text && asprintf(&doc, "%s\n", text) < 0)
+		doc = NULL;
 	json_object_put(o);
-	return text && *ret ? 0 : -ENOMEM;
+	return doc;
+}
+
+int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *info,
+                     const struct ws_signer *signer, const struct ws_operator *op,
+                     const char *prev_sha256, char **ret, char *ret_id)
+{
+	char id[37];
+	/* the device as the wipe's snapshot recorded it; the evidence built from the result
+	 * itself, not printed and parsed back */
+	struct json_object *dev = json_tokener_parse(res->device_json);
+	struct json_object *evidence = ws_result_json(res);
+
+	if (!dev || !evidence || uuid4(id) < 0) {
+		bool mem = !dev || !evidence;
+
+		json_object_put(dev);
+		json_object_put(evidence);
+		return mem ? -ENOMEM : -EIO;
+	}
+	if (ret_id)
+		memcpy(ret_id, id, sizeof(id));
+	*ret = assemble(res, info, signer, op, prev_sha256, id, dev, evidence);
+	return *ret ? 0 : -ENOMEM;
 }
 
 /* ---- room for the certificate, reserved before the wipe ---------------------------------- */
+
+/* A health log with every field at its widest and every attribute the ATA structure holds
+ * (ws_cert2_health() shows the NVMe fields or the ATA ones: the ATA side is the longer). */
+static void largest_health(struct ws_health *h)
+{
+	h->read = true;
+	h->source = "ATA SMART READ DATA";
+	h->when_ns = INT64_MAX;
+	h->smart_passed = 0;
+	for (size_t i = 0; i < WS_HEALTH_MAX_ATTRS; i++)
+		h->attrs[i] = (struct ws_health_attr){
+			.id = 194, .value = 1, .worst = 255, .threshold = 255, .raw = UINT64_MAX
+		};
+	h->n_attrs = WS_HEALTH_MAX_ATTRS;
+}
 
 /* The outcome with the largest document: every pass, the most offsets, a long reason. */
 static struct ws_result *largest_result(const struct ws_target *t, const struct ws_plan *plan)
@@ -477,6 +420,20 @@ static struct ws_result *largest_result(const struct ws_target *t, const struct 
 		res->verify.mismatch_offsets[i] = UINT64_MAX;
 	res->verify.bytes_checked = res->verify.bytes_mismatched = UINT64_MAX;
 	res->firmware.log_valid = true;
+	largest_health(&res->health_before);
+	largest_health(&res->health_after);
+	for (size_t i = 0; i < WS_MAX_COMMANDS; i++) {
+		struct ws_command_record *c = &res->commands[i];
+
+		c->interface = "NVMe";
+		memset(c->name, 'x', sizeof(c->name) - 1);
+		memset(c->bytes, 0xff, sizeof(c->bytes));
+		c->n_bytes = sizeof(c->bytes);
+		memset(c->parameters, 'x', sizeof(c->parameters) - 1);
+		c->status = INT32_MIN;
+		c->sent_ns = INT64_MAX;
+	}
+	res->n_commands = WS_MAX_COMMANDS;
 	res->status = WS_STATUS_ABORTED;
 	res->start_ns = res->end_ns = INT64_MAX;
 	return res;

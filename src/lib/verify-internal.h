@@ -27,4 +27,19 @@ bool ws_cms_signing_time(CMS_SignerInfo *si, time_t *ret);
 bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *json, size_t len,
                            const char *named, struct ws_cert_check *c);
 
+struct json_object;
+
+/* The member at dotted @path ("evidence.device.serial") of @o, or NULL (absent or null).
+ * verify-schema.c */
+struct json_object *ws_json_at(struct json_object *o, const char *path);
+
+/* ws_verify_sections() - the sections @c->schema requires are objects in @doc.
+ * Return: true, or false with @c->reason set. verify-schema.c */
+bool ws_verify_sections(struct json_object *doc, struct ws_cert_check *c);
+
+/* ws_verify_summary() - every summary field of @doc (of schema @c->schema) that repeats a
+ * fact of the evidence says what the evidence says. Return: true when they agree; false with
+ * the first disagreement in @c->reason. verify-schema.c */
+bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c);
+
 #endif

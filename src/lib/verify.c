@@ -155,8 +155,6 @@ static char *jdup(struct json_object *o, const char *key)
 /* The document: parse strictly, check the schema and the fields an auditor relies on. */
 static struct json_object *check_document(const char *json, size_t len, struct ws_cert_check *c)
 {
-	static const char *const objects[] = { "person",   "media",  "sanitization",
-		                               "evidence", "signer", "station" };
 	struct json_tokener *tok;
 	struct json_object *o, *v;
 	char *why = NULL;
@@ -195,164 +193,30 @@ static struct json_object *check_document(const char *json, size_t len, struct w
 	if (!json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "schema", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
-	    strcmp(json_object_get_string(v), WS_CERT_SCHEMA) != 0) {
-		ws_reason(&c->reason, 0, "not a %s document (wrong or missing \"schema\")",
+	    (strcmp(json_object_get_string(v), WS_CERT_SCHEMA) != 0 &&
+	     strcmp(json_object_get_string(v), WS_CERT_SCHEMA_1) != 0)) {
+		ws_reason(&c->reason, 0, "not a %s (or /1) document (wrong or missing \"schema\")",
 		          WS_CERT_SCHEMA);
 		json_object_put(o);
 		return NULL;
 	}
+	c->schema = jdup(o, "schema");
 	c->certificate_id = jdup(o, "certificate_id");
 	c->status = jdup(o, "status");
 	c->issued = jdup(o, "issued");
 	c->previous_sha256 = jdup(o, "previous_certificate_sha256");
 	if (json_object_object_get_ex(o, "demo", &v))
 		c->demo = json_object_get_boolean(v);
-	for (size_t i = 0; i < ELEMENTSOF(objects); i++)
-		if (!json_object_object_get_ex(o, objects[i], &v) ||
-		    !json_object_is_type(v, json_type_object)) {
-			ws_reason(&c->reason, 0, "the document lacks its \"%s\" section",
-			          objects[i]);
-			json_object_put(o);
-			return NULL;
-		}
+	if (!c->schema || !ws_verify_sections(o, c)) {
+		json_object_put(o);
+		return NULL;
+	}
 	if (!c->certificate_id || !c->status || !c->issued) {
 		ws_reason(&c->reason, 0, "the document lacks certificate_id, status or issued");
 		json_object_put(o);
 		return NULL;
 	}
 	return o;
-}
-
-/* ---- the summary and the evidence ------------------------------------------------------------ */
-
-/* The member at dotted @path ("evidence.device.serial"), or NULL (absent or null). */
-static struct json_object *at(struct json_object *o, const char *path)
-{
-	char key[64];
-
-	while (o && *path) {
-		size_t n = strcspn(path, ".");
-
-		if (n >= sizeof(key) || !json_object_is_type(o, json_type_object))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += n + (path[n] == '.');
-	}
-	return o;
-}
-
-/* A value for a reason: a string quoted and cut short, or its JSON. */
-static void shown(struct json_object *v, char *buf, size_t len)
-{
-	if (json_object_is_type(v, json_type_string))
-		snprintf(buf, len, "\"%.48s\"", json_object_get_string(v));
-	else
-		snprintf(buf, len, "%.48s", v ? json_object_to_json_string(v) : "null");
-}
-
-/* @a and @b are both missing or null, or the same string, or the same boolean. */
-static bool agree(struct json_object *a, struct json_object *b)
-{
-	if (!a || !b)
-		return !a && !b;
-	if (json_object_is_type(a, json_type_string) && json_object_is_type(b, json_type_string))
-		return strcmp(json_object_get_string(a), json_object_get_string(b)) == 0;
-	if (json_object_is_type(a, json_type_boolean) && json_object_is_type(b, json_type_boolean))
-		return json_object_get_boolean(a) == json_object_get_boolean(b);
-	return false;
-}
-
-static bool text_is(struct json_object *v, const char *want)
-{
-	return json_object_is_type(v, json_type_string) &&
-	       strcmp(json_object_get_string(v), want) == 0;
-}
-
-static enum ws_technique technique_named(const char *name, bool *found)
-{
-	enum ws_technique t;
-
-	if (ws_technique_by_name(name, &t) == 0) {
-		*found = true;
-		return t;
-	}
-	*found = false;
-	return WS_TECH_OVERWRITE;
-}
-
-/*
- * Every summary field that repeats a fact of the evidence (docs/certificate.md) says what
- * the evidence says: a document that says SUCCESS at the top and FAILED below means two
- * things. Return: true when they agree; otherwise false with the first disagreement in
- * c->reason.
- */
-static bool check_summary(struct json_object *doc, struct ws_cert_check *c)
-{
-	static const char *const same[][2] = {
-		{ "status", "evidence.status" },
-		{ "status_reason", "evidence.reason" },
-		{ "sanitization.method_type", "evidence.nist_level" },
-		{ "media.make_vendor", "evidence.device.vendor" },
-		{ "media.model", "evidence.device.model" },
-		{ "media.serial", "evidence.device.serial" },
-		{ "media.path", "evidence.device.path" },
-		{ "media.wwn", "evidence.device.wwn" },
-		{ "media.firmware", "evidence.device.firmware" },
-		{ "demo", "signer.demo_ca" },
-	};
-	struct json_object *tech = at(doc, "evidence.technique"), *mode;
-	const char *verification;
-	char a[64], b[64];
-	enum ws_technique t;
-	bool known;
-
-	for (size_t i = 0; i < ELEMENTSOF(same); i++) {
-		struct json_object *x = at(doc, same[i][0]), *y = at(doc, same[i][1]);
-
-		if (agree(x, y))
-			continue;
-		shown(x, a, sizeof(a));
-		shown(y, b, sizeof(b));
-		ws_reason(&c->reason, 0,
-		          "validly signed, but its summary disagrees with its evidence: %s is %s "
-		          "but %s is %s",
-		          same[i][0], a, same[i][1], b);
-		return false;
-	}
-	t = technique_named(json_object_get_string(tech), &known);
-	if (!known || !json_object_is_type(tech, json_type_string)) {
-		shown(tech, a, sizeof(a));
-		ws_reason(&c->reason, 0,
-		          "validly signed, but its evidence names no known technique (%s)", a);
-		return false;
-	}
-	if (!text_is(at(doc, "evidence.nist_level"), ws_technique_nist(t)) ||
-	    !text_is(at(doc, "sanitization.method_used"), ws_cert_method_used(t))) {
-		ws_reason(&c->reason, 0,
-		          "validly signed, but its summary disagrees with its evidence: technique "
-		          "%s is %s, \"%s\"",
-		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
-		return false;
-	}
-	mode = at(doc, "evidence.verification.mode");
-	verification = json_object_get_string(at(doc, "sanitization.verification_method"));
-	if (!json_object_is_type(mode, json_type_string) || !verification ||
-	    (strcmp(json_object_get_string(mode), "sample") == 0
-	         ? strncmp(verification, "quick sampling:", 15) != 0
-	         : strcmp(verification, json_object_get_string(mode)) != 0)) {
-		shown(at(doc, "sanitization.verification_method"), a, sizeof(a));
-		shown(mode, b, sizeof(b));
-		ws_reason(&c->reason, 0,
-		          "validly signed, but its summary disagrees with its evidence: "
-		          "sanitization.verification_method is %s but "
-		          "evidence.verification.mode is %s",
-		          a, b);
-		return false;
-	}
-	return true;
 }
 
 /* ---- the signature --------------------------------------------------------------------------- */
@@ -485,8 +349,8 @@ void ws_cert_check_clear(struct ws_cert_check *c)
  * (in @doc), with their subject and name into @c. NULL when it names none. */
 static const char *named_operator(struct json_object *doc, struct ws_cert_check *c)
 {
-	struct json_object *card = at(doc, "person.operator_card"),
-	                   *fp = at(card, "certificate_sha256");
+	struct json_object *card = ws_json_at(doc, "person.operator_card"),
+	                   *fp = ws_json_at(card, "certificate_sha256");
 
 	if (!json_object_is_type(card, json_type_object) ||
 	    !json_object_is_type(fp, json_type_string))
@@ -535,7 +399,7 @@ int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t 
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
 	ok = check_signature(trust, json, json_len, p7s, p7s_len, named_operator(doc, c), c) &&
-	     check_summary(doc, c);
+	     ws_verify_summary(doc, c);
 	json_object_put(doc);
 	if (!ok)
 		return c->reason ? 0 : -ENOMEM;

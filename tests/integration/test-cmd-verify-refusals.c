@@ -150,7 +150,7 @@ START_TEST(test_config_file)
 	/* flags win over the file: signed_wipe passes --operator */
 	file = signed_wipe("station", extra, WS_EXIT_OK);
 	ck_assert_int_eq(test_sh(&text, "cat '%s'", file), 0);
-	ck_assert_ptr_nonnull(strstr(text, "\"classification\": \"internal\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"categorization\": \"internal\""));
 	ck_assert_ptr_nonnull(strstr(text, "Grace Hopper"));
 	free(text);
 	free(file);

@@ -209,19 +209,19 @@ START_TEST(test_certificate_verifies_with_wipeseal_and_openssl)
 	            file, file, pki),
 	    0);
 	free(out);
-	/* the document: NIST's fields, and the evidence */
+	/* the document: NIST SP 800-88 Rev. 2's fields (schema 2), and the evidence */
 	ck_assert_int_eq(test_sh(&text, "cat '%s'", file), 0);
 	doc = json_tokener_parse(text);
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(doc, "schema")),
-	                 "wipeseal-certificate/1");
+	                 "wipeseal-certificate/2");
 	ck_assert(json_object_object_get_ex(json_object_object_get(doc, "person"), "name", &v));
 	ck_assert_str_eq(json_object_get_string(v), "Grace Hopper");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	                     json_object_object_get(doc, "media"), "asset_number")),
+	                     json_object_object_get(doc, "media"), "property_number")),
 	                 "A-1234");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
-	                     json_object_object_get(doc, "sanitization"), "method_type")),
+	                     json_object_object_get(doc, "sanitization"), "method")),
 	                 "Clear");
 	ck_assert_str_eq(json_object_get_string(json_object_object_get(
 	                     json_object_object_get(doc, "evidence"), "status")),
@@ -264,7 +264,7 @@ START_TEST(test_bad_input_is_rejected)
 	expect_rejected(v, "not JSON");
 	free(v);
 	v = variant(file, "schema",
-	            "sed -i 's/wipeseal-certificate\\/1/wipeseal-certificate\\/9/' \"$f\"");
+	            "sed -i 's/wipeseal-certificate\\/2/wipeseal-certificate\\/9/' \"$f\"");
 	resign(v, "station");
 	expect_rejected(v, "wrong or missing \"schema\"");
 	free(v);
@@ -427,9 +427,9 @@ START_TEST(test_ambiguous_documents_are_rejected)
 	free(v);
 	/* a Purge claimed for an overwrite */
 	v = variant(file, "purgeclaim",
-	            "sed -i 's/\"method_type\": \"Clear\"/\"method_type\": \"Purge\"/' \"$f\"");
+	            "sed -i 's/\"method\": \"Clear\"/\"method\": \"Purge\"/' \"$f\"");
 	resign(v, "station");
-	expect_rejected(v, "sanitization.method_type is \"Purge\" but evidence.nist_level is "
+	expect_rejected(v, "sanitization.method is \"Purge\" but evidence.nist_level is "
 	                   "\"Clear\"");
 	free(v);
 	/* another drive's serial at the top */

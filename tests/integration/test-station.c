@@ -317,7 +317,7 @@ START_TEST(test_auto_mode)
 	ck_assert_int_eq(openssl_verify(ca), 0);
 	ck_assert_int_eq(test_sh(NULL, "grep -q '\"Station Operator\"' '%s'", ca), 0);
 	ck_assert_int_eq(test_sh(NULL, "grep -q '\"PALLET-7\"' '%s'", ca), 0);
-	ck_assert_int_eq(test_sh(NULL, "grep -q '\"method_details\": \"one: ' '%s'", ca), 0);
+	ck_assert_int_eq(test_sh(NULL, "grep -q '\"details\": \"one: ' '%s'", ca), 0);
 	/* --auto is for physical drives: not with --all */
 	ck_assert_int_eq(run_cli(NULL, &out, "station --auto --all --unsigned"), WS_EXIT_USAGE);
 	free(out);

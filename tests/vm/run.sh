@@ -363,7 +363,7 @@ run_cmdline() { # with-stick | no-stick
 	mcopy -s -n -i "$STICK" ::/certificates "$D/out/" 2>/dev/null
 	json=$(find "$D/out/certificates" -name '*WSNVME0001.json' | head -n1)
 	if [ -n "$json" ] && grep -q '"Kernel Cmdline Operator"' "$json" &&
-		grep -q '"method_details": "zero: ' "$json"; then
+		grep -q '"details": "zero: ' "$json"; then
 		pass "$name: the certificate names the command line's operator and method"
 	else
 		fail "$name: the certificate lacks the command line's operator or method"

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cert-v2-sanitization.c - the "sanitization" section of a certificate of schema 2: NIST SP
+ * 800-88 Rev. 2's sanitization method and technique, the technique again in IEEE 2883's
+ * words for the interface (the technique table's, technique.c), the exact commands sent to
+ * the drive and, for a cryptographic erase, the traceability Rev. 2 asks for: which key was
+ * changed, its strength, what it covered, its copies. Where the drive cannot tell us, the
+ * certificate says "not reported by the device" instead of leaving a blank.
+ */
+#include <string.h>
+
+#include <wipeseal/technique.h>
+
+#include "cert-internal.h"
+#include "cert-v2.h"
+
+void ws_cert2_technique(enum ws_technique t, char *buf, size_t len)
+{
+	static const struct {
+		const char *v1, *v2;
+	} words[] = {
+		{ "overwrite", "overwrite" },
+		{ "block erase", "block erase" },
+		{ "crypto erase", "cryptographic erase" },
+	};
+	const char *v1 = ws_cert_method_used(t);
+	size_t n = strlen(v1);
+
+	for (size_t i = 0; i < ELEMENTSOF(words); i++)
+		if (strcmp(v1, words[i].v1) == 0) {
+			snprintf(buf, len, "%s", words[i].v2);
+			return;
+		}
+	/* schema 1's "other (X)" is Rev. 2's "other: X" */
+	if (strncmp(v1, "other (", 7) == 0 && n > 8 && v1[n - 1] == ')')
+		snprintf(buf, len, "other: %.*s", (int)(n - 8), v1 + 7);
+	else
+		snprintf(buf, len, "other: %s", v1);
+}
+
+static void describe_passes(const struct ws_result *res, char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s: %zu pass%s (", res->method, res->n_planned,
+	                            res->n_planned == 1 ? "" : "es");
+
+	for (size_t p = 0; p < res->n_passes && n < len; p++) {
+		const struct ws_pass_spec *s = &res->passes[p].spec;
+
+		if (s->kind == WS_PATTERN_RANDOM)
+			n += (size_t)snprintf(buf + n, len - n, "%sAES-256-CTR keystream",
+			                      p ? ", " : "");
+		else
+			n += (size_t)snprintf(buf + n, len - n, "%s0x%02x%s", p ? ", " : "",
+			                      s->bytes[0], s->len > 1 ? "..." : "");
+	}
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n,
+		                      ") over every addressable byte, flushed after each pass");
+	if (n < len && res->n_planned > 1)
+		snprintf(buf + n, len - n,
+		         "; more than one pass is obsolete per NIST SP 800-88 Rev. 2 (IEEE 2883 "
+		         "counts a single overwrite pass as Clear)");
+}
+
+/* The drive command a certificate names (the technique table's). */
+static const char *command_name(enum ws_technique t)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+
+	return i && (i->flags & WS_TECH_F_FIRMWARE) ? i->command : "NVMe Sanitize";
+}
+
+void ws_cert_verification_method(const struct ws_result *res, char *buf, size_t len)
+{
+	if (res->verify.mode == WS_VERIFY_SAMPLE)
+		snprintf(buf, len, "quick sampling: %u%% of the capacity, %llu regions",
+		         res->sample_percent, (unsigned long long)res->verify.regions);
+	else if (res->verify.mode == WS_VERIFY_NONE && res->technique != WS_TECH_OVERWRITE &&
+	         res->trust_firmware)
+		snprintf(buf, len,
+		         "none: the drive's report of completion trusted (--trust-firmware)");
+	else
+		snprintf(buf, len, "%s", ws_verify_mode_name(res->verify.mode));
+}
+
+static struct json_object *hex(const uint8_t *b, size_t n)
+{
+	char s[2 * 64 + 1] = "";
+
+	for (size_t i = 0; i < n && i < 64; i++)
+		snprintf(s + 2 * i, 3, "%02x", b[i]);
+	return json_object_new_string(s);
+}
+
+/* The commands sent to erase, as wipe.h's records hold them ([] for a host overwrite). */
+static struct json_object *commands(const struct ws_result *res)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; a && i < res->n_commands && i < WS_MAX_COMMANDS; i++) {
+		const struct ws_command_record *c = &res->commands[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "interface", ws_cert_str(c->interface));
+		json_object_object_add(o, "command", ws_cert_str(c->name));
+		json_object_object_add(o, "bytes", hex(c->bytes, c->n_bytes));
+		json_object_object_add(o, "parameters", ws_cert_str(c->parameters));
+		json_object_object_add(o, "status", json_object_new_int(c->status));
+		json_object_object_add(o, "sent", ws_cert_time(c->sent_ns));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* Which key a crypto erase changes and what it covers, per technique: what the
+ * specification of the command says, since no drive reports it. */
+static const struct {
+	enum ws_technique t;
+	const char *key_changed, *scope;
+} crypto_keys[] = {
+	{ WS_TECH_NVME_SANITIZE_CRYPTO,
+	  "the media encryption key of every namespace (NVMe Sanitize, SANACT=4 crypto erase)",
+	  "the whole NVM subsystem: every namespace, allocated or not (NVMe Sanitize)" },
+	{ WS_TECH_NVME_FORMAT_CRYPTO,
+	  "the media encryption key of the namespace formatted (NVMe Format NVM, SES=2 "
+	  "cryptographic erase)",
+	  "the namespace formatted, or every namespace where the controller's FNA says a "
+	  "crypto erase applies to all" },
+	{ WS_TECH_ATA_SANITIZE_CRYPTO,
+	  "the drive's internal encryption keys (ATA SANITIZE DEVICE, CRYPTO SCRAMBLE EXT)",
+	  "all user data (ATA SANITIZE acts on the whole device)" },
+	{ WS_TECH_SCSI_SANITIZE_CRYPTO,
+	  "the logical unit's encryption keys (SCSI SANITIZE, CRYPTOGRAPHIC ERASE)",
+	  "the whole logical unit (SCSI SANITIZE)" },
+};
+
+/* How the read-back judged a crypto erase (docs/methods.md, "What a crypto erase leaves"). */
+static void assurance(const struct ws_result *res, char *buf, size_t len)
+{
+	const struct ws_crypto_check *c = &res->verify.crypto;
+
+	if (!c->ran) {
+		snprintf(buf, len, "not read back");
+		return;
+	}
+	snprintf(buf, len,
+	         "read back: %llu of %llu 4 KiB blocks judged as noise, %llu as the drive's "
+	         "erased pattern, %llu structured; baseline: %llu of %llu 16-byte blocks read "
+	         "as before the erase",
+	         (unsigned long long)c->noise_blocks, (unsigned long long)c->blocks_judged,
+	         (unsigned long long)c->erased_blocks, (unsigned long long)c->structured_blocks,
+	         (unsigned long long)c->residue_blocks, (unsigned long long)c->blocks_compared);
+}
+
+static struct json_object *cryptographic_erase(const struct ws_result *res)
+{
+	struct json_object *o;
+	char scope[256], buf[320];
+
+	if (!ws_technique_has(res->technique, WS_TECH_F_CRYPTO))
+		return NULL;
+	o = json_object_new_object();
+	for (size_t i = 0; o && i < ELEMENTSOF(crypto_keys); i++) {
+		if (crypto_keys[i].t != res->technique)
+			continue;
+		snprintf(
+		    scope, sizeof(scope), "%s%s", crypto_keys[i].scope,
+		    res->firmware.global_data_erased == 1
+		        ? "; the drive reports Global Data Erased (Sanitize Status, SSTAT bit 8)"
+		        : "");
+		json_object_object_add(o, "key_changed", ws_cert_str(crypto_keys[i].key_changed));
+		json_object_object_add(o, "key_strength", ws_cert_str(WS_CERT_NOT_REPORTED));
+		json_object_object_add(o, "scope", ws_cert_str(scope));
+		json_object_object_add(o, "key_copies", ws_cert_str(WS_CERT_NOT_REPORTED));
+		assurance(res, buf, sizeof(buf));
+		json_object_object_add(o, "assurance", ws_cert_str(buf));
+	}
+	return o;
+}
+
+/* The name the operator chose (--method) for a host overwrite, else the technique's. */
+static const char *technique_name(const struct ws_result *res)
+{
+	return res->technique == WS_TECH_OVERWRITE && res->method
+	           ? res->method
+	           : ws_technique_name(res->technique);
+}
+
+struct json_object *ws_cert2_sanitization(const struct ws_result *res,
+                                          const struct ws_cert_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	const struct ws_technique_info *t = ws_technique_info(res->technique);
+	char details[768], tool[96], verify[128], technique[96];
+
+	if (!o)
+		return NULL;
+	if (res->technique == WS_TECH_OVERWRITE)
+		describe_passes(res, details, sizeof(details));
+	else
+		snprintf(details, sizeof(details), "%s: the drive's own %s command%s%s",
+		         ws_technique_name(res->technique), command_name(res->technique),
+		         res->firmware.followed ? " (followed: it was already running)" : "",
+		         res->firmware.log_valid ? ", its sanitize status as evidence" : "");
+	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
+	ws_cert_verification_method(res, verify, sizeof(verify));
+	ws_cert2_technique(res->technique, technique, sizeof(technique));
+	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge
+	 * (docs/methods.md) */
+	json_object_object_add(o, "method", ws_cert_str(ws_technique_nist(res->technique)));
+	json_object_object_add(o, "technique", ws_cert_str(technique));
+	json_object_object_add(o, "technique_ieee2883", ws_cert_str(t ? t->ieee2883 : NULL));
+	json_object_object_add(o, "technique_name", ws_cert_str(technique_name(res)));
+	json_object_object_add(o, "details", ws_cert_str(details));
+	json_object_object_add(o, "commands", commands(res));
+	json_object_object_add(o, "tool", ws_cert_str(tool));
+	json_object_object_add(o, "tool_version", ws_cert_str(ws_version()));
+	json_object_object_add(o, "verification_method", ws_cert_str(verify));
+	json_object_object_add(o, "cryptographic_erase", cryptographic_erase(res));
+	json_object_object_add(o, "post_sanitization_categorization",
+	                       ws_cert_str(info->post_classification));
+	json_object_object_add(o, "notes", ws_cert_str(info->notes));
+	return o;
+}

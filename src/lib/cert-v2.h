@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * cert-v2.h - the sections of a "wipeseal-certificate/2" document (docs/certificate.md), one
+ * builder per section, shared by cert.c (which puts the document together) and the files
+ * that build them: cert-v2-media.c, cert-v2-sanitization.c, cert-v2-verification.c.
+ * Every builder returns a new json-c object (NULL only when memory ran out).
+ */
+#ifndef WS_CERT_V2_H
+#define WS_CERT_V2_H
+
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include <wipeseal/cert.h>
+
+/* "not reported by the device": what a certificate says where NIST SP 800-88 Rev. 2 asks
+ * for a fact (a key's strength, its copies) that the drive does not tell. */
+#define WS_CERT_NOT_REPORTED "not reported by the device"
+
+/* A string, or JSON null for NULL. */
+struct json_object *ws_cert_str(const char *s);
+
+/* RFC 3339 UTC with milliseconds of a CLOCK_REALTIME time; null for 0 or less. */
+struct json_object *ws_cert_time(int64_t ns);
+
+/* "media": the drive as the wipe's snapshot @dev recorded it, with @info's fields.
+ * cert-v2-media.c */
+struct json_object *ws_cert2_media(struct json_object *dev, const struct ws_cert_info *info);
+
+/* IEEE 2883's name of the interface of a device whose snapshot is @dev: "NVMe", "SATA",
+ * "SAS", "SCSI", "USB", "eMMC/SD", "virtual", "file", or NULL. cert-v2-media.c */
+const char *ws_cert2_interface(struct json_object *dev);
+
+/* NIST SP 800-88 Rev. 2's technique for @t into @buf: "overwrite", "block erase",
+ * "cryptographic erase" or "other: ..." (sanitization.technique). cert-v2-sanitization.c */
+void ws_cert2_technique(enum ws_technique t, char *buf, size_t len);
+
+/* "sanitization": method, technique (also in IEEE 2883's words), the commands sent, the
+ * verification method and, for a crypto erase, its traceability. cert-v2-sanitization.c */
+struct json_object *ws_cert2_sanitization(const struct ws_result *res,
+                                          const struct ws_cert_info *info);
+
+/* What sanitization.verification_method says of @res (schema 1 had it too). */
+void ws_cert_verification_method(const struct ws_result *res, char *buf, size_t len);
+
+/* "verification": completion status, errors, anomalies, the drive's health either side, and
+ * the read-back. cert-v2-verification.c */
+struct json_object *ws_cert2_verification(const struct ws_result *res);
+
+/* HEALTH of the schema, or null when the drive was not read. cert-v2-verification.c */
+struct json_object *ws_cert2_health(const struct ws_health *h);
+
+#endif
