@@ -24,8 +24,11 @@
  * - test_tampered_certificate_refused: a certificate changed by one byte does not verify
  *   (exit 1), nothing read or signed.
  *
- * Not covered: a drive with unreadable sectors (UNREADABLE: the fault injector could show it),
- * a card key (--card: the operator suites cover the signer on a token), real drives.
+ * - test_unreadable: reads of one 4 KiB range fail (tests/faultinject): UNREADABLE (exit 1),
+ *   the failed request in the record's unreadable list, nothing mismatched; with a changed
+ *   byte elsewhere as well, MISMATCH wins (exit 4).
+ *
+ * Not covered: a card key (--card: the operator suites cover the signer on a token), real drives.
  */
 #include <check.h>
 #include <stdio.h>
@@ -314,6 +317,31 @@ START_TEST(test_tampered_certificate_refused)
 }
 END_TEST
 
+START_TEST(test_unreadable)
+{
+	char *dev = marked("bad.img"), *cert = wipe(NULL, "zero", dev), *out = NULL, *err = NULL;
+	char *env = test_fmt("ASAN_OPTIONS=verify_asan_link_order=0 LD_PRELOAD='%s' "
+	                     "WS_FAULT_PATH='%s' WS_FAULT_READ=5242880+4096:EIO",
+	                     WS_FAULTINJECT, dev);
+	struct json_object *rec, *a;
+
+	rec = expect(env, cert, "--full", dev, WS_EXIT_FAILED, "UNREADABLE", "constant 0x00");
+	ck_assert(json_object_object_get_ex(rec, "unreadable", &a));
+	ck_assert_uint_ge(json_object_array_length(a), 1);
+	ck_assert_str_eq(jstr(json_object_array_get_idx(a, 0), "offset"), "5242880");
+	ck_assert_str_eq(jstr(rec, "bytes_mismatched"), "0");
+	json_object_put(rec);
+	/* a byte that differs elsewhere: MISMATCH wins */
+	poke(dev, 9 * MIB, 0x01);
+	json_object_put(expect(env, cert, "--full", dev, WS_EXIT_DATA_FOUND, "MISMATCH", NULL));
+	free(out);
+	free(err);
+	free(env);
+	free(cert);
+	free(dev);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reverify");
@@ -327,6 +355,7 @@ int main(void)
 	tcase_add_test(tc, test_nvme_sanitize);
 	tcase_add_test(tc, test_other_drive_refused);
 	tcase_add_test(tc, test_tampered_certificate_refused);
+	tcase_add_test(tc, test_unreadable);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
