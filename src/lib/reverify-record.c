@@ -220,7 +220,7 @@ static char *record_name(const struct ws_reverify *r, const char *dir, const cha
                          unsigned n)
 {
 	_cleanup_free_ char *c1 = strdup(r->certificate_path), *c2 = strdup(r->certificate_path);
-	char *base, *out = NULL, suffix[8] = "";
+	char *base, *out = NULL, suffix[16] = "";
 	size_t len;
 
 	if (!c1 || !c2)
