@@ -28,7 +28,10 @@
  *   the failed request in the record's unreadable list, nothing mismatched; with a changed
  *   byte elsewhere as well, MISMATCH wins (exit 4).
  *
- * Not covered: a card key (--card: the operator suites cover the signer on a token), real drives.
+ * - test_card: the record signed with a key on a card (SoftHSM2, softtoken.h; the PIN from
+ *   [operators] pin_file): MATCH, the person named from the card's certificate, its serial.
+ *
+ * Not covered: a PIN asked on the terminal, real drives.
  */
 #include <check.h>
 #include <stdio.h>
@@ -39,6 +42,7 @@
 #include "scenario.h"
 #include "scratch.h"
 #include "simdrive.h"
+#include "softtoken.h"
 #include "testutil.h"
 
 #define MIB (1024u * 1024u)
@@ -342,6 +346,44 @@ START_TEST(test_unreadable)
 }
 END_TEST
 
+START_TEST(test_card)
+{
+	char *dev, *cert, *tok, *conf, *out = NULL, *err = NULL;
+	struct json_object *rec;
+
+	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
+		puts("SKIP: test_card: SoftHSM2 or p11-kit's proxy module is not installed");
+		return;
+	}
+	tok = strdup(softtoken_start("qa"));
+	softtoken_key(test_fmt("%s/ca", pki), "qa", "01", "EC:prime256v1");
+	conf = test_fmt("%s/qa.conf", scratch_dir());
+	ck_assert_int_eq(
+	    test_sh(NULL, "printf '[operators]\\npin_file = %s/pin\\n' > '%s'", tok, conf), 0);
+	dev = marked("card.img");
+	cert = wipe(NULL, "zero", dev);
+	ck_assert_msg(
+	    run_cli_prefix(&out, &err, "",
+	                   "reverify --certificate '%s' --card 'pkcs11:token=op;object=qa' "
+	                   "--config '%s' --ca %s/ca/ca.pem --audit-log %s/audit.log "
+	                   "'%s' </dev/null",
+	                   cert, conf, pki, scratch_dir(), dev) == WS_EXIT_OK,
+	    "%s%s", out, err);
+	rec = record_of(out);
+	ck_assert_str_eq(jstr(rec, "result"), "MATCH");
+	ck_assert_str_eq(jstr(rec, "person.name"), "Op qa");
+	ck_assert_str_eq(jstr(rec, "person.title"), "Media officer");
+	ck_assert_ptr_nonnull(jstr(rec, "person.card_serial"));
+	json_object_put(rec);
+	free(out);
+	free(err);
+	free(cert);
+	free(dev);
+	free(conf);
+	free(tok);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("reverify");
@@ -356,6 +398,7 @@ int main(void)
 	tcase_add_test(tc, test_other_drive_refused);
 	tcase_add_test(tc, test_tampered_certificate_refused);
 	tcase_add_test(tc, test_unreadable);
+	tcase_add_test(tc, test_card);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
