@@ -77,6 +77,14 @@ static uint64_t juint(struct json_object *o, const char *path)
 	return v && json_object_is_type(v, json_type_int) ? json_object_get_uint64(v) : 0;
 }
 
+static int nibble(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
 /* @hex into @out (at most @cap bytes). Return: the bytes, or 0 when it is not hex. */
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {
@@ -85,12 +93,11 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 	if (n == 0 || n % 2 || n / 2 > cap)
 		return 0;
 	for (size_t i = 0; i < n / 2; i++) {
-		unsigned v;
+		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
 
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
-		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+		if (hi < 0 || lo < 0)
 			return 0;
-		out[i] = (uint8_t)v;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return n / 2;
 }
