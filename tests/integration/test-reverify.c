@@ -348,7 +348,7 @@ END_TEST
 
 START_TEST(test_card)
 {
-	char *dev, *cert, *tok, *conf, *out = NULL, *err = NULL;
+	char *dev, *cert, *tok, *conf, *ca, *out = NULL, *err = NULL;
 	struct json_object *rec;
 
 	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
@@ -356,7 +356,8 @@ START_TEST(test_card)
 		return;
 	}
 	tok = strdup(softtoken_start("qa"));
-	softtoken_key(test_fmt("%s/ca", pki), "qa", "01", "EC:prime256v1");
+	ca = test_fmt("%s/ca", pki);
+	softtoken_key(ca, "qa", "01", "EC:prime256v1");
 	conf = test_fmt("%s/qa.conf", scratch_dir());
 	ck_assert_int_eq(
 	    test_sh(NULL, "printf '[operators]\\npin_file = %s/pin\\n' > '%s'", tok, conf), 0);
@@ -380,6 +381,7 @@ START_TEST(test_card)
 	free(cert);
 	free(dev);
 	free(conf);
+	free(ca);
 	free(tok);
 }
 END_TEST
