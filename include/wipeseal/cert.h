@@ -288,9 +288,10 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 
 /* One event, as the audit log records it. Every field may be NULL (0). */
 struct ws_audit_entry {
-	const char *status;           /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED";
-	                               * "REVERIFIED": a drive read again (wipeseal/reverify.h),
-	                               * the certificate named in @note, not in the series */
+	const char *status;           /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED",
+	                               * "VALIDATED", ...; "REVERIFIED": a drive read again
+	                               * (wipeseal/reverify.h), the certificate named in @note,
+	                               * not in the series */
 	const char *certificate_file; /* base name, e.g. "20261127T...json" */
 	const char *certificate_id;
 	const char *certificate_sha256;
@@ -307,6 +308,13 @@ struct ws_audit_entry {
 	const char *card_serial;      /* the operator's card */
 	const char *operator_subject; /* the operator certificate's subject */
 	const char *operator_sha256;  /* and its SHA-256 fingerprint */
+	/* A validator's decision (VALIDATED lines, wipeseal/validate.h): written only when
+	 * set. The certificate decided on is "validated_sha256", not certificate_sha256: the
+	 * line is not a certificate of the station's series. */
+	const char *validated_sha256;
+	const char *decision;          /* "accept", "repeat", "escalate" */
+	const char *validator_subject; /* the validator certificate's subject */
+	const char *validator_sha256;  /* and its SHA-256 fingerprint */
 };
 
 /* The default audit log. */

@@ -2,7 +2,8 @@
 /*
  * cmd-verify.c - `wipeseal verify`: what an auditor runs.
  *
- *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...
+ *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] [--require-validation]
+ *                   CERT.json...
  *   wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]
  *
  * One line per certificate, OK or FAILED with the reason; several certificates are also
@@ -24,11 +25,13 @@ struct verify_control {
 	const char *cert_dir;
 	bool json;
 	bool require_operator;
+	bool require_validation;
 };
 
 static int usage(void)
 {
-	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...\n"
+	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator]\n"
+	      "                       [--require-validation] CERT.json...\n"
 	      "       wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]\n\n"
 	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
 	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
@@ -42,6 +45,8 @@ static int usage(void)
 	      "  -j, --json              one JSON object per certificate\n"
 	      "  -o, --require-operator  fail a certificate without a valid operator\n"
 	      "                          signature from the trusted CA\n"
+	      "  -V, --require-validation  fail a certificate whose latest validation\n"
+	      "                          (wipeseal validate) is not a valid \"accept\"\n"
 	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
 	      "  -d, --cert-dir DIR      where the log's certificates are (default\n"
 	      "                          ./certificates)\n"
@@ -75,6 +80,41 @@ static struct json_object *operator_json(const struct ws_cert_check *c)
 	return o;
 }
 
+static const char *const validation_states[] = {
+	[WS_VALIDATION_NONE] = "none",
+	[WS_VALIDATION_VALID] = "valid",
+	[WS_VALIDATION_INVALID] = "invalid",
+};
+
+/* The latest validation record: "validation" in --json. */
+static struct json_object *validation_json(const struct ws_cert_check *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state",
+	                       json_object_new_string(validation_states[c->validation]));
+	json_object_object_add(o, "decision", jstr_or_null(c->validation_decision));
+	json_object_object_add(o, "validator", jstr_or_null(c->validator));
+	json_object_object_add(o, "date", jstr_or_null(c->validation_date));
+	json_object_object_add(o, "file", jstr_or_null(c->validation_file));
+	return o;
+}
+
+/* After the OK line's parenthesis: the second person's decision, or that there is none. */
+static void validation_text(const struct ws_cert_check *c, char *buf, size_t len)
+{
+	char *who = cli_printable(c->validator), *when = cli_printable(c->validation_date),
+	     *what = cli_printable(c->validation_decision);
+
+	if (c->validation == WS_VALIDATION_VALID)
+		snprintf(buf, len, "; validated: %s by %s on %s", what, who, when);
+	else
+		snprintf(buf, len, "; not yet validated");
+	free(who);
+	free(when);
+	free(what);
+}
+
 /* After "signed by STATION at TIME": the operator's part of the verdict, or "". */
 static void operator_text(const struct ws_cert_check *c, char *buf, size_t len)
 {
@@ -94,7 +134,7 @@ static void operator_text(const struct ws_cert_check *c, char *buf, size_t len)
 
 static void print_check(const char *path, const struct ws_cert_check *c, bool json)
 {
-	char op[1024];
+	char op[1024], val[1024];
 	char when[32] = "";
 	time_t t = (time_t)c->signing_time;
 	struct tm tm;
@@ -121,6 +161,7 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		json_object_object_add(o, "demo", json_object_new_boolean(c->demo));
 		if (c->operator_sig != WS_OPERATOR_SIG_NONE || c->operator_subject)
 			json_object_object_add(o, "operator", operator_json(c));
+		json_object_object_add(o, "validation", validation_json(c));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -130,8 +171,9 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		char *signer = cli_printable(c->signer), *name = cli_printable(path);
 
 		operator_text(c, op, sizeof(op));
-		printf("%s: OK (signed by %s at %s%s%s)\n", name, signer, when, op,
-		       c->demo ? "; DEMO CA, not for production" : "");
+		validation_text(c, val, sizeof(val));
+		printf("%s: OK (signed by %s at %s%s%s)%s\n", name, signer, when, op,
+		       c->demo ? "; DEMO CA, not for production" : "", val);
 		free(signer);
 		free(name);
 	} else {
@@ -182,12 +224,15 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 {
 	struct ws_cert_check *checks = calloc(n, sizeof(*checks));
 	struct ws_trust *trust = NULL;
+	struct ws_verify_opts vo = { 0 };
 	char *why = NULL;
 	int r, code = WS_EXIT_OK;
 	bool all_ok = true;
 
 	if (!checks)
 		return WS_EXIT_FAILED;
+	vo.flags = (ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0) |
+	           (ctl->require_validation ? WS_VERIFY_REQUIRE_VALIDATION : 0);
 	r = ws_trust_load(ctl->ca, &trust, &why);
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));
@@ -196,9 +241,7 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 		return WS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (ws_cert_verify_file_flags(
-		        trust, paths[i], ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0,
-		        &checks[i]) < 0) {
+		if (ws_cert_verify_file_opts(trust, paths[i], &vo, &checks[i]) < 0) {
 			cli_err(cli, "%s: out of memory", paths[i]);
 			code = WS_EXIT_FAILED;
 			continue;
@@ -281,6 +324,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 		{ "ca", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "require-operator", no_argument, NULL, 'o' },
+		{ "require-validation", no_argument, NULL, 'V' },
 		{ "audit-log", required_argument, NULL, 'a' },
 		{ "cert-dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -289,7 +333,7 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 	struct verify_control ctl = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:joa:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:joVa:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			ctl.ca = optarg;
@@ -299,6 +343,9 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case 'o':
 			ctl.require_operator = true;
+			break;
+		case 'V':
+			ctl.require_validation = true;
 			break;
 		case 'a':
 			ctl.audit_log = optarg;

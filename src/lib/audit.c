@@ -363,6 +363,14 @@ static void entry_members(struct json_object *o, const struct ws_audit_entry *e)
 		json_object_object_add(o, "operator_subject", opt_str(e->operator_subject));
 	if (e->operator_sha256)
 		json_object_object_add(o, "operator_sha256", opt_str(e->operator_sha256));
+	if (e->validated_sha256)
+		json_object_object_add(o, "validated_sha256", opt_str(e->validated_sha256));
+	if (e->decision)
+		json_object_object_add(o, "decision", opt_str(e->decision));
+	if (e->validator_subject)
+		json_object_object_add(o, "validator_subject", opt_str(e->validator_subject));
+	if (e->validator_sha256)
+		json_object_object_add(o, "validator_sha256", opt_str(e->validator_sha256));
 }
 
 /* Finish @o (signer, chain link, signature), write it after @prefix, fsync. */
