@@ -294,7 +294,9 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 /* One event, as the audit log records it. Every field may be NULL (0). */
 struct ws_audit_entry {
 	const char *status;           /* "STARTED", "SUCCESS", "FAILED", "ABORTED", "REFUSED",
-	                               * "VALIDATED", ... */
+	                               * "VALIDATED", ...; "REVERIFIED": a drive read again
+	                               * (wipeseal/reverify.h), the certificate named in @note,
+	                               * not in the series */
 	const char *certificate_file; /* base name, e.g. "20261127T...json" */
 	const char *certificate_id;
 	const char *certificate_sha256;

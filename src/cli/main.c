@@ -20,6 +20,7 @@ static const struct {
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "cosign", cmd_cosign, "add an operator's signature to certificates that await it" },
 	{ "timestamp", cmd_timestamp, "add trusted-time tokens to certificates that await them" },
+	{ "reverify", cmd_reverify, "read a wiped drive again against its certificate" },
 	{ "validate", cmd_validate, "record the second person's decision on certificates" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },

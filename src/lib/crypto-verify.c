@@ -308,3 +308,27 @@ int ws_crypto_after(int fd, const struct ws_crypto_before *b, int erased_byte,
 	free(buf);
 	return 0;
 }
+
+/* ---- later: a re-verification (reverify.c) ------------------------------------------------ */
+
+void ws_crypto_judge_start(struct ws_crypto_check *cc, int erased_byte)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->ran = true;
+	cc->erased_byte = erased_byte;
+	cc->entropy_threshold = NOISE_BITS;
+	cc->min_entropy = 8.0;
+}
+
+void ws_crypto_judge_region(struct ws_crypto_check *cc, const uint8_t *buf, uint64_t len,
+                            uint64_t off)
+{
+	(void)pthread_once(&clogc_once, clogc_init);
+	/* nothing is known of before: one byte value the drive does not declare is a pattern */
+	for (uint64_t k = 0; k < blocks_in(len); k++) {
+		uint64_t s = block_start(len, k);
+
+		judge_block(cc, buf + s, (size_t)(len < BLOCK ? len : BLOCK), off + s, false,
+		            cc->erased_byte);
+	}
+}

@@ -46,6 +46,12 @@ int ws_crypto_after(int fd, const struct ws_crypto_before *b, int erased_byte,
                     struct ws_verify_result *ver);
 /* NULL-safe. Return: NULL. */
 struct ws_crypto_before *ws_crypto_before_free(struct ws_crypto_before *b);
+/* A re-verification (reverify.c), long after the erase: check 3 alone, with nothing known
+ * of before. Start @cc with @erased_byte (what the drive says erased media reads as, or -1),
+ * then judge each region read (every 4 KiB block: noise, erased, or neither). */
+void ws_crypto_judge_start(struct ws_crypto_check *cc, int erased_byte);
+void ws_crypto_judge_region(struct ws_crypto_check *cc, const uint8_t *buf, uint64_t len,
+                            uint64_t off);
 
 /* purge.c: the firmware path of ws_wipe_run(). */
 int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *plan,

@@ -2,7 +2,8 @@
 /*
  * test-crypto-verify.c - the read-back of a crypto erase on an image file, changed between the
  * before and the after the way honest and lying drives change it. The expected counts are
- * computed here from the bytes the test wrote, not by the code under test.
+ * computed here from the bytes the test wrote, not by the code under test. test_judged_alone:
+ * the judgement a re-verification makes later, with no before (ws_crypto_judge_region()).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -134,6 +135,34 @@ START_TEST(test_unchanged_is_found)
 }
 END_TEST
 
+/* Later, with nothing known of before (reverify.c): noise passes, the declared erased value
+ * passes, text and an undeclared byte value do not. */
+START_TEST(test_judged_alone)
+{
+	static uint8_t buf[4 * 4096];
+	struct ws_crypto_check cc;
+
+	ck_assert_int_eq(getrandom(buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	ws_crypto_judge_start(&cc, 0x00);
+	ws_crypto_judge_region(&cc, buf, sizeof(buf), 0);
+	ck_assert_uint_eq(cc.blocks_judged, 4);
+	ck_assert_uint_eq(cc.noise_blocks, 4);
+	memset(buf + 4096, 0, 4096);      /* the erased value: fine */
+	memset(buf + 8192, 0xff, 4096);   /* undeclared: a pattern */
+	for (size_t i = 0; i < 4096; i++) /* text: structured */
+		buf[12288 + i] = (uint8_t) "WIPESEAL-MARKER\n"[i % 16];
+	ws_crypto_judge_start(&cc, 0x00);
+	ws_crypto_judge_region(&cc, buf, sizeof(buf), 1u << 20);
+	ck_assert_uint_eq(cc.noise_blocks, 1);
+	ck_assert_uint_eq(cc.erased_blocks, 1);
+	ck_assert_uint_eq(cc.pattern_blocks, 1);
+	ck_assert_uint_eq(cc.pattern_offsets[0], (1u << 20) + 8192);
+	ck_assert_uint_eq(cc.structured_blocks, 1);
+	ck_assert_uint_eq(cc.structured_offsets[0], (1u << 20) + 12288);
+	ck_assert_uint_eq(cc.blank_blocks, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("crypto-verify");
@@ -149,6 +178,7 @@ int main(void)
 	tcase_add_test(tc, test_scrambled_sectors_are_residue);
 	tcase_add_test(tc, test_zeros_only_when_declared);
 	tcase_add_test(tc, test_unchanged_is_found);
+	tcase_add_test(tc, test_judged_alone);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
