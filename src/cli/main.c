@@ -20,6 +20,7 @@ static const struct {
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "cosign", cmd_cosign, "add an operator's signature to certificates that await it" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
+	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
