@@ -320,6 +320,15 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 		.operator= c->operator,
 		.require_operator = c->require_operator,
 	};
+	const char *pdf = ws_config_get(c->cfg, "certificate", "pdf");
+
+	/* a PDF beside each signed certificate unless [certificate] pdf = no (docs/pdf.md) */
+	ws->pdf = (struct ws_pdf_opts){
+		.lang = ws_config_get(c->cfg, "certificate", "lang"),
+		.localedir = getenv("WIPESEAL_LOCALEDIR"),
+	};
+	if (!c->unsigned_results && !ws->dry_run && !(pdf && strcmp(pdf, "no") == 0))
+		o.pdf = &ws->pdf;
 
 	o.wipe = (struct ws_wipe_opts){
 		.io_threads = ws->io_threads,

@@ -113,7 +113,17 @@ static char *awaiting_note(const struct ws_job_filed *f)
 	return note;
 }
 
-/* A result: its certificate, then its line. */
+/* NAME.pdf beside the certificate @f->file, after its line: a convenience copy, so a
+ * failure is reported in @f and never undoes the filing. */
+static void file_pdf(const struct ws_job *job, struct ws_job_filed *f)
+{
+	struct ws_pdf_opts o = *job->opts.pdf;
+
+	o.signer = job->opts.signer;
+	f->pdf_error = ws_pdf_write_file(f->file, NULL, 0, &o, &f->pdf, &f->pdf_reason);
+}
+
+/* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
 {
@@ -157,6 +167,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	                  .card_serial = op ? ws_operator_card_serial(op) : NULL,
 	              },
 	              f);
+	if (r == 0 && job->opts.pdf)
+		file_pdf(job, f);
 	free(note);
 	free(doc);
 	return r < 0 ? r : lr;
@@ -202,5 +214,7 @@ void ws_job_filed_clear(struct ws_job_filed *f)
 	free(f->kept);
 	free(f->log_reason);
 	free(f->pending);
+	free(f->pdf);
+	free(f->pdf_reason);
 	memset(f, 0, sizeof(*f));
 }

@@ -19,10 +19,10 @@
 
 #include "pdf-internal.h"
 
-#define LABEL_W    150.0
-#define ROW_FONT   "DejaVu Sans 8.5"
-#define LABEL_FONT "DejaVu Sans Bold 8.5"
-#define ROW_LINES  3
+#define LABEL_W    160.0
+#define ROW_FONT   "DejaVu Sans 7.5"
+#define LABEL_FONT "DejaVu Sans Bold 7.5"
+#define ROW_LINES  2
 
 /* Characters a value may not carry: controls, and the bidirectional embeddings, overrides
  * and isolates (U+202A..U+202E, U+2066..U+2069), which would reorder what follows. */
@@ -93,16 +93,16 @@ void pdf_section(struct pdf_pen *p, const char *title)
 	cairo_t *cr = p->cr;
 
 	room(p, 40);
-	p->y += 6;
+	p->y += 4;
 	cairo_set_source_rgb(cr, 0.1, 0.2, 0.4);
-	p->y += pdf_text(cr, pdf_tr(p->cat, title), "DejaVu Sans Bold 10.5", PDF_MARGIN, p->y,
+	p->y += pdf_text(cr, pdf_tr(p->cat, title), "DejaVu Sans Bold 9.5", PDF_MARGIN, p->y,
 	                 PDF_PAGE_W - 2 * PDF_MARGIN, 1);
 	cairo_set_line_width(cr, 0.6);
 	cairo_move_to(cr, PDF_MARGIN, p->y + 1);
 	cairo_line_to(cr, PDF_PAGE_W - PDF_MARGIN, p->y + 1);
 	cairo_stroke(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	p->y += 4;
+	p->y += 3;
 }
 
 void pdf_row(struct pdf_pen *p, const char *label, const char *value)
@@ -116,7 +116,7 @@ void pdf_row(struct pdf_pen *p, const char *label, const char *value)
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 	hv = pdf_text(p->cr, clean ? clean : "?", ROW_FONT, PDF_MARGIN + LABEL_W, p->y,
 	              PDF_PAGE_W - 2 * PDF_MARGIN - LABEL_W, ROW_LINES);
-	p->y += (hl > hv ? hl : hv) + 2;
+	p->y += (hl > hv ? hl : hv) + 1;
 	free(clean);
 }
 
