@@ -96,7 +96,7 @@ static void header(struct pdf_pen *p)
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	p->y = PDF_MARGIN;
 	p->y += pdf_text(cr, pdf_tr(p->cat, N_("Certificate of Sanitization")),
-	                 "DejaVu Sans Bold 15", PDF_MARGIN, p->y, w, 1);
+	                 "DejaVu Sans Bold 15", PDF_MARGIN, p->y, w, 2);
 	p->y += pdf_text(cr, std, "DejaVu Sans 8", PDF_MARGIN, p->y, w, 2) + 4;
 	if (asprintf(&line, "%s: %s", pdf_tr(p->cat, N_("Certificate ID")), id ? id : "?") < 0)
 		line = NULL;
