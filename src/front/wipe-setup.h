@@ -34,10 +34,11 @@ struct wipe_setup {
 	const char *protect_label;
 	const char *protect_build_id;
 	struct certify cert;
-	struct ws_pdf_opts pdf; /* NAME.pdf beside each certificate ([certificate] pdf, lang) */
-	struct ws_plan *plan;   /* made by wipe_setup_prepare() */
-	char *password_log;     /* where an ATA security erase records its password */
-	int *reserved;          /* space set aside in cert_dir, one per running target */
+	/* NAME.pdf beside each certificate ([certificate] pdf, lang) */
+	struct ws_pdf_opts pdf;
+	struct ws_plan *plan; /* made by wipe_setup_prepare() */
+	char *password_log;   /* where an ATA security erase records its password */
+	int *reserved;        /* space set aside in cert_dir, one per running target */
 	size_t n_reserved;
 };
 
