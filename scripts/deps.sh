@@ -6,6 +6,8 @@ WS_PACKAGES=(
 	# build
 	gcc make cmake pkgconf git
 	libudev-dev libblkid-dev libssl-dev libnvme-dev libjson-c-dev
+	# RFC 3161 timestamps: HTTP(S) to the TSA (src/lib/tsa.c)
+	libcurl4-openssl-dev
 	# signer keys on PKCS#11 tokens (src/lib/pkcs11.c): libp11, p11-kit and its proxy module;
 	# OpenSC for cards (and pkcs11-tool), libp11's engine for certs/make-operator.sh's CSR,
 	# SoftHSM2 as the token in tests/integration/test-token.c

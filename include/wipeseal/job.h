@@ -187,6 +187,13 @@ struct ws_job_filed {
 	char *pdf;
 	int pdf_error;
 	char *pdf_reason;
+	/* A TSA is configured ([signer] tsa_url) and gave no token: filed without it and
+	 * marked FILE.awaiting-timestamp (wipeseal/timestamp.h; wipeseal timestamp adds it);
+	 * timestamp_reason says why (malloc'd), timestamp_error (negative errno) when the
+	 * mark could not be written. */
+	bool awaiting_timestamp;
+	char *timestamp_reason;
+	int timestamp_error;
 };
 
 /*

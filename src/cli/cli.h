@@ -29,6 +29,7 @@ int cmd_station(struct cli *cli, int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_cosign(struct cli *cli, int argc, char **argv);
 int cmd_pdf(struct cli *cli, int argc, char **argv);
+int cmd_timestamp(struct cli *cli, int argc, char **argv);
 
 /* confirm.c: ask the operator to confirm each target (see there). Return: an exit code. */
 int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes);

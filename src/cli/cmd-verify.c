@@ -2,7 +2,8 @@
 /*
  * cmd-verify.c - `wipeseal verify`: what an auditor runs.
  *
- *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...
+ *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] [--tsa-ca FILE]
+ *                   [--clock-tolerance SECONDS] CERT.json...
  *   wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]
  *
  * One line per certificate, OK or FAILED with the reason; several certificates are also
@@ -17,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "verify-tsa-text.h"
 
 struct verify_control {
 	const char *ca;
@@ -24,11 +26,14 @@ struct verify_control {
 	const char *cert_dir;
 	bool json;
 	bool require_operator;
+	const char *tsa_ca;       /* --tsa-ca: check timestamp tokens against it */
+	unsigned clock_tolerance; /* --clock-tolerance, seconds; 0: the default */
 };
 
 static int usage(void)
 {
-	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator] CERT.json...\n"
+	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator]\n"
+	      "                       [--tsa-ca FILE [--clock-tolerance S]] CERT.json...\n"
 	      "       wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]\n\n"
 	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
 	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
@@ -45,6 +50,9 @@ static int usage(void)
 	      "  -a, --audit-log FILE    check an audit log instead of certificates\n"
 	      "  -d, --cert-dir DIR      where the log's certificates are (default\n"
 	      "                          ./certificates)\n"
+	      "      --tsa-ca FILE       check the RFC 3161 timestamp tokens against this CA\n"
+	      "      --clock-tolerance S flag a station clock that differs from the TSA by\n"
+	      "                          more than S seconds (default 300)\n"
 	      "  -h, --help              show this help\n\n"
 	      "Plain OpenSSL checks the same signature: see docs/certificate.md. wipeseal(8).\n",
 	      stdout);
@@ -121,6 +129,8 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		json_object_object_add(o, "demo", json_object_new_boolean(c->demo));
 		if (c->operator_sig != WS_OPERATOR_SIG_NONE || c->operator_subject)
 			json_object_object_add(o, "operator", operator_json(c));
+		if (c->timestamp != WS_TIMESTAMP_NONE || c->timestamp_awaited)
+			json_object_object_add(o, "trusted_time", verify_tsa_json(c));
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
@@ -132,6 +142,7 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 		operator_text(c, op, sizeof(op));
 		printf("%s: OK (signed by %s at %s%s%s)\n", name, signer, when, op,
 		       c->demo ? "; DEMO CA, not for production" : "");
+		verify_tsa_text(c);
 		free(signer);
 		free(name);
 	} else {
@@ -181,7 +192,7 @@ static int check_series(const struct ws_cert_check *checks, char **paths, size_t
 static int verify_certs(struct cli *cli, const struct verify_control *ctl, char **paths, size_t n)
 {
 	struct ws_cert_check *checks = calloc(n, sizeof(*checks));
-	struct ws_trust *trust = NULL;
+	struct ws_trust *trust = NULL, *tsa_trust = NULL;
 	char *why = NULL;
 	int r, code = WS_EXIT_OK;
 	bool all_ok = true;
@@ -195,10 +206,21 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 		free(checks);
 		return WS_EXIT_USAGE;
 	}
+	if (ctl->tsa_ca && (r = ws_trust_load(ctl->tsa_ca, &tsa_trust, &why)) < 0) {
+		cli_err(cli, "--tsa-ca: %s", why ? why : strerror(-r));
+		free(why);
+		free(checks);
+		ws_trust_free(trust);
+		return WS_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (ws_cert_verify_file_flags(
-		        trust, paths[i], ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0,
-		        &checks[i]) < 0) {
+		const struct ws_verify_opts o = {
+			.flags = ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0,
+			.tsa_trust = tsa_trust,
+			.clock_tolerance_s = ctl->clock_tolerance,
+		};
+
+		if (ws_cert_verify_file_opts(trust, paths[i], &o, &checks[i]) < 0) {
 			cli_err(cli, "%s: out of memory", paths[i]);
 			code = WS_EXIT_FAILED;
 			continue;
@@ -214,6 +236,7 @@ static int verify_certs(struct cli *cli, const struct verify_control *ctl, char 
 		ws_cert_check_clear(&checks[i]);
 	free(checks);
 	ws_trust_free(trust);
+	ws_trust_free(tsa_trust);
 	return code;
 }
 
@@ -277,7 +300,10 @@ static int verify_audit(struct cli *cli, const struct verify_control *ctl)
 
 int cmd_verify(struct cli *cli, int argc, char **argv)
 {
+	enum { OPT_TSA_CA = 256, OPT_CLOCK_TOLERANCE };
 	static const struct option opts[] = {
+		{ "tsa-ca", required_argument, NULL, OPT_TSA_CA },
+		{ "clock-tolerance", required_argument, NULL, OPT_CLOCK_TOLERANCE },
 		{ "ca", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "require-operator", no_argument, NULL, 'o' },
@@ -308,6 +334,17 @@ int cmd_verify(struct cli *cli, int argc, char **argv)
 			break;
 		case 'h':
 			return usage();
+		case OPT_TSA_CA:
+			ctl.tsa_ca = optarg;
+			break;
+		case OPT_CLOCK_TOLERANCE:
+			if (!ws_config_seconds(optarg, &ctl.clock_tolerance) ||
+			    !ctl.clock_tolerance) {
+				cli_err(cli, "--clock-tolerance %s: not a number of seconds",
+				        optarg);
+				return cli_bad_usage(cli);
+			}
+			break;
 		default:
 			return cli_bad_usage(cli);
 		}

@@ -19,6 +19,7 @@ static const struct {
 	{ "station", cmd_station, "the disposal station's screen: select, start, watch, certify" },
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
 	{ "cosign", cmd_cosign, "add an operator's signature to certificates that await it" },
+	{ "timestamp", cmd_timestamp, "add trusted-time tokens to certificates that await them" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <wipeseal/operator.h>
+#include <wipeseal/timestamp.h>
 
 #include "certify.h"
 #include "wipe-report.h"
@@ -116,6 +117,22 @@ static int check_audit_log(struct cli *cli, struct certify *c)
 	return WS_EXIT_OK;
 }
 
+/* [signer] tsa_url: every signature from now on asks the TSA for a token (after the trial
+ * signature, which must not). */
+static int certify_tsa(struct cli *cli, struct certify *c)
+{
+	struct ws_tsa_config tsa;
+
+	if (!ws_tsa_config_from_config(c->cfg, &tsa))
+		return WS_EXIT_OK;
+	if (ws_signer_set_tsa(c->signer, &tsa) < 0) {
+		cli_err(cli, "out of memory");
+		return WS_EXIT_USAGE;
+	}
+	c->info.tsa_url = tsa.url;
+	return WS_EXIT_OK;
+}
+
 int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given)
 {
 	struct ws_signer_files files;
@@ -173,6 +190,8 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 			return WS_EXIT_USAGE;
 		}
 	}
+	if (certify_tsa(cli, c) != WS_EXIT_OK)
+		return WS_EXIT_USAGE;
 	return check_audit_log(cli, c);
 }
 
@@ -215,6 +234,12 @@ static void say_filed(struct cli *cli, const struct ws_job *job, size_t i, const
 		cli_err(cli,
 		        "%s: no PDF beside the certificate (the signed certificate stands): %s",
 		        f->file, f->pdf_reason ? f->pdf_reason : strerror(-f->pdf_error));
+	if (f->awaiting_timestamp)
+		cli_err(cli, "%s: filed without a timestamp token: %s%s%s", f->file,
+		        f->timestamp_reason ? f->timestamp_reason : "the TSA gave none",
+		        f->timestamp_error ? "; and the mark could not be written: "
+		                           : "; wipeseal timestamp adds it later",
+		        f->timestamp_error ? strerror(-f->timestamp_error) : "");
 	if (!f->log_error)
 		return;
 	if (!f->pending)

@@ -21,6 +21,7 @@
 #include <wipeseal/config.h>
 
 #include "cert-internal.h"
+#include "tsa-internal.h"
 #include "operator-internal.h"
 
 void ws_sha256_hex(const void *data, size_t len, char out[65])
@@ -495,12 +496,14 @@ int ws_cert_reserve_size(const struct ws_target *t, const struct ws_plan *plan,
 		    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", &doc, NULL);
 	else if (r == 0)
 		r = ws_result_to_json(res, &doc);
-	if (r == 0 && signer)
-		r = ws_signer_sign(signer, doc, strlen(doc), &sig);
+	if (r == 0 && signer) /* never the TSA: a token's room is set aside below */
+		r = ws_signer_sign_stamped(signer, doc, strlen(doc), &sig, NULL, NULL, false);
 	if (r == 0)
 		/* the lists that can grow (unwritten and unreadable ranges) and the record kept
-		 * when the audit log cannot take the line: 64 KiB; then a block per file */
-		*ret = strlen(doc) + (sig ? strlen(sig) : 0) + (64u << 10) + 3 * 4096;
+		 * when the audit log cannot take the line: 64 KiB; then a block per file; and
+		 * the timestamp tokens of two signers */
+		*ret = strlen(doc) + (sig ? strlen(sig) : 0) + (64u << 10) + 3 * 4096 +
+		       (signer && ws_signer_tsa(signer) ? WS_TSA_TOKEN_ROOM : 0);
 	free(doc);
 	free(sig);
 	ws_result_free(res);

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "cert-internal.h"
+#include "tsa-internal.h"
 
 /* @si's signed attributes for detached content @data: messageDigest, contentType. */
 static int content_attrs(CMS_SignerInfo *si, const EVP_MD *md, const void *data, size_t len)
@@ -58,19 +59,32 @@ int ws_cms_pem(CMS_ContentInfo *cms, char **ret)
 int ws_cms_add_signer(const char *p7s, const struct ws_signer *s, const void *data, size_t len,
                       char **ret)
 {
+	return ws_cms_add_signer_tsa(p7s, s, ws_signer_tsa(s), data, len, ret, NULL);
+}
+
+int ws_cms_add_signer_tsa(const char *p7s, const struct ws_signer *s,
+                          const struct ws_tsa_config *tsa, const void *data, size_t len, char **ret,
+                          int *ret_tsa)
+{
 	BIO *in = BIO_new_mem_buf(p7s, -1);
 	CMS_ContentInfo *cms = in ? PEM_read_bio_CMS(in, NULL, ws_pem_no_prompt, NULL) : NULL;
 	EVP_PKEY *key = ws_signer_key(s);
 	const EVP_MD *md = ws_digest_for(key);
 	CMS_SignerInfo *si;
-	int r = !in ? -ENOMEM : !cms ? -EINVAL : -EIO;
+	int r = !in ? -ENOMEM : !cms ? -EINVAL : -EIO, t = 1;
 
 	if (!cms)
 		goto done;
 	si = CMS_add1_signer(cms, ws_signer_cert(s), key, md, CMS_BINARY | CMS_PARTIAL);
-	if (si && content_attrs(si, md, data, len) == 0 && CMS_SignerInfo_sign(si) == 1)
+	if (si && content_attrs(si, md, data, len) == 0 && CMS_SignerInfo_sign(si) == 1) {
+		/* the token dates this signature; a TSA that fails leaves it without one */
+		if (tsa)
+			t = ws_tsa_stamp_si(tsa, si, NULL);
 		r = ws_cms_pem(cms, ret);
+	}
 done:
+	if (ret_tsa)
+		*ret_tsa = t;
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);

@@ -23,6 +23,7 @@
 #include "cert-internal.h"
 #include "job-internal.h"
 #include "operator-internal.h"
+#include "tsa-internal.h"
 
 /* The line of @e, or, when the log cannot take it, kept as DIR/NAME.audit-pending. */
 static int log_line(struct ws_audit *log, const char *dir, const char *name,
@@ -40,14 +41,17 @@ static int log_line(struct ws_audit *log, const char *dir, const char *name,
 	return -EIO;
 }
 
-/* The operator's signature added to the station's @sig, when their card is still in.
+/* The operator's signature added to the station's @sig, when their card is still in, with a
+ * token from the station's TSA (*@tsa as ws_signer_sign_stamped() says).
  * Return: true when it was; false when the certificate must wait for it. */
-static bool operator_sign(struct ws_operator *op, const char *doc, char **sig)
+static bool operator_sign(struct ws_operator *op, const struct ws_signer *station, const char *doc,
+                          char **sig, int *tsa)
 {
 	char *both = NULL;
 
 	if (!ws_operator_present(op) ||
-	    ws_cms_add_signer(*sig, ws_operator_signer(op), doc, strlen(doc), &both) < 0)
+	    ws_cms_add_signer_tsa(*sig, ws_operator_signer(op), ws_signer_tsa(station), doc,
+	                          strlen(doc), &both, tsa) < 0)
 		return false;
 	free(*sig);
 	*sig = both;
@@ -76,15 +80,22 @@ static int write_certificate(const struct ws_job *job, const struct ws_result *r
 	struct ws_operator *op = job->opts.operator;
 	char *doc = NULL, *sig = NULL;
 	bool awaiting = false;
+	int tsa = 1, op_tsa = 1;
 	int r = ws_cert_build_op(res, info, job->opts.signer, op,
 	                         log ? ws_audit_previous(log) : NULL, &doc, id);
 
+	/* a TSA that does not answer holds nothing back: the token comes later */
 	if (r == 0)
-		r = ws_signer_sign(job->opts.signer, doc, strlen(doc), &sig);
+		r = ws_signer_sign_stamped(job->opts.signer, doc, strlen(doc), &sig, &tsa,
+		                           &f->timestamp_reason, true);
 	if (r == 0 && op)
-		awaiting = !operator_sign(op, doc, &sig);
+		awaiting = !operator_sign(op, job->opts.signer, doc, &sig, &op_tsa);
 	if (r == 0)
 		r = ws_write_exclusive(dir, res->name, doc, sig, ret_file);
+	if (r == 0 && (tsa < 0 || op_tsa < 0)) {
+		f->awaiting_timestamp = true;
+		f->timestamp_error = ws_tsa_mark(*ret_file, f->timestamp_reason);
+	}
 	/* written: it waits for the operator's signature, and says so */
 	if (r == 0 && awaiting) {
 		f->awaiting_operator = true;
@@ -123,6 +134,22 @@ static void file_pdf(const struct ws_job *job, struct ws_job_filed *f)
 	f->pdf_error = ws_pdf_write_file(f->file, NULL, 0, &o, &f->pdf, &f->pdf_reason);
 }
 
+/* @note (freed), and that the certificate awaits its timestamp token. */
+static char *timestamp_note(const struct ws_job_filed *f, char *note)
+{
+	char *both = NULL;
+
+	if (asprintf(&both, "%s%sfiled without a timestamp token: the TSA gave none (%s)%s%s",
+	             note ? note : "", note ? "; " : "",
+	             f->timestamp_reason ? f->timestamp_reason : "no reason given",
+	             f->timestamp_error ? "; and the mark could not be written: "
+	                                : "; wipeseal timestamp adds it",
+	             f->timestamp_error ? strerror(-f->timestamp_error) : "") < 0)
+		both = NULL;
+	free(note);
+	return both;
+}
+
 /* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
@@ -148,6 +175,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
 		if (f->awaiting_operator)
 			note = awaiting_note(f);
+		if (f->awaiting_timestamp)
+			note = timestamp_note(f, note);
 	}
 	lr = log_line(log, dir, base ? base : res->name,
 	              &(struct ws_audit_entry){
@@ -216,5 +245,6 @@ void ws_job_filed_clear(struct ws_job_filed *f)
 	free(f->pending);
 	free(f->pdf);
 	free(f->pdf_reason);
+	free(f->timestamp_reason);
 	memset(f, 0, sizeof(*f));
 }

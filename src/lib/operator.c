@@ -30,6 +30,7 @@
 
 #include "cert-internal.h"
 #include "operator-internal.h"
+#include "tsa-internal.h"
 
 #define CRL_FILE_MAX (16u << 20)
 
@@ -352,6 +353,9 @@ static int login(const struct ws_operator_opts *o, struct ws_operator *op, char 
 		r = take_identity(op);
 	if (r == 0)
 		r = check_operator(o, op, ret_reason);
+	/* the operator's signatures get tokens from the station's TSA (tsa.c) */
+	if (r == 0 && o->station && ws_signer_tsa(o->station))
+		r = ws_signer_set_tsa(op->signer, ws_signer_tsa(o->station));
 	return r;
 }
 

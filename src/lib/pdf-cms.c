@@ -15,7 +15,7 @@
  * poppler's pdfsig (NSS) check it as any other.
  *
  * B-T: when the signer has a TSA, pdf_timestamp() adds its RFC 3161 token over the
- * signature value as the unsigned attribute id-aa-signatureTimeStampToken.
+ * signature value as the unsigned attribute id-aa-signatureTimeStampToken (tsa.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +28,7 @@
 
 #include "cert-internal.h"
 #include "pdf-internal.h"
+#include "tsa-internal.h"
 
 struct der {
 	unsigned char *p;
@@ -129,14 +130,19 @@ static int content_attrs(CMS_SignerInfo *si, const EVP_MD *md, const void *data,
 }
 
 /*
- * pdf_timestamp() - PAdES B-T: the signer's TSA stamps the signature (RFC 3161 token as the
- * unsigned attribute id-aa-signatureTimeStampToken). The hook for the tsa part's
- * ws_tsa_stamp_cms() (src/lib/tsa-internal.h): until it is merged, B-B only.
+ * pdf_timestamp() - PAdES B-T: the signer's TSA ([signer] tsa_url) stamps the signature
+ * value (RFC 3161 token as the unsigned attribute id-aa-signatureTimeStampToken,
+ * ws_tsa_stamp_cms()). A TSA that gives no token leaves the PDF B-B: the PDF is a copy, and
+ * the certificate's own signature records whether it awaits its token.
  */
 static int pdf_timestamp(const struct ws_signer *s, CMS_ContentInfo *cms)
 {
-	(void)s;
-	(void)cms;
+	const struct ws_tsa_config *tsa = ws_signer_tsa(s);
+	char *why = NULL;
+
+	if (tsa)
+		(void)ws_tsa_stamp_cms(tsa, cms, NULL, &why);
+	free(why);
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <wipeseal/cert.h>
 
 #include "cert-internal.h"
+#include "tsa-internal.h"
 
 struct ws_signer {
 	struct ws_token *token; /* the key's token, held open while the key is; or NULL */
@@ -36,6 +37,7 @@ struct ws_signer {
 	char *subject;
 	char fingerprint[65]; /* SHA-256 of the certificate's DER */
 	bool demo;
+	struct ws_tsa_config *tsa; /* every CMS signature asks it for a token; or NULL */
 };
 
 int ws_key_policy(EVP_PKEY *key, char *why, size_t len)
@@ -405,8 +407,25 @@ struct ws_signer *ws_signer_free(struct ws_signer *s)
 	sk_X509_pop_free(s->chain, X509_free);
 	ws_token_free(s->token); /* after the key, whose operations go through it */
 	free(s->subject);
+	ws_tsa_config_free(s->tsa);
 	free(s);
 	return NULL;
+}
+
+int ws_signer_set_tsa(struct ws_signer *s, const struct ws_tsa_config *tsa)
+{
+	struct ws_tsa_config *copy = tsa ? ws_tsa_config_dup(tsa) : NULL;
+
+	if (tsa && !copy)
+		return -ENOMEM;
+	ws_tsa_config_free(s->tsa);
+	s->tsa = copy;
+	return 0;
+}
+
+const struct ws_tsa_config *ws_signer_tsa(const struct ws_signer *s)
+{
+	return s->tsa;
 }
 
 const char *ws_signer_subject(const struct ws_signer *s)
@@ -451,17 +470,31 @@ const EVP_MD *ws_digest_for(EVP_PKEY *key)
 
 int ws_signer_sign(const struct ws_signer *s, const void *data, size_t len, char **ret)
 {
+	return ws_signer_sign_stamped(s, data, len, ret, NULL, NULL, true);
+}
+
+int ws_signer_sign_stamped(const struct ws_signer *s, const void *data, size_t len, char **ret,
+                           int *ret_tsa, char **ret_tsa_reason, bool stamp)
+{
 	const unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
 	BIO *in = BIO_new_mem_buf(data, (int)len);
 	CMS_ContentInfo *cms = NULL;
-	int r = -EIO;
+	CMS_SignerInfo *si = NULL;
+	int r = -EIO, t = 1;
 
 	if (!in || len > INT32_MAX)
 		goto done;
 	cms = CMS_sign(NULL, NULL, s->chain, NULL, flags);
-	if (cms && CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY) &&
-	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) == 1)
+	if (cms &&
+	    (si = CMS_add1_signer(cms, s->cert, s->key, ws_digest_for(s->key), CMS_BINARY)) &&
+	    CMS_final(cms, in, NULL, CMS_DETACHED | CMS_BINARY) == 1) {
+		/* a TSA that fails leaves the signature as it is, without a token */
+		if (s->tsa && stamp)
+			t = ws_tsa_stamp_si(s->tsa, si, ret_tsa_reason);
 		r = ws_cms_pem(cms, ret);
+	}
+	if (ret_tsa)
+		*ret_tsa = t;
 done:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);

@@ -5,10 +5,16 @@
  */
 #include <wipeseal/cert.h>
 
+#include "tsa-internal.h"
+
 /* The checks of what lies beside the certificate (timestamp, validation) come with the
  * parts of issue #16 that make them; until then the options' flags are honoured. */
 int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
                              const struct ws_verify_opts *opts, struct ws_cert_check *c)
 {
-	return ws_cert_verify_file_flags(trust, path, opts ? opts->flags : 0, c);
+	int r = ws_cert_verify_file_flags(trust, path, opts ? opts->flags : 0, c);
+
+	if (r == 0)
+		r = ws_verify_tsa(path, opts, c);
+	return r;
 }
