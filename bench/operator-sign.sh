@@ -12,40 +12,11 @@
 # Prints the mean wall time per wipe of each and the difference. Needs softhsm2, opensc and
 # libengine-pkcs11-openssl (scripts/deps.sh); everything is made in a temporary directory.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$here/build/plain} n=${2:-20}
-cli=$build/src/wipeseal
-[ -x "$cli" ] || {
-	echo "bench/operator-sign.sh: build first ($cli is missing)" >&2
-	exit 1
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export SOFTHSM2_CONF=$tmp/softhsm2.conf
-mkdir -p "$tmp/store"
-printf 'directories.tokendir = %s/store\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$tmp" >"$SOFTHSM2_CONF"
-softhsm2-util --init-token --free --label bench --pin 1234 --so-pin 87654321 >/dev/null
-(umask 077 && echo 1234 >"$tmp/pin")
-"$here/certs/make-ca.sh" "$tmp/ca" >/dev/null
-"$here/certs/make-station.sh" "$tmp/ca" "$tmp/station" >/dev/null
-"$here/certs/make-operator.sh" "$tmp/ca" "$tmp/op" --token bench --cn "Bench Operator" \
-	--pin-file "$tmp/pin" >/dev/null
+bench=bench/operator-sign.sh build=${1:-$(dirname "$0")/../build/plain} n=${2:-20}
+# shellcheck source=bench/token-common.sh
+. "$(dirname "$0")/token-common.sh"
 printf '[signer]\nkey = %s/station/signer.key\ncert = %s/station/signer.pem\n[operators]\nca = %s/ca/ca.pem\npin_file = %s/pin\n' \
 	"$tmp" "$tmp" "$tmp" "$tmp" >"$tmp/ws.conf"
-truncate -s 4M "$tmp/disk.img"
-
-# mean seconds per wipe over N runs of: wipe with the options "$@"
-run() {
-	local start end i
-	start=$(date +%s.%N)
-	for ((i = 0; i < n; i++)); do
-		"$cli" wipe --yes --config "$tmp/ws.conf" --verify none --audit-log "$tmp/audit.log" \
-			--cert-dir "$tmp/certs" --destination other "$@" "$tmp/disk.img" >/dev/null
-	done
-	end=$(date +%s.%N)
-	awk -v a="$start" -v b="$end" -v n="$n" 'BEGIN { print (b - a) / n }'
-}
 station=$(run --operator bench)
 both=$(run --operator-card "pkcs11:token=bench;object=card")
 # every one of the second kind has both signers

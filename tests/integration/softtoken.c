@@ -3,15 +3,27 @@
  * softtoken.c - SoftHSM2 tokens as operators' cards for the tests (softtoken.h).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scratch.h"
 #include "softtoken.h"
 #include "testutil.h"
 
 static char tokdir[4096];
+
+bool softtoken_suite_init(const char *name)
+{
+	scratch_init(name);
+	if (access(WS_SOFTHSM2, R_OK) == 0 && access(WS_P11_PROXY_PATH, R_OK) == 0)
+		return true;
+	printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
+	scratch_cleanup();
+	return false;
+}
 
 void softtoken_sh(const char *fmt, ...)
 {
@@ -37,6 +49,15 @@ const char *softtoken_ca(const char *name)
 	softtoken_sh("'%s/certs/make-ca.sh' '%s' --cn 'wipeseal test CA %s' >/dev/null",
 	             WS_SOURCE_DIR, dir, name);
 	return dir;
+}
+
+void softtoken_operator_pki(char *pki, char *pki2, char *station, size_t size)
+{
+	snprintf(pki, size, "%s", softtoken_ca("pki"));
+	snprintf(pki2, size, "%s", softtoken_ca("pki2"));
+	snprintf(station, size, "%s/station", scratch_dir());
+	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
+	             WS_SOURCE_DIR, pki, station);
 }
 
 const char *softtoken_start(const char *tag)

@@ -10,8 +10,15 @@
 #ifndef WS_SOFTTOKEN_H
 #define WS_SOFTTOKEN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #define SOFTTOKEN_PIN     "op-pin-1"
 #define SOFTTOKEN_BAD_PIN "bad-pin-9"
+
+/* scratch_init(@name), and whether SoftHSM2 and p11-kit's proxy module are installed; when
+ * they are not, says SKIP, cleans up and returns false: the suite then exits 77. */
+bool softtoken_suite_init(const char *name);
 
 /* Run @fmt in a shell; on failure, print it and its output and exit 1. */
 void softtoken_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -19,6 +26,11 @@ void softtoken_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CA in scratch_dir()/@name (certs/make-ca.sh); its directory (static storage per call
  * site: copy it). */
 const char *softtoken_ca(const char *name);
+
+/* The operator suites' PKI: the CA "pki" (operators' and station's) into @pki, another
+ * organization's CA "pki2" into @pki2, and the station key "bench-1" (EC) from "pki" in
+ * scratch_dir()/station, that directory into @station; each buffer @size bytes. */
+void softtoken_operator_pki(char *pki, char *pki2, char *station, size_t size);
 
 /* A fresh SoftHSM2 in scratch_dir()/tok-@tag with one token "op" (user PIN SOFTTOKEN_PIN),
  * its PIN files "pin" and "badpin" (mode 600). Return: that directory. */

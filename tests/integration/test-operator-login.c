@@ -427,17 +427,9 @@ int main(void)
 	TCase *tc = tcase_create("operator-login");
 	int r;
 
-	scratch_init("oplogin");
-	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
-		scratch_cleanup();
+	if (!softtoken_suite_init("oplogin"))
 		return 77;
-	}
-	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
-	snprintf(pki2, sizeof(pki2), "%s", softtoken_ca("pki2"));
-	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
-	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
-	             WS_SOURCE_DIR, pki, station_dir);
+	softtoken_operator_pki(pki, pki2, station_dir, sizeof(pki));
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_right_pin);
 	tcase_add_test(tc, test_pin_refusals);

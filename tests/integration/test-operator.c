@@ -147,6 +147,30 @@ static void audit_log_verifies(const char *want)
 	free(log);
 }
 
+/* ---- refused before any write -------------------------------------------------------------- */
+
+/* A wipe with the card's @object (none when NULL) and the [operators] lines @extra refused
+ * with one line holding @needle, nothing written to @dev and no certificate filed. */
+static void refused(const char *dev, const char *object, const char *extra, const char *needle)
+{
+	char *err = NULL, *before = sha(dev), *after, *left = NULL, card[256];
+	int r;
+
+	snprintf(card, sizeof(card), "pkcs11:token=op;object=%s", object ? object : "");
+	r = wipe(dev, object ? card : NULL, extra, "", NULL, &err);
+	after = sha(dev);
+	ck_assert_msg(r == EXIT_REFUSED, "%s: exit %d: %s", object, r, err);
+	ck_assert_msg(strstr(err, needle) && strstr(err, "nothing was written"),
+	              "%s: want \"%s\" in: %s", object, needle, err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_ne(test_sh(&left, "ls '%s/certs'/*.json 2>/dev/null", tok), 0);
+	free(left);
+	free(before);
+	free(after);
+	free(err);
+}
+
 /* ---- two signers --------------------------------------------------------------------------- */
 
 START_TEST(test_two_signers)
@@ -237,7 +261,7 @@ END_TEST
 
 START_TEST(test_station_alone)
 {
-	char *dev, *file = NULL, *err = NULL, *before, *after, *left = NULL;
+	char *dev, *file = NULL, *err = NULL;
 
 	tok = softtoken_start("alone");
 	dev = device();
@@ -249,43 +273,10 @@ START_TEST(test_station_alone)
 	free(file);
 	/* [operators] require_card: no card, no wipe, nothing written */
 	test_sh(NULL, "rm -rf '%s/certs' '%s/audit.log'", tok, tok);
-	before = sha(dev);
-	ck_assert_int_eq(wipe(dev, NULL, "require_card = yes\n", "", NULL, &err), EXIT_REFUSED);
-	after = sha(dev);
-	ck_assert_msg(strstr(err, "no operator's card") && strstr(err, "nothing was written"), "%s",
-	              err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
-	ck_assert_str_eq(before, after);
-	ck_assert_int_ne(test_sh(&left, "ls '%s/certs'/*.json 2>/dev/null", tok), 0);
-	free(left);
-	free(before);
-	free(after);
-	free(err);
+	refused(dev, NULL, "require_card = yes\n", "no operator's card");
 	free(dev);
 }
 END_TEST
-
-/* ---- refused before any write -------------------------------------------------------------- */
-
-static void refused(const char *dev, const char *object, const char *extra, const char *needle)
-{
-	char *err = NULL, *before = sha(dev), *after, *left = NULL, card[256];
-	int r;
-
-	snprintf(card, sizeof(card), "pkcs11:token=op;object=%s", object);
-	r = wipe(dev, card, extra, "", NULL, &err);
-	after = sha(dev);
-	ck_assert_msg(r == EXIT_REFUSED, "%s: exit %d: %s", object, r, err);
-	ck_assert_msg(strstr(err, needle) && strstr(err, "nothing was written"),
-	              "%s: want \"%s\" in: %s", object, needle, err);
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
-	ck_assert_str_eq(before, after);
-	ck_assert_int_ne(test_sh(&left, "ls '%s/certs'/*.json 2>/dev/null", tok), 0);
-	free(left);
-	free(before);
-	free(after);
-	free(err);
-}
 
 START_TEST(test_refused_cards)
 {
@@ -409,17 +400,9 @@ int main(void)
 	TCase *tc = tcase_create("operator");
 	int r;
 
-	scratch_init("operator");
-	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
-		scratch_cleanup();
+	if (!softtoken_suite_init("operator"))
 		return 77;
-	}
-	snprintf(pki, sizeof(pki), "%s", softtoken_ca("pki"));
-	snprintf(pki2, sizeof(pki2), "%s", softtoken_ca("pki2"));
-	snprintf(station_dir, sizeof(station_dir), "%s/station", scratch_dir());
-	softtoken_sh("'%s/certs/make-station.sh' '%s' '%s' --cn bench-1 --ec >/dev/null",
-	             WS_SOURCE_DIR, pki, station_dir);
+	softtoken_operator_pki(pki, pki2, station_dir, sizeof(pki));
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_two_signers);
 	tcase_add_test(tc, test_station_alone);

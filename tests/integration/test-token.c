@@ -341,12 +341,8 @@ int main(void)
 	TCase *tc = tcase_create("token");
 	int r;
 
-	scratch_init("token");
-	if (access(WS_SOFTHSM2, R_OK) != 0 || access(WS_P11_PROXY_PATH, R_OK) != 0) {
-		printf("SKIP: SoftHSM2 or p11-kit's proxy module missing (scripts/deps.sh)\n");
-		scratch_cleanup();
+	if (!softtoken_suite_init("token"))
 		return 77;
-	}
 	snprintf(pki, sizeof(pki), "%s/pki", scratch_dir());
 	softtoken_sh("'%s/certs/make-ca.sh' '%s' >/dev/null", WS_SOURCE_DIR, pki);
 	tcase_set_timeout(tc, 240);

@@ -68,10 +68,7 @@ card_signed() {
 # URI (the card's token label) and its PIN file; no key file on the stick.
 run_card() {
 	local name=card marker json pid t0
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	make_target virtio "$marker-virtio"
 	make_card "$name" || return
 	make_stick cd || { card_done; return; }
@@ -147,10 +144,7 @@ logged_in() {
 
 run_card_login() {
 	local name=card-login marker json ok=yes
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	make_target virtio "$marker-virtio"
 	make_card "$name" || return
 	make_stick cd || { card_done; return; }
@@ -186,10 +180,7 @@ run_card_login() {
 		wait_screen '1 of' 10 || { fail "$name: could not select the disk"; ok=no; }
 	fi
 	if [ $ok = yes ]; then
-		tm send-keys -t vm s
-		wait_screen 'Type WIPE' 10
-		tm send-keys -t vm -l WIPE
-		tm send-keys -t vm Enter
+		start_wipe
 		wait_screen 'Summary' 300 && pass "$name: the wipe ran to its summary" ||
 			{ fail "$name: no summary: $(screen | tr -s ' ')"; ok=no; }
 		sleep 2

@@ -164,10 +164,7 @@ run_one() { # bios | uefi, cd | usb
 	local fw=$1 medium=$2 marker d n json before
 	local name=$fw
 	[ "$medium" = usb ] && name=usb-$fw
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
 	make_stick "$medium" || return
 	station_sums >"$D/station.before"
@@ -246,10 +243,7 @@ run_one() { # bios | uefi, cd | usb
 run_firmware() { # METHOD
 	local name=fw-$1 d marker json n
 	METHOD=$1
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	for d in nvme sata virtio scsi; do make_target "$d" "$marker-$d"; done
 	make_stick cd || return
 	if [ "$1" = purge ]; then
@@ -317,10 +311,7 @@ run_firmware() { # METHOD
 # Without any data stick: auto mode must refuse, say why on the console, and not power off.
 run_cmdline() { # with-stick | no-stick
 	local name=cmdline-$1 d marker json t0
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
 	make_stick cd || return
 	mdel -i "$STICK" ::/wipeseal.conf
@@ -404,10 +395,7 @@ wait_refusal() { # PID NAME WORDS
 # is mounted, auto mode says so and stops, and neither stick nor any target is written.
 run_two_sticks() {
 	local name=two-sticks d marker sums
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
 	make_stick cd || return
 	cp "$D/stick.img" "$D/spare.img"
@@ -440,6 +428,22 @@ run_two_sticks() {
 TMUX_SOCK=wipeseal-vm-$$
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 screen() { tm capture-pane -p -t vm 2>/dev/null; }
+# A fresh $W/NAME as $D, and the case's marker in $marker (the calling case's local).
+case_dir() { # NAME
+	D=$W/$1
+	rm -rf "$D"
+	mkdir -p "$D"
+	marker="WIPESEAL-VM-$1-$$-$RANDOM-MARKER"
+}
+
+# On the station: start the selected wipes and type the confirmation.
+start_wipe() {
+	tm send-keys -t vm s
+	wait_screen 'Type WIPE' 10
+	tm send-keys -t vm -l WIPE
+	tm send-keys -t vm Enter
+}
+
 wait_screen() { # TEXT SECONDS
 	local i
 	for ((i = 0; i < $2 * 2; i++)); do
@@ -481,10 +485,7 @@ summary_settled() {
 
 run_station_serial() {
 	local name=station-serial marker json ok
-	D=$W/$name
-	rm -rf "$D"
-	mkdir -p "$D"
-	marker="WIPESEAL-VM-$name-$$-$RANDOM-MARKER"
+	case_dir "$name"
 	make_target sata "$marker-sata"
 	make_target hot "$marker-hot"
 	truncate -s 1G "$D/hot.img"
@@ -526,10 +527,7 @@ run_station_serial() {
 		wait_screen '2 of' 10 || { fail "$name: could not select the two disks"; ok=no; }
 	fi
 	if [ $ok = yes ]; then
-		tm send-keys -t vm s
-		wait_screen 'Type WIPE' 10
-		tm send-keys -t vm -l WIPE
-		tm send-keys -t vm Enter
+		start_wipe
 		wait_screen '/3 write' 60 || { fail "$name: the wipes did not start"; ok=no; }
 	fi
 	if [ $ok = yes ]; then
