@@ -56,11 +56,17 @@ char *pdf_clean(const char *s)
 	return ret;
 }
 
+const cairo_user_data_key_t pdf_pango_key;
+
 double pdf_text(cairo_t *cr, const char *text, const char *font, double x, double y, double width,
                 int max_lines)
 {
-	PangoLayout *l = pango_cairo_create_layout(cr);
+	PangoContext *pc = cairo_get_user_data(cr, &pdf_pango_key);
 	PangoFontDescription *fd = pango_font_description_from_string(font);
+	PangoLayout *l;
+
+	pango_cairo_update_context(cr, pc);
+	l = pango_layout_new(pc);
 	int w = 0, h = 0;
 
 	pango_layout_set_font_description(l, fd);

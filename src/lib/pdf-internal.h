@@ -59,6 +59,10 @@ struct pdf_pen {
  * characters, at most PDF_VALUE_MAX characters. Malloc'd (NULL: no memory). */
 char *pdf_clean(const char *s);
 
+/* The PangoContext of a page's cairo context (cairo_set_user_data()): every rendering has a
+ * font map of its own, freed with it (pdf.c). */
+extern const cairo_user_data_key_t pdf_pango_key;
+
 /* Draw @text (plain text, not markup) at @x, @y in @width points with @font ("DejaVu Sans
  * Bold 9"), at most @max_lines lines (0: any). Return: the height used. */
 double pdf_text(cairo_t *cr, const char *text, const char *font, double x, double y, double width,

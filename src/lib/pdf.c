@@ -103,6 +103,8 @@ static int draw(struct pdf_pen *pen, struct buf *b)
 {
 	cairo_surface_t *s =
 	    cairo_pdf_surface_create_for_stream(buf_write, b, PDF_PAGE_W, PDF_PAGE_H);
+	PangoFontMap *fm = pango_cairo_font_map_new();
+	PangoContext *pc = pango_font_map_create_context(fm);
 	cairo_status_t st;
 	char creator[96];
 
@@ -111,6 +113,8 @@ static int draw(struct pdf_pen *pen, struct buf *b)
 	                               pdf_tr(pen->cat, N_("Certificate of Sanitization")));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator);
 	pen->cr = cairo_create(s);
+	/* a font map of our own, not pango's per-thread default: what it caches goes with it */
+	cairo_set_user_data(pen->cr, &pdf_pango_key, pc, NULL);
 	pdf_page_main(pen);
 	cairo_show_page(pen->cr);
 	pdf_page_evidence(pen);
@@ -121,6 +125,8 @@ static int draw(struct pdf_pen *pen, struct buf *b)
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	g_object_unref(pc);
+	g_object_unref(fm);
 	if (b->failed)
 		return -ENOMEM;
 	return st == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
