@@ -15,6 +15,11 @@ WS_PACKAGES=(
 	libengine-pkcs11-openssl softhsm2
 	# the station's screen (src/tui)
 	libncurses-dev
+	# the PDF certificate (src/lib/pdf-*.c): cairo, pango, libqrencode, its fonts, msgfmt
+	# for its labels (po/); checked in tests/integration/test-pdf.c with poppler's pdfsig,
+	# pdftotext and pdftoppm, qpdf, zbarimg, and NSS's certutil (libnss3-tools, below)
+	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core gettext
+	poppler-utils qpdf zbar-tools
 	# tests; clang and its runtime for the libFuzzer harnesses (scripts/fuzz.sh)
 	check clang-format shellcheck clang libclang-rt-14-dev perl
 	# the station, driven as an operator would (tests/integration/test-station.c)

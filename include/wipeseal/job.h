@@ -41,6 +41,7 @@
 #include <stddef.h>
 
 #include <wipeseal/cert.h>
+#include <wipeseal/pdf.h>
 #include <wipeseal/wipe.h>
 
 struct ws_ctx;
@@ -65,6 +66,9 @@ struct ws_job_options {
 	 * ws_job_start() refuses with -EPERM). */
 	struct ws_operator *operator;
 	bool require_operator;
+	/* NAME.pdf beside each certificate (wipeseal/pdf.h: its language, its catalogs; the
+	 * job's signer signs it), or NULL for none ([certificate] pdf = no). */
+	const struct ws_pdf_opts *pdf;
 };
 
 /* One target for ws_job_add(). */
@@ -178,6 +182,11 @@ struct ws_job_filed {
 	 * awaiting_error (negative errno) says the mark could not be written. */
 	bool awaiting_operator;
 	int awaiting_error;
+	/* NAME.pdf (ws_job_options.pdf): the file written, or why not (pdf_error, a
+	 * negative errno, and pdf_reason). A PDF that fails never un-files the certificate. */
+	char *pdf;
+	int pdf_error;
+	char *pdf_reason;
 	/* A TSA is configured ([signer] tsa_url) and gave no token: filed without it and
 	 * marked FILE.awaiting-timestamp (wipeseal/timestamp.h; wipeseal timestamp adds it);
 	 * timestamp_reason says why (malloc'd), timestamp_error (negative errno) when the
@@ -198,7 +207,8 @@ struct ws_job_filed {
  *     line;
  *   no result (the wipe could not start): a FAILED line, when it has a STARTED line.
  * A line the log cannot take (or @log NULL: it could not be opened) is kept beside the
- * certificates (ws_audit_keep()).
+ * certificates (ws_audit_keep()). Then, with ws_job_options.pdf, NAME.pdf beside the
+ * certificate (ws_pdf_write_file()); its failure is in @ret, not in the return value.
  * @log: the audit log, held by the caller from the first filing to the last, or NULL.
  * @ret: what was done (free with ws_job_filed_clear()).
  * Return: 0, or a negative errno when the certificate or the line could not be written

@@ -23,6 +23,7 @@ static const struct {
 	{ "reverify", cmd_reverify, "read a wiped drive again against its certificate" },
 	{ "validate", cmd_validate, "record the second person's decision on certificates" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
+	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },

@@ -230,6 +230,10 @@ static void say_filed(struct cli *cli, const struct ws_job *job, size_t i, const
 		        "not there to sign%s%s; wipeseal cosign adds their signature",
 		        f->file, f->awaiting_error ? ", and the mark could not be written: " : "",
 		        f->awaiting_error ? strerror(-f->awaiting_error) : "");
+	if (f->pdf_error)
+		cli_err(cli,
+		        "%s: no PDF beside the certificate (the signed certificate stands): %s",
+		        f->file, f->pdf_reason ? f->pdf_reason : strerror(-f->pdf_error));
 	if (f->awaiting_timestamp)
 		cli_err(cli, "%s: filed without a timestamp token: %s%s%s", f->file,
 		        f->timestamp_reason ? f->timestamp_reason : "the TSA gave none",

@@ -268,6 +268,14 @@ static int reserve(const char *dir, size_t size)
 	return fd;
 }
 
+/* [certificate] pdf = no: no PDF beside the certificates. */
+static bool pdf_off(const struct certify *c)
+{
+	const char *pdf = ws_config_get(c->cfg, "certificate", "pdf");
+
+	return pdf && strcmp(pdf, "no") == 0;
+}
+
 int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *targets, size_t n)
 {
 	size_t size = 0, each;
@@ -282,6 +290,9 @@ int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *target
 			return r;
 		size = each > size ? each : size;
 	}
+	/* and room for NAME.pdf beside each signed certificate ([certificate] pdf) */
+	if (!ws->cert.unsigned_results && !pdf_off(&ws->cert))
+		size += WS_PDF_RESERVE_BYTES;
 	fds = realloc(ws->reserved, (ws->n_reserved + n) * sizeof(*fds));
 	if (!fds)
 		return -ENOMEM;
@@ -320,6 +331,13 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 		.operator= c->operator,
 		.require_operator = c->require_operator,
 	};
+	/* a PDF beside each signed certificate unless [certificate] pdf = no (docs/pdf.md) */
+	ws->pdf = (struct ws_pdf_opts){
+		.lang = ws_config_get(c->cfg, "certificate", "lang"),
+		.localedir = getenv("WIPESEAL_LOCALEDIR"),
+	};
+	if (!c->unsigned_results && !ws->dry_run && !pdf_off(c))
+		o.pdf = &ws->pdf;
 
 	o.wipe = (struct ws_wipe_opts){
 		.io_threads = ws->io_threads,

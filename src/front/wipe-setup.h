@@ -34,6 +34,8 @@ struct wipe_setup {
 	const char *protect_label;
 	const char *protect_build_id;
 	struct certify cert;
+	/* NAME.pdf beside each certificate ([certificate] pdf, lang) */
+	struct ws_pdf_opts pdf;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */
 	char *password_log;   /* where an ATA security erase records its password */
 	int *reserved;        /* space set aside in cert_dir, one per running target */

@@ -83,6 +83,10 @@ int ws_sig_setup(EVP_PKEY_CTX *pctx, EVP_PKEY *key);
 int ws_signer_sign_raw(const struct ws_signer *s, const void *data, size_t len, unsigned char **ret,
                        size_t *ret_len);
 
+/* The signer's intermediate certificates (owned by the signer; may be NULL or empty): the
+ * PDF's CMS embeds them (pdf-cms.c). */
+STACK_OF(X509) * ws_signer_chain(const struct ws_signer *s);
+
 /* The signer certificate, then its chain, as PEM (malloc'd), or NULL. */
 char *ws_signer_pem(const struct ws_signer *s);
 

@@ -124,6 +124,16 @@ static char *awaiting_note(const struct ws_job_filed *f)
 	return note;
 }
 
+/* NAME.pdf beside the certificate @f->file, after its line: a convenience copy, so a
+ * failure is reported in @f and never undoes the filing. */
+static void file_pdf(const struct ws_job *job, struct ws_job_filed *f)
+{
+	struct ws_pdf_opts o = *job->opts.pdf;
+
+	o.signer = job->opts.signer;
+	f->pdf_error = ws_pdf_write_file(f->file, NULL, 0, &o, &f->pdf, &f->pdf_reason);
+}
+
 /* @note (freed), and that the certificate awaits its timestamp token. */
 static char *timestamp_note(const struct ws_job_filed *f, char *note)
 {
@@ -140,7 +150,7 @@ static char *timestamp_note(const struct ws_job_filed *f, char *note)
 	return both;
 }
 
-/* A result: its certificate, then its line. */
+/* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
 {
@@ -186,6 +196,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	                  .card_serial = op ? ws_operator_card_serial(op) : NULL,
 	              },
 	              f);
+	if (r == 0 && job->opts.pdf)
+		file_pdf(job, f);
 	free(note);
 	free(doc);
 	return r < 0 ? r : lr;
@@ -231,6 +243,8 @@ void ws_job_filed_clear(struct ws_job_filed *f)
 	free(f->kept);
 	free(f->log_reason);
 	free(f->pending);
+	free(f->pdf);
+	free(f->pdf_reason);
 	free(f->timestamp_reason);
 	memset(f, 0, sizeof(*f));
 }

@@ -568,6 +568,11 @@ done:
 	return r;
 }
 
+STACK_OF(X509) * ws_signer_chain(const struct ws_signer *s)
+{
+	return s->chain;
+}
+
 char *ws_signer_pem(const struct ws_signer *s)
 {
 	BIO *b = BIO_new(BIO_s_mem());

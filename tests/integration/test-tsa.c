@@ -176,6 +176,20 @@ static void openssl_cms_verify(const char *file)
 	free(out);
 }
 
+/* The PDF beside @file is PAdES B-T: its CMS (pdfsig -dump) holds the TSA's token. */
+static void pdf_has_token(const char *file)
+{
+	char *out = NULL;
+	int r = test_sh(&out,
+	                "cd '%s' && rm -f ./*.sig0 && pdfsig -dump '%.*s.pdf' >/dev/null && "
+	                "openssl cms -cmsout -print -inform DER -in \"$(ls ./*.sig0 | head -n 1)\" "
+	                "| grep -c id-smime-aa-timeStampToken",
+	                scratch_dir(), (int)(strlen(file) - 5), file);
+
+	ck_assert_msg(r == 0, "no token in the PDF's signature: %s", out);
+	free(out);
+}
+
 /* ---- tests --------------------------------------------------------------------------------- */
 
 START_TEST(test_wipe_gets_a_token)
@@ -190,6 +204,7 @@ START_TEST(test_wipe_gets_a_token)
 	ck_assert_msg(!exists(file, ".awaiting-timestamp"), "marked though the TSA answered");
 	openssl_ts_verify(file, 0);
 	openssl_cms_verify(file);
+	pdf_has_token(file);
 	r = verify(file, "/tsa-ca.pem", NULL, &out);
 	ck_assert_msg(r == WS_EXIT_OK && strstr(out, ": OK (") && strstr(out, "trusted time: ") &&
 	                  strstr(out, "CN=test TSA") && strstr(out, "station clock "),
