@@ -141,7 +141,7 @@ static int pdf_timestamp(const struct ws_signer *s, CMS_ContentInfo *cms)
 	char *why = NULL;
 
 	if (tsa)
-		(void)ws_tsa_stamp_cms(tsa, cms, NULL, &why);
+		(void)ws_tsa_stamp_cms(tsa, cms, &why);
 	free(why);
 	return 0;
 }
