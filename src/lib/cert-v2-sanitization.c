@@ -13,6 +13,7 @@
 
 #include "cert-internal.h"
 #include "cert-v2.h"
+#include "health-internal.h"
 
 void ws_cert2_technique(enum ws_technique t, char *buf, size_t len)
 {
@@ -81,35 +82,6 @@ void ws_cert_verification_method(const struct ws_result *res, char *buf, size_t 
 		         "none: the drive's report of completion trusted (--trust-firmware)");
 	else
 		snprintf(buf, len, "%s", ws_verify_mode_name(res->verify.mode));
-}
-
-static struct json_object *hex(const uint8_t *b, size_t n)
-{
-	char s[2 * 64 + 1] = "";
-
-	for (size_t i = 0; i < n && i < 64; i++)
-		snprintf(s + 2 * i, 3, "%02x", b[i]);
-	return json_object_new_string(s);
-}
-
-/* The commands sent to erase, as wipe.h's records hold them ([] for a host overwrite). */
-static struct json_object *commands(const struct ws_result *res)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (size_t i = 0; a && i < res->n_commands && i < WS_MAX_COMMANDS; i++) {
-		const struct ws_command_record *c = &res->commands[i];
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "interface", ws_cert_str(c->interface));
-		json_object_object_add(o, "command", ws_cert_str(c->name));
-		json_object_object_add(o, "bytes", hex(c->bytes, c->n_bytes));
-		json_object_object_add(o, "parameters", ws_cert_str(c->parameters));
-		json_object_object_add(o, "status", json_object_new_int(c->status));
-		json_object_object_add(o, "sent", ws_cert_time(c->sent_ns));
-		json_object_array_add(a, o);
-	}
-	return a;
 }
 
 /* Which key a crypto erase changes and what it covers, per technique: what the
@@ -212,7 +184,7 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
 	json_object_object_add(o, "technique_ieee2883", ws_cert_str(t ? t->ieee2883 : NULL));
 	json_object_object_add(o, "technique_name", ws_cert_str(technique_name(res)));
 	json_object_object_add(o, "details", ws_cert_str(details));
-	json_object_object_add(o, "commands", commands(res));
+	json_object_object_add(o, "commands", ws_commands_json(res));
 	json_object_object_add(o, "tool", ws_cert_str(tool));
 	json_object_object_add(o, "tool_version", ws_cert_str(ws_version()));
 	json_object_object_add(o, "verification_method", ws_cert_str(verify));

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cert-v2.h"
+#include "health-internal.h"
 #include "internal.h"
 
 #define MAX_RANGES 16 /* ranges listed one by one; the evidence holds them all */
@@ -184,8 +185,8 @@ struct json_object *ws_cert2_verification(const struct ws_result *res)
 	                                       : "failed"));
 	json_object_object_add(o, "errors", errors(res));
 	json_object_object_add(o, "anomalies", anomalies(res));
-	json_object_object_add(o, "health_before", ws_cert2_health(&res->health_before));
-	json_object_object_add(o, "health_after", ws_cert2_health(&res->health_after));
+	json_object_object_add(o, "health_before", ws_health_json(&res->health_before));
+	json_object_object_add(o, "health_after", ws_health_json(&res->health_after));
 	json_object_object_add(o, "read_back", read_back(res));
 	return o;
 }

@@ -21,9 +21,6 @@
 /* A string, or JSON null for NULL. */
 struct json_object *ws_cert_str(const char *s);
 
-/* RFC 3339 UTC with milliseconds of a CLOCK_REALTIME time; null for 0 or less. */
-struct json_object *ws_cert_time(int64_t ns);
-
 /* "media": the drive as the wipe's snapshot @dev recorded it, with @info's fields.
  * cert-v2-media.c */
 struct json_object *ws_cert2_media(struct json_object *dev, const struct ws_cert_info *info);
@@ -47,8 +44,5 @@ void ws_cert_verification_method(const struct ws_result *res, char *buf, size_t 
 /* "verification": completion status, errors, anomalies, the drive's health either side, and
  * the read-back. cert-v2-verification.c */
 struct json_object *ws_cert2_verification(const struct ws_result *res);
-
-/* HEALTH of the schema, or null when the drive was not read. cert-v2-verification.c */
-struct json_object *ws_cert2_health(const struct ws_health *h);
 
 #endif

@@ -27,6 +27,7 @@
 #include "tsa-internal.h"
 #include "cert-v2.h"
 #include "operator-internal.h"
+#include "wipe-internal.h"
 
 void ws_sha256_hex(const void *data, size_t len, char out[65])
 {
@@ -135,27 +136,10 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 	json_object_object_add(o, key, v);
 }
 
-struct json_object *ws_cert_time(int64_t ns)
-{
-	char buf[40];
-	time_t sec = (time_t)(ns / 1000000000);
-	struct tm tm;
-
-	if (ns <= 0 || !gmtime_r(&sec, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-	         (int)(ns % 1000000000 / 1000000));
-	return json_object_new_string(buf);
-}
-
 /* Milliseconds: certificates of one command are issued within the same second. */
 static struct json_object *now_rfc3339(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ws_cert_time((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	return ws_json_time(ws_now_ns());
 }
 
 /* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
@@ -366,7 +350,7 @@ int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *inf
 /* ---- room for the certificate, reserved before the wipe ---------------------------------- */
 
 /* A health log with every field at its widest and every attribute the ATA structure holds
- * (ws_cert2_health() shows the NVMe fields or the ATA ones: the ATA side is the longer). */
+ * (ws_health_json() shows the NVMe fields or the ATA ones: the ATA side is the longer). */
 static void largest_health(struct ws_health *h)
 {
 	h->read = true;

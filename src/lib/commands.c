@@ -318,20 +318,6 @@ void ws_cmd_scsi_sanitize_params(struct ws_command_record *rec, const uint8_t *c
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static struct json_object *rfc3339_ms(int64_t ns)
-{
-	char buf[40];
-	struct tm tm;
-	time_t s = (time_t)(ns / 1000000000);
-
-	if (ns <= 0 || !gmtime_r(&s, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-	         (int)(ns % 1000000000 / 1000000));
-	return json_object_new_string(buf);
-}
-
 struct json_object *ws_commands_json(const struct ws_result *res)
 {
 	struct json_object *a = json_object_new_array();
@@ -348,7 +334,7 @@ struct json_object *ws_commands_json(const struct ws_result *res)
 		json_object_object_add(o, "bytes", json_object_new_string(hex));
 		json_object_object_add(o, "parameters", json_object_new_string(c->parameters));
 		json_object_object_add(o, "status", json_object_new_int(c->status));
-		json_object_object_add(o, "sent", rfc3339_ms(c->sent_ns));
+		json_object_object_add(o, "sent", ws_json_time(c->sent_ns));
 		json_object_array_add(a, o);
 	}
 	return a;

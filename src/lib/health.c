@@ -135,39 +135,35 @@ void ws_health_read(int fd, const struct ws_device *dev, struct ws_health *h)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static struct json_object *when(int64_t ns)
+/* A field of the log @shown belongs to, or null: a struct filled from one log leaves the
+ * other's fields at whatever they were. */
+static struct json_object *num(int64_t v, bool shown)
 {
-	char buf[40];
-	struct tm tm;
-	time_t s = (time_t)(ns / 1000000000);
-
-	if (ns <= 0 || !gmtime_r(&s, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-	         (int)(ns % 1000000000 / 1000000));
-	return json_object_new_string(buf);
+	return shown && v >= 0 ? json_object_new_int64(v) : NULL;
 }
 
-static struct json_object *num(int64_t v)
+/* smartmontools' default name for @id, or null: a vendor's own meaning is not guessed. */
+static struct json_object *attr_name(uint8_t id)
 {
-	return v < 0 ? NULL : json_object_new_int64(v);
+	const char *name = ws_smart_attr_name(id, -1);
+
+	return strcmp(name, "Unknown_Attribute") ? json_object_new_string(name) : NULL;
 }
 
-static struct json_object *attributes(const struct ws_health *h)
+static struct json_object *attributes(const struct ws_health *h, bool ata)
 {
 	struct json_object *a = json_object_new_array();
 
-	for (size_t i = 0; i < h->n_attrs && i < WS_HEALTH_MAX_ATTRS; i++) {
+	for (size_t i = 0; ata && i < h->n_attrs && i < WS_HEALTH_MAX_ATTRS; i++) {
 		const struct ws_health_attr *at = &h->attrs[i];
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "id", json_object_new_int(at->id));
-		json_object_object_add(o, "name",
-		                       json_object_new_string(ws_smart_attr_name(at->id, -1)));
+		json_object_object_add(o, "name", attr_name(at->id));
 		json_object_object_add(o, "value", json_object_new_int(at->value));
 		json_object_object_add(o, "worst", json_object_new_int(at->worst));
-		json_object_object_add(o, "threshold", json_object_new_int(at->threshold));
+		json_object_object_add(o, "threshold",
+		                       at->threshold ? json_object_new_int(at->threshold) : NULL);
 		json_object_object_add(o, "raw", json_object_new_uint64(at->raw));
 		json_object_array_add(a, o);
 	}
@@ -176,30 +172,30 @@ static struct json_object *attributes(const struct ws_health *h)
 
 struct json_object *ws_health_json(const struct ws_health *h)
 {
+	bool ata = h->source && strncmp(h->source, "ATA", 3) == 0, nvme = !ata;
 	struct json_object *o;
 
 	if (!h->read)
 		return NULL;
 	o = json_object_new_object();
 	json_object_object_add(o, "source", json_object_new_string(h->source ? h->source : "?"));
-	json_object_object_add(o, "read", when(h->when_ns));
-	json_object_object_add(o, "critical_warning", num(h->critical_warning));
-	json_object_object_add(
-	    o, "temperature_celsius",
-	    h->temperature_k > 0 ? json_object_new_int(h->temperature_k - KELVIN_0C) : NULL);
-	json_object_object_add(o, "available_spare", num(h->available_spare));
-	json_object_object_add(o, "available_spare_threshold", num(h->spare_threshold));
-	json_object_object_add(o, "percentage_used", num(h->percentage_used));
-	json_object_object_add(o, "media_errors", num(h->media_errors));
-	json_object_object_add(o, "error_log_entries", num(h->error_log_entries));
-	json_object_object_add(o, "power_on_hours", num(h->power_on_hours));
-	json_object_object_add(o, "unsafe_shutdowns", num(h->unsafe_shutdowns));
+	json_object_object_add(o, "read", ws_json_time(h->when_ns));
+	json_object_object_add(o, "critical_warning", num(h->critical_warning, nvme));
+	json_object_object_add(o, "temperature_celsius",
+	                       num(h->temperature_k > 0 ? h->temperature_k - KELVIN_0C : -1, nvme));
+	json_object_object_add(o, "available_spare", num(h->available_spare, nvme));
+	json_object_object_add(o, "available_spare_threshold", num(h->spare_threshold, nvme));
+	json_object_object_add(o, "percentage_used", num(h->percentage_used, nvme));
+	json_object_object_add(o, "media_errors", num(h->media_errors, nvme));
+	json_object_object_add(o, "error_log_entries", num(h->error_log_entries, nvme));
+	json_object_object_add(o, "power_on_hours", num(h->power_on_hours, nvme));
+	json_object_object_add(o, "unsafe_shutdowns", num(h->unsafe_shutdowns, nvme));
 	json_object_object_add(
 	    o, "smart_status",
-	    h->smart_passed < 0
+	    !ata || h->smart_passed < 0
 	        ? NULL
 	        : json_object_new_string(h->smart_passed ? "passed" : "threshold exceeded"));
-	json_object_object_add(o, "attributes", attributes(h));
+	json_object_object_add(o, "attributes", attributes(h, ata));
 	return o;
 }
 

@@ -223,6 +223,9 @@ int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);
+/* json.c: @ns (CLOCK_REALTIME) as RFC 3339 UTC with milliseconds, "2026-11-27T02:49:37.823Z";
+ * NULL (JSON null) for 0 or less. Every time in the result and the certificate. */
+struct json_object *ws_json_time(int64_t ns);
 /* result.c: the result as the JSON object ws_result_to_json() prints ("wipeseal-result/1"),
  * for a document that embeds it (the certificate's evidence); NULL when out of memory. */
 struct ws_result;

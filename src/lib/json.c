@@ -8,7 +8,9 @@
  * output raw.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -19,6 +21,20 @@ static const char *const source_names[] = {
 	[WS_SOURCE_SYSFS] = "sysfs",
 	[WS_SOURCE_FILE] = "file",
 };
+
+struct json_object *ws_json_time(int64_t ns)
+{
+	char buf[40];
+	struct tm tm;
+	time_t s = (time_t)(ns / 1000000000);
+
+	if (ns <= 0 || !gmtime_r(&s, &tm))
+		return NULL;
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
+	         (int)(ns % 1000000000 / 1000000));
+	return json_object_new_string(buf);
+}
 
 /* json-c's add functions take ownership; a NULL value becomes JSON null. */
 static void put(struct json_object *o, const char *key, struct json_object *v)

@@ -78,20 +78,6 @@ bool ws_result_data_found(const struct ws_result *res)
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
 
-static struct json_object *rfc3339(int64_t ns)
-{
-	char buf[40];
-	struct tm tm;
-	time_t s = (time_t)(ns / 1000000000);
-
-	if (ns <= 0 || !gmtime_r(&s, &tm))
-		return NULL;
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-	         (int)(ns % 1000000000 / 1000000));
-	return json_object_new_string(buf);
-}
-
 static struct json_object *hex(const uint8_t *p, size_t n)
 {
 	char buf[2 * WS_PATTERN_MAX + 1];
@@ -147,8 +133,8 @@ static struct json_object *passes_json(const struct ws_result *res)
 		json_object_object_add(o, "pattern", pattern_json(p));
 		json_object_object_add(o, "bytes_written",
 		                       json_object_new_uint64(p->bytes_written));
-		json_object_object_add(o, "started", rfc3339(p->start_ns));
-		json_object_object_add(o, "finished", rfc3339(p->end_ns));
+		json_object_object_add(o, "started", ws_json_time(p->start_ns));
+		json_object_object_add(o, "finished", ws_json_time(p->end_ns));
 		json_object_object_add(o, "throughput_bytes_per_second",
 		                       json_object_new_uint64((uint64_t)p->throughput));
 		json_object_object_add(o, "completed", json_object_new_boolean(p->completed));
@@ -249,8 +235,8 @@ static struct json_object *verify_json(const struct ws_result *res, unsigned per
 		json_object_array_add(offs, json_object_new_uint64(v->mismatch_offsets[i]));
 	json_object_object_add(o, "first_mismatch_offsets", offs);
 	json_object_object_add(o, "unreadable", ranges(v->unreadable, v->n_unreadable));
-	json_object_object_add(o, "started", rfc3339(v->start_ns));
-	json_object_object_add(o, "finished", rfc3339(v->end_ns));
+	json_object_object_add(o, "started", ws_json_time(v->start_ns));
+	json_object_object_add(o, "finished", ws_json_time(v->end_ns));
 	json_object_object_add(o, "throughput_bytes_per_second",
 	                       json_object_new_uint64((uint64_t)v->throughput));
 	json_object_object_add(o, "crypto_erase", crypto_json(&v->crypto));
@@ -304,8 +290,8 @@ static struct json_object *firmware_json(const struct ws_result *res)
 	json_object_object_add(
 	    o, "trusted_without_read_back",
 	    json_object_new_boolean(res->trust_firmware && res->verify.mode == WS_VERIFY_NONE));
-	json_object_object_add(o, "started", rfc3339(f->start_ns));
-	json_object_object_add(o, "finished", rfc3339(f->end_ns));
+	json_object_object_add(o, "started", ws_json_time(f->start_ns));
+	json_object_object_add(o, "finished", ws_json_time(f->end_ns));
 	if (f->log_valid) {
 		log = json_object_new_object();
 		json_object_object_add(log, "transport",
@@ -407,8 +393,8 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	json_object_object_add(o, "dry_run", json_object_new_boolean(res->dry_run));
 	json_object_object_add(o, "trust_firmware", json_object_new_boolean(res->trust_firmware));
 	json_object_object_add(o, "direct_io", json_object_new_boolean(res->direct_io));
-	json_object_object_add(o, "started", rfc3339(res->start_ns));
-	json_object_object_add(o, "finished", rfc3339(res->end_ns));
+	json_object_object_add(o, "started", ws_json_time(res->start_ns));
+	json_object_object_add(o, "finished", ws_json_time(res->end_ns));
 	json_object_object_add(o, "passes_planned", json_object_new_int((int)res->n_planned));
 	json_object_object_add(o, "passes", passes_json(res));
 	json_object_object_add(o, "verification", verify_json(res, res->sample_percent));

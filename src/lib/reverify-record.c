@@ -37,15 +37,7 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 /* Now, RFC 3339 with milliseconds. */
 static struct json_object *now_rfc3339(void)
 {
-	char buf[40];
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03ldZ", ts.tv_nsec / 1000000);
-	return json_object_new_string(buf);
+	return ws_json_time(ws_now_ns());
 }
 
 /* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */

@@ -56,8 +56,9 @@ int nvmesim_smart_log(void *buf, size_t len)
 	pthread_mutex_lock(&lock);
 	/* through libnvme's names, so the layout is libnvme's, not the product's */
 	log->critical_warning = 0;
-	log->temperature[0] = (uint8_t)(308 + 5 * erasures); /* 35 °C, warmer per erase */
-	log->temperature[1] = 0;
+	/* kelvin, little-endian: 35 °C, warmer per erase */
+	log->temperature[0] = (uint8_t)((308 + 5 * erasures) & 0xff);
+	log->temperature[1] = (uint8_t)((308 + 5 * erasures) >> 8);
 	log->avail_spare = 100;
 	log->spare_thresh = 10;
 	log->percent_used = 3;

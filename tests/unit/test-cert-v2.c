@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cert-v2.h"
+#include "health-internal.h"
 #include "testutil.h"
 
 static const char *s(struct json_object *o, const char *path)
@@ -62,7 +63,7 @@ START_TEST(test_health_nvme_and_not_read)
 	struct json_object *o;
 
 	nvme_health(&h, 2, 0);
-	o = ws_cert2_health(&h);
+	o = ws_health_json(&h);
 	ck_assert_str_eq(s(o, "source"), "NVMe SMART / Health Information log");
 	ck_assert_str_eq(s(o, "read"), "2025-12-02T04:00:00.000Z");
 	ck_assert_str_eq(s(o, "temperature_celsius"), "37");
@@ -72,7 +73,7 @@ START_TEST(test_health_nvme_and_not_read)
 	ck_assert_ptr_null(s(o, "smart_status"));
 	ck_assert_int_eq((int)json_object_array_length(json_object_object_get(o, "attributes")), 0);
 	json_object_put(o);
-	ck_assert_ptr_null(ws_cert2_health(&none)); /* not read: null */
+	ck_assert_ptr_null(ws_health_json(&none)); /* not read: null */
 }
 END_TEST
 
@@ -90,8 +91,8 @@ START_TEST(test_health_ata)
 	h.attrs[0] = (struct ws_health_attr){
 		.id = 5, .value = 100, .worst = 100, .threshold = 10, .raw = 0
 	};
-	h.attrs[1] = (struct ws_health_attr){ .id = 250, .value = 1, .worst = 2, .raw = 77 };
-	o = ws_cert2_health(&h);
+	h.attrs[1] = (struct ws_health_attr){ .id = 100, .value = 1, .worst = 2, .raw = 77 };
+	o = ws_health_json(&h);
 	ck_assert_str_eq(s(o, "smart_status"), "passed");
 	ck_assert_ptr_null(s(o, "media_errors"));
 	ck_assert_ptr_null(s(o, "critical_warning"));
