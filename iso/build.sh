@@ -178,6 +178,20 @@ for t in pkcs11-tool opensc-tool p11-kit; do
 	install -m 0755 "$PKGS/usr/bin/$t" "$R/usr/bin/$t"
 done
 
+# The PDF certificate beside every certificate (docs/pdf.md): cairo and pango come with the
+# binary's libraries below; its font (DejaVu Sans, through fontconfig's configuration) and
+# its German labels (the catalog msgfmt made in the binary's build directory, found through
+# WIPESEAL_LOCALEDIR, which iso/init sets) are added here.
+step "adding the PDF's fonts and labels"
+fetch fonts-dejavu-core fontconfig-config
+mkdir -p "$R/usr/share/fonts/truetype" "$R/etc" "$R/usr/share/wipeseal"
+cp -a "$PKGS/usr/share/fonts/truetype/dejavu" "$R/usr/share/fonts/truetype/"
+cp -a "$PKGS/etc/fonts" "$R/etc/fonts"
+cp -a "$PKGS/usr/share/fontconfig" "$R/usr/share/" 2>/dev/null || true
+LOCALES=$(dirname "$BIN")/../locale
+[ -d "$LOCALES" ] || die "$LOCALES is missing: the binary's build directory holds no catalogs (msgfmt)"
+cp -a "$LOCALES" "$R/usr/share/wipeseal/locale"
+
 # Libraries: every DT_NEEDED of every ELF file, found in the unpacked packages.
 find_lib() { # SONAME [RUNPATH...]
 	local so=$1 d
