@@ -249,7 +249,9 @@ START_TEST(test_tsa_down_then_timestamp)
 	int r;
 
 	file = wipe(cfg, &secs, &err);
-	ck_assert_msg(secs < 10.0, "the wipe waited %.1f s on a TSA that is down", secs);
+	/* a bound far above a wipe's time even under a sanitizer on a loaded machine: the
+	 * property is "no wait for the TSA", not a speed (bench/ measures speed) */
+	ck_assert_msg(secs < 30.0, "the wipe waited %.1f s on a TSA that is down", secs);
 	ck_assert_msg(exists(file, ".awaiting-timestamp"), "not marked: %s", err);
 	ck_assert_msg(strstr(err, "without a timestamp token"), "not said: %s", err);
 	free(err);
@@ -288,14 +290,15 @@ START_TEST(test_tsa_hangs_or_answers_garbage)
 	static const char *const modes[] = { "slow", "garbage", "error" };
 
 	for (size_t i = 0; i < 3; i++) {
-		struct tsa t = tsa_start(modes[i], 30);
+		struct tsa t = tsa_start(modes[i], 90); /* "slow" answers after 90 s */
 		char *cfg = config(modes[i], t.port, "tsa_timeout = 2"), *err = NULL, *file;
 		double secs = 0;
 
 		file = wipe(cfg, &secs, &err);
 		tsa_stop(&t);
-		/* the whole wipe within the TSA's timeout and a little */
-		ck_assert_msg(secs < 8.0, "%s: the wipe took %.1f s", modes[i], secs);
+		/* the whole wipe well before the slow TSA would answer: tsa_timeout (2 s) ended
+		 * the wait, whatever the machine's load adds to the wipe itself */
+		ck_assert_msg(secs < 45.0, "%s: the wipe took %.1f s", modes[i], secs);
 		ck_assert_msg(exists(file, ".awaiting-timestamp"), "%s: not marked: %s", modes[i],
 		              err);
 		free(err);
