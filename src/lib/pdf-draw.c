@@ -38,7 +38,7 @@ char *pdf_clean(const char *s)
 	long n = 0;
 	char *ret;
 
-	for (const gchar *p = valid; *p; p = g_utf8_next_char(p), n++) {
+	for (const gchar *p = valid; *p; p = g_utf8_find_next_char(p, NULL), n++) {
 		gunichar c = g_utf8_get_char(p);
 
 		if (n == PDF_VALUE_MAX) {
