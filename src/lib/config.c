@@ -55,6 +55,7 @@ static const struct known_key {
 	{ "station.asset_tag", NULL },
 	{ "station.when_done", "poweroff|reboot|wait" },
 	{ "station.lock_after", NULL }, /* a length of time: is_time() */
+	{ "station.ntp", NULL },        /* NTP server(s) set before any wipe (the boot image) */
 	{ "operators.require_card", "yes|no" },
 	{ "operators.card", NULL },
 	{ "operators.pin_file", NULL },
@@ -72,6 +73,11 @@ static const struct known_key {
 	{ "signer.tsa_tolerance", NULL }, /* a length of time: is_time() */
 	{ "certificate.pdf", "yes|no" },
 	{ "certificate.lang", "en|de" },
+	{ "register.url", NULL },   /* libpq connection string or URI (wipeseal/register.h) */
+	{ "register.ca", NULL },    /* CA the register's server certificate must chain to */
+	{ "register.cert", NULL },  /* this station's client certificate for the register */
+	{ "register.key", NULL },   /* its key */
+	{ "register.retry", NULL }, /* a length of time: is_time(); between tries of the queue */
 	{ "wipe.method", NULL },
 	{ "wipe.verify", NULL },
 	{ "wipe.sample_percent", NULL },
@@ -157,7 +163,8 @@ static bool is_time(const struct known_key *k)
 {
 	return strcmp(k->name, "station.lock_after") == 0 ||
 	       strcmp(k->name, "signer.tsa_timeout") == 0 ||
-	       strcmp(k->name, "signer.tsa_tolerance") == 0;
+	       strcmp(k->name, "signer.tsa_tolerance") == 0 ||
+	       strcmp(k->name, "register.retry") == 0;
 }
 
 /* Whether @value is one of the '|'-separated @choices. */
