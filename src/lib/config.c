@@ -77,6 +77,7 @@ static const struct known_key {
 	{ "register.ca", NULL },    /* CA the register's server certificate must chain to */
 	{ "register.cert", NULL },  /* this station's client certificate for the register */
 	{ "register.key", NULL },   /* its key */
+	{ "register.verify_ca", NULL }, /* the organization's CA: what is sent is verified first */
 	{ "register.retry", NULL }, /* a length of time: is_time(); between tries of the queue */
 	{ "wipe.method", NULL },
 	{ "wipe.verify", NULL },
