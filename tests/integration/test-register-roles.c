@@ -149,7 +149,7 @@ START_TEST(test_connections_refused)
 	                 WS_EXIT_USAGE);
 	/* the server's certificate does not chain to the CA given (the wipes' CA) */
 	ck_assert_int_eq(init_at(test_fmt("%s?sslrootcert=%s/ca.pem&%s", base, fx.pki, key), &err),
-	                 WS_EXIT_UNREACHABLE);
+	                 WS_EXIT_OFFLINE);
 	ck_assert_msg(strstr(err, "TLS with the register failed") && strstr(err, "certificate"),
 	              "%s", err);
 	/* no sslmode at all: verify-full is set, and holds with the right CA */
@@ -157,12 +157,12 @@ START_TEST(test_connections_refused)
 	/* a client certificate for a role the register does not have */
 	ck_assert_int_eq(
 	    init_at(reg_url_db(pgserver_client(fx.pg, "nobody_here"), "wipeseal"), &err),
-	    WS_EXIT_UNREACHABLE);
+	    WS_EXIT_OFFLINE);
 	ck_assert_ptr_nonnull(strstr(err, "refused this client"));
 	/* nothing listens there */
 	ck_assert_int_eq(
 	    init_at(test_fmt("postgresql://wipeseal_owner@127.0.0.1:1/wipeseal?%s", key), &err),
-	    WS_EXIT_UNREACHABLE);
+	    WS_EXIT_OFFLINE);
 	ck_assert_ptr_nonnull(strstr(err, "cannot be reached"));
 	/* the local socket may go without TLS */
 	ck_assert_int_eq(init_at(fx.pg->socket_url, &err), 0);
