@@ -8,6 +8,8 @@
 
 #include "cli.h"
 
+int cmd_register(struct cli *cli, int argc, char **argv); /* TEMPORARY */
+
 static const struct {
 	const char *name;
 	cli_cmd_fn fn;
@@ -27,6 +29,7 @@ static const struct {
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
+	{ "register", cmd_register, "the central register: find, export, audit, stats" },
 };
 
 static int usage(FILE *out, int code)

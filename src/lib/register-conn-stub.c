@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wipeseal/config.h>
+
 #include "internal.h"
 #include "register-query.h"
 
@@ -49,4 +51,16 @@ struct ws_register *ws_register_close(struct ws_register *r)
 		free(r);
 	}
 	return NULL;
+}
+
+void ws_register_conn_from_config(struct ws_register_conn *c, const struct ws_config *cfg)
+{
+	if (!c->url)
+		c->url = ws_config_get(cfg, "register", "url");
+	if (!c->ca)
+		c->ca = ws_config_get(cfg, "register", "ca");
+	if (!c->cert)
+		c->cert = ws_config_get(cfg, "register", "cert");
+	if (!c->key)
+		c->key = ws_config_get(cfg, "register", "key");
 }
