@@ -15,6 +15,8 @@
 
 #include <wipeseal/register.h>
 
+#include "register-internal.h"
+
 /* Called once per row: @res holds exactly that row (row 0). A non-zero return stops the
  * query (the server is asked to cancel it) and is returned by ws_pg_stream(). */
 typedef int (*ws_pg_row_fn)(void *userdata, const PGresult *res);
@@ -31,8 +33,11 @@ int ws_pg_stream(PGconn *pg, const char *sql, int n, const char *const *values, 
 /* ws_pg_exec() - a statement without rows (BEGIN, COMMIT); the same returns. */
 int ws_pg_exec(PGconn *pg, const char *sql, char **ret_reason);
 
-/* The connection of @r (register-conn.c). */
-PGconn *ws_register_pg(struct ws_register *r);
+/* The connection of @r (struct ws_register: register-internal.h). */
+static inline PGconn *ws_register_pg(struct ws_register *r)
+{
+	return r->pg;
+}
 
 /* A WHERE clause over the certificates table and its parameters. */
 #define WS_WHERE_MAX 10
