@@ -23,11 +23,13 @@ static int usage(void)
 	    "and each audit log's chain; list what is missing or broken.\n\n"
 	    "  --ca FILE             the CA certificates (PEM file or directory) to trust\n"
 	    "  --station SUBJECT     only this station's records\n"
-	    "  -j, --jobs N          verifying threads (default: the online CPUs)\n" REGQ_CONN_HELP
-	    "  -h, --help            show this help\n\n"
-	    "Each finding is one line: KIND STATION ID: what. Exit status: 0 clean,\n"
-	    "1 problems found (or the register failed), 2 usage. See wipeseal(8).\n",
+	    "  -j, --jobs N          verifying threads (default: the online CPUs)\n",
 	    stdout);
+	fputs(REGQ_CONN_HELP, stdout);
+	fputs("  -h, --help            show this help\n\n"
+	      "Each finding is one line: KIND STATION ID: what. Exit status: 0 clean,\n"
+	      "1 problems found (or the register failed), 2 usage. See wipeseal(8).\n",
+	      stdout);
 	return WS_EXIT_OK;
 }
 

@@ -23,9 +23,11 @@ static int usage(void)
 	      "  --json                one JSON object per line\n"
 	      "  --array               with --json: one JSON array instead\n"
 	      "  --documents           add each certificate's exact JSON bytes\n"
-	      "  -o, --output FILE     write FILE, which must not exist (default: "
-	      "stdout)\n" REGQ_FILTER_HELP REGQ_CONN_HELP
-	      "  -h, --help            show this help\n\n"
+	      "  -o, --output FILE     write FILE, which must not exist (default: stdout)\n",
+	      stdout);
+	fputs(REGQ_FILTER_HELP, stdout);
+	fputs(REGQ_CONN_HELP, stdout);
+	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0 exported (maybe nothing), 1 the register or the output failed,\n"
 	      "2 usage. See wipeseal(8) and docs/register.md.\n",
 	      stdout);

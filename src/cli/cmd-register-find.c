@@ -17,10 +17,12 @@ static int usage(void)
 {
 	fputs("Usage: wipeseal register find [OPTIONS]\n\n"
 	      "Find certificates in the register, newest first: a table, or with --json one\n"
-	      "JSON object per line. Every option narrows the search; none lists "
-	      "everything.\n\n" REGQ_FILTER_HELP "  --json                one JSON object per line "
-	                                         "(the columns by name)\n" REGQ_CONN_HELP
-	      "  -h, --help            show this help\n\n"
+	      "JSON object per line. Every option narrows the search; none lists everything.\n\n",
+	      stdout);
+	fputs(REGQ_FILTER_HELP, stdout);
+	fputs("  --json                one JSON object per line (the columns by name)\n", stdout);
+	fputs(REGQ_CONN_HELP, stdout);
+	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0 found, 5 nothing matched, 1 the register failed, 2 usage.\n"
 	      "See wipeseal(8) and docs/register.md.\n",
 	      stdout);

@@ -22,8 +22,10 @@ static int usage(void)
 	      "and NIST level, with the first and last issued.\n\n"
 	      "  --station SUBJECT     only this station\n"
 	      "  --since TIME, --until TIME   issued in this range (as for find)\n"
-	      "  --json                one JSON object per line\n" REGQ_CONN_HELP
-	      "  -h, --help            show this help\n\n"
+	      "  --json                one JSON object per line\n",
+	      stdout);
+	fputs(REGQ_CONN_HELP, stdout);
+	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0, 1 the register failed, 2 usage. See wipeseal(8).\n",
 	      stdout);
 	return WS_EXIT_OK;
