@@ -25,7 +25,7 @@ static int usage(void)
 	    "  --station SUBJECT     only this station's records\n"
 	    "  -j, --jobs N          verifying threads (default: the online CPUs)\n",
 	    stdout);
-	fputs(REGQ_CONN_HELP, stdout);
+	fputs(REGISTER_OPTS_HELP, stdout);
 	fputs("  -h, --help            show this help\n\n"
 	      "Each finding is one line: KIND STATION ID: what. Exit status: 0 clean,\n"
 	      "1 problems found (or the register failed), 2 usage. See wipeseal(8).\n",
@@ -55,7 +55,7 @@ static void finding(void *userdata, enum ws_register_problem kind, const char *s
 static int parse(struct audit_ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		REGQ_CONN_OPTIONS,
+		REGISTER_LONG_OPTIONS,
 		{ "ca", required_argument, NULL, 'c' },
 		{ "station", required_argument, NULL, 's' },
 		{ "jobs", required_argument, NULL, 'j' },

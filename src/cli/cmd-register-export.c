@@ -26,7 +26,7 @@ static int usage(void)
 	      "  -o, --output FILE     write FILE, which must not exist (default: stdout)\n",
 	      stdout);
 	fputs(REGQ_FILTER_HELP, stdout);
-	fputs(REGQ_CONN_HELP, stdout);
+	fputs(REGISTER_OPTS_HELP, stdout);
 	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0 exported (maybe nothing), 1 the register or the output failed,\n"
 	      "2 usage. See wipeseal(8) and docs/register.md.\n",
@@ -110,7 +110,7 @@ static int parse(struct export_ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		REGQ_FILTER_OPTIONS,
-		REGQ_CONN_OPTIONS,
+		REGISTER_LONG_OPTIONS,
 		{ "csv", no_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "array", no_argument, NULL, 'a' },

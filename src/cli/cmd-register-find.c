@@ -21,7 +21,7 @@ static int usage(void)
 	      stdout);
 	fputs(REGQ_FILTER_HELP, stdout);
 	fputs("  --json                one JSON object per line (the columns by name)\n", stdout);
-	fputs(REGQ_CONN_HELP, stdout);
+	fputs(REGISTER_OPTS_HELP, stdout);
 	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0 found, 5 nothing matched, 1 the register failed, 2 usage.\n"
 	      "See wipeseal(8) and docs/register.md.\n",
@@ -79,7 +79,7 @@ int cmd_register_find(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		REGQ_FILTER_OPTIONS,
-		REGQ_CONN_OPTIONS,
+		REGISTER_LONG_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },

@@ -24,7 +24,7 @@ static int usage(void)
 	      "  --since TIME, --until TIME   issued in this range (as for find)\n"
 	      "  --json                one JSON object per line\n",
 	      stdout);
-	fputs(REGQ_CONN_HELP, stdout);
+	fputs(REGISTER_OPTS_HELP, stdout);
 	fputs("  -h, --help            show this help\n\n"
 	      "Exit status: 0, 1 the register failed, 2 usage. See wipeseal(8).\n",
 	      stdout);
@@ -90,7 +90,7 @@ static int print_row(void *userdata, const struct ws_register_stats_row *row)
 int cmd_register_stats(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		REGQ_CONN_OPTIONS,
+		REGISTER_LONG_OPTIONS,
 		{ "station", required_argument, NULL, RQ_STATION },
 		{ "since", required_argument, NULL, RQ_SINCE },
 		{ "until", required_argument, NULL, RQ_UNTIL },

@@ -8,8 +8,6 @@
 
 #include "cli.h"
 
-int cmd_register(struct cli *cli, int argc, char **argv); /* TEMPORARY */
-
 static const struct {
 	const char *name;
 	cli_cmd_fn fn;
@@ -29,7 +27,7 @@ static const struct {
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
-	{ "register", cmd_register, "the central register: find, export, audit, stats" },
+	{ "register", cmd_register, "the central register: init, push (PostgreSQL)" },
 };
 
 static int usage(FILE *out, int code)

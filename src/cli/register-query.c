@@ -10,8 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <wipeseal/config.h>
-
 #include "register-query.h"
 
 /* ---- times ------------------------------------------------------------------------------------ */
@@ -114,25 +112,9 @@ static int filter_option(struct regq *q, int c, const char *arg)
 
 int regq_option(struct regq *q, int c, const char *arg, bool filters)
 {
-	switch (c) {
-	case RQ_REGISTER:
-		q->conn.url = arg;
+	if (register_opts_parse(&q->opts, c, arg))
 		return 1;
-	case RQ_REGISTER_CA:
-		q->conn.ca = arg;
-		return 1;
-	case RQ_REGISTER_CERT:
-		q->conn.cert = arg;
-		return 1;
-	case RQ_REGISTER_KEY:
-		q->conn.key = arg;
-		return 1;
-	case RQ_CONFIG:
-		q->config_path = arg;
-		return 1;
-	default:
-		return filters ? filter_option(q, c, arg) : 0;
-	}
+	return filters ? filter_option(q, c, arg) : 0;
 }
 
 /* ---- the connection --------------------------------------------------------------------------- */
@@ -146,7 +128,7 @@ int regq_fail(struct regq *q, int r, char *reason, const char *what)
 	free(reason);
 	switch (r) {
 	case -EHOSTUNREACH:
-		return WS_EXIT_FAILED; /* TEMPORARY until h-reg names the register-unreachable code */
+		return WS_EXIT_UNREACHABLE;
 	case -EINVAL:
 		return WS_EXIT_USAGE;
 	default:
@@ -156,32 +138,11 @@ int regq_fail(struct regq *q, int r, char *reason, const char *what)
 
 int regq_connect(struct regq *q)
 {
-	const char *path = q->config_path ? q->config_path : WS_CONFIG_DEFAULT;
-	char *reason = NULL;
-	int r;
-
-	r = ws_config_load(path, &q->cfg, &reason);
-	if (r == -ENOENT && !q->config_path) {
-		free(reason);
-		reason = NULL;
-	} else if (r < 0) {
-		cli_err(q->cli, "%s", reason ? reason : strerror(-r));
-		free(reason);
-		return WS_EXIT_USAGE;
-	}
-	if (q->cfg)
-		ws_register_conn_from_config(&q->conn, q->cfg);
-	if (!q->conn.url || !*q->conn.url) {
-		cli_err(q->cli, "no register given: use --register URL or set [register] url in %s",
-		        path);
-		return WS_EXIT_USAGE;
-	}
-	r = ws_register_connect(&q->conn, &q->reg, &reason);
-	return r < 0 ? regq_fail(q, r, reason, "cannot connect to the register") : WS_EXIT_OK;
+	return register_opts_connect(q->cli, &q->opts, &q->reg);
 }
 
 void regq_done(struct regq *q)
 {
 	q->reg = ws_register_close(q->reg);
-	q->cfg = ws_config_free(q->cfg);
+	register_opts_free(&q->opts);
 }

@@ -11,25 +11,19 @@
 #include <wipeseal/register.h>
 
 #include "cli.h"
+#include "register-opts.h"
 
 /* One verb's control struct: options, then the connection. */
 struct regq {
 	struct cli *cli;
-	struct ws_register_conn conn;
-	const char *config_path; /* --config, or NULL: WS_CONFIG_DEFAULT when present */
-	struct ws_config *cfg;
+	struct register_opts opts; /* the connection options (src/front/register-opts.c) */
 	struct ws_register *reg;
 	struct ws_register_filter filter;
 };
 
 /* getopt codes of the shared options */
 enum {
-	RQ_REGISTER = 0x100,
-	RQ_REGISTER_CA,
-	RQ_REGISTER_CERT,
-	RQ_REGISTER_KEY,
-	RQ_CONFIG,
-	RQ_SERIAL,
+	RQ_SERIAL = 0x100,
 	RQ_WWN,
 	RQ_ASSET_TAG,
 	RQ_STATION,
@@ -39,15 +33,6 @@ enum {
 	RQ_UNTIL,
 	RQ_LIMIT,
 };
-
-#define REGQ_CONN_OPTIONS                                                   \
-	{ "register", required_argument, NULL, RQ_REGISTER },               \
-	    { "register-ca", required_argument, NULL, RQ_REGISTER_CA },     \
-	    { "register-cert", required_argument, NULL, RQ_REGISTER_CERT }, \
-	    { "register-key", required_argument, NULL, RQ_REGISTER_KEY },   \
-	{                                                                   \
-		"config", required_argument, NULL, RQ_CONFIG                \
-	}
 
 #define REGQ_FILTER_OPTIONS                                         \
 	{ "serial", required_argument, NULL, RQ_SERIAL },           \
@@ -63,13 +48,6 @@ enum {
 	}
 
 /* The options' help, for usage(). */
-#define REGQ_CONN_HELP                                                                       \
-	"  --register URL        the register: a libpq URI or connection string (default:\n" \
-	"                        [register] url of the configuration)\n"                     \
-	"  --register-ca FILE    the CA the server's certificate must chain to\n"            \
-	"  --register-cert FILE  this client's certificate (its CN is the role)\n"           \
-	"  --register-key FILE   and its key\n"                                              \
-	"  --config FILE         the configuration file (default " WS_CONFIG_DEFAULT ")\n"
 #define REGQ_FILTER_HELP                                                                  \
 	"  --serial S, --wwn W, --asset-tag T, --station SUBJECT, --operator NAME,\n"     \
 	"  --status SUCCESS|FAILED|ABORTED   only certificates with exactly this value\n" \
@@ -79,8 +57,8 @@ enum {
 	"  --limit N             at most N certificates, the newest\n"
 
 /*
- * regq_option() - take @c (with @arg) when it is a shared option; @filters: the filter
- * options are this verb's. Return: 1 taken, 0 not a shared option, -1 a bad value (the
+ * regq_option() - take @c (with @arg) when it is a connection option (register-opts.h) or,
+ * with @filters, a filter option. Return: 1 taken, 0 not a shared option, -1 a bad value (the
  * message is printed: exit with WS_EXIT_USAGE).
  */
 int regq_option(struct regq *q, int c, const char *arg, bool filters);
@@ -89,8 +67,8 @@ int regq_option(struct regq *q, int c, const char *arg, bool filters);
  * the second, as an exclusive bound. Return: false when it is neither form. */
 bool regq_time(const char *s, bool until, int64_t *ret);
 
-/* regq_connect() - the configuration, then the connection. Return: WS_EXIT_OK or the exit
- * code to end with (the message printed). */
+/* regq_connect() - register_opts_connect(). Return: WS_EXIT_OK or the exit code to end with
+ * (the message printed). */
 int regq_connect(struct regq *q);
 
 /* regq_fail() - print @reason (or @what and the errno) and return the exit code of @r. */
@@ -98,10 +76,5 @@ int regq_fail(struct regq *q, int r, char *reason, const char *what);
 
 /* regq_done() - close and free; NULL-safe members. */
 void regq_done(struct regq *q);
-
-int cmd_register_find(struct cli *cli, int argc, char **argv);
-int cmd_register_export(struct cli *cli, int argc, char **argv);
-int cmd_register_audit(struct cli *cli, int argc, char **argv);
-int cmd_register_stats(struct cli *cli, int argc, char **argv);
 
 #endif
