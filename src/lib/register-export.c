@@ -83,7 +83,7 @@ static void csv_cell(FILE *f, bool first, const char *s, size_t len)
 	fputc('"', f);
 }
 
-/* Run @fill over a memory stream; *ret gets what it wrote. */
+/* One record (@row NULL: the header) into *ret, malloc'd. */
 static int csv_record(char **ret, const struct ws_register_row *row, bool with_document)
 {
 	char *buf = NULL;
