@@ -28,6 +28,11 @@ struct regq_fixture {
 };
 extern struct regq_fixture fx;
 
+/* regq_keep() - @s kept reachable until the process ends (a test's strings, never leaks to
+ * LeakSanitizer); KEEP_FMT() is test_fmt() kept so. Return: @s. */
+void *regq_keep(void *s);
+#define KEEP_FMT(...) ((char *)regq_keep(test_fmt(__VA_ARGS__)))
+
 /* `wipeseal register ARGS` in fx.dir; stdout and stderr into *out. Return: the exit code. */
 int regq_cli(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Push @path with the library as @url's role; the outcome must be @want. */

@@ -65,6 +65,13 @@ static bool csv_next(const char **p, struct csv_rec *rec)
 	}
 }
 
+static void csv_free(struct csv_rec *rec)
+{
+	for (int i = 0; i < rec->n; i++)
+		free(rec->cell[i]);
+	rec->n = 0;
+}
+
 static int col(const struct csv_rec *header, const char *name)
 {
 	for (int i = 0; i < header->n; i++)
@@ -107,7 +114,9 @@ START_TEST(test_export_csv)
 			ck_assert_str_eq(rec.cell[col(&head, "station")], "CN=regq station st2");
 		}
 		rows++;
+		csv_free(&rec);
 	}
+	csv_free(&head);
 	ck_assert_int_eq(rows, 6);
 	ck_assert_int_eq(edited, 1);
 	free(out);
@@ -116,7 +125,7 @@ END_TEST
 
 START_TEST(test_export_json_and_output_file)
 {
-	char *file = test_fmt("%s/export.json", fx.dir), *out = NULL, *text = NULL, sha[65];
+	char *file = KEEP_FMT("%s/export.json", fx.dir), *out = NULL, *text = NULL, sha[65];
 	struct json_object *arr;
 	size_t n;
 
@@ -271,14 +280,14 @@ START_TEST(test_audit_gap_and_missing)
 	/* station three: the middle certificate never pushed, its log pushed whole */
 	regq_push(fx.station_url, fx.s3[0], WS_PUSH_STORED);
 	regq_push(fx.station_url, fx.s3[2], WS_PUSH_STORED);
-	regq_push(fx.station_url, test_fmt("%s/st3/audit.log", fx.dir), WS_PUSH_STORED);
+	regq_push(fx.station_url, KEEP_FMT("%s/st3/audit.log", fx.dir), WS_PUSH_STORED);
 	ck_assert_int_eq(test_sh(&sha1, "sha256sum '%s' | cut -c1-64 | tr -d '\\n'", fx.s3[1]), 0);
 	ck_assert_int_eq(audit(&out, "--station 'CN=regq station st3'"), WS_EXIT_FAILED);
-	ck_assert_msg(strstr(out, test_fmt("gap       CN=regq station st3 %s: its predecessor %s",
+	ck_assert_msg(strstr(out, KEEP_FMT("gap       CN=regq station st3 %s: its predecessor %s",
 	                                   regq_id(fx.s3[2]), sha1)),
 	              "%s", out);
 	ck_assert_msg(strstr(out, "missing   CN=regq station st3 ") &&
-	                  strstr(out, test_fmt("the log records the certificate %s", sha1)),
+	                  strstr(out, KEEP_FMT("the log records the certificate %s", sha1)),
 	              "%s", out);
 	ck_assert_msg(strstr(out, "2 certificates (2 verified), 1 audit logs") &&
 	                  strstr(out, ": 2 problems"),
@@ -298,7 +307,7 @@ static void backdate(const char *table, const char *where)
 	char *out = NULL;
 
 	ck_assert_msg(pgserver_psql(&out, fx.pg->super_url,
-	                            test_fmt("ALTER TABLE %s DISABLE TRIGGER ws_retention; "
+	                            KEEP_FMT("ALTER TABLE %s DISABLE TRIGGER ws_retention; "
 	                                     "UPDATE %s SET received = now() - interval '400 days' "
 	                                     "WHERE %s; ALTER TABLE %s ENABLE TRIGGER ws_retention",
 	                                     table, table, where, table)) == 0,
@@ -312,16 +321,16 @@ START_TEST(test_audit_owner_altered)
 
 	/* the owner cannot change a fresh row */
 	ck_assert_int_ne(pgserver_psql(&out, fx.pg->owner_url,
-	                               test_fmt("UPDATE certificates SET asset_tag = 'x' WHERE "
+	                               KEEP_FMT("UPDATE certificates SET asset_tag = 'x' WHERE "
 	                                        "certificate_id = '%s'",
 	                                        id3)),
 	                 0);
 	free(out);
-	backdate("certificates", test_fmt("certificate_id IN ('%s', '%s')", id1, id3));
+	backdate("certificates", KEEP_FMT("certificate_id IN ('%s', '%s')", id1, id3));
 	/* now it can: one document's bytes rewritten with a matching sha256, one column */
 	ck_assert_msg(
 	    pgserver_psql(&out, fx.pg->owner_url,
-	                  test_fmt("UPDATE certificates SET json = convert_to(replace("
+	                  KEEP_FMT("UPDATE certificates SET json = convert_to(replace("
 	                           "convert_from(json, 'UTF8'), 'Ada Lovelace', 'Eve "
 	                           "Lovelace'), 'UTF8') WHERE certificate_id = '%s'; "
 	                           "UPDATE certificates SET sha256 = encode(sha256(json), "
@@ -332,19 +341,19 @@ START_TEST(test_audit_owner_altered)
 	    "%s", out);
 	free(out);
 	ck_assert_int_eq(audit(&out, "--station 'CN=regq station st1'"), WS_EXIT_FAILED);
-	ck_assert_msg(strstr(out, test_fmt("signature CN=regq station st1 %s: the stored "
+	ck_assert_msg(strstr(out, KEEP_FMT("signature CN=regq station st1 %s: the stored "
 	                                   "certificate does not verify",
 	                                   id1)),
 	              "%s", out);
-	ck_assert_msg(strstr(out, test_fmt("column    CN=regq station st1 %s: the row's asset_tag "
+	ck_assert_msg(strstr(out, KEEP_FMT("column    CN=regq station st1 %s: the row's asset_tag "
 	                                   "differ",
 	                                   id3)),
 	              "%s", out);
 	ck_assert_msg(
-	    strstr(out, test_fmt("column    CN=regq station st1 %s: the row's operator", id1)),
+	    strstr(out, KEEP_FMT("column    CN=regq station st1 %s: the row's operator", id1)),
 	    "%s", out);
 	/* its successor now names a certificate the register lacks */
-	ck_assert_msg(strstr(out, test_fmt("gap       CN=regq station st1 %s:", regq_id(fx.s1[2]))),
+	ck_assert_msg(strstr(out, KEEP_FMT("gap       CN=regq station st1 %s:", regq_id(fx.s1[2]))),
 	              "%s", out);
 	free(out);
 }

@@ -32,6 +32,16 @@
 
 struct regq_fixture fx;
 
+void *regq_keep(void *s)
+{
+	static void *kept[4096];
+	static size_t n;
+
+	test_require(n < sizeof(kept) / sizeof(kept[0]), "too many strings kept");
+	kept[n++] = s;
+	return s;
+}
+
 /* ---- the fixture -------------------------------------------------------------------------- */
 
 /* A CA, and a station key and certificate (documentSigning) per name, in fx.dir. */
@@ -80,7 +90,7 @@ static void wipes(const char *st, size_t n, const char *op, char **ret)
 		            "ls -t %s/certs/*.json | head -n1 | tr -d '\\n'",
 		            fx.dir, st, i, WS_CLI, st, st, st, st, op, st, i, st, i, st) == 0,
 		    "wipe %s %zu: %s", st, i, out);
-		ret[i] = test_fmt("%s/%s", fx.dir, out);
+		ret[i] = KEEP_FMT("%s/%s", fx.dir, out);
 		free(out);
 	}
 }
@@ -90,7 +100,7 @@ static void wipes(const char *st, size_t n, const char *op, char **ret)
 static void make_edited(const char *from)
 {
 	struct json_object *doc = json_object_from_file(from), *media, *dev;
-	const char *path = test_fmt("%s/st2/certs/edited.json", fx.dir);
+	const char *path = KEEP_FMT("%s/st2/certs/edited.json", fx.dir);
 
 	test_require(doc, "%s", from);
 	media = json_object_object_get(doc, "media");
@@ -138,7 +148,7 @@ void regq_push(const char *url, const char *path, enum ws_push_status want)
 	struct ws_push_outcome o = { 0 };
 	char *why = NULL;
 
-	test_require(ws_trust_load(test_fmt("%s/ca.pem", fx.dir), &trust, &why) == 0, "%s", why);
+	test_require(ws_trust_load(KEEP_FMT("%s/ca.pem", fx.dir), &trust, &why) == 0, "%s", why);
 	test_require(ws_register_push_file(r, trust, NULL, path, &o) == 0, "push %s", path);
 	test_require(o.status == want, "push %s: %d, not %d: %s", path, o.status, want,
 	             o.reason ? o.reason : "");
@@ -161,10 +171,10 @@ static void make_register(void)
 	fx.auditor_url = pgserver_client(fx.pg, "regq_auditor");
 	for (size_t i = 0; i < 4; i++)
 		regq_push(fx.station_url, fx.s1[i], WS_PUSH_STORED);
-	regq_push(fx.station_url, test_fmt("%s/st1/audit.log", fx.dir), WS_PUSH_STORED);
+	regq_push(fx.station_url, KEEP_FMT("%s/st1/audit.log", fx.dir), WS_PUSH_STORED);
 	regq_push(fx.station_url, fx.s2[0], WS_PUSH_STORED);
 	regq_push(fx.station_url, fx.edited, WS_PUSH_STORED);
-	regq_push(fx.station_url, test_fmt("%s/st2/audit.log", fx.dir), WS_PUSH_STORED);
+	regq_push(fx.station_url, KEEP_FMT("%s/st2/audit.log", fx.dir), WS_PUSH_STORED);
 }
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
@@ -187,14 +197,14 @@ int regq_cli(char **out, const char *fmt, ...)
 /* `register find ARGS --json` as the auditor: the certificate ids found, one per line. */
 static char *find_ids(int *rc, const char *args)
 {
-	char *out = NULL, *ids = test_fmt("%s", ""), *line, *save = NULL;
+	char *out = NULL, *ids = KEEP_FMT("%s", ""), *line, *save = NULL;
 
 	*rc = regq_cli(&out, "find --json --register '%s' %s", fx.auditor_url, args);
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct json_object *o = json_tokener_parse(line);
 
 		ck_assert_msg(o, "not JSON: %s", line);
-		ids = test_fmt("%s%s\n", ids,
+		ids = KEEP_FMT("%s%s\n", ids,
 		               json_object_get_string(json_object_object_get(o, "certificate_id")));
 		json_object_put(o);
 	}
@@ -209,7 +219,7 @@ char *regq_id(const char *path)
 	char *id;
 
 	ck_assert_ptr_nonnull(doc);
-	id = test_fmt("%s", json_object_get_string(json_object_object_get(doc, "certificate_id")));
+	id = KEEP_FMT("%s", json_object_get_string(json_object_object_get(doc, "certificate_id")));
 	json_object_put(doc);
 	return id;
 }
@@ -220,7 +230,7 @@ char *regq_field(const char *path, const char *key)
 	char *v;
 
 	ck_assert_ptr_nonnull(doc);
-	v = test_fmt("%s", json_object_get_string(json_object_object_get(doc, key)));
+	v = KEEP_FMT("%s", json_object_get_string(json_object_object_get(doc, key)));
 	json_object_put(doc);
 	return v;
 }
@@ -239,9 +249,9 @@ START_TEST(test_find_each_filter)
 	ck_assert_str_eq(strrchr(ids, '\n') - 36, EDITED_ID "\n");
 	ck_assert_str_eq(find_ids(&rc, "--serial 'SN-1,\"q\" 7'"), EDITED_ID "\n");
 	ck_assert_str_eq(find_ids(&rc, "--wwn " EDITED_WWN), EDITED_ID "\n");
-	ck_assert_str_eq(find_ids(&rc, "--asset-tag st1-A2"), test_fmt("%s\n", s1_2));
+	ck_assert_str_eq(find_ids(&rc, "--asset-tag st1-A2"), KEEP_FMT("%s\n", s1_2));
 	ids = find_ids(&rc, "--station 'CN=regq station st2'");
-	ck_assert_str_eq(ids, test_fmt("%s\naaaaaaaa-0000-4000-8000-000000000001\n", s2));
+	ck_assert_str_eq(ids, KEEP_FMT("%s\naaaaaaaa-0000-4000-8000-000000000001\n", s2));
 	ck_assert_int_eq((int)(strlen(find_ids(&rc, "--operator 'Ada Lovelace'")) / 37), 4);
 	ck_assert_int_eq((int)(strlen(find_ids(&rc, "--status SUCCESS")) / 37), 6);
 	/* nothing matches: nothing printed, exit 5 */
@@ -251,7 +261,7 @@ START_TEST(test_find_each_filter)
 	ck_assert_int_eq(rc, WS_EXIT_NOT_SET);
 	/* --limit: the newest */
 	ids = find_ids(&rc, "--limit 1 --station 'CN=regq station st1'");
-	ck_assert_str_eq(ids, test_fmt("%s\n", regq_id(fx.s1[3])));
+	ck_assert_str_eq(ids, KEEP_FMT("%s\n", regq_id(fx.s1[3])));
 	(void)s1_0;
 }
 END_TEST
@@ -268,9 +278,9 @@ START_TEST(test_find_time_range)
 	t2[19] = 'Z';
 	t2[20] = '\0';
 	ids = find_ids(&rc,
-	               test_fmt("--station 'CN=regq station st1' --since %s --until %s", t1, t2));
+	               KEEP_FMT("--station 'CN=regq station st1' --since %s --until %s", t1, t2));
 	ck_assert_int_eq(rc, WS_EXIT_OK);
-	ck_assert_str_eq(ids, test_fmt("%s\n%s\n", regq_id(fx.s1[2]), regq_id(fx.s1[1])));
+	ck_assert_str_eq(ids, KEEP_FMT("%s\n%s\n", regq_id(fx.s1[2]), regq_id(fx.s1[1])));
 	/* a day: the edited certificate's, from its start to its end */
 	ck_assert_str_eq(find_ids(&rc, "--since 2026-11-20 --until 2026-11-20"), EDITED_ID "\n");
 	ck_assert_str_eq(find_ids(&rc, "--since 2026-11-21T00:00:00+01:00 --until 2026-11-21"), "");
