@@ -172,4 +172,86 @@ int ws_register_find(struct ws_register *r, const struct ws_register_filter *f,
                      bool with_document, ws_register_row_fn fn, void *userdata,
                      char **ret_reason);
 
+/* ---- auditors: export, audit, stats (register-export.c, register-audit.c, register-stats.c) -- */
+
+/*
+ * ws_register_csv_header(), ws_register_row_csv() - the CSV header record and one row as a
+ * record (RFC 4180: quoted when needed, quotes doubled, CRLF at the end). A cell beginning
+ * with =, +, -, @, a tab or CR gets a leading apostrophe, so that no spreadsheet runs it as a
+ * formula (docs/register.md). @with_document: a last column "document", the exact bytes.
+ * *ret is malloc'd. Return: 0, -EINVAL, -ENOMEM.
+ */
+int ws_register_csv_header(bool with_document, char **ret);
+int ws_register_row_csv(const struct ws_register_row *row, bool with_document, char **ret);
+
+/* ws_register_row_json() - one row as one JSON object on one line (no newline): the columns
+ * by their names (null when NULL), and with @with_document "document", a string holding the
+ * exact bytes. *ret is malloc'd. Return: 0, -EINVAL, -ENOMEM. */
+int ws_register_row_json(const struct ws_register_row *row, bool with_document, char **ret);
+
+/* What ws_register_audit() found; ws_register_problem_name() gives each a word. */
+enum ws_register_problem {
+	WS_REGISTER_BAD_SIGNATURE, /* a certificate does not verify against the trust given */
+	WS_REGISTER_BAD_HASH,      /* a row's sha256 is not the SHA-256 of its stored bytes */
+	WS_REGISTER_BAD_COLUMN,    /* an extracted column differs from the stored document */
+	WS_REGISTER_SERIES_GAP,    /* a previous_sha256 names a certificate the station lacks */
+	WS_REGISTER_SERIES_FORK,   /* two certificates of a station claim one predecessor */
+	WS_REGISTER_CHAIN_BROKEN,  /* an audit log's lines: missing, unchained, badly signed */
+	WS_REGISTER_MISSING_CERT,  /* a SUCCESS line names a certificate the register lacks */
+	WS_REGISTER_NOTE,          /* worth knowing, not a problem (a wipe without an outcome) */
+};
+
+const char *ws_register_problem_name(enum ws_register_problem kind);
+
+/* Called once per finding, from the audit's worker threads but never two at a time.
+ * @station: the station's subject; @id: a certificate_id, or "LOG_ID:LINE" for a log's line
+ * (LINE 0: the log as a whole); @text: one line. */
+typedef void (*ws_register_problem_fn)(void *userdata, enum ws_register_problem kind,
+                                       const char *station, const char *id, const char *text);
+
+struct ws_register_audit_opts {
+	const char *station; /* only this station's records, or NULL for all */
+	unsigned jobs;       /* worker threads; 0: the online CPUs */
+};
+
+struct ws_register_audit_summary {
+	size_t certificates; /* certificates read */
+	size_t verified;     /* of them, whose signature verified */
+	size_t logs, lines;  /* audit logs and lines read */
+	size_t problems;     /* findings other than notes */
+	size_t notes;
+};
+
+/*
+ * ws_register_audit() - in one snapshot of the register: every certificate's signature
+ * verified again on the stored bytes as ws_cert_verify() does (against @trust), its sha256
+ * and extracted columns checked against the bytes; each station's series (every
+ * previous_sha256 names a certificate of that station, but each series' first; no two claim
+ * one); each audit log's lines (numbered from 1 without gaps, each chained to the stored line
+ * before, signed by a signer that chains to @trust, as ws_audit_verify()); and every SUCCESS
+ * line's certificate present. Rows are streamed by the caller's thread to @o->jobs workers
+ * through bounded queues: memory does not grow with the register. @fn hears each finding.
+ * Return: 0 when the audit ran (look at @ret); the errnos of ws_register_find(); -ENOMEM.
+ */
+int ws_register_audit(struct ws_register *r, const struct ws_trust *trust,
+                      const struct ws_register_audit_opts *o, ws_register_problem_fn fn,
+                      void *userdata, struct ws_register_audit_summary *ret, char **ret_reason);
+
+/* One group of ws_register_stats(): a station, a day (UTC, YYYY-MM-DD, by issued), a status,
+ * method and NIST level, how many certificates, and the first and last issued (RFC 3339). */
+struct ws_register_stats_row {
+	const char *station, *day, *status, *method, *nist_level, *first_issued, *last_issued;
+	uint64_t count;
+};
+
+typedef int (*ws_register_stats_fn)(void *userdata, const struct ws_register_stats_row *row);
+
+/*
+ * ws_register_stats() - the groups, by station, day, status, method and NIST level, in that
+ * order, streamed to @fn; of @f only station and the issued range apply. A non-zero return
+ * from @fn stops and is returned. Return: 0 or the errnos of ws_register_find().
+ */
+int ws_register_stats(struct ws_register *r, const struct ws_register_filter *f,
+                      ws_register_stats_fn fn, void *userdata, char **ret_reason);
+
 #endif

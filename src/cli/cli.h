@@ -36,6 +36,10 @@ int cmd_validate(struct cli *cli, int argc, char **argv);
 int cmd_register(struct cli *cli, int argc, char **argv);
 int cmd_register_init(struct cli *cli, int argc, char **argv);
 int cmd_register_push(struct cli *cli, int argc, char **argv);
+int cmd_register_find(struct cli *cli, int argc, char **argv);
+int cmd_register_export(struct cli *cli, int argc, char **argv);
+int cmd_register_audit(struct cli *cli, int argc, char **argv);
+int cmd_register_stats(struct cli *cli, int argc, char **argv);
 
 /* confirm.c: ask the operator to confirm each target (see there). Return: an exit code. */
 int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes);

@@ -19,6 +19,10 @@ static const struct {
 	{ "init", cmd_register_init, "create the register's tables and roles, or migrate them" },
 	{ "push", cmd_register_push,
 	  "verify certificates, records and audit logs, and store them" },
+	{ "find", cmd_register_find, "find certificates: by serial, WWN, asset tag, station, ..." },
+	{ "export", cmd_register_export, "export certificates as CSV or JSON" },
+	{ "audit", cmd_register_audit, "verify everything stored again; list what is missing" },
+	{ "stats", cmd_register_stats, "count certificates per station and day" },
 };
 
 static int usage(FILE *out, int code)

@@ -47,4 +47,14 @@ size_t ws_audit_signed_len(const char *line, size_t len);
 /* ws_audit_str() - the string member @key of @o, or NULL. */
 const char *ws_audit_str(struct json_object *o, const char *key);
 
+/* A walk of ws_audit_verify() fed one line at a time, certificates not looked up
+ * (register-audit.c). ws_audit_walk_new() returns NULL when out of memory. */
+struct ws_audit_walk;
+struct ws_audit_walk *ws_audit_walk_new(const struct ws_trust *trust, ws_audit_problem_fn cb,
+                                        void *userdata, struct ws_audit_summary *sum);
+/* Line @n's exact bytes (no newline). */
+void ws_audit_walk_line(struct ws_audit_walk *w, unsigned n, const char *line, size_t len);
+/* The end of the log: what the end reveals (wipes without an outcome), then free; NULL-safe. */
+void ws_audit_walk_end(struct ws_audit_walk *w);
+
 #endif

@@ -445,3 +445,36 @@ int ws_audit_verify_mem(const void *data, size_t len, const char *cert_dir,
 	r = ws_audit_read_mem(data, len, walk_line, &w, &at);
 	return walk_end(&w, r, at);
 }
+
+/* ---- a walk fed line by line (register-audit.c: the lines come from the register) ----------- */
+
+struct ws_audit_walk {
+	struct walk w;
+};
+
+struct ws_audit_walk *ws_audit_walk_new(const struct ws_trust *trust, ws_audit_problem_fn cb,
+                                        void *userdata, struct ws_audit_summary *sum)
+{
+	struct ws_audit_walk *aw = malloc(sizeof(*aw));
+
+	if (aw)
+		walk_init(&aw->w, NULL, trust, cb, userdata, sum);
+	return aw;
+}
+
+void ws_audit_walk_line(struct ws_audit_walk *aw, unsigned n, const char *line, size_t len)
+{
+	if (len > WS_AUDIT_LINE_MAX)
+		report(&aw->w, n, true, "longer than %u KiB: not a log line",
+		       WS_AUDIT_LINE_MAX >> 10);
+	else
+		(void)walk_line(&aw->w, n, line, len, true);
+}
+
+void ws_audit_walk_end(struct ws_audit_walk *aw)
+{
+	if (!aw)
+		return;
+	(void)walk_end(&aw->w, 0, 0);
+	free(aw);
+}

@@ -62,7 +62,7 @@ static char *read_text(const char *path)
 struct pgserver *pgserver_start(void)
 {
 	struct pgserver *s = calloc(1, sizeof(*s));
-	char *dir, *out = NULL, *env, *port, *end;
+	char *dir, *out = NULL, *env, *env_path, *port, *end;
 	int rc;
 
 	test_require(s != NULL, "out of memory");
@@ -75,7 +75,9 @@ struct pgserver *pgserver_start(void)
 	}
 	test_require(rc == 0, "pg-server.sh start failed (%d): %s", rc, out);
 	free(out);
-	env = read_text(test_fmt("%s/env", dir));
+	env_path = test_fmt("%s/env", dir);
+	env = read_text(env_path);
+	free(env_path);
 	s->dir = env_value(env, "WS_PG_DIR");
 	port = env_value(env, "WS_PG_PORT");
 	s->port = (int)strtol(port, &end, 10);
