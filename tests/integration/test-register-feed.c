@@ -139,6 +139,12 @@ static char *feed_wipe(const char *name, int want, char **err)
 	return path;
 }
 
+/* The server up (a test that failed may have left it stopped). */
+static void server_up(void)
+{
+	pgserver_restart(pg);
+}
+
 static int push_pending(char **out)
 {
 	return run_cli(out, NULL, "register push --pending '%s/certs' --config '%s'", scratch_dir(),
@@ -152,6 +158,7 @@ START_TEST(test_wipe_stores_certificate_and_log)
 	char *err = NULL, *cert, *sha;
 
 	clear_results();
+	server_up();
 	cert = feed_wipe("fa", 0, &err);
 	ck_assert_msg(strstr(err, "register: stored"), "%s", err);
 	sha = file_sha(cert);
@@ -243,6 +250,7 @@ START_TEST(test_crash_after_commit_is_a_duplicate)
 	char *err = NULL, *out = NULL, *cert, *sha;
 
 	clear_results();
+	server_up();
 	cert = feed_wipe("fd", 0, &err);
 	sha = file_sha(cert);
 	ck_assert_int_eq(certs_with(sha), 1);
@@ -269,6 +277,7 @@ START_TEST(test_validate_record_is_stored)
 	char *err = NULL, *out = NULL, *cert, *rec, *sha, *p;
 
 	clear_results();
+	server_up();
 	cert = feed_wipe("fe", 0, &err);
 	free(err);
 	ck_assert_int_eq(run_cli(&out, &err,
