@@ -18,13 +18,12 @@
 #include <wipeseal/register.h>
 
 #include "cli.h"
+#include "register-opts.h"
 
 struct pending_control {
-	const char *dir;         /* --pending DIR */
-	const char *ca;          /* --ca: what is sent is verified against it */
-	const char *config_path; /* --config */
-	struct ws_register_conn conn;
-	struct ws_config *cfg;
+	const char *dir; /* --pending DIR */
+	const char *ca;  /* --ca: what is sent is verified against it */
+	struct register_opts reg;
 	struct ws_trust *trust;
 };
 
@@ -36,12 +35,8 @@ static int usage(void)
 	      "register holds leaves the queue; what it refuses (a conflict, or a file that does\n"
 	      "not verify) is set aside in DIR/" WS_REGISTER_QUEUE_DIR "/held with its reason.\n\n"
 	      "      --pending DIR       the result directory whose queue is sent\n"
-	      "      --ca FILE           the CA the certificates must chain to (default\n"
-	      "                          [register] verify_ca)\n"
-	      "      --register URL      libpq connection string or URI (default [register] url)\n"
-	      "      --register-ca FILE  the CA of the register's server certificate\n"
-	      "      --register-cert FILE, --register-key FILE  this client's certificate, key\n"
-	      "      --config FILE       configuration (default /etc/wipeseal/wipeseal.conf)\n"
+	      "  -c, --ca FILE           the CA the certificates must chain to (default\n"
+	      "                          [register] verify_ca)\n" REGISTER_OPTS_HELP
 	      "  -h, --help              show this help\n\n"
 	      "Exit 0 when the queue is empty after, 1 when files are held, 6 when the register\n"
 	      "cannot be reached (the queue waits). See wipeseal(8).\n",
@@ -51,43 +46,34 @@ static int usage(void)
 
 static int parse_options(struct cli *cli, struct pending_control *p, int argc, char **argv)
 {
-	enum { O_PENDING = 256, O_CA, O_URL, O_RCA, O_RCERT, O_RKEY, O_CONFIG };
+	enum { O_PENDING = 0x5500 };
 	static const struct option opts[] = {
 		{ "pending", required_argument, NULL, O_PENDING },
-		{ "ca", required_argument, NULL, O_CA },
-		{ "register", required_argument, NULL, O_URL },
-		{ "register-ca", required_argument, NULL, O_RCA },
-		{ "register-cert", required_argument, NULL, O_RCERT },
-		{ "register-key", required_argument, NULL, O_RKEY },
-		{ "config", required_argument, NULL, O_CONFIG },
+		{ "ca", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		REGISTER_LONG_OPTIONS,
 		{ 0 },
-	};
-	const char **slot[] = {
-		[O_PENDING - O_PENDING] = &p->dir,        [O_CA - O_PENDING] = &p->ca,
-		[O_URL - O_PENDING] = &p->conn.url,       [O_RCA - O_PENDING] = &p->conn.ca,
-		[O_RCERT - O_PENDING] = &p->conn.cert,    [O_RKEY - O_PENDING] = &p->conn.key,
-		[O_CONFIG - O_PENDING] = &p->config_path,
 	};
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c >= O_PENDING && c <= O_CONFIG) {
-			*slot[c - O_PENDING] = optarg;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		if (register_opts_parse(&p->reg, c, optarg))
 			continue;
-		}
-		if (c == 'h') {
+		if (c == O_PENDING) {
+			p->dir = optarg;
+		} else if (c == 'c') {
+			p->ca = optarg;
+		} else if (c == 'h') {
 			usage();
 			return -1;
+		} else {
+			return cli_bad_usage(cli);
 		}
-		return cli_bad_usage(cli);
 	}
 	if (!p->dir || optind < argc) {
-		cli_err(cli, "%s",
-		        p->dir ? "--pending takes one directory and no files"
-		               : "name the result directory with --pending DIR");
-		return cli_bad_usage(cli);
+		cli_err(cli, "%s", p->dir ? "--pending takes one directory and no files"
+		                          : "name the result directory with --pending DIR");
+		return WS_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -96,27 +82,17 @@ static int parse_options(struct cli *cli, struct pending_control *p, int argc, c
 static int prepare(struct cli *cli, struct pending_control *p)
 {
 	char *why = NULL;
-	int r = ws_config_load(p->config_path ? p->config_path : WS_CONFIG_DEFAULT, &p->cfg, &why);
+	int r, code = register_opts_config(cli, &p->reg);
 
-	if (r == -ENOENT && !p->config_path)
-		r = ws_config_new(&p->cfg);
-	if (r < 0) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	ws_register_conn_from_config(&p->conn, p->cfg);
-	if (!p->conn.url) {
-		cli_err(cli, "no register named: pass --register URL or set [register] url");
-		return WS_EXIT_USAGE;
-	}
-	if (!p->ca && !(p->ca = ws_config_get(p->cfg, "register", "verify_ca"))) {
-		cli_err(cli, "no CA to verify against: pass --ca FILE or set [register] verify_ca");
+	if (code != WS_EXIT_OK)
+		return code;
+	if (!p->ca && !(p->ca = ws_config_get(p->reg.cfg, "register", "verify_ca"))) {
+		cli_err(cli, "no CA to verify against: give --ca FILE (or set [register] verify_ca)");
 		return WS_EXIT_USAGE;
 	}
 	r = ws_trust_load(p->ca, &p->trust, &why);
 	if (r < 0) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
+		cli_err(cli, "--ca %s: %s", p->ca, why ? why : strerror(-r));
 		free(why);
 		return WS_EXIT_USAGE;
 	}
@@ -134,22 +110,26 @@ static const char *status_name(enum ws_push_status s)
 	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
-/* One line per file. */
+/* One line per file, as `register push` says it. */
 static void on_file(void *userdata, const char *path, const struct ws_push_outcome *o)
 {
-	char *name = cli_printable(path), *why = o->reason ? cli_printable(o->reason) : NULL;
+	char *name = cli_printable(path), *why = cli_printable(o->reason), *id = cli_printable(o->id);
 
 	(void)userdata;
-	printf("%s: %s", name, status_name(o->status));
-	if (o->kind == WS_PUSH_AUDIT_LOG && o->status == WS_PUSH_STORED)
-		printf(" (%u line%s)", o->lines, o->lines == 1 ? "" : "s");
-	if (why)
-		printf(": %s", why);
-	if (o->status == WS_PUSH_CONFLICT || o->status == WS_PUSH_REFUSED)
-		printf("; held in " WS_REGISTER_QUEUE_DIR "/held");
-	putchar('\n');
+	if (o->status == WS_PUSH_STORED || o->status == WS_PUSH_DUPLICATE) {
+		if (o->kind == WS_PUSH_AUDIT_LOG)
+			printf("%s %s (audit log of %s: %u lines stored)\n", status_name(o->status),
+			       name, id, o->lines);
+		else
+			printf("%s %s (%s %s)\n", status_name(o->status), name,
+			       o->kind == WS_PUSH_CERTIFICATE ? "certificate" : "record", id);
+	} else {
+		printf("%s %s: %s%s\n", status_name(o->status), name, why,
+		       o->status == WS_PUSH_UNREACHABLE ? "" : "; held in " WS_REGISTER_QUEUE_DIR "/held");
+	}
 	free(name);
 	free(why);
+	free(id);
 }
 
 static int send_queue(struct cli *cli, struct pending_control *p)
@@ -158,14 +138,10 @@ static int send_queue(struct cli *cli, struct pending_control *p)
 	struct ws_pending_summary s = { 0 };
 	struct ws_verify_opts vo = { 0 };
 	size_t held = 0;
-	char *why = NULL;
-	int r = ws_register_connect(&p->conn, &reg, &why);
+	int r, code = register_opts_connect(cli, &p->reg, &reg);
 
-	if (r < 0) {
-		cli_err(cli, "%s; the queue in %s waits", why ? why : strerror(-r), p->dir);
-		free(why);
-		return r == -EINVAL ? WS_EXIT_USAGE : WS_EXIT_UNREACHABLE;
-	}
+	if (code != WS_EXIT_OK)
+		return code; /* said; the queue waits */
 	r = ws_register_push_pending(reg, p->trust, &vo, p->dir, on_file, NULL, &s);
 	ws_register_close(reg);
 	if (r < 0) {
@@ -185,12 +161,11 @@ int cmd_register_push_pending(struct cli *cli, int argc, char **argv)
 	struct pending_control p = { 0 };
 	int code = parse_options(cli, &p, argc, argv);
 
-	if (code != 0)
-		return code < 0 ? WS_EXIT_OK : code;
-	code = prepare(cli, &p);
+	if (code == 0)
+		code = prepare(cli, &p);
 	if (code == WS_EXIT_OK)
 		code = send_queue(cli, &p);
 	ws_trust_free(p.trust);
-	ws_config_free(p.cfg);
-	return code;
+	register_opts_free(&p.reg);
+	return code < 0 ? WS_EXIT_OK : code;
 }
