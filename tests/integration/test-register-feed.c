@@ -63,10 +63,15 @@ static long sql_count(const char *fmt, ...)
 }
 
 /* The output of a shell command, first line, asserted to succeed (malloc'd). */
-static char *sh_line(const char *fmt, const char *a, const char *b)
+static char *sh_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sh_line(const char *fmt, ...)
 {
-	char *out = NULL, *cmd = test_fmt(fmt, a, b);
+	char *out = NULL, *cmd = NULL;
+	va_list ap;
 
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
 	ck_assert_msg(test_sh(&out, "%s", cmd) == 0, "%s: %s", cmd, out);
 	out[strcspn(out, "\n")] = '\0';
 	free(cmd);
@@ -75,7 +80,7 @@ static char *sh_line(const char *fmt, const char *a, const char *b)
 
 static char *file_sha(const char *file)
 {
-	return sh_line("sha256sum '%s' | cut -c1-64", file, "");
+	return sh_line("sha256sum '%s' | cut -c1-64", file);
 }
 
 /* The number of entries waiting in the result directory's queue, counted by find(1). */
@@ -83,7 +88,7 @@ static long queue_len(void)
 {
 	char *n = sh_line("find '%s/certs/.register-queue' -maxdepth 1 -type f ! -name '.*' "
 	                  "2>/dev/null | wc -l",
-	                  scratch_dir(), "");
+	                  scratch_dir());
 	long k = strtol(n, NULL, 10);
 
 	free(n);
@@ -95,9 +100,9 @@ static long queue_len(void)
 static void log_in_register(void)
 {
 	char *log = test_fmt("%s/audit.log", scratch_dir());
-	char *id = sh_line("head -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log, "");
-	char *lines = sh_line("wc -l < '%s'", log, "");
-	char *last = sh_line("tail -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log, "");
+	char *id = sh_line("head -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log);
+	char *lines = sh_line("wc -l < '%s'", log);
+	char *last = sh_line("tail -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log);
 
 	ck_assert_int_eq(sql_count("SELECT count(*) FROM audit_lines WHERE log_id = '%s'", id),
 	                 strtol(lines, NULL, 10));
@@ -224,7 +229,7 @@ START_TEST(test_altered_file_is_held)
 	free(out);
 	/* held with its reason, the log sent, neither version stored */
 	ck_assert_int_eq(queue_len(), 0);
-	reason = sh_line("cat '%s'/certs/.register-queue/held/*.reason", scratch_dir(), "");
+	reason = sh_line("cat '%s'/certs/.register-queue/held/*.reason", scratch_dir());
 	ck_assert_msg(strlen(reason) > 10, "reason: %s", reason);
 	ck_assert_int_eq(test_sh(NULL,
 	                         "ls '%s'/certs/.register-queue/held/ | grep -v reason | "
