@@ -22,6 +22,10 @@
  * - The station under tmux, the server stopped: the screen shows "register: 2 waiting";
  *   the server back, it reaches "register: stored all" within the retry time; the
  *   certificate is in the register.
+ * - `station --auto` with a server that accepts connections and never answers (its
+ *   postmaster SIGSTOPped): the station ends by itself (exit 0, under a 150 s timeout that
+ *   would say it hung), printed the queue's line when it changed and what is left on the
+ *   way out; `register push --pending` sends it once the server answers.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -192,8 +196,9 @@ START_TEST(test_server_away_then_pending)
 	ck_assert_int_eq(certs_with(sha), 0);
 
 	ck_assert_int_eq(push_pending(&out), 0);
-	ck_assert_msg(strstr(out, ".json (certificate ") && strstr(out, "2 stored, 0 already there"), "%s",
-	              out);
+	ck_assert_msg(strstr(out, ".json (certificate ") &&
+	                  strstr(out, "2 stored, 0 already there"),
+	              "%s", out);
 	free(out);
 	ck_assert_int_eq(queue_len(), 0);
 	ck_assert_int_eq(certs_with(sha), 1);
@@ -225,7 +230,8 @@ START_TEST(test_altered_file_is_held)
 
 	ck_assert_int_eq(push_pending(&out), 1);
 	ck_assert_msg(strstr(out, "refused ") && strstr(out, "; held in .register-queue/held") &&
-	                  strstr(out, "1 held, 0 waiting"), "%s", out);
+	                  strstr(out, "1 held, 0 waiting"),
+	              "%s", out);
 	free(out);
 	/* held with its reason, the log sent, neither version stored */
 	ck_assert_int_eq(queue_len(), 0);
@@ -267,8 +273,8 @@ START_TEST(test_crash_after_commit_is_a_duplicate)
 	    0);
 	ck_assert_int_eq(queue_len(), 1);
 	ck_assert_int_eq(push_pending(&out), 0);
-	ck_assert_msg(strstr(out, "duplicate ") && strstr(out, "0 stored, 1 already there"),
-	              "%s", out);
+	ck_assert_msg(strstr(out, "duplicate ") && strstr(out, "0 stored, 1 already there"), "%s",
+	              out);
 	ck_assert_int_eq(certs_with(sha), 1);
 	ck_assert_int_eq(queue_len(), 0);
 	free(out);
@@ -343,6 +349,40 @@ START_TEST(test_station_shows_the_queue)
 }
 END_TEST
 
+START_TEST(test_auto_with_a_server_that_does_not_answer)
+{
+	char *dev = marked("fz"), *pid, *out = NULL, *cert, *sha;
+
+	clear_results();
+	server_up();
+	/* the postmaster stopped (SIGSTOP): the kernel accepts the connection and nobody
+	 * answers; every try must give up by itself. SIGCONT whatever happens. */
+	pid = sh_line("head -n1 '%s/data/postmaster.pid'", pg->dir);
+	ck_assert_int_eq(test_sh(&out,
+	                         "kill -STOP %s; timeout 150 %s station --auto --config '%s' %s "
+	                         "'%s' < /dev/null; echo rc=$?; kill -CONT %s",
+	                         pid, WS_CLI, conf, signed_args(), dev, pid),
+	                 0);
+	ck_assert_msg(strstr(out, "rc=0\n"), "%s", out);
+	/* a line when the queue changed, and what is left on the way out */
+	ck_assert_msg(strstr(out, "wipeseal: register: 2 waiting"), "%s", out);
+	ck_assert_msg(strstr(out, "; wipeseal register push --pending"), "%s", out);
+	ck_assert_int_eq(queue_len(), 2);
+	free(out);
+	/* the server answers again: the queue goes */
+	ck_assert_int_eq(push_pending(&out), 0);
+	cert = cert_of(dev);
+	sha = file_sha(cert);
+	ck_assert_int_eq(certs_with(sha), 1);
+	log_in_register();
+	free(sha);
+	free(cert);
+	free(out);
+	free(pid);
+	free(dev);
+}
+END_TEST
+
 /* ---- the register ------------------------------------------------------------------------ */
 
 /* The schema, a station role with its client certificate, and the config that names them. */
@@ -393,6 +433,7 @@ int main(void)
 	tcase_add_test(tc, test_crash_after_commit_is_a_duplicate);
 	tcase_add_test(tc, test_validate_record_is_stored);
 	tcase_add_test(tc, test_station_shows_the_queue);
+	tcase_add_test(tc, test_auto_with_a_server_that_does_not_answer);
 	suite_add_tcase(s, tc);
 	rc = test_run_suite(s);
 	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
