@@ -179,7 +179,13 @@ int cmd_register_push(struct cli *cli, int argc, char **argv)
 	struct push_control ctl = { 0 };
 	struct ws_trust *t[3] = { NULL };
 	struct ws_register *r = NULL;
-	int rc = parse(cli, &ctl, argc, argv);
+	int rc;
+
+	/* `push --pending DIR`: the queue (cmd-register-pending.c) */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--pending", 9) == 0 && (!argv[i][9] || argv[i][9] == '='))
+			return cmd_register_push_pending(cli, argc, argv);
+	rc = parse(cli, &ctl, argc, argv);
 
 	if (rc < 0)
 		return usage();
