@@ -46,6 +46,8 @@
 
 struct ws_ctx;
 struct ws_job;
+struct ws_register_conn;
+struct ws_register_sender;
 struct ws_signer;
 struct ws_target;
 
@@ -69,6 +71,12 @@ struct ws_job_options {
 	/* NAME.pdf beside each certificate (wipeseal/pdf.h: its language, its catalogs; the
 	 * job's signer signs it), or NULL for none ([certificate] pdf = no). */
 	const struct ws_pdf_opts *pdf;
+	/* The central register (wipeseal/register.h), or NULL: with a url, each certificate
+	 * filed and the audit log are queued in the result directory's register queue once
+	 * they are durable (ws_register_queue_add()), and @register_sender (NULL: none) is
+	 * poked to send them. Both must outlive the job. */
+	const struct ws_register_conn *register_conn;
+	struct ws_register_sender *register_sender;
 };
 
 /* One target for ws_job_add(). */
@@ -194,6 +202,9 @@ struct ws_job_filed {
 	bool awaiting_timestamp;
 	char *timestamp_reason;
 	int timestamp_error;
+	/* ws_job_options.register_conn: the certificate or the audit log could not be queued
+	 * for the register (why, malloc'd), else NULL. The filing stands. */
+	char *register_reason;
 };
 
 /*

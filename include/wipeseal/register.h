@@ -142,6 +142,64 @@ int ws_register_push_pending(struct ws_register *r, const struct ws_trust *trust
                              const struct ws_verify_opts *vo, const char *result_dir,
                              ws_push_fn fn, void *userdata, struct ws_pending_summary *ret);
 
+/* ws_register_queue_held() - the number of files set aside in @result_dir's queue
+ * (WS_REGISTER_QUEUE_DIR/held/: the register answered CONFLICT or REFUSED; each has a
+ * NAME.reason beside it). Return: 0 or a negative errno. */
+int ws_register_queue_held(const char *result_dir, size_t *ret);
+
+/* ---- the sender: a station's thread that feeds the register ------------------------------ */
+
+/*
+ * The sender pushes @result_dir's queue whenever it is poked (a file was queued) and every
+ * @retry_s seconds while the queue is not empty. Every connection it opens has a connect
+ * timeout and a statement timeout, so that no call of it waits long on a dead server.
+ * Threading: start, poke, status and stop may be called from any thread.
+ */
+struct ws_register_sender;
+
+/* What the sender knows now. */
+struct ws_sender_status {
+	size_t queued;        /* files waiting in the queue */
+	size_t held;          /* files set aside (conflict, refused) */
+	bool tried;           /* it tried at least once */
+	char last_error[160]; /* why the last try left files waiting (one line), or "" */
+	int64_t last_success; /* Unix time of the last try that emptied the queue, or 0 */
+};
+
+/*
+ * ws_register_sender_start() - start the thread. @c, @trust, @vo and @result_dir must
+ * outlive the sender. @retry_s: 0 means 60.
+ * Return: 0, -EINVAL without a url, -ENOMEM, or pthread_create()'s error (negative).
+ */
+int ws_register_sender_start(const struct ws_register_conn *c, const struct ws_trust *trust,
+                             const struct ws_verify_opts *vo, const char *result_dir,
+                             unsigned retry_s, struct ws_register_sender **ret);
+
+/* ws_register_sender_poke() - something was queued: try now. NULL-safe. */
+void ws_register_sender_poke(struct ws_register_sender *s);
+
+/* ws_register_sender_status() - a copy of what it knows (the queue counted now). */
+void ws_register_sender_status(struct ws_register_sender *s, struct ws_sender_status *ret);
+
+/*
+ * ws_register_sender_stop() - one last try, bounded by @limit_s seconds (0: 10) of
+ * connecting and sending, then stop the thread and free the sender. @ret (or NULL): the
+ * status after that try. NULL-safe. Return: NULL.
+ */
+struct ws_register_sender *ws_register_sender_stop(struct ws_register_sender *s, unsigned limit_s,
+                                                   struct ws_sender_status *ret);
+
+/*
+ * ws_register_try_once() - one connection and one run of ws_register_push_pending() over
+ * @result_dir's queue, bounded by @limit_s seconds (0: 10) as the sender bounds its tries:
+ * what a command that filed something does before it ends. @ret_reason: why files were left
+ * (one line, malloc'd), or NULL. Return: 0 or a negative errno (connection errors as
+ * ws_register_connect()).
+ */
+int ws_register_try_once(const struct ws_register_conn *c, const struct ws_trust *trust,
+                         const struct ws_verify_opts *vo, const char *result_dir, unsigned limit_s,
+                         struct ws_pending_summary *ret, char **ret_reason);
+
 /* ---- auditors: find, export, audit, stats ------------------------------------------------- */
 
 /* A search; every NULL / 0 field matches everything. Times are Unix seconds. */

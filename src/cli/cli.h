@@ -32,6 +32,8 @@ int cmd_pdf(struct cli *cli, int argc, char **argv);
 int cmd_timestamp(struct cli *cli, int argc, char **argv);
 int cmd_reverify(struct cli *cli, int argc, char **argv);
 int cmd_validate(struct cli *cli, int argc, char **argv);
+/* `register push --pending DIR`: @argv from the verb on (cmd-register-pending.c). */
+int cmd_register_push_pending(struct cli *cli, int argc, char **argv);
 
 /* confirm.c: ask the operator to confirm each target (see there). Return: an exit code. */
 int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes);

@@ -20,11 +20,13 @@
 
 #include "certify.h"
 #include "cli.h"
+#include "register-feed.h"
 
 struct reverify_control {
 	const char *certificate, *device, *key, *cert, *card, *ca, *out, *audit_log, *config;
 	struct ws_reverify_opts opts;
 	struct ws_config *cfg;
+	struct register_feed feed; /* [register]: the record is queued and sent */
 	struct ws_trust *trust;
 	struct ws_signer *person;
 };
@@ -144,7 +146,7 @@ static int audit(struct cli *cli, const struct reverify_control *c, const struct
 }
 
 /* Sign and file the record, log it, say it. Return: an exit code. */
-static int finish(struct cli *cli, const struct reverify_control *c, const struct ws_reverify *r)
+static int finish(struct cli *cli, struct reverify_control *c, const struct ws_reverify *r)
 {
 	char *record = NULL, *path = NULL, *why = NULL, *p;
 	int e = ws_reverify_record(r, c->person, &record), code;
@@ -162,6 +164,7 @@ static int finish(struct cli *cli, const struct reverify_control *c, const struc
 	                                            : WS_EXIT_FAILED;
 	if (audit(cli, c, r, path) < 0)
 		code = cli_worse(code, WS_EXIT_FAILED);
+	register_feed_queue(cli, &c->feed, path, c->audit_log);
 	p = cli_printable(r->path);
 	if (r->outcome == WS_REVERIFY_MATCH)
 		printf("MATCH %s: %llu bytes read as the certificate says (%s); record %s\n", p,
@@ -175,6 +178,7 @@ static int finish(struct cli *cli, const struct reverify_control *c, const struc
 		       "record %s\n",
 		       p, r->n_unreadable, (unsigned long long)r->unreadable[0].offset, path);
 	free(p);
+	register_feed_flush(cli, &c->feed); /* the register being away changes no code */
 	free(path);
 	free(record);
 	return code;
@@ -314,9 +318,12 @@ int cmd_reverify(struct cli *cli, int argc, char **argv)
 		code = load_config(cli, &c);
 	if (code == WS_EXIT_OK)
 		code = prepare(cli, &c);
+	if (code == WS_EXIT_OK)
+		code = register_feed_prepare(cli, c.cfg, &c.feed);
 	c.opts.trust = c.trust;
 	if (code == WS_EXIT_OK)
 		code = run(cli, &c);
+	register_feed_fini(&c.feed);
 	ws_signer_free(c.person);
 	ws_trust_free(c.trust);
 	ws_config_free(c.cfg);

@@ -20,11 +20,13 @@
 
 #include "certify.h"
 #include "cli.h"
+#include "register-feed.h"
 
 struct validate_control {
 	const char *decision, *reason, *key, *cert, *card, *pin_file, *ca, *audit_log, *config;
 	const char *location, *contact;
 	struct ws_config *cfg;
+	struct register_feed feed; /* [register]: the records are queued and sent */
 	struct ws_signer *validator;
 	struct ws_trust *trust;
 };
@@ -136,16 +138,19 @@ static int run(struct cli *cli, struct validate_control *v, enum ws_decision d,
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		char *name = cli_printable(certs[i]), *rec = cli_printable(out[i].record);
 
-		if (out[i].error == 0)
+		if (out[i].error == 0) {
 			printf("%s: %s recorded in %s\n", name, ws_decision_name(d), rec);
-		else
+			register_feed_queue(cli, &v->feed, out[i].record, v->audit_log);
+		} else {
 			cli_err(cli, "%s: %s", certs[i],
 			        out[i].reason ? out[i].reason : strerror(-out[i].error));
+		}
 		code = cli_worse(code, outcome_code(out[i].error));
 		free(name);
 		free(rec);
 		ws_validation_outcome_clear(&out[i]);
 	}
+	register_feed_flush(cli, &v->feed); /* the register being away changes no code */
 	free(out);
 	free(why);
 	return code;
@@ -249,7 +254,10 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 	}
 	code = prepare(cli, &v);
 	if (code == WS_EXIT_OK)
+		code = register_feed_prepare(cli, v.cfg, &v.feed);
+	if (code == WS_EXIT_OK)
 		code = run(cli, &v, d, (const char *const *)argv + optind, (size_t)(argc - optind));
+	register_feed_fini(&v.feed);
 	ws_signer_free(v.validator);
 	ws_trust_free(v.trust);
 	ws_config_free(v.cfg);

@@ -164,6 +164,8 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 		apply_station_fields(ws, &flags);
 		code = apply_config(cli, ws);
 	}
+	if (code == WS_EXIT_OK && !ws->cert.unsigned_results)
+		code = register_feed_prepare(cli, ws->cert.cfg, &ws->reg);
 	if (code != WS_EXIT_OK)
 		return code;
 	/* before any drive is described: every snapshot from now on knows them */
@@ -338,6 +340,10 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 	};
 	if (!c->unsigned_results && !ws->dry_run && !pdf_off(c))
 		o.pdf = &ws->pdf;
+	if (ws->reg.on && !ws->dry_run) {
+		o.register_conn = &ws->reg.conn;
+		o.register_sender = ws->reg.sender;
+	}
 
 	o.wipe = (struct ws_wipe_opts){
 		.io_threads = ws->io_threads,
@@ -389,6 +395,7 @@ void wipe_setup_fini(struct wipe_setup *ws)
 	wipe_setup_release(ws, ws->n_reserved);
 	free(ws->reserved);
 	ws->reserved = NULL;
+	register_feed_fini(&ws->reg); /* before the config its strings are in */
 	certify_fini(&ws->cert);
 	ws->plan = ws_plan_free(ws->plan);
 	free(ws->password_log);

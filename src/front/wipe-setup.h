@@ -14,6 +14,7 @@
 
 #include "certify.h"
 #include "front.h"
+#include "register-feed.h"
 
 struct wipe_setup {
 	const char *method;
@@ -34,6 +35,8 @@ struct wipe_setup {
 	const char *protect_label;
 	const char *protect_build_id;
 	struct certify cert;
+	/* [register]: each certificate filed is queued for the central register */
+	struct register_feed reg;
 	/* NAME.pdf beside each certificate ([certificate] pdf, lang) */
 	struct ws_pdf_opts pdf;
 	struct ws_plan *plan; /* made by wipe_setup_prepare() */

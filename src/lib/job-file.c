@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <wipeseal/operator.h>
+#include <wipeseal/register.h>
 
 #include "cert-internal.h"
 #include "job-internal.h"
@@ -150,6 +151,25 @@ static char *timestamp_note(const struct ws_job_filed *f, char *note)
 	return both;
 }
 
+/* The register is configured: the certificate @f->file and the audit log (when its line went
+ * in) into the queue of @dir, now that both are durable; the sender is poked. */
+static void queue_filed(const struct ws_job *job, const char *dir, struct ws_job_filed *f)
+{
+	const struct ws_register_conn *c = job->opts.register_conn;
+	char *why = NULL;
+	int r = 0;
+
+	if (!c || !c->url)
+		return;
+	if (f->file)
+		r = ws_register_queue_add(dir, f->file, &why);
+	if (r == 0 && job->opts.audit_log && !f->log_error)
+		r = ws_register_queue_add(dir, job->opts.audit_log, &why);
+	if (r < 0)
+		f->register_reason = why;
+	ws_register_sender_poke(job->opts.register_sender);
+}
+
 /* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
@@ -198,6 +218,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	              f);
 	if (r == 0 && job->opts.pdf)
 		file_pdf(job, f);
+	if (r == 0)
+		queue_filed(job, dir, f);
 	free(note);
 	free(doc);
 	return r < 0 ? r : lr;
@@ -210,6 +232,7 @@ int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *
 	const struct ws_device *dev;
 	unsigned started_line;
 	char name[64];
+	int r;
 
 	memset(ret, 0, sizeof(*ret));
 	if (!ws_job_started(job, i))
@@ -223,18 +246,21 @@ int ws_job_file(struct ws_job *job, size_t i, struct ws_audit *log, const char *
 	if (!res && !started_line)
 		return 0;
 	snprintf(name, sizeof(name), "%s-line-%u", res ? "refused" : "not-started", started_line);
-	return log_line(log, dir, name,
-	                &(struct ws_audit_entry){
-	                    .status = res ? "REFUSED" : "FAILED",
-	                    .serial = dev->serial ? dev->serial : dev->path,
-	                    .target = dev->path,
-	                    .model = dev->model,
-	                    .operator_name = ws_job_cert_info(job, i)->operator_name,
-	                    .note = res ? res->status_reason
-	                                : "the wipe could not start: no result, no certificate",
-	                    .started_line = started_line,
-	                },
-	                ret);
+	r = log_line(log, dir, name,
+	             &(struct ws_audit_entry){
+	                 .status = res ? "REFUSED" : "FAILED",
+	                 .serial = dev->serial ? dev->serial : dev->path,
+	                 .target = dev->path,
+	                 .model = dev->model,
+	                 .operator_name = ws_job_cert_info(job, i)->operator_name,
+	                 .note = res ? res->status_reason
+	                             : "the wipe could not start: no result, no certificate",
+	                 .started_line = started_line,
+	             },
+	             ret);
+	if (r == 0)
+		queue_filed(job, dir, ret);
+	return r;
 }
 
 void ws_job_filed_clear(struct ws_job_filed *f)
@@ -246,5 +272,6 @@ void ws_job_filed_clear(struct ws_job_filed *f)
 	free(f->pdf);
 	free(f->pdf_reason);
 	free(f->timestamp_reason);
+	free(f->register_reason);
 	memset(f, 0, sizeof(*f));
 }

@@ -199,6 +199,15 @@ static int auto_login(struct station *st)
 	return r < 0 ? WS_EXIT_FAILED : WS_EXIT_OK;
 }
 
+/* The register's line, when it changed. */
+static void print_feed(struct station *st)
+{
+	char line[200];
+
+	if (feed_changed(st, line, sizeof(line)))
+		say("%s", line);
+}
+
 static void run(struct station *st, bool *told)
 {
 	int64_t next = cli_now_ns() + PROGRESS_EVERY_NS;
@@ -214,6 +223,7 @@ static void run(struct station *st, bool *told)
 		}
 		station_poll(st);
 		print_ended(st, told);
+		print_feed(st);
 		if (st->job && cli_now_ns() >= next) {
 			print_progress(st);
 			next += PROGRESS_EVERY_NS;
@@ -249,6 +259,7 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 		goto out;
 	say("starting: method %s, verify %s, certificates in %s", ws->plan->method,
 	    ws_verify_mode_name(ws->plan->verify), ws->cert_dir);
+	feed_start(&st);
 	station_start(&st);
 	say("%s", st.message);
 	run(&st, told);
@@ -258,6 +269,7 @@ int station_auto(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n)
 	say("summary:");
 	station_print_summary(&st);
 	fflush(stdout);
+	feed_stop(&st); /* one last try, bounded */
 	/* a wipe that failed matters more than a drive that was refused and left alone */
 	code = st.exit_code == WS_EXIT_OK && refused ? WS_EXIT_REFUSED : st.exit_code;
 out:

@@ -183,8 +183,9 @@ void screen_list_draw(struct station *st)
 {
 	struct cols c = layout(COLS);
 	const struct ws_plan *plan = st->ws->plan;
-	int rows = LINES - 5, y;
-	char head[256], pct[16] = "";
+	char head[256], pct[16] = "", feed[200];
+	bool fed = feed_line(st, feed, sizeof(feed));
+	int rows = LINES - 5 - (fed ? 1 : 0), y;
 
 	if (plan->verify == WS_VERIFY_SAMPLE)
 		snprintf(pct, sizeof(pct), " %u%%", plan->sample_percent);
@@ -229,6 +230,8 @@ void screen_list_draw(struct station *st)
 		st->top = st->cursor - rows + 1;
 	for (int i = 0; i < rows && st->top + i < (int)st->n_drives; i++)
 		draw_row(st, st->drives[st->top + i], 2 + i, st->top + i == st->cursor, &c);
+	if (fed)
+		draw_text(LINES - 4, 0, COLS, feed);
 	draw_detail(st, LINES - 3);
 	draw_text(LINES - 2, 0, COLS, st->message);
 	attron(A_REVERSE);

@@ -395,6 +395,7 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 		station_message(&st, "%zu drive%s; hot-plug: %s events. ? shows the keys.",
 		                st.n_drives, st.n_drives == 1 ? "" : "s",
 		                ws_monitor_source(st.monitor));
+	feed_start(&st);
 	if (st.ops.cfg.on)
 		login_open(&st); /* nothing starts before an operator logs in */
 	held = hold_stderr(&saved);
@@ -405,6 +406,7 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 	delscreen(screen);
 	release_stderr(held, saved);
 	station_print_summary(&st);
+	feed_stop(&st); /* one last try, bounded */
 	ws_monitor_free(st.monitor);
 	drives_free(&st);
 	pthread_mutex_destroy(&st.lock);

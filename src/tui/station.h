@@ -143,7 +143,8 @@ struct station {
 
 	struct station_ops ops;
 	struct login login;
-	int64_t next_tick; /* the next session poll */
+	int64_t next_tick;   /* the next session poll */
+	char feed_said[200]; /* feed.c: the register line `--auto` printed last */
 };
 
 /* station.c */
@@ -238,6 +239,17 @@ void lock_draw(struct station *st);
 void lock_key(struct station *st, int key);
 /* The manual lock key ('l'). */
 void lock_now(struct station *st);
+
+/* feed.c: the central register ([register] url) */
+/* Start the library's sender over the result directory (nothing without a url). */
+void feed_start(struct station *st);
+/* "register: stored all" or "register: N waiting: REASON" into @buf. Return: false (and
+ * "") when no register is configured. */
+bool feed_line(struct station *st, char *buf, size_t len);
+/* feed_line(), true only when it says something else than the last time. */
+bool feed_changed(struct station *st, char *buf, size_t len);
+/* One last bounded try, the sender stopped, what is left said on stdout. */
+void feed_stop(struct station *st);
 
 /* the actions a prompt ends in (station.c) */
 void station_start(struct station *st);
