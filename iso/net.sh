@@ -19,7 +19,7 @@
 #    writes into each certificate's station.clock: only a server that answered is named.
 
 NET=no           # yes: the network was asked for
-NET_DIR=/run/wipeseal/net
+NET_DIR=${WS_NET_DIR:-/run/wipeseal/net}
 NTP_ARG=         # wipeseal.ntp= as given
 NTP=             # what came of it: synchronized, failed, none
 NTP_WHY=         # when failed: one line, for the console and auto mode's refusal
@@ -27,7 +27,8 @@ DHCP_WAIT=30     # seconds for a first lease
 NTP_WAIT=10      # seconds for a server to answer chronyd -q
 SYNC_WAIT=60     # seconds for the kernel to say synchronized after that
 
-# Whether the network is wanted: wipeseal.net=dhcp, or booted from the network (BOOTIF=).
+# Whether the network is wanted: wipeseal.net=dhcp, or booted from the network (BOOTIF=);
+# wipeseal.net=off (or any other value) keeps it down even then.
 net_wanted() {
 	for w in $CMDLINE; do
 		case "$w" in
@@ -74,7 +75,8 @@ dhcp() {
 		return 1
 	fi
 	for i in $ifaces; do
-		udhcpc -i "$i" -s /usr/share/wipeseal/udhcpc.script -O ntpsrv -x hostname:wipeseal \
+		ip link set dev "$i" up
+		udhcpc -i "$i" -s "${WS_UDHCPC_SCRIPT:-/usr/share/wipeseal/udhcpc.script}" -O ntpsrv -x hostname:wipeseal \
 			-t 10 -T 2 -n -p "$NET_DIR/udhcpc.$i.pid" >"$NET_DIR/udhcpc.$i.log" 2>&1 &
 	done
 	n=0

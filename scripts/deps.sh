@@ -43,6 +43,8 @@ WS_PACKAGES=(
 	# the iPXE option ROMs QEMU's NICs boot from, chrony as the test's NTP server, ss
 	# (iproute2) to find free ports
 	pxelinux ipxe-qemu chrony iproute2
+	# the image's DHCP client against busybox's DHCP server in a network namespace (tests/iso)
+	busybox-static
 )
 
 ws_install_deps() {
