@@ -22,6 +22,10 @@
  * - The station under tmux, the server stopped: the screen shows "register: 2 waiting";
  *   the server back, it reaches "register: stored all" within the retry time; the
  *   certificate is in the register.
+ * - `station --auto` with a server that accepts connections and never answers (its
+ *   postmaster SIGSTOPped): the station ends by itself (exit 0, under a 150 s timeout that
+ *   would say it hung), printed the queue's line when it changed and what is left on the
+ *   way out; `register push --pending` sends it once the server answers.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -63,10 +67,15 @@ static long sql_count(const char *fmt, ...)
 }
 
 /* The output of a shell command, first line, asserted to succeed (malloc'd). */
-static char *sh_line(const char *fmt, const char *a, const char *b)
+static char *sh_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sh_line(const char *fmt, ...)
 {
-	char *out = NULL, *cmd = test_fmt(fmt, a, b);
+	char *out = NULL, *cmd = NULL;
+	va_list ap;
 
+	va_start(ap, fmt);
+	ck_assert_int_ge(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
 	ck_assert_msg(test_sh(&out, "%s", cmd) == 0, "%s: %s", cmd, out);
 	out[strcspn(out, "\n")] = '\0';
 	free(cmd);
@@ -75,7 +84,7 @@ static char *sh_line(const char *fmt, const char *a, const char *b)
 
 static char *file_sha(const char *file)
 {
-	return sh_line("sha256sum '%s' | cut -c1-64", file, "");
+	return sh_line("sha256sum '%s' | cut -c1-64", file);
 }
 
 /* The number of entries waiting in the result directory's queue, counted by find(1). */
@@ -83,7 +92,7 @@ static long queue_len(void)
 {
 	char *n = sh_line("find '%s/certs/.register-queue' -maxdepth 1 -type f ! -name '.*' "
 	                  "2>/dev/null | wc -l",
-	                  scratch_dir(), "");
+	                  scratch_dir());
 	long k = strtol(n, NULL, 10);
 
 	free(n);
@@ -95,9 +104,9 @@ static long queue_len(void)
 static void log_in_register(void)
 {
 	char *log = test_fmt("%s/audit.log", scratch_dir());
-	char *id = sh_line("head -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log, "");
-	char *lines = sh_line("wc -l < '%s'", log, "");
-	char *last = sh_line("tail -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log, "");
+	char *id = sh_line("head -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log);
+	char *lines = sh_line("wc -l < '%s'", log);
+	char *last = sh_line("tail -n1 '%s' | tr -d '\\n' | sha256sum | cut -c1-64", log);
 
 	ck_assert_int_eq(sql_count("SELECT count(*) FROM audit_lines WHERE log_id = '%s'", id),
 	                 strtol(lines, NULL, 10));
@@ -187,8 +196,9 @@ START_TEST(test_server_away_then_pending)
 	ck_assert_int_eq(certs_with(sha), 0);
 
 	ck_assert_int_eq(push_pending(&out), 0);
-	ck_assert_msg(strstr(out, ".json (certificate ") && strstr(out, "2 stored, 0 already there"), "%s",
-	              out);
+	ck_assert_msg(strstr(out, ".json (certificate ") &&
+	                  strstr(out, "2 stored, 0 already there"),
+	              "%s", out);
 	free(out);
 	ck_assert_int_eq(queue_len(), 0);
 	ck_assert_int_eq(certs_with(sha), 1);
@@ -220,11 +230,12 @@ START_TEST(test_altered_file_is_held)
 
 	ck_assert_int_eq(push_pending(&out), 1);
 	ck_assert_msg(strstr(out, "refused ") && strstr(out, "; held in .register-queue/held") &&
-	                  strstr(out, "1 held, 0 waiting"), "%s", out);
+	                  strstr(out, "1 held, 0 waiting"),
+	              "%s", out);
 	free(out);
 	/* held with its reason, the log sent, neither version stored */
 	ck_assert_int_eq(queue_len(), 0);
-	reason = sh_line("cat '%s'/certs/.register-queue/held/*.reason", scratch_dir(), "");
+	reason = sh_line("cat '%s'/certs/.register-queue/held/*.reason", scratch_dir());
 	ck_assert_msg(strlen(reason) > 10, "reason: %s", reason);
 	ck_assert_int_eq(test_sh(NULL,
 	                         "ls '%s'/certs/.register-queue/held/ | grep -v reason | "
@@ -262,8 +273,8 @@ START_TEST(test_crash_after_commit_is_a_duplicate)
 	    0);
 	ck_assert_int_eq(queue_len(), 1);
 	ck_assert_int_eq(push_pending(&out), 0);
-	ck_assert_msg(strstr(out, "duplicate ") && strstr(out, "0 stored, 1 already there"),
-	              "%s", out);
+	ck_assert_msg(strstr(out, "duplicate ") && strstr(out, "0 stored, 1 already there"), "%s",
+	              out);
 	ck_assert_int_eq(certs_with(sha), 1);
 	ck_assert_int_eq(queue_len(), 0);
 	free(out);
@@ -338,6 +349,40 @@ START_TEST(test_station_shows_the_queue)
 }
 END_TEST
 
+START_TEST(test_auto_with_a_server_that_does_not_answer)
+{
+	char *dev = marked("fz"), *pid, *out = NULL, *cert, *sha;
+
+	clear_results();
+	server_up();
+	/* the postmaster stopped (SIGSTOP): the kernel accepts the connection and nobody
+	 * answers; every try must give up by itself. SIGCONT whatever happens. */
+	pid = sh_line("head -n1 '%s/data/postmaster.pid'", pg->dir);
+	ck_assert_int_eq(test_sh(&out,
+	                         "kill -STOP %s; timeout 150 %s station --auto --config '%s' %s "
+	                         "'%s' < /dev/null; echo rc=$?; kill -CONT %s",
+	                         pid, WS_CLI, conf, signed_args(), dev, pid),
+	                 0);
+	ck_assert_msg(strstr(out, "rc=0\n"), "%s", out);
+	/* a line when the queue changed, and what is left on the way out */
+	ck_assert_msg(strstr(out, "wipeseal: register: 2 waiting"), "%s", out);
+	ck_assert_msg(strstr(out, "; wipeseal register push --pending"), "%s", out);
+	ck_assert_int_eq(queue_len(), 2);
+	free(out);
+	/* the server answers again: the queue goes */
+	ck_assert_int_eq(push_pending(&out), 0);
+	cert = cert_of(dev);
+	sha = file_sha(cert);
+	ck_assert_int_eq(certs_with(sha), 1);
+	log_in_register();
+	free(sha);
+	free(cert);
+	free(out);
+	free(pid);
+	free(dev);
+}
+END_TEST
+
 /* ---- the register ------------------------------------------------------------------------ */
 
 /* The schema, a station role with its client certificate, and the config that names them. */
@@ -388,6 +433,7 @@ int main(void)
 	tcase_add_test(tc, test_crash_after_commit_is_a_duplicate);
 	tcase_add_test(tc, test_validate_record_is_stored);
 	tcase_add_test(tc, test_station_shows_the_queue);
+	tcase_add_test(tc, test_auto_with_a_server_that_does_not_answer);
 	suite_add_tcase(s, tc);
 	rc = test_run_suite(s);
 	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
