@@ -17,7 +17,7 @@
 #     certificate and key, the test CA and the card's PIN file.
 # QEMU (user networking only: its DHCP and TFTP server, boot file wipeseal.ipxe; the guest
 # reaches the host's loopback as 10.0.2.2) boots SeaBIOS, then the iPXE option ROM of
-# Debian's ipxe-qemu on a virtio NIC, which loads the kernel and both initramfs files over
+# Debian's ipxe-qemu on an e1000 NIC, which loads the kernel and both initramfs files over
 # TFTP. The station: DHCP, its clock from the test's NTP server, auto mode, the three
 # targets wiped, signed by the emulated smart card (card.sh), sent to the register; it
 # powers off once the register holds everything. Then the test finds every certificate in
@@ -82,7 +82,7 @@ run_netboot() {
 	for t in chronyd psql ss; do
 		command -v "$t" >/dev/null || { fail "$name: $t missing (scripts/deps.sh: chrony, postgresql, iproute2)"; return; }
 	done
-	[ -f /usr/lib/ipxe/qemu/efi-virtio.rom ] || { fail "$name: the iPXE ROM is missing (ipxe-qemu)"; return; }
+	[ -f /usr/lib/ipxe/qemu/efi-e1000.rom ] || { fail "$name: the iPXE ROM is missing (ipxe-qemu)"; return; }
 	for d in nvme sata virtio; do make_target "$d" "$marker-$d"; done
 
 	# the register: its server, schema, and a station role with a client certificate
@@ -104,7 +104,7 @@ run_netboot() {
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 -display none -no-reboot \
 		-serial "file:$D/console.log" -boot n \
 		-netdev "user,id=n0,tftp=$D/tftp,bootfile=wipeseal.ipxe" \
-		-device "virtio-net-pci,netdev=n0,romfile=/usr/lib/ipxe/qemu/efi-virtio.rom,bootindex=0" \
+		-device "e1000,netdev=n0,romfile=/usr/lib/ipxe/qemu/efi-e1000.rom,bootindex=0" \
 		-device qemu-xhci "${CARD_ARGS[@]}" "${TARGETS[@]}" >"$D/qemu.log" 2>&1 &
 	qemu=$!
 	while kill -0 "$qemu" 2>/dev/null && [ $((SECONDS - t0)) -lt "$TIMEOUT" ]; do
