@@ -71,8 +71,9 @@ static int parse_options(struct cli *cli, struct pending_control *p, int argc, c
 		}
 	}
 	if (!p->dir || optind < argc) {
-		cli_err(cli, "%s", p->dir ? "--pending takes one directory and no files"
-		                          : "name the result directory with --pending DIR");
+		cli_err(cli, "%s",
+		        p->dir ? "--pending takes one directory and no files"
+		               : "name the result directory with --pending DIR");
 		return WS_EXIT_USAGE;
 	}
 	return 0;
@@ -87,7 +88,8 @@ static int prepare(struct cli *cli, struct pending_control *p)
 	if (code != WS_EXIT_OK)
 		return code;
 	if (!p->ca && !(p->ca = ws_config_get(p->reg.cfg, "register", "verify_ca"))) {
-		cli_err(cli, "no CA to verify against: give --ca FILE (or set [register] verify_ca)");
+		cli_err(cli,
+		        "no CA to verify against: give --ca FILE (or set [register] verify_ca)");
 		return WS_EXIT_USAGE;
 	}
 	r = ws_trust_load(p->ca, &p->trust, &why);
@@ -113,7 +115,8 @@ static const char *status_name(enum ws_push_status s)
 /* One line per file, as `register push` says it. */
 static void on_file(void *userdata, const char *path, const struct ws_push_outcome *o)
 {
-	char *name = cli_printable(path), *why = cli_printable(o->reason), *id = cli_printable(o->id);
+	char *name = cli_printable(path), *why = cli_printable(o->reason),
+	     *id = cli_printable(o->id);
 
 	(void)userdata;
 	if (o->status == WS_PUSH_STORED || o->status == WS_PUSH_DUPLICATE) {
@@ -125,7 +128,9 @@ static void on_file(void *userdata, const char *path, const struct ws_push_outco
 			       o->kind == WS_PUSH_CERTIFICATE ? "certificate" : "record", id);
 	} else {
 		printf("%s %s: %s%s\n", status_name(o->status), name, why,
-		       o->status == WS_PUSH_UNREACHABLE ? "" : "; held in " WS_REGISTER_QUEUE_DIR "/held");
+		       o->status == WS_PUSH_UNREACHABLE ? ""
+		                                        : "; held in " WS_REGISTER_QUEUE_DIR
+		                                          "/held");
 	}
 	free(name);
 	free(why);

@@ -181,7 +181,8 @@ int cmd_register_push(struct cli *cli, int argc, char **argv)
 	struct ws_register *r = NULL;
 	int rc;
 
-	for (int i = 1; i < argc; i++) /* `push --pending DIR`: the queue (cmd-register-pending.c) */
+	/* `push --pending DIR`: the queue (cmd-register-pending.c) */
+	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--pending", 9) == 0 && (!argv[i][9] || argv[i][9] == '='))
 			return cmd_register_push_pending(cli, argc, argv);
 	rc = parse(cli, &ctl, argc, argv);
