@@ -5,7 +5,12 @@
 # modules, udev, busybox, kmod, and wipeseal with the libraries it links against.
 #
 #   iso/build.sh [--output FILE] [--usb-image FILE] [--binary WIPESEAL] [--work DIR]
-#                [--cache DIR]
+#                [--cache DIR] [--netboot DIR [--config FILE] [--include SRC=DEST]...
+#                [--append 'WORDS']]
+#
+# --netboot DIR also writes what a PXE server needs (iso/netboot.sh: the kernel, the same
+# initramfs, a site initramfs with --config and --include's files, pxelinux and iPXE boot
+# configs whose kernel command line ends with --append's WORDS).
 #
 # Everything in the image comes from Debian 12 packages fetched with `apt-get download` (the
 # host's apt sources: the Debian package registry) and unpacked with dpkg-deb, never
@@ -23,9 +28,11 @@ BIN=
 WORK=$ROOT/build/iso
 CACHE=
 ARCH=x86_64-linux-gnu
+NETBOOT=
+NETBOOT_ARGS=()
 
 usage() {
-	sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 die() {
@@ -40,6 +47,8 @@ while [ $# -gt 0 ]; do
 	--binary) BIN=$(realpath "${2:?--binary needs a file}"); shift 2 ;;
 	--work) WORK=$(realpath -m "${2:?--work needs a directory}"); shift 2 ;;
 	--cache) CACHE=$(realpath -m "${2:?--cache needs a directory}"); shift 2 ;;
+	--netboot) NETBOOT=$(realpath -m "${2:?--netboot needs a directory}"); shift 2 ;;
+	--config | --include | --append) NETBOOT_ARGS+=("$1" "${2?$1 needs a value}"); shift 2 ;;
 	-h | --help) usage 0 ;;
 	*) echo "iso/build.sh: unknown option '$1'; see iso/build.sh --help" >&2; exit 2 ;;
 	esac
@@ -47,13 +56,38 @@ done
 CACHE=${CACHE:-$WORK/debs}
 START=$(date +%s)
 
-for tool in xorriso mkfs.vfat mcopy cpio zstd depmod readelf dpkg-deb apt-get strip; do
-	command -v "$tool" >/dev/null || die "$tool is missing: run scripts/deps.sh (ws_install_deps --iso)"
-done
-for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/ISOLINUX/isohdpfx.bin \
-	/usr/lib/syslinux/modules/bios/ldlinux.c32; do
-	[ -f "$f" ] || die "$f is missing: install isolinux and syslinux-common"
-done
+[ ${#NETBOOT_ARGS[@]} = 0 ] || [ -n "$NETBOOT" ] || die "--config, --include and --append go with --netboot DIR"
+
+# The host: Debian 12 (the image is made of its packages, fetched with the host's apt) with
+# the tools below. What is missing is named as the Debian packages to install, all at once.
+check_host() {
+	local id ver tool pkg f missing=()
+	id=$(. /etc/os-release 2>/dev/null && echo "${ID:-}")
+	ver=$(. /etc/os-release 2>/dev/null && echo "${VERSION_ID:-}")
+	if [ "$id" != debian ] || [ "$ver" != 12 ]; then
+		die "this host is ${id:-unknown} ${ver:-}, not Debian 12 (bookworm): the image is made of Debian 12's packages, fetched with this host's apt; build it on Debian 12 (a container or VM will do)"
+	fi
+	for tool in xorriso:xorriso mkfs.vfat:dosfstools mcopy:mtools mmd:mtools cpio:cpio zstd:zstd \
+		depmod:kmod readelf:binutils strip:binutils dpkg-deb:dpkg apt-get:apt; do
+		command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+	done
+	for f in /usr/lib/ISOLINUX/isolinux.bin:isolinux /usr/lib/ISOLINUX/isohdpfx.bin:isolinux \
+		/usr/lib/syslinux/modules/bios/ldlinux.c32:syslinux-common; do
+		[ -f "${f%%:*}" ] || missing+=("${f#*:}")
+	done
+	[ -z "$NETBOOT" ] || [ -f /usr/lib/PXELINUX/pxelinux.0 ] || missing+=(pxelinux)
+	if [ -z "$BIN" ]; then
+		for tool in cmake:cmake gcc:gcc pkg-config:pkgconf; do
+			command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+		done
+	fi
+	[ ${#missing[@]} = 0 ] && return 0
+	mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+	local also=
+	[ -n "$BIN" ] || also=" (building wipeseal also needs the -dev libraries scripts/deps.sh lists: . scripts/deps.sh && ws_install_deps; or name a binary with --binary)"
+	die "missing Debian packages: ${missing[*]}; install them with: apt-get install ${missing[*]}$also"
+}
+check_host
 
 step() { echo "==> iso: $*"; }
 
@@ -191,6 +225,23 @@ cp -a "$PKGS/usr/share/fontconfig" "$R/usr/share/" 2>/dev/null || true
 LOCALES=$(dirname "$BIN")/../locale
 [ -d "$LOCALES" ] || die "$LOCALES is missing: the binary's build directory holds no catalogs (msgfmt)"
 cp -a "$LOCALES" "$R/usr/share/wipeseal/locale"
+
+# The network and the clock (iso/net.sh, iso/register.sh; used only when the command line
+# asks or the station booted from the network): busybox's udhcpc with our script, chrony's
+# chronyd (sets the clock, then keeps the kernel's disciplined) and chronyc (for the shell:
+# chronyc sources, tracking). chrony rather than busybox's ntpd, which Debian's
+# busybox-static does not have: docs/station.md#a-station-booted-from-the-network.
+add_network() {
+	step "adding the network: DHCP (busybox udhcpc), NTP (chrony)"
+	fetch chrony
+	install -m 0755 "$PKGS/usr/sbin/chronyd" "$R/usr/sbin/chronyd"
+	install -m 0755 "$PKGS/usr/bin/chronyc" "$R/usr/bin/chronyc"
+	mkdir -p "$R/usr/share/wipeseal" "$R/var/lib/chrony"
+	install -m 0755 "$ROOT/iso/udhcpc.script" "$R/usr/share/wipeseal/udhcpc.script"
+	install -m 0644 "$ROOT/iso/net.sh" "$R/usr/share/wipeseal/net.sh"
+	install -m 0644 "$ROOT/iso/register.sh" "$R/usr/share/wipeseal/register.sh"
+}
+add_network
 
 # Libraries: every DT_NEEDED of every ELF file, found in the unpacked packages.
 find_lib() { # SONAME [RUNPATH...]
@@ -394,6 +445,13 @@ CONF
 		-append_partition 2 0xef "$EFIIMG" -append_partition 3 0x0c "$DATAIMG" \
 		"$ISO" 2>&1 | grep -v '^xorriso : UPDATE' >&2 || true
 	[ -s "$USB" ] || die "xorriso made no USB image"
+fi
+
+# ---- --netboot: what a PXE server needs (iso/netboot.sh) -------------------------------------
+if [ -n "$NETBOOT" ]; then
+	step "writing the network boot files"
+	bash "$ROOT/iso/netboot.sh" --kernel "$ISO/boot/vmlinuz" --initrd "$ISO/boot/initrd.img" \
+		"${NETBOOT_ARGS[@]}" "$NETBOOT" || die "iso/netboot.sh failed"
 fi
 
 END=$(date +%s)

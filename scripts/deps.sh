@@ -39,6 +39,12 @@ WS_PACKAGES=(
 	# booting it (tests/vm/run.sh): QEMU, and OVMF for UEFI with Secure Boot
 	# and the emulated smart card of its "card" case: NSS's certutil and pk12util (tests/vm/make-card.sh)
 	qemu-system-x86 ovmf libnss3-tools
+	# the network boot (iso/build.sh --netboot, tests/vm/netboot.sh): pxelinux for BIOS PXE,
+	# the iPXE option ROMs QEMU's NICs boot from, chrony as the test's NTP server, ss
+	# (iproute2) to find free ports
+	pxelinux ipxe-qemu chrony iproute2
+	# the image's DHCP client against busybox's DHCP server in a network namespace (tests/iso)
+	busybox-static
 )
 
 ws_install_deps() {

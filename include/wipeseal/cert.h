@@ -125,6 +125,9 @@ struct ws_cert_info {
 	    *validator_phone;
 	const char *tsa_url; /* [signer] tsa_url: the station asks this TSA for a timestamp of
 	                      * its signature (the document's trusted_time says so), or NULL */
+	/* the NTP server the station's clock was set from (the boot image exports it as
+	 * WIPESEAL_NTP_SERVER), or NULL: the document's station.clock */
+	const char *ntp_server;
 };
 
 /*

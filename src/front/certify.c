@@ -144,6 +144,9 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 	if (!cert_dir_given && ws_config_get(c->cfg, "wipe", "cert_dir"))
 		*cert_dir = ws_config_get(c->cfg, "wipe", "cert_dir");
 	ws_cert_info_from_config(&c->info, c->cfg);
+	/* the server the boot image set the clock from: iso/net.sh exports it only then */
+	if (!c->info.ntp_server)
+		c->info.ntp_server = getenv("WIPESEAL_NTP_SERVER");
 	if ((why = ws_cert_info_check(&c->info))) {
 		cli_err(cli, "%s", why);
 		free(why);

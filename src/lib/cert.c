@@ -181,10 +181,14 @@ const char *ws_cert_method_used(enum ws_technique t)
 	return i ? i->cert_method : "overwrite";
 }
 
-static struct json_object *station(void)
+/* The station and its clock: synchronized is the kernel's own state (adjtimex(2): only a
+ * disciplining daemon clears STA_UNSYNC); ntp_server is the server the clock was set from,
+ * as the caller knows it (the boot image's init: iso/net.sh), or null. */
+static struct json_object *station(const struct ws_cert_info *info)
 {
 	struct json_object *o = json_object_new_object(), *clock = json_object_new_object();
-	char host[256] = "";
+	const char *ntp = info->ntp_server && *info->ntp_server ? info->ntp_server : NULL;
+	char host[256] = "", *source = NULL;
 	char *machine_id = NULL;
 	struct timex tx = { 0 };
 	int state = adjtimex(&tx);
@@ -195,12 +199,16 @@ static struct json_object *station(void)
 	add(o, "machine_id", str(machine_id));
 	add(o, "tool_version", str(ws_version()));
 	add(o, "git_revision", str(ws_git_revision()));
-	add(clock, "source", str("the station's system clock"));
+	if (ntp && asprintf(&source, "NTP server %s", ntp) < 0)
+		source = NULL;
+	add(clock, "source", str(source ? source : "the station's system clock"));
 	add(clock, "synchronized",
 	    state < 0 ? NULL
 	              : json_object_new_boolean(state != TIME_ERROR && !(tx.status & STA_UNSYNC)));
+	add(clock, "ntp_server", str(source ? ntp : NULL));
 	add(o, "clock", clock);
 	free(machine_id);
+	free(source);
 	return o;
 }
 
@@ -310,7 +318,7 @@ static char *assemble(const struct ws_result *res, const struct ws_cert_info *in
 	add_small(o, "validation", info);
 	add_small(o, "media_destination", info);
 	add(o, "signer", signer_json(signer));
-	add(o, "station", station());
+	add(o, "station", station(info));
 	add_small(o, "trusted_time", info);
 	add(o, "previous_certificate_sha256",
 	    str(prev_sha256 && *prev_sha256 ? prev_sha256 : NULL));

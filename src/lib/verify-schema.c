@@ -216,6 +216,24 @@ static bool verification_v2_agrees(struct json_object *doc, struct ws_cert_check
 	return true;
 }
 
+/* Schema 2's station.clock: an ntp_server (optional: certificates before it have none) is a
+ * string or null, and the source names it ("NTP server X") exactly when it is a string. */
+static bool clock_v2_agrees(struct json_object *doc, struct ws_cert_check *c)
+{
+	struct json_object *ntp = at(doc, "station.clock.ntp_server");
+	const char *source = json_object_get_string(at(doc, "station.clock.source"));
+
+	if (!ntp || json_object_is_type(ntp, json_type_null)) {
+		if (!source || strncmp(source, "NTP server ", 11) != 0)
+			return true;
+	} else if (json_object_is_type(ntp, json_type_string) && source &&
+	           strncmp(source, "NTP server ", 11) == 0 &&
+	           strcmp(source + 11, json_object_get_string(ntp)) == 0) {
+		return true;
+	}
+	return disagree(doc, "station.clock.source", "station.clock.ntp_server", c);
+}
+
 bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 {
 	const char *const(*same)[2] = is_v1(c) ? same_v1 : same_v2;
@@ -234,7 +252,8 @@ bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
 		return false;
 	}
-	if (!is_v1(c) && (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c)))
+	if (!is_v1(c) && (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c) ||
+	                  !clock_v2_agrees(doc, c)))
 		return false;
 	return verification_method_agrees(doc, c);
 }

@@ -221,6 +221,61 @@ START_TEST(test_schema2_summary_checked)
 }
 END_TEST
 
+/* station.clock: the NTP server the boot image set the clock from (WIPESEAL_NTP_SERVER, as
+ * iso/net.sh exports it) is named, and the source says so; without it, null and the
+ * station's own clock. A source that disagrees with ntp_server is refused; a schema 2
+ * certificate from before ntp_server existed (the key removed, signed again) still verifies. */
+START_TEST(test_schema2_clock_ntp_server)
+{
+	char *made = schema2_certificate("zero"), *plain = test_fmt("%s/plain.json", dir), *file,
+	     *out = NULL, *old, *cmd, *ca = test_fmt("%s/ca.pem", dir);
+	struct json_object *doc;
+
+	ck_assert_int_eq(test_sh(NULL, "cp '%s' '%s'", made, plain), 0);
+	free(made);
+	ck_assert_int_eq(test_sh(&out, "cat '%s'", plain), 0);
+	doc = json_tokener_parse(out);
+	free(out);
+	ck_assert_str_eq(jstr(doc, "station.clock.source"), "the station's system clock");
+	ck_assert_ptr_null(jstr(doc, "station.clock.ntp_server"));
+	ck_assert(json_object_object_get_ex(
+	    json_object_object_get(json_object_object_get(doc, "station"), "clock"), "ntp_server",
+	    NULL));
+	json_object_put(doc);
+	ck_assert_int_eq(test_sh(NULL, "rm -rf '%s/certs' '%s/audit.log'", dir, dir), 0);
+	setenv("WIPESEAL_NTP_SERVER", "10.0.2.2:11123", 1);
+	file = schema2_certificate("zero");
+	unsetenv("WIPESEAL_NTP_SERVER");
+	ck_assert_int_eq(test_sh(&out, "cat '%s'", file), 0);
+	doc = json_tokener_parse(out);
+	free(out);
+	ck_assert_str_eq(jstr(doc, "station.clock.source"), "NTP server 10.0.2.2:11123");
+	ck_assert_str_eq(jstr(doc, "station.clock.ntp_server"), "10.0.2.2:11123");
+	json_object_put(doc);
+	ck_assert_int_eq(cli(&out, "verify --ca '%s/ca.pem' '%s'", dir, file), WS_EXIT_OK);
+	free(out);
+	ck_assert_int_eq(openssl_verify(file, ca), 0);
+	resigned_rejected(file, "s/\"ntp_server\": \"10.0.2.2:11123\"/\"ntp_server\": \"x\"/",
+	                  "station.clock.source is \"NTP server 10.0.2.2:11123\"");
+	resigned_rejected(plain, "s/\"ntp_server\": null/\"ntp_server\": \"pool.example\"/",
+	                  "station.clock.source is \"the station's system clock\"");
+	/* a certificate of schema 2 made before the key: still good */
+	old = test_fmt("%s/old.json", dir);
+	cmd = test_fmt("sed '/\"synchronized\"/s/,$//; /\"ntp_server\"/d' '%s' >'%s' && cd '%s' "
+	               "&& openssl cms -sign -binary -outform PEM -in '%s' -signer st.pem "
+	               "-inkey st.key -out '%s.p7s' -md sha256 && ! grep -q ntp_server '%s'",
+	               plain, old, dir, old, old, old);
+	ck_assert_int_eq(test_sh(NULL, "%s", cmd), 0);
+	ck_assert_int_eq(cli(&out, "verify --ca '%s/ca.pem' '%s'", dir, old), WS_EXIT_OK);
+	free(out);
+	free(cmd);
+	free(old);
+	free(file);
+	free(plain);
+	free(ca);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cert-schemas");
@@ -232,6 +287,7 @@ int main(void)
 	tcase_add_test(tc, test_schema1_changed_byte_refused);
 	tcase_add_test(tc, test_schema2_written_verified_shown);
 	tcase_add_test(tc, test_schema2_summary_checked);
+	tcase_add_test(tc, test_schema2_clock_ntp_server);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

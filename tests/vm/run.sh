@@ -14,7 +14,8 @@
 # station/ files are unchanged, and
 # the stick holds one certificate per target that `openssl cms -verify` accepts against the
 # test's CA, and an audit log with a SUCCESS line for each. Needs no root: the disks are
-# image files and the stick is read with mtools.
+# image files and the stick is read with mtools. The "netboot" case (tests/vm/netboot.sh)
+# boots the image from the network instead, with the test's PostgreSQL and NTP server.
 #
 #   tests/vm/run.sh [--binary WIPESEAL] [--keep]      (WS_VM_TIMEOUT: seconds per boot;
 #                                                      WS_VM_ONLY: the scenarios to run)
@@ -58,7 +59,7 @@ OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 ISO=$W/wipeseal.iso
 USBIMG=$W/wipeseal-usb.img
 bash "$ROOT/iso/build.sh" --output "$ISO" --usb-image "$USBIMG" --binary "$BIN" --work "$W/iso" \
-	--cache "$W/debs" || { echo "FAIL: iso/build.sh"; exit 1; }
+	--cache "$W/debs" --netboot "$W/pxe" || { echo "FAIL: iso/build.sh"; exit 1; }
 ISO_SHA=$(sha256sum <"$ISO")
 rm -rf "$W/pki"
 "$ROOT/certs/make-ca.sh" "$W/pki/ca" >/dev/null 2>&1 &&
@@ -569,6 +570,9 @@ run_station_serial() {
 # the smart-card case: run_card
 # shellcheck source=tests/vm/card.sh
 . "$ROOT/tests/vm/card.sh"
+# the network boot: run_netboot
+# shellcheck source=tests/vm/netboot.sh
+. "$ROOT/tests/vm/netboot.sh"
 
 # WS_VM_ONLY="bios station-serial" runs only those (the inner loop)
 want() { [ -z "${WS_VM_ONLY:-}" ] || [[ " $WS_VM_ONLY " == *" $1 "* ]]; }
@@ -583,8 +587,9 @@ want two-sticks && run_two_sticks
 want station-serial && run_station_serial
 want card && run_card
 want card-login && run_card_login
+want netboot && run_netboot
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W"/card* "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W"/card* "$W/netboot" "$W/pxe" "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
