@@ -23,13 +23,15 @@
 
 static char pki[4096];
 
-static void sh_or_die(const char *cmd)
+/* Run @cmd (malloc'd, freed here); the test stops when it fails. */
+static void sh_or_die(char *cmd)
 {
 	char *out = NULL;
 	int r = test_sh(&out, "%s", cmd);
 
 	test_require(r == 0, "%s\n%s", cmd, out);
 	free(out);
+	free(cmd);
 }
 
 /* The CA, a good station, one expiring in 10 days, an expired one (backdated by
@@ -152,12 +154,17 @@ START_TEST(test_good_stick_on_a_device)
 	                  strstr(out, "nothing was written"),
 	              "exit %d: %s", r, out);
 	free(out);
+	free(mnt);
+	free(loop);
 }
 END_TEST
 
 START_TEST(test_expired_signer_fails)
 {
-	fails_with(bad_stick("expired", "expired", NULL), "has expired");
+	char *img = bad_stick("expired", "expired", NULL);
+
+	fails_with(img, "has expired");
+	free(img);
 }
 END_TEST
 
@@ -172,6 +179,7 @@ START_TEST(test_key_not_matching_fails)
 	free(out);
 	fails_with(img, "signer: signer certificate station/signer.pem does not belong to the key "
 	                "station/signer.key");
+	free(img);
 }
 END_TEST
 
@@ -192,25 +200,29 @@ START_TEST(test_broken_config_fails)
 	            pki, WS_CLI, WS_SOURCE_DIR, img);
 	ck_assert_msg(r == 1 && strstr(out, "nothing was written"), "exit %d: %s", r, out);
 	free(out);
+	free(img);
 }
 END_TEST
 
 START_TEST(test_missing_ca_fails)
 {
-	fails_with(bad_stick("noca", "good", "mdel -i $I ::/station/ca.pem"),
-	           "station/ca.pem: missing");
+	char *img = bad_stick("noca", "good", "mdel -i $I ::/station/ca.pem");
+
+	fails_with(img, "station/ca.pem: missing");
+	free(img);
 }
 END_TEST
 
 START_TEST(test_expiring_signer_warns)
 {
-	char *out = NULL;
-	int r = check(&out, bad_stick("soon", "soon", NULL));
+	char *out = NULL, *img = bad_stick("soon", "soon", NULL);
+	int r = check(&out, img);
 
 	ck_assert_msg(r == 0 && strstr(out, "  WARN  signer certificate: expires in ") &&
 	                  strstr(out, "will start and sign"),
 	              "exit %d:\n%s", r, out);
 	free(out);
+	free(img);
 }
 END_TEST
 
