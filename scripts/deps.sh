@@ -36,6 +36,9 @@ WS_PACKAGES=(
 	# the central register (src/lib/register*.c): libpq; the PostgreSQL server the suite
 	# starts of its own (tests/pg/pg-server.sh: initdb, pg_ctl, psql)
 	libpq-dev postgresql postgresql-client
+	# the Debian package (cmake/Packaging.cmake, tests/pkg/test-deb.sh): dpkg-shlibdeps
+	# (dpkg-dev) for its Depends, Debian's package checker
+	dpkg-dev lintian
 	# booting it (tests/vm/run.sh): QEMU, and OVMF for UEFI with Secure Boot
 	# and the emulated smart card of its "card" case: NSS's certutil and pk12util (tests/vm/make-card.sh)
 	qemu-system-x86 ovmf libnss3-tools

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
 # build and an AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzz the
-# certificate verifier for WS_FUZZ_SECONDS (default 30); then build the boot image and boot
+# certificate verifier for WS_FUZZ_SECONDS (default 30); the Debian package is tested after
+# the plain suite (tests/pkg/test-deb.sh); then build the boot image and boot
 # it under QEMU with BIOS and with UEFI Secure Boot (tests/vm/run.sh). Exits non-zero on any
 # failure. Loop-device tests need root; without it they are reported as skipped.
 #
@@ -27,6 +28,11 @@ run_suite() { # name, cmake options...
 }
 
 run_suite plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ $quick = no ]; then
+	# the .deb, built, linted, installed, used and purged (docs/release.md); 77: skipped
+	echo "==> test (Debian package)"
+	bash tests/pkg/test-deb.sh || [ $? = 77 ]
+fi
 if [ $quick = yes ]; then
 	echo "==> quick: the plain suites passed (no sanitizers, clang, fuzzing or boot image)"
 	exit 0

@@ -20,6 +20,7 @@ typedef int (*cli_cmd_fn)(struct cli *cli, int argc, char **argv);
 
 int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
+int cmd_stick(struct cli *cli, int argc, char **argv);
 int cmd_wipe(struct cli *cli, int argc, char **argv);
 int cmd_verify(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "list", cmd_list, "describe drives, what is on them and whether they may be wiped" },
 	{ "check", cmd_check, "apply the safety gate to targets, writing nothing" },
+	{ "stick", cmd_stick, "check a data stick: will the station start and sign with it" },
 	{ "wipe", cmd_wipe, "erase (Clear or Purge), verify by reading back, certify" },
 	{ "station", cmd_station, "the disposal station's screen: select, start, watch, certify" },
 	{ "verify", cmd_verify, "check certificates of sanitization and the audit log" },
