@@ -295,8 +295,7 @@ static void on_broken(void *userdata, uint32_t place)
 }
 
 /* The second walk: names the certificates at the broken places (only hashes were kept). */
-static int name_broken(void *userdata, const char *path, enum ws_walk_kind kind,
-                       const char *reason)
+static int name_broken(void *userdata, const char *path, enum ws_walk_kind kind, const char *reason)
 {
 	struct verify_run *v = userdata;
 	char *name;

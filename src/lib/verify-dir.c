@@ -25,7 +25,7 @@
 
 #include "internal.h"
 
-#define MAX_DEPTH 64 /* directories below a named one; deeper ones are reported, not walked */
+#define MAX_DEPTH   64 /* directories below a named one; deeper ones are reported, not walked */
 #define SCHEMA_MARK "\"wipeseal-certificate/"
 
 struct entry {
@@ -132,15 +132,15 @@ static bool names_certificate_schema(int dfd, const char *name, const char **ret
 		(void)close(fd);
 		return true;
 	}
-	while (len < (size_t)st.st_size &&
-	       (k = read(fd, text + len, (size_t)st.st_size - len)) > 0)
+	while (len < (size_t)st.st_size && (k = read(fd, text + len, (size_t)st.st_size - len)) > 0)
 		len += (size_t)k;
 	(void)close(fd);
 	cert = k < 0 || memmem(text, len, SCHEMA_MARK, strlen(SCHEMA_MARK)) != NULL;
 	free(text);
 	if (!cert)
-		*ret_why = "not a certificate document: no NAME.json.p7s beside it, and it names no "
-		           "wipeseal-certificate schema";
+		*ret_why =
+		    "not a certificate document: no NAME.json.p7s beside it, and it names no "
+		    "wipeseal-certificate schema";
 	return cert;
 }
 
@@ -250,8 +250,9 @@ static int walk_dir(struct walk *w, int dfd)
 		if (w->up[i].st_dev == w->up[w->depth].st_dev &&
 		    w->up[i].st_ino == w->up[w->depth].st_ino) {
 			(void)close(dfd);
-			return report(w, WS_WALK_SKIPPED, "a directory met again inside itself (a "
-			                                  "bind mount): not walked twice");
+			return report(w, WS_WALK_SKIPPED,
+			              "a directory met again inside itself (a "
+			              "bind mount): not walked twice");
 		}
 	if (!(d = fdopendir(dfd))) {
 		(void)close(dfd);

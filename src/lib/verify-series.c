@@ -26,9 +26,9 @@ struct link {
 };
 
 struct station {
-	char *subject;       /* the signer's subject; "" when all are one series */
-	char *first_issued;  /* the earliest "issued" seen */
-	uint32_t first;      /* its place */
+	char *subject;      /* the signer's subject; "" when all are one series */
+	char *first_issued; /* the earliest "issued" seen */
+	uint32_t first;     /* its place */
 	size_t count;
 };
 
