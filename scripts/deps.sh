@@ -33,6 +33,9 @@ WS_PACKAGES=(
 	# the boot image (iso/build.sh): the ISO, its boot loaders' BIOS half, the EFI image,
 	# the initramfs, kernel-module dependencies (depmod), ELF dependencies (readelf)
 	xorriso isolinux syslinux-common mtools cpio zstd kmod binutils
+	# the central register (src/lib/register*.c): libpq; the PostgreSQL server the suite
+	# starts of its own (tests/pg/pg-server.sh: initdb, pg_ctl, psql)
+	libpq-dev postgresql postgresql-client
 	# booting it (tests/vm/run.sh): QEMU, and OVMF for UEFI with Secure Boot
 	# and the emulated smart card of its "card" case: NSS's certutil and pk12util (tests/vm/make-card.sh)
 	qemu-system-x86 ovmf libnss3-tools
