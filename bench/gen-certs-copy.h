@@ -9,10 +9,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* What one generated certificate puts in the columns; the rest comes from the template. */
+struct json_object;
+
+/* One generated certificate: its bytes, the document they were printed from (the columns
+ * are taken from it as ws_insert_certificate() takes them), and its signer's subject. */
 struct gen_row {
-	const char *certificate_id, *sha256, *serial, *wwn, *asset_tag, *issued, *station,
-	    *hostname, *previous;
+	const char *sha256, *station;
+	struct json_object *doc;
 	const char *json; /* the document's bytes */
 	size_t json_len;
 	const char *p7s; /* the PEM signature */

@@ -5,6 +5,7 @@
  *
  *   gen-certs --template CERT.json --station DIR [--station DIR...] --count N
  *             [--out DIR] [--copy FILE] [--per-dir N] [--prefix S] [--jobs N]
+ *   gen-certs --print-columns
  *
  * The template is one real certificate written by `wipeseal wipe`. Every certificate made
  * from it has its own certificate_id, serial (media.serial and evidence.device.serial, which
@@ -17,7 +18,8 @@
  * --out DIR writes OUT/HOSTNAME/NNNN/NAME.json and NAME.json.p7s, --per-dir (1000) to a
  * directory. --copy FILE writes the rows of the register's `certificates` table instead, in
  * PostgreSQL's COPY text format (columns in copy_columns below), so that a register of a
- * million certificates is loaded by one COPY rather than pushed one by one. Stations are
+ * million certificates is loaded by one COPY rather than pushed one by one (--print-columns
+ * prints the column list that COPY needs). Stations are
  * shared out among --jobs threads (default: online CPUs). Prints nothing but errors.
  */
 #include <errno.h>
@@ -146,22 +148,16 @@ static void make_fields(struct gen *g, unsigned station, size_t i, const char *h
 }
 
 /* Write one signed certificate where it goes: the tree or the COPY stream. */
-static void emit(struct gen *g, const struct fields *f, const char *text, size_t len,
-                 const char *p7s, const char *sha, const struct ws_signer *s, size_t i)
+static void emit(struct gen *g, const struct fields *f, struct json_object *doc, const char *text,
+                 size_t len, const char *p7s, const char *sha, const struct ws_signer *s, size_t i)
 {
 	char dir[4096], path[4400];
 
 	if (g->copy) {
 		struct gen_row row = {
-			.certificate_id = f->id,
 			.sha256 = sha,
-			.serial = f->serial,
-			.wwn = f->wwn,
-			.asset_tag = f->asset,
-			.issued = f->issued,
 			.station = ws_signer_subject(s),
-			.hostname = f->host,
-			.previous = f->previous,
+			.doc = doc,
 			.json = text,
 			.json_len = len,
 			.p7s = p7s,
@@ -222,7 +218,7 @@ static void gen_station(struct gen *g, unsigned station, size_t n)
 			die("signing failed", NULL);
 		SHA256((const unsigned char *)full, len, md);
 		hex(md, sizeof(md), sha);
-		emit(g, &f, full, len, p7s, sha, s, i);
+		emit(g, &f, doc, full, len, p7s, sha, s, i);
 		memcpy(prev, sha, sizeof(prev));
 		free(full);
 		free(p7s);
@@ -272,11 +268,12 @@ static void parse_args(struct gen *g, int argc, char **argv)
 		{ "per-dir", required_argument, NULL, 'd' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "print-columns", no_argument, NULL, 'P' },
 		{ 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:s:n:o:c:d:p:j:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:s:n:o:c:d:p:j:P", opts, NULL)) != -1) {
 		if (c == 't')
 			g->template_path = optarg;
 		else if (c == 's') {
@@ -296,7 +293,10 @@ static void parse_args(struct gen *g, int argc, char **argv)
 			g->prefix = optarg;
 		else if (c == 'j')
 			g->jobs = (unsigned)strtoul(optarg, NULL, 10);
-		else
+		else if (c == 'P') {
+			puts(gen_copy_columns); /* for the script's \copy */
+			exit(0);
+		} else
 			die("usage: gen-certs --template CERT.json --station DIR... --count N "
 			    "(--out DIR | --copy FILE) [--per-dir N] [--prefix S] [--jobs N]",
 			    NULL);
