@@ -20,5 +20,8 @@
 #define WS_EXIT_DATA_FOUND 4
 /* `config get`: the file does not set the key (nothing printed), so a script can test it. */
 #define WS_EXIT_NOT_SET    5
+/* `register`: the register could not be reached, refused this client, or TLS with it failed;
+ * what was not sent is sent again later. */
+#define WS_EXIT_UNREACHABLE 6
 
 #endif

@@ -32,6 +32,10 @@ int cmd_pdf(struct cli *cli, int argc, char **argv);
 int cmd_timestamp(struct cli *cli, int argc, char **argv);
 int cmd_reverify(struct cli *cli, int argc, char **argv);
 int cmd_validate(struct cli *cli, int argc, char **argv);
+/* `wipeseal register VERB`: cmd-register.c dispatches to cmd-register-VERB.c */
+int cmd_register(struct cli *cli, int argc, char **argv);
+int cmd_register_init(struct cli *cli, int argc, char **argv);
+int cmd_register_push(struct cli *cli, int argc, char **argv);
 
 /* confirm.c: ask the operator to confirm each target (see there). Return: an exit code. */
 int cli_confirm(struct cli *cli, struct ws_target **targets, size_t n, bool yes);

@@ -27,6 +27,7 @@ static const struct {
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
+	{ "register", cmd_register, "the central register: init, push (PostgreSQL)" },
 };
 
 static int usage(FILE *out, int code)

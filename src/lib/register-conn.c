@@ -37,16 +37,22 @@ void ws_register_conn_from_config(struct ws_register_conn *c, const struct ws_co
 
 char *ws_one_line(char *s)
 {
-	size_t n;
+	char *o = s;
+	bool space = false;
 
 	if (!s)
 		return s;
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	n = strlen(s);
-	while (n > 0 && s[n - 1] == ' ')
-		s[--n] = '\0';
+	for (const char *p = s; *p; p++) {
+		bool ws = *p == '\n' || *p == '\r' || *p == '\t' || *p == ' ';
+
+		if (ws && (space || o == s))
+			continue;
+		*o++ = ws ? ' ' : *p;
+		space = ws;
+	}
+	if (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
 	return s;
 }
 

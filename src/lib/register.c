@@ -19,8 +19,8 @@
 #include "internal.h"
 #include "register-internal.h"
 
-/* pg_advisory_xact_lock() key of `register init`: "wsreg" in ASCII. */
-#define INIT_LOCK_KEY "0x777372656700"
+/* pg_advisory_xact_lock() key of `register init`: "wsreg\0" in ASCII, 0x777372656700. */
+#define INIT_LOCK_KEY "131337724192512"
 
 /* A role name the script may carry unquoted: lower-case letters, digits and _. */
 static bool plain_role(const char *s)
