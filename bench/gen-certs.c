@@ -5,6 +5,7 @@
  *
  *   gen-certs --template CERT.json --station DIR [--station DIR...] --count N
  *             [--out DIR] [--copy FILE] [--per-dir N] [--prefix S] [--jobs N]
+ *             [--first K] [--chain FILE]
  *   gen-certs --print-columns
  *
  * The template is one real certificate written by `wipeseal wipe`. Every certificate made
@@ -20,7 +21,11 @@
  * PostgreSQL's COPY text format (columns in copy_columns below), so that a register of a
  * million certificates is loaded by one COPY rather than pushed one by one (--print-columns
  * prints the column list that COPY needs). Stations are
- * shared out among --jobs threads (default: online CPUs). Prints nothing but errors.
+ * shared out among --jobs threads (default: online CPUs). Certificate k of a station (from
+ * --first K on) has the serial [PREFIX]SssNkkkkkkkk and was issued 30 s after k-1, from
+ * 2026-06-01; --chain FILE keeps each station's last SHA-256 from one run to the next, so
+ * that a register can be loaded in parts and its series stay whole. Prints nothing but
+ * errors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +54,10 @@ struct gen {
 	char *template_text;
 	FILE *copy;
 	pthread_mutex_t lock; /* the COPY file */
-	int64_t start;        /* issued time of every station's first certificate */
+	int64_t start;        /* issued time of every station's certificate number 0 */
+	size_t first;         /* --first: the number of each station's first certificate here */
+	const char *chain;    /* --chain FILE: each station's last SHA-256, read and written */
+	char (*last)[65];     /* per station: the SHA-256 its next certificate follows, or "" */
 	int failed;
 };
 
@@ -134,10 +142,11 @@ static void fill(struct json_object *doc, const struct fields *f, const struct w
 static void make_fields(struct gen *g, unsigned station, size_t i, const char *host,
                         struct fields *f)
 {
-	time_t t = (time_t)(g->start + (int64_t)i * 30);
+	time_t t = (time_t)(g->start + (int64_t)(g->first + i) * 30);
 	struct tm tm;
 
 	uuid4(f->id);
+	i += g->first;
 	snprintf(f->serial, sizeof(f->serial), "%sS%02uN%08zu", g->prefix, station, i);
 	snprintf(f->wwn, sizeof(f->wwn), "0x5000c5%02x%08zx", station & 0xffu, i);
 	snprintf(f->asset, sizeof(f->asset), "%sA-%02u-%zu", g->prefix, station, i);
@@ -187,7 +196,7 @@ static void gen_station(struct gen *g, unsigned station, size_t n)
 	struct ws_signer_files files = { 0 };
 	struct ws_signer *s = NULL;
 	struct json_object *doc = json_tokener_parse(g->template_text);
-	char key[4096], cert[4096], host[64], prev[65] = "", sha[65], *why = NULL;
+	char key[4096], cert[4096], host[64], prev[65], sha[65], *why = NULL;
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	struct fields f;
 
@@ -200,6 +209,7 @@ static void gen_station(struct gen *g, unsigned station, size_t n)
 	if (ws_signer_load(&files, &s, &why) < 0)
 		die(why ? why : "cannot load a signer", NULL);
 	snprintf(host, sizeof(host), "bench-station-%02u", station);
+	memcpy(prev, g->last[station], sizeof(prev));
 	for (size_t i = 0; i < n; i++) {
 		const char *text;
 		char *p7s = NULL, *full = NULL;
@@ -223,8 +233,40 @@ static void gen_station(struct gen *g, unsigned station, size_t n)
 		free(full);
 		free(p7s);
 	}
+	memcpy(g->last[station], prev, sizeof(prev));
 	json_object_put(doc);
 	ws_signer_free(s);
+}
+
+/* --chain FILE: line k is station k's last SHA-256 (a series goes on from one run to the
+ * next); a missing file or line starts a new series. */
+static void chain_read(struct gen *g)
+{
+	FILE *f;
+	char line[128];
+
+	if (!(g->last = calloc(g->n_stations, sizeof(*g->last))))
+		die("out of memory", NULL);
+	if (!g->chain || !(f = fopen(g->chain, "re")))
+		return;
+	for (size_t k = 0; k < g->n_stations && fgets(line, sizeof(line), f); k++)
+		if (strlen(line) >= 64)
+			snprintf(g->last[k], sizeof(g->last[k]), "%.64s", line);
+	fclose(f);
+}
+
+static void chain_write(const struct gen *g)
+{
+	FILE *f;
+
+	if (!g->chain)
+		return;
+	if (!(f = fopen(g->chain, "we")))
+		die("cannot write", g->chain);
+	for (size_t k = 0; k < g->n_stations; k++)
+		fprintf(f, "%s\n", g->last[k]);
+	if (fclose(f) != 0)
+		die("cannot write", g->chain);
 }
 
 static void *run_job(void *arg)
@@ -269,11 +311,13 @@ static void parse_args(struct gen *g, int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "print-columns", no_argument, NULL, 'P' },
+		{ "first", required_argument, NULL, 'f' },
+		{ "chain", required_argument, NULL, 'C' },
 		{ 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "t:s:n:o:c:d:p:j:P", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:s:n:o:c:d:p:j:Pf:C:", opts, NULL)) != -1) {
 		if (c == 't')
 			g->template_path = optarg;
 		else if (c == 's') {
@@ -293,6 +337,10 @@ static void parse_args(struct gen *g, int argc, char **argv)
 			g->prefix = optarg;
 		else if (c == 'j')
 			g->jobs = (unsigned)strtoul(optarg, NULL, 10);
+		else if (c == 'f')
+			g->first = strtoul(optarg, NULL, 10);
+		else if (c == 'C')
+			g->chain = optarg;
 		else if (c == 'P') {
 			puts(gen_copy_columns); /* for the script's \copy */
 			exit(0);
@@ -319,7 +367,8 @@ int main(int argc, char **argv)
 	if (!g.per_dir)
 		g.per_dir = 1000;
 	g.template_text = slurp(g.template_path);
-	g.start = (int64_t)time(NULL) - (int64_t)(g.count / g.n_stations + 1) * 30 - 60;
+	g.start = 1780272000; /* 2026-06-01T00:00:00Z: certificate k of a station 30 s after k-1 */
+	chain_read(&g);
 	if (g.out && mkdir(g.out, 0750) < 0 && errno != EEXIST)
 		die("cannot make", g.out);
 	if (g.copy_path && !(g.copy = fopen(g.copy_path, "we")))
@@ -337,6 +386,8 @@ int main(int argc, char **argv)
 		pthread_join(threads[i], NULL);
 	if (g.copy && fclose(g.copy) != 0)
 		die("cannot write", g.copy_path);
+	chain_write(&g);
+	free(g.last);
 	free(threads);
 	free(jobs);
 	free(g.stations);
