@@ -292,6 +292,61 @@ int ws_cert_verify_file_opts(const struct ws_trust *trust, const char *path,
 int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,
                               struct ws_cert_check *ret);
 
+/* ---- certificates in directories (verify-dir.c, verify-series.c) ------------------------- */
+
+/* What ws_cert_walk() found. */
+enum ws_walk_kind {
+	WS_WALK_CERTIFICATE, /* a certificate to check: a path named that is not a directory, or
+	                      * in a directory NAME.json with NAME.json.p7s beside it, or a
+	                      * NAME.json that names the wipeseal-certificate schema (its
+	                      * signature is missing: the check fails) */
+	WS_WALK_SKIPPED,     /* a .json that is not a certificate document, a symbolic link to a
+	                      * directory (never followed): @reason says which */
+	WS_WALK_ERROR,       /* a directory that could not be read: @reason says why; the walk
+	                      * goes on */
+};
+
+/* Called once per finding, in order; a non-zero return stops the walk and is returned. */
+typedef int (*ws_walk_fn)(void *userdata, const char *path, enum ws_walk_kind kind,
+                          const char *reason);
+
+/*
+ * ws_cert_walk() - the certificates under @paths, streamed to @fn one at a time. A path that
+ * is not a directory is a certificate, whatever its name. A directory is walked recursively,
+ * each directory's names sorted bytewise (the same tree always gives the same order),
+ * without following symbolic links to directories. Passed over in silence: hidden names
+ * (".register-queue", ...), files that do not end in ".json" (.p7s, .pdf, .awaiting-*
+ * markers, ...), and validation and re-verification records beside their certificate
+ * (NAME.validation[-N].json, NAME.reverify-TIME[-N].json next to NAME.json: checked with
+ * it). Memory: the sorted names of the directories being walked, nothing per certificate.
+ * Return: 0, what @fn returned, or -ENOMEM.
+ */
+int ws_cert_walk(const char *const *paths, size_t n, ws_walk_fn fn, void *userdata);
+
+/* The series check over many certificates, keeping hashes only (76 bytes a certificate). */
+struct ws_series;
+
+/* ws_series_new() - @per_station: one series per signer (a tree of many stations), or all
+ * certificates given one series (the check `verify` always made of files). */
+int ws_series_new(bool per_station, struct ws_series **ret);
+
+/* ws_series_add() - remember @c's SHA-256, predecessor, signer and issue time; its place
+ * is the number added before it. Return: 0 or -ENOMEM. */
+int ws_series_add(struct ws_series *s, const struct ws_cert_check *c);
+
+/* ws_series_stations() - the number of series (signers) seen. */
+size_t ws_series_stations(const struct ws_series *s);
+
+typedef void (*ws_series_fn)(void *userdata, uint32_t place);
+
+/* ws_series_check() - every certificate but the earliest of its series must follow another
+ * of the same series; @fn hears each that does not (in the order added).
+ * Return: the number of those, or -ENOMEM. */
+int ws_series_check(const struct ws_series *s, ws_series_fn fn, void *userdata);
+
+/* ws_series_free() - NULL-safe. Return: NULL. */
+struct ws_series *ws_series_free(struct ws_series *s);
+
 /* ---- audit log ---------------------------------------------------------------------------- */
 
 /* One event, as the audit log records it. Every field may be NULL (0). */

@@ -3,16 +3,19 @@
  * cmd-verify.c - `wipeseal verify`: what an auditor runs.
  *
  *   wipeseal verify --ca FILE|DIR [--json] [--require-operator] [--require-validation]
- *                   [--tsa-ca FILE [--clock-tolerance SECONDS]] CERT.json...
+ *                   [--tsa-ca FILE [--clock-tolerance SECONDS]] CERT.json|DIR...
  *   wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]
  *
  * One line per certificate, OK or FAILED with the reason; several certificates are also
- * checked as a series (each one's predecessor among them). Exit 0 only when all pass.
+ * checked as a series (each one's predecessor among them). Directories are walked
+ * (ws_cert_walk(): recursively, sorted, streaming) and end the report with a summary line;
+ * their certificates are series per station. Exit 0 only when all pass.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -35,13 +38,16 @@ static int usage(void)
 {
 	fputs("Usage: wipeseal verify --ca FILE|DIR [--json] [--require-operator]\n"
 	      "                       [--require-validation]\n"
-	      "                       [--tsa-ca FILE [--clock-tolerance S]] CERT.json...\n"
+	      "                       [--tsa-ca FILE [--clock-tolerance S]] CERT.json|DIR...\n"
 	      "       wipeseal verify --audit-log FILE --ca FILE|DIR [--cert-dir DIR]\n\n"
 	      "Check certificates of sanitization: the detached signature (CERT.json.p7s) over\n"
 	      "the exact bytes, the chain to a trusted CA at the time of signing, the signer's\n"
 	      "key policy and documentSigning usage, the schema, and that the wipe succeeded.\n"
 	      "A certificate an operator started carries their signature too (their card):\n"
 	      "both signers are reported. Several certificates are also checked as a series.\n"
+	      "A directory is walked recursively: every NAME.json with NAME.json.p7s beside\n"
+	      "it is checked, a summary line ends the report, and each station's certificates\n"
+	      "are checked as a series.\n"
 	      "With --audit-log, check the\n"
 	      "station's audit log: every line's signature and its hash chain, and every\n"
 	      "certificate it lists.\n\n"
@@ -195,86 +201,209 @@ static void print_check(const char *path, const struct ws_cert_check *c, bool js
 	}
 }
 
+/* ---- certificates, files and trees ----------------------------------------------------------- */
+
+/* One run of verify over the paths named: what is counted, and what names a certificate
+ * again when the series check finds it broken. */
+struct verify_run {
+	struct cli *cli;
+	const struct verify_control *ctl;
+	const struct ws_trust *trust;
+	struct ws_verify_opts vo;
+	struct ws_series *series;
+	size_t verified, failed, skipped, certificates;
+	bool error; /* a certificate could not be checked at all (out of memory) */
+	/* the series' broken places, ascending, and the walk that names them */
+	uint32_t *broken;
+	size_t n_broken, cap_broken, next_broken;
+	uint32_t place;
+};
+
+/* A file or directory that was not checked: skipped, or a directory that could not be read
+ * (which fails the run). */
+static void print_other(const char *path, const char *reason, bool skipped, bool json)
+{
+	char *name = cli_printable(path), *why = cli_printable(reason);
+
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "file", json_object_new_string(path));
+		if (skipped)
+			json_object_object_add(o, "skipped", json_object_new_boolean(true));
+		else
+			json_object_object_add(o, "ok", json_object_new_boolean(false));
+		json_object_object_add(o, "reason", json_object_new_string(reason));
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		printf("%s: %s: %s\n", name, skipped ? "skipped" : "FAILED", why);
+	}
+	free(name);
+	free(why);
+}
+
+static int on_found(void *userdata, const char *path, enum ws_walk_kind kind, const char *reason)
+{
+	struct verify_run *v = userdata;
+	struct ws_cert_check c = { 0 };
+
+	if (kind != WS_WALK_CERTIFICATE) {
+		print_other(path, reason, kind == WS_WALK_SKIPPED, v->ctl->json);
+		if (kind == WS_WALK_SKIPPED)
+			v->skipped++;
+		else
+			v->failed++;
+		return 0;
+	}
+	v->certificates++;
+	if (ws_cert_verify_file_opts(v->trust, path, &v->vo, &c) < 0) {
+		cli_err(v->cli, "%s: out of memory", path);
+		v->error = true;
+		return 0;
+	}
+	print_check(path, &c, v->ctl->json);
+	if (c.ok)
+		v->verified++;
+	else
+		v->failed++;
+	if (ws_series_add(v->series, &c) < 0) {
+		cli_err(v->cli, "%s: out of memory", path);
+		v->error = true;
+	}
+	ws_cert_check_clear(&c);
+	return 0;
+}
+
+static void on_broken(void *userdata, uint32_t place)
+{
+	struct verify_run *v = userdata;
+
+	if (v->n_broken == v->cap_broken) {
+		size_t cap = v->cap_broken ? v->cap_broken * 2 : 16;
+		uint32_t *m = realloc(v->broken, cap * sizeof(*m));
+
+		if (!m) {
+			v->error = true;
+			return;
+		}
+		v->broken = m;
+		v->cap_broken = cap;
+	}
+	v->broken[v->n_broken++] = place;
+}
+
+/* The second walk: names the certificates at the broken places (only hashes were kept). */
+static int name_broken(void *userdata, const char *path, enum ws_walk_kind kind, const char *reason)
+{
+	struct verify_run *v = userdata;
+	char *name;
+
+	(void)reason;
+	if (kind != WS_WALK_CERTIFICATE)
+		return 0;
+	if (v->next_broken < v->n_broken && v->broken[v->next_broken] == v->place) {
+		name = cli_printable(path);
+		printf("series: FAILED: %s follows a certificate that is not among those given: "
+		       "one is missing before it\n",
+		       name);
+		free(name);
+		v->next_broken++;
+	}
+	v->place++;
+	return v->next_broken < v->n_broken ? 0 : 1;
+}
+
 /* A series is a chain: every certificate but the first names another of them as its
  * predecessor. A certificate whose predecessor is absent, other than the earliest one,
- * marks a gap: something signed between them is missing. */
-static int check_series(const struct ws_cert_check *checks, char **paths, size_t n, bool json)
+ * marks a gap: something signed between them is missing. In a tree of several stations,
+ * each station's certificates (by signer) are a series of their own. */
+static int check_series(struct verify_run *v, char **paths, size_t n)
 {
-	size_t first = 0;
-	int broken = 0;
+	int broken = ws_series_check(v->series, on_broken, v);
+	size_t stations = ws_series_stations(v->series);
 
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(checks[i].issued ? checks[i].issued : "",
-		           checks[first].issued ? checks[first].issued : "") < 0)
-			first = i;
-	for (size_t i = 0; i < n; i++) {
-		bool linked = false;
-
-		for (size_t k = 0; k < n && !linked; k++)
-			linked = k != i && checks[i].previous_sha256 &&
-			         strcmp(checks[i].previous_sha256, checks[k].sha256) == 0;
-		if (linked || i == first)
-			continue;
-		broken++;
-		if (!json) {
-			char *name = cli_printable(paths[i]);
-
-			printf("series: FAILED: %s follows a certificate that is not among those "
-			       "given: one is missing before it\n",
-			       name);
-			free(name);
-		}
+	if (broken < 0 || v->error) {
+		cli_err(v->cli, "the series: out of memory");
+		return 1;
 	}
-	if (!broken && !json)
-		printf("series: OK (%zu certificates, each following another)\n", n);
+	if (broken && !v->ctl->json)
+		(void)ws_cert_walk((const char *const *)paths, n, name_broken, v);
+	if (!broken && !v->ctl->json && stations > 1)
+		printf("series: OK (%zu certificates of %zu stations, each following another)\n",
+		       v->certificates, stations);
+	else if (!broken && !v->ctl->json)
+		printf("series: OK (%zu certificates, each following another)\n", v->certificates);
 	return broken;
+}
+
+/* Is any of @paths a directory? Then the report ends with a summary, and the series is
+ * checked per station. */
+static bool names_directory(char **paths, size_t n)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++)
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return true;
+	return false;
+}
+
+static int verify_walk(struct verify_run *v, char **paths, size_t n)
+{
+	bool trees = names_directory(paths, n);
+	int code = WS_EXIT_OK, r;
+
+	if (ws_series_new(trees, &v->series) < 0)
+		return WS_EXIT_FAILED;
+	r = ws_cert_walk((const char *const *)paths, n, on_found, v);
+	if (r < 0) {
+		cli_err(v->cli, "out of memory");
+		v->error = true;
+	}
+	if (v->error || v->failed)
+		code = WS_EXIT_FAILED;
+	else if (v->certificates > 1 && check_series(v, paths, n) != 0)
+		code = WS_EXIT_FAILED;
+	if (trees && !v->ctl->json)
+		printf("summary: %zu verified, %zu failed, %zu skipped\n", v->verified, v->failed,
+		       v->skipped);
+	if (trees && !v->certificates && code == WS_EXIT_OK) {
+		cli_err(v->cli, "no certificate found in the directories named: name the "
+		                "directory that holds the NAME.json and NAME.json.p7s files");
+		code = WS_EXIT_FAILED;
+	}
+	ws_series_free(v->series);
+	free(v->broken);
+	return code;
 }
 
 static int verify_certs(struct cli *cli, const struct verify_control *ctl, char **paths, size_t n)
 {
-	struct ws_cert_check *checks = calloc(n, sizeof(*checks));
+	struct verify_run v = { .cli = cli, .ctl = ctl };
 	struct ws_trust *trust = NULL, *tsa_trust = NULL;
-	struct ws_verify_opts vo = { 0 };
 	char *why = NULL;
-	int r, code = WS_EXIT_OK;
-	bool all_ok = true;
+	int r, code;
 
-	if (!checks)
-		return WS_EXIT_FAILED;
-	vo.flags = (ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0) |
-	           (ctl->require_validation ? WS_VERIFY_REQUIRE_VALIDATION : 0);
+	v.vo.flags = (ctl->require_operator ? WS_VERIFY_REQUIRE_OPERATOR : 0) |
+	             (ctl->require_validation ? WS_VERIFY_REQUIRE_VALIDATION : 0);
 	r = ws_trust_load(ctl->ca, &trust, &why);
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));
 		free(why);
-		free(checks);
 		return WS_EXIT_USAGE;
 	}
 	if (ctl->tsa_ca && (r = ws_trust_load(ctl->tsa_ca, &tsa_trust, &why)) < 0) {
 		cli_err(cli, "--tsa-ca: %s", why ? why : strerror(-r));
 		free(why);
-		free(checks);
 		ws_trust_free(trust);
 		return WS_EXIT_USAGE;
 	}
-	vo.tsa_trust = tsa_trust;
-	vo.clock_tolerance_s = ctl->clock_tolerance;
-	for (size_t i = 0; i < n; i++) {
-		if (ws_cert_verify_file_opts(trust, paths[i], &vo, &checks[i]) < 0) {
-			cli_err(cli, "%s: out of memory", paths[i]);
-			code = WS_EXIT_FAILED;
-			continue;
-		}
-		print_check(paths[i], &checks[i], ctl->json);
-		all_ok = all_ok && checks[i].ok;
-	}
-	if (!all_ok)
-		code = WS_EXIT_FAILED;
-	else if (n > 1 && check_series(checks, paths, n, ctl->json) != 0)
-		code = WS_EXIT_FAILED;
-	for (size_t i = 0; i < n; i++)
-		ws_cert_check_clear(&checks[i]);
-	free(checks);
+	v.trust = trust;
+	v.vo.tsa_trust = tsa_trust;
+	v.vo.clock_tolerance_s = ctl->clock_tolerance;
+	code = verify_walk(&v, paths, n);
 	ws_trust_free(trust);
 	ws_trust_free(tsa_trust);
 	return code;
