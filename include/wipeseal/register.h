@@ -25,7 +25,7 @@ struct ws_verify_opts;
 struct ws_config;
 
 /* The register's schema version that ws_register_init() creates or migrates to. */
-#define WS_REGISTER_SCHEMA_VERSION 1
+#define WS_REGISTER_SCHEMA_VERSION     1
 /* retention_days may not be set below this (the organization's 180-day rule). */
 #define WS_REGISTER_MIN_RETENTION_DAYS 180
 
@@ -63,7 +63,7 @@ struct ws_register *ws_register_close(struct ws_register *r);
 /* ---- schema ------------------------------------------------------------------------------- */
 
 struct ws_register_init_opts {
-	unsigned retention_days; /* 0: 180; fewer than 180 is refused */
+	unsigned retention_days;  /* 0: 180; fewer than 180 is refused */
 	const char *station_role; /* NULL: "wipeseal_station" (a group: stations log in as
 	                           * their own members of it) */
 	const char *auditor_role; /* NULL: "wipeseal_auditor" */
@@ -75,8 +75,8 @@ struct ws_register_init_opts {
  * Return: 0; -EINVAL for bad options; -EPROTO when the database holds a newer schema than
  * this build knows; -EACCES when this role may not; -EIO for another server error.
  */
-int ws_register_init(struct ws_register *r, const struct ws_register_init_opts *o,
-                     int *ret_from, char **ret_reason);
+int ws_register_init(struct ws_register *r, const struct ws_register_init_opts *o, int *ret_from,
+                     char **ret_reason);
 
 /* ---- push --------------------------------------------------------------------------------- */
 
@@ -98,9 +98,9 @@ enum ws_push_status {
 struct ws_push_outcome {
 	enum ws_push_kind kind;
 	enum ws_push_status status;
-	char *reason;     /* one line for CONFLICT, REFUSED, UNREACHABLE; else NULL */
-	char id[64];      /* certificate_id / record id; for a log, the station */
-	unsigned lines;   /* audit log: lines stored now */
+	char *reason;   /* one line for CONFLICT, REFUSED, UNREACHABLE; else NULL */
+	char id[64];    /* certificate_id / record id; for a log, the station */
+	unsigned lines; /* audit log: lines stored now */
 };
 
 void ws_push_outcome_clear(struct ws_push_outcome *o);
@@ -139,8 +139,8 @@ struct ws_pending_summary {
  * waits). @fn (or NULL) hears each file. Return: 0 or a negative errno.
  */
 int ws_register_push_pending(struct ws_register *r, const struct ws_trust *trust,
-                             const struct ws_verify_opts *vo, const char *result_dir,
-                             ws_push_fn fn, void *userdata, struct ws_pending_summary *ret);
+                             const struct ws_verify_opts *vo, const char *result_dir, ws_push_fn fn,
+                             void *userdata, struct ws_pending_summary *ret);
 
 /* ---- auditors: find, export, audit, stats ------------------------------------------------- */
 
@@ -168,8 +168,7 @@ typedef int (*ws_register_row_fn)(void *userdata, const struct ws_register_row *
  * a time (memory does not grow with the result). @with_document: fill row->json.
  * A non-zero return from @fn stops and is returned. Return: 0 or a negative errno.
  */
-int ws_register_find(struct ws_register *r, const struct ws_register_filter *f,
-                     bool with_document, ws_register_row_fn fn, void *userdata,
-                     char **ret_reason);
+int ws_register_find(struct ws_register *r, const struct ws_register_filter *f, bool with_document,
+                     ws_register_row_fn fn, void *userdata, char **ret_reason);
 
 #endif

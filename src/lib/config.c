@@ -73,10 +73,10 @@ static const struct known_key {
 	{ "signer.tsa_tolerance", NULL }, /* a length of time: is_time() */
 	{ "certificate.pdf", "yes|no" },
 	{ "certificate.lang", "en|de" },
-	{ "register.url", NULL },   /* libpq connection string or URI (wipeseal/register.h) */
-	{ "register.ca", NULL },    /* CA the register's server certificate must chain to */
-	{ "register.cert", NULL },  /* this station's client certificate for the register */
-	{ "register.key", NULL },   /* its key */
+	{ "register.url", NULL },       /* libpq connection string or URI (wipeseal/register.h) */
+	{ "register.ca", NULL },        /* CA the register's server certificate must chain to */
+	{ "register.cert", NULL },      /* this station's client certificate for the register */
+	{ "register.key", NULL },       /* its key */
 	{ "register.verify_ca", NULL }, /* the organization's CA: what is sent is verified first */
 	{ "register.retry", NULL }, /* a length of time: is_time(); between tries of the queue */
 	{ "wipe.method", NULL },
