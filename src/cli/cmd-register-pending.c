@@ -157,7 +157,7 @@ static int send_queue(struct cli *cli, struct pending_control *p)
 	printf("%zu stored, %zu already there, %zu held, %zu waiting\n", s.stored, s.duplicate,
 	       held, s.left);
 	if (s.left)
-		return WS_EXIT_UNREACHABLE;
+		return WS_EXIT_OFFLINE;
 	return held ? WS_EXIT_FAILED : WS_EXIT_OK;
 }
 
