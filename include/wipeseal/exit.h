@@ -22,6 +22,6 @@
 #define WS_EXIT_NOT_SET    5
 /* `register`: the register could not be reached, refused this client, or TLS with it failed;
  * what was not sent is sent again later. */
-#define WS_EXIT_UNREACHABLE 6
+#define WS_EXIT_OFFLINE    6
 
 #endif

@@ -110,7 +110,7 @@ int cmd_register_init(struct cli *cli, int argc, char **argv)
 	if (e < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-e));
 		rc = e == -EINVAL         ? WS_EXIT_USAGE
-		     : e == -EHOSTUNREACH ? WS_EXIT_UNREACHABLE
+		     : e == -EHOSTUNREACH ? WS_EXIT_OFFLINE
 		                          : WS_EXIT_FAILED;
 	} else if (from == WS_REGISTER_SCHEMA_VERSION) {
 		printf("register: schema version %d already%s\n", from,

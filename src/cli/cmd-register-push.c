@@ -139,7 +139,7 @@ static int report(const char *path, const struct ws_push_outcome *o)
 	free(p);
 	free(why);
 	free(id);
-	return o->status == WS_PUSH_UNREACHABLE                                ? WS_EXIT_UNREACHABLE
+	return o->status == WS_PUSH_UNREACHABLE                                ? WS_EXIT_OFFLINE
 	       : o->status == WS_PUSH_CONFLICT || o->status == WS_PUSH_REFUSED ? WS_EXIT_FAILED
 	                                                                       : WS_EXIT_OK;
 }
@@ -159,7 +159,7 @@ static int push_all(struct ws_register *r, struct ws_trust *t[3], char **files, 
 		}
 		x = report(files[i], &o);
 		ws_push_outcome_clear(&o);
-		if (x == WS_EXIT_UNREACHABLE) {
+		if (x == WS_EXIT_OFFLINE) {
 			for (int j = i + 1; j < n; j++) {
 				char *p = cli_printable(files[j]);
 

@@ -70,7 +70,7 @@ int register_opts_connect(const struct cli *cli, struct register_opts *o, struct
 		free(why);
 		return r == -EINVAL   ? WS_EXIT_USAGE
 		       : r == -ENOMEM ? WS_EXIT_FAILED
-		                      : WS_EXIT_UNREACHABLE;
+		                      : WS_EXIT_OFFLINE;
 	}
 	return WS_EXIT_OK;
 }

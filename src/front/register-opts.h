@@ -61,7 +61,7 @@ int register_opts_config(const struct cli *cli, struct register_opts *o);
 
 /* register_opts_connect() - register_opts_config(), then connect. Prints one line on
  * failure. Return: WS_EXIT_OK; WS_EXIT_USAGE for a URL the rule refuses or none;
- * WS_EXIT_UNREACHABLE when the server cannot be reached, refused this client, or TLS failed. */
+ * WS_EXIT_OFFLINE when the server cannot be reached, refused this client, or TLS failed. */
 int register_opts_connect(const struct cli *cli, struct register_opts *o, struct ws_register **ret);
 
 /* register_opts_free() - what register_opts_config() loaded. */
