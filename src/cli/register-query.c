@@ -128,7 +128,7 @@ int regq_fail(struct regq *q, int r, char *reason, const char *what)
 	free(reason);
 	switch (r) {
 	case -EHOSTUNREACH:
-		return WS_EXIT_UNREACHABLE;
+		return WS_EXIT_OFFLINE;
 	case -EINVAL:
 		return WS_EXIT_USAGE;
 	default:
