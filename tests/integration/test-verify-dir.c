@@ -197,11 +197,13 @@ START_TEST(test_series_gap_in_a_directory)
 	char *out = NULL, *third = NULL, *line;
 
 	fresh_work();
-	/* A's second certificate (the first in a/y/z) is taken away: the third follows a
-	 * certificate that is not there; B's series is whole */
+	/* A's second certificate (the one in a/y/z that follows a/x's: two wipes in one second
+	 * make X.json and X-1.json, which sort the other way round) is taken away: the third
+	 * follows a certificate that is not there; B's series is whole */
 	ck_assert_int_eq(test_sh(&third,
-	                         "cd '%s' && f=$(ls work/a/y/z/*.json | head -n1) && rm \"$f\" "
-	                         "\"$f.p7s\" && printf %%s $(ls work/a/y/z/*.json)",
+	                         "cd '%s' && h=$(cat work/a/x/*.json | sha256sum | cut -c1-64) && "
+	                         "f=$(grep -l \"$h\" work/a/y/z/*.json) && [ -n \"$f\" ] && "
+	                         "rm \"$f\" \"$f.p7s\" && printf %%s $(ls work/a/y/z/*.json)",
 	                         root),
 	                 0);
 	ck_assert_int_eq(verify(&out, NULL, "work"), WS_EXIT_FAILED);
