@@ -183,7 +183,7 @@ nb_register_setup() {
 		{ fail "netboot: the station role: $(cat "$D/role.log")"; return 1; }
 	bash "$ROOT/tests/pg/pg-server.sh" client "$NB_PG" station01 >"$D/station-url" 2>"$D/client.log" ||
 		{ fail "netboot: the station's client certificate: $(cat "$D/client.log")"; return 1; }
-	NB_DB=$(sed -n 's,^postgres\(ql\)\{0,1\}://[^/]*/\([^?]*\).*,\2,p' <<<"$WS_PG_OWNER_URL")
+	NB_DB=$(sed -n 's|^postgres\(ql\)\{0,1\}://[^/]*/\([^?]*\).*|\2|p' <<<"$WS_PG_OWNER_URL")
 }
 
 # The TFTP root: iso/netboot.sh with the station's settings, as a site would run it. The
