@@ -156,17 +156,15 @@ static char *timestamp_note(const struct ws_job_filed *f, char *note)
 static void queue_filed(const struct ws_job *job, const char *dir, struct ws_job_filed *f)
 {
 	const struct ws_register_conn *c = job->opts.register_conn;
-	char *why = NULL;
 	int r = 0;
 
 	if (!c || !c->url)
 		return;
+	/* the reason is set only on a failure, which ends the queueing */
 	if (f->file)
-		r = ws_register_queue_add(dir, f->file, &why);
+		r = ws_register_queue_add(dir, f->file, &f->register_reason);
 	if (r == 0 && job->opts.audit_log && !f->log_error)
-		r = ws_register_queue_add(dir, job->opts.audit_log, &why);
-	if (r < 0)
-		f->register_reason = why;
+		(void)ws_register_queue_add(dir, job->opts.audit_log, &f->register_reason);
 	ws_register_sender_poke(job->opts.register_sender);
 }
 

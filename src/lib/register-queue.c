@@ -146,7 +146,7 @@ static int list_entries(int dfd, bool held, char ***ret, size_t *ret_n)
 
 int queue_list(const char *result_dir, char ***ret, size_t *ret_n)
 {
-	int dfd, r = open_queue(result_dir, false, &dfd);
+	int dfd = -1, r = open_queue(result_dir, false, &dfd);
 
 	*ret = NULL;
 	*ret_n = 0;
