@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
 # build and an AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzz the
-# certificate verifier for WS_FUZZ_SECONDS (default 30); the Debian package is tested after
+# certificate verifier for WS_FUZZ_SECONDS (default 20 per harness); the Debian package is tested after
 # the plain suite (tests/pkg/test-deb.sh); then build the boot image and boot
 # it under QEMU with BIOS and with UEFI Secure Boot (tests/vm/run.sh). Exits non-zero on any
 # failure. Loop-device tests need root; without it they are reported as skipped.
@@ -45,7 +45,7 @@ echo "==> build (clang)"
 CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/clang -j "$jobs" >/dev/null
 # the certificate reader and verifier under libFuzzer, for a short while
-bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-30}"
+bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-20}"
 # the boot image, booted under QEMU (software emulation) as a CD, BIOS and UEFI
 echo "==> boot image (tests/vm)"
 bash tests/vm/run.sh --binary build/plain/src/wipeseal
