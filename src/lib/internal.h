@@ -220,6 +220,11 @@ int ws_contents_residue(int fd, struct ws_strv *found);
  * Return: 0; -EINVAL with @ret_reason set (one line); -ENOMEM. */
 int ws_json_check_strict(const char *text, size_t len, char **ret_reason);
 
+/* jsoncheck.c: @text parsed by json-c in strict mode, nothing but blanks after it, valid
+ * UTF-8, and ws_json_check_strict(); or NULL (any failure, or out of memory). */
+struct json_object;
+struct json_object *ws_json_parse_strict(const char *text, size_t len);
+
 /* json.c: one snapshot as a json-c object (caller owns the reference). */
 struct json_object;
 struct json_object *ws_device_json(const struct ws_device *d);

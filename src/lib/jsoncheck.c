@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "internal.h"
 
 #define MAX_DEPTH 128
@@ -269,4 +271,27 @@ int ws_json_check_strict(const char *text, size_t len, char **ret_reason)
 	if (r == -EINVAL && ret_reason && !*ret_reason)
 		r = ws_reason(ret_reason, r, "the document is not JSON");
 	return r;
+}
+
+struct json_object *ws_json_parse_strict(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(32);
+	struct json_object *o = NULL;
+	size_t end;
+
+	if (!tok)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	if (o && strspn(text + end, " \t\r\n") != len - end) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	if (o && (!ws_utf8_valid(text, len) || ws_json_check_strict(text, len, NULL) < 0)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
 }

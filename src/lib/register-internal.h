@@ -54,9 +54,6 @@ int ws_register_push_audit(struct ws_register *r, const struct ws_trust *trust, 
 
 struct json_object;
 
-/* Strict JSON, UTF-8, no duplicate keys (as a record is read); NULL when it is not. */
-struct json_object *ws_register_parse_strict(const char *text, size_t len);
-
 /* The string at dotted @path of @o, or NULL (absent, null, not a string). */
 const char *ws_register_jstr(struct json_object *o, const char *path);
 

@@ -21,30 +21,6 @@
 #include "validate-internal.h"
 #include "verify-internal.h"
 
-/* Strict JSON (as verify-validation.c parses a record), or NULL. */
-struct json_object *ws_register_parse_strict(const char *text, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new_ex(32);
-	struct json_object *o = NULL;
-	size_t end;
-
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	if (o && strspn(text + end, " \t\r\n") != len - end) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	if (o && (!ws_utf8_valid(text, len) || ws_json_check_strict(text, len, NULL) < 0)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
-}
-
 const char *ws_register_jstr(struct json_object *o, const char *path)
 {
 	struct json_object *v = ws_json_at(o, path);
@@ -132,7 +108,7 @@ static const char *check_sig(X509_STORE *store, const char *json, size_t len, co
 int ws_reverification_check(const struct ws_trust *trust, const char *json, size_t len,
                             const char *p7s, size_t plen, char **ret_why)
 {
-	struct json_object *doc = ws_register_parse_strict(json, len);
+	struct json_object *doc = ws_json_parse_strict(json, len);
 	const char *why = NULL, *schema = ws_register_jstr(doc, "schema");
 	static const char *const need[] = { "reverification_id", "certificate.sha256", "result",
 		                            "date" };

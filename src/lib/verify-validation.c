@@ -49,30 +49,6 @@ static const char *member(struct json_object *o, const char *a, const char *b)
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
-/* Strict JSON (json-c's strict mode, then the duplicate-key check), or NULL. */
-static struct json_object *parse_strict(const char *text, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new_ex(32);
-	struct json_object *o = NULL;
-	size_t end;
-
-	if (!tok)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	if (o && strspn(text + end, " \t\r\n") != len - end) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	if (o && (!ws_utf8_valid(text, len) || ws_json_check_strict(text, len, NULL) < 0)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	return o;
-}
-
 /* The document: schema, binding, decision. Return: NULL, or why not. */
 static const char *check_doc(struct json_object *doc, const struct ws_cert_check *c,
                              struct record *rec)
@@ -196,7 +172,7 @@ static int check_one(X509_STORE *store, const struct certificate *cert,
 		why = "it cannot be read (or is not a regular file of at most 1 MiB)";
 	else if (r == 0 && ws_read_regular(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl, NULL) < 0)
 		why = "its signature (.p7s) is missing or unreadable";
-	else if (r == 0 && !(doc = parse_strict(json, jl)))
+	else if (r == 0 && !(doc = ws_json_parse_strict(json, jl)))
 		why = "it is not strict JSON";
 	else if (r == 0 && !(why = check_doc(doc, c, rec)))
 		why = check_sig(store, json, jl, p7s, sl, &x, buf, sizeof(buf));
