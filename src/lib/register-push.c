@@ -254,8 +254,8 @@ static int push_record(struct ws_register *r, const struct ws_trust *trust,
 		err = read_pair(path, WS_VALIDATION_MAX_BYTES, &json, &jl, &p7s, &pl, o);
 	if (err == 0 && !val && (err = ws_reverification_check(trust, json, jl, p7s, pl, &why)))
 		err = err == -EPERM ? outcome(o, WS_PUSH_REFUSED, "%s", why) ?: 1 : err;
-	if (err == 0 && (!(doc = ws_json_parse_strict(json, jl)) ||
-	                 !(signer = ws_p7s_signer_subject(p7s, pl))))
+	if (err == 0 &&
+	    (!(doc = ws_json_parse_strict(json, jl)) || !(signer = ws_p7s_signer_subject(p7s, pl))))
 		err = outcome(o, WS_PUSH_REFUSED, "it changed while it was verified") ?: 1;
 	if (err == 0) {
 		const char *id = ws_register_jstr(doc, val ? "validation_id" : "reverification_id");
