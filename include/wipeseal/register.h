@@ -114,6 +114,22 @@ int ws_register_push_file(struct ws_register *r, const struct ws_trust *trust,
                           const struct ws_verify_opts *vo, const char *path,
                           struct ws_push_outcome *ret);
 
+typedef void (*ws_push_fn)(void *userdata, const char *path, const struct ws_push_outcome *o);
+
+/* How many certificates ws_register_push_files() stores in one transaction. */
+#define WS_REGISTER_PUSH_BATCH 64
+
+/*
+ * ws_register_push_files() - ws_register_push_file() of each of @paths, in order, but with
+ * the certificates among them stored up to WS_REGISTER_PUSH_BATCH in one transaction. @fn
+ * gets each outcome once it is final (the transaction committed), in the order of @paths, up
+ * to the first UNREACHABLE one (after which nothing more is sent; a batch that was lost is
+ * told whole). @ret_told: how many outcomes @fn got. Return: 0, or -ENOMEM.
+ */
+int ws_register_push_files(struct ws_register *r, const struct ws_trust *trust,
+                           const struct ws_verify_opts *vo, char *const *paths, size_t n,
+                           ws_push_fn fn, void *userdata, size_t *ret_told);
+
 /* ---- the station's queue -------------------------------------------------------------------- */
 
 /* The queue is a directory in the result directory: one entry per file not yet sent. */
@@ -125,8 +141,6 @@ int ws_register_queue_add(const char *result_dir, const char *path, char **ret_r
 
 /* ws_register_queue_length() - the number of files waiting in @result_dir's queue. */
 int ws_register_queue_length(const char *result_dir, size_t *ret);
-
-typedef void (*ws_push_fn)(void *userdata, const char *path, const struct ws_push_outcome *o);
 
 struct ws_pending_summary {
 	size_t stored, duplicate, conflict, refused, unreachable, left;

@@ -144,34 +144,38 @@ static int report(const char *path, const struct ws_push_outcome *o)
 	                                                                       : WS_EXIT_OK;
 }
 
+struct push_run {
+	int rc;
+};
+
+static void told(void *userdata, const char *path, const struct ws_push_outcome *o)
+{
+	struct push_run *run = userdata;
+	int x = report(path, o);
+
+	if (x != WS_EXIT_OK && run->rc != WS_EXIT_OFFLINE)
+		run->rc = x;
+}
+
 static int push_all(struct ws_register *r, struct ws_trust *t[3], char **files, int n)
 {
 	struct ws_verify_opts vo = { .tsa_trust = t[1], .validator_trust = t[2] };
-	int rc = WS_EXIT_OK;
+	struct push_run run = { WS_EXIT_OK };
+	size_t done = 0;
+	int e = ws_register_push_files(r, t[0], &vo, files, (size_t)n, told, &run, &done);
 
-	for (int i = 0; i < n; i++) {
-		struct ws_push_outcome o = { 0 };
-		int e = ws_register_push_file(r, t[0], &vo, files[i], &o), x;
-
-		if (e < 0) {
-			fprintf(stderr, "wipeseal register push: %s: %s\n", files[i], strerror(-e));
-			return WS_EXIT_FAILED;
-		}
-		x = report(files[i], &o);
-		ws_push_outcome_clear(&o);
-		if (x == WS_EXIT_OFFLINE) {
-			for (int j = i + 1; j < n; j++) {
-				char *p = cli_printable(files[j]);
-
-				printf("unreachable %s: not sent: the register went away\n", p);
-				free(p);
-			}
-			return x;
-		}
-		if (x != WS_EXIT_OK)
-			rc = x;
+	if (e < 0) {
+		fprintf(stderr, "wipeseal register push: %s\n", strerror(-e));
+		return WS_EXIT_FAILED;
 	}
-	return rc;
+	if (run.rc == WS_EXIT_OFFLINE)
+		for (size_t j = done; j < (size_t)n; j++) {
+			char *p = cli_printable(files[j]);
+
+			printf("unreachable %s: not sent: the register went away\n", p);
+			free(p);
+		}
+	return run.rc;
 }
 
 int cmd_register_push(struct cli *cli, int argc, char **argv)

@@ -72,4 +72,33 @@ char *ws_p7s_signer_subject(const char *p7s, size_t len);
 int ws_reverification_check(const struct ws_trust *trust, const char *json, size_t len,
                             const char *p7s, size_t plen, char **ret_why);
 
+/* ---- register-push.c: the pieces register-batch.c sends in one transaction ------------------- */
+
+#include <wipeseal/cert.h>
+
+/* A certificate read, verified, and ready to be stored. */
+struct ws_push_cert {
+	char *json, *p7s;
+	size_t jl, pl;
+	struct json_object *doc; /* as the verification parsed it */
+	struct ws_cert_check c;
+};
+
+#define WS_PUSH_CERT_SQL    "SELECT ws_insert_certificate($1, $2, $3, $4, $5, $6, $7)"
+#define WS_PUSH_CERT_PARAMS 7 /* the first two bytea, sent as binary */
+
+/* The kind of @path, from what it holds. Return: 0 with *ret, 1 with @o refused, or a
+ * negative errno. */
+int ws_push_kind_of(const char *path, enum ws_push_kind *ret, struct ws_push_outcome *o);
+/* Read and verify the certificate @path into @pc (@o->id set). Return: 0 when it is to be
+ * sent; 1 when @o says why not (refused); -ENOMEM. @pc is cleared unless 0. */
+int ws_push_cert_prepare(const struct ws_trust *trust, const struct ws_verify_opts *vo,
+                         const char *path, struct ws_push_cert *pc, struct ws_push_outcome *o);
+/* The parameters of WS_PUSH_CERT_SQL for @pc (pointers into it). */
+void ws_push_cert_params(const struct ws_push_cert *pc, const char *vals[WS_PUSH_CERT_PARAMS],
+                         int lens[WS_PUSH_CERT_PARAMS]);
+void ws_push_cert_clear(struct ws_push_cert *pc);
+/* What one insert function's result @res says, into @o. Return: 0, or -ENOMEM. */
+int ws_push_answer(struct ws_register *r, const PGresult *res, struct ws_push_outcome *o);
+
 #endif

@@ -76,17 +76,25 @@ static int call_insert(struct ws_register *r, const char *fn, int n, int nbin,
                        const char *const *vals, const int *lens, struct ws_push_outcome *o)
 {
 	int fmts[8] = { 0 };
-	_cleanup_free_ char *why = NULL;
 	PGresult *res;
-	const char *got;
-	int err = 0;
+	int err;
 
 	for (int i = 0; i < nbin; i++)
 		fmts[i] = 1;
 	res = PQexecParams(r->pg, fn, n, NULL, vals, lens, fmts, 0);
+	err = ws_push_answer(r, res, o);
+	PQclear(res);
+	return err;
+}
+
+int ws_push_answer(struct ws_register *r, const PGresult *res, struct ws_push_outcome *o)
+{
+	_cleanup_free_ char *why = NULL;
+	const char *got;
+	int err;
+
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		err = ws_register_failed(r, res, &why);
-		PQclear(res);
 		return failed(o, err, why);
 	}
 	got = PQgetvalue(res, 0, 0);
@@ -97,7 +105,6 @@ static int call_insert(struct ws_register *r, const char *fn, int n, int nbin,
 	else
 		outcome(o, WS_PUSH_CONFLICT, "the register holds %s with other bytes: not replaced",
 		        o->id);
-	PQclear(res);
 	return 0;
 }
 
@@ -135,43 +142,72 @@ static bool signed_not_success(const struct ws_cert_check *c)
 	       strncmp(c->reason, said, sizeof(said) - 1) == 0;
 }
 
+void ws_push_cert_clear(struct ws_push_cert *pc)
+{
+	free(pc->json);
+	free(pc->p7s);
+	json_object_put(pc->doc);
+	ws_cert_check_clear(&pc->c);
+	memset(pc, 0, sizeof(*pc));
+}
+
+int ws_push_cert_prepare(const struct ws_trust *trust, const struct ws_verify_opts *vo,
+                         const char *path, struct ws_push_cert *pc, struct ws_push_outcome *o)
+{
+	int err;
+
+	memset(pc, 0, sizeof(*pc));
+	/* the bytes verified are the bytes sent, and the columns come from the document the
+	 * verification parsed (strictly) */
+	err = ws_cert_read_files(path, &pc->json, &pc->jl, &pc->p7s, &pc->pl, &pc->c);
+	if (err == 0)
+		err = ws_cert_verify_bytes_opts(trust, path, pc->json, pc->jl, pc->p7s, pc->pl, vo,
+		                                &pc->c, &pc->doc);
+	if (err >= 0 && !pc->c.ok && !signed_not_success(&pc->c))
+		err = outcome(o, WS_PUSH_REFUSED, "%s", pc->c.reason ?: "it does not verify") ?: 1;
+	if (err == 0 && !pc->doc)
+		err = outcome(o, WS_PUSH_REFUSED, "%s", "it does not verify") ?: 1;
+	if (err == 0)
+		snprintf(o->id, sizeof(o->id), "%s", pc->c.certificate_id ?: "");
+	if (err != 0)
+		ws_push_cert_clear(pc);
+	return err;
+}
+
+void ws_push_cert_params(const struct ws_push_cert *pc, const char *vals[WS_PUSH_CERT_PARAMS],
+                         int lens[WS_PUSH_CERT_PARAMS])
+{
+	const char *v[WS_PUSH_CERT_PARAMS] = { pc->json,
+		                               pc->p7s,
+		                               pc->c.sha256,
+		                               pc->c.certificate_id,
+		                               ws_register_jstr(pc->doc, "media.serial"),
+		                               pc->c.status,
+		                               pc->c.signer };
+
+	for (int i = 0; i < WS_PUSH_CERT_PARAMS; i++) {
+		vals[i] = v[i];
+		lens[i] = 0;
+	}
+	lens[0] = (int)pc->jl;
+	lens[1] = (int)pc->pl;
+}
+
 static int push_certificate(struct ws_register *r, const struct ws_trust *trust,
                             const struct ws_verify_opts *vo, const char *path,
                             struct ws_push_outcome *o)
 {
-	struct ws_cert_check c = { 0 };
-	_cleanup_free_ char *json = NULL, *p7s = NULL;
-	struct json_object *doc = NULL;
-	size_t jl = 0, pl = 0;
-	int err;
+	struct ws_push_cert pc;
+	const char *vals[WS_PUSH_CERT_PARAMS];
+	int lens[WS_PUSH_CERT_PARAMS];
+	int err = ws_push_cert_prepare(trust, vo, path, &pc, o);
 
-	/* the bytes verified are the bytes sent, and the columns come from the document the
-	 * verification parsed (strictly) */
-	err = ws_cert_read_files(path, &json, &jl, &p7s, &pl, &c);
-	if (err == 0)
-		err = ws_cert_verify_bytes_opts(trust, path, json, jl, p7s, pl, vo, &c, &doc);
-	if (err >= 0 && !c.ok && !signed_not_success(&c))
-		err = outcome(o, WS_PUSH_REFUSED, "%s", c.reason ?: "it does not verify") ?: 1;
-	if (err == 0 && !doc)
-		err = outcome(o, WS_PUSH_REFUSED, "%s", "it does not verify") ?: 1;
-	if (err == 0)
-		snprintf(o->id, sizeof(o->id), "%s", c.certificate_id ?: "");
-	if (err == 0) {
-		const char *vals[] = { json,
-			               p7s,
-			               c.sha256,
-			               c.certificate_id,
-			               ws_register_jstr(doc, "media.serial"),
-			               c.status,
-			               c.signer };
-		int lens[] = { (int)jl, (int)pl, 0, 0, 0, 0, 0 };
-
-		err = call_insert(r, "SELECT ws_insert_certificate($1, $2, $3, $4, $5, $6, $7)", 7,
-		                  2, vals, lens, o);
-	}
-	json_object_put(doc);
-	ws_cert_check_clear(&c);
-	return err > 0 ? 0 : err;
+	if (err != 0)
+		return err > 0 ? 0 : err;
+	ws_push_cert_params(&pc, vals, lens);
+	err = call_insert(r, WS_PUSH_CERT_SQL, WS_PUSH_CERT_PARAMS, 2, vals, lens, o);
+	ws_push_cert_clear(&pc);
+	return err;
 }
 
 /* NAME.validation.json -> 1, NAME.validation-N.json -> N, with "NAME.json" into @ret_cert;
@@ -279,7 +315,7 @@ static int push_record(struct ws_register *r, const struct ws_trust *trust,
 
 /* The kind of @path, from what it holds: a JSON document's schema, or an audit log's first
  * line. Return: 0 with *ret, 1 with @o refused, or a negative errno. */
-static int tell_kind(const char *path, enum ws_push_kind *ret, struct ws_push_outcome *o)
+int ws_push_kind_of(const char *path, enum ws_push_kind *ret, struct ws_push_outcome *o)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 	_cleanup_free_ char *line = NULL;
@@ -340,7 +376,7 @@ int ws_register_push_file(struct ws_register *r, const struct ws_trust *trust,
 	int err;
 
 	memset(ret, 0, sizeof(*ret));
-	err = tell_kind(path, &kind, ret);
+	err = ws_push_kind_of(path, &kind, ret);
 	if (err != 0)
 		return err > 0 ? 0 : err;
 	ret->kind = kind;

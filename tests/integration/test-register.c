@@ -281,6 +281,38 @@ START_TEST(test_push_same_id_other_bytes_is_a_conflict)
 }
 END_TEST
 
+/* Many files in one push: the certificates stored in one transaction (one xmin), each with its
+ * own outcome in order; a role the server refuses gets each file refused on its own. */
+START_TEST(test_push_batch)
+{
+	char *url = reg_fresh_db("push_batch"), *out = NULL;
+	char *other = variant(fx.cert[0], "batch-conflict",
+	                      test_fmt("sed -i '1s/^{$/{ /' \"$f\" && openssl cms -sign -binary "
+	                               "-in \"$f\" -signer %s/station.pem -inkey %s/station.key "
+	                               "-outform PEM -out \"$f.p7s\" -md sha256",
+	                               fx.pki, fx.pki));
+	char *files = test_fmt("'%s' '%s' '%s' '%s'", fx.cert[0], other, fx.cert[1], fx.cert[2]);
+
+	ck_assert_int_eq(push(&out, "push_batch", files), WS_EXIT_FAILED);
+	ck_assert_int_eq(test_sh(NULL, "printf '%%s' '%s' | cut -d' ' -f1 | tr '\\n' ' ' | "
+	                               "grep -qx 'stored conflict stored stored '",
+	                         out),
+	                 0);
+	ck_assert_str_eq(reg_query(url, "SELECT count(*) || ' ' || count(DISTINCT xmin::text) "
+	                                "FROM certificates"),
+	                 "3 1");
+	/* the auditor may not store: the first statement fails the transaction, and each file
+	 * is then sent on its own to get its own answer */
+	ck_assert_int_eq(reg_cli(&out, NULL, "push --ca %s/ca.pem --register '%s' %s", fx.pki,
+	                         reg_url_db(fx.auditor_url, "push_batch"), files),
+	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(test_sh(NULL, "[ \"$(printf '%%s' '%s' | grep -c 'may not store')\" = 4 ]",
+	                         out),
+	                 0);
+	ck_assert_str_eq(reg_query(url, "SELECT count(*) FROM certificates"), "3");
+}
+END_TEST
+
 START_TEST(test_push_records)
 {
 	char *url = reg_fresh_db("push_records"), *out = NULL;
@@ -501,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, test_push_good_and_duplicate);
 	tcase_add_test(tc, test_push_forged_and_weak_refused);
 	tcase_add_test(tc, test_push_same_id_other_bytes_is_a_conflict);
+	tcase_add_test(tc, test_push_batch);
 	tcase_add_test(tc, test_push_records);
 	tcase_add_test(tc, test_push_audit_log_twice_and_grown);
 	register_add_role_tests(tc);
