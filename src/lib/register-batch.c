@@ -67,7 +67,8 @@ static int send_pipelined(struct ws_register *r, struct batch *b)
 		}
 		if (PQresultStatus(res) == PGRES_TUPLES_OK)
 			err = err ?: ws_push_answer(r, res, &b->o[i]);
-		else if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(r->pg) == CONNECTION_OK)
+		else if (PQresultStatus(res) == PGRES_FATAL_ERROR &&
+		         PQstatus(r->pg) == CONNECTION_OK)
 			refused = true;
 		else if (PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
 			lost = true;

@@ -294,8 +294,9 @@ START_TEST(test_push_batch)
 	char *files = test_fmt("'%s' '%s' '%s' '%s'", fx.cert[0], other, fx.cert[1], fx.cert[2]);
 
 	ck_assert_int_eq(push(&out, "push_batch", files), WS_EXIT_FAILED);
-	ck_assert_int_eq(test_sh(NULL, "printf '%%s' '%s' | cut -d' ' -f1 | tr '\\n' ' ' | "
-	                               "grep -qx 'stored conflict stored stored '",
+	ck_assert_int_eq(test_sh(NULL,
+	                         "printf '%%s' '%s' | cut -d' ' -f1 | tr '\\n' ' ' | "
+	                         "grep -qx 'stored conflict stored stored '",
 	                         out),
 	                 0);
 	ck_assert_str_eq(reg_query(url, "SELECT count(*) || ' ' || count(DISTINCT xmin::text) "
@@ -306,9 +307,8 @@ START_TEST(test_push_batch)
 	ck_assert_int_eq(reg_cli(&out, NULL, "push --ca %s/ca.pem --register '%s' %s", fx.pki,
 	                         reg_url_db(fx.auditor_url, "push_batch"), files),
 	                 WS_EXIT_FAILED);
-	ck_assert_int_eq(test_sh(NULL, "[ \"$(printf '%%s' '%s' | grep -c 'may not store')\" = 4 ]",
-	                         out),
-	                 0);
+	ck_assert_int_eq(
+	    test_sh(NULL, "[ \"$(printf '%%s' '%s' | grep -c 'may not store')\" = 4 ]", out), 0);
 	ck_assert_str_eq(reg_query(url, "SELECT count(*) FROM certificates"), "3");
 }
 END_TEST
