@@ -342,6 +342,7 @@ void ws_cert_check_clear(struct ws_cert_check *c)
 	free(c->validator);
 	free(c->validation_date);
 	free(c->validation_file);
+	ws_cert_fields_clear(&c->fields);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -400,6 +401,11 @@ int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t 
 		return c->reason ? 0 : -ENOMEM;
 	ok = check_signature(trust, json, json_len, p7s, p7s_len, named_operator(doc, c), c) &&
 	     ws_verify_summary(doc, c);
+	/* only now may the document's fields be reported as what the station signed */
+	if (ok && !(c->authentic = ws_verify_fields(doc, &c->fields) == 0)) {
+		json_object_put(doc);
+		return -ENOMEM;
+	}
 	json_object_put(doc);
 	if (!ok)
 		return c->reason ? 0 : -ENOMEM;
