@@ -332,8 +332,9 @@ START_TEST(test_failed_wipe_is_certified_as_failed)
 		char *out = NULL;
 
 		ck_assert_int_eq(verify(file, &out), WS_EXIT_NOT_WIPED);
-		ck_assert_msg(strstr(out, "FAILED: validly signed, but the wipe's status is FAILED"),
-		              "%s", out);
+		ck_assert_msg(
+		    strstr(out, "FAILED: validly signed, but the wipe's status is FAILED"), "%s",
+		    out);
 		free(out);
 	}
 	free(file);

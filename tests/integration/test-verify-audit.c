@@ -63,8 +63,8 @@ static char *cert_file(const char *out)
 static char *wipe_image(int n, const char *asset_tag)
 {
 	char *name = test_fmt("img%d.img", n), *file = scratch_image(name, 4), *out = NULL,
-	     *err = NULL, *args = test_fmt("--verify none -m clear --asset-tag '%s' '%s'",
-	                                   asset_tag, file);
+	     *err = NULL,
+	     *args = test_fmt("--verify none -m clear --asset-tag '%s' '%s'", asset_tag, file);
 	int r = simdrive_wipe("", args, &out, &err);
 	char *cert;
 
@@ -173,7 +173,8 @@ START_TEST(test_summary_counts_each_category)
 	want_line(out, "summary: 7 verified, 2 failed, 0 skipped\n");
 	/* the gaps: what is missing, and between which files */
 	line = test_fmt("series: missing: the certificate with SHA-256 %s (station CN=wipeseal "
-	                "station", deleted_sha);
+	                "station",
+	                deleted_sha);
 	want_line(out, line);
 	free(line);
 	line = test_fmt(", between %s and %s\n", img[2], img[4]);
@@ -186,8 +187,7 @@ START_TEST(test_summary_counts_each_category)
 	want_line(out, line);
 	free(line);
 	/* each file in its category */
-	line = test_fmt("%s: FAILED: signature check failed: the document's bytes are not",
-	                img[5]);
+	line = test_fmt("%s: FAILED: signature check failed: the document's bytes are not", img[5]);
 	want_line(out, line);
 	free(line);
 	line = test_fmt("%s: FAILED: validly signed, but the wipe's status is FAILED\n", fails);
@@ -236,8 +236,7 @@ START_TEST(test_json_agrees_and_does_not_leak)
 	struct json_object *forged = NULL, *last = NULL, *sum, *gaps;
 	int lines = 0;
 
-	ck_assert_int_eq(verify(&out, "--json '%s/certs'", scratch_dir()),
-	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(verify(&out, "--json '%s/certs'", scratch_dir()), WS_EXIT_FAILED);
 	for (char *l = strtok_r(out, "\n", &save); l; l = strtok_r(NULL, "\n", &save), lines++) {
 		struct json_object *o = json_tokener_parse(l);
 
@@ -287,8 +286,7 @@ START_TEST(test_csv_rows)
 {
 	char *csv = test_fmt("%s/report.csv", scratch_dir()), *out = NULL, *rows = NULL, *want;
 
-	ck_assert_int_eq(verify(&out, "--csv '%s' '%s/certs'", csv, scratch_dir()),
-	                 WS_EXIT_FAILED);
+	ck_assert_int_eq(verify(&out, "--csv '%s' '%s/certs'", csv, scratch_dir()), WS_EXIT_FAILED);
 	free(out);
 	ck_assert_int_eq(
 	    test_sh(&rows,
@@ -345,8 +343,9 @@ START_TEST(test_html_in_chromium)
 	ck_assert_int_ne(test_sh(NULL, "grep -Eiq '<script|src=|href=|@import|url\\(' '%s'", html),
 	                 0);
 	if (test_sh(NULL, "command -v chromium >/dev/null") != 0) {
-		fprintf(stderr, "SKIP: chromium is not installed (scripts/deps.sh installs it): the "
-		                "HTML report is not rendered\n");
+		fprintf(stderr,
+		        "SKIP: chromium is not installed (scripts/deps.sh installs it): the "
+		        "HTML report is not rendered\n");
 		return;
 	}
 	ck_assert_int_eq(
@@ -357,33 +356,34 @@ START_TEST(test_html_in_chromium)
 	            tmp, tmp, tmp, tmp, tmp, html),
 	    0);
 	/* a PNG, and not of one colour: more than 16 byte values in its decoded rows */
-	ck_assert_int_eq(
-	    test_sh(NULL,
-	            "python3 -c 'import sys, zlib\n"
-	            "d = open(sys.argv[1], \"rb\").read()\n"
-	            "assert d[:8] == b\"\\x89PNG\\r\\n\\x1a\\n\"\n"
-	            "i, idat = 8, b\"\"\n"
-	            "while i < len(d):\n"
-	            "    n = int.from_bytes(d[i:i + 4], \"big\")\n"
-	            "    if d[i + 4:i + 8] == b\"IDAT\": idat += d[i + 8:i + 8 + n]\n"
-	            "    i += 12 + n\n"
-	            "sys.exit(0 if len(set(zlib.decompress(idat))) > 16 else 1)\n"
-	            "' '%s/shot.png'",
-	            tmp),
-	    0);
-	ck_assert_int_eq(test_sh(&dom,
-	                         "cd '%s' && HOME='%s' timeout 120 chromium --headless --no-sandbox "
-	                         "--disable-gpu --no-first-run --user-data-dir='%s/profile' "
-	                         "--dump-dom 'file://%s' 2>/dev/null",
-	                         tmp, tmp, tmp, html),
+	ck_assert_int_eq(test_sh(NULL,
+	                         "python3 -c 'import sys, zlib\n"
+	                         "d = open(sys.argv[1], \"rb\").read()\n"
+	                         "assert d[:8] == b\"\\x89PNG\\r\\n\\x1a\\n\"\n"
+	                         "i, idat = 8, b\"\"\n"
+	                         "while i < len(d):\n"
+	                         "    n = int.from_bytes(d[i:i + 4], \"big\")\n"
+	                         "    if d[i + 4:i + 8] == b\"IDAT\": idat += d[i + 8:i + 8 + n]\n"
+	                         "    i += 12 + n\n"
+	                         "sys.exit(0 if len(set(zlib.decompress(idat))) > 16 else 1)\n"
+	                         "' '%s/shot.png'",
+	                         tmp),
 	                 0);
+	ck_assert_int_eq(
+	    test_sh(&dom,
+	            "cd '%s' && HOME='%s' timeout 120 chromium --headless --no-sandbox "
+	            "--disable-gpu --no-first-run --user-data-dir='%s/profile' "
+	            "--dump-dom 'file://%s' 2>/dev/null",
+	            tmp, tmp, tmp, html),
+	    0);
 	/* the summary's counts, then a row per certificate in its category */
 	want_line(dom, "<tr class=\"authentic-success\" data-count=\"authentic-success\"><td "
 	               "class=\"c\">authentic and SUCCESS</td><td class=\"n\">5</td></tr>");
 	want_line(dom, "data-count=\"authentic-failed-wipe\"><td class=\"c\">authentic records of "
 	               "FAILED or ABORTED wipes</td><td class=\"n\">1</td>");
-	want_line(dom, "data-count=\"integrity-failure\"><td class=\"c\">failing integrity "
-	               "(changed, foreign signer, bad chain, unreadable)</td><td class=\"n\">1</td>");
+	want_line(dom,
+	          "data-count=\"integrity-failure\"><td class=\"c\">failing integrity "
+	          "(changed, foreign signer, bad chain, unreadable)</td><td class=\"n\">1</td>");
 	want_line(dom, "data-count=\"duplicate\"><td class=\"c\">duplicates (the same certificate "
 	               "id, or the same drive)</td><td class=\"n\">2</td>");
 	want_line(dom, "data-count=\"missing\"><td class=\"c\">missing from a station's series "
@@ -391,8 +391,8 @@ START_TEST(test_html_in_chromium)
 	want = test_fmt("<tr class=\"integrity-failure\"><td>certificate</td><td>%s</td>", img[5]);
 	want_line(dom, want);
 	free(want);
-	want = test_fmt("<tr class=\"authentic-failed-wipe\"><td>certificate</td><td>%s</td>",
-	                fails);
+	want =
+	    test_fmt("<tr class=\"authentic-failed-wipe\"><td>certificate</td><td>%s</td>", fails);
 	want_line(dom, want);
 	free(want);
 	want = test_fmt("<tr class=\"duplicate\"><td>certificate</td><td>%s</td>", copy);

@@ -311,7 +311,8 @@ START_TEST(test_json_one_object_per_entry)
 		ck_assert_msg(o, "not JSON: %s", l);
 		/* issue #19: the last object carries the series and the summary */
 		if (json_object_object_get_ex(o, "summary", &v)) {
-			ck_assert_int_eq(json_object_get_int(json_object_object_get(v, "duplicate")), 0);
+			ck_assert_int_eq(
+			    json_object_get_int(json_object_object_get(v, "duplicate")), 0);
 			summaries++;
 		} else if (json_object_object_get_ex(o, "ok", &v) && json_object_get_boolean(v))
 			ok++;
