@@ -24,6 +24,8 @@ WS_PACKAGES=(
 	check clang-format shellcheck clang libclang-rt-14-dev perl
 	# the station, driven as an operator would (tests/integration/test-station.c)
 	tmux
+	# verify's HTML report rendered by a real browser, headless (test-verify-audit.c)
+	chromium
 	# scratch disks: losetup, swapon (mount), sfdisk (fdisk), partx, blkid, mkswap, findmnt
 	# (util-linux), mkfs.ext4 (e2fsprogs), mkfs.vfat (dosfstools)
 	mount fdisk util-linux e2fsprogs dosfstools

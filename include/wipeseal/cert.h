@@ -205,6 +205,20 @@ enum ws_validation_state {
 	WS_VALIDATION_INVALID, /* a record that does not check: the verification fails */
 };
 
+/* The fields an auditor's report shows of a certificate (wipeseal/review.h), read from the
+ * document only once it proved authentic; every one may be NULL (absent from the document). */
+struct ws_cert_fields {
+	char *serial, *model, *wwn; /* media.serial, media.model, media.wwn */
+	char *asset_tag;            /* media.property_number (schema 1: media.asset_number) */
+	char *customer;             /* job.customer, when the certificate names one */
+	char *method;               /* evidence.method: the --method as given */
+	char *nist_level;           /* evidence.nist_level: "Clear", "Purge", "none" */
+	char *technique;            /* evidence.technique: what was carried out */
+	char *started, *ended;      /* evidence.started, evidence.finished */
+	char *operator_name;        /* person.name */
+	char *hostname;             /* station.hostname */
+};
+
 /* What a verification found. Strings are malloc'd; free with ws_cert_check_clear(). */
 struct ws_cert_check {
 	bool ok;               /* every check passed */
@@ -234,6 +248,14 @@ struct ws_cert_check {
 	char *validator;           /* the validator's name (subject when it has none) */
 	char *validation_date;     /* RFC 3339 */
 	char *validation_file;     /* base name of the record */
+	/* Integrity: the document's bytes are the bytes its station signed, under the trusted
+	 * CA and the key policy, its summary agrees with its evidence, and what was checked
+	 * with it (timestamp tokens, validation records) checks too. The status and the
+	 * requirements (WS_VERIFY_REQUIRE_*) do not count: an authentic record of a FAILED
+	 * wipe is authentic. When false, no field above but sha256 and reason is to be
+	 * believed: they were read from a document that failed. */
+	bool authentic;
+	struct ws_cert_fields fields; /* filled only when authentic */
 };
 
 /* ws_cert_verify_flags() flags. */

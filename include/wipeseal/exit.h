@@ -23,5 +23,12 @@
 /* `register`: the register could not be reached, refused this client, or TLS with it failed;
  * what was not sent is sent again later. */
 #define WS_EXIT_OFFLINE    6
+/* `verify`: every certificate is authentic, and some are honest records of wipes that FAILED
+ * or were ABORTED: drives not (wholly) sanitized, on record; not a forgery. */
+#define WS_EXIT_NOT_WIPED  7
+/* `verify`: every certificate is authentic, but some are missing from a station's series
+ * (gaps), or duplicated (the same certificate id, or the same drive certified twice).
+ * Precedence: 1 (a check failed) over 8 over 7 over 0. */
+#define WS_EXIT_INCOMPLETE 8
 
 #endif

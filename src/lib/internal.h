@@ -252,4 +252,11 @@ int ws_device_describe_stat(struct ws_ctx *ctx, const char *path, const struct s
 /* device.c: describe what the gate holds open as @fd (named @path). */
 int ws_device_describe_held(struct ws_ctx *ctx, const char *path, int fd, struct ws_device **ret);
 
+/* ---- CSV (register-export.c) ------------------------------------------------------------ */
+
+/* One RFC 4180 cell of @len bytes, after a comma unless @first: quoted when it holds a comma,
+ * a quote, CR or LF (quotes doubled), and made text with a leading apostrophe when a
+ * spreadsheet would run it as a formula (=, +, -, @, a tab or CR first). */
+void ws_csv_cell(FILE *f, bool first, const char *s, size_t len);
+
 #endif

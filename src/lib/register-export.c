@@ -59,8 +59,9 @@ static const char *clock_text(int sync)
 
 /* ---- CSV -------------------------------------------------------------------------------------- */
 
-/* Append one cell (and the separator before it) to @f. */
-static void csv_cell(FILE *f, bool first, const char *s, size_t len)
+/* Append one cell (and the separator before it) to @f. Also the review's report's
+ * (review-report.c): one guard for every CSV the library writes. */
+void ws_csv_cell(FILE *f, bool first, const char *s, size_t len)
 {
 	bool formula = len && strchr("=+-@\t\r", s[0]);
 	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) ||
@@ -97,11 +98,11 @@ static int csv_record(char **ret, const struct ws_register_row *row, bool with_d
 		                : columns[i].off == SIZE_MAX ? clock_text(row->clock_synchronized)
 		                                             : row_str(row, columns[i].off);
 
-		csv_cell(f, i == 0, s ? s : "", s ? strlen(s) : 0);
+		ws_csv_cell(f, i == 0, s ? s : "", s ? strlen(s) : 0);
 	}
 	if (with_document)
-		csv_cell(f, false, row ? (row->json ? row->json : "") : "document",
-		         row ? (row->json ? row->json_len : 0) : strlen("document"));
+		ws_csv_cell(f, false, row ? (row->json ? row->json : "") : "document",
+		            row ? (row->json ? row->json_len : 0) : strlen("document"));
 	fputs("\r\n", f);
 	if (fclose(f) != 0) {
 		free(buf);

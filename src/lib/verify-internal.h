@@ -42,6 +42,13 @@ bool ws_verify_sections(struct json_object *doc, struct ws_cert_check *c);
  * the first disagreement in @c->reason. verify-schema.c */
 bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c);
 
+/* ws_verify_fields() - the fields a report shows (struct ws_cert_fields) from @doc, an
+ * authentic certificate of either schema. Return: 0 or -ENOMEM. verify-fields.c */
+int ws_verify_fields(struct json_object *doc, struct ws_cert_fields *ret);
+
+/* ws_cert_fields_clear() - free what ws_verify_fields() filled in. verify-fields.c */
+void ws_cert_fields_clear(struct ws_cert_fields *f);
+
 /*
  * ws_cert_verify_parsed() - ws_cert_verify_flags(), handing back what it parsed for the checks
  * that follow (timestamps, the register's columns): the document into @ret_doc (NULL when it

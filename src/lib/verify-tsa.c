@@ -132,6 +132,7 @@ static bool is_station(CMS_SignerInfo *si, const struct ws_cert_check *c, int i)
 static void fail(struct ws_cert_check *c, bool station, const char *why)
 {
 	c->ok = false;
+	c->authentic = false; /* a token that does not check is no less forged for being beside */
 	if (!c->reason &&
 	    asprintf(&c->reason, "the timestamp token on the %s signature does not check: %s",
 	             station ? "station's" : "operator's", why) < 0)

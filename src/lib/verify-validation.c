@@ -246,6 +246,7 @@ static int walk(X509_STORE *store, const char *path, const struct certificate *c
 		r = check_one(store, cert, c, rp, &rec, &why);
 		if (r == -EPERM) {
 			c->ok = false;
+			c->authentic = false; /* a record bound to it that does not check */
 			c->validation = WS_VALIDATION_INVALID;
 			free(c->reason);
 			c->reason = NULL;
@@ -283,6 +284,7 @@ int ws_verify_validation(const struct ws_trust *trust, const char *path,
 		return r;
 	if (r < 0) {
 		c->ok = false;
+		c->authentic = false;
 		ws_reason(&c->reason, 0, "the certificate changed while it was verified");
 	} else {
 		r = walk(ws_trust_store(vt), path, &cert, c, &latest);

@@ -349,6 +349,7 @@ void ws_cert_check_clear(struct ws_cert_check *c)
 	free(c->validator);
 	free(c->validation_date);
 	free(c->validation_file);
+	ws_cert_fields_clear(&c->fields);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -410,6 +411,12 @@ int ws_cert_verify_parsed(const struct ws_trust *trust, const void *json, size_t
 	cms = parse_signature(p7s, p7s_len);
 	ok = check_signature(trust, json, json_len, cms, named_operator(doc, c), c) &&
 	     ws_verify_summary(doc, c);
+	/* only now may the document's fields be reported as what the station signed */
+	if (ok && !(c->authentic = ws_verify_fields(doc, &c->fields) == 0)) {
+		json_object_put(doc);
+		CMS_ContentInfo_free(cms);
+		return -ENOMEM;
+	}
 	if (ret_doc)
 		*ret_doc = doc;
 	else

@@ -326,15 +326,24 @@ START_TEST(test_failed_wipe_is_certified_as_failed)
 	ck_assert_int_eq(test_sh(&text, "head -c 400 '%s'", file), 0);
 	ck_assert_ptr_nonnull(strstr(text, "\"status\": \"FAILED\""));
 	free(text);
-	/* validly signed, and still not a pass: the wipe did not succeed */
-	expect_rejected(file, "the wipe's status is FAILED");
+	/* validly signed, and still not a pass: the wipe did not succeed; issue #19: an honest
+	 * record of a failed wipe has an exit status of its own, apart from a forgery's */
+	{
+		char *out = NULL;
+
+		ck_assert_int_eq(verify(file, &out), WS_EXIT_NOT_WIPED);
+		ck_assert_msg(
+		    strstr(out, "FAILED: validly signed, but the wipe's status is FAILED"), "%s",
+		    out);
+		free(out);
+	}
 	free(file);
 }
 END_TEST
 
 START_TEST(test_series_and_audit_log)
 {
-	char *a = signed_wipe("station", "", WS_EXIT_OK), *b, *c, *out = NULL;
+	char *a = signed_wipe("station", "", WS_EXIT_OK), *b, *c, *out = NULL, *hb;
 
 	/* a refused attempt (nobody confirmed) is logged too, and does not break the series */
 	{
@@ -367,13 +376,18 @@ START_TEST(test_series_and_audit_log)
 	    WS_EXIT_OK);
 	free(out);
 
-	/* remove the middle one */
+	/* remove the middle one (its hash is what the gap names) */
+	hb = sha(b);
+	hb[64] = '\0';
 	ck_assert_int_eq(test_sh(NULL, "mkdir -p %s/aside && mv '%s' '%s.p7s' %s/aside/",
 	                         scratch_dir(), b, b, scratch_dir()),
 	                 0);
+	/* issue #19: a gap has an exit status of its own, and names the missing hash */
 	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca.pem '%s' '%s'", pki, a, c),
-	                 WS_EXIT_FAILED);
+	                 WS_EXIT_INCOMPLETE);
 	ck_assert_ptr_nonnull(strstr(out, "one is missing before it"));
+	ck_assert_msg(strstr(out, hb), "%s not named in %s", hb, out);
+	free(hb);
 	free(out);
 	ck_assert_int_eq(
 	    run_cli(&out, NULL,
