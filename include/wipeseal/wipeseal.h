@@ -19,6 +19,7 @@
 #include <wipeseal/wipe.h>
 #include <wipeseal/job.h>
 #include <wipeseal/cert.h>
+#include <wipeseal/machine.h>
 #include <wipeseal/config.h>
 #include <wipeseal/monitor.h>
 
