@@ -15,6 +15,7 @@
 #include <wipeseal/file.h>
 #include <wipeseal/technique.h>
 #include <wipeseal/device.h>
+#include <wipeseal/bay.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
 #include <wipeseal/job.h>

@@ -166,9 +166,8 @@ END_TEST
 START_TEST(test_make_station_keeps_an_existing_key)
 {
 	char *out = NULL, *before = NULL, *after = NULL, *want;
-	const char *sums = "cd '%s/good' && sha256sum signer.key signer.pem ca.pem";
-
-	ck_assert_int_eq(test_sh(&before, sums, pki), 0);
+#define SUMS "cd '%s/good' && sha256sum signer.key signer.pem ca.pem"
+	ck_assert_int_eq(test_sh(&before, SUMS, pki), 0);
 	ck_assert_int_eq(test_sh(&out, "'%s/certs/make-station.sh' '%s/ca' '%s/good' --cn again",
 	                         WS_SOURCE_DIR, pki, pki),
 	                 1);
@@ -178,11 +177,13 @@ START_TEST(test_make_station_keeps_an_existing_key)
 	ck_assert_msg(strstr(out, want), "%s", out);
 	free(want);
 	free(out);
-	ck_assert_int_eq(test_sh(&after, sums, pki), 0);
+	ck_assert_int_eq(test_sh(&after, SUMS, pki), 0);
+#undef SUMS
 	ck_assert_str_eq(before, after);
 	free(after);
 	/* a certificate left without its key is kept too */
-	ck_assert_int_eq(test_sh(NULL, "mkdir -p '%s/pemonly' && cp '%s/good/signer.pem' '%s/pemonly/'",
+	ck_assert_int_eq(test_sh(NULL,
+	                         "mkdir -p '%s/pemonly' && cp '%s/good/signer.pem' '%s/pemonly/'",
 	                         pki, pki, pki),
 	                 0);
 	ck_assert_int_eq(test_sh(&out, "'%s/certs/make-station.sh' '%s/ca' '%s/pemonly'",
