@@ -42,8 +42,12 @@ static struct cols layout(int width)
 
 	if (extra > 0)
 		c.path += extra / 6;
-	if (width >= MODEL_FROM)
-		c.model = 12 + extra / 2 - c.bay;
+	if (width >= MODEL_FROM) {
+		/* the model's share of the extra, less the bay's column, and some for long
+		 * serials */
+		c.serial += extra / 6;
+		c.model = 12 + extra / 2 - c.bay - extra / 6;
+	}
 	c.state =
 	    width - (2 + c.sel + c.path + c.model + c.bay + c.serial + c.size + c.bus + c.best);
 	return c;
@@ -79,7 +83,7 @@ static void idle_state(const struct drive *d, char *buf, size_t len)
 	else if (why)
 		snprintf(buf, len, "%s", why);
 	else if (ws_device_frozen(d->dev))
-		snprintf(buf, len, "frozen (u unfreezes)");
+		snprintf(buf, len, "frozen: press u");
 	else
 		snprintf(buf, len, "ready");
 }
