@@ -128,7 +128,8 @@ static void show_v1(struct json_object *o)
 	field("method", obj(o, "sanitization"), "method_details");
 	field("verification", obj(o, "sanitization"), "verification_method");
 	field("tool", obj(o, "sanitization"), "tool");
-	field("post-sanitization class.", obj(o, "sanitization"), "post_sanitization_classification");
+	field("post-sanitization class.", obj(o, "sanitization"),
+	      "post_sanitization_classification");
 	field("notes", obj(o, "sanitization"), "notes");
 	field("destination", obj(o, "media_destination"), "type");
 	field("destination details", obj(o, "media_destination"), "details");
@@ -282,8 +283,7 @@ static void show_v2(struct json_object *o)
 	field("operator cert. SHA-256", obj(obj(o, "person"), "operator_card"),
 	      "certificate_sha256");
 	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
-	field("operator signature", obj(obj(o, "person"), "operator_card"),
-	      "signature_required");
+	field("operator signature", obj(obj(o, "person"), "operator_card"), "signature_required");
 	field("operator signature note", obj(obj(o, "person"), "operator_card"), "signature");
 	field("validation", obj(o, "validation"), "record_file");
 	field("validation decision", obj(o, "validation"), "decision");
@@ -320,10 +320,9 @@ static void show_station(struct json_object *o)
 static const struct {
 	const char *path, *keys;
 } known_v2[] = {
-	{ "",
-	  " schema certificate_id issued status status_reason demo standards media machine "
-	  "sanitization verification person validation media_destination signer station "
-	  "trusted_time previous_certificate_sha256 evidence " },
+	{ "", " schema certificate_id issued status status_reason demo standards media machine "
+	      "sanitization verification person validation media_destination signer station "
+	      "trusted_time previous_certificate_sha256 evidence " },
 	{ "standards", " nist ieee " },
 	{ "media", " manufacturer model serial property_number media_type media_source "
 	           "categorization interface data_backed_up backup_location path wwn firmware "
@@ -384,8 +383,9 @@ static void show_unknown(struct json_object *o)
 			snprintf(word, sizeof(word), "%s%s%s", known_v2[i].path,
 			         *known_v2[i].path ? "." : "", key);
 			shown = cli_printable(word);
-			printf("%s%s", n++ ? ", " : "Other fields, not shown above (read the JSON): ",
-			       shown);
+			printf(
+			    "%s%s",
+			    n++ ? ", " : "Other fields, not shown above (read the JSON): ", shown);
 			free(shown);
 		}
 	}

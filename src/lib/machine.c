@@ -146,15 +146,14 @@ struct ws_machine *ws_machine_free(struct ws_machine *m)
 /* ---- the certificate's section --------------------------------------------------------- */
 
 /* The keys of "machine" after "source", in order (verify checks each is a string or null). */
-static const char *const machine_keys[] = { "manufacturer", "product", "serial", "uuid",
-	                                    "chassis_asset_tag", NULL };
+static const char *const machine_keys[] = { "manufacturer", "product",           "serial",
+	                                    "uuid",         "chassis_asset_tag", NULL };
 
 struct json_object *ws_cert2_machine(const struct ws_machine *m)
 {
 	struct json_object *o = json_object_new_object();
-	const char *v[] = { m ? m->manufacturer : NULL, m ? m->product : NULL,
-		            m ? m->serial : NULL, m ? m->uuid : NULL,
-		            m ? m->chassis_asset_tag : NULL };
+	const char *v[] = { m ? m->manufacturer : NULL, m ? m->product : NULL, m ? m->serial : NULL,
+		            m ? m->uuid : NULL, m ? m->chassis_asset_tag : NULL };
 
 	json_object_object_add(o, "source", ws_cert_str(WS_CERT_MACHINE_SOURCE));
 	for (size_t i = 0; machine_keys[i]; i++)
