@@ -191,9 +191,10 @@ static void draw_detail(struct station *st, int y)
 	else if (d->state == DRIVE_IDLE && ws_device_frozen(d->dev))
 		snprintf(line, sizeof(line), "%s: frozen: %s", d->path, ws_device_frozen(d->dev));
 	else
-		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s", d->path, model, serial,
-		         d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
-		         d->dev ? d->dev->transport : "-");
+		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s%s%s", d->path, model,
+		         serial, d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
+		         d->dev ? d->dev->transport : "-", d->dev && d->dev->by_path ? ", at " : "",
+		         d->dev && d->dev->by_path ? d->dev->by_path : "");
 	draw_text(y, 0, COLS, line);
 	free(model);
 	free(serial);
