@@ -6,7 +6,9 @@
 #
 # Writes OUT_DIR/signer.key (RSA 3072, or EC P-384 with --ec; mode 600) and
 # OUT_DIR/signer.pem (keyUsage digitalSignature, extendedKeyUsage documentSigning
-# 1.3.6.1.5.5.7.3.36), and copies the CA certificate to OUT_DIR/ca.pem. Then:
+# 1.3.6.1.5.5.7.3.36), and copies the CA certificate to OUT_DIR/ca.pem. An existing
+# OUT_DIR/signer.key or signer.pem is never overwritten (exit 1), as make-ca.sh keeps a CA
+# key: a station's key signed certificates that must stay verifiable. Then:
 #   wipeseal wipe --signer-key OUT_DIR/signer.key --signer-cert OUT_DIR/signer.pem ...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +35,14 @@ for f in "$ca/ca.key" "$ca/ca.pem"; do
 		exit 1
 	}
 done
+if [ -e "$out/signer.key" ]; then
+	echo "certs/make-station.sh: $out/signer.key exists; refusing to overwrite a station key" >&2
+	exit 1
+fi
+if [ -e "$out/signer.pem" ]; then
+	echo "certs/make-station.sh: $out/signer.pem exists; refusing to overwrite a station certificate" >&2
+	exit 1
+fi
 mkdir -p "$out"
 (umask 077 && openssl genpkey -quiet "${alg[@]}" -out "$out/signer.key")
 openssl req -config "$here/openssl.cnf" -new -key "$out/signer.key" -subj "/CN=$cn" \

@@ -21,6 +21,7 @@
 #include <wipeseal/wipe.h>
 
 struct ws_config;
+struct ws_machine;
 
 #define WS_CERT_SCHEMA    "wipeseal-certificate/2" /* what is written (docs/certificate.md) */
 #define WS_CERT_SCHEMA_1  "wipeseal-certificate/1" /* written until issue #16; still verified */
@@ -128,6 +129,9 @@ struct ws_cert_info {
 	/* the NTP server the station's clock was set from (the boot image exports it as
 	 * WIPESEAL_NTP_SERVER), or NULL: the document's station.clock */
 	const char *ntp_server;
+	/* the machine the drive was in (ws_machine_read(), wipeseal/machine.h), or NULL: the
+	 * document's "machine", every field null without it */
+	const struct ws_machine *machine;
 };
 
 /*

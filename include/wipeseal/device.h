@@ -228,6 +228,10 @@ struct ws_device {
 	struct ws_nvme_info nvme;
 	struct ws_ata_info ata;
 	struct ws_scsi_info scsi;
+	/* The drive's physical path, as /dev/disk/by-path names it (udev's ID_PATH, or the
+	 * by-path link that points at it): "pci-0000:00:1f.2-ata-3"; NULL for virtual devices,
+	 * image files and where udev names none. ws_device_bay() (wipeseal/bay.h) shortens it. */
+	char *by_path;
 };
 
 /*

@@ -15,10 +15,12 @@
 #include <wipeseal/file.h>
 #include <wipeseal/technique.h>
 #include <wipeseal/device.h>
+#include <wipeseal/bay.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
 #include <wipeseal/job.h>
 #include <wipeseal/cert.h>
+#include <wipeseal/machine.h>
 #include <wipeseal/config.h>
 #include <wipeseal/monitor.h>
 

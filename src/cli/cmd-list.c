@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cmd-list.c - `wipeseal list [--json] [--all] [TARGET...]`: the drives, what is on them, and
- * whether the safety gate would let them be wiped.
+ * whether the safety gate would let them be wiped. BAY is the drive's physical path, shortened
+ * (ws_device_bay()); a frozen drive says so in STATE, with the remedy.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -51,6 +52,11 @@ static char *state_summary(const struct ws_device *d)
 	char buf[512];
 	size_t len;
 
+	if (d->eligible && ws_device_frozen(d)) {
+		/* eligible: it may be overwritten; its firmware erases wait for the remedy */
+		snprintf(buf, sizeof(buf), "eligible; frozen: %s", ws_device_frozen(d));
+		return cli_printable(buf);
+	}
 	if (d->eligible)
 		return cli_printable("eligible");
 	len = (size_t)snprintf(buf, sizeof(buf), "ineligible:");
@@ -60,7 +66,17 @@ static char *state_summary(const struct ws_device *d)
 	return cli_printable(buf);
 }
 
-enum { COL_PATH, COL_SIZE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_CONTENTS, COL_STATE, NCOLS };
+enum {
+	COL_PATH,
+	COL_BAY,
+	COL_SIZE,
+	COL_TRAN,
+	COL_MODEL,
+	COL_SERIAL,
+	COL_CONTENTS,
+	COL_STATE,
+	NCOLS
+};
 
 /* Sizes align right like lsblk's; the last column is not padded. */
 static void print_cell(int c, size_t width, const char *text)
@@ -75,8 +91,8 @@ static void print_cell(int c, size_t width, const char *text)
 
 static void print_table(const struct ws_device_list *list)
 {
-	static const char *const head[NCOLS] = { "PATH",   "SIZE",     "TRAN", "MODEL",
-		                                 "SERIAL", "CONTENTS", "STATE" };
+	static const char *const head[NCOLS] = { "PATH",  "BAY",    "SIZE",     "TRAN",
+		                                 "MODEL", "SERIAL", "CONTENTS", "STATE" };
 	size_t n = ws_device_list_count(list);
 	char *(*cell)[NCOLS] = calloc(n ? n : 1, sizeof(*cell));
 	size_t width[NCOLS];
@@ -87,9 +103,10 @@ static void print_table(const struct ws_device_list *list)
 		width[c] = strlen(head[c]);
 	for (size_t i = 0; i < n; i++) {
 		const struct ws_device *d = ws_device_list_get(list, i);
-		char size[16];
+		char size[16], bay[128];
 
 		cell[i][COL_PATH] = cli_printable(d->path);
+		cell[i][COL_BAY] = cli_printable(ws_device_bay(d, bay, sizeof(bay)));
 		cell[i][COL_SIZE] = cli_printable(cli_size(d->size_bytes, size, sizeof(size)));
 		cell[i][COL_TRAN] = cli_printable(d->transport);
 		cell[i][COL_MODEL] = cli_printable(d->model);

@@ -65,6 +65,8 @@ static void evidence(struct json_object *ev)
 	struct json_object *residue = obj(obj(ev, "residue_probe"), "found");
 
 	printf("Evidence\n");
+	field("wipe started", ev, "started");
+	field("wipe finished", ev, "finished");
 	for (size_t i = 0; i < arr_len(passes); i++) {
 		struct json_object *p = json_object_array_get_idx(passes, i);
 		char *kind = text(obj(p, "pattern"), "kind"), *hex = text(obj(p, "pattern"), "hex");
@@ -108,18 +110,30 @@ static void show_v1(struct json_object *o)
 	field("operator certificate", obj(obj(o, "person"), "operator_card"),
 	      "certificate_subject");
 	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
+	field("location", obj(o, "person"), "location");
+	field("phone", obj(o, "person"), "phone");
 	printf("Media\n");
 	field("make/vendor", obj(o, "media"), "make_vendor");
 	field("model", obj(o, "media"), "model");
 	field("serial", obj(o, "media"), "serial");
 	field("asset number", obj(o, "media"), "asset_number");
 	field("type", obj(o, "media"), "media_type");
+	field("source", obj(o, "media"), "source");
+	field("classification", obj(o, "media"), "classification");
+	field("data backed up", obj(o, "media"), "data_backed_up");
+	field("backup location", obj(o, "media"), "backup_location");
+	field("path", obj(o, "media"), "path");
 	printf("Sanitization\n");
 	field("method type", obj(o, "sanitization"), "method_type");
 	field("method", obj(o, "sanitization"), "method_details");
 	field("verification", obj(o, "sanitization"), "verification_method");
 	field("tool", obj(o, "sanitization"), "tool");
+	field("post-sanitization class.", obj(o, "sanitization"),
+	      "post_sanitization_classification");
+	field("notes", obj(o, "sanitization"), "notes");
 	field("destination", obj(o, "media_destination"), "type");
+	field("destination details", obj(o, "media_destination"), "details");
+	field("validator", obj(o, "validation"), "name");
 }
 
 /* ---- schema 2 ------------------------------------------------------------------------------ */
@@ -151,6 +165,8 @@ static void commands_v2(struct json_object *san)
 		printf("  command %zu: %s %s (%s), status %d\n", i + 1, iface, name, params,
 		       json_object_get_int(obj(c, "status")));
 		printf("    bytes %s\n", bytes);
+		if (obj(c, "sent"))
+			printf("    sent %s\n", json_object_get_string(obj(c, "sent")));
 		free(iface);
 		free(name);
 		free(params);
@@ -180,7 +196,23 @@ static void health_v2(const char *label, struct json_object *h)
 		       obj(h, "critical_warning")
 		           ? json_object_get_string(obj(h, "critical_warning"))
 		           : "?");
+	if (obj(h, "read"))
+		printf(", read %s", json_object_get_string(obj(h, "read")));
 	printf("\n");
+}
+
+/* The machine the drive was in (SMBIOS); certificates before it have no such section. */
+static void show_machine(struct json_object *m)
+{
+	if (!m)
+		return;
+	printf("Machine the drive was in\n");
+	field("manufacturer", m, "manufacturer");
+	field("product", m, "product");
+	field("serial", m, "serial");
+	field("UUID", m, "uuid");
+	field("chassis asset tag", m, "chassis_asset_tag");
+	field("read from", m, "source");
 }
 
 static void show_v2(struct json_object *o)
@@ -197,6 +229,14 @@ static void show_v2(struct json_object *o)
 	field("interface", media, "interface");
 	field("media source", media, "media_source");
 	field("categorization", media, "categorization");
+	field("data backed up", media, "data_backed_up");
+	field("backup location", media, "backup_location");
+	field("path", media, "path");
+	field("WWN", media, "wwn");
+	field("firmware", media, "firmware");
+	field("disk sequence number", media, "diskseq");
+	field("capacity (bytes)", media, "capacity_bytes");
+	show_machine(obj(o, "machine"));
 	printf("Sanitization\n");
 	field("method", san, "method");
 	field("technique", san, "technique");
@@ -205,7 +245,10 @@ static void show_v2(struct json_object *o)
 	field("details", san, "details");
 	commands_v2(san);
 	field("tool", san, "tool");
+	field("tool version", san, "tool_version");
 	field("verification method", san, "verification_method");
+	field("post-sanitization categ.", san, "post_sanitization_categorization");
+	field("notes", san, "notes");
 	if (ce) {
 		printf("Cryptographic erase\n");
 		field("key changed", ce, "key_changed");
@@ -221,6 +264,10 @@ static void show_v2(struct json_object *o)
 	health_v2("health before", obj(ver, "health_before"));
 	health_v2("health after", obj(ver, "health_after"));
 	field("read-back", obj(ver, "read_back"), "result");
+	field("read-back mode", obj(ver, "read_back"), "mode");
+	field("bytes checked", obj(ver, "read_back"), "bytes_checked");
+	field("bytes mismatched", obj(ver, "read_back"), "bytes_mismatched");
+	field("regions", obj(ver, "read_back"), "regions");
 	printf("Person performing sanitization\n");
 	field("name", obj(o, "person"), "name");
 	field("title", obj(o, "person"), "title");
@@ -228,15 +275,123 @@ static void show_v2(struct json_object *o)
 	field("date", obj(o, "person"), "date");
 	field("location", obj(o, "person"), "location");
 	field("contact", obj(o, "person"), "contact");
+	field("signature", obj(o, "person"), "signature");
 	field("operator certificate", obj(obj(o, "person"), "operator_card"),
 	      "certificate_subject");
+	field("operator cert. issuer", obj(obj(o, "person"), "operator_card"),
+	      "certificate_issuer");
+	field("operator cert. SHA-256", obj(obj(o, "person"), "operator_card"),
+	      "certificate_sha256");
 	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
+	field("operator signature", obj(obj(o, "person"), "operator_card"), "signature_required");
+	field("operator signature note", obj(obj(o, "person"), "operator_card"), "signature");
 	field("validation", obj(o, "validation"), "record_file");
+	field("validation decision", obj(o, "validation"), "decision");
 	field("destination", obj(o, "media_destination"), "destination");
+	field("destination details", obj(o, "media_destination"), "details");
 	field("trusted time (TSA)", obj(o, "trusted_time"), "tsa_url");
+	field("TSA token requested", obj(o, "trusted_time"), "requested");
 }
 
 /* ---- both ---------------------------------------------------------------------------------- */
+
+/* Who signed, as the station believed it; the station, its clock, the series link. */
+static void show_station(struct json_object *o)
+{
+	struct json_object *sg = obj(o, "signer"), *st = obj(o, "station");
+	struct json_object *clock = obj(st, "clock");
+
+	field("signer's issuer", sg, "issuer");
+	field("signer under a demo CA", sg, "demo_ca");
+	field("signature file", sg, "signature_file");
+	printf("Station\n");
+	field("hostname", st, "hostname");
+	field("machine id", st, "machine_id");
+	field("tool version", st, "tool_version");
+	field("git revision", st, "git_revision");
+	field("clock", clock, "source");
+	field("clock synchronized", clock, "synchronized");
+	field("NTP server", clock, "ntp_server");
+	field("previous certificate", o, "previous_certificate_sha256");
+}
+
+/* Every key of schema 2 that `show` knows, section by section (docs/certificate.md): what is
+ * not among them is named, never dropped in silence. */
+static const struct {
+	const char *path, *keys;
+} known_v2[] = {
+	{ "", " schema certificate_id issued status status_reason demo standards media machine "
+	      "sanitization verification person validation media_destination signer station "
+	      "trusted_time previous_certificate_sha256 evidence " },
+	{ "standards", " nist ieee " },
+	{ "media", " manufacturer model serial property_number media_type media_source "
+	           "categorization interface data_backed_up backup_location path wwn firmware "
+	           "diskseq capacity_bytes " },
+	{ "machine", " source manufacturer product serial uuid chassis_asset_tag " },
+	{ "sanitization", " method technique technique_ieee2883 technique_name details commands "
+	                  "tool tool_version verification_method cryptographic_erase "
+	                  "post_sanitization_categorization notes " },
+	{ "sanitization.cryptographic_erase", " key_changed key_strength scope key_copies "
+	                                      "assurance " },
+	{ "verification", " completion_status errors anomalies health_before health_after "
+	                  "read_back " },
+	{ "verification.read_back", " mode bytes_checked bytes_mismatched regions result " },
+	{ "person", " name title organization date location contact signature operator_card " },
+	{ "person.operator_card", " certificate_subject certificate_issuer certificate_sha256 "
+	                          "card_serial signature_required signature " },
+	{ "validation", " record_file decision " },
+	{ "media_destination", " destination details " },
+	{ "signer", " subject issuer demo_ca signature_file " },
+	{ "station", " hostname machine_id tool_version git_revision clock " },
+	{ "station.clock", " source synchronized ntp_server " },
+	{ "trusted_time", " tsa_url requested " },
+};
+
+/* The object at a path of at most two keys ("" is @o itself). */
+static struct json_object *at2(struct json_object *o, const char *path)
+{
+	char first[64];
+	const char *dot = strchr(path, '.');
+
+	if (!*path)
+		return o;
+	if (!dot)
+		return obj(o, path);
+	snprintf(first, sizeof(first), "%.*s", (int)(dot - path), path);
+	return obj(obj(o, first), dot + 1);
+}
+
+/* One line naming the keys this version of `show` does not know (a newer certificate's). */
+static void show_unknown(struct json_object *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(known_v2) / sizeof(known_v2[0]); i++) {
+		struct json_object *sec = at2(o, known_v2[i].path);
+
+		if (!json_object_is_type(sec, json_type_object))
+			continue;
+		json_object_object_foreach(sec, key, val)
+		{
+			char word[160];
+			char *shown;
+
+			(void)val;
+			snprintf(word, sizeof(word), " %s ", key);
+			if (strstr(known_v2[i].keys, word))
+				continue;
+			snprintf(word, sizeof(word), "%s%s%s", known_v2[i].path,
+			         *known_v2[i].path ? "." : "", key);
+			shown = cli_printable(word);
+			printf(
+			    "%s%s",
+			    n++ ? ", " : "Other fields, not shown above (read the JSON): ", shown);
+			free(shown);
+		}
+	}
+	if (n)
+		printf("\n");
+}
 
 /* The document's schema: 2, 1, or 0 for neither. */
 static int schema_of(struct json_object *o)
@@ -282,6 +437,8 @@ static int show(struct cli *cli, const char *path)
 	field("certificate", o, "certificate_id");
 	field("issued", o, "issued");
 	field("reason", o, "status_reason");
+	field("standard", obj(o, "standards"), "nist");
+	field("standard", obj(o, "standards"), "ieee");
 	if (schema == 1)
 		show_v1(o);
 	else
@@ -291,7 +448,10 @@ static int show(struct cli *cli, const char *path)
 		printf(
 		    "  %-28s %s\n", "and by the operator",
 		    "their card's signature belongs beside it (verify says whether it is there)");
+	show_station(o);
 	evidence(obj(o, "evidence"));
+	if (schema == 2)
+		show_unknown(o);
 	printf("(signature not checked here: wipeseal verify --ca CA.pem %s)\n", path);
 	json_object_put(o);
 	return WS_EXIT_OK;

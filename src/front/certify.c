@@ -144,6 +144,12 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 	if (!cert_dir_given && ws_config_get(c->cfg, "wipe", "cert_dir"))
 		*cert_dir = ws_config_get(c->cfg, "wipe", "cert_dir");
 	ws_cert_info_from_config(&c->info, c->cfg);
+	/* the machine the drives are in: nothing recorded where SMBIOS says nothing */
+	if (!c->machine && ws_machine_read(cli->ctx, &c->machine) < 0) {
+		cli_err(cli, "out of memory");
+		return WS_EXIT_FAILED;
+	}
+	c->info.machine = c->machine;
 	/* the server the boot image set the clock from: iso/net.sh exports it only then */
 	if (!c->info.ntp_server)
 		c->info.ntp_server = getenv("WIPESEAL_NTP_SERVER");
@@ -372,6 +378,8 @@ void certify_fini(struct certify *c)
 	c->operator= ws_operator_unref(c->operator); /* before the station's signer */
 	ws_signer_free(c->signer);
 	ws_config_free(c->cfg);
+	c->machine = ws_machine_free(c->machine);
+	c->info.machine = NULL;
 	c->signer = NULL;
 	c->cfg = NULL;
 }

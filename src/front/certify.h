@@ -83,6 +83,8 @@ struct certify {
 	 * one is required ([operators] require_card) */
 	struct ws_operator *operator;
 	bool require_operator;
+	/* the machine the drives are in (SMBIOS), read once: info.machine points here */
+	struct ws_machine *machine;
 };
 
 /* Take one of the options above. Return: 1 when taken, 0 when it is not ours. */

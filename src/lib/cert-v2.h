@@ -8,6 +8,7 @@
 #ifndef WS_CERT_V2_H
 #define WS_CERT_V2_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <json-c/json.h>
@@ -40,6 +41,16 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
 
 /* What sanitization.verification_method says of @res (schema 1 had it too). */
 void ws_cert_verification_method(const struct ws_result *res, char *buf, size_t len);
+
+/* "machine": the machine the drive was in, from SMBIOS (@m may be NULL: every field null).
+ * machine.c */
+#define WS_CERT_MACHINE_SOURCE "SMBIOS, as the kernel exports it (/sys/class/dmi/id)"
+struct ws_machine;
+struct json_object *ws_cert2_machine(const struct ws_machine *m);
+
+/* verify: the optional "machine" section is an object of strings and nulls; false with
+ * @c->reason set otherwise. machine.c */
+bool ws_verify_machine(struct json_object *doc, struct ws_cert_check *c);
 
 /* "verification": completion status, errors, anomalies, the drive's health either side, and
  * the read-back. cert-v2-verification.c */

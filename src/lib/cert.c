@@ -312,6 +312,7 @@ static char *assemble(const struct ws_result *res, const struct ws_cert_info *in
 	add(o, "demo", json_object_new_boolean(ws_signer_is_demo(signer)));
 	add_small(o, "standards", info);
 	add(o, "media", ws_cert2_media(dev, info));
+	add(o, "machine", ws_cert2_machine(info->machine));
 	add(o, "sanitization", ws_cert2_sanitization(res, info));
 	add(o, "verification", ws_cert2_verification(res));
 	add(o, "person", person_of(info, op, json_object_get(issued)));

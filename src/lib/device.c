@@ -37,6 +37,7 @@ struct ws_device *ws_device_free(struct ws_device *dev)
 	free(dev->serial);
 	free(dev->wwn);
 	free(dev->firmware);
+	free(dev->by_path);
 	free(dev->pt_type);
 	free(dev->pt_uuid);
 	fs_info_clear(&dev->fs);
@@ -120,6 +121,9 @@ static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 	}
 	dev->transport = ws_transport_classify(
 	    dev->name, devpath, id_bus, ws_sysfs_scsi_type(ctx, dev->name), &dev->is_virtual);
+	ws_bay_fill(ctx, dev,
+	            dev->source == WS_SOURCE_UDEV ? udev_device_get_property_value(ud, "ID_PATH")
+	                                          : NULL);
 	udev_device_unref(ud);
 	r = ws_sysfs_fill_identity(ctx, dev);
 	if (r < 0)

@@ -174,6 +174,9 @@ const char *ws_transport_classify(const char *name, const char *devpath, const c
 /* udevprops.c: fill identity from udev properties looked up through @get. */
 typedef const char *(*ws_prop_get_fn)(void *userdata, const char *key);
 void ws_props_fill_identity(struct ws_device *dev, ws_prop_get_fn get, void *userdata);
+/* bay.c: dev->by_path from udev's ID_PATH (@id_path, or NULL without udev), else from the
+ * by-path link under the /dev root that points at the disk. */
+void ws_bay_fill(struct ws_ctx *ctx, struct ws_device *dev, const char *id_path);
 /* udevprops.c: decode udev's \x20-style encoding into a fresh string, trimmed. */
 char *ws_udev_decode(const char *enc);
 

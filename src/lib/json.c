@@ -14,6 +14,8 @@
 
 #include <json-c/json.h>
 
+#include <wipeseal/bay.h>
+
 #include "internal.h"
 
 static const char *const source_names[] = {
@@ -237,6 +239,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "serial", str_or_null(d->serial));
 	put(o, "wwn", str_or_null(d->wwn));
 	put(o, "firmware", str_or_null(d->firmware));
+	put(o, "by_path", str_or_null(d->by_path));
 	put(o, "size_bytes", json_object_new_uint64(d->size_bytes));
 	put(o, "logical_sector_size", json_object_new_int((int)d->logical_sector_size));
 	put(o, "physical_sector_size", json_object_new_int((int)d->physical_sector_size));
@@ -266,6 +269,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "holds_boot", json_object_new_boolean(d->holds_boot));
 	put(o, "eligible", json_object_new_boolean(d->eligible));
 	put(o, "ineligible_reasons", strv_json(&d->ineligible_reasons));
+	put(o, "frozen", str_or_null(ws_device_frozen(d)));
 	put(o, "methods", methods_json(d->methods));
 	put(o, "nvme", nvme_json(&d->nvme));
 	put(o, "ata", ata_json(&d->ata));

@@ -14,24 +14,49 @@
 
 static const char *const overwrite_methods[] = { "clear", "zero", "one", "random", "dod-3pass" };
 
+/* The first selected drive that cannot carry out the method named @name now (the library's
+ * rules: ws_technique_why_not()), or NULL when every one can (an overwrite always can).
+ * *@shorty gets a few words ("frozen", "not advertised"), @why (when not NULL) the whole
+ * reason with its remedy. Nothing is sent to any drive. */
+static const struct drive *refusing_drive(const struct station *st, const char *name,
+                                          const char **shorty, char *why, size_t len)
+{
+	enum ws_technique t;
+
+	if (ws_technique_by_name(name, &t) < 0)
+		return NULL;
+	for (size_t i = 0; i < st->n_drives; i++) {
+		const struct drive *d = st->drives[i];
+		const char *sh = "not available";
+		char *reason = NULL;
+
+		if (!d->selected || !d->dev || ws_technique_why_not(d->dev, t, &sh, &reason) == 0)
+			continue;
+		if (shorty)
+			*shorty = sh;
+		if (why)
+			snprintf(why, len, "%s", reason ? reason : sh);
+		free(reason);
+		return d;
+	}
+	return NULL;
+}
+
 /* Whether every selected drive can carry out the method named @name (nothing is sent). */
 static bool valid_for_selected(struct station *st, const char *name)
 {
-	struct ws_plan *plan = NULL;
-	bool ok = ws_plan_parse(name, 1, &plan, NULL) == 0;
+	return refusing_drive(st, name, NULL, NULL, 0) == NULL;
+}
 
-	for (size_t i = 0; ok && i < st->n_drives; i++) {
-		const struct drive *d = st->drives[i];
-		enum ws_technique t;
-		char *why = NULL;
-
-		if (!d->selected || !d->dev)
-			continue;
-		ok = ws_technique_resolve(plan, d->dev, &t, &why) == 0;
-		free(why);
-	}
-	ws_plan_free(plan);
-	return ok;
+/* Whether a selected drive advertises firmware technique @t (it is then in the menu, greyed
+ * where another selected drive cannot carry it out, or where it is frozen). */
+static bool advertised_by_selected(const struct station *st, enum ws_technique t)
+{
+	for (size_t i = 0; i < st->n_drives; i++)
+		if (st->drives[i]->selected && st->drives[i]->dev &&
+		    ws_technique_advertised(st->drives[i]->dev, t))
+			return true;
+	return false;
 }
 
 static void add_entry(struct prompt *p, const char *name, bool enabled)
@@ -53,14 +78,14 @@ void prompt_open_method(struct station *st)
 	for (size_t i = 0; i < sizeof(overwrite_methods) / sizeof(overwrite_methods[0]); i++)
 		add_entry(p, overwrite_methods[i], true);
 	add_entry(p, "purge", valid_for_selected(st, "purge"));
-	/* explicit techniques, in the table's order: only those that erase and that every
-	 * selected drive advertises */
+	/* explicit techniques, in the table's order: those that erase and that a selected
+	 * drive advertises, greyed unless every selected drive can carry them out now */
 	for (int t = 0; any && t < WS_TECH_COUNT; t++) {
 		const struct ws_technique_info *i = ws_technique_info((enum ws_technique)t);
 
 		if ((i->flags & WS_TECH_F_FIRMWARE) && !(i->flags & WS_TECH_F_ERASES_NOTHING) &&
-		    valid_for_selected(st, i->name))
-			add_entry(p, i->name, true);
+		    advertised_by_selected(st, (enum ws_technique)t))
+			add_entry(p, i->name, valid_for_selected(st, i->name));
 	}
 	for (int i = 0; i < p->n; i++)
 		if (strcmp(p->entries[i], st->ws->plan->method) == 0)
@@ -134,8 +159,16 @@ static void choose(struct station *st)
 		                                     WS_VERIFY_NONE };
 
 	if (!p->enabled[p->cursor]) {
-		snprintf(p->error, sizeof(p->error), "not every selected drive supports %s",
-		         p->entries[p->cursor]);
+		const char *sh = "not available";
+		char why[512];
+		const struct drive *d =
+		    refusing_drive(st, p->entries[p->cursor], &sh, why, sizeof(why));
+
+		/* the drive and the few words in the box, the whole reason on the message line */
+		snprintf(p->error, sizeof(p->error), "%s: %s%s", d ? d->path : "?", sh,
+		         strcmp(sh, "frozen") == 0 ? " (u unfreezes, or re-plug it)" : "");
+		if (d)
+			station_message(st, "%s", why);
 		return;
 	}
 	if (p->kind == PROMPT_METHOD) {
@@ -241,6 +274,9 @@ void prompt_key(struct station *st, int key)
 		if (yes && p->drive)
 			station_abort(st, p->drive);
 		break;
+	case PROMPT_UNFREEZE:
+		unfreeze_key(st, key);
+		break;
 	case PROMPT_QUIT:
 		p->kind = PROMPT_NONE;
 		if (yes) {
@@ -266,8 +302,18 @@ static void draw_menu(struct station *st, const char *title)
 	for (int i = 0; i < p->n && y + 1 + i < LINES - 1; i++) {
 		char line[80];
 
-		snprintf(line, sizeof(line), "%s %s%s", i == p->cursor ? ">" : " ", p->entries[i],
-		         p->enabled[i] ? "" : "  (not on every selected drive)");
+		const char *sh = "not available";
+
+		/* one drive selected: its own reason; several: which is said when chosen */
+		if (!p->enabled[i] && drives_selected(st) == 1)
+			(void)refusing_drive(st, p->entries[i], &sh, NULL, 0);
+		snprintf(line, sizeof(line), "%s %s%s%s%s", i == p->cursor ? ">" : " ",
+		         p->entries[i],
+		         p->enabled[i]              ? ""
+		         : drives_selected(st) == 1 ? "  ("
+		                                    : "  (not on every selected drive)",
+		         p->enabled[i] || drives_selected(st) != 1 ? "" : sh,
+		         p->enabled[i] || drives_selected(st) != 1 ? "" : ")");
 		if (i == p->cursor)
 			attron(A_REVERSE);
 		if (!p->enabled[i])
@@ -399,6 +445,9 @@ void prompt_draw(struct station *st)
 		break;
 	case PROMPT_QUIT:
 		draw_question(" Quit ", "Wipes are running. Quit aborts them all (ABORTED).");
+		break;
+	case PROMPT_UNFREEZE:
+		unfreeze_draw(st);
 		break;
 	case PROMPT_NONE:
 		break;

@@ -15,6 +15,7 @@ static const char *const help[] = {
 	"s             start: type WIPE and Enter; all selected drives run at once",
 	"a             abort the wipe of the drive under the cursor (asks first)",
 	"q             quit (asks first while wipes run: they end ABORTED)",
+	"u             unfreeze frozen drives: suspend the machine a few seconds (asks)",
 	"?             this help (Ctrl-L draws the whole screen again)",
 	"",
 	"Every drive that runs gets a certificate, as `wipeseal wipe` writes it.",

@@ -4,13 +4,17 @@
  * happening to it, the drive under the cursor in full at the bottom, and the keys.
  *
  *   wipeseal station   method clear   verify sample 10%   2 of 3 selected
- *     SEL DEVICE       MODEL          SERIAL       SIZE BUS   BEST       STATE
- *   > [x] /dev/sdb     ST500DM002     Z3T5ABCD   465.8G sata  sec-erase+ ready
- *     [-] /dev/sda     Samsung SSD    S4EWNX0N   476.9G nvme  san-crypto holds the ...
+ *     SEL DEVICE       BAY      SERIAL       SIZE BUS   BEST       STATE
+ *   > [x] /dev/sdb     ata-3    Z3T5ABCD   465.8G sata  sec-erase+ frozen
+ *     [-] /dev/sda     nvme-3b: ~WNX0N123  476.9G nvme  san-crypto holds the ...
  *
- * At 80 columns every column has its minimum width; wider terminals give the extra to the
- * model and the state. Ineligible rows are dimmed and marked [-] (a serial console may not
- * dim).
+ * BAY is the drive's physical path, shortened (ws_device_bay(): "ata-3", "usb-1.4"), so a
+ * row can be matched to a slot. At 80 columns every column has its minimum width and the
+ * model is left to the line at the bottom; from 96 columns the model has a column, and
+ * wider terminals give the extra to the model and the state. A serial or a bay longer than
+ * its column keeps its end, marked "~" ("~WNX0N123"): a serial's last characters are what
+ * tell drives of one model apart, and the serial column never shows fewer than 8 of them.
+ * Ineligible rows are dimmed and marked [-] (a serial console may not dim).
  */
 #include <curses.h>
 #include <stdio.h>
@@ -21,21 +25,45 @@
 #include "station.h"
 
 struct cols {
-	int sel, path, model, serial, size, bus, best, state;
+	int sel, path, model, bay, serial, size, bus, best, state;
 };
+
+/* The serial column: 10 characters, so a long serial keeps its last 9 ("~" + 9). */
+#define SERIAL_COLS 11
+/* The model gets a column from this width on. */
+#define MODEL_FROM  96
 
 static struct cols layout(int width)
 {
-	struct cols c = { 4, 13, 12, 11, 7, 6, 11, 0 };
-	int used = 2 + c.sel + c.path + c.model + c.serial + c.size + c.bus + c.best;
-	int extra = width - used - 10;
+	struct cols c = { 4, 13, 0, 9, SERIAL_COLS, 7, 6, 11, 0 };
+	/* what the 80-column layout leaves, as it was before the bay column: the device
+	 * column widens by the same rule */
+	int extra = width - 76;
 
-	if (extra > 0) {
-		c.model += extra / 2;
+	if (extra > 0)
 		c.path += extra / 6;
+	if (width >= MODEL_FROM) {
+		/* the model's share of the extra, less the bay's column, and some for long
+		 * serials */
+		c.serial += extra / 6;
+		c.model = 12 + extra / 2 - c.bay - extra / 6;
 	}
-	c.state = width - (2 + c.sel + c.path + c.model + c.serial + c.size + c.bus + c.best);
+	c.state =
+	    width - (2 + c.sel + c.path + c.model + c.bay + c.serial + c.size + c.bus + c.best);
 	return c;
+}
+
+/* @s in @w columns at (y, x): whole when it fits, else "~" and its last w - 1 characters. */
+static void draw_tail(int y, int x, int w, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (w <= 1 || n <= (size_t)w) {
+		draw_text(y, x, w, s);
+		return;
+	}
+	draw_text(y, x, 1, "~");
+	draw_text(y, x + 1, w - 1, s + n - (size_t)(w - 1));
 }
 
 /* What the STATE column says of a drive that is not running. */
@@ -54,6 +82,8 @@ static void idle_state(const struct drive *d, char *buf, size_t len)
 		         d->note ? d->note : "");
 	else if (why)
 		snprintf(buf, len, "%s", why);
+	else if (ws_device_frozen(d->dev))
+		snprintf(buf, len, "frozen: press u");
 	else
 		snprintf(buf, len, "ready");
 }
@@ -114,9 +144,13 @@ static void draw_row(struct station *st, const struct drive *d, int y, bool here
 	if (d->state == DRIVE_RUNNING) {
 		draw_running(st, d, y, x);
 	} else {
+		char bay[128];
+
 		draw_text(y, x, c->model - 1, model);
 		x += c->model;
-		draw_text(y, x, c->serial - 1, serial);
+		draw_tail(y, x, c->bay - 1, ws_device_bay(dev, bay, sizeof(bay)));
+		x += c->bay;
+		draw_tail(y, x, c->serial - 1, serial);
 		x += c->serial;
 		snprintf(state, sizeof(state), "%6s",
 		         dev ? cli_size(dev->size_bytes, size, sizeof(size)) : "-");
@@ -154,10 +188,13 @@ static void draw_detail(struct station *st, int y)
 	else if (d->state != DRIVE_RUNNING && (d->note || drive_unselectable(d)))
 		snprintf(line, sizeof(line), "%s: %s", d->path,
 		         d->note ? d->note : drive_unselectable(d));
+	else if (d->state == DRIVE_IDLE && ws_device_frozen(d->dev))
+		snprintf(line, sizeof(line), "%s: frozen: %s", d->path, ws_device_frozen(d->dev));
 	else
-		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s", d->path, model, serial,
-		         d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
-		         d->dev ? d->dev->transport : "-");
+		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s%s%s", d->path, model,
+		         serial, d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
+		         d->dev ? d->dev->transport : "-", d->dev && d->dev->by_path ? ", at " : "",
+		         d->dev && d->dev->by_path ? d->dev->by_path : "");
 	draw_text(y, 0, COLS, line);
 	free(model);
 	free(serial);
@@ -177,6 +214,31 @@ static void operator_head(const struct station *st, char *head, size_t len)
 		snprintf(head + n, len - n, "  %s%.60s",
 		         ws_session_state(st->ops.session) == WS_SESSION_LOCKED ? "LOCKED " : "",
 		         ws_operator_name(op));
+}
+
+/* Whether a drive in the list is under a freeze lock (the unfreeze key is then shown). */
+static bool any_frozen(const struct station *st)
+{
+	for (size_t i = 0; i < st->n_drives; i++)
+		if (!st->drives[i]->gone && ws_device_frozen(st->drives[i]->dev))
+			return true;
+	return false;
+}
+
+/* The keys at the bottom, in 80 columns: with a frozen drive, u takes help's place. */
+static const char *key_line(const struct station *st)
+{
+	if (station_running(st))
+		return st->ops.cfg.on ? " a abort drive  l lock  q quit  ? help   (wipes running)"
+		                      : " a abort drive  q quit  ? help   (wipes running)";
+	if (any_frozen(st))
+		return st->ops.cfg.on ? " Space select  m method  v verify  o fields  s START  u "
+		                        "unfreeze  l lock  q quit"
+		                      : " Space select  m method  v verify  o operator  s START  u "
+		                        "unfreeze  q quit  ?";
+	return st->ops.cfg.on
+	           ? " Space select  m method  v verify  o fields  s START  l lock  q quit  ? help"
+	           : " Space select  m method  v verify  o operator  s START  q quit  ? help";
 }
 
 void screen_list_draw(struct station *st)
@@ -209,8 +271,11 @@ void screen_list_draw(struct station *st)
 	if (station_running(st)) {
 		draw_text(1, y, COLS - y, "PROGRESS             PASS PHASE   DONE    SPEED    ETA");
 	} else {
-		draw_text(1, y, COLS - y, "MODEL");
+		if (c.model)
+			draw_text(1, y, COLS - y, "MODEL");
 		y += c.model;
+		draw_text(1, y, COLS - y, "BAY");
+		y += c.bay;
 		draw_text(1, y, COLS - y, "SERIAL");
 		y += c.serial;
 		draw_text(1, y, COLS - y, "  SIZE");
@@ -236,13 +301,6 @@ void screen_list_draw(struct station *st)
 	draw_text(LINES - 2, 0, COLS, st->message);
 	attron(A_REVERSE);
 	mvhline(LINES - 1, 0, ' ', COLS);
-	draw_text(
-	    LINES - 1, 0, COLS,
-	    station_running(st)
-	        ? (st->ops.cfg.on ? " a abort drive  l lock  q quit  ? help   (wipes running)"
-	                          : " a abort drive  q quit  ? help   (wipes running)")
-	    : st->ops.cfg.on
-	        ? " Space select  m method  v verify  o fields  s START  l lock  q quit  ? help"
-	        : " Space select  m method  v verify  o operator  s START  q quit  ? help");
+	draw_text(LINES - 1, 0, COLS, key_line(st));
 	attroff(A_REVERSE);
 }

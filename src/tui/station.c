@@ -185,6 +185,9 @@ static void list_key(struct station *st, int key)
 	case 'l':
 		lock_now(st);
 		break;
+	case 'u':
+		unfreeze_open(st);
+		break;
 	default:
 		break;
 	}

@@ -70,6 +70,7 @@ enum prompt_kind {
 	PROMPT_ABORT,
 	PROMPT_QUIT,
 	PROMPT_SUMMARY,
+	PROMPT_UNFREEZE, /* screen-unfreeze.c: suspend to lift freeze locks? */
 };
 
 #define MENU_MAX  32
@@ -183,6 +184,11 @@ void screen_help_draw(struct station *st);
 void screen_summary_draw(struct station *st);
 /* One line of the summary for a drive that ran or was refused. */
 void station_summary_line(const struct drive *d, char *buf, size_t len);
+
+/* screen-unfreeze.c: 'u', the suspend cycle that lifts freeze locks, asked first */
+void unfreeze_open(struct station *st);
+void unfreeze_draw(struct station *st);
+void unfreeze_key(struct station *st, int key);
 
 /* screen-fields.c */
 void fields_open(struct station *st);

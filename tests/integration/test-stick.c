@@ -10,12 +10,14 @@
  * read what make-stick wrote, independently. Each bad stick is an
  * image file made by make-stick and altered with mtools: an expired signer, a key that is
  * not the certificate's, a broken wipeseal.conf, a missing ca.pem; each fails with its own
- * line and the verdict names it. make-stick refuses a device in use and a broken config.
+ * line and the verdict names it. make-stick refuses a device in use and a broken config;
+ * make-station.sh refuses to overwrite an existing station key or certificate.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 #include "scratch.h"
@@ -159,6 +161,44 @@ START_TEST(test_good_stick_on_a_device)
 }
 END_TEST
 
+/* make-station.sh keeps an existing station key and certificate, as make-ca.sh keeps a CA
+ * key: exit 1, one line naming the file, both files byte for byte as they were. */
+START_TEST(test_make_station_keeps_an_existing_key)
+{
+	char *out = NULL, *before = NULL, *after = NULL, *want;
+#define SUMS "cd '%s/good' && sha256sum signer.key signer.pem ca.pem"
+	ck_assert_int_eq(test_sh(&before, SUMS, pki), 0);
+	ck_assert_int_eq(test_sh(&out, "'%s/certs/make-station.sh' '%s/ca' '%s/good' --cn again",
+	                         WS_SOURCE_DIR, pki, pki),
+	                 1);
+	want = test_fmt("certs/make-station.sh: %s/good/signer.key exists; refusing to overwrite "
+	                "a station key",
+	                pki);
+	ck_assert_msg(strstr(out, want), "%s", out);
+	free(want);
+	free(out);
+	ck_assert_int_eq(test_sh(&after, SUMS, pki), 0);
+#undef SUMS
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* a certificate left without its key is kept too */
+	ck_assert_int_eq(test_sh(NULL,
+	                         "mkdir -p '%s/pemonly' && cp '%s/good/signer.pem' '%s/pemonly/'",
+	                         pki, pki, pki),
+	                 0);
+	ck_assert_int_eq(test_sh(&out, "'%s/certs/make-station.sh' '%s/ca' '%s/pemonly'",
+	                         WS_SOURCE_DIR, pki, pki),
+	                 1);
+	ck_assert_msg(strstr(out, "signer.pem exists; refusing to overwrite a station certificate"),
+	              "%s", out);
+	free(out);
+	out = test_fmt("%s/pemonly/signer.key", pki);
+	ck_assert_msg(access(out, F_OK) != 0, "a key was made: %s", out);
+	free(out);
+	free(before);
+}
+END_TEST
+
 START_TEST(test_expired_signer_fails)
 {
 	char *img = bad_stick("expired", "expired", NULL);
@@ -236,6 +276,7 @@ int main(void)
 	make_pki();
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_good_stick_on_a_device);
+	tcase_add_test(tc, test_make_station_keeps_an_existing_key);
 	tcase_add_test(tc, test_expired_signer_fails);
 	tcase_add_test(tc, test_key_not_matching_fails);
 	tcase_add_test(tc, test_broken_config_fails);
