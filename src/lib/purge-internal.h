@@ -39,6 +39,11 @@ struct ws_crypto_before;
  * recorded in @cc. Return: 0, -EIO when a read fails, -ENOMEM. */
 int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, uint64_t seed,
                      struct ws_crypto_check *cc, struct ws_crypto_before **ret);
+/* The same for a drive with a locked range (TCG Opal): a region or piece that cannot be read is
+ * taken as blank (nothing of it is compared afterwards) and counted in @cc->unreadable_before. */
+int ws_crypto_before_locked(int fd, uint64_t size, const struct ws_range *v, size_t n,
+                            uint64_t seed, bool locked_as_blank, struct ws_crypto_check *cc,
+                            struct ws_crypto_before **ret);
 /* After it: the regions and the baseline read again and judged into @ver (bytes_checked,
  * bytes_mismatched, crypto). @erased_byte: what the drive says erased media reads as, or -1.
  * Return: 0, -EIO when a read fails, -ENOMEM. */
