@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/ioctl.h>
 #include <linux/sed-opal.h>
 
 #include "transport-internal.h"
