@@ -135,6 +135,7 @@ START_TEST(test_psid_revert)
 {
 	char *dev = marked("psid.img"), *st = state_file("psid"), *env = sim_env("opal2", dev, st);
 	char *f = secret_file("psid.txt", PSID), *args = NULL, *out = NULL, *err = NULL, *audit;
+	char *shown = NULL;
 	struct json_object *root, *res, *cert, *d, *lroot;
 
 	ck_assert_int_ge(asprintf(&args, "-m opal-psid-revert --psid-file '%s' '%s'", f, dev), 0);
@@ -161,6 +162,13 @@ START_TEST(test_psid_revert)
 	ck_assert_str_eq(jstr(cert, "evidence.opal.revert"), "PSID");
 	ck_assert_ptr_nonnull(strstr(jstr(cert, "sanitization.cryptographic_erase.key_changed"),
 	                             "PSID"));
+	/* `show` prints the revert's record */
+	ck_assert_int_eq(run_cli(&shown, NULL, "show '%s'", jstr(root, "file")), 0);
+	ck_assert_msg(strstr(shown, "Self-encrypting drive (TCG revert)") &&
+	                  strstr(shown, "cryptographic erase") && strstr(shown, "PSID"),
+	              "%s", shown);
+	ck_assert(!strstr(shown, PSID));
+	free(shown);
 	/* the PSID nowhere: output, certificate, audit log */
 	ck_assert(!strstr(out, PSID) && !strstr(err, PSID));
 	ck_assert(!file_has_psid(jstr(root, "file")));
