@@ -180,20 +180,20 @@ enum ws_opal_removal_bit {
 
 /* What a self-encrypting drive says of itself in TCG Level 0 Discovery (opal.c). */
 struct ws_opal_info {
-	bool present;       /* it answered Level 0 Discovery with a TPer feature */
-	const char *source; /* "sed-opal" (the kernel's ioctls) or "security-receive" (SECURITY
+	bool present;         /* it answered Level 0 Discovery with a TPer feature */
+	const char *source;   /* "sed-opal" (the kernel's ioctls) or "security-receive" (SECURITY
 			       PROTOCOL IN / NVMe Security Receive); static */
-	const char *ssc;    /* "Opal 2", "Opal 1", "Opalite", "Pyrite 1", "Pyrite 2", "Ruby",
+	const char *ssc;      /* "Opal 2", "Opal 1", "Opalite", "Pyrite 1", "Pyrite 2", "Ruby",
 			       "Enterprise"; NULL when no SSC feature was found; static */
 	uint16_t ssc_feature; /* its feature code (0203h, ...) */
 	uint16_t base_comid;
 	bool locking_supported, locking_enabled;
-	bool locked;           /* a locking range is locked: reads and writes of it fail */
-	bool mbr_enabled;      /* the MBR shadow is enabled ... */
-	bool mbr_done;         /* ... and done: the real media show from LBA 0 */
-	bool media_encryption; /* the drive encrypts user data (Locking feature) */
-	bool single_user_mode; /* the Single User Mode feature (0201h) */
-	bool removal_reported; /* the Data Removal Mechanism feature (0404h) was there */
+	bool locked;                /* a locking range is locked: reads and writes of it fail */
+	bool mbr_enabled;           /* the MBR shadow is enabled ... */
+	bool mbr_done;              /* ... and done: the real media show from LBA 0 */
+	bool media_encryption;      /* the drive encrypts user data (Locking feature) */
+	bool single_user_mode;      /* the Single User Mode feature (0201h) */
+	bool removal_reported;      /* the Data Removal Mechanism feature (0404h) was there */
 	uint8_t removal_mechanisms; /* enum ws_opal_removal_bit */
 	bool removal_processing;    /* a data removal operation is in progress */
 	/* the drive's estimate per mechanism (bit order of removal_mechanisms), seconds, 0

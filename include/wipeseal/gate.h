@@ -39,8 +39,8 @@ enum ws_gate_flags {
 
 /* The reason a drive with a locked range (TCG Opal Level 0 Discovery: Locked) is ineligible,
  * with its remedy: the last of its ineligible_reasons. */
-#define WS_GATE_OPAL_LOCKED_REASON                                                              \
-	"self-encrypting drive with a locked range (reads and writes fail): run `wipeseal wipe "  \
+#define WS_GATE_OPAL_LOCKED_REASON                                                               \
+	"self-encrypting drive with a locked range (reads and writes fail): run `wipeseal wipe " \
 	"--method opal-psid-revert` with the PSID from the drive's label, or --method "          \
 	"opal-revert with the SID password"
 

@@ -115,9 +115,10 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 			ctl->setup.sid_file = optarg;
 			break;
 		case OPT_SECRET:
-			cli_err(cli, "a PSID or password is never taken from the command line (every "
-			             "user sees it in the process list): use --psid-file FILE or "
-			             "--sid-file FILE, or let wipeseal ask on the terminal");
+			cli_err(cli,
+			        "a PSID or password is never taken from the command line (every "
+			        "user sees it in the process list): use --psid-file FILE or "
+			        "--sid-file FILE, or let wipeseal ask on the terminal");
 			return WS_EXIT_USAGE;
 		case 'y':
 			ctl->yes = true;

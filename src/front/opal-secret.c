@@ -27,7 +27,8 @@
 /* Drop the line ending and the blanks around it (a label copied into a file). */
 static size_t trim(char *s, size_t n)
 {
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+	while (n > 0 &&
+	       (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		s[--n] = '\0';
 	return n;
 }
@@ -132,7 +133,8 @@ int opal_secret_read(struct cli *cli, struct wipe_setup *ws, char **targets, siz
 		OPENSSL_cleanse(buf, SECRET_MAX);
 		free(buf);
 		if (len == -ENOTTY)
-			cli_err(cli, "--method %s needs the %s: give --%s FILE, or run on a terminal",
+			cli_err(cli,
+			        "--method %s needs the %s: give --%s FILE, or run on a terminal",
 			        ws->plan->method, what, psid ? "psid-file" : "sid-file");
 		else if (len < 0)
 			cli_err(cli, "cannot read %s: %s", file, strerror((int)-len));

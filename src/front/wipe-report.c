@@ -58,8 +58,7 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 	if (res->technique != WS_TECH_OVERWRITE)
 		printf("%s (%s %s, model %s): method %s: %s (%s, by the drive's firmware)", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
-		       plan->method, ws_technique_name(res->technique),
-		       ws_result_nist(res));
+		       plan->method, ws_technique_name(res->technique), ws_result_nist(res));
 	else
 		printf("%s (%s %s, model %s): method %s, %zu pass%s:", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,

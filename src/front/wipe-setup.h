@@ -92,7 +92,7 @@ enum {
 	"                          ata-sanitize-{crypto,block,overwrite},\n"               \
 	"                          ata-secure-erase[-enhanced],\n"                         \
 	"                          scsi-sanitize-{crypto,block,overwrite},\n"              \
-	"                          opal-psid-revert, opal-revert (TCG Opal)\n"            \
+	"                          opal-psid-revert, opal-revert (TCG Opal)\n"             \
 	"  -n, --passes N          repeat the method's passes N times (default 1)\n"       \
 	"  -V, --verify MODE       full, sample (default) or none (with a firmware\n"      \
 	"                          method only with --trust-firmware)\n"                   \

@@ -45,7 +45,7 @@ struct ws_crypto_before {
 	uint64_t *uniform;       /* one bit per 4 KiB block: one byte value before the erase */
 	struct ws_range *pieces; /* the baseline */
 	size_t n_pieces;
-	uint8_t *raw; /* piece i at raw + i * PIECE */
+	uint8_t *raw;         /* piece i at raw + i * PIECE */
 	bool locked_as_blank; /* a read that fails is a locked range: taken as blank */
 	uint64_t unreadable;  /* regions and pieces that could not be read */
 };
@@ -205,7 +205,8 @@ static int take_baseline(int fd, uint64_t size, uint64_t seed, struct ws_crypto_
 	cc->piece_size = PIECE;
 	cc->pieces = b->n_pieces;
 	for (size_t i = 0; i < b->n_pieces; i++) {
-		if (read_all(fd, b->raw + i * PIECE, b->pieces[i].length, b->pieces[i].offset) < 0) {
+		if (read_all(fd, b->raw + i * PIECE, b->pieces[i].length, b->pieces[i].offset) <
+		    0) {
 			if (!b->locked_as_blank)
 				return -EIO;
 			memset(b->raw + i * PIECE, 0, PIECE); /* uniform: never compared */

@@ -43,9 +43,12 @@ static const struct {
 	uint16_t code;
 	const char *name;
 } sscs[] = {
-	{ WS_OPAL_FC_OPAL2, "Opal 2" },     { WS_OPAL_FC_OPAL1, "Opal 1" },
-	{ WS_OPAL_FC_RUBY, "Ruby" },        { WS_OPAL_FC_OPALITE, "Opalite" },
-	{ WS_OPAL_FC_PYRITE2, "Pyrite 2" }, { WS_OPAL_FC_PYRITE1, "Pyrite 1" },
+	{ WS_OPAL_FC_OPAL2, "Opal 2" },
+	{ WS_OPAL_FC_OPAL1, "Opal 1" },
+	{ WS_OPAL_FC_RUBY, "Ruby" },
+	{ WS_OPAL_FC_OPALITE, "Opalite" },
+	{ WS_OPAL_FC_PYRITE2, "Pyrite 2" },
+	{ WS_OPAL_FC_PYRITE1, "Pyrite 1" },
 	{ WS_OPAL_FC_ENTERPRISE, "Enterprise" },
 };
 

@@ -47,12 +47,12 @@ enum ws_opal_feature {
 	WS_OPAL_FC_DATA_REMOVAL = 0x0404,
 };
 /* Locking feature byte 4 (Opal SSC 2.01 Table 4) */
-#define WS_OPAL_LOCKING_SUPPORTED  0x01
-#define WS_OPAL_LOCKING_ENABLED    0x02
-#define WS_OPAL_LOCKED             0x04
-#define WS_OPAL_MEDIA_ENCRYPTION   0x08
-#define WS_OPAL_MBR_ENABLED        0x10
-#define WS_OPAL_MBR_DONE           0x20
+#define WS_OPAL_LOCKING_SUPPORTED 0x01
+#define WS_OPAL_LOCKING_ENABLED   0x02
+#define WS_OPAL_LOCKED            0x04
+#define WS_OPAL_MEDIA_ENCRYPTION  0x08
+#define WS_OPAL_MBR_ENABLED       0x10
+#define WS_OPAL_MBR_DONE          0x20
 
 /* TCG Core 2.01, 5.1.5 Method Status Codes: what the kernel returns as a positive ioctl
  * result when the drive refused a method. */

@@ -165,9 +165,10 @@ static int opal_erase(struct purge *p)
 
 	fw->transport = p->ops->name;
 	if (!p->opts->opal_secret || len == 0 || len > OPAL_KEY_MAX) {
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "no %s was given (1 to %d bytes): nothing was sent to the drive",
-		                     psid ? "PSID" : "SID password", OPAL_KEY_MAX);
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "no %s was given (1 to %d bytes): nothing was sent to the drive",
+		    psid ? "PSID" : "SID password", OPAL_KEY_MAX);
 		return -EINVAL;
 	}
 	if (ws_purge_cancelled(p)) {
@@ -186,9 +187,9 @@ static int opal_erase(struct purge *p)
 		return -EREMOTEIO;
 	}
 	if (r < 0) {
-		ws_result_set_status(p->res, WS_STATUS_FAILED,
-		                     "the kernel could not send the revert (%s): nothing was erased",
-		                     strerror(-r));
+		ws_result_set_status(
+		    p->res, WS_STATUS_FAILED,
+		    "the kernel could not send the revert (%s): nothing was erased", strerror(-r));
 		return r;
 	}
 	o->after_read = ws_opal_discover(p->io->fd, p->dev->nvme.present, &o->after) == 0;
@@ -266,7 +267,8 @@ static void put(struct json_object *o, const char *k, struct json_object *v)
 static struct json_object *removal_json(const struct ws_opal_info *o)
 {
 	static const char *const names[WS_OPAL_REMOVAL_MECHANISMS] = {
-		"overwrite", "block_erase", "crypto_erase", "unmap", "reset_write_pointers", "vendor"
+		"overwrite", "block_erase",          "crypto_erase",
+		"unmap",     "reset_write_pointers", "vendor"
 	};
 	struct json_object *m, *a;
 
@@ -327,7 +329,6 @@ struct json_object *ws_opal_result_json(const struct ws_result *res)
 	put(j, "counts_as", json_object_new_string(o->counts_as ? o->counts_as : "?"));
 	put(j, "before", ws_opal_info_json(&o->before));
 	put(j, "after", o->after_read ? ws_opal_info_json(&o->after) : NULL);
-	put(j, "unreadable_before",
-	    json_object_new_uint64(res->verify.crypto.unreadable_before));
+	put(j, "unreadable_before", json_object_new_uint64(res->verify.crypto.unreadable_before));
 	return j;
 }

@@ -383,8 +383,7 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	json_object_object_add(o, "method", json_object_new_string(res->method));
 	json_object_object_add(o, "technique",
 	                       json_object_new_string(ws_technique_name(res->technique)));
-	json_object_object_add(o, "nist_level",
-	                       json_object_new_string(ws_result_nist(res)));
+	json_object_object_add(o, "nist_level", json_object_new_string(ws_result_nist(res)));
 	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "opal", ws_opal_result_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));

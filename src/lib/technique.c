@@ -52,10 +52,9 @@
 
 /* TCG Revert (IOC_OPAL_PSID_REVERT_TPR / IOC_OPAL_REVERT_TPR): one call that returns when the
  * drive is reverted; a sample is always read before it (nothing may read as before). */
-#define OPAL_REVERT(authority)                                                                  \
-	.transport = WS_TRANSPORT_OPAL, .action_kind = WS_ACTION_OPAL_AUTHORITY,                \
-	.action = (authority),                                                                  \
-	.flags = FW | CRYPTO | WS_TECH_F_DRIVE_DECIDES | WS_TECH_F_SECRET,                      \
+#define OPAL_REVERT(authority)                                                                    \
+	.transport = WS_TRANSPORT_OPAL, .action_kind = WS_ACTION_OPAL_AUTHORITY,                  \
+	.action = (authority), .flags = FW | CRYPTO | WS_TECH_F_DRIVE_DECIDES | WS_TECH_F_SECRET, \
 	.command = "TCG Revert", .cert_method = "crypto erase"
 
 /* ranks: crypto, block, overwrite, security erase enhanced, normal, the Formats */

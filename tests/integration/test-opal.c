@@ -160,8 +160,8 @@ START_TEST(test_psid_revert)
 	ck_assert_str_eq(jstr(cert, "sanitization.method"), "Purge");
 	ck_assert_str_eq(jstr(cert, "sanitization.technique"), "cryptographic erase");
 	ck_assert_str_eq(jstr(cert, "evidence.opal.revert"), "PSID");
-	ck_assert_ptr_nonnull(strstr(jstr(cert, "sanitization.cryptographic_erase.key_changed"),
-	                             "PSID"));
+	ck_assert_ptr_nonnull(
+	    strstr(jstr(cert, "sanitization.cryptographic_erase.key_changed"), "PSID"));
 	/* `show` prints the revert's record */
 	ck_assert_int_eq(run_cli(&shown, NULL, "show '%s'", jstr(root, "file")), 0);
 	ck_assert_msg(strstr(shown, "Self-encrypting drive (TCG revert)") &&
@@ -174,8 +174,7 @@ START_TEST(test_psid_revert)
 	ck_assert(!file_has_psid(jstr(root, "file")));
 	ck_assert_int_ge(asprintf(&audit, "%s/audit.log", scratch_dir()), 0);
 	ck_assert(!file_has_psid(audit));
-	ck_assert_int_ne(test_sh(NULL, "grep -r -a -q -F '%s' '%s/certs'", PSID, scratch_dir()),
-	                 0);
+	ck_assert_int_ne(test_sh(NULL, "grep -r -a -q -F '%s' '%s/certs'", PSID, scratch_dir()), 0);
 	/* the drive now: unlocked, eligible */
 	d = listed(env, dev, &lroot);
 	ck_assert_str_eq(jstr(d, "opal.locked"), "false");
@@ -196,7 +195,8 @@ END_TEST
 
 START_TEST(test_wrong_psid)
 {
-	char *dev = marked("wrong.img"), *st = state_file("wrong"), *env = sim_env("opal2", dev, st);
+	char *dev = marked("wrong.img"), *st = state_file("wrong"),
+	     *env = sim_env("opal2", dev, st);
 	char *f = secret_file("wrong.txt", "NOTTHEPSID0000000000000000000000");
 	char *args = NULL, *out = NULL, *err = NULL, *before = sha(dev), *after, *state = NULL;
 	struct json_object *root, *res;
@@ -236,9 +236,8 @@ START_TEST(test_pyrite)
 	char *args = NULL, *out = NULL, *err = NULL;
 	struct json_object *root, *res, *cert;
 
-	ck_assert_int_ge(asprintf(&args, "-m opal-revert --sid-file '%s' --verify full '%s'", f,
-	                          dev),
-	                 0);
+	ck_assert_int_ge(
+	    asprintf(&args, "-m opal-revert --sid-file '%s' --verify full '%s'", f, dev), 0);
 	ck_assert_msg(simdrive_wipe(env, args, &out, &err) == WS_EXIT_OK, "%s", err);
 	ck_assert_int_eq(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 0);
 	res = result_of(out, &root);
@@ -299,8 +298,9 @@ START_TEST(test_secret_never_on_command_line)
 	char *out = NULL, *err = NULL;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_int_eq(run_cli(&out, &err, "wipe -m opal-psid-revert %s /dev/null", bad[i]),
-		                 WS_EXIT_USAGE);
+		ck_assert_int_eq(
+		    run_cli(&out, &err, "wipe -m opal-psid-revert %s /dev/null", bad[i]),
+		    WS_EXIT_USAGE);
 		ck_assert_msg(strstr(err, "never taken from the command line") &&
 		                  strchr(err, '\n') == err + strlen(err) - 1,
 		              "%s", err);

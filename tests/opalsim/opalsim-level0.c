@@ -30,12 +30,13 @@ size_t opalsim_level0(enum opalsim_kind kind, bool locking_enabled, bool locked,
 	static const uint8_t tper[16] = { 0x00, 0x01, 0x10, 0x0c, 0x11 };
 	/* Geometry Reporting: 0003h, v1, 1Ch; byte 4 ALIGN (bit 0); 12-15 LogicalBlockSize 512;
 	 * 16-23 AlignmentGranularity 8; 24-31 LowestAlignedLBA 0 */
-	static const uint8_t geometry[32] = { 0x00, 0x03, 0x10, 0x1c, 0x01, [14] = 0x02,
-		                              [23] = 0x08 };
+	static const uint8_t geometry[32] = {
+		0x00, 0x03, 0x10, 0x1c, 0x01, [14] = 0x02, [23] = 0x08
+	};
 	/* Opal SSC V2.00: 0203h, version 2, 10h; base ComID 1000h, 1 ComID, range crossing 0,
 	 * 4 admins, 8 users (bytes 9-12), initial C_PIN_SID = MSID (0), revert keeps MSID (0) */
-	static const uint8_t opal2[20] = { 0x02, 0x03, 0x20, 0x10, 0x10, 0x00, 0x00, 0x01,
-		                           0x00, 0x00, 0x04, 0x00, 0x08 };
+	static const uint8_t opal2[20] = { 0x02, 0x03, 0x20, 0x10, 0x10, 0x00, 0x00,
+		                           0x01, 0x00, 0x00, 0x04, 0x00, 0x08 };
 	/* Single User Mode: 0201h, v1, 0Ch; 9 locking objects; Any/All/Policy 0 */
 	static const uint8_t sum[16] = { 0x02, 0x01, 0x10, 0x0c, 0x00, 0x00, 0x00, 0x09 };
 	/* Pyrite SSC V2.00: 0303h, v1, 10h; base ComID 1000h, 1 ComID */
@@ -43,8 +44,8 @@ size_t opalsim_level0(enum opalsim_kind kind, bool locking_enabled, bool locked,
 	/* Supported Data Removal Mechanism: 0404h, v1, 20h; byte 5 processing 0; byte 6 bit 0
 	 * Overwrite Data Erase; byte 7 time format of bit 0: 0 (units of 2 s); bytes 8-9: 30
 	 * (60 s) */
-	static const uint8_t removal[36] = { 0x04, 0x04, 0x10, 0x20, 0x00, 0x00, 0x01, 0x00,
-		                             0x00, 0x1e };
+	static const uint8_t removal[36] = { 0x04, 0x04, 0x10, 0x20, 0x00,
+		                             0x00, 0x01, 0x00, 0x00, 0x1e };
 	/* Locking: 0002h, v1, 0Ch; byte 4: Locking Supported (0), Locking Enabled (1), Locked
 	 * (2), Media Encryption (3), MBR Enabled (4), MBR Done (5) */
 	uint8_t locking[16] = { 0x00, 0x02, 0x10, 0x0c, 0x01 };

@@ -156,8 +156,8 @@ static void rewrite_medium(bool noise)
 
 static int revert(const struct opal_key *key, const char *want)
 {
-	bool match = want && key->key_len == strlen(want) &&
-	             memcmp(key->key, want, key->key_len) == 0;
+	bool match =
+	    want && key->key_len == strlen(want) && memcmp(key->key, want, key->key_len) == 0;
 
 	pthread_mutex_lock(&sim.lock);
 	if (!match) {
@@ -212,7 +212,8 @@ int ioctl(int fd, unsigned long req, ...)
 	if (!ours(fd) || _IOC_TYPE(req) != 'p')
 		return preload_next()->ioctl(fd, req, arg);
 	if (sim.kind == OPALSIM_NONE) {
-		errno = EOPNOTSUPP; /* sed_ioctl(): no Opal found in the drive's Level 0 Discovery */
+		errno =
+		    EOPNOTSUPP; /* sed_ioctl(): no Opal found in the drive's Level 0 Discovery */
 		return -1;
 	}
 	switch (req) {

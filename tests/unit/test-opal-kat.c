@@ -20,39 +20,151 @@
 #include "opal-internal.h"
 #include "testutil.h"
 
+/* clang-format off: the descriptors as the tables lay them out */
 /* An Opal 2 drive with locking enabled, a range locked, media encryption and the MBR shadow
  * enabled (not done), ComID 07FEh, Single User Mode, 512-byte blocks. */
 static const uint8_t opal2[] = {
 	/* header: length 0x70 (116 - 4 = 112), revision 1, reserved, vendor unique */
-	0x00, 0x00, 0x00, 0x70, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, /* 0-15 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, /* 16-47 */
+	0x00,
+	0x00,
+	0x00,
+	0x70,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0, /* 0-15 */
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0, /* 16-47 */
 	/* TPer 0001h v1 len 0Ch: Sync, Streaming */
-	0x00, 0x01, 0x10, 0x0c, 0x11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x00,
+	0x01,
+	0x10,
+	0x0c,
+	0x11,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
 	/* Locking 0002h v1 len 0Ch: supported, enabled, locked, media encryption, MBR enabled */
-	0x00, 0x02, 0x10, 0x0c, 0x1f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x00,
+	0x02,
+	0x10,
+	0x0c,
+	0x1f,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
 	/* Opal SSC V2.00 0203h v2 len 10h: base ComID 07FEh, 1 ComID */
-	0x02, 0x03, 0x20, 0x10, 0x07, 0xfe, 0x00, 0x01, 0, 0, 0x04, 0, 0x08, 0, 0, 0, 0, 0, 0, 0,
+	0x02,
+	0x03,
+	0x20,
+	0x10,
+	0x07,
+	0xfe,
+	0x00,
+	0x01,
+	0,
+	0,
+	0x04,
+	0,
+	0x08,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
 	/* Single User Mode 0201h v1 len 0Ch: 9 locking objects */
-	0x02, 0x01, 0x10, 0x0c, 0x00, 0x00, 0x00, 0x09, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x02,
+	0x01,
+	0x10,
+	0x0c,
+	0x00,
+	0x00,
+	0x00,
+	0x09,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
 };
 
 /* A Pyrite 2 drive: no encryption; Data Removal: overwrite (60 s) and vendor (6 min). */
 static const uint8_t pyrite2[] = {
 	/* header: length 0x84 (136 - 4) */
-	0x00, 0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0,
-	0x00, 0x01, 0x10, 0x0c, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0x00, 0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01, 0x10,
+	0x0c, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	/* Locking 0002h v1 len 0Ch: supported only */
 	0x00, 0x02, 0x10, 0x0c, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	/* Pyrite SSC V2.00 0303h v1 len 10h: base ComID 1000h */
 	0x03, 0x03, 0x10, 0x10, 0x10, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	/* Data Removal 0404h v1 len 20h: mechanisms bit 0 and bit 5; format bit 5 = minutes;
 	 * time bit 0 = 30 (x 2 s), time bit 5 = 3 (x 2 min) */
-	0x04, 0x04, 0x10, 0x20, 0x00, 0x00, 0x21, 0x20, 0x00, 0x1e, 0, 0, 0, 0, 0, 0, 0, 0, /* 0-17 */
+	0x04, 0x04, 0x10, 0x20, 0x00, 0x00, 0x21, 0x20, 0x00, 0x1e, 0, 0, 0, 0, 0, 0, 0,
+	0,                                                          /* 0-17 */
 	0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 18-35 */
 };
+
+/* clang-format on */
 
 START_TEST(test_opal2_known_answer)
 {
