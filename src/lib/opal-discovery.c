@@ -15,11 +15,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/nvme_ioctl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "opal-internal.h"
+#include "purge-internal.h"
 
 /* ---- the parser ------------------------------------------------------------------------------ */
 
@@ -201,21 +201,10 @@ static int security_protocol_in(int fd, uint8_t *buf, size_t len)
 	return a.status == 0 && a.host_status == 0 ? 0 : -EOPNOTSUPP;
 }
 
-/* NVMe Security Receive (NVM Express Base 2.0, 5.26): SECP 01h, SPSP ComID 0001h. */
+/* NVMe Security Receive (nvme.c): SECP 01h, SPSP ComID 0001h. */
 static int nvme_security_receive(int fd, uint8_t *buf, size_t len)
 {
-	struct nvme_admin_cmd c = {
-		.opcode = 0x82,
-		.addr = (uint64_t)(uintptr_t)buf,
-		.data_len = (uint32_t)len,
-		.cdw10 = 0x01u << 24 | 0x0001u << 8, /* SECP 31:24, SPSP1 23:16, SPSP0 15:8 */
-		.cdw11 = (uint32_t)len,              /* allocation length */
-	};
-	int r = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c);
-
-	if (r < 0)
-		return -errno;
-	return r == 0 ? 0 : -EOPNOTSUPP; /* a positive NVMe status: refused */
+	return ws_nvme_security_receive(fd, 0x01, 0x0001, buf, (uint32_t)len);
 }
 
 /* The kernel's flags (IOC_OPAL_GET_STATUS), laid over what the raw response said. */

@@ -23,6 +23,9 @@ struct ws_sanitize_log {
 };
 
 int ws_nvme_sanitize_log(int fd, struct ws_sanitize_log *ret, int *ret_status);
+/* Security Receive (NVM Express Base 2.0, admin 82h) of protocol @secp, SP Specific @spsp,
+ * into @buf. Return: 0; -EREMOTEIO when the drive refused; another negative errno. */
+int ws_nvme_security_receive(int fd, uint8_t secp, uint16_t spsp, void *buf, uint32_t len);
 /* Start a Sanitize (SANACT @sanact). A positive NVMe status makes -EREMOTEIO. */
 int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status);
 /* Format NVM namespace @n with Secure Erase Setting @ses, waiting up to @timeout_ms. The
