@@ -54,12 +54,13 @@ void prompt_open_method(struct station *st)
 		add_entry(p, overwrite_methods[i], true);
 	add_entry(p, "purge", valid_for_selected(st, "purge"));
 	/* explicit techniques, in the table's order: only those that erase and that every
-	 * selected drive advertises */
+	 * selected drive advertises; not those that need a secret per drive (a TCG revert's
+	 * PSID: `wipeseal wipe` asks for it, one drive at a time) */
 	for (int t = 0; any && t < WS_TECH_COUNT; t++) {
 		const struct ws_technique_info *i = ws_technique_info((enum ws_technique)t);
 
 		if ((i->flags & WS_TECH_F_FIRMWARE) && !(i->flags & WS_TECH_F_ERASES_NOTHING) &&
-		    valid_for_selected(st, i->name))
+		    !(i->flags & WS_TECH_F_SECRET) && valid_for_selected(st, i->name))
 			add_entry(p, i->name, true);
 	}
 	for (int i = 0; i < p->n; i++)

@@ -18,7 +18,7 @@
  * - test_wrong_psid: exit 1, the drive's answer (NOT_AUTHORIZED, 0x01) in one line, the image
  *   byte for byte as before, the simulator counted one failed attempt and no retry.
  * - test_pyrite: opal-revert with --sid-file: Clear, counts as overwrite, every byte read back
- *   as zeros (--verify full), no cryptographic_erase section.
+ *   as zeros (--verify full), no cryptographic_erase section; `wipeseal verify` agrees.
  * - test_no_opal: profile none: opal-psid-revert refused before anything is sent (exit 3).
  * - test_secret_never_on_command_line: --psid VALUE and --psid=VALUE exit 2 with one line;
  *   --psid-file with another method exits 2.
@@ -156,6 +156,8 @@ START_TEST(test_psid_revert)
 	ck_assert_uint_gt(jnum(res, "verification.crypto_erase.baseline.blocks_compared"), 0);
 	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.baseline.residue_blocks"), 0);
 	ck_assert_uint_eq(jnum(res, "verification.crypto_erase.entropy.structured_blocks"), 0);
+	ck_assert_int_eq(
+	    run_cli(NULL, NULL, "verify --ca '%s/ca/ca.pem' '%s'", pki, jstr(root, "file")), 0);
 	cert = certificate_of(root);
 	ck_assert_str_eq(jstr(cert, "sanitization.method"), "Purge");
 	ck_assert_str_eq(jstr(cert, "sanitization.technique"), "cryptographic erase");
@@ -249,6 +251,9 @@ START_TEST(test_pyrite)
 	ck_assert_str_eq(jstr(res, "opal.before.media_encryption"), "false");
 	ck_assert_ptr_nonnull(strstr(jstr(res, "opal.before.data_removal.supported"),
 	                             "\"mechanism\": \"overwrite\""));
+	/* `wipeseal verify` holds the summary (Clear, overwrite) to the evidence, and agrees */
+	ck_assert_int_eq(
+	    run_cli(NULL, NULL, "verify --ca '%s/ca/ca.pem' '%s'", pki, jstr(root, "file")), 0);
 	cert = certificate_of(root);
 	ck_assert_str_eq(jstr(cert, "sanitization.method"), "Clear");
 	ck_assert_str_eq(jstr(cert, "sanitization.technique"), "overwrite");
