@@ -221,7 +221,7 @@ static void status_flags(int fd, struct ws_opal_info *o)
 	o->mbr_done = st.flags & OPAL_FL_MBR_DONE;
 }
 
-int ws_opal_discover(int fd, bool nvme, struct ws_opal_info *ret)
+int ws_opal_discover(int fd, bool nvme, bool raw, struct ws_opal_info *ret)
 {
 	uint8_t buf[WS_OPAL_L0_MAX];
 	struct opal_discovery d = { .data = (uint64_t)(uintptr_t)buf, .size = sizeof(buf) };
@@ -238,8 +238,8 @@ int ws_opal_discover(int fd, bool nvme, struct ws_opal_info *ret)
 		return 0;
 	}
 	/* no IOC_OPAL_DISCOVERY: the kernel predates it, or has no Opal support for the disk */
-	if (ioctl(fd, IOC_OPAL_GET_STATUS, &st) == 0 && !(st.flags & OPAL_FL_SUPPORTED))
-		return -ENODEV; /* the kernel asked the drive already: no Opal */
+	if (!raw || (ioctl(fd, IOC_OPAL_GET_STATUS, &st) == 0 && !(st.flags & OPAL_FL_SUPPORTED)))
+		return -ENODEV; /* not asked; or the kernel asked the drive already: no Opal */
 	memset(buf, 0, sizeof(buf));
 	r = nvme ? nvme_security_receive(fd, buf, sizeof(buf))
 	         : security_protocol_in(fd, buf, sizeof(buf));

@@ -77,10 +77,10 @@ enum ws_tcg_status {
 int ws_opal_parse_level0(const uint8_t *buf, size_t len, struct ws_opal_info *ret);
 
 /* opal-discovery.c: Level 0 Discovery of the drive behind @fd into @ret: through the kernel
- * (IOC_OPAL_DISCOVERY, then IOC_OPAL_GET_STATUS's flags where the kernel lacks it), else by
- * SECURITY PROTOCOL IN / NVMe Security Receive. Return: 0, or a negative errno (-ENODEV: the
- * drive does not speak TCG). */
-int ws_opal_discover(int fd, bool nvme, struct ws_opal_info *ret);
+ * (IOC_OPAL_DISCOVERY), else, with @raw, by SECURITY PROTOCOL IN (or NVMe Security Receive
+ * when @nvme) with IOC_OPAL_GET_STATUS's flags laid over it. Return: 0, or a negative errno
+ * (-ENODEV: the drive does not speak TCG). */
+int ws_opal_discover(int fd, bool nvme, bool raw, struct ws_opal_info *ret);
 
 /* opal-discovery.c: the name of a TCG method status ("NOT_AUTHORIZED", ...). */
 const char *ws_tcg_status_name(int status);

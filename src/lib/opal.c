@@ -107,8 +107,13 @@ const char *ws_result_ieee2883(const struct ws_result *res)
 static void opal_probe(struct ws_ctx *ctx, struct ws_device *dev)
 {
 	_cleanup_close_ int fd = open(dev->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	/* SECURITY PROTOCOL IN only where a drive answers SCSI commands of its own (SAT or
+	 * SCSI) or is NVMe: cheap USB bridges are known to hang on commands they do not know,
+	 * and behind one only the kernel's own discovery is asked */
+	bool raw = dev->nvme.present || dev->ata.present || dev->scsi.probed;
 
-	if (fd < 0 || ws_opal_discover(fd, dev->nvme.present, &dev->opal) < 0)
+	if (fd < 0 || ws_opal_discover(fd, dev->nvme.present, raw && strcmp(dev->transport, "usb"),
+	                               &dev->opal) < 0)
 		return;
 	ws_debug(ctx, "%s: TCG %s, locking %s%s", dev->path, dev->opal.ssc ? dev->opal.ssc : "?",
 	         dev->opal.locking_enabled ? "enabled" : "disabled",
@@ -159,7 +164,7 @@ static int opal_erase(struct purge *p)
 	struct ws_opal_result *o = &p->res->opal;
 	struct ws_firmware_result *fw = &p->res->firmware;
 	const struct ws_technique_info *i = ws_technique_info(p->res->technique);
-	bool psid = i && i->action == WS_OPAL_AUTHORITY_PSID;
+	bool psid = i && i->action == WS_OPAL_AUTHORITY_PSID, raw;
 	size_t len = p->opts->opal_secret_len;
 	int r;
 
@@ -192,7 +197,8 @@ static int opal_erase(struct purge *p)
 		    "the kernel could not send the revert (%s): nothing was erased", strerror(-r));
 		return r;
 	}
-	o->after_read = ws_opal_discover(p->io->fd, p->dev->nvme.present, &o->after) == 0;
+	raw = p->dev->opal.source && strcmp(p->dev->opal.source, "security-receive") == 0;
+	o->after_read = ws_opal_discover(p->io->fd, p->dev->nvme.present, raw, &o->after) == 0;
 	if (o->after_read && (o->after.locked || o->after.locking_enabled)) {
 		ws_result_set_status(p->res, WS_STATUS_FAILED,
 		                     "the drive accepted the revert but still reports locking "
