@@ -52,3 +52,8 @@ wall() {
 	awk '/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = 0;
 		for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"
 }
+
+# cpu_secs FILE: user and system seconds from /usr/bin/time -v's output.
+cpu_secs() {
+	awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"
+}

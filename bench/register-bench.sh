@@ -144,18 +144,19 @@ measure_find() { # latency of find by serial
 		"$(awk -v v="$(pct "$data/cli.ms" 99)" -v s="$start_ns" 'BEGIN { print (v - s) / 1000 }')"
 }
 measure_push() { # 8 pushers, each a station sending push_each fresh certificates
-	local k start secs stored
+	local k start secs stored server0 server1
 	rm -rf "$data/fresh"
 	"$gen" --template "$data/template.json" "${stations[@]}" --count $((8 * push_each)) \
 		--out "$data/fresh" --per-dir $((push_each + 1)) --first "$per_station" \
 		--chain "$data/chain"
-	start=$(date +%s.%N)
+	start=$(date +%s.%N) server0=$(server_cpu)
 	for k in 0 1 2 3 4 5 6 7; do
 		timed "push$k" "$cli" register push --ca "$data/ca/ca.pem" --register "${pushers[$k]}" \
 			"$data/fresh/bench-station-0$k"/0000/*.json &
 	done
 	wait
 	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+	server1=$(server_cpu)
 	stored=$(cat "$data"/push?.out | grep -c '^stored ' || true)
 	[ "$stored" = $((8 * push_each)) ] || {
 		echo "bench/register-bench.sh: $stored of $((8 * push_each)) stored: $(grep -hv '^stored ' "$data"/push?.out | head -n 3)" >&2
@@ -165,6 +166,17 @@ measure_push() { # 8 pushers, each a station sending push_each fresh certificate
 	printf '  push, 8 processes x %d fresh certificates: %d stored in %.1f s, %.0f certificates/s; peak RSS %s KiB (largest of 8)\n' \
 		"$push_each" "$stored" "$secs" "$(awk -v n="$stored" -v s="$secs" 'BEGIN { print n / s }')" \
 		"$(for k in 0 1 2 3 4 5 6 7; do peak_rss "$data/push$k.time"; done | sort -n | tail -n 1)"
+	printf '    CPU per certificate: pushers %.2f ms, server %.2f ms\n' \
+		"$(for k in 0 1 2 3 4 5 6 7; do cpu_secs "$data/push$k.time"; done |
+			awk -v n="$stored" '{ s += $1 } END { print s * 1000 / n }')" \
+		"$(awk -v a="$server0" -v b="$server1" -v n="$stored" 'BEGIN { print (b - a) * 1000 / n }')"
+}
+server_cpu() { # CPU seconds the server has used (its processes, and the backends that ended)
+	local tck
+	tck=$(getconf CLK_TCK)
+	for p in $(pgrep -u postgres -f "postgres"); do
+		cut -d' ' -f14-17 "/proc/$p/stat" 2>/dev/null
+	done | awk -v t="$tck" '{ s += $1 + $2 + $3 + $4 } END { print s / t }'
 }
 measure_rest() { # audit, and the peak RSS of the auditors' verbs
 	local secs

@@ -27,6 +27,7 @@
 #include "internal.h"
 #include "register-internal.h"
 #include "validate-internal.h"
+#include "verify-internal.h"
 
 void ws_push_outcome_clear(struct ws_push_outcome *o)
 {
@@ -142,23 +143,19 @@ static int push_certificate(struct ws_register *r, const struct ws_trust *trust,
 	_cleanup_free_ char *json = NULL, *p7s = NULL;
 	struct json_object *doc = NULL;
 	size_t jl = 0, pl = 0;
-	char sha[65];
 	int err;
 
-	err = ws_cert_verify_file_opts(trust, path, vo, &c);
-	if (err == 0 && !c.ok && !signed_not_success(&c))
+	/* the bytes verified are the bytes sent, and the columns come from the document the
+	 * verification parsed (strictly) */
+	err = ws_cert_read_files(path, &json, &jl, &p7s, &pl, &c);
+	if (err == 0)
+		err = ws_cert_verify_bytes_opts(trust, path, json, jl, p7s, pl, vo, &c, &doc);
+	if (err >= 0 && !c.ok && !signed_not_success(&c))
 		err = outcome(o, WS_PUSH_REFUSED, "%s", c.reason ?: "it does not verify") ?: 1;
+	if (err == 0 && !doc)
+		err = outcome(o, WS_PUSH_REFUSED, "%s", "it does not verify") ?: 1;
 	if (err == 0)
 		snprintf(o->id, sizeof(o->id), "%s", c.certificate_id ?: "");
-	if (err == 0)
-		err = read_pair(path, WS_CERT_MAX_BYTES, &json, &jl, &p7s, &pl, o);
-	if (err == 0) {
-		ws_sha256_hex(json, jl, sha);
-		if (strcmp(sha, c.sha256) != 0)
-			err = outcome(o, WS_PUSH_REFUSED, "it changed while it was verified") ?: 1;
-	}
-	if (err == 0 && !(doc = ws_json_parse_strict(json, jl)))
-		err = -ENOMEM;
 	if (err == 0) {
 		const char *vals[] = { json,
 			               p7s,

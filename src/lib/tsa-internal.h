@@ -66,6 +66,11 @@ int ws_cms_add_signer_tsa(const char *p7s, const struct ws_signer *s,
 struct ws_verify_opts;
 struct ws_cert_check;
 int ws_verify_tsa(const char *path, const struct ws_verify_opts *opts, struct ws_cert_check *c);
+/* ws_verify_tsa() of the signature @cms already parsed (NULL: none) and the document @doc
+ * (NULL: @path is read for it). verify-tsa.c */
+struct json_object;
+void ws_verify_tsa_parsed(const char *path, CMS_ContentInfo *cms, struct json_object *doc,
+                          const struct ws_verify_opts *opts, struct ws_cert_check *c);
 
 /* ws_tsa_mark() - @cert_path.awaiting-timestamp, created exclusively and fsync'd, saying
  * @why. Return: 0 or a negative errno (-EEXIST when it is there). */

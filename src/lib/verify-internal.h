@@ -42,4 +42,32 @@ bool ws_verify_sections(struct json_object *doc, struct ws_cert_check *c);
  * the first disagreement in @c->reason. verify-schema.c */
 bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c);
 
+/*
+ * ws_cert_verify_parsed() - ws_cert_verify_flags(), handing back what it parsed for the checks
+ * that follow (timestamps, the register's columns): the document into @ret_doc (NULL when it
+ * did not pass the document checks) and the signature into @ret_cms (NULL when it is no PEM
+ * CMS), each the caller's to free, or not wanted when the pointer is NULL. verify.c
+ */
+int ws_cert_verify_parsed(const struct ws_trust *trust, const void *json, size_t json_len,
+                          const void *p7s, size_t p7s_len, unsigned flags, struct ws_cert_check *c,
+                          struct json_object **ret_doc, CMS_ContentInfo **ret_cms);
+
+/*
+ * ws_cert_read_files() - @path and @path.p7s, read whole into @ret_json and @ret_p7s (free
+ * both). Return: 0; 1 when either cannot be read, with @c (cleared first) saying why and its
+ * sha256 set when the document was read; -ENOMEM. verify.c
+ */
+int ws_cert_read_files(const char *path, char **ret_json, size_t *ret_jl, char **ret_p7s,
+                       size_t *ret_pl, struct ws_cert_check *c);
+
+/*
+ * ws_cert_verify_bytes_opts() - ws_cert_verify_file_opts() of a certificate already read
+ * from @path: each file read once and parsed once for every check. @ret_doc as in
+ * ws_cert_verify_parsed(). verify-opts.c
+ */
+int ws_cert_verify_bytes_opts(const struct ws_trust *trust, const char *path, const void *json,
+                              size_t json_len, const void *p7s, size_t p7s_len,
+                              const struct ws_verify_opts *opts, struct ws_cert_check *c,
+                              struct json_object **ret_doc);
+
 #endif

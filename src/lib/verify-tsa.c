@@ -138,8 +138,9 @@ static void fail(struct ws_cert_check *c, bool station, const char *why)
 		c->reason = NULL;
 }
 
-/* The station asked a TSA and got no token: the mark, or the document's trusted_time. */
-static bool awaited(const char *path)
+/* The station asked a TSA and got no token: the mark, or the document's trusted_time (@parsed,
+ * or read from @path when NULL). */
+static bool awaited(const char *path, struct json_object *parsed)
 {
 	char *mark = NULL, *doc = NULL;
 	size_t len = 0;
@@ -149,9 +150,10 @@ static bool awaited(const char *path)
 	if (asprintf(&mark, "%s" WS_AWAITING_TIMESTAMP_SUFFIX, path) >= 0)
 		yes = access(mark, F_OK) == 0;
 	free(mark);
-	if (!yes && ws_read_file_capped(path, WS_CERT_MAX_BYTES, &doc, &len) == 0 &&
-	    (o = json_tokener_parse(doc)))
-		yes = json_object_object_get_ex(o, "trusted_time", &tt) &&
+	if (!yes && !parsed && ws_read_file_capped(path, WS_CERT_MAX_BYTES, &doc, &len) == 0)
+		o = json_tokener_parse(doc);
+	if (!yes && (parsed || o))
+		yes = json_object_object_get_ex(parsed ?: o, "trusted_time", &tt) &&
 		      json_object_object_get_ex(tt, "requested", &req) &&
 		      json_object_get_boolean(req);
 	json_object_put(o);
@@ -197,32 +199,39 @@ static void check_signer_infos(CMS_ContentInfo *cms, const struct ws_verify_opts
 	ERR_clear_error();
 }
 
-int ws_verify_tsa(const char *path, const struct ws_verify_opts *opts, struct ws_cert_check *c)
+void ws_verify_tsa_parsed(const char *path, CMS_ContentInfo *cms, struct json_object *doc,
+                          const struct ws_verify_opts *opts, struct ws_cert_check *c)
 {
 	unsigned tol =
 	    opts && opts->clock_tolerance_s ? opts->clock_tolerance_s : WS_TSA_TOLERANCE_DEFAULT;
+	int64_t d;
+
+	if (cms)
+		check_signer_infos(cms, opts, c);
+	if (c->timestamp == WS_TIMESTAMP_NONE)
+		c->timestamp_awaited = awaited(path, doc);
+	d = c->tsa_time - c->signing_time;
+	if (c->timestamp != WS_TIMESTAMP_NONE && c->tsa_time && c->signing_time)
+		c->clock_disagrees = (d < 0 ? -d : d) > (int64_t)tol;
+	ERR_clear_error();
+}
+
+int ws_verify_tsa(const char *path, const struct ws_verify_opts *opts, struct ws_cert_check *c)
+{
 	char *sig_path = NULL, *sig = NULL;
 	size_t len = 0;
 	BIO *in = NULL;
 	CMS_ContentInfo *cms = NULL;
-	int64_t d;
 
 	if (asprintf(&sig_path, "%s.p7s", path) < 0)
 		return -ENOMEM;
 	if (ws_read_file_capped(sig_path, WS_SIG_MAX_BYTES, &sig, &len) == 0 &&
 	    (in = BIO_new_mem_buf(sig, (int)len)))
 		cms = PEM_read_bio_CMS(in, NULL, ws_pem_no_prompt, NULL);
-	if (cms)
-		check_signer_infos(cms, opts, c);
-	if (c->timestamp == WS_TIMESTAMP_NONE)
-		c->timestamp_awaited = awaited(path);
-	d = c->tsa_time - c->signing_time;
-	if (c->timestamp != WS_TIMESTAMP_NONE && c->tsa_time && c->signing_time)
-		c->clock_disagrees = (d < 0 ? -d : d) > (int64_t)tol;
+	ws_verify_tsa_parsed(path, cms, NULL, opts, c);
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	free(sig);
 	free(sig_path);
-	ERR_clear_error();
 	return 0;
 }

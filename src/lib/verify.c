@@ -262,11 +262,21 @@ static bool check_signer(CMS_ContentInfo *cms, struct ws_cert_check *c)
 	return ok;
 }
 
-static bool check_signature(const struct ws_trust *trust, const void *json, size_t len,
-                            const void *p7s, size_t p7s_len, const char *named,
-                            struct ws_cert_check *c)
+/* @p7s parsed, or NULL when it is no PEM CMS. */
+static CMS_ContentInfo *parse_signature(const void *p7s, size_t p7s_len)
 {
-	BIO *sig = BIO_new_mem_buf(p7s, (int)p7s_len), *mem = BIO_new_mem_buf(json, (int)len);
+	BIO *sig = BIO_new_mem_buf(p7s, (int)p7s_len);
+	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
+
+	BIO_free(sig);
+	ERR_clear_error();
+	return cms;
+}
+
+static bool check_signature(const struct ws_trust *trust, const void *json, size_t len,
+                            CMS_ContentInfo *cms, const char *named, struct ws_cert_check *c)
+{
+	BIO *mem = BIO_new_mem_buf(json, (int)len);
 	/*
 	 * The content goes in through a pass-through filter: given a memory BIO, OpenSSL 3.0's
 	 * CMS_verify copies it into one of its own and leaks that copy when the SignedData
@@ -274,7 +284,6 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 	 */
 	BIO *filter = BIO_new(BIO_f_null()),
 	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
 	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
 	X509_VERIFY_PARAM *param = X509_STORE_get0_param(trust->store);
 	char buf[256];
@@ -315,8 +324,6 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 		}
 	}
 	ERR_clear_error();
-	CMS_ContentInfo_free(cms);
-	BIO_free(sig);
 	if (content)
 		BIO_free_all(content);
 	else {
@@ -382,10 +389,12 @@ int ws_cert_verify(const struct ws_trust *trust, const void *json, size_t json_l
 	return ws_cert_verify_flags(trust, json, json_len, p7s, p7s_len, 0, c);
 }
 
-int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t json_len,
-                         const void *p7s, size_t p7s_len, unsigned flags, struct ws_cert_check *c)
+int ws_cert_verify_parsed(const struct ws_trust *trust, const void *json, size_t json_len,
+                          const void *p7s, size_t p7s_len, unsigned flags, struct ws_cert_check *c,
+                          struct json_object **ret_doc, CMS_ContentInfo **ret_cms)
 {
 	struct json_object *doc;
+	CMS_ContentInfo *cms = NULL;
 	bool ok;
 
 	memset(c, 0, sizeof(*c));
@@ -398,9 +407,17 @@ int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t 
 	doc = check_document(json, json_len, c);
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
-	ok = check_signature(trust, json, json_len, p7s, p7s_len, named_operator(doc, c), c) &&
+	cms = parse_signature(p7s, p7s_len);
+	ok = check_signature(trust, json, json_len, cms, named_operator(doc, c), c) &&
 	     ws_verify_summary(doc, c);
-	json_object_put(doc);
+	if (ret_doc)
+		*ret_doc = doc;
+	else
+		json_object_put(doc);
+	if (ret_cms)
+		*ret_cms = cms;
+	else
+		CMS_ContentInfo_free(cms);
 	if (!ok)
 		return c->reason ? 0 : -ENOMEM;
 	if (strcmp(c->status, "SUCCESS") != 0) {
@@ -411,20 +428,27 @@ int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t 
 	return 0;
 }
 
+int ws_cert_verify_flags(const struct ws_trust *trust, const void *json, size_t json_len,
+                         const void *p7s, size_t p7s_len, unsigned flags, struct ws_cert_check *c)
+{
+	return ws_cert_verify_parsed(trust, json, json_len, p7s, p7s_len, flags, c, NULL, NULL);
+}
+
 int ws_cert_verify_file(const struct ws_trust *trust, const char *path, struct ws_cert_check *c)
 {
 	return ws_cert_verify_file_flags(trust, path, 0, c);
 }
 
-int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,
-                              struct ws_cert_check *c)
+int ws_cert_read_files(const char *path, char **ret_json, size_t *ret_jl, char **ret_p7s,
+                       size_t *ret_pl, struct ws_cert_check *c)
 {
-	char *json = NULL, *p7s = NULL, *sig_path = NULL;
+	char *json = NULL, *sig_path = NULL;
 	struct stat st = { 0 };
-	size_t jl = 0, sl = 0;
+	size_t jl = 0;
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	*ret_json = *ret_p7s = NULL;
 	r = ws_read_regular(path, WS_CERT_MAX_BYTES, &json, &jl, &st);
 	if (r < 0) {
 		if (r == -EINVAL)
@@ -434,13 +458,13 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 			ws_reason(&c->reason, 0, "%s",
 			          r == -EFBIG ? "larger than the 16 MiB a certificate may be"
 			                      : strerror(-r));
-		return 0;
+		return 1;
 	}
 	if (asprintf(&sig_path, "%s.p7s", path) < 0) {
 		free(json);
 		return -ENOMEM;
 	}
-	r = ws_read_regular(sig_path, WS_SIG_MAX_BYTES, &p7s, &sl, &st);
+	r = ws_read_regular(sig_path, WS_SIG_MAX_BYTES, ret_p7s, ret_pl, &st);
 	if (r < 0) {
 		ws_sha256_hex(json, jl, c->sha256);
 		if (r == -EINVAL)
@@ -449,12 +473,26 @@ int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, un
 		else
 			ws_reason(&c->reason, 0, "signature %s: %s", sig_path,
 			          r == -EFBIG ? "larger than 1 MiB" : strerror(-r));
-		r = 0;
+		free(json);
+		r = 1;
 	} else {
-		r = ws_cert_verify_flags(trust, json, jl, p7s, sl, flags, c);
+		*ret_json = json;
+		*ret_jl = jl;
 	}
 	free(sig_path);
+	return r;
+}
+
+int ws_cert_verify_file_flags(const struct ws_trust *trust, const char *path, unsigned flags,
+                              struct ws_cert_check *c)
+{
+	char *json = NULL, *p7s = NULL;
+	size_t jl = 0, sl = 0;
+	int r = ws_cert_read_files(path, &json, &jl, &p7s, &sl, c);
+
+	if (r == 0)
+		r = ws_cert_verify_flags(trust, json, jl, p7s, sl, flags, c);
 	free(json);
 	free(p7s);
-	return r;
+	return r > 0 ? 0 : r;
 }
