@@ -9,8 +9,9 @@
 # build/fuzz/artifacts/HARNESS/.
 # Harnesses: fuzz-verify (certificates), fuzz-audit (the audit log); then the parsers of
 # what devices and files say: fuzz-sense (sense data), fuzz-identify (IDENTIFY DEVICE data,
-# seeded with the real drives' dumps of tests/unit/test-ata-kat.c) and fuzz-config
-# (configuration text, seeded with the example of docs/config.md).
+# seeded with the real drives' dumps of tests/unit/test-ata-kat.c), fuzz-config
+# (configuration text, seeded with the example of docs/config.md) and fuzz-opal (TCG Level 0
+# Discovery responses, seeded with an Opal 2 and a Pyrite 2 response).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -72,7 +73,7 @@ run() {
 	fi
 }
 # the device and file parsers' seeds
-mkdir -p "$work/sense" "$work/identify" "$work/config"
+mkdir -p "$work/sense" "$work/identify" "$work/config" "$work/opal"
 # sense: [length][EXTEND<<7] then the bytes (SAT-4 ATA Status Return; SPC-4 fixed format)
 printf '\x16\x80\x72\x01\x00\x1d\x00\x00\x00\x0e\x09\x0c\x01\x00\x00\x00\xd1\xaf\x01\xbe\x00\xc0\x40\x50' >"$work/sense/ata-ext"
 printf '\x12\x00\x70\x00\x02\x00\x00\x00\x00\x0a\x00\x00\x00\x00\x04\x1b\x00\x80\x80\x00' >"$work/sense/fixed"
@@ -81,12 +82,22 @@ for dump in toshiba_mk4025gas samsung_870qvo; do
 	perl -ne 'print pack("v*", map { hex } /0x([0-9a-f]{4})/g) if /\b'"$dump"'\[256\]/ .. /^};/' \
 		tests/unit/test-ata-kat.c >"$work/identify/$dump"
 done
+# opal: the 48-byte header, TPer, Locking (enabled, locked, media encryption), Opal SSC V2;
+# and TPer, Pyrite SSC V2, Data Removal Mechanism (overwrite and crypto erase)
+{ printf '\x00\x00\x00\x60\x00\x00\x00\x01'; head -c 40 /dev/zero
+	printf '\x00\x01\x10\x0c\x11'; head -c 11 /dev/zero
+	printf '\x00\x02\x10\x0c\x0f'; head -c 11 /dev/zero
+	printf '\x02\x03\x20\x10\x10\x00\x00\x01'; head -c 12 /dev/zero; } >"$work/opal/opal2"
+{ printf '\x00\x00\x00\x74\x00\x00\x00\x01'; head -c 40 /dev/zero
+	printf '\x00\x01\x10\x0c\x11'; head -c 11 /dev/zero
+	printf '\x03\x03\x10\x10\x10\x00\x00\x01'; head -c 12 /dev/zero
+	printf '\x04\x04\x10\x20\x00\x00\x05\x04\x00\x1e\x00\x00\x00\x03'; head -c 22 /dev/zero; } >"$work/opal/pyrite2"
 awk '/^```ini/ { n++; next } /^```/ { if (n == 2) exit } n == 2' docs/config.md >"$work/config/example"
 
 failed=0
 run fuzz-verify "$work/corpus" 65536 || failed=1
 run fuzz-audit "$work/audit-corpus" 65536 || failed=1
-for h in sense identify config; do
+for h in sense identify config opal; do
 	run "fuzz-$h" "$work/$h" 4096 || failed=1
 done
 [ "$failed" = 0 ] || exit 1

@@ -165,6 +165,44 @@ struct ws_scsi_info {
 	bool sanitize_overwrite, sanitize_block, sanitize_crypto;
 };
 
+/* The data removal mechanisms a drive states in TCG Level 0 Discovery (Supported Data Removal
+ * Mechanism, feature 0404h, TCG Storage Pyrite SSC 2.00), as bits of
+ * struct ws_opal_info.removal_mechanisms: what its revert does to user data. */
+enum ws_opal_removal_bit {
+	WS_OPAL_REMOVAL_OVERWRITE = 1u << 0,   /* Overwrite Data Erase */
+	WS_OPAL_REMOVAL_BLOCK_ERASE = 1u << 1, /* Block Erase */
+	WS_OPAL_REMOVAL_CRYPTO = 1u << 2,      /* Crypto Erase */
+	WS_OPAL_REMOVAL_UNMAP = 1u << 3,       /* Unmap */
+	WS_OPAL_REMOVAL_RESET_WP = 1u << 4,    /* Reset Write Pointers */
+	WS_OPAL_REMOVAL_VENDOR = 1u << 5,      /* Vendor Specific Erase */
+};
+#define WS_OPAL_REMOVAL_MECHANISMS 6
+
+/* What a self-encrypting drive says of itself in TCG Level 0 Discovery (opal.c). */
+struct ws_opal_info {
+	bool present;         /* it answered Level 0 Discovery with a TPer feature */
+	const char *source;   /* "sed-opal" (the kernel's ioctls) or "security-receive" (SECURITY
+			       PROTOCOL IN / NVMe Security Receive); static */
+	const char *ssc;      /* "Opal 2", "Opal 1", "Opalite", "Pyrite 1", "Pyrite 2", "Ruby",
+			       "Enterprise"; NULL when no SSC feature was found; static */
+	uint16_t ssc_feature; /* its feature code (0203h, ...) */
+	uint16_t base_comid;
+	bool locking_supported, locking_enabled;
+	bool locked;                /* a locking range is locked: reads and writes of it fail */
+	bool mbr_enabled;           /* the MBR shadow is enabled ... */
+	bool mbr_done;              /* ... and done: the real media show from LBA 0 */
+	bool media_encryption;      /* the drive encrypts user data (Locking feature) */
+	bool single_user_mode;      /* the Single User Mode feature (0201h) */
+	bool removal_reported;      /* the Data Removal Mechanism feature (0404h) was there */
+	uint8_t removal_mechanisms; /* enum ws_opal_removal_bit */
+	bool removal_processing;    /* a data removal operation is in progress */
+	/* the drive's estimate per mechanism (bit order of removal_mechanisms), seconds, 0
+	 * when not stated */
+	uint32_t removal_seconds[WS_OPAL_REMOVAL_MECHANISMS];
+	uint32_t logical_block_size; /* Geometry Reporting (0003h), 0 when absent */
+	uint64_t alignment_granularity;
+};
+
 struct ws_device {
 	enum ws_device_kind kind;
 	enum ws_facts_source source;
@@ -232,6 +270,7 @@ struct ws_device {
 	 * by-path link that points at it): "pci-0000:00:1f.2-ata-3"; NULL for virtual devices,
 	 * image files and where udev names none. ws_device_bay() (wipeseal/bay.h) shortens it. */
 	char *by_path;
+	struct ws_opal_info opal;
 };
 
 /*

@@ -32,7 +32,17 @@ enum ws_gate_flags {
 	/* Open for writing. Without it the target is opened read-only (still exclusively):
 	 * `wipeseal check` and --dry-run use that. */
 	WS_GATE_WRITE = 1u << 1,
+	/* For a TCG revert (opal-psid-revert, opal-revert): a locked range, which refuses every
+	 * other erase, is what the revert undoes; the drive's other reasons still refuse. */
+	WS_GATE_OPAL_REVERT = 1u << 2,
 };
+
+/* The reason a drive with a locked range (TCG Opal Level 0 Discovery: Locked) is ineligible,
+ * with its remedy: the last of its ineligible_reasons. */
+#define WS_GATE_OPAL_LOCKED_REASON                                                               \
+	"self-encrypting drive with a locked range (reads and writes fail): run `wipeseal wipe " \
+	"--method opal-psid-revert` with the PSID from the drive's label, or --method "          \
+	"opal-revert with the SID password"
 
 /*
  * ws_gate_protect() - media that are never a target, whatever else is true of them: the

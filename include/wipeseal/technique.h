@@ -42,6 +42,8 @@ enum ws_technique {
 	WS_TECH_SCSI_SANITIZE_OVERWRITE,    /* SCSI SANITIZE, overwrite: Purge */
 	WS_TECH_ATA_SECURE_ERASE,           /* SECURITY ERASE UNIT, normal: Purge (disks) */
 	WS_TECH_ATA_SECURE_ERASE_ENHANCED,  /* SECURITY ERASE UNIT, enhanced: Purge */
+	WS_TECH_OPAL_PSID_REVERT,           /* TCG Revert of the Admin SP as PSID: see opal.h */
+	WS_TECH_OPAL_REVERT,                /* TCG Revert of the Admin SP as SID: see opal.h */
 	WS_TECH_COUNT                       /* not a technique: the number of rows */
 };
 
@@ -57,6 +59,7 @@ enum ws_transport_kind {
 	WS_TRANSPORT_NVME, /* NVMe admin commands through libnvme */
 	WS_TRANSPORT_ATA,  /* ATA commands in ATA PASS-THROUGH(16) (SAT) */
 	WS_TRANSPORT_SCSI, /* SCSI commands through SG_IO */
+	WS_TRANSPORT_OPAL, /* the kernel's sed-opal interface (TCG Opal), on any block device */
 };
 
 /* Which specification table a row's action code comes from. */
@@ -67,6 +70,15 @@ enum ws_action_kind {
 	WS_ACTION_ATA_SANITIZE,       /* ATA SANITIZE DEVICE (B4h) FEATURE (ACS-3) */
 	WS_ACTION_ATA_SECURITY_ERASE, /* SECURITY ERASE UNIT (F4h) mode (ACS-3) */
 	WS_ACTION_SCSI_SANITIZE,      /* SCSI SANITIZE (48h) SERVICE ACTION (SBC-4) */
+	WS_ACTION_OPAL_AUTHORITY,     /* the authority a TCG Revert is sent as (enum
+					 ws_opal_authority) */
+};
+
+/* The authority a TCG Revert of the Admin SP is authenticated as (TCG Storage Opal SSC 2.01,
+ * 5.1.3 and the PSID feature set): the PSID printed on the drive's label, or the SID. */
+enum ws_opal_authority {
+	WS_OPAL_AUTHORITY_PSID = 1,
+	WS_OPAL_AUTHORITY_SID = 2,
 };
 
 /* ATA SANITIZE DEVICE subcommands, in FEATURE (ACS-3, SANITIZE DEVICE feature set). */
@@ -110,6 +122,12 @@ enum ws_technique_flag {
 	WS_TECH_F_ERASES_NOTHING = 1u << 6,
 	/* carried out by the drive's firmware, not by host writes */
 	WS_TECH_F_FIRMWARE = 1u << 7,
+	/* what it counts as is the drive's to say (TCG Level 0 Discovery: a revert re-keys only
+	 * where the drive encrypts): the row gives the best case, the result the drive's
+	 * (ws_result_nist(), docs/methods.md, "Self-encrypting drives (TCG Opal)") */
+	WS_TECH_F_DRIVE_DECIDES = 1u << 8,
+	/* needs a secret the operator supplies (the PSID from the label, the SID password) */
+	WS_TECH_F_SECRET = 1u << 9,
 };
 
 /* One row of the table. Every string is static; none is NULL. */
@@ -153,7 +171,7 @@ const char *ws_technique_nist(enum ws_technique t);
 /* ws_technique_has() - whether @t's row carries every flag of @flags (false for none). */
 bool ws_technique_has(enum ws_technique t, unsigned flags);
 
-/* ws_transport_kind_name() - "NVMe", "ATA", "SCSI", or "none". */
+/* ws_transport_kind_name() - "NVMe", "ATA", "SCSI", "TCG Opal", or "none". */
 const char *ws_transport_kind_name(enum ws_transport_kind k);
 
 /*

@@ -188,6 +188,8 @@ struct ws_crypto_check {
 	uint64_t pattern_offsets[WS_MAX_REPORTED];
 	size_t n_pattern_offsets;
 	double min_entropy; /* lowest entropy of a block that was not uniform; 8 when none */
+	uint64_t unreadable_before; /* regions and baseline pieces a locked range (TCG Opal)
+				       kept from being read before a revert */
 };
 
 struct ws_verify_result {
@@ -310,6 +312,23 @@ struct ws_hidden_result {
 				     never restored here (a DCO RESTORE is permanent) */
 };
 
+/* A TCG revert (opal-psid-revert, opal-revert): who it was sent as, what the drive answered,
+ * what it reported before and after, and what that makes the revert (docs/methods.md). Never
+ * the secret. */
+struct ws_opal_result {
+	bool ran;              /* the revert was sent to the drive */
+	const char *interface; /* "sed-opal" */
+	const char *authority; /* "PSID", "SID" */
+	int tcg_status;        /* the drive's method status (0 success, 01h NOT_AUTHORIZED,
+				  ...); -1 when none came back */
+	struct ws_opal_info before, after;
+	bool after_read; /* Level 0 Discovery answered after the revert */
+	/* what the revert counts as, from what the drive reported before it: "cryptographic
+	 * erase" (Purge), "overwrite", "block erase" or "no stated mechanism" (Clear, and the
+	 * media must read back as zeros) */
+	const char *counts_as;
+};
+
 struct ws_result {
 	char *path;
 	char *name;        /* file-system-safe "UTCTIME_MODEL_SERIAL" for result files */
@@ -320,6 +339,7 @@ struct ws_result {
 	enum ws_technique technique; /* what was carried out (resolved from "purge") */
 	struct ws_hidden_result hidden;
 	struct ws_firmware_result firmware;
+	struct ws_opal_result opal; /* a TCG revert's record (technique opal-*) */
 	struct ws_command_record commands[WS_MAX_COMMANDS]; /* firmware erase: what was sent */
 	size_t n_commands;
 	struct ws_health health_before, health_after; /* the drive's health log, either side */
@@ -336,6 +356,17 @@ struct ws_result {
 	char *status_reason; /* one line; NULL on success */
 	int64_t start_ns, end_ns;
 };
+
+/*
+ * ws_result_nist() - what @res counts as under NIST SP 800-88: the technique's level, or for a
+ * technique whose nature the drive decides (a TCG revert), what the drive made it: "Purge"
+ * for a cryptographic erase, "Clear" otherwise.
+ */
+const char *ws_result_nist(const struct ws_result *res);
+
+/* ws_result_method_used() - the certificate's words for what @res did ("crypto erase",
+ * "overwrite", ...), the drive's where the technique leaves it to the drive. */
+const char *ws_result_method_used(const struct ws_result *res);
 
 /* ws_status_name() - "SUCCESS", "FAILED", "ABORTED". */
 const char *ws_status_name(enum ws_status status);
@@ -381,6 +412,12 @@ struct ws_wipe_opts {
 	 * (WS_VERIFY_NONE); without it a firmware erase planned with WS_VERIFY_NONE is verified
 	 * by sample. A crypto erase is always read back. The result records it. */
 	bool trust_firmware;
+	/* The secret a TCG revert authenticates with (opal-psid-revert: the PSID from the
+	 * drive's label; opal-revert: the SID password), @opal_secret_len bytes, owned by the
+	 * caller, who wipes it (OPENSSL_cleanse) after the wipe. Never logged, never recorded.
+	 * NULL for every other technique. */
+	const uint8_t *opal_secret;
+	size_t opal_secret_len;
 };
 
 #endif

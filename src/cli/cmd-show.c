@@ -215,6 +215,26 @@ static void show_machine(struct json_object *m)
 	field("read from", m, "source");
 }
 
+/* A TCG revert's record (evidence.opal): the authority it was sent as, the drive's answer,
+ * what it counts as, and the drive's Level 0 Discovery either side. */
+static void opal_v2(struct json_object *op)
+{
+	struct json_object *before = obj(op, "before"), *after = obj(op, "after");
+
+	if (!op)
+		return;
+	printf("Self-encrypting drive (TCG revert)\n");
+	field("revert as", op, "revert");
+	field("interface", op, "interface");
+	field("drive's answer", op, "tcg_status_name");
+	field("counts as", op, "counts_as");
+	field("security subsystem", before, "ssc");
+	field("media encryption", before, "media_encryption");
+	field("locked before", before, "locked");
+	field("locking enabled after", after, "locking_enabled");
+	field("locked after", after, "locked");
+}
+
 static void show_v2(struct json_object *o)
 {
 	struct json_object *media = obj(o, "media"), *san = obj(o, "sanitization"),
@@ -257,6 +277,7 @@ static void show_v2(struct json_object *o)
 		field("key copies", ce, "key_copies");
 		field("assurance", ce, "assurance");
 	}
+	opal_v2(obj(obj(o, "evidence"), "opal"));
 	printf("Verification\n");
 	field("completion", ver, "completion_status");
 	lines("errors", ver, "errors");

@@ -62,6 +62,9 @@ static int usage(void)
 	      "                          card): their certificate names them, their key signs\n"
 	      "                          beside the station's; the PIN from [operators]\n"
 	      "                          pin_file, else asked on the terminal\n"
+	      "      --psid-file FILE    opal-psid-revert: the PSID from the drive's label, in\n"
+	      "                          FILE (else asked on the terminal, echo off)\n"
+	      "      --sid-file FILE     opal-revert: the SID password, in FILE (else asked)\n"
 	      "      --dry-run           everything up to the first write; print the plan\n"
 	      "  -y, --yes               confirm without asking (scripts)\n"
 	      "  -j, --json              JSON lines: progress events and the results\n"
@@ -74,10 +77,16 @@ static int usage(void)
 
 static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256, OPT_OPERATOR_CARD };
+	enum { OPT_DRY_RUN = 256, OPT_OPERATOR_CARD, OPT_PSID_FILE, OPT_SID_FILE, OPT_SECRET };
 	static const struct option opts[] = {
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "operator-card", required_argument, NULL, OPT_OPERATOR_CARD },
+		{ "psid-file", required_argument, NULL, OPT_PSID_FILE },
+		{ "sid-file", required_argument, NULL, OPT_SID_FILE },
+		/* refused: a secret on the command line is in every user's process list */
+		{ "psid", optional_argument, NULL, OPT_SECRET },
+		{ "sid", optional_argument, NULL, OPT_SECRET },
+		{ "password", optional_argument, NULL, OPT_SECRET },
 		{ "yes", no_argument, NULL, 'y' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -99,6 +108,18 @@ static int parse_options(struct cli *cli, struct wipe_control *ctl, int argc, ch
 		case OPT_OPERATOR_CARD:
 			ctl->operator_card = optarg;
 			break;
+		case OPT_PSID_FILE:
+			ctl->setup.psid_file = optarg;
+			break;
+		case OPT_SID_FILE:
+			ctl->setup.sid_file = optarg;
+			break;
+		case OPT_SECRET:
+			cli_err(cli,
+			        "a PSID or password is never taken from the command line (every "
+			        "user sees it in the process list): use --psid-file FILE or "
+			        "--sid-file FILE, or let wipeseal ask on the terminal");
+			return WS_EXIT_USAGE;
 		case 'y':
 			ctl->yes = true;
 			break;
@@ -334,6 +355,8 @@ int cmd_wipe(struct cli *cli, int argc, char **argv)
 	if (r != 0)
 		return r < 0 ? WS_EXIT_OK : r;
 	code = wipe_setup_prepare(cli, &ctl.setup);
+	if (code == WS_EXIT_OK) /* a TCG revert's secret, asked before anything else happens */
+		code = opal_secret_read(cli, &ctl.setup, argv + optind, (size_t)(argc - optind));
 	if (code == WS_EXIT_OK) /* the card before the gate: a refused login writes nothing */
 		code = operator_login(cli, &ctl.setup.cert, ctl.operator_card, false,
 		                      !ctl.setup.dry_run && !ctl.setup.cert.unsigned_results);

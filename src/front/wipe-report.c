@@ -58,8 +58,7 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 	if (res->technique != WS_TECH_OVERWRITE)
 		printf("%s (%s %s, model %s): method %s: %s (%s, by the drive's firmware)", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
-		       plan->method, ws_technique_name(res->technique),
-		       ws_technique_nist(res->technique));
+		       plan->method, ws_technique_name(res->technique), ws_result_nist(res));
 	else
 		printf("%s (%s %s, model %s): method %s, %zu pass%s:", path,
 		       cli_size(d->size_bytes, size, sizeof(size)), d->transport, model,
@@ -125,7 +124,7 @@ void print_result(const struct ws_result *res, const char *file, bool json)
 		printf(": %s", why);
 	if (res->technique != WS_TECH_OVERWRITE)
 		printf(" (%s, %s, verify %s: %llu bytes checked)",
-		       ws_technique_name(res->technique), ws_technique_nist(res->technique),
+		       ws_technique_name(res->technique), ws_result_nist(res),
 		       ws_verify_mode_name(res->verify.mode),
 		       (unsigned long long)res->verify.bytes_checked);
 	else

@@ -353,6 +353,8 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 		.keep_hidden_areas = ws->keep_hidden,
 		.trust_firmware = ws->trust_firmware,
 		.dry_run = ws->dry_run,
+		.opal_secret = ws->opal_secret,
+		.opal_secret_len = ws->opal_secret_len,
 	};
 	return ws_job_new(&o, ret);
 }
@@ -398,6 +400,7 @@ void wipe_setup_fini(struct wipe_setup *ws)
 	register_feed_fini(&ws->reg); /* before the config its strings are in */
 	certify_fini(&ws->cert);
 	ws->plan = ws_plan_free(ws->plan);
+	opal_secret_free(ws);
 	free(ws->password_log);
 	ws->password_log = NULL;
 }

@@ -43,6 +43,11 @@ struct wipe_setup {
 	char *password_log;   /* where an ATA security erase records its password */
 	int *reserved;        /* space set aside in cert_dir, one per running target */
 	size_t n_reserved;
+	/* a TCG revert's secret (opal-secret.c): where it comes from (NULL: the terminal), and
+	 * the bytes, wiped by opal_secret_free() */
+	const char *psid_file, *sid_file;
+	uint8_t *opal_secret;
+	size_t opal_secret_len;
 };
 
 #define WIPE_SETUP_INIT                                                                           \
@@ -86,7 +91,8 @@ enum {
 	"                          nvme-format-{crypto,user-data},\n"                      \
 	"                          ata-sanitize-{crypto,block,overwrite},\n"               \
 	"                          ata-secure-erase[-enhanced],\n"                         \
-	"                          scsi-sanitize-{crypto,block,overwrite}\n"               \
+	"                          scsi-sanitize-{crypto,block,overwrite},\n"              \
+	"                          opal-psid-revert, opal-revert (TCG Opal)\n"             \
 	"  -n, --passes N          repeat the method's passes N times (default 1)\n"       \
 	"  -V, --verify MODE       full, sample (default) or none (with a firmware\n"      \
 	"                          method only with --trust-firmware)\n"                   \
@@ -134,6 +140,16 @@ bool wipe_setup_named_twice(struct cli *cli, char **paths, int n);
  * Return: 0 or a negative errno (-ENOSPC: it is not there; nothing may be written then).
  */
 int wipe_setup_result_dir(struct wipe_setup *ws, struct ws_target *const *targets, size_t n);
+
+/*
+ * opal_secret_read() - for --method opal-psid-revert or opal-revert, the PSID or SID password
+ * of the one target @targets[0] (@n targets named), from --psid-file / --sid-file or asked on
+ * the terminal with echo off (not on a dry run without a file), into ws->opal_secret. Other
+ * methods take neither file. Return: an exit code, the reason said in one line.
+ */
+int opal_secret_read(struct cli *cli, struct wipe_setup *ws, char **targets, size_t n);
+/* Wipe and free the secret; safe to call twice. */
+void opal_secret_free(struct wipe_setup *ws);
 
 /* Give back the room of @n targets (their certificates are about to be written). */
 void wipe_setup_release(struct wipe_setup *ws, size_t n);

@@ -14,8 +14,14 @@
 #include "cert-internal.h"
 #include "cert-v2.h"
 #include "health-internal.h"
+#include "opal-internal.h"
 
 void ws_cert2_technique(enum ws_technique t, char *buf, size_t len)
+{
+	ws_cert2_technique_words(ws_cert_method_used(t), buf, len);
+}
+
+void ws_cert2_technique_words(const char *v1, char *buf, size_t len)
 {
 	static const struct {
 		const char *v1, *v2;
@@ -24,7 +30,6 @@ void ws_cert2_technique(enum ws_technique t, char *buf, size_t len)
 		{ "block erase", "block erase" },
 		{ "crypto erase", "cryptographic erase" },
 	};
-	const char *v1 = ws_cert_method_used(t);
 	size_t n = strlen(v1);
 
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
@@ -104,6 +109,13 @@ static const struct {
 	{ WS_TECH_SCSI_SANITIZE_CRYPTO,
 	  "the logical unit's encryption keys (SCSI SANITIZE, CRYPTOGRAPHIC ERASE)",
 	  "the whole logical unit (SCSI SANITIZE)" },
+	{ WS_TECH_OPAL_PSID_REVERT,
+	  "the media encryption keys of every locking range (TCG Revert of the Admin SP as "
+	  "PSID)",
+	  "the whole drive: a revert returns it to its factory state" },
+	{ WS_TECH_OPAL_REVERT,
+	  "the media encryption keys of every locking range (TCG Revert of the Admin SP as SID)",
+	  "the whole drive: a revert returns it to its factory state" },
 };
 
 /* How the read-back judged a crypto erase (docs/methods.md, "What a crypto erase leaves"). */
@@ -129,7 +141,8 @@ static struct json_object *cryptographic_erase(const struct ws_result *res)
 	struct json_object *o;
 	char scope[256], buf[320];
 
-	if (!ws_technique_has(res->technique, WS_TECH_F_CRYPTO))
+	if (!ws_technique_has(res->technique, WS_TECH_F_CRYPTO) ||
+	    strcmp(ws_result_nist(res), "Purge") != 0) /* a revert that did not re-key */
 		return NULL;
 	o = json_object_new_object();
 	for (size_t i = 0; o && i < ELEMENTSOF(crypto_keys); i++) {
@@ -162,7 +175,6 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
                                           const struct ws_cert_info *info)
 {
 	struct json_object *o = json_object_new_object();
-	const struct ws_technique_info *t = ws_technique_info(res->technique);
 	char details[768], tool[96], verify[128], technique[96];
 
 	if (!o)
@@ -176,12 +188,12 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
 		         res->firmware.log_valid ? ", its sanitize status as evidence" : "");
 	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());
 	ws_cert_verification_method(res, verify, sizeof(verify));
-	ws_cert2_technique(res->technique, technique, sizeof(technique));
+	ws_cert2_technique_words(ws_result_method_used(res), technique, sizeof(technique));
 	/* NIST SP 800-88: overwrite and Format NVM are Clear, Sanitize is Purge
 	 * (docs/methods.md) */
-	json_object_object_add(o, "method", ws_cert_str(ws_technique_nist(res->technique)));
+	json_object_object_add(o, "method", ws_cert_str(ws_result_nist(res)));
 	json_object_object_add(o, "technique", ws_cert_str(technique));
-	json_object_object_add(o, "technique_ieee2883", ws_cert_str(t ? t->ieee2883 : NULL));
+	json_object_object_add(o, "technique_ieee2883", ws_cert_str(ws_result_ieee2883(res)));
 	json_object_object_add(o, "technique_name", ws_cert_str(technique_name(res)));
 	json_object_object_add(o, "details", ws_cert_str(details));
 	json_object_object_add(o, "commands", ws_commands_json(res));

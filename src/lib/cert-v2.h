@@ -33,6 +33,8 @@ const char *ws_cert2_interface(struct json_object *dev);
 /* NIST SP 800-88 Rev. 2's technique for @t into @buf: "overwrite", "block erase",
  * "cryptographic erase" or "other: ..." (sanitization.technique). cert-v2-sanitization.c */
 void ws_cert2_technique(enum ws_technique t, char *buf, size_t len);
+/* The same from schema 1's method_used words ("crypto erase", "other (X)"). */
+void ws_cert2_technique_words(const char *method_used, char *buf, size_t len);
 
 /* "sanitization": method, technique (also in IEEE 2883's words), the commands sent, the
  * verification method and, for a crypto erase, its traceability. cert-v2-sanitization.c */

@@ -45,7 +45,9 @@ struct ws_crypto_before {
 	uint64_t *uniform;       /* one bit per 4 KiB block: one byte value before the erase */
 	struct ws_range *pieces; /* the baseline */
 	size_t n_pieces;
-	uint8_t *raw; /* piece i at raw + i * PIECE */
+	uint8_t *raw;         /* piece i at raw + i * PIECE */
+	bool locked_as_blank; /* a read that fails is a locked range: taken as blank */
+	uint64_t unreadable;  /* regions and pieces that could not be read */
 };
 
 /* ---- blocks ------------------------------------------------------------------------------ */
@@ -171,8 +173,12 @@ static int take_regions(int fd, struct ws_crypto_before *b, uint8_t *buf)
 	for (size_t i = 0; i < b->n; i++) {
 		uint64_t len = b->v[i].length;
 
-		if (read_all(fd, buf, len, b->v[i].offset) < 0)
-			return -EIO;
+		if (read_all(fd, buf, len, b->v[i].offset) < 0) {
+			if (!b->locked_as_blank)
+				return -EIO;
+			memset(buf, 0, (size_t)len); /* locked: nothing to compare */
+			b->unreadable++;
+		}
 		SHA256(buf, (size_t)len, b->hash[i]);
 		b->blank[i] = uniform(buf, (size_t)len);
 		for (uint64_t k = 0; k < blocks_in(len); k++) {
@@ -199,8 +205,13 @@ static int take_baseline(int fd, uint64_t size, uint64_t seed, struct ws_crypto_
 	cc->piece_size = PIECE;
 	cc->pieces = b->n_pieces;
 	for (size_t i = 0; i < b->n_pieces; i++) {
-		if (read_all(fd, b->raw + i * PIECE, b->pieces[i].length, b->pieces[i].offset) < 0)
-			return -EIO;
+		if (read_all(fd, b->raw + i * PIECE, b->pieces[i].length, b->pieces[i].offset) <
+		    0) {
+			if (!b->locked_as_blank)
+				return -EIO;
+			memset(b->raw + i * PIECE, 0, PIECE); /* uniform: never compared */
+			b->unreadable++;
+		}
 		cc->budget += b->pieces[i].length;
 	}
 	return 0;
@@ -208,6 +219,13 @@ static int take_baseline(int fd, uint64_t size, uint64_t seed, struct ws_crypto_
 
 int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, uint64_t seed,
                      struct ws_crypto_check *cc, struct ws_crypto_before **ret)
+{
+	return ws_crypto_before_locked(fd, size, v, n, seed, false, cc, ret);
+}
+
+int ws_crypto_before_locked(int fd, uint64_t size, const struct ws_range *v, size_t n,
+                            uint64_t seed, bool locked_as_blank, struct ws_crypto_check *cc,
+                            struct ws_crypto_before **ret)
 {
 	struct ws_crypto_before *b = calloc(1, sizeof(*b));
 	uint8_t *buf = malloc(MAX_REGION);
@@ -221,6 +239,7 @@ int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, 
 	}
 	b->v = v;
 	b->n = n;
+	b->locked_as_blank = locked_as_blank;
 	ws_io_drop_cache(fd);
 	r = take_regions(fd, b, buf);
 	if (r == 0)
@@ -230,6 +249,7 @@ int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, 
 		ws_crypto_before_free(b);
 		return r;
 	}
+	cc->unreadable_before = b->unreadable;
 	*ret = b;
 	return 0;
 }

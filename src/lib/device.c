@@ -17,6 +17,7 @@
 #include <libudev.h>
 
 #include "purge-internal.h"
+#include "opal-internal.h"
 #include "transport-internal.h"
 
 static void fs_info_clear(struct ws_fs_info *fs)
@@ -146,6 +147,8 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 		ws_nvme_transport.probe(ctx, dev);
 		if (!dev->nvme.present)
 			ws_ata_transport.probe(ctx, dev);
+		/* and, on any of them, TCG Level 0 Discovery (a self-encrypting drive) */
+		ws_opal_transport.probe(ctx, dev);
 	}
 	ws_contents_probe(ctx, dev, held_fd);
 	return ws_gate_evaluate(ctx, dev, partition_of != NULL, partition_of);

@@ -127,6 +127,9 @@ int ws_gate_evaluate(const struct ws_ctx *ctx, struct ws_device *dev, bool is_pa
 		r = ws_strv_add(why, "optical drive: cannot be overwritten");
 	if (r >= 0)
 		r = ws_gate_usage_reasons(dev, why);
+	/* last: the one reason a TCG revert may pass (WS_GATE_OPAL_REVERT) */
+	if (r >= 0 && dev->opal.locked)
+		r = ws_strv_add(why, WS_GATE_OPAL_LOCKED_REASON);
 	dev->eligible = r >= 0 && why->n == 0;
 	return r < 0 ? r : 0;
 }
@@ -210,6 +213,18 @@ static int refuse_unopenable(struct ws_ctx *ctx, const char *path, int err, char
 	return ws_reason(ret_reason, -EPERM, "read-only or not writable: %s", strerror(-err));
 }
 
+/* A TCG revert is the remedy for a locked range, not refused by it: its reason (always the
+ * last one ws_gate_evaluate() adds) is dropped, and the others decide. */
+static void pass_opal_lock(struct ws_device *d)
+{
+	struct ws_strv *why = &d->ineligible_reasons;
+
+	if (why->n == 0 || strcmp(why->v[why->n - 1], WS_GATE_OPAL_LOCKED_REASON) != 0)
+		return;
+	free(why->v[--why->n]);
+	d->eligible = why->n == 0;
+}
+
 int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws_target **ret,
                  char **ret_reason)
 {
@@ -243,6 +258,8 @@ int ws_gate_open(struct ws_ctx *ctx, const char *path, unsigned flags, struct ws
 		ws_target_free(t);
 		return ws_reason(ret_reason, r, "cannot describe: %s", strerror(-r));
 	}
+	if ((flags & WS_GATE_OPAL_REVERT) && t->dev->opal.locked)
+		pass_opal_lock(t->dev);
 	if (!(flags & WS_GATE_NAMED)) {
 		(void)ws_strv_add(&t->dev->ineligible_reasons, "not named explicitly");
 		t->dev->eligible = false; /* refused even if the reason could not be recorded */

@@ -205,7 +205,12 @@ int ws_job_add(struct ws_job *job, const struct ws_job_target *a, size_t *ret_in
 	t->technique = WS_TECH_OVERWRITE;
 	*ret_index = job->n++;
 	job->checked = false;
-	r = ws_gate_open(job->opts.ctx, a->path, a->gate_flags, &t->target, &why);
+	r = ws_gate_open(job->opts.ctx, a->path,
+	                 a->gate_flags |
+	                     (ws_technique_has(job->opts.plan->technique, WS_TECH_F_SECRET)
+	                          ? WS_GATE_OPAL_REVERT
+	                          : 0u),
+	                 &t->target, &why);
 	/* what was opened is the medium the operator selected, not whatever took its node */
 	if (r == 0 && a->shown && ws_target_expect(t->target, a->shown, &why) < 0) {
 		t->target = ws_target_free(t->target);

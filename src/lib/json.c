@@ -17,6 +17,7 @@
 #include <wipeseal/bay.h>
 
 #include "internal.h"
+#include "opal-internal.h"
 
 static const char *const source_names[] = {
 	[WS_SOURCE_UDEV] = "udev",
@@ -274,6 +275,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "nvme", nvme_json(&d->nvme));
 	put(o, "ata", ata_json(&d->ata));
 	put(o, "scsi", scsi_json(&d->scsi));
+	put(o, "opal", ws_opal_info_json(&d->opal));
 	return o;
 }
 

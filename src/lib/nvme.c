@@ -277,6 +277,26 @@ static uint8_t nvme_blank_byte(const struct ws_device *dev, enum ws_technique t)
 	return t == WS_TECH_NVME_SANITIZE_BLOCK && dev->nvme.dlfeat == 2 ? 0xff : 0x00;
 }
 
+int ws_nvme_security_receive(int fd, uint8_t secp, uint16_t spsp, void *buf, uint32_t len)
+{
+	struct nvme_security_receive_args args = {
+		.args_size = sizeof(args),
+		.fd = fd,
+		.timeout = WS_NVME_COMMAND_TIMEOUT_MS,
+		.data = buf,
+		.data_len = len,
+		.al = len,
+		.secp = secp,
+		.spsp0 = (uint8_t)spsp, /* SPSP bits 7:0 (CDW10 15:08) */
+		.spsp1 = (uint8_t)(spsp >> 8),
+	};
+	int r = nvme_security_receive(&args);
+
+	if (r < 0)
+		return -errno;
+	return r == 0 ? 0 : -EREMOTEIO; /* a positive NVMe status: the drive refused */
+}
+
 const struct ws_transport_ops ws_nvme_transport = {
 	.name = "NVMe",
 	/* a failed sanitize puts the controller in failure mode until Exit Failure Mode */

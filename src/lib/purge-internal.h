@@ -23,6 +23,9 @@ struct ws_sanitize_log {
 };
 
 int ws_nvme_sanitize_log(int fd, struct ws_sanitize_log *ret, int *ret_status);
+/* Security Receive (NVM Express Base 2.0, admin 82h) of protocol @secp, SP Specific @spsp,
+ * into @buf. Return: 0; -EREMOTEIO when the drive refused; another negative errno. */
+int ws_nvme_security_receive(int fd, uint8_t secp, uint16_t spsp, void *buf, uint32_t len);
 /* Start a Sanitize (SANACT @sanact). A positive NVMe status makes -EREMOTEIO. */
 int ws_nvme_sanitize_start(int fd, int sanact, uint32_t ovrpat, int *ret_status);
 /* Format NVM namespace @n with Secure Erase Setting @ses, waiting up to @timeout_ms. The
@@ -39,6 +42,11 @@ struct ws_crypto_before;
  * recorded in @cc. Return: 0, -EIO when a read fails, -ENOMEM. */
 int ws_crypto_before(int fd, uint64_t size, const struct ws_range *v, size_t n, uint64_t seed,
                      struct ws_crypto_check *cc, struct ws_crypto_before **ret);
+/* The same for a drive with a locked range (TCG Opal): a region or piece that cannot be read is
+ * taken as blank (nothing of it is compared afterwards) and counted in @cc->unreadable_before. */
+int ws_crypto_before_locked(int fd, uint64_t size, const struct ws_range *v, size_t n,
+                            uint64_t seed, bool locked_as_blank, struct ws_crypto_check *cc,
+                            struct ws_crypto_before **ret);
 /* After it: the regions and the baseline read again and judged into @ver (bytes_checked,
  * bytes_mismatched, crypto). @erased_byte: what the drive says erased media reads as, or -1.
  * Return: 0, -EIO when a read fails, -ENOMEM. */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "opal-internal.h"
 #include "purge-run.h"
 
 /* ---- the read-back -------------------------------------------------------------------------- */
@@ -93,6 +94,8 @@ static bool crypto_verdict(struct purge *p)
 		                     (unsigned long long)c->structured_blocks, c->min_entropy,
 		                     c->entropy_threshold,
 		                     (unsigned long long)c->structured_offsets[0]);
+	else if (ws_opal_judge_blank(p->res))
+		return true; /* a revert that is no crypto erase: zeros, not noise */
 	else if (c->pattern_blocks)
 		ws_result_set_status(
 		    p->res, WS_STATUS_FAILED,

@@ -176,7 +176,8 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
 		return 0;
 	}
 	if (ws_purge_unpredictable(res->technique) &&
-	    (r = ws_crypto_before(io->fd, io->size, v, n, seed, &res->verify.crypto, &before)) < 0)
+	    (r = ws_crypto_before_locked(io->fd, io->size, v, n, seed, p.dev->opal.locked,
+	                                 &res->verify.crypto, &before)) < 0)
 		ws_result_set_status(res, WS_STATUS_FAILED,
 		                     "could not read the sample before the erase: %s",
 		                     strerror(-r));

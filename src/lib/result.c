@@ -19,6 +19,7 @@
 #include <wipeseal/exit.h>
 
 #include "health-internal.h"
+#include "opal-internal.h"
 
 const char *ws_status_name(enum ws_status status)
 {
@@ -382,9 +383,9 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	json_object_object_add(o, "method", json_object_new_string(res->method));
 	json_object_object_add(o, "technique",
 	                       json_object_new_string(ws_technique_name(res->technique)));
-	json_object_object_add(o, "nist_level",
-	                       json_object_new_string(ws_technique_nist(res->technique)));
+	json_object_object_add(o, "nist_level", json_object_new_string(ws_result_nist(res)));
 	json_object_object_add(o, "firmware", firmware_json(res));
+	json_object_object_add(o, "opal", ws_opal_result_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));
 	json_object_object_add(o, "commands", ws_commands_json(res));
 	json_object_object_add(o, "health_before", ws_health_json(&res->health_before));

@@ -50,6 +50,13 @@
 
 #define CRYPTO (WS_TECH_F_CRYPTO | WS_TECH_F_UNPREDICTABLE)
 
+/* TCG Revert (IOC_OPAL_PSID_REVERT_TPR / IOC_OPAL_REVERT_TPR): one call that returns when the
+ * drive is reverted; a sample is always read before it (nothing may read as before). */
+#define OPAL_REVERT(authority)                                                                    \
+	.transport = WS_TRANSPORT_OPAL, .action_kind = WS_ACTION_OPAL_AUTHORITY,                  \
+	.action = (authority), .flags = FW | CRYPTO | WS_TECH_F_DRIVE_DECIDES | WS_TECH_F_SECRET, \
+	.command = "TCG Revert", .cert_method = "crypto erase"
+
 /* ranks: crypto, block, overwrite, security erase enhanced, normal, the Formats */
 #define RANK_CRYPTO    .rank_solid = 1, .rank_rotating = 2
 #define RANK_BLOCK     .rank_solid = 2, .rank_rotating = 3
@@ -199,6 +206,22 @@ static const struct ws_technique_info table[WS_TECH_COUNT] = {
 	                                        .label = "sec-erase+",
 	                                        .rank_solid = 4,
 	                                        .rank_rotating = 4 },
+	/* TCG Revert of the Admin SP (opal.c): the row is the case of a drive that encrypts (a
+	 * cryptographic erase, Purge); a drive that does not is recorded as what it says it
+	 * does (ws_result_nist()). Never ranked: `purge` cannot know the PSID or the SID. */
+	[WS_TECH_OPAL_PSID_REVERT] = { .technique = WS_TECH_OPAL_PSID_REVERT,
+	                               .name = "opal-psid-revert",
+	                               .nist = "Purge",
+	                               .ieee2883 = "Purge, TCG Opal PSID revert (cryptographic "
+	                                           "erase)",
+	                               OPAL_REVERT(WS_OPAL_AUTHORITY_PSID),
+	                               .label = "opal-psid" },
+	[WS_TECH_OPAL_REVERT] = { .technique = WS_TECH_OPAL_REVERT,
+	                          .name = "opal-revert",
+	                          .nist = "Purge",
+	                          .ieee2883 = "Purge, TCG Opal SID revert (cryptographic erase)",
+	                          OPAL_REVERT(WS_OPAL_AUTHORITY_SID),
+	                          .label = "opal-sid" },
 };
 
 /* every technique's bit above the overwrite methods' byte, inside an unsigned */
@@ -251,6 +274,8 @@ const char *ws_transport_kind_name(enum ws_transport_kind k)
 		return "ATA";
 	case WS_TRANSPORT_SCSI:
 		return "SCSI";
+	case WS_TRANSPORT_OPAL:
+		return "TCG Opal";
 	case WS_TRANSPORT_NONE:
 		break;
 	}

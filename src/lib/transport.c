@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "opal-internal.h"
 #include "transport-internal.h"
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -97,6 +98,8 @@ const struct ws_transport_ops *ws_transport_for(enum ws_technique t)
 		return &ws_ata_transport;
 	case WS_TRANSPORT_SCSI:
 		return &ws_scsi_transport;
+	case WS_TRANSPORT_OPAL:
+		return &ws_opal_transport;
 	case WS_TRANSPORT_NONE:
 		break;
 	}

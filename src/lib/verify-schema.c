@@ -17,6 +17,7 @@
 
 #include "cert-internal.h"
 #include "cert-v2.h"
+#include "opal-internal.h"
 #include "verify-internal.h"
 
 struct json_object *ws_json_at(struct json_object *o, const char *path)
@@ -168,6 +169,27 @@ static bool verification_method_agrees(struct json_object *doc, struct ws_cert_c
 	return disagree(doc, "sanitization.verification_method", "evidence.verification.mode", c);
 }
 
+/* What the evidence makes of @t: its row's level and words, or for a TCG revert that did not
+ * re-key, the drive's (evidence.opal.counts_as, opal.c). */
+static void expected(struct json_object *doc, enum ws_technique t, const char **ret_nist,
+                     const char **ret_used, const char **ret_ieee2883)
+{
+	const struct ws_technique_info *i = ws_technique_info(t);
+	struct json_object *ca = at(doc, "evidence.opal.counts_as");
+	const char *used, *ieee;
+
+	if (ws_technique_has(t, WS_TECH_F_DRIVE_DECIDES) && ca &&
+	    ws_opal_plain_words(json_object_get_string(ca), &used, &ieee)) {
+		*ret_nist = "Clear";
+		*ret_used = used;
+		*ret_ieee2883 = ieee;
+		return;
+	}
+	*ret_nist = ws_technique_nist(t);
+	*ret_used = ws_cert_method_used(t);
+	*ret_ieee2883 = i ? i->ieee2883 : "";
+}
+
 /* Schema 2's words for the technique (the method, Rev. 2's technique, IEEE 2883's words,
  * wipeseal's name) are those of the technique the evidence names. */
 static bool technique_v2_agrees(struct json_object *doc, enum ws_technique t,
@@ -175,15 +197,17 @@ static bool technique_v2_agrees(struct json_object *doc, enum ws_technique t,
 {
 	const struct ws_technique_info *i = ws_technique_info(t);
 	struct json_object *name = at(doc, "sanitization.technique_name");
+	const char *nist, *used, *ieee;
 	char technique[96];
 
-	ws_cert2_technique(t, technique, sizeof(technique));
+	expected(doc, t, &nist, &used, &ieee);
+	ws_cert2_technique_words(used, technique, sizeof(technique));
 	if (!text_is(at(doc, "sanitization.technique"), technique) ||
-	    !text_is(at(doc, "sanitization.technique_ieee2883"), i->ieee2883)) {
+	    !text_is(at(doc, "sanitization.technique_ieee2883"), ieee)) {
 		ws_reason(&c->reason, 0,
 		          "validly signed, but its summary disagrees with its evidence: technique "
 		          "%s is %s, \"%s\", \"%s\"",
-		          i->name, i->nist, technique, i->ieee2883);
+		          i->name, nist, technique, ieee);
 		return false;
 	}
 	if (!agree(name,
@@ -236,6 +260,7 @@ static bool clock_v2_agrees(struct json_object *doc, struct ws_cert_check *c)
 
 bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 {
+	const char *nist, *used, *ieee;
 	const char *const(*same)[2] = is_v1(c) ? same_v1 : same_v2;
 	enum ws_technique t;
 
@@ -244,12 +269,13 @@ bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 			return disagree(doc, same[i][0], same[i][1], c);
 	if (!evidence_technique(doc, &t, c))
 		return false;
-	if (!text_is(at(doc, "evidence.nist_level"), ws_technique_nist(t)) ||
-	    (is_v1(c) && !text_is(at(doc, "sanitization.method_used"), ws_cert_method_used(t)))) {
+	expected(doc, t, &nist, &used, &ieee);
+	if (!text_is(at(doc, "evidence.nist_level"), nist) ||
+	    (is_v1(c) && !text_is(at(doc, "sanitization.method_used"), used))) {
 		ws_reason(&c->reason, 0,
 		          "validly signed, but its summary disagrees with its evidence: technique "
 		          "%s is %s, \"%s\"",
-		          ws_technique_name(t), ws_technique_nist(t), ws_cert_method_used(t));
+		          ws_technique_name(t), nist, used);
 		return false;
 	}
 	if (!is_v1(c) && (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c) ||

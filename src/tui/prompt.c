@@ -79,12 +79,14 @@ void prompt_open_method(struct station *st)
 		add_entry(p, overwrite_methods[i], true);
 	add_entry(p, "purge", valid_for_selected(st, "purge"));
 	/* explicit techniques, in the table's order: those that erase and that a selected
-	 * drive advertises, greyed unless every selected drive can carry them out now */
+	 * drive advertises, greyed unless every selected drive can carry them out now; not
+	 * those that need a secret per drive (a TCG revert's PSID: `wipeseal wipe` asks for
+	 * it, one drive at a time) */
 	for (int t = 0; any && t < WS_TECH_COUNT; t++) {
 		const struct ws_technique_info *i = ws_technique_info((enum ws_technique)t);
 
 		if ((i->flags & WS_TECH_F_FIRMWARE) && !(i->flags & WS_TECH_F_ERASES_NOTHING) &&
-		    advertised_by_selected(st, (enum ws_technique)t))
+		    !(i->flags & WS_TECH_F_SECRET) && advertised_by_selected(st, (enum ws_technique)t))
 			add_entry(p, i->name, valid_for_selected(st, i->name));
 	}
 	for (int i = 0; i < p->n; i++)

@@ -125,6 +125,10 @@ START_TEST(test_flags)
 		WS_TECH_NVME_FORMAT_CRYPTO,
 		WS_TECH_ATA_SANITIZE_CRYPTO,
 		WS_TECH_SCSI_SANITIZE_CRYPTO,
+		/* a TCG revert re-keys where the drive encrypts: the row's case (the drive
+		 * decides, tests/unit/test-opal-kat.c) */
+		WS_TECH_OPAL_PSID_REVERT,
+		WS_TECH_OPAL_REVERT,
 	};
 	size_t n_crypto = 0, n_subsystem = 0;
 
