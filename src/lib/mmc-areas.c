@@ -177,15 +177,16 @@ int ws_mmc_erase_boot_areas(struct purge *p, int kind)
 void ws_mmc_user_area_judged(struct ws_result *res, int erased)
 {
 	struct ws_area_result *a = res->n_areas ? &res->areas[0] : NULL;
+	bool trusted = res->verify.mode == WS_VERIFY_NONE;
 
 	if (!a || strcmp(a->name, "user") != 0)
 		return;
-	a->erased = erased == 0 && res->verify.mode != WS_VERIFY_NONE &&
-	            !res->verify.bytes_mismatched && !res->verify.n_unreadable;
-	if (!a->erased)
+	a->erased = erased == 0 && !res->verify.bytes_mismatched && !res->verify.n_unreadable;
+	if (erased)
+		snprintf(a->note, sizeof(a->note), "%s", "the erase did not complete");
+	else if (!a->erased)
 		snprintf(a->note, sizeof(a->note), "%s",
-		         erased ? "the erase did not complete"
-		         : res->verify.mode == WS_VERIFY_NONE
-		             ? "not read back (--trust-firmware)"
-		             : "the read-back found data: see the verification");
+		         "the read-back found data: see the verification");
+	else if (trusted) /* the card's word, as the result records (--trust-firmware) */
+		snprintf(a->note, sizeof(a->note), "%s", "not read back (--trust-firmware)");
 }
