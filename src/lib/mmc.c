@@ -157,9 +157,9 @@ static int erase_range(int fd, const struct ws_mmc_info *m, uint64_t from, uint6
 /* The record of a whole-area erase: the CMD38 as opcode, argument and flags (little endian),
  * the range and the number of commands decoded. */
 static void record(struct ws_result *res, const char *name, uint32_t opcode, uint32_t arg,
-                   uint32_t flags, const char *params)
+                   uint32_t flags, const char *params, int64_t sent_ns)
 {
-	struct ws_command_record rec = { .interface = "MMC" };
+	struct ws_command_record rec = { .interface = "MMC", .sent_ns = sent_ns };
 	uint32_t w[3] = { opcode, arg, flags };
 
 	if (!res)
@@ -176,6 +176,7 @@ static void record(struct ws_result *res, const char *name, uint32_t opcode, uin
 static int erase_all(int fd, const struct ws_mmc_info *m, uint64_t sectors, uint32_t arg,
                      unsigned timeout_s, struct ws_result *res, uint32_t *ret_status)
 {
+	int64_t sent = ws_now_ns();
 	uint64_t n = 0;
 	char params[192];
 	int r = 0;
@@ -191,7 +192,7 @@ static int erase_all(int fd, const struct ws_mmc_info *m, uint64_t sectors, uint
 	         m->sector_addressing ? "sector" : "byte", arg, (unsigned long long)n,
 	         n == 1 ? "" : "s");
 	record(res, "ERASE_GROUP_START/END, ERASE", WS_MMC_ERASE_CMD, arg,
-	       WS_MMC_RSP_SPI_R1B | WS_MMC_RSP_R1B | WS_MMC_CMD_AC, params);
+	       WS_MMC_RSP_SPI_R1B | WS_MMC_RSP_R1B | WS_MMC_CMD_AC, params, sent);
 	return r;
 }
 
@@ -221,7 +222,7 @@ static int sanitize(int fd, unsigned timeout_s, struct ws_result *res, uint32_t 
 	c.cmd_timeout_ms = timeout_s > UINT32_MAX / 1000u ? UINT32_MAX : timeout_s * 1000u;
 	snprintf(params, sizeof(params), "EXT_CSD[%u] SANITIZE_START = 1, arg=0x%08x",
 	         WS_EXT_CSD_SANITIZE_START, c.arg);
-	record(res, "SWITCH (SANITIZE_START)", c.opcode, c.arg, c.flags, params);
+	record(res, "SWITCH (SANITIZE_START)", c.opcode, c.arg, c.flags, params, ws_now_ns());
 	if ((r = submit(fd, &c)) < 0)
 		return r;
 	if (c.response[0] & WS_MMC_R1_ERRORS) {
