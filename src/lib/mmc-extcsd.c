@@ -3,7 +3,7 @@
  * mmc-extcsd.c - what an eMMC's EXT_CSD (JEDEC JESD84-B51, "Extended CSD register") says about
  * erasing it: which erase commands it takes, what erased memory reads as, how large its user
  * area, boot partitions and RPMB are. Pure functions over the 512 bytes, so that
- * tests/unit/test-mmc.c can feed them byte-laid-out fixtures.
+ * tests/unit/test-mmc-kat.c can feed them byte-laid-out fixtures.
  *
  * Secure Erase and Secure Trim were made obsolete by eMMC 4.51 (EXT_CSD_REV 6); devices that
  * no longer carry them out clear SEC_ER_EN. We follow the bit, as the kernel does

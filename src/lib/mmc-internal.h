@@ -4,7 +4,7 @@
  * (struct mmc_ioc_cmd, linux/mmc/ioctl.h), their constants under the specification's names
  * (JEDEC JESD84-B51; the kernel's include/linux/mmc/mmc.h and core.h, which mmc-utils copies
  * into its mmc.h), and the EXT_CSD fields wipeseal reads. mmc.c sends them, mmc-extcsd.c
- * decodes the EXT_CSD, mmc-areas.c erases the boot partitions; tests/unit/test-mmc.c checks
+ * decodes the EXT_CSD, mmc-areas.c erases the boot partitions; tests/unit/test-mmc-kat.c checks
  * every encoder against mmc-utils' own values.
  */
 #ifndef WS_MMC_INTERNAL_H

@@ -5,7 +5,7 @@
  * tests/mmcsim answers.
  *
  * What is sent is what mmc-utils sends (mmc_cmds.c: read_extcsd(), write_extcsd_value(),
- * send_status(), erase()), field for field; tests/unit/test-mmc.c holds each encoder to those
+ * send_status(), erase()), field for field; tests/unit/test-mmc-kat.c holds each encoder to those
  * values. An erase is ERASE_GROUP_START, ERASE_GROUP_END and ERASE (CMD35, 36, 38) in one
  * MMC_IOC_MULTI_CMD, a few erase groups at a time, each waited for with SEND_STATUS until
  * the card leaves the programming state; SANITIZE is the SWITCH that sets SANITIZE_START,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-mmc.c - known answers for mmc.c and mmc-extcsd.c: the struct mmc_ioc_cmd fields each
+ * test-mmc-kat.c - known answers for mmc.c and mmc-extcsd.c: the struct mmc_ioc_cmd fields each
  * command must have and the facts an EXT_CSD must yield, written down from mmc-utils' source
  * and the kernel's headers as numbers - never from our own encoder or constants.
  *
