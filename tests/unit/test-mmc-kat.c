@@ -32,7 +32,10 @@
  *     RPMB_MULT [168] << 17, hc_erase_size HC_ERASE_GRP_SIZE << 10 sectors.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <wipeseal/context.h>
 
 #include "mmc-internal.h"
 #include "testutil.h"
@@ -232,6 +235,53 @@ START_TEST(test_rows)
 }
 END_TEST
 
+/* A scan of a machine with one eMMC (a fixture tree made here: sysfs as the MMC block driver
+ * lays it out, /sys/class/block/mmcblk0, mmcblk0boot0, mmcblk0boot1, mmcblk0rpmb) lists one
+ * drive: the boot partitions and the RPMB are its areas, never drives of their own. */
+START_TEST(test_scan_lists_one_drive)
+{
+	char root[] = "/tmp/wstest-mmc-XXXXXX";
+	static const char *const names[] = { "mmcblk0", "mmcblk0boot0", "mmcblk0boot1",
+		                             "mmcblk0rpmb", "mmcblk0boot0x" };
+	struct ws_device_list *list = NULL;
+	struct ws_ctx *ctx = NULL;
+	int n;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(test_sh(NULL,
+	                         "mkdir -p '%s/proc/self' '%s/dev' && : > '%s/proc/swaps' && "
+	                         ": > '%s/proc/self/mountinfo'",
+	                         root, root, root, root),
+	                 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_int_eq(test_sh(NULL,
+		                         "d='%s/sys/class/block/%s' && mkdir -p \"$d\" && "
+		                         "echo 8192 > \"$d/size\" && echo 179:%zu > \"$d/dev\"",
+		                         root, names[i], i * 8),
+		                 0);
+	ck_assert_int_eq(ws_ctx_new(&ctx), 0);
+	for (int i = WS_ROOT_SYS; i <= WS_ROOT_DEV; i++) {
+		char *p = test_fmt("%s/%s", root,
+		                   i == WS_ROOT_SYS    ? "sys"
+		                   : i == WS_ROOT_PROC ? "proc"
+		                                       : "dev");
+
+		ck_assert_int_eq(ws_ctx_set_root(ctx, (enum ws_root)i, p), 0);
+		free(p);
+	}
+	ck_assert_int_eq(ws_device_list_new(&list), 0);
+	n = ws_device_list_scan(ctx, list, WS_SCAN_ALL);
+	/* mmcblk0 and a name that only looks like a boot partition (not bootN) */
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(ws_device_list_get(list, 0)->name, "mmcblk0");
+	ck_assert_str_eq(ws_device_list_get(list, 0)->transport, "mmc");
+	ck_assert_str_eq(ws_device_list_get(list, 1)->name, "mmcblk0boot0x");
+	ws_device_list_free(list);
+	ws_ctx_free(ctx);
+	ck_assert_int_eq(test_sh(NULL, "rm -rf '%s'", root), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("mmc");
@@ -245,6 +295,7 @@ int main(void)
 	tcase_add_test(tc, test_ext_csd_emmc51);
 	tcase_add_test(tc, test_ext_csd_bits_one_by_one);
 	tcase_add_test(tc, test_rows);
+	tcase_add_test(tc, test_scan_lists_one_drive);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
