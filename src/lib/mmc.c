@@ -134,21 +134,21 @@ static int wait_ready(int fd, unsigned timeout_s, uint32_t *ret_status)
 static int erase_range(int fd, const struct ws_mmc_info *m, uint64_t from, uint64_t to,
                        uint32_t arg, unsigned timeout_s, uint32_t *ret_status)
 {
-	struct {
-		struct mmc_ioc_multi_cmd h;
-		struct mmc_ioc_cmd c[3];
-	} multi;
+	_cleanup_free_ struct mmc_ioc_multi_cmd *multi =
+	    calloc(1, sizeof(*multi) + 3 * sizeof(struct mmc_ioc_cmd));
 	uint64_t shift = m->sector_addressing ? 0 : 9; /* byte addresses: the sector x 512 */
 
+	if (!multi)
+		return -ENOMEM;
 	if ((to << shift) > UINT32_MAX)
 		return -ERANGE;
-	ws_mmc_erase_cmds(multi.c, (uint32_t)(from << shift), (uint32_t)(to << shift), arg);
-	multi.h.num_of_cmds = 3;
-	if (ioctl(fd, MMC_IOC_MULTI_CMD, &multi) < 0)
+	ws_mmc_erase_cmds(multi->cmds, (uint32_t)(from << shift), (uint32_t)(to << shift), arg);
+	multi->num_of_cmds = 3;
+	if (ioctl(fd, MMC_IOC_MULTI_CMD, multi) < 0)
 		return -errno;
 	for (size_t i = 0; i < 3; i++)
-		if (multi.c[i].response[0] & WS_MMC_R1_ERRORS) {
-			*ret_status = multi.c[i].response[0];
+		if (multi->cmds[i].response[0] & WS_MMC_R1_ERRORS) {
+			*ret_status = multi->cmds[i].response[0];
 			return -EREMOTEIO;
 		}
 	return wait_ready(fd, timeout_s, ret_status);

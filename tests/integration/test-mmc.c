@@ -193,6 +193,15 @@ START_TEST(test_list_one_drive)
 	json_object_put(root);
 	free(out);
 	free(err);
+	/* and for people: one drive, its areas on a line under it */
+	ck_assert_msg(run_cli_prefix(&out, &err, prefix, "list /dev/mmcblk0") == 0, "%s", err);
+	ck_assert_int_eq(test_sh(NULL, "printf '%%s' '%s' | grep -c '^/dev/' | grep -qx 1", out),
+	                 0);
+	ck_assert_msg(strstr(out, "areas: mmcblk0boot0 4.0M, mmcblk0boot1 4.0M (erased with it); "
+	                          "rpmb 128K (no host command erases it)"),
+	              "%s", out);
+	free(out);
+	free(err);
 	free(prefix);
 	card_free(&c);
 }

@@ -66,7 +66,7 @@ static bool is(const char *p)
 	return sim.profile && strcmp(sim.profile, p) == 0;
 }
 
-static void logf_(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void logf_(const char *fmt, ...)
 {
 	va_list ap;
 	FILE *f;
