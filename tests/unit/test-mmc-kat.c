@@ -287,7 +287,8 @@ int main(void)
 	Suite *s = suite_create("mmc");
 	TCase *tc = tcase_create("kat");
 
-	tcase_set_timeout(tc, 60); /* the scan test builds its tree with a shell: slow on a loaded machine */
+	tcase_set_timeout(
+	    tc, 60); /* the scan test builds its tree with a shell: slow on a loaded machine */
 
 	tcase_add_test(tc, test_send_ext_csd);
 	tcase_add_test(tc, test_switch_sanitize_start);
