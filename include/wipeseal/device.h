@@ -203,6 +203,42 @@ struct ws_opal_info {
 	uint64_t alignment_granularity;
 };
 
+/* The hardware partitions of an eMMC beside its user area (JESD84-B51 EXT_CSD). */
+#define WS_MMC_BOOT_AREAS 2
+
+/* One boot partition the kernel made a block device of: /dev/mmcblkNboot0 or boot1. */
+struct ws_mmc_boot_area {
+	char name[32];           /* kernel name "mmcblk0boot0" */
+	char node[64];           /* its device node, "/dev/mmcblk0boot0" */
+	char force_ro_path[160]; /* the sysfs attribute that keeps the kernel from writing it */
+	uint64_t size_bytes;     /* as sysfs says */
+	bool force_ro;           /* force_ro read 1 when described */
+};
+
+/* What an eMMC says of itself in its EXT_CSD (read with SEND_EXT_CSD, CMD8), or what the
+ * kernel says of an SD card (sysfs device/type). */
+struct ws_mmc_info {
+	bool present;                /* an eMMC that answered SEND_EXT_CSD */
+	char card_type[8];           /* sysfs device/type: "MMC", "SD", "SDIO"; "" when unknown */
+	uint8_t ext_csd_rev;         /* EXT_CSD_REV [192]: 5 eMMC 4.41, 6 4.5/4.51, 7 5.0, 8 5.1 */
+	uint8_t sec_feature_support; /* SEC_FEATURE_SUPPORT [231] */
+	bool sec_er_en;              /* bit 0: secure erase and secure trim */
+	bool sec_gb_cl_en;           /* bit 4: TRIM */
+	bool sec_sanitize;           /* bit 6: SANITIZE */
+	uint8_t erased_mem_cont;     /* ERASED_MEM_CONT [181]: erased memory reads 0x00 (0) or
+	                                0xFF (1) */
+	uint64_t sec_count;          /* SEC_COUNT [215:212]: user area in 512-byte sectors */
+	bool sector_addressing;      /* CMD35/36 take sector numbers (OCR bit 30, or more than
+	                                2 GiB), else byte addresses */
+	uint32_t erase_group_bytes;  /* HC_ERASE_GRP_SIZE [224] x 512 KiB when ERASE_GROUP_DEF
+	                                [175] bit 0, else 0 (the CSD's, not read) */
+	uint8_t partition_config;    /* PARTITION_CONFIG [179] */
+	uint64_t boot_size_bytes;    /* BOOT_SIZE_MULT [226] x 128 KiB, each boot partition */
+	uint64_t rpmb_size_bytes;    /* RPMB_SIZE_MULT [168] x 128 KiB: no host erase reaches it */
+	struct ws_mmc_boot_area boot[WS_MMC_BOOT_AREAS];
+	size_t n_boot; /* boot partitions found as block devices */
+};
+
 struct ws_device {
 	enum ws_device_kind kind;
 	enum ws_facts_source source;
@@ -271,6 +307,7 @@ struct ws_device {
 	 * image files and where udev names none. ws_device_bay() (wipeseal/bay.h) shortens it. */
 	char *by_path;
 	struct ws_opal_info opal;
+	struct ws_mmc_info mmc;
 };
 
 /*

@@ -44,6 +44,11 @@ enum ws_technique {
 	WS_TECH_ATA_SECURE_ERASE_ENHANCED,  /* SECURITY ERASE UNIT, enhanced: Purge */
 	WS_TECH_OPAL_PSID_REVERT,           /* TCG Revert of the Admin SP as PSID: see opal.h */
 	WS_TECH_OPAL_REVERT,                /* TCG Revert of the Admin SP as SID: see opal.h */
+	WS_TECH_MMC_ERASE,                  /* eMMC ERASE (CMD38 arg 0): Clear */
+	WS_TECH_MMC_TRIM,                   /* eMMC TRIM (CMD38 arg 1): Clear */
+	WS_TECH_MMC_SECURE_ERASE,           /* eMMC secure erase (0x80000000): Purge */
+	WS_TECH_MMC_SECURE_TRIM,            /* eMMC secure trim, steps 1 and 2: Purge */
+	WS_TECH_MMC_SANITIZE,               /* eMMC TRIM, then SANITIZE_START: Purge */
 	WS_TECH_COUNT                       /* not a technique: the number of rows */
 };
 
@@ -60,6 +65,7 @@ enum ws_transport_kind {
 	WS_TRANSPORT_ATA,  /* ATA commands in ATA PASS-THROUGH(16) (SAT) */
 	WS_TRANSPORT_SCSI, /* SCSI commands through SG_IO */
 	WS_TRANSPORT_OPAL, /* the kernel's sed-opal interface (TCG Opal), on any block device */
+	WS_TRANSPORT_MMC,  /* eMMC commands through MMC_IOC_CMD / MMC_IOC_MULTI_CMD */
 };
 
 /* Which specification table a row's action code comes from. */
@@ -72,6 +78,7 @@ enum ws_action_kind {
 	WS_ACTION_SCSI_SANITIZE,      /* SCSI SANITIZE (48h) SERVICE ACTION (SBC-4) */
 	WS_ACTION_OPAL_AUTHORITY,     /* the authority a TCG Revert is sent as (enum
 					 ws_opal_authority) */
+	WS_ACTION_MMC_ERASE,          /* eMMC erase kind (enum ws_mmc_erase_kind, JESD84-B51) */
 };
 
 /* The authority a TCG Revert of the Admin SP is authenticated as (TCG Storage Opal SSC 2.01,
@@ -101,6 +108,16 @@ enum ws_scsi_sanitize_sa {
 	WS_SCSI_SANITIZE_SA_BLOCK_ERASE = 0x02,
 	WS_SCSI_SANITIZE_SA_CRYPTOGRAPHIC_ERASE = 0x03,
 	WS_SCSI_SANITIZE_SA_EXIT_FAILURE_MODE = 0x1f,
+};
+
+/* eMMC erase kinds (JEDEC JESD84-B51: ERASE, TRIM, Secure Erase/Trim, Sanitize): the CMD38
+ * argument each sends is mmc.c's (ws_mmc_erase_arg()). */
+enum ws_mmc_erase_kind {
+	WS_MMC_ERASE = 0,        /* CMD38 0x00000000 */
+	WS_MMC_TRIM = 1,         /* CMD38 0x00000001 */
+	WS_MMC_SECURE_ERASE = 2, /* CMD38 0x80000000 */
+	WS_MMC_SECURE_TRIM = 3,  /* CMD38 0x80000001, then 0x80008000 */
+	WS_MMC_SANITIZE = 4,     /* TRIM (or ERASE), then SWITCH EXT_CSD[165] SANITIZE_START = 1 */
 };
 
 /* What a technique does, as bits of struct ws_technique_info.flags. */
@@ -171,7 +188,7 @@ const char *ws_technique_nist(enum ws_technique t);
 /* ws_technique_has() - whether @t's row carries every flag of @flags (false for none). */
 bool ws_technique_has(enum ws_technique t, unsigned flags);
 
-/* ws_transport_kind_name() - "NVMe", "ATA", "SCSI", "TCG Opal", or "none". */
+/* ws_transport_kind_name() - "NVMe", "ATA", "SCSI", "TCG Opal", "MMC", or "none". */
 const char *ws_transport_kind_name(enum ws_transport_kind k);
 
 /*

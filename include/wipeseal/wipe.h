@@ -329,6 +329,23 @@ struct ws_opal_result {
 	const char *counts_as;
 };
 
+/*
+ * One hardware area of a drive and what became of it, where a drive has more than the one its
+ * block device addresses: an eMMC's user area, boot partitions and RPMB (docs/certificate.md,
+ * "Areas"). Any area not erased makes a SUCCESS FAILED.
+ */
+#define WS_MAX_AREAS 4
+struct ws_area_result {
+	char name[16];   /* "user", "boot0", "boot1", "rpmb" */
+	char device[64]; /* its block device, "/dev/mmcblk0boot0"; "" for none */
+	uint64_t size_bytes;
+	bool erased;            /* erased, and read back as erased where it could be read */
+	bool not_erasable;      /* no host command reaches it (RPMB): recorded, never a failure */
+	bool force_ro_restored; /* a boot partition's force_ro is 1 again (false: not one) */
+	char technique[32];     /* the --method name of what erased it, "" for none */
+	char note[160];         /* why it was not erased, or how it was, "" for nothing to add */
+};
+
 struct ws_result {
 	char *path;
 	char *name;        /* file-system-safe "UTCTIME_MODEL_SERIAL" for result files */
@@ -338,6 +355,8 @@ struct ws_result {
 	bool trust_firmware;         /* --trust-firmware: a firmware erase not read back */
 	enum ws_technique technique; /* what was carried out (resolved from "purge") */
 	struct ws_hidden_result hidden;
+	struct ws_area_result areas[WS_MAX_AREAS]; /* an eMMC's areas; none for other drives */
+	size_t n_areas;
 	struct ws_firmware_result firmware;
 	struct ws_opal_result opal; /* a TCG revert's record (technique opal-*) */
 	struct ws_command_record commands[WS_MAX_COMMANDS]; /* firmware erase: what was sent */

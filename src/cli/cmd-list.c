@@ -89,6 +89,25 @@ static void print_cell(int c, size_t width, const char *text)
 		printf("%-*s ", (int)width, text);
 }
 
+/* An eMMC is one drive: its boot partitions and RPMB on a line under it. */
+static void print_mmc_areas(const struct ws_device *d)
+{
+	char size[16];
+
+	if (!d->mmc.present || (!d->mmc.n_boot && !d->mmc.rpmb_size_bytes))
+		return;
+	printf("  areas:");
+	for (size_t b = 0; b < d->mmc.n_boot; b++)
+		printf("%s %s %s", b ? "," : "", d->mmc.boot[b].name,
+		       cli_size(d->mmc.boot[b].size_bytes, size, sizeof(size)));
+	if (d->mmc.n_boot)
+		printf(" (erased with it)");
+	if (d->mmc.rpmb_size_bytes)
+		printf("%s rpmb %s (no host command erases it)", d->mmc.n_boot ? ";" : "",
+		       cli_size(d->mmc.rpmb_size_bytes, size, sizeof(size)));
+	printf("\n");
+}
+
 static void print_table(const struct ws_device_list *list)
 {
 	static const char *const head[NCOLS] = { "PATH",  "BAY",    "SIZE",     "TRAN",
@@ -119,11 +138,13 @@ static void print_table(const struct ws_device_list *list)
 	}
 	for (int c = 0; c < NCOLS; c++)
 		print_cell(c, width[c], head[c]);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		for (int c = 0; c < NCOLS; c++) {
 			print_cell(c, width[c], cell[i][c]);
 			free(cell[i][c]);
 		}
+		print_mmc_areas(ws_device_list_get(list, i));
+	}
 	free(cell);
 }
 

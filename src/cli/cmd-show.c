@@ -235,6 +235,30 @@ static void opal_v2(struct json_object *op)
 	field("locked after", after, "locked");
 }
 
+/* An eMMC's areas, one line each: "boot0: 4194304 bytes, erased by mmc-erase". */
+static void areas_v2(struct json_object *areas)
+{
+	size_t n = arr_len(areas);
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(areas, i);
+		char *name = text(a, "name"), *size = text(a, "size_bytes"),
+		     *tech = text(a, "technique"), *note = text(a, "note");
+		const char *what = json_object_get_boolean(obj(a, "erased")) ? "erased by "
+		                   : json_object_get_boolean(obj(a, "host_erasable"))
+		                       ? "NOT erased"
+		                       : "cannot be erased by the host";
+
+		printf("  %-28s %s: %s bytes, %s%s%s%s\n", i ? "" : "areas", name, size, what,
+		       json_object_get_boolean(obj(a, "erased")) ? tech : "",
+		       obj(a, "note") ? ": " : "", obj(a, "note") ? note : "");
+		free(name);
+		free(size);
+		free(tech);
+		free(note);
+	}
+}
+
 static void show_v2(struct json_object *o)
 {
 	struct json_object *media = obj(o, "media"), *san = obj(o, "sanitization"),
@@ -269,6 +293,8 @@ static void show_v2(struct json_object *o)
 	field("verification method", san, "verification_method");
 	field("post-sanitization categ.", san, "post_sanitization_categorization");
 	field("notes", san, "notes");
+	field("flash media", san, "flash_media");
+	areas_v2(obj(san, "areas"));
 	if (ce) {
 		printf("Cryptographic erase\n");
 		field("key changed", ce, "key_changed");

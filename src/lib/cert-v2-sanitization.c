@@ -171,6 +171,29 @@ static const char *technique_name(const struct ws_result *res)
 	           : ws_technique_name(res->technique);
 }
 
+/* Overwrite on flash media (an SD card, an eMMC, a USB stick) reaches what the host addresses
+ * and no more: the certificate says so, and what Purge would take (docs/certificate.md,
+ * "Flash media"). NULL for other media and for the drive's own techniques. */
+static const char *flash_note(const struct ws_result *res)
+{
+	struct json_object *dev = res->device_json ? json_tokener_parse(res->device_json) : NULL,
+	                   *tr = NULL, *rm = NULL;
+	const char *t;
+	bool flash;
+
+	if (!dev || res->technique != WS_TECH_OVERWRITE) {
+		json_object_put(dev);
+		return NULL;
+	}
+	json_object_object_get_ex(dev, "transport", &tr);
+	json_object_object_get_ex(dev, "removable", &rm);
+	t = tr ? json_object_get_string(tr) : "";
+	/* a USB stick is removable; a USB disk in a case usually is not */
+	flash = strcmp(t, "mmc") == 0 || (strcmp(t, "usb") == 0 && json_object_get_boolean(rm));
+	json_object_put(dev);
+	return flash ? WS_CERT_FLASH_NOTE : NULL;
+}
+
 struct json_object *ws_cert2_sanitization(const struct ws_result *res,
                                           const struct ws_cert_info *info)
 {
@@ -204,5 +227,9 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
 	json_object_object_add(o, "post_sanitization_categorization",
 	                       ws_cert_str(info->post_classification));
 	json_object_object_add(o, "notes", ws_cert_str(info->notes));
+	if (flash_note(res))
+		json_object_object_add(o, "flash_media", ws_cert_str(flash_note(res)));
+	if (res->n_areas) /* an eMMC: every area, erased or why not */
+		json_object_object_add(o, "areas", ws_areas_json(res));
 	return o;
 }

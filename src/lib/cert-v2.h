@@ -19,6 +19,13 @@
  * for a fact (a key's strength, its copies) that the drive does not tell. */
 #define WS_CERT_NOT_REPORTED "not reported by the device"
 
+/* What sanitization.flash_media says of an overwrite on flash media (docs/certificate.md). */
+#define WS_CERT_FLASH_NOTE                                                                      \
+	"Overwrite on flash media is Clear (NIST SP 800-88), not Purge: the card's controller " \
+	"keeps worn and spare blocks the host cannot address, which may still hold old data. "  \
+	"Purge would need the device's own sanitize command (an eMMC's SANITIZE; SD cards and " \
+	"USB sticks offer none the host can reach) or the destruction of the medium."
+
 /* A string, or JSON null for NULL. */
 struct json_object *ws_cert_str(const char *s);
 

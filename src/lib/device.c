@@ -145,7 +145,9 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 		/* any block device may answer as an NVMe namespace, or to SG_IO: ATA behind
 		 * SAT, or SCSI (the ATA probe hands over to the SCSI one) */
 		ws_nvme_transport.probe(ctx, dev);
-		if (!dev->nvme.present)
+		if (strcmp(dev->transport, "mmc") == 0)
+			ws_mmc_transport.probe(ctx, dev); /* EXT_CSD; no SG_IO to an MMC host */
+		else if (!dev->nvme.present)
 			ws_ata_transport.probe(ctx, dev);
 		/* and, on any of them, TCG Level 0 Discovery (a self-encrypting drive) */
 		ws_opal_transport.probe(ctx, dev);
@@ -409,6 +411,22 @@ static int cmp_name(const void *a, const void *b)
 	return strverscmp(x, y);
 }
 
+/* An eMMC's boot partitions and RPMB (mmcblkNbootM, mmcblkNrpmb) are areas of the drive
+ * mmcblkN, listed and erased with it (mmc-areas.c), never as drives of their own. */
+static bool mmc_area(const char *name)
+{
+	const char *rest;
+	size_t n;
+
+	if (strncmp(name, "mmcblk", 6) != 0 || (n = strspn(name + 6, "0123456789")) == 0)
+		return false;
+	rest = name + 6 + n;
+	if (strcmp(rest, "rpmb") == 0)
+		return true;
+	return strncmp(rest, "boot", 4) == 0 && rest[4] &&
+	       strspn(rest + 4, "0123456789") == strlen(rest + 4);
+}
+
 /* A loop device with nothing attached is not a disk at all. */
 static bool unattached_loop(struct ws_ctx *ctx, const char *name)
 {
@@ -432,7 +450,8 @@ int ws_device_list_scan(struct ws_ctx *ctx, struct ws_device_list *list, unsigne
 		/* an unattached loop device is no disk; a hidden one (an NVMe multipath path) is
 		 * one its head disk stands for, with no node of its own and none of the head's
 		 * mounts: listing it would offer the mounted system disk as eligible */
-		if (unattached_loop(ctx, names.v[i]) || ws_sysfs_hidden(ctx, names.v[i]))
+		if (unattached_loop(ctx, names.v[i]) || ws_sysfs_hidden(ctx, names.v[i]) ||
+		    mmc_area(names.v[i]))
 			continue;
 		r = ws_device_describe_name(ctx, names.v[i], &dev);
 		if (r == -ENODEV) { /* vanished while we looked */

@@ -71,6 +71,9 @@ void ws_cmd_params(struct ws_command_record *rec, const char *fmt, ...)
 void ws_result_add_command(struct ws_result *res, const struct ws_command_record *rec);
 /* The result's commands as docs/result.md gives them ([] for a host overwrite). */
 struct json_object *ws_commands_json(const struct ws_result *res);
+/* result.c: the result's areas (an eMMC's user area, boot partitions, RPMB) as docs/result.md
+ * gives them. */
+struct json_object *ws_areas_json(const struct ws_result *res);
 
 /* The ATA SANITIZE DEVICE (B4h) command @c decoded: feature, signature, count. */
 void ws_cmd_ata_sanitize_params(struct ws_command_record *rec, const struct ws_ata_cmd *c);

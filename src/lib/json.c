@@ -227,6 +227,44 @@ static struct json_object *scsi_json(const struct ws_scsi_info *s)
 	return o;
 }
 
+/* An eMMC's EXT_CSD facts and its areas; an SD card's type alone. */
+static struct json_object *mmc_json(const struct ws_mmc_info *m)
+{
+	struct json_object *o, *boot;
+
+	if (!m->present && !m->card_type[0])
+		return NULL;
+	o = json_object_new_object();
+	put(o, "card_type", str_or_null(m->card_type[0] ? m->card_type : NULL));
+	put(o, "ext_csd", json_object_new_boolean(m->present));
+	if (!m->present)
+		return o;
+	put(o, "ext_csd_rev", json_object_new_int(m->ext_csd_rev));
+	put(o, "sec_feature_support", json_object_new_int(m->sec_feature_support));
+	put(o, "erase", json_object_new_boolean(true));
+	put(o, "trim", json_object_new_boolean(m->sec_gb_cl_en));
+	put(o, "secure_erase", json_object_new_boolean(m->sec_er_en));
+	put(o, "secure_trim", json_object_new_boolean(m->sec_er_en && m->sec_gb_cl_en));
+	put(o, "sanitize", json_object_new_boolean(m->sec_sanitize));
+	put(o, "erased_byte", json_object_new_int(m->erased_mem_cont ? 0xff : 0x00));
+	put(o, "sector_addressing", json_object_new_boolean(m->sector_addressing));
+	put(o, "erase_group_bytes", json_object_new_uint64(m->erase_group_bytes));
+	put(o, "boot_partition_bytes", json_object_new_uint64(m->boot_size_bytes));
+	put(o, "rpmb_bytes", json_object_new_uint64(m->rpmb_size_bytes));
+	boot = json_object_new_array();
+	for (size_t i = 0; i < m->n_boot; i++) {
+		struct json_object *b = json_object_new_object();
+
+		put(b, "name", json_object_new_string(m->boot[i].name));
+		put(b, "path", json_object_new_string(m->boot[i].node));
+		put(b, "size_bytes", json_object_new_uint64(m->boot[i].size_bytes));
+		put(b, "force_ro", json_object_new_boolean(m->boot[i].force_ro));
+		json_object_array_add(boot, b);
+	}
+	put(o, "boot_partitions", boot);
+	return o;
+}
+
 struct json_object *ws_device_json(const struct ws_device *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -276,6 +314,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "ata", ata_json(&d->ata));
 	put(o, "scsi", scsi_json(&d->scsi));
 	put(o, "opal", ws_opal_info_json(&d->opal));
+	put(o, "mmc", mmc_json(&d->mmc));
 	return o;
 }
 

@@ -19,6 +19,7 @@ struct ws_purge_clock {
 };
 
 struct purge {
+	struct ws_ctx *ctx; /* for the log: a record the operator sees (mmc-areas.c) */
 	const struct ws_transport_ops *ops;
 	const struct ws_wipe_opts *opts;
 	struct ws_result *res;
@@ -68,6 +69,10 @@ void ws_purge_verify_after(struct purge *p, const struct ws_range *v, size_t n,
                            const struct ws_crypto_before *before);
 /* purge-verify.c: the verdict, from the records alone, first cause first. */
 void ws_purge_verdict(struct purge *p);
+
+/* mmc-areas.c: after the read-back, whether the user area of an eMMC result (its area 0) reads
+ * as erased (@erased: the erase's return). Nothing for other results. */
+void ws_mmc_user_area_judged(struct ws_result *res, int erased);
 
 /* The technique's nature, as purge.c's files ask it. */
 bool ws_purge_unpredictable(enum ws_technique t);  /* judged by "nothing reads as before" */

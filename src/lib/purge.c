@@ -136,6 +136,7 @@ static void judge(struct purge *p, int erased, const struct ws_range *v, size_t 
 
 	if (erased == 0 && res->verify.mode != WS_VERIFY_NONE)
 		ws_purge_verify_after(p, v, n, before);
+	ws_mmc_user_area_judged(res, erased);
 	if (!res->status_reason) {
 		ws_purge_report(p, WS_PHASE_PROBE, 0, 0);
 		ws_io_drop_cache(p->io->fd);
@@ -149,7 +150,8 @@ int ws_purge_run(struct ws_ctx *ctx, struct ws_target *t, const struct ws_plan *
                  const struct ws_wipe_opts *opts, struct ws_io *io, uint64_t seed,
                  struct ws_result *res)
 {
-	struct purge p = { .opts = opts,
+	struct purge p = { .ctx = ctx,
+		           .opts = opts,
 		           .res = res,
 		           .io = io,
 		           .dev = ws_target_device(t),

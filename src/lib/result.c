@@ -342,6 +342,34 @@ static struct json_object *hidden_json(const struct ws_hidden_result *h)
 	return o;
 }
 
+/* An eMMC's areas (docs/result.md, "areas"): each with its size, technique and verdict. */
+struct json_object *ws_areas_json(const struct ws_result *res)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < res->n_areas; i++) {
+		const struct ws_area_result *a = &res->areas[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(a->name));
+		json_object_object_add(o, "device",
+		                       a->device[0] ? json_object_new_string(a->device) : NULL);
+		json_object_object_add(o, "size_bytes", json_object_new_uint64(a->size_bytes));
+		json_object_object_add(
+		    o, "technique", a->technique[0] ? json_object_new_string(a->technique) : NULL);
+		json_object_object_add(o, "erased", json_object_new_boolean(a->erased));
+		json_object_object_add(o, "host_erasable",
+		                       json_object_new_boolean(!a->not_erasable));
+		if (strncmp(a->name, "boot", 4) == 0)
+			json_object_object_add(o, "force_ro_restored",
+			                       json_object_new_boolean(a->force_ro_restored));
+		json_object_object_add(o, "note",
+		                       a->note[0] ? json_object_new_string(a->note) : NULL);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 /* Why health_before or health_after is null: one reason, or both ("before: ...; after:
  * ..."); null when both were read. */
 static struct json_object *health_unavailable(const struct ws_result *res)
@@ -387,6 +415,8 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "opal", ws_opal_result_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));
+	if (res->n_areas) /* an eMMC's user area, boot partitions and RPMB */
+		json_object_object_add(o, "areas", ws_areas_json(res));
 	json_object_object_add(o, "commands", ws_commands_json(res));
 	json_object_object_add(o, "health_before", ws_health_json(&res->health_before));
 	json_object_object_add(o, "health_after", ws_health_json(&res->health_after));

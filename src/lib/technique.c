@@ -48,6 +48,12 @@
 	.action = (mode), .flags = FW | WS_TECH_F_PASSWORD | (extra),               \
 	.command = "ATA SECURITY ERASE UNIT", .cert_method = "other (ATA SECURITY ERASE UNIT)"
 
+/* eMMC: ERASE_GROUP_START/END and ERASE (CMD35, 36, 38), or SANITIZE_START, each waited for
+ * through SEND_STATUS (mmc.c): a command that returns when the erase is done */
+#define MMC_ERASE_KIND(kind)                                                                 \
+	.transport = WS_TRANSPORT_MMC, .action_kind = WS_ACTION_MMC_ERASE, .action = (kind), \
+	.flags = FW
+
 #define CRYPTO (WS_TECH_F_CRYPTO | WS_TECH_F_UNPREDICTABLE)
 
 /* TCG Revert (IOC_OPAL_PSID_REVERT_TPR / IOC_OPAL_REVERT_TPR): one call that returns when the
@@ -222,6 +228,53 @@ static const struct ws_technique_info table[WS_TECH_COUNT] = {
 	                          .ieee2883 = "Purge, TCG Opal SID revert (cryptographic erase)",
 	                          OPAL_REVERT(WS_OPAL_AUTHORITY_SID),
 	                          .label = "opal-sid" },
+	/* eMMC (docs/methods.md, "eMMC and SD cards"): ERASE and TRIM unmap, and are Clear;
+	 * the secure variants and SANITIZE purge the unmapped copies too */
+	[WS_TECH_MMC_ERASE] = { .technique = WS_TECH_MMC_ERASE,
+	                        .name = "mmc-erase",
+	                        .nist = "Clear",
+	                        .ieee2883 = "Clear, eMMC ERASE",
+	                        MMC_ERASE_KIND(WS_MMC_ERASE),
+	                        .command = "eMMC ERASE (CMD38)",
+	                        .cert_method = "other (eMMC ERASE)",
+	                        .label = "mmc-erase" },
+	[WS_TECH_MMC_TRIM] = { .technique = WS_TECH_MMC_TRIM,
+	                       .name = "mmc-trim",
+	                       .nist = "Clear",
+	                       .ieee2883 = "Clear, eMMC TRIM",
+	                       MMC_ERASE_KIND(WS_MMC_TRIM),
+	                       .command = "eMMC TRIM (CMD38)",
+	                       .cert_method = "other (eMMC TRIM)",
+	                       .label = "mmc-trim" },
+	[WS_TECH_MMC_SECURE_ERASE] = { .technique = WS_TECH_MMC_SECURE_ERASE,
+	                               .name = "mmc-secure-erase",
+	                               .nist = "Purge",
+	                               .ieee2883 = "Purge, eMMC Secure Erase",
+	                               MMC_ERASE_KIND(WS_MMC_SECURE_ERASE),
+	                               .command = "eMMC Secure Erase (CMD38)",
+	                               .cert_method = "block erase",
+	                               .label = "mmc-secer",
+	                               .rank_solid = 4,
+	                               .rank_rotating = 4 },
+	[WS_TECH_MMC_SECURE_TRIM] = { .technique = WS_TECH_MMC_SECURE_TRIM,
+	                              .name = "mmc-secure-trim",
+	                              .nist = "Purge",
+	                              .ieee2883 = "Purge, eMMC Secure Trim",
+	                              MMC_ERASE_KIND(WS_MMC_SECURE_TRIM),
+	                              .command = "eMMC Secure Trim (CMD38)",
+	                              .cert_method = "block erase",
+	                              .label = "mmc-sectr",
+	                              .rank_solid = 5,
+	                              .rank_rotating = 5 },
+	[WS_TECH_MMC_SANITIZE] = { .technique = WS_TECH_MMC_SANITIZE,
+	                           .name = "mmc-sanitize",
+	                           .nist = "Purge",
+	                           .ieee2883 = "Purge, eMMC SANITIZE",
+	                           MMC_ERASE_KIND(WS_MMC_SANITIZE),
+	                           .command = "eMMC SANITIZE",
+	                           .cert_method = "block erase",
+	                           .label = "mmc-sanit",
+	                           RANK_BLOCK },
 };
 
 /* every technique's bit above the overwrite methods' byte, inside an unsigned */
@@ -276,6 +329,8 @@ const char *ws_transport_kind_name(enum ws_transport_kind k)
 		return "SCSI";
 	case WS_TRANSPORT_OPAL:
 		return "TCG Opal";
+	case WS_TRANSPORT_MMC:
+		return "MMC";
 	case WS_TRANSPORT_NONE:
 		break;
 	}

@@ -144,6 +144,7 @@ struct ws_transport_ops {
 extern const struct ws_transport_ops ws_nvme_transport;
 extern const struct ws_transport_ops ws_ata_transport;
 extern const struct ws_transport_ops ws_scsi_transport;
+extern const struct ws_transport_ops ws_mmc_transport; /* mmc.c */
 
 /* transport.c: the transport that carries firmware technique @t, NULL for none. */
 const struct ws_transport_ops *ws_transport_for(enum ws_technique t);

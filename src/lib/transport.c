@@ -100,6 +100,8 @@ const struct ws_transport_ops *ws_transport_for(enum ws_technique t)
 		return &ws_scsi_transport;
 	case WS_TRANSPORT_OPAL:
 		return &ws_opal_transport;
+	case WS_TRANSPORT_MMC:
+		return &ws_mmc_transport;
 	case WS_TRANSPORT_NONE:
 		break;
 	}

@@ -258,6 +258,32 @@ static bool clock_v2_agrees(struct json_object *doc, struct ws_cert_check *c)
 	return disagree(doc, "station.clock.source", "station.clock.ntp_server", c);
 }
 
+/* An eMMC's areas: the summary's list is the evidence's, and a SUCCESS left no area the
+ * host can erase unerased (docs/certificate.md, "Areas"). */
+static bool areas_agree(struct json_object *doc, struct ws_cert_check *c)
+{
+	struct json_object *s = at(doc, "sanitization.areas"), *e = at(doc, "evidence.areas");
+	size_t n = json_object_is_type(e, json_type_array) ? json_object_array_length(e) : 0;
+
+	if (!s && !e)
+		return true;
+	if (!s || !e || !json_object_equal(s, e))
+		return disagree(doc, "sanitization.areas", "evidence.areas", c);
+	for (size_t i = 0; text_is(at(doc, "status"), "SUCCESS") && i < n; i++) {
+		struct json_object *a = json_object_array_get_idx(e, i);
+
+		if (json_object_get_boolean(at(a, "host_erasable")) &&
+		    !json_object_get_boolean(at(a, "erased"))) {
+			ws_reason(&c->reason, 0,
+			          "validly signed, but its status is SUCCESS with area %s not "
+			          "erased",
+			          json_object_get_string(at(a, "name")));
+			return false;
+		}
+	}
+	return true;
+}
+
 bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 {
 	const char *nist, *used, *ieee;
@@ -279,7 +305,8 @@ bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 		return false;
 	}
 	if (!is_v1(c) && (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c) ||
-	                  !clock_v2_agrees(doc, c) || !ws_verify_machine(doc, c)))
+	                  !clock_v2_agrees(doc, c) || !ws_verify_machine(doc, c) ||
+	                  !areas_agree(doc, c)))
 		return false;
 	return verification_method_agrees(doc, c);
 }
