@@ -60,6 +60,17 @@ static char *state_summary(const struct ws_device *d)
 	return cli_printable(buf);
 }
 
+/* "nvme", or with what stands before the medium: "scsi, logical volume (megaraid_sas)". */
+static char *transport_cell(const struct ws_device *d)
+{
+	char ctrl[96], buf[160];
+
+	if (!*ws_controller_describe(d, ctrl, sizeof(ctrl)))
+		return cli_printable(d->transport);
+	snprintf(buf, sizeof(buf), "%s, %s", d->transport, ctrl);
+	return cli_printable(buf);
+}
+
 enum { COL_PATH, COL_SIZE, COL_TRAN, COL_MODEL, COL_SERIAL, COL_CONTENTS, COL_STATE, NCOLS };
 
 /* Sizes align right like lsblk's; the last column is not padded. */
@@ -91,7 +102,7 @@ static void print_table(const struct ws_device_list *list)
 
 		cell[i][COL_PATH] = cli_printable(d->path);
 		cell[i][COL_SIZE] = cli_printable(cli_size(d->size_bytes, size, sizeof(size)));
-		cell[i][COL_TRAN] = cli_printable(d->transport);
+		cell[i][COL_TRAN] = transport_cell(d);
 		cell[i][COL_MODEL] = cli_printable(d->model);
 		cell[i][COL_SERIAL] = cli_printable(d->serial);
 		cell[i][COL_CONTENTS] = contents_summary(d);

@@ -16,6 +16,7 @@
 
 #include <libudev.h>
 
+#include "controller-internal.h"
 #include "purge-internal.h"
 #include "transport-internal.h"
 
@@ -121,6 +122,7 @@ static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 	dev->transport = ws_transport_classify(
 	    dev->name, devpath, id_bus, ws_sysfs_scsi_type(ctx, dev->name), &dev->is_virtual);
 	udev_device_unref(ud);
+	ws_controller_probe(ctx, dev, devpath); /* a RAID volume, an HBA, Intel VMD */
 	r = ws_sysfs_fill_identity(ctx, dev);
 	if (r < 0)
 		return r;
@@ -143,6 +145,7 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 		if (!dev->nvme.present)
 			ws_ata_transport.probe(ctx, dev);
 	}
+	ws_controller_limit(dev); /* a logical volume: overwrite only */
 	ws_contents_probe(ctx, dev, held_fd);
 	return ws_gate_evaluate(ctx, dev, partition_of != NULL, partition_of);
 }

@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "controller-internal.h"
 #include "internal.h"
 
 static const char *const source_names[] = {
@@ -270,6 +271,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "nvme", nvme_json(&d->nvme));
 	put(o, "ata", ata_json(&d->ata));
 	put(o, "scsi", scsi_json(&d->scsi));
+	put(o, "controller", ws_controller_json(&d->controller));
 	return o;
 }
 
