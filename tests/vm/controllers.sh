@@ -1,10 +1,11 @@
 # shellcheck shell=bash
 # pass() never fails, so `test && pass || fail` is an if-then-else here (as in run.sh)
 # shellcheck disable=SC2015,SC2054
-# tests/vm/sd.sh - the "sd" case of tests/vm/run.sh (sourced by it: it uses run.sh's W, D,
-# TIMEOUT, case_dir, make_stick, pass and fail): an SD card wiped through the real kernel's
-# MMC stack, as a technician's station wipes one.
+# tests/vm/controllers.sh - the "sd" and "raid" cases of tests/vm/run.sh (sourced by it: they
+# use run.sh's W, D, TIMEOUT, case_dir, make_target, make_stick, pass and fail): drives behind
+# controllers, wiped through the real kernel's drivers as a technician's station wipes them.
 #
+# sd: an SD card through the kernel's MMC stack.
 # QEMU gives the guest an SD host controller on PCI (-device sdhci-pci, an SD Host Controller
 # Specification v2 controller of PCI class 0805h) holding an SD card (-device sd-card) whose
 # medium is an image file the test made first: ext4 holding a file of lines that carry a
@@ -90,4 +91,55 @@ check_sd_cert() { # NAME JSON
 	# (issue 18's eMMC part: SD cards get overwrite only, and the certificate says so); where
 	# their field is not in the certificate yet (h-lead when this case was written): what is
 	# asserted above is what exists; the lead adds their field's check when both are merged.
+}
+
+# raid: a logical drive of QEMU's LSI MegaRAID SAS 2108 (-device megasas-gen2, which presents
+# each disk as a logical drive unless use_jbod is on) through the kernel's megaraid_sas, as
+# discovery sees a real MegaRAID's (tests/fixtures/machine2 has one from a real controller's
+# sysfs layout): the console lists it as "logical volume (megaraid_sas)"; auto mode overwrites
+# it (clear, full verification); no marker is left; its certificate verifies and records
+# media.controller (driver megaraid_sas, logical_volume true) and the media type "RAID
+# logical volume". The refusal of firmware techniques on a volume is proven by the unit suite.
+run_raid() {
+	local name=raid marker json t0 pid f
+	case_dir "$name"
+	make_target lv "$marker-lv"
+	make_stick cd || return
+	timeout "$TIMEOUT" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
+		-display none -no-reboot -serial "file:$D/console.log" \
+		-kernel "$W/iso/iso/boot/vmlinuz" -initrd "$W/iso/iso/boot/initrd.img" \
+		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none" \
+		-device qemu-xhci -device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw" \
+		-device megasas-gen2,id=mr -drive "if=none,id=lv,file=$D/lv.img,format=raw" \
+		-device scsi-hd,drive=lv,bus=mr.0,serial=WSRAIDLV01 >"$D/qemu.log" 2>&1 &
+	pid=$!
+	t0=$SECONDS
+	if wait "$pid"; then
+		pass "$name: the guest powered off by itself after $((SECONDS - t0)) s"
+	else
+		fail "$name: the guest did not power off within $TIMEOUT s; console:"
+		tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' | tail -n 20
+		return
+	fi
+	tr -d '\r' <"$D/console.log" | grep -a '^wipeseal' >"$D/wipeseal.log"
+	grep -q ', logical volume (megaraid_sas), strongest technique clear: to be wiped' "$D/wipeseal.log" &&
+		pass "$name: the station lists the MegaRAID logical drive as a logical volume (megaraid_sas)" ||
+		fail "$name: no logical volume (megaraid_sas) on the console: $(grep -a '/dev/sd' "$D/wipeseal.log")"
+	grep -a -q "$marker" "$D/lv.img" && fail "$name: the marker is still on the logical volume" ||
+		pass "$name: no marker left on the logical volume"
+	mkdir -p "$D/out"
+	mcopy -s -n -i "$STICK" ::/certificates "$D/out/" 2>/dev/null
+	json=$(find "$D/out/certificates" -name '*.json' 2>/dev/null | head -n1)
+	if [ -n "$json" ] && openssl cms -verify -binary -inform PEM -in "$json.p7s" -content "$json" \
+		-CAfile "$W/pki/ca/ca.pem" -purpose any -out /dev/null 2>/dev/null; then
+		pass "$name: $(basename "$json") verifies with openssl cms -verify"
+	else
+		fail "$name: no certificate that verifies: ${json:-none}"
+		return
+	fi
+	for f in '"driver": "megaraid_sas"' '"logical_volume": true' '"media_type": "RAID logical volume"' \
+		'"method": "Clear"' '"status": "SUCCESS"'; do
+		grep -q -F "$f" "$json" && pass "$name: the certificate says $f" ||
+			fail "$name: the certificate does not say $f"
+	done
 }
