@@ -23,22 +23,32 @@ WHAT=${3:-$MODDIR}
 }
 [ -r "$LIST" ] || { echo "iso/check-drivers.sh: cannot read $LIST" >&2; exit 2; }
 
-# a module's name from its path: kernel/drivers/mmc/host/sdhci-pci.ko.xz -> sdhci_pci
+# a module's name from its path, into NAME (no subshell: a kernel has thousands):
+# kernel/drivers/mmc/host/sdhci-pci.ko.xz -> sdhci_pci
 modname() {
-	local b=${1##*/}
-	b=${b%%.ko*}
-	echo "${b//-/_}"
+	NAME=${1##*/}
+	NAME=${NAME%%.ko*}
+	NAME=${NAME//-/_}
 }
 
 declare -A builtin=() file=() deps=()
 if [ -f "$MODDIR/modules.builtin" ]; then
-	while IFS= read -r p; do builtin[$(modname "$p")]=1; done <"$MODDIR/modules.builtin"
+	while IFS= read -r p; do
+		modname "$p"
+		builtin[$NAME]=1
+	done <"$MODDIR/modules.builtin"
 fi
 if [ -d "$MODDIR/kernel" ]; then
-	while IFS= read -r p; do file[$(modname "$p")]=${p#"$MODDIR"/}; done < <(find "$MODDIR/kernel" -name '*.ko*')
+	while IFS= read -r p; do
+		modname "$p"
+		file[$NAME]=${p#"$MODDIR"/}
+	done < <(find "$MODDIR/kernel" -name '*.ko*')
 fi
 if [ -f "$MODDIR/modules.dep" ]; then
-	while IFS=: read -r m d; do deps[$(modname "$m")]=$d; done <"$MODDIR/modules.dep"
+	while IFS=: read -r m d; do
+		modname "$m"
+		deps[$NAME]=$d
+	done <"$MODDIR/modules.dep"
 fi
 
 missing=()
@@ -55,7 +65,8 @@ while IFS= read -r line; do
 		continue
 	fi
 	for dep in ${deps[$name]:-}; do
-		[ -e "$MODDIR/$dep" ] || missing+=("$(modname "$dep") (needed by $name)")
+		modname "$dep"
+		[ -e "$MODDIR/$dep" ] || missing+=("$NAME (needed by $name)")
 	done
 done <"$LIST"
 

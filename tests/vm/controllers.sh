@@ -87,10 +87,11 @@ check_sd_cert() { # NAME JSON
 		grep -q -F "$f" "$2" && pass "$1: the certificate says $f" ||
 			fail "$1: the certificate does not say $f"
 	done
-	# The words "overwrite on flash is Clear, and what Purge would need" are engineer mmc's
-	# (issue 18's eMMC part: SD cards get overwrite only, and the certificate says so); where
-	# their field is not in the certificate yet (h-lead when this case was written): what is
-	# asserted above is what exists; the lead adds their field's check when both are merged.
+	# The words "overwrite on flash is Clear, and what Purge would need" are engineer mmc's:
+	# sanitization.flash_media (WS_CERT_FLASH_NOTE, "Overwrite on flash media is Clear ...",
+	# on h-mmc, not yet on h-lead when this case was written). What is asserted above is what
+	# exists; once both are merged, add '"flash_media": "Overwrite on flash media is Clear' to
+	# the list.
 }
 
 # raid: a logical drive of QEMU's LSI MegaRAID SAS 2108 (-device megasas-gen2, which presents
