@@ -39,7 +39,7 @@ run_sd() {
 		-kernel "$W/iso/iso/boot/vmlinuz" -initrd "$W/iso/iso/boot/initrd.img" \
 		-append "console=ttyS0,115200n8 quiet wipeseal.medium=none" \
 		-device qemu-xhci -device usb-storage,drive=st -drive "file=$D/stick.img,if=none,id=st,format=raw" \
-		-device sdhci-pci -device sd-card,drive=sd0 -drive "if=none,id=sd0,file=$D/sd.img,format=raw" \
+		-device sdhci-pci -device sd-card,drive=sdcard -drive "if=none,id=sdcard,file=$D/sd.img,format=raw" \
 		>"$D/qemu.log" 2>&1 &
 	pid=$!
 	t0=$SECONDS
