@@ -293,6 +293,9 @@ copy_libs
 step "selecting kernel modules"
 MODS=/lib/modules/$KVER
 depmod -b "$PKGS" "$KVER"
+# the drivers the image must have (iso/drivers.list): first in the kernel package
+err=$(bash "$ROOT/iso/check-drivers.sh" "$PKGS$MODS" "$ROOT/iso/drivers.list" "$KPKG" 2>&1) ||
+	die "$err"
 declare -A want=()
 while IFS= read -r line; do
 	case "$line" in '' | '#'*) continue ;; esac
@@ -322,6 +325,9 @@ for m in "${!have[@]}"; do
 done
 cp "$PKGS$MODS"/modules.{order,builtin,builtin.modinfo} "$R$MODS/"
 depmod -b "$R" "$KVER"
+# ... then in the image, with what they depend on (iso/modules.list must select them)
+err=$(bash "$ROOT/iso/check-drivers.sh" "$R$MODS" "$ROOT/iso/drivers.list" \
+	"the image (iso/modules.list's selection from $KPKG)" 2>&1) || die "$err"
 
 # ---- /init and /etc -------------------------------------------------------------------------
 # the build ID: in the initramfs, in the ISO's /.disk/wipeseal-id (init finds its boot
@@ -362,6 +368,9 @@ nls_utf8
 nls_ascii
 efivarfs
 MODULES
+# the drivers the image must have (VMD, RAID controllers and HBAs, SD and eMMC): also loaded
+# at boot, whatever udev finds
+sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ROOT/iso/drivers.list" >>"$R/etc/wipeseal/modules"
 cat >"$R/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh
 PASSWD

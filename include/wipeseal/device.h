@@ -239,6 +239,27 @@ struct ws_mmc_info {
 	size_t n_boot; /* boot partitions found as block devices */
 };
 
+/*
+ * What stands between the host and the medium, when a controller does (src/lib/controller.c,
+ * from sysfs only: the SCSI host's proc_name, the SCSI address, the drivers' own attributes,
+ * the PCI domain). A RAID controller's logical volume is a disk the controller makes of its
+ * physical drives: writing every block of the volume reaches the drives only through the
+ * controller's mapping, and no firmware erase reaches them at all (docs/methods.md, "Drives
+ * behind controllers"). Strings are "" when the driver does not tell.
+ */
+struct ws_controller_info {
+	bool behind_controller; /* a RAID/HBA driver's SCSI host, or an Intel VMD domain */
+	bool vmd;               /* an NVMe drive in an Intel VMD PCI domain (its NVMe commands
+	                           reach it as ever) */
+	bool logical_volume;    /* a logical volume (RAID array) the controller made */
+	bool passthrough;       /* a physical drive the controller passes through (HBA/JBOD) */
+	char driver[32]; /* "megaraid_sas", "hpsa", "smartpqi", "aacraid", "mpt3sas", "vmd" */
+	char vendor[64]; /* the controller's, as its driver's host attributes say */
+	char model[64];
+	char raid_level[32];   /* as the driver says it: "RAID 1(+0)", "RAID-5", "raid1", "RAID1" */
+	char scsi_address[32]; /* H:C:T:L, "" for VMD */
+};
+
 struct ws_device {
 	enum ws_device_kind kind;
 	enum ws_facts_source source;
@@ -308,6 +329,7 @@ struct ws_device {
 	char *by_path;
 	struct ws_opal_info opal;
 	struct ws_mmc_info mmc;
+	struct ws_controller_info controller;
 };
 
 /*
@@ -342,6 +364,13 @@ const char *ws_device_confirm_token(const struct ws_device *dev);
  */
 bool ws_device_same_medium(const struct ws_device *a, const struct ws_device *b, char *why,
                            size_t len);
+
+/*
+ * ws_controller_describe() - what stands before @dev's medium, in a few words for a list:
+ * "logical volume (megaraid_sas)", "pass-through (mpt3sas)", "behind Intel VMD", or "" when
+ * no controller does. Return: @buf.
+ */
+const char *ws_controller_describe(const struct ws_device *dev, char *buf, size_t len);
 
 /* ws_method_name() - the --method name of one bit of struct ws_device.methods, or NULL. */
 const char *ws_method_name(unsigned bit);

@@ -66,6 +66,17 @@ static char *state_summary(const struct ws_device *d)
 	return cli_printable(buf);
 }
 
+/* "nvme", or with what stands before the medium: "scsi, logical volume (megaraid_sas)". */
+static char *transport_cell(const struct ws_device *d)
+{
+	char ctrl[96], buf[160];
+
+	if (!*ws_controller_describe(d, ctrl, sizeof(ctrl)))
+		return cli_printable(d->transport);
+	snprintf(buf, sizeof(buf), "%s, %s", d->transport, ctrl);
+	return cli_printable(buf);
+}
+
 enum {
 	COL_PATH,
 	COL_BAY,
@@ -127,7 +138,7 @@ static void print_table(const struct ws_device_list *list)
 		cell[i][COL_PATH] = cli_printable(d->path);
 		cell[i][COL_BAY] = cli_printable(ws_device_bay(d, bay, sizeof(bay)));
 		cell[i][COL_SIZE] = cli_printable(cli_size(d->size_bytes, size, sizeof(size)));
-		cell[i][COL_TRAN] = cli_printable(d->transport);
+		cell[i][COL_TRAN] = transport_cell(d);
 		cell[i][COL_MODEL] = cli_printable(d->model);
 		cell[i][COL_SERIAL] = cli_printable(d->serial);
 		cell[i][COL_CONTENTS] = contents_summary(d);

@@ -259,6 +259,27 @@ static void areas_v2(struct json_object *areas)
 	}
 }
 
+/* A drive behind a controller: what stood there and what the wipe covered. */
+static void controller_v2(struct json_object *c)
+{
+	char *driver, *level;
+
+	if (!c)
+		return;
+	driver = text(c, "driver");
+	level = text(c, "raid_level");
+	printf("  %-28s %s (%s)%s%s\n", "behind a controller",
+	       json_object_get_boolean(obj(c, "logical_volume")) ? "logical volume"
+	       : json_object_get_boolean(obj(c, "vmd"))          ? "Intel VMD"
+	                                                         : "pass-through",
+	       driver, strcmp(level, "-") ? ", " : "", strcmp(level, "-") ? level : "");
+	field("controller vendor", c, "vendor");
+	field("controller model", c, "model");
+	field("covered", c, "scope");
+	free(driver);
+	free(level);
+}
+
 static void show_v2(struct json_object *o)
 {
 	struct json_object *media = obj(o, "media"), *san = obj(o, "sanitization"),
@@ -281,6 +302,9 @@ static void show_v2(struct json_object *o)
 	field("disk sequence number", media, "diskseq");
 	field("capacity (bytes)", media, "capacity_bytes");
 	show_machine(obj(o, "machine"));
+}
+
+	controller_v2(obj(media, "controller"));
 	printf("Sanitization\n");
 	field("method", san, "method");
 	field("technique", san, "technique");

@@ -3,7 +3,9 @@
  * cert-v2-media.c - the "media" section of a certificate of schema 2: NIST SP 800-88 Rev. 2
  * Appendix C's media fields by their own names (manufacturer, model, serial, property number,
  * media type, media source, categorization), the interface in IEEE 2883's words, and the
- * identity the wipe's snapshot recorded (path, WWN, firmware, diskseq, capacity).
+ * identity the wipe's snapshot recorded (path, WWN, firmware, diskseq, capacity), and for a
+ * drive behind a controller what the wipe covered (a RAID logical volume, a drive passed
+ * through, a drive in an Intel VMD domain).
  */
 #include <string.h>
 
@@ -38,8 +40,10 @@ static const char *media_type(struct json_object *dev)
 		{ "virtio", "virtual disk" },
 	};
 	const char *t = jget(dev, "transport");
-	struct json_object *rot;
+	struct json_object *rot, *ctrl;
 
+	if (json_object_object_get_ex(dev, "controller", &ctrl) && jtrue(ctrl, "logical_volume"))
+		return "RAID logical volume";
 	if (!t)
 		return "unknown";
 	for (size_t i = 0; i < ELEMENTSOF(named); i++)
@@ -82,8 +86,41 @@ static struct json_object *uint_or_null(struct json_object *dev, const char *key
 	           : NULL;
 }
 
+/* What the wipe covered behind a controller (docs/certificate.md, "Drives behind
+ * controllers"): the snapshot's "controller" facts and the scope in words; NULL (the key is
+ * left out) when no controller stood before the drive. */
+static struct json_object *controller(struct json_object *dev)
+{
+	static const char *const keys[] = { "driver", "vmd",   "logical_volume", "passthrough",
+		                            "vendor", "model", "raid_level",     "scsi_address" };
+	struct json_object *c, *o, *v;
+	const char *scope;
+
+	if (!json_object_object_get_ex(dev, "controller", &c) || !c ||
+	    !(o = json_object_new_object()))
+		return NULL;
+	for (size_t k = 0; k < ELEMENTSOF(keys); k++)
+		json_object_object_add(
+		    o, keys[k],
+		    json_object_object_get_ex(c, keys[k], &v) ? json_object_get(v) : NULL);
+	if (jtrue(c, "logical_volume"))
+		scope = "the logical volume the controller presents, not its physical drives: "
+		        "overwrite is Clear of the volume; what the drives hold outside it (the "
+		        "controller's metadata, spare and failed drives, remapped sectors) was not "
+		        "addressed, and no firmware erase reached them";
+	else if (jtrue(c, "vmd"))
+		scope = "the drive itself, in an Intel VMD domain (the vmd driver passes its "
+		        "commands through)";
+	else
+		scope = "the physical drive, passed through by the controller (HBA/JBOD)";
+	json_object_object_add(o, "scope", json_object_new_string(scope));
+	return o;
+}
+
 struct json_object *ws_cert2_media(struct json_object *dev, const struct ws_cert_info *i)
 {
+	struct json_object *ctrl;
+
 	struct json_object *o = json_object_new_object();
 
 	if (!o)
@@ -105,5 +142,7 @@ struct json_object *ws_cert2_media(struct json_object *dev, const struct ws_cert
 	/* the kernel's number for the medium written to (identity: swapped drives) */
 	json_object_object_add(o, "diskseq", uint_or_null(dev, "diskseq"));
 	json_object_object_add(o, "capacity_bytes", uint_or_null(dev, "size_bytes"));
+	if ((ctrl = controller(dev)))
+		json_object_object_add(o, "controller", ctrl);
 	return o;
 }

@@ -16,6 +16,7 @@
 
 #include <libudev.h>
 
+#include "controller-internal.h"
 #include "purge-internal.h"
 #include "opal-internal.h"
 #include "transport-internal.h"
@@ -126,6 +127,7 @@ static int fill_identity(struct ws_ctx *ctx, struct ws_device *dev)
 	            dev->source == WS_SOURCE_UDEV ? udev_device_get_property_value(ud, "ID_PATH")
 	                                          : NULL);
 	udev_device_unref(ud);
+	ws_controller_probe(ctx, dev, devpath); /* a RAID volume, an HBA, Intel VMD */
 	r = ws_sysfs_fill_identity(ctx, dev);
 	if (r < 0)
 		return r;
@@ -152,6 +154,7 @@ static int finish(struct ws_ctx *ctx, struct ws_device *dev, const char *partiti
 		/* and, on any of them, TCG Level 0 Discovery (a self-encrypting drive) */
 		ws_opal_transport.probe(ctx, dev);
 	}
+	ws_controller_limit(dev); /* a logical volume: overwrite only */
 	ws_contents_probe(ctx, dev, held_fd);
 	return ws_gate_evaluate(ctx, dev, partition_of != NULL, partition_of);
 }

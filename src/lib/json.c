@@ -16,6 +16,7 @@
 
 #include <wipeseal/bay.h>
 
+#include "controller-internal.h"
 #include "internal.h"
 #include "opal-internal.h"
 
@@ -315,6 +316,7 @@ struct json_object *ws_device_json(const struct ws_device *d)
 	put(o, "scsi", scsi_json(&d->scsi));
 	put(o, "opal", ws_opal_info_json(&d->opal));
 	put(o, "mmc", mmc_json(&d->mmc));
+	put(o, "controller", ws_controller_json(&d->controller));
 	return o;
 }
 

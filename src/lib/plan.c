@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "controller-internal.h"
 #include "wipe-internal.h"
 
 #define MIB               (1024u * 1024u)
@@ -138,6 +139,9 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 		*ret = WS_TECH_OVERWRITE;
 		return 0;
 	}
+	/* a RAID logical volume: no firmware erase reaches its drives (controller.c) */
+	if (ws_controller_refuse(dev, plan->technique, ret_reason) < 0)
+		return -EOPNOTSUPP;
 	if (plan->technique == WS_TECH_PURGE)
 		return resolve_purge(dev, ret, ret_reason);
 	if (!ws_technique_info(plan->technique))

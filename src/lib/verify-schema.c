@@ -135,6 +135,13 @@ static const char *const same_v2[][2] = {
 	{ "media.firmware", "evidence.device.firmware" },
 	{ "demo", "signer.demo_ca" },
 	{ "verification.read_back.mode", "evidence.verification.mode" },
+	/* what a wipe behind a controller covered (absent and null when none stood there) */
+	{ "media.controller.driver", "evidence.device.controller.driver" },
+	{ "media.controller.logical_volume", "evidence.device.controller.logical_volume" },
+	{ "media.controller.vmd", "evidence.device.controller.vmd" },
+	{ "media.controller.raid_level", "evidence.device.controller.raid_level" },
+	{ "media.controller.vendor", "evidence.device.controller.vendor" },
+	{ "media.controller.model", "evidence.device.controller.model" },
 	{ NULL, NULL },
 };
 

@@ -58,15 +58,18 @@ static size_t select_eligible(struct station *st)
 		struct drive *d = st->drives[i];
 		const struct ws_device *dev = d->dev;
 		const char *why = drive_unselectable(d);
-		char size[16], *model = cli_printable(dev ? dev->model : NULL);
+		char size[16], ctrl[96], *model = cli_printable(dev ? dev->model : NULL);
 		char *serial = cli_printable(dev ? dev->serial : NULL);
 
 		d->selected = why == NULL;
 		n += d->selected;
-		say("%s: %s, serial %s, %s, %s, strongest technique %s: %s%s", d->path, model,
+		/* "scsi, logical volume (megaraid_sas)": what stands before the medium */
+		if (!dev || !*ws_controller_describe(dev, ctrl, sizeof(ctrl)))
+			ctrl[0] = '\0';
+		say("%s: %s, serial %s, %s, %s%s%s, strongest technique %s: %s%s", d->path, model,
 		    serial, dev ? cli_size(dev->size_bytes, size, sizeof(size)) : "-",
-		    dev ? dev->transport : "-", drive_best_technique(dev),
-		    why ? "skipped: " : "to be wiped", why ? why : "");
+		    dev ? dev->transport : "-", ctrl[0] ? ", " : "", ctrl,
+		    drive_best_technique(dev), why ? "skipped: " : "to be wiped", why ? why : "");
 		free(model);
 		free(serial);
 	}

@@ -573,6 +573,9 @@ run_station_serial() {
 # the network boot: run_netboot
 # shellcheck source=tests/vm/netboot.sh
 . "$ROOT/tests/vm/netboot.sh"
+# drives behind controllers: an SD card on QEMU's SDHCI (run_sd), a MegaRAID volume (run_raid)
+# shellcheck source=tests/vm/controllers.sh
+. "$ROOT/tests/vm/controllers.sh"
 
 # WS_VM_ONLY="bios station-serial" runs only those (the inner loop)
 want() { [ -z "${WS_VM_ONLY:-}" ] || [[ " $WS_VM_ONLY " == *" $1 "* ]]; }
@@ -588,8 +591,10 @@ want station-serial && run_station_serial
 want card && run_card
 want card-login && run_card_login
 want netboot && run_netboot
+want sd && run_sd
+want raid && run_raid
 
 END=$(date +%s)
 echo "tests/vm: $FAILS failure(s), $((END - START)) s in all (ISO $(($(stat -c %s "$ISO") / 1048576)) MiB)"
-[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W"/card* "$W/netboot" "$W/pxe" "$W/iso/rootfs" "$W/iso/pkgs"
+[ "$KEEP" = yes ] || rm -rf "$W/bios" "$W/uefi" "$W/usb-uefi" "$W"/fw-* "$W"/cmdline-* "$W/two-sticks" "$W/station-serial" "$W"/card* "$W/netboot" "$W/sd" "$W/raid" "$W/pxe" "$W/iso/rootfs" "$W/iso/pkgs"
 [ "$FAILS" = 0 ]
