@@ -301,10 +301,8 @@ static void show_v2(struct json_object *o)
 	field("firmware", media, "firmware");
 	field("disk sequence number", media, "diskseq");
 	field("capacity (bytes)", media, "capacity_bytes");
-	show_machine(obj(o, "machine"));
-}
-
 	controller_v2(obj(media, "controller"));
+	show_machine(obj(o, "machine"));
 	printf("Sanitization\n");
 	field("method", san, "method");
 	field("technique", san, "technique");
