@@ -86,7 +86,8 @@ void prompt_open_method(struct station *st)
 		const struct ws_technique_info *i = ws_technique_info((enum ws_technique)t);
 
 		if ((i->flags & WS_TECH_F_FIRMWARE) && !(i->flags & WS_TECH_F_ERASES_NOTHING) &&
-		    !(i->flags & WS_TECH_F_SECRET) && advertised_by_selected(st, (enum ws_technique)t))
+		    !(i->flags & WS_TECH_F_SECRET) &&
+		    advertised_by_selected(st, (enum ws_technique)t))
 			add_entry(p, i->name, valid_for_selected(st, i->name));
 	}
 	for (int i = 0; i < p->n; i++)
