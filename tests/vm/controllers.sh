@@ -83,15 +83,12 @@ check_sd_cert() { # NAME JSON
 	local f
 	for f in '"status": "SUCCESS"' '"transport": "mmc"' '"interface": "eMMC/SD"' \
 		'"media_type": "SD/MMC flash card"' '"method": "Clear"' '"technique": "overwrite"' \
-		'"name": "mmcblk0"' '"mode": "full"'; do
+		'"name": "mmcblk0"' '"mode": "full"' '"flash_media": "Overwrite on flash media is Clear'; do
 		grep -q -F "$f" "$2" && pass "$1: the certificate says $f" ||
 			fail "$1: the certificate does not say $f"
 	done
-	# The words "overwrite on flash is Clear, and what Purge would need" are engineer mmc's:
-	# sanitization.flash_media (WS_CERT_FLASH_NOTE, "Overwrite on flash media is Clear ...",
-	# on h-mmc, not yet on h-lead when this case was written). What is asserted above is what
-	# exists; once both are merged, add '"flash_media": "Overwrite on flash media is Clear' to
-	# the list.
+	# sanitization.flash_media: overwrite on flash is Clear, and what Purge would need
+	# (WS_CERT_FLASH_NOTE, docs/certificate.md "Flash media")
 }
 
 # raid: a logical drive of QEMU's LSI MegaRAID SAS 2108 (-device megasas-gen2, which presents
