@@ -349,30 +349,6 @@ typedef int (*ws_walk_fn)(void *userdata, const char *path, enum ws_walk_kind ki
  */
 int ws_cert_walk(const char *const *paths, size_t n, ws_walk_fn fn, void *userdata);
 
-/* The series check over many certificates, keeping hashes only (76 bytes a certificate). */
-struct ws_series;
-
-/* ws_series_new() - @per_station: one series per signer (a tree of many stations), or all
- * certificates given one series (the check `verify` always made of files). */
-int ws_series_new(bool per_station, struct ws_series **ret);
-
-/* ws_series_add() - remember @c's SHA-256, predecessor, signer and issue time; its place
- * is the number added before it. Return: 0 or -ENOMEM. */
-int ws_series_add(struct ws_series *s, const struct ws_cert_check *c);
-
-/* ws_series_stations() - the number of series (signers) seen. */
-size_t ws_series_stations(const struct ws_series *s);
-
-typedef void (*ws_series_fn)(void *userdata, uint32_t place);
-
-/* ws_series_check() - every certificate but the earliest of its series must follow another
- * of the same series; @fn hears each that does not (in the order added).
- * Return: the number of those, or -ENOMEM. */
-int ws_series_check(const struct ws_series *s, ws_series_fn fn, void *userdata);
-
-/* ws_series_free() - NULL-safe. Return: NULL. */
-struct ws_series *ws_series_free(struct ws_series *s);
-
 /* ---- audit log ---------------------------------------------------------------------------- */
 
 /* One event, as the audit log records it. Every field may be NULL (0). */
