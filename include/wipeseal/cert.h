@@ -340,7 +340,8 @@ typedef int (*ws_walk_fn)(void *userdata, const char *path, enum ws_walk_kind ki
 
 /*
  * ws_cert_walk() - the certificates under @paths, streamed to @fn one at a time. A path that
- * is not a directory is a certificate, whatever its name. A directory is walked recursively,
+ * is not a directory is a certificate, whatever its name (but NAME.destruction.json, a
+ * destruction record: WS_WALK_DESTRUCTION, as in a directory). A directory is walked recursively,
  * each directory's names sorted bytewise (the same tree always gives the same order),
  * without following symbolic links to directories. Passed over in silence: hidden names
  * (".register-queue", ...), files that do not end in ".json" (.p7s, .pdf, .awaiting-*

@@ -57,6 +57,8 @@ static int usage(void)
 	      "FAILED or ABORTED wipes, failing integrity, duplicates, missing from a series.\n"
 	      "Exit 0 all authentic and SUCCESS; 7 some record a failed wipe; 8 missing or\n"
 	      "duplicated; 1 a check failed (docs/auditing.md).\n"
+	      "A NAME.destruction.json (wipeseal destroyed) is checked as a destruction\n"
+	      "record: its schema and its station's signature, outside the summary.\n"
 	      "With --audit-log, check the\n"
 	      "station's audit log: every line's signature and its hash chain, and every\n"
 	      "certificate it lists.\n\n"
