@@ -280,11 +280,15 @@ static void name_part(char *buf, size_t len, const char *s)
 {
 	size_t n = 0;
 
-	for (; s && *s && n + 1 < len && n < 40; s++)
-		buf[n++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		                   (*s >= '0' && *s <= '9') || *s == '.' || *s == '-'
-		               ? *s
-		               : '_';
+	for (; s && *s && n + 1 < len && n < 40; s++) {
+		bool keep = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		            (*s >= '0' && *s <= '9') || *s == '.' || *s == '-';
+
+		if (keep)
+			buf[n++] = *s;
+		else
+			buf[n++] = '_';
+	}
 	buf[n] = '\0';
 	if (n == 0)
 		snprintf(buf, len, "unknown");
@@ -293,7 +297,7 @@ static void name_part(char *buf, size_t len, const char *s)
 /* DIR/UTCTIME_MODEL_SERIAL[-K].destruction.json, malloc'd (NULL on ENOMEM). */
 static char *record_path(const struct ws_destruction_opts *o, const char *serial, unsigned k)
 {
-	char when[32], model[48], sn[48], *path = NULL, suffix[8] = "";
+	char when[32], model[48], sn[48], *path = NULL, suffix[16] = "";
 	time_t t = time(NULL);
 	struct tm tm;
 
