@@ -6,7 +6,7 @@
  * frozen included (refused, never cleared instead); on a drive that offers none (an NVMe
  * drive with only Format NVM, one with nothing, a loop device, a RAID logical volume that
  * advertises a sanitize) it resolves to the overwrite; and the sentence for the certificate
- * names the technique or the reason. The wipes themselves: tests/integration/test-fallback.c.
+ * names the technique or the reason. The wipes themselves: tests/integration/test-purge-or-clear.c.
  */
 #include <check.h>
 #include <errno.h>

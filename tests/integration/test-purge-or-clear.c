@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-fallback.c - `--method purge-or-clear` (docs/methods.md, "purge-or-clear") through the
+ * test-purge-or-clear.c - `--method purge-or-clear` (docs/methods.md, "purge-or-clear") through the
  * real `wipeseal wipe` and `station --auto`, against tests/nvmesim and plain loop devices; each
  * device is read back, each certificate checked with plain `openssl cms -verify` and with
  * `wipeseal verify`.
@@ -14,8 +14,8 @@
  *   names why: "an NVMe drive without Sanitize; its Format NVM ... is Clear", "no NVMe, ATA,
  *   SCSI or eMMC sanitize". `verify` says OK.
  * - test_failed_purge_is_not_cleared (`fails`): exit 1, FAILED, the sanitize's technique, no
- *   pass planned or written, and the marker still on the half the drive never reached: a failed
- *   Purge is a finding, never overwritten afterwards.
+ *   pass planned or written, and a marker at 30 MiB (past the 55 % the drive erases before it
+ *   fails) still there: a failed Purge is a finding, never overwritten afterwards.
  * - test_verify_none_refused: `--verify none` (even with `--trust-firmware`) exits 2 naming
  *   purge-or-clear, the device unchanged.
  * - test_auto_mode_does_not_skip: `station --auto` with `[station] method = purge-or-clear` on a
@@ -157,14 +157,20 @@ START_TEST(test_failed_purge_is_not_cleared)
 	char *dev = marked("fails.img"), *out = NULL, *err = NULL;
 	struct json_object *root, *res, *cert;
 
+	/* the marker once more at 30 MiB, past the 55 % the drive erases before it fails */
+	ck_assert_int_eq(test_sh(NULL,
+	                         "printf '%%s' '%s' | dd of='%s' bs=1M seek=30 conv=notrunc "
+	                         "oflag=sync status=none",
+	                         marker, dev),
+	                 0);
 	ck_assert_int_eq(poc_wipe("fails", dev, "", &out, &err), WS_EXIT_FAILED);
 	res = result_of(out, &root);
 	ck_assert_str_eq(jstr(res, "status"), "FAILED");
 	ck_assert_str_eq(jstr(res, "technique"), "nvme-sanitize-crypto");
 	ck_assert_uint_eq(jnum(res, "passes_planned"), 0);
 	ck_assert_ptr_nonnull(strstr(jstr(res, "reason"), "the sanitize failed"));
-	/* the half the drive never reached still holds the marker: nobody overwrote it */
-	ck_assert_int_gt(marker_lines(dev), 0);
+	/* the part the drive never reached still holds the marker: nobody overwrote it */
+	ck_assert(has_marker(dev));
 	ck_assert_int_lt(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 2);
 	ck_assert_int_ne(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", dev), 0);
 	cert = checked_certificate(root, jstr(res, "fallback"), WS_EXIT_NOT_WIPED);
@@ -280,11 +286,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("fallback");
+	Suite *s = suite_create("purge-or-clear");
 	TCase *tc = tcase_create("purge-or-clear");
 	int r;
 
-	simdrive_init("fallback", "FALLBACK");
+	simdrive_init("purge-or-clear", "POC");
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_purge_where_offered);
 	tcase_add_test(tc, test_clear_where_not);
