@@ -57,19 +57,19 @@ struct ws_destruction_opts {
 	 * first; NULL: none is linked, and the record says so */
 	const char *certificate;
 	const struct ws_trust *trust;
-	const struct ws_cert_info *info;  /* the operator, location, notes (as certificates) */
-	const struct ws_signer *signer;   /* the station's */
-	const char *dir;                  /* where the record goes (the certificate directory) */
-	const char *audit_log;            /* the DESTROYED line; NULL: none */
+	const struct ws_cert_info *info; /* the operator, location, notes (as certificates) */
+	const struct ws_signer *signer;  /* the station's */
+	const char *dir;                 /* where the record goes (the certificate directory) */
+	const char *audit_log;           /* the DESTROYED line; NULL: none */
 };
 
 /* What ws_destruction_record() did. Free with ws_destruction_outcome_clear(). */
 struct ws_destruction_outcome {
-	char *record;     /* the record's path, once written */
-	char *reason;     /* one line when refused or not written */
+	char *record; /* the record's path, once written */
+	char *reason; /* one line when refused or not written */
 	char record_id[37];
-	char sha256[65];      /* of the record's bytes */
-	bool audit_failed;    /* written, but the audit log could not take its line */
+	char sha256[65];   /* of the record's bytes */
+	bool audit_failed; /* written, but the audit log could not take its line */
 };
 
 /*
@@ -89,11 +89,11 @@ void ws_destruction_outcome_clear(struct ws_destruction_outcome *v);
 /* What ws_destruction_verify_file() found. Free with ws_destruction_check_clear(). */
 struct ws_destruction_check {
 	bool ok;
-	char *reason;       /* the first check that failed, one line */
-	char sha256[65];    /* of the record's bytes */
+	char *reason;    /* the first check that failed, one line */
+	char sha256[65]; /* of the record's bytes */
 	char *record_id, *serial, *model, *how, *witness, *operator_name, *date;
-	char *signer;       /* the station certificate's subject */
-	char *linked_id;    /* the linked certificate's id, or NULL: none linked */
+	char *signer;    /* the station certificate's subject */
+	char *linked_id; /* the linked certificate's id, or NULL: none linked */
 	int64_t signing_time;
 };
 

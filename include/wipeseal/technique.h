@@ -49,9 +49,7 @@ enum ws_technique {
 	WS_TECH_MMC_SECURE_ERASE,           /* eMMC secure erase (0x80000000): Purge */
 	WS_TECH_MMC_SECURE_TRIM,            /* eMMC secure trim, steps 1 and 2: Purge */
 	WS_TECH_MMC_SANITIZE,               /* eMMC TRIM, then SANITIZE_START: Purge */
-	/* a policy, like purge: the strongest Purge the drive offers, else a verified Clear by
-	 * overwrite (ws_technique_resolve(); docs/methods.md, "purge-or-clear") */
-	WS_TECH_PURGE_OR_CLEAR,
+	WS_TECH_PURGE_OR_CLEAR,             /* a policy: purge where offered, else Clear */
 	WS_TECH_COUNT                       /* not a technique: the number of rows */
 };
 

@@ -18,7 +18,6 @@
  * one JSON object instead. Return: whether it checks; false also when memory ran out (said
  * on stderr).
  */
-bool verify_destruction(struct cli *cli, const struct ws_trust *trust, const char *path,
-                        bool json);
+bool verify_destruction(struct cli *cli, const struct ws_trust *trust, const char *path, bool json);
 
 #endif

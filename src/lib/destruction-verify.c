@@ -76,7 +76,8 @@ static const char *check_link(struct json_object *doc)
 	if (!l)
 		return text_at(doc, "linked_certificate_note")
 		           ? NULL
-		           : "it links no certificate and does not say why (linked_certificate_note)";
+		           : "it links no certificate and does not say why "
+		             "(linked_certificate_note)";
 	if (!json_object_is_type(l, json_type_object) ||
 	    !text_at(doc, "linked_certificate.certificate_id") ||
 	    !is_sha256(text_at(doc, "linked_certificate.sha256")))
@@ -112,8 +113,8 @@ static const char *check_doc(struct json_object *doc)
 
 /* The one signer, chained at its signing time, held to the station's rules. Return: NULL, or
  * why not (a constant, or written into @buf). */
-static const char *signer_why(X509_STORE *store, CMS_ContentInfo *cms, struct ws_destruction_check *c,
-                              char *buf, size_t size)
+static const char *signer_why(X509_STORE *store, CMS_ContentInfo *cms,
+                              struct ws_destruction_check *c, char *buf, size_t size)
 {
 	STACK_OF(X509) *signers = CMS_get0_signers(cms), *certs = CMS_get1_certs(cms);
 	X509 *x = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;

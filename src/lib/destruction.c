@@ -29,8 +29,8 @@
 #define MAX_SUFFIX 99 /* NAME-2.destruction.json ... -99 when the name is taken */
 
 static const char *const hows[] = {
-	[WS_DESTRUCT_SHRED] = "shred",           [WS_DESTRUCT_DISINTEGRATE] = "disintegrate",
-	[WS_DESTRUCT_PULVERIZE] = "pulverize",   [WS_DESTRUCT_INCINERATE] = "incinerate",
+	[WS_DESTRUCT_SHRED] = "shred",         [WS_DESTRUCT_DISINTEGRATE] = "disintegrate",
+	[WS_DESTRUCT_PULVERIZE] = "pulverize", [WS_DESTRUCT_INCINERATE] = "incinerate",
 	[WS_DESTRUCT_MELT] = "melt",
 };
 
@@ -94,8 +94,8 @@ static int drive_serial(const struct ws_destruction_opts *o, const char **ret, c
 
 /* The certificate named, read once and verified from those bytes: authentic (its status may
  * be anything: a FAILED wipe is what a destruction closes) and of the drive @serial. */
-static int check_linked(const struct ws_destruction_opts *o, const char *serial,
-                        struct linked *l, char **ret_reason)
+static int check_linked(const struct ws_destruction_opts *o, const char *serial, struct linked *l,
+                        char **ret_reason)
 {
 	char *json = NULL, *p7s = NULL, *sig_path = NULL;
 	size_t jl = 0, sl = 0;
@@ -203,9 +203,10 @@ static struct json_object *witness_json(const struct ws_destruction_opts *o)
 	add(w, "role", str(o->witness_role));
 	add(w, "organization", str(o->witness_organization));
 	add(w, "signed", json_object_new_boolean(false));
-	add(w, "note", str("named by the operator; the witness does not sign this record (the "
-	                   "station's signature covers the operator's word that they were "
-	                   "there)"));
+	add(w, "note",
+	    str("named by the operator; the witness does not sign this record (the "
+	        "station's signature covers the operator's word that they were "
+	        "there)"));
 	return w;
 }
 
@@ -393,9 +394,9 @@ int ws_destruction_record(const struct ws_destruction_opts *o, struct ws_destruc
 		ws_sha256_hex(text, strlen(text), out->sha256);
 		r = write_record(o, serial, text, sig, &out->record);
 		if (r < 0)
-			(void)ws_reason(&out->reason, r, "the record cannot be written into %s: %s%s",
-			                o->dir, strerror(-r),
-			                r == -EEXIST ? " (every name up to -99 is taken)" : "");
+			(void)ws_reason(
+			    &out->reason, r, "the record cannot be written into %s: %s%s", o->dir,
+			    strerror(-r), r == -EEXIST ? " (every name up to -99 is taken)" : "");
 	}
 	if (r == 0 && o->audit_log && audit(o, serial, &l, out, &why) < 0) {
 		out->audit_failed = true;

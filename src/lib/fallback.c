@@ -33,8 +33,8 @@ bool ws_technique_offers_purge(const struct ws_device *dev)
 /* What keeps Purge from @dev, in a few words for the parenthesis. */
 static void why_no_purge(const struct ws_device *dev, char *buf, size_t len)
 {
-	unsigned formats = WS_TECH_BIT(WS_TECH_NVME_FORMAT_CRYPTO) |
-	                   WS_TECH_BIT(WS_TECH_NVME_FORMAT_USER_DATA);
+	unsigned formats =
+	    WS_TECH_BIT(WS_TECH_NVME_FORMAT_CRYPTO) | WS_TECH_BIT(WS_TECH_NVME_FORMAT_USER_DATA);
 
 	if (dev->controller.logical_volume)
 		snprintf(buf, len,

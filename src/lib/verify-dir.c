@@ -298,10 +298,9 @@ static int walk_named(struct walk *w, const char *path)
 	memcpy(w->path, path, need);
 	w->len = need - 1;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return report(w,
-		              ws_destruction_is_record(path) ? WS_WALK_DESTRUCTION
-		                                             : WS_WALK_CERTIFICATE,
-		              NULL);
+		return report(
+		    w, ws_destruction_is_record(path) ? WS_WALK_DESTRUCTION : WS_WALK_CERTIFICATE,
+		    NULL);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		char why[160];

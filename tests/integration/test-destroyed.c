@@ -161,8 +161,9 @@ START_TEST(test_linked_to_failed_wipe)
 	                         "grep -q '\"record_sha256\":\"%s\"'",
 	                         scratch_dir(), rec_sha),
 	                 0);
-	ck_assert_int_eq(run_cli(NULL, NULL, "verify --audit-log '%s/audit.log' --ca %s/ca/ca.pem "
-	                                     "--cert-dir '%s/certs'",
+	ck_assert_int_eq(run_cli(NULL, NULL,
+	                         "verify --audit-log '%s/audit.log' --ca %s/ca/ca.pem "
+	                         "--cert-dir '%s/certs'",
 	                         scratch_dir(), pki, scratch_dir()),
 	                 WS_EXIT_OK);
 	/* verify: the record alone, then beside the FAILED certificate in its directory */
@@ -172,9 +173,9 @@ START_TEST(test_linked_to_failed_wipe)
 	                          "Operator, witness Wanda Witness"),
 	              "%s", out);
 	free(out);
-	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca/ca.pem '%s/certs'", pki,
-	                         scratch_dir()),
-	                 WS_EXIT_NOT_WIPED);
+	ck_assert_int_eq(
+	    run_cli(&out, NULL, "verify --ca %s/ca/ca.pem '%s/certs'", pki, scratch_dir()),
+	    WS_EXIT_NOT_WIPED);
 	ck_assert_msg(strstr(out, "OK (destruction record:"), "%s", out);
 	free(out);
 	/* the witness changed after signing: refused */
@@ -280,7 +281,8 @@ START_TEST(test_refusals)
 	        "--serial OTHER-7 --how shred --witness W --certificate '%s' --ca %s/ca/ca.pem",
 	        cert, pki);
 	/* its bytes changed: not authentic */
-	ck_assert_int_eq(test_sh(NULL, "sed 's/SUCCESS/FAILED/' '%s' > '%s' && cp '%s.p7s' '%s.p7s'",
+	ck_assert_int_eq(test_sh(NULL,
+	                         "sed 's/SUCCESS/FAILED/' '%s' > '%s' && cp '%s.p7s' '%s.p7s'",
 	                         cert, bad, cert, bad),
 	                 0);
 	refused("", WS_EXIT_FAILED, "does not verify",

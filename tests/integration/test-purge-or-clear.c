@@ -76,9 +76,9 @@ static struct json_object *checked_certificate(struct json_object *root, const c
 	ck_assert_str_eq(jstr(cert, "sanitization.fallback"), fallback);
 	ck_assert_str_eq(jstr(cert, "evidence.fallback"), fallback);
 	ck_assert(json_object_object_get_ex(root, "file", &file));
-	ck_assert_int_eq(run_cli(NULL, NULL, "verify --ca %s/ca/ca.pem '%s'", pki,
-	                         json_object_get_string(file)),
-	                 code);
+	ck_assert_int_eq(
+	    run_cli(NULL, NULL, "verify --ca %s/ca/ca.pem '%s'", pki, json_object_get_string(file)),
+	    code);
 	return cert;
 }
 

@@ -109,12 +109,13 @@ START_TEST(test_clear_where_none_is_offered)
 
 	/* the laptop's NVMe drive without Sanitize: Format NVM is Clear, so the overwrite */
 	d.nvme.present = true;
-	d.methods = WS_METHODS_OVERWRITE | WS_METHOD_NVME_FORMAT_CRYPTO |
-	            WS_METHOD_NVME_FORMAT_USER_DATA;
+	d.methods =
+	    WS_METHODS_OVERWRITE | WS_METHOD_NVME_FORMAT_CRYPTO | WS_METHOD_NVME_FORMAT_USER_DATA;
 	ck_assert(!ws_technique_offers_purge(&d));
 	ck_assert_int_eq(resolved(&d), WS_TECH_OVERWRITE);
-	says(&d, WS_TECH_OVERWRITE, "offers no Purge technique (an NVMe drive without Sanitize; "
-	                            "its Format NVM with secure erase is Clear");
+	says(&d, WS_TECH_OVERWRITE,
+	     "offers no Purge technique (an NVMe drive without Sanitize; "
+	     "its Format NVM with secure erase is Clear");
 	says(&d, WS_TECH_OVERWRITE, ": Clear by overwrite, verified by reading back");
 	d.methods = WS_METHODS_OVERWRITE;
 	ck_assert_int_eq(resolved(&d), WS_TECH_OVERWRITE);
