@@ -25,6 +25,8 @@ static const struct {
 	{ "validate", cmd_validate, "record the second person's decision on certificates" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
+	{ "find", cmd_find, "find certificates by serial or asset tag in the lot indexes" },
+	{ "batch-report", cmd_batch_report, "a batch's report (CSV, signed PDF) from its certificates" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
