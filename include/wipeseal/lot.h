@@ -28,8 +28,8 @@ struct ws_trust;
 struct ws_verify_opts;
 
 /* The longest job or batch number, and the longest customer field, in bytes. */
-#define WS_LOT_NUMBER_MAX 64
-#define WS_LOT_FIELD_MAX  256
+#define WS_LOT_NUMBER_MAX 64u
+#define WS_LOT_FIELD_MAX  256u
 
 /* The index file in each lot folder, and the batch report beside it. */
 #define WS_LOT_INDEX      "index.tsv"

@@ -98,7 +98,8 @@ static int fsync_dir(const char *dir)
 
 int ws_lot_index_add(const char *dir, const struct ws_lot_row *row)
 {
-	_cleanup_free_ char *path = NULL, *line = NULL;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *line = NULL;
 	struct stat st;
 	size_t len = 0;
 	int fd, r;

@@ -55,7 +55,7 @@ static const struct {
 	{ "Serial", 22, 130 },
 	{ "Asset tag", 152, 90 },
 	{ "Status", 242, 70 },
-	{ "Certificate SHA-256", 312, 199 },
+	{ "Certificate SHA-256 (first 32)", 312, 199 },
 };
 
 static void table_head(cairo_t *cr, double *y)
@@ -68,19 +68,20 @@ static void table_head(cairo_t *cr, double *y)
 /* One drive's line: what verify found, never a claim of a document that failed. */
 static void table_row(cairo_t *cr, size_t i, const struct lot_entry *e, double y)
 {
-	char num[16], *v[5];
+	char num[16], sha[40], *v[5];
 
 	snprintf(num, sizeof(num), "%zu", i + 1);
 	v[0] = pdf_clean(num);
 	v[1] = pdf_clean(e->authentic ? e->fields.serial : "-");
 	v[2] = pdf_clean(e->authentic ? e->fields.asset_tag : "-");
 	v[3] = pdf_clean(e->authentic ? e->status : "NOT AUTHENTIC");
-	v[4] = pdf_clean(e->sha256);
+	snprintf(sha, sizeof(sha), "%.32s\u2026", e->sha256); /* the CSV has all 64 */
+	v[4] = pdf_clean(sha);
 	for (size_t k = 0; k < ELEMENTSOF(cols); k++) {
 		if (!e->authentic && k == 3)
 			cairo_set_source_rgb(cr, 0.7, 0, 0);
 		pdf_text(cr, v[k] ? v[k] : "?", ROW_FONT, PDF_MARGIN + cols[k].x, y,
-		         k == 4 ? cols[k].w + 40 : cols[k].w - 4, 1);
+		         cols[k].w - 4, 1);
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		free(v[k]);
 	}

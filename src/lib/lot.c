@@ -150,6 +150,7 @@ static int take_row(struct ws_customer *c, char **cells, int n, const int *map, 
 			                 "%s:%u: the %s is not text (UTF-8, no control characters, "
 			                 "at most %u bytes): correct the customer list",
 			                 path, line, col_names[map[i]][0], WS_LOT_FIELD_MAX);
+		free(*field_of(c, map[i])); /* a column named twice: the last wins */
 		*field_of(c, map[i]) = cells[i];
 		cells[i] = NULL;
 	}
@@ -167,23 +168,27 @@ static int take_row(struct ws_customer *c, char **cells, int n, const int *map, 
 /* Two customers that could be mistaken: the same id, name or folder. */
 static int check_unique(const struct ws_customers *l, const char *path, char **ret_reason)
 {
-	char a[72], b[72];
+	char(*slug)[72] = calloc(l->n ? l->n : 1, sizeof(*slug));
+	int r = 0;
 
+	if (!slug)
+		return -ENOMEM;
 	for (size_t i = 0; i < l->n; i++)
-		for (size_t k = 0; k < i; k++) {
+		ws_lot_slug(l->v[i].name, slug[i], sizeof(slug[i]));
+	for (size_t i = 0; i < l->n && r == 0; i++)
+		for (size_t k = 0; k < i && r == 0; k++) {
 			const struct ws_customer *x = &l->v[i], *y = &l->v[k];
 
-			ws_lot_slug(x->name, a, sizeof(a));
-			ws_lot_slug(y->name, b, sizeof(b));
 			if (strcmp(x->id, y->id) == 0 || strcasecmp(x->name, y->name) == 0 ||
-			    strcmp(a, b) == 0)
-				return ws_reason(ret_reason, -EINVAL,
-				                 "%s: customers '%s' and '%s' have the same %s: "
-				                 "give each its own",
-				                 path, y->name, x->name,
-				                 strcmp(x->id, y->id) == 0 ? "id" : "name or folder");
+			    strcmp(slug[i], slug[k]) == 0)
+				r = ws_reason(ret_reason, -EINVAL,
+				              "%s: customers '%s' and '%s' have the same %s: give each "
+				              "its own",
+				              path, y->name, x->name,
+				              strcmp(x->id, y->id) == 0 ? "id" : "name or folder");
 		}
-	return 0;
+	free(slug);
+	return r;
 }
 
 static int parse_list(const char *text, size_t len, const char *path, struct ws_customers *l,
@@ -432,7 +437,7 @@ void ws_lot_slug(const char *s, char *buf, size_t len)
 		size_t k = *p < 0x80 ? 1 : *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
 
 		if (*p >= 0x80) { /* a character of another script: kept whole, or cut here */
-			if (o + k > cap)
+			if (o + k > cap || strnlen((const char *)p, k) < k)
 				break;
 			memcpy(buf + o, p, k);
 			o += k;

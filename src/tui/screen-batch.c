@@ -24,7 +24,7 @@
 
 #include "station.h"
 
-static struct station_batch *B(struct station *st)
+static struct station_batch *batch_of(struct station *st)
 {
 	return &st->batch;
 }
@@ -36,7 +36,7 @@ bool batch_shows(const struct station *st, const struct drive *d)
 
 void batch_open(struct station *st)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 
 	memset(&st->prompt, 0, sizeof(st->prompt));
 	st->prompt.kind = PROMPT_BATCH;
@@ -49,7 +49,7 @@ void batch_open(struct station *st)
 /* The batch now starts with @lot (taken; NULL: none). */
 static void begin(struct station *st, struct ws_lot *lot)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 
 	st->prompt.kind = PROMPT_NONE;
 	b->seq++;
@@ -68,13 +68,13 @@ static void begin(struct station *st, struct ws_lot *lot)
 /* The customer chosen (NULL: the list's last entry, none). */
 static const struct ws_customer *chosen(struct station *st)
 {
-	return ws_customers_get(st->ws->lot.customers, B(st)->cursor);
+	return ws_customers_get(st->ws->lot.customers, batch_of(st)->cursor);
 }
 
 /* Enter on a step: the next one, or the lot checked and begun. */
 static void next_step(struct station *st)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 	char *why = NULL;
 	struct ws_lot *lot = NULL;
 	int r;
@@ -106,7 +106,7 @@ static void next_step(struct station *st)
 
 void batch_key(struct station *st, int key)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 	size_t n = ws_customers_count(st->ws->lot.customers) + 1; /* and "none" */
 
 	if (key == 27) { /* Esc: a batch without a lot */
@@ -130,7 +130,7 @@ void batch_key(struct station *st, int key)
 
 static void draw_customers(struct station *st, int y, int x, int w, int rows)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 	size_t n = ws_customers_count(st->ws->lot.customers) + 1, top = 0;
 	char line[160];
 
@@ -153,7 +153,7 @@ static void draw_customers(struct station *st, int y, int x, int w, int rows)
 
 void batch_draw(struct station *st)
 {
-	struct station_batch *b = B(st);
+	struct station_batch *b = batch_of(st);
 	const struct ws_customer *c = chosen(st);
 	int w = COLS < 66 ? COLS : 66, h = 12, y = (LINES - h) / 2, x = (COLS - w) / 2;
 	char line[200];
@@ -197,7 +197,7 @@ static void write_report(struct station *st)
 	const char *ca = ws_config_get(cfg, "lot", "ca");
 	struct ws_pdf_opts pdf = { .signer = st->ws->cert.signer };
 	struct ws_trust *trust = NULL;
-	struct ws_lot_report rep;
+	struct ws_lot_report rep = { 0 };
 	char *why = NULL;
 	int r;
 
@@ -217,8 +217,7 @@ static void write_report(struct station *st)
 		station_message(st, "batch report: %zu drives, %zu sanitized, %zu not, %zu failed "
 		                    "verification (%s)",
 		                rep.drives, rep.success, rep.failed, rep.invalid, WS_LOT_REPORT_PDF);
-	if (r == 0)
-		ws_lot_report_clear(&rep);
+	ws_lot_report_clear(&rep);
 	free(why);
 	ws_trust_free(trust);
 }
