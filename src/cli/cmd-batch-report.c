@@ -117,7 +117,7 @@ static int prepare(struct cli *cli, struct report_ctl *c)
 static int report(struct cli *cli, const struct report_ctl *c, const char *dir)
 {
 	struct ws_pdf_opts pdf = { .signer = c->signer };
-	struct ws_lot_report rep;
+	struct ws_lot_report rep = { 0 };
 	char *why = NULL;
 	int r = ws_lot_report_write(dir, c->trust, NULL, &pdf, &rep, &why), code;
 

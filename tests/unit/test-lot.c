@@ -206,6 +206,28 @@ START_TEST(test_from_config)
 }
 END_TEST
 
+/* docs/lots.md's ```ini example is a configuration the parser takes, every key known. */
+START_TEST(test_docs_example)
+{
+	char *dir = test_tmpdir("lot"), *out = NULL, *why = NULL;
+	char *conf = test_fmt("%s/lots.conf", dir);
+	struct ws_config *cfg = NULL;
+
+	ck_assert_int_eq(test_sh(&out,
+	                         "awk '/^```ini/ { on = 1; next } /^```/ { on = 0 } on' "
+	                         "'%s/docs/lots.md' > '%s' && test -s '%s'",
+	                         WS_SOURCE_DIR, conf, conf),
+	                 0);
+	ck_assert_int_eq(ws_config_load(conf, &cfg, &why), 0);
+	ck_assert_str_eq(ws_config_get(cfg, "lot", "customers"), "/etc/wipeseal/customers.csv");
+	ck_assert_str_eq(ws_config_get(cfg, "lot", "job"), "J-2026-117");
+	ws_config_free(cfg);
+	free(out);
+	free(conf);
+	free(dir);
+}
+END_TEST
+
 /* ---- the index ---------------------------------------------------------------------------- */
 
 #define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -336,6 +358,7 @@ int main(void)
 	tcase_add_test(tc, test_numbers);
 	tcase_add_test(tc, test_slug_and_dir);
 	tcase_add_test(tc, test_from_config);
+	tcase_add_test(tc, test_docs_example);
 	tcase_add_test(tc, test_index_torn_line);
 	tcase_add_test(tc, test_find);
 	suite_add_tcase(s, tc);
