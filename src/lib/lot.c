@@ -86,6 +86,9 @@ static int csv_record(const char **p, const char *end, char **cells, int max)
 				*o++ = *s++;
 		}
 		*o = '\0';
+		/* room for the rest of the text was taken: give back what the cell does not use */
+		o = realloc(cell, (size_t)(o - cell) + 1);
+		cell = o ? o : cell;
 		if (n == max) {
 			free(cell);
 			free_cells(cells, n);
