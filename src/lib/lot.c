@@ -67,7 +67,7 @@ static int csv_record(const char **p, const char *end, char **cells, int max)
 	if (*p >= end)
 		return 0;
 	for (;;) {
-		char *cell = malloc((size_t)(end - *p) + 1), *o = cell;
+		char *cell = malloc((size_t)(end - *p) + 1), *o = cell, *fit;
 		const char *s = *p;
 
 		if (!cell)
@@ -87,8 +87,9 @@ static int csv_record(const char **p, const char *end, char **cells, int max)
 		}
 		*o = '\0';
 		/* room for the rest of the text was taken: give back what the cell does not use */
-		o = realloc(cell, (size_t)(o - cell) + 1);
-		cell = o ? o : cell;
+		fit = realloc(cell, (size_t)(o - cell) + 1);
+		if (fit)
+			cell = fit;
 		if (n == max) {
 			free(cell);
 			free_cells(cells, n);
