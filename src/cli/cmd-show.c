@@ -220,8 +220,7 @@ static void show_job(struct json_object *j)
 {
 	if (!j)
 		return;
-	printf("Customer, job and batch
-");
+	printf("Customer, job and batch\n");
 	field("customer", j, "customer");
 	field("customer id", j, "customer_id");
 	field("contact", j, "contact");

@@ -68,7 +68,7 @@ static void table_head(cairo_t *cr, double *y)
 /* One drive's line: what verify found, never a claim of a document that failed. */
 static void table_row(cairo_t *cr, size_t i, const struct lot_entry *e, double y)
 {
-	char num[16], sha[40], *v[5];
+	char num[24], sha[40], *v[5];
 
 	snprintf(num, sizeof(num), "%zu", i + 1);
 	v[0] = pdf_clean(num);

@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "lot-internal.h"
+#include "verify-internal.h"
 
 struct collect {
 	const struct ws_trust *trust;

@@ -139,7 +139,8 @@ END_TEST
 
 START_TEST(test_slug_and_dir)
 {
-	struct ws_customer c = { .id = "C1", .name = "M\xc3\xbcller & S\xc3\xb6hne GmbH" };
+	char id[] = "C1", name[] = "M\xc3\xbcller & S\xc3\xb6hne GmbH";
+	struct ws_customer c = { .id = id, .name = name };
 	struct ws_lot *lot = NULL;
 	char buf[72], *dir = NULL;
 
