@@ -106,7 +106,8 @@ int ws_lot_index_add(const char *dir, const struct ws_lot_row *row)
 
 	if (asprintf(&path, "%s/" WS_LOT_INDEX, dir) < 0)
 		return -ENOMEM;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+	/* read too: the last byte says whether a crash cut the last line short */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
