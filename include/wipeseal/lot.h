@@ -123,8 +123,7 @@ struct ws_lot_args {
  * @ret_reason set (one line naming what is wrong and what to do).
  */
 int ws_lot_from_config(const struct ws_config *cfg, const struct ws_lot_args *given,
-                       struct ws_lot **ret, struct ws_customers **ret_customers,
-                       char **ret_reason);
+                       struct ws_lot **ret, struct ws_customers **ret_customers, char **ret_reason);
 
 /*
  * ws_lot_slug() - @s as one folder name (docs/lots.md): letters and digits of any script,

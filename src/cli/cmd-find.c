@@ -71,8 +71,9 @@ static int default_dir(struct find_ctl *c, const char **ret, struct ws_config **
 		return WS_EXIT_USAGE;
 	}
 	free(why);
-	*ret = *cfg && ws_config_get(*cfg, "wipe", "cert_dir") ? ws_config_get(*cfg, "wipe", "cert_dir")
-	                                                       : "certificates";
+	*ret = *cfg && ws_config_get(*cfg, "wipe", "cert_dir")
+	           ? ws_config_get(*cfg, "wipe", "cert_dir")
+	           : "certificates";
 	return WS_EXIT_OK;
 }
 

@@ -18,25 +18,25 @@ enum {
 	OPT_BATCH,
 };
 
-#define LOT_OPTIONS                                                                     \
-	{ "customer", required_argument, NULL, OPT_CUSTOMER },                          \
-	    { "job", required_argument, NULL, OPT_JOB },                                \
-	{                                                                               \
-		"batch", required_argument, NULL, OPT_BATCH                             \
+#define LOT_OPTIONS                                            \
+	{ "customer", required_argument, NULL, OPT_CUSTOMER }, \
+	    { "job", required_argument, NULL, OPT_JOB },       \
+	{                                                      \
+		"batch", required_argument, NULL, OPT_BATCH    \
 	}
 
-#define LOT_USAGE                                                                        \
+#define LOT_USAGE                                                                          \
 	"      --customer C        the customer (an id or name of [lot] customers)\n"      \
 	"      --job J             the job number, --batch B the batch number: recorded\n" \
 	"                          in each certificate, which is filed under\n"            \
 	"                          CERT_DIR/CUSTOMER/JOB/BATCH/ (docs/lots.md)\n"
 
 struct lot_setup {
-	struct ws_lot_args args;       /* from the command line */
-	struct ws_lot *lot;            /* the lot now, or NULL: none */
+	struct ws_lot_args args;        /* from the command line */
+	struct ws_lot *lot;             /* the lot now, or NULL: none */
 	struct ws_customers *customers; /* [lot] customers, or NULL */
-	const char *base;              /* the certificate directory the lot folders are in */
-	char *dir;                     /* the lot's folder (malloc'd), or NULL */
+	const char *base;               /* the certificate directory the lot folders are in */
+	char *dir;                      /* the lot's folder (malloc'd), or NULL */
 };
 
 /* Take one of LOT_OPTIONS. Return: 1 when taken, 0 when it is not one. */

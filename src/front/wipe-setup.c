@@ -399,7 +399,8 @@ void wipe_setup_fini(struct wipe_setup *ws)
 	free(ws->reserved);
 	ws->reserved = NULL;
 	register_feed_fini(&ws->reg); /* before the config its strings are in */
-	if (ws->lot.base) /* the lot's folder goes with it */
+	/* the lot's folder goes with it */
+	if (ws->lot.base)
 		ws->cert_dir = ws->lot.base;
 	lot_setup_fini(&ws->lot);
 	certify_fini(&ws->cert);

@@ -84,8 +84,8 @@ enum {
 	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },                        \
 	    { "trust-firmware", no_argument, NULL, OPT_TRUST_FIRMWARE },                        \
 	    { "protect-label", required_argument, NULL, OPT_PROTECT_LABEL },                    \
-	    { "protect-build-id", required_argument, NULL, OPT_PROTECT_BUILD_ID },              \
-	    LOT_OPTIONS, CERTIFY_OPTIONS
+	    { "protect-build-id", required_argument, NULL, OPT_PROTECT_BUILD_ID }, LOT_OPTIONS, \
+	    CERTIFY_OPTIONS
 
 /* The usage lines for them. */
 #define WIPE_SETUP_USAGE                                                                   \

@@ -24,7 +24,7 @@ bool ws_verify_job(struct json_object *doc, struct ws_cert_check *c);
 
 /* One certificate of a batch report, as verified: the fields only when authentic. */
 struct lot_entry {
-	char *file;   /* base name */
+	char *file; /* base name */
 	char sha256[65];
 	bool authentic;
 	char *status; /* the document's, when authentic */

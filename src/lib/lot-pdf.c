@@ -80,8 +80,8 @@ static void table_row(cairo_t *cr, size_t i, const struct lot_entry *e, double y
 	for (size_t k = 0; k < ELEMENTSOF(cols); k++) {
 		if (!e->authentic && k == 3)
 			cairo_set_source_rgb(cr, 0.7, 0, 0);
-		pdf_text(cr, v[k] ? v[k] : "?", ROW_FONT, PDF_MARGIN + cols[k].x, y,
-		         cols[k].w - 4, 1);
+		pdf_text(cr, v[k] ? v[k] : "?", ROW_FONT, PDF_MARGIN + cols[k].x, y, cols[k].w - 4,
+		         1);
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		free(v[k]);
 	}
@@ -98,7 +98,8 @@ static void header(struct pdf_pen *p, const struct lot_summary *s)
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
 	p->y = PDF_MARGIN;
 	p->y += pdf_text(p->cr, "Batch report", "DejaVu Sans Bold 16", PDF_MARGIN, p->y,
-	                 PDF_PAGE_W - 2 * PDF_MARGIN, 1) + 6;
+	                 PDF_PAGE_W - 2 * PDF_MARGIN, 1) +
+	        6;
 	pdf_section(p, "The batch");
 	pdf_row(p, "Customer", s->customer);
 	pdf_row(p, "Customer ID", s->customer_id);
@@ -120,8 +121,8 @@ static void header(struct pdf_pen *p, const struct lot_summary *s)
 
 static int draw(const struct lot_summary *s, struct buf *b)
 {
-	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(buf_write, b, PDF_PAGE_W,
-	                                                          PDF_PAGE_H);
+	cairo_surface_t *sf =
+	    cairo_pdf_surface_create_for_stream(buf_write, b, PDF_PAGE_W, PDF_PAGE_H);
 	PangoFontMap *fm = pango_cairo_font_map_new();
 	PangoContext *pc = pango_font_map_create_context(fm);
 	struct pdf_pen pen = { 0 };

@@ -78,9 +78,8 @@ static int take(void *userdata, const char *path, enum ws_walk_kind kind, const 
 /* ---- the CSV ------------------------------------------------------------------------------ */
 
 static const char *const csv_head[] = {
-	"serial",  "model",      "asset_tag", "bay",         "method", "technique",
-	"nist_level", "status",  "started",   "ended",       "certificate", "sha256",
-	"verification",
+	"serial", "model",   "asset_tag", "bay",         "method", "technique",    "nist_level",
+	"status", "started", "ended",     "certificate", "sha256", "verification",
 };
 
 static void cell(FILE *f, bool first, const char *s)
@@ -91,9 +90,11 @@ static void cell(FILE *f, bool first, const char *s)
 static void csv_row(FILE *f, const struct lot_entry *e)
 {
 	const struct ws_cert_fields *x = &e->fields;
-	const char *v[] = { x->serial,  x->model,     x->asset_tag,  x->bay,     x->method,
-		            x->technique, x->nist_level, e->authentic ? e->status : "NOT AUTHENTIC",
-		            x->started, x->ended };
+	const char *v[] = { x->serial,     x->model,
+		            x->asset_tag,  x->bay,
+		            x->method,     x->technique,
+		            x->nist_level, e->authentic ? e->status : "NOT AUTHENTIC",
+		            x->started,    x->ended };
 
 	for (size_t i = 0; i < ELEMENTSOF(v); i++)
 		cell(f, i == 0, v[i]);

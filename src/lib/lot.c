@@ -24,9 +24,9 @@
 #include "internal.h"
 #include "lot-internal.h"
 
-#define MAX_LIST_BYTES     (1u << 20)
-#define MAX_CUSTOMERS      10000u
-#define N_COLS             5
+#define MAX_LIST_BYTES (1u << 20)
+#define MAX_CUSTOMERS  10000u
+#define N_COLS         5
 
 struct ws_customers {
 	struct ws_customer *v;
@@ -185,11 +185,12 @@ static int check_unique(const struct ws_customers *l, const char *path, char **r
 
 			if (strcmp(x->id, y->id) == 0 || strcasecmp(x->name, y->name) == 0 ||
 			    strcmp(slug[i], slug[k]) == 0)
-				r = ws_reason(ret_reason, -EINVAL,
-				              "%s: customers '%s' and '%s' have the same %s: give each "
-				              "its own",
-				              path, y->name, x->name,
-				              strcmp(x->id, y->id) == 0 ? "id" : "name or folder");
+				r = ws_reason(
+				    ret_reason, -EINVAL,
+				    "%s: customers '%s' and '%s' have the same %s: give each "
+				    "its own",
+				    path, y->name, x->name,
+				    strcmp(x->id, y->id) == 0 ? "id" : "name or folder");
 		}
 	free(slug);
 	return r;
@@ -224,11 +225,12 @@ static int parse_list(const char *text, size_t len, const char *path, struct ws_
 		if (n == 0)
 			break;
 		if (n < 0)
-			return n == -ENOMEM ? n
-			                    : ws_reason(ret_reason, -EINVAL,
-			                                "%s:%u: not a CSV record of at most %d cells "
-			                                "(check its quotes and commas)",
-			                                path, line, hn);
+			return n == -ENOMEM
+			           ? n
+			           : ws_reason(ret_reason, -EINVAL,
+			                       "%s:%u: not a CSV record of at most %d cells "
+			                       "(check its quotes and commas)",
+			                       path, line, hn);
 		if (n == 1 && !cells[0][0]) { /* a blank line */
 			free_cells(cells, n);
 			continue;
@@ -236,10 +238,10 @@ static int parse_list(const char *text, size_t len, const char *path, struct ws_
 		v = l->n < MAX_CUSTOMERS ? realloc(l->v, (l->n + 1) * sizeof(*v)) : NULL;
 		if (!v) {
 			free_cells(cells, n);
-			return l->n < MAX_CUSTOMERS ? -ENOMEM
-			                            : ws_reason(ret_reason, -EINVAL,
-			                                        "%s: more than %u customers", path,
-			                                        MAX_CUSTOMERS);
+			return l->n < MAX_CUSTOMERS
+			           ? -ENOMEM
+			           : ws_reason(ret_reason, -EINVAL, "%s: more than %u customers",
+			                       path, MAX_CUSTOMERS);
 		}
 		l->v = v;
 		memset(&v[l->n], 0, sizeof(*v));
@@ -261,8 +263,8 @@ int ws_customers_load(const char *path, struct ws_customers **ret, char **ret_re
 		return -ENOMEM;
 	r = ws_read_named("customer list", path, MAX_LIST_BYTES, &text, &len, NULL, ret_reason);
 	if (r == 0 && !ws_utf8_valid(text, len))
-		r = ws_reason(ret_reason, -EINVAL, "customer list %s is not UTF-8: save it as UTF-8",
-		              path);
+		r = ws_reason(ret_reason, -EINVAL,
+		              "customer list %s is not UTF-8: save it as UTF-8", path);
 	if (r == 0)
 		r = parse_list(text, len, path, l, ret_reason);
 	free(text);
@@ -322,8 +324,8 @@ int ws_lot_check_number(const char *what, const char *s, char **ret_reason)
 	size_t n = strlen(s);
 
 	if (n == 0 || n > WS_LOT_NUMBER_MAX)
-		return ws_reason(ret_reason, -EINVAL, "the %s must be 1 to %u characters long", what,
-		                 WS_LOT_NUMBER_MAX);
+		return ws_reason(ret_reason, -EINVAL, "the %s must be 1 to %u characters long",
+		                 what, WS_LOT_NUMBER_MAX);
 	if (!field_ok(s) || strpbrk(s, "/\\") || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 ||
 	    isspace((unsigned char)s[0]) || isspace((unsigned char)s[n - 1]))
 		return ws_reason(ret_reason, -EINVAL,
@@ -383,9 +385,8 @@ int ws_lot_new(const struct ws_customer *c, const char *number, const char *batc
 }
 
 /* The customer @key of the list [lot] customers names, into *@ret (the list's). */
-static int pick_customer(const struct ws_config *cfg, const char *key,
-                         struct ws_customers **list, const struct ws_customer **ret,
-                         char **ret_reason)
+static int pick_customer(const struct ws_config *cfg, const char *key, struct ws_customers **list,
+                         const struct ws_customer **ret, char **ret_reason)
 {
 	const char *path = ws_config_get(cfg, "lot", "customers");
 	int r;
@@ -409,8 +410,7 @@ static int pick_customer(const struct ws_config *cfg, const char *key,
 }
 
 int ws_lot_from_config(const struct ws_config *cfg, const struct ws_lot_args *given,
-                       struct ws_lot **ret, struct ws_customers **ret_customers,
-                       char **ret_reason)
+                       struct ws_lot **ret, struct ws_customers **ret_customers, char **ret_reason)
 {
 	static const struct ws_lot_args none = { 0 };
 	const struct ws_lot_args *g = given ? given : &none;
@@ -509,7 +509,8 @@ bool ws_verify_job(struct json_object *doc, struct ws_cert_check *c)
 		if (json_object_object_get_ex(j, job_keys[i], &v) &&
 		    !json_object_is_type(v, json_type_null) &&
 		    !json_object_is_type(v, json_type_string)) {
-			ws_reason(&c->reason, 0, "the document's job.%s is neither a string nor null",
+			ws_reason(&c->reason, 0,
+			          "the document's job.%s is neither a string nor null",
 			          job_keys[i]);
 			return false;
 		}

@@ -94,8 +94,8 @@ static void next_step(struct station *st)
 		b->step = BATCH_NUMBER;
 		return;
 	}
-	r = ws_lot_new(chosen(st), b->job[0] ? b->job : NULL, b->number[0] ? b->number : NULL,
-	               &lot, &why);
+	r = ws_lot_new(chosen(st), b->job[0] ? b->job : NULL, b->number[0] ? b->number : NULL, &lot,
+	               &why);
 	if (r < 0) {
 		snprintf(b->error, sizeof(b->error), "%s", why ? why : strerror(-r));
 		free(why);
@@ -143,7 +143,8 @@ static void draw_customers(struct station *st, int y, int x, int w, int rows)
 			snprintf(line, sizeof(line), "%c %-6.6s %.60s", i == b->cursor ? '>' : ' ',
 			         c->id, c->name);
 		else
-			snprintf(line, sizeof(line), "%c (no customer)", i == b->cursor ? '>' : ' ');
+			snprintf(line, sizeof(line), "%c (no customer)",
+			         i == b->cursor ? '>' : ' ');
 		if (i == b->cursor)
 			attron(A_REVERSE);
 		draw_text(y + (int)(i - top), x, w, line);
@@ -184,9 +185,9 @@ bool batch_head(const struct station *st, char *head, size_t len)
 
 	if (!lot)
 		return false;
-	snprintf(head, len, " %.24s  job %.16s  batch %.12s  %s", lot->customer ? lot->customer : "-",
-	         lot->number ? lot->number : "-", lot->batch ? lot->batch : "-",
-	         st->ws->plan->method);
+	snprintf(head, len, " %.24s  job %.16s  batch %.12s  %s",
+	         lot->customer ? lot->customer : "-", lot->number ? lot->number : "-",
+	         lot->batch ? lot->batch : "-", st->ws->plan->method);
 	return true;
 }
 
@@ -214,9 +215,11 @@ static void write_report(struct station *st)
 	if (r < 0)
 		station_message(st, "batch ended; no report: %.150s", why ? why : strerror(-r));
 	else
-		station_message(st, "batch report: %zu drives, %zu sanitized, %zu not, %zu failed "
-		                    "verification (%s)",
-		                rep.drives, rep.success, rep.failed, rep.invalid, WS_LOT_REPORT_PDF);
+		station_message(st,
+		                "batch report: %zu drives, %zu sanitized, %zu not, %zu failed "
+		                "verification (%s)",
+		                rep.drives, rep.success, rep.failed, rep.invalid,
+		                WS_LOT_REPORT_PDF);
 	ws_lot_report_clear(&rep);
 	free(why);
 	ws_trust_free(trust);

@@ -129,8 +129,8 @@ enum batch_step {
 
 struct station_batch {
 	enum batch_step step;
-	size_t cursor;                    /* in the customer list; its count: none */
-	char job[WS_LOT_NUMBER_MAX + 1];  /* typed so far */
+	size_t cursor;                   /* in the customer list; its count: none */
+	char job[WS_LOT_NUMBER_MAX + 1]; /* typed so far */
 	char number[WS_LOT_NUMBER_MAX + 1];
 	unsigned seq; /* the batch now: the summary shows the drives started in it */
 	char error[200];

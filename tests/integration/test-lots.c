@@ -165,8 +165,9 @@ START_TEST(test_batch_report)
 	fputs(check_rows, f);
 	fclose(f);
 
-	ck_assert_int_eq(test_sh(NULL, "cp '%s' '%s' && cp '%s.p7s' '%s.p7s' && "
-	                               "sed -i 's/\"T-A\"/\"T-X\"/' '%s' && grep -q T-X '%s'",
+	ck_assert_int_eq(test_sh(NULL,
+	                         "cp '%s' '%s' && cp '%s.p7s' '%s.p7s' && "
+	                         "sed -i 's/\"T-A\"/\"T-X\"/' '%s' && grep -q T-X '%s'",
 	                         cert_full, forged, cert_full, forged, forged, forged),
 	                 0);
 	ck_assert_int_eq(run_cli(&out, NULL, "%s", cmd), WS_EXIT_FAILED);
@@ -176,8 +177,8 @@ START_TEST(test_batch_report)
 	free(out);
 	ck_assert_int_eq(test_sh(&out, "python3 '%s' '%s'", py, lotdir), 0);
 	ck_assert_msg(strstr(out, "4 rows\n") && strstr(out, "SUCCESS SIM-full-0001 ok\n") &&
-	                  strstr(out, "FAILED SIM-fails-0001 ok\n") && strstr(out, "SUCCESS - ok\n") &&
-	                  strstr(out, "forged forged.json ok\n"),
+	                  strstr(out, "FAILED SIM-fails-0001 ok\n") &&
+	                  strstr(out, "SUCCESS - ok\n") && strstr(out, "forged forged.json ok\n"),
 	              "%s", out);
 	free(out);
 	ck_assert_int_eq(test_sh(&out, "pdfsig -nocert '%s/batch-report.pdf' 2>&1", lotdir), 0);

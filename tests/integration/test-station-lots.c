@@ -124,14 +124,16 @@ START_TEST(test_two_batches)
 	ck_assert_msg(strstr(out, "batch-report.csv") && strstr(out, "batch-report.pdf"), "%s",
 	              out);
 	free(out);
-	ck_assert_int_eq(test_sh(&out, "grep -c ',SUCCESS,' '%s/certs/ACME_Ltd/J-17/B1/"
-	                               "batch-report.csv'",
+	ck_assert_int_eq(test_sh(&out,
+	                         "grep -c ',SUCCESS,' '%s/certs/ACME_Ltd/J-17/B1/"
+	                         "batch-report.csv'",
 	                         scratch_dir()),
 	                 0);
 	ck_assert_str_eq(out, "2\n");
 	free(out);
-	ck_assert_int_eq(test_sh(&out, "pdfsig -nocert '%s/certs/ACME_Ltd/J-17/B1/batch-report.pdf' "
-	                               "2>&1",
+	ck_assert_int_eq(test_sh(&out,
+	                         "pdfsig -nocert '%s/certs/ACME_Ltd/J-17/B1/batch-report.pdf' "
+	                         "2>&1",
 	                         scratch_dir()),
 	                 0);
 	ck_assert_msg(strstr(out, "Signature is Valid."), "%s", out);

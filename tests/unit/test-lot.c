@@ -116,8 +116,8 @@ END_TEST
 
 START_TEST(test_numbers)
 {
-	static const char *const bad[] = { "", "a/b", "a\\b", ".", "..", " J1", "J1 ", "J\t1",
-		                           "J\r", NULL };
+	static const char *const bad[] = { "",    "a/b", "a\\b", ".",   "..",
+		                           " J1", "J1 ", "J\t1", "J\r", NULL };
 	char *why = NULL, long_one[80];
 
 	ck_assert_int_eq(ws_lot_check_number("job number", "J-2026-117", &why), 0);
@@ -185,18 +185,18 @@ START_TEST(test_from_config)
 	ck_assert_msg(strstr(why, "customer 'Nobody' is not in"), "%s", why);
 	free(why);
 	why = NULL;
-	ck_assert_int_eq(ws_lot_from_config(cfg, &(struct ws_lot_args){ .batch = "a/b" }, &lot,
-	                                    NULL, &why),
-	                 -EINVAL);
+	ck_assert_int_eq(
+	    ws_lot_from_config(cfg, &(struct ws_lot_args){ .batch = "a/b" }, &lot, NULL, &why),
+	    -EINVAL);
 	free(why);
 	why = NULL;
 	ws_config_free(cfg);
 	ck_assert_int_eq(ws_config_new(&cfg), 0);
 	ck_assert_int_eq(ws_lot_from_config(cfg, NULL, &lot, NULL, &why), 0);
 	ck_assert_ptr_null(lot); /* nothing named: no lot */
-	ck_assert_int_eq(ws_lot_from_config(cfg, &(struct ws_lot_args){ .customer = "x" }, &lot,
-	                                    NULL, &why),
-	                 -EINVAL);
+	ck_assert_int_eq(
+	    ws_lot_from_config(cfg, &(struct ws_lot_args){ .customer = "x" }, &lot, NULL, &why),
+	    -EINVAL);
 	ck_assert_msg(strstr(why, "set [lot] customers"), "%s", why);
 	free(why);
 	ws_config_free(cfg);
@@ -271,10 +271,10 @@ START_TEST(test_index_torn_line)
 	int fd;
 
 	ck_assert_int_eq(ws_lot_index_add(dir, &(struct ws_lot_row){ .serial = "S\t1\n",
-	                                                              .asset_tag = "A-1",
-	                                                              .status = "SUCCESS",
-	                                                              .certificate = "a.json",
-	                                                              .sha256 = SHA_A }),
+	                                                             .asset_tag = "A-1",
+	                                                             .status = "SUCCESS",
+	                                                             .certificate = "a.json",
+	                                                             .sha256 = SHA_A }),
 	                 0);
 	read_index(dir, &s, &damaged);
 	ck_assert_int_eq(s.n, 1);
@@ -292,9 +292,9 @@ START_TEST(test_index_torn_line)
 
 	/* the next writer ends the torn line: its own stays whole */
 	ck_assert_int_eq(ws_lot_index_add(dir, &(struct ws_lot_row){ .serial = "S3",
-	                                                              .status = "FAILED",
-	                                                              .certificate = "c.json",
-	                                                              .sha256 = SHA_B }),
+	                                                             .status = "FAILED",
+	                                                             .certificate = "c.json",
+	                                                             .sha256 = SHA_B }),
 	                 0);
 	read_index(dir, &s, &damaged);
 	ck_assert_int_eq(s.n, 2);
@@ -323,14 +323,14 @@ START_TEST(test_find)
 
 	ck_assert_int_eq(test_sh(NULL, "mkdir -p '%s' '%s'", a, b), 0);
 	ck_assert_int_eq(ws_lot_index_add(a, &(struct ws_lot_row){ .serial = "S1",
-	                                                            .asset_tag = "T1",
-	                                                            .certificate = "1.json",
-	                                                            .sha256 = SHA_A }),
+	                                                           .asset_tag = "T1",
+	                                                           .certificate = "1.json",
+	                                                           .sha256 = SHA_A }),
 	                 0);
 	ck_assert_int_eq(ws_lot_index_add(b, &(struct ws_lot_row){ .serial = "S1",
-	                                                            .asset_tag = "T2",
-	                                                            .certificate = "2.json",
-	                                                            .sha256 = SHA_B }),
+	                                                           .asset_tag = "T2",
+	                                                           .certificate = "2.json",
+	                                                           .sha256 = SHA_B }),
 	                 0);
 	ck_assert_int_eq(ws_lot_find(root, WS_LOT_BY_SERIAL, "S1", found_path, NULL, &s), 2);
 	ck_assert_str_eq(s.file[0], "1/1.json");
@@ -339,9 +339,8 @@ START_TEST(test_find)
 	ck_assert_int_eq(ws_lot_find(root, WS_LOT_BY_ASSET_TAG, "T2", found_path, NULL, &s), 1);
 	ck_assert_int_eq(ws_lot_find(root, WS_LOT_BY_ASSET_TAG, "S1", NULL, NULL, NULL), 0);
 	ck_assert_int_eq(ws_lot_find(root, WS_LOT_BY_SERIAL, "S", NULL, NULL, NULL), 0);
-	ck_assert_int_lt(ws_lot_find("/nonexistent-lot-dir", WS_LOT_BY_SERIAL, "S1", NULL, NULL,
-	                             NULL),
-	                 0);
+	ck_assert_int_lt(
+	    ws_lot_find("/nonexistent-lot-dir", WS_LOT_BY_SERIAL, "S1", NULL, NULL, NULL), 0);
 	free(a);
 	free(b);
 	free(root);
