@@ -22,6 +22,7 @@
 
 struct ws_config;
 struct ws_machine;
+struct ws_lot;
 
 #define WS_CERT_SCHEMA    "wipeseal-certificate/2" /* what is written (docs/certificate.md) */
 #define WS_CERT_SCHEMA_1  "wipeseal-certificate/1" /* written until issue #16; still verified */
@@ -132,6 +133,8 @@ struct ws_cert_info {
 	/* the machine the drive was in (ws_machine_read(), wipeseal/machine.h), or NULL: the
 	 * document's "machine", every field null without it */
 	const struct ws_machine *machine;
+	/* the customer, job and batch (wipeseal/lot.h), or NULL: no "job" object */
+	const struct ws_lot *lot;
 };
 
 /*
@@ -221,6 +224,11 @@ struct ws_cert_fields {
 	char *started, *ended;      /* evidence.started, evidence.finished */
 	char *operator_name;        /* person.name */
 	char *hostname;             /* station.hostname */
+	/* the lot (wipeseal/lot.h), when the certificate names one, and the bay */
+	char *job_number;  /* job.number */
+	char *batch;       /* job.batch */
+	char *customer_id; /* job.customer_id */
+	char *bay;         /* evidence.device.by_path: the drive's physical path */
 };
 
 /* What a verification found. Strings are malloc'd; free with ws_cert_check_clear(). */

@@ -205,6 +205,10 @@ struct ws_job_filed {
 	/* ws_job_options.register_conn: the certificate or the audit log could not be queued
 	 * for the register (why, malloc'd), else NULL. The filing stands. */
 	char *register_reason;
+	/* The certificate's job names a lot (wipeseal/lot.h): its line could not be added to
+	 * the folder's index.tsv (negative errno; `find` will not find it). The filing
+	 * stands. */
+	int index_error;
 };
 
 /*

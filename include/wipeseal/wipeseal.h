@@ -23,5 +23,6 @@
 #include <wipeseal/machine.h>
 #include <wipeseal/config.h>
 #include <wipeseal/monitor.h>
+#include <wipeseal/lot.h>
 
 #endif

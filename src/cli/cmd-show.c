@@ -215,6 +215,21 @@ static void show_machine(struct json_object *m)
 	field("read from", m, "source");
 }
 
+/* The customer, job and batch (wipeseal/lot.h); a certificate of no lot has none. */
+static void show_job(struct json_object *j)
+{
+	if (!j)
+		return;
+	printf("Customer, job and batch\n");
+	field("customer", j, "customer");
+	field("customer id", j, "customer_id");
+	field("contact", j, "contact");
+	field("address", j, "address");
+	field("phone", j, "phone");
+	field("job number", j, "number");
+	field("batch number", j, "batch");
+}
+
 /* A TCG revert's record (evidence.opal): the authority it was sent as, the drive's answer,
  * what it counts as, and the drive's Level 0 Discovery either side. */
 static void opal_v2(struct json_object *op)
@@ -302,6 +317,7 @@ static void show_v2(struct json_object *o)
 	field("disk sequence number", media, "diskseq");
 	field("capacity (bytes)", media, "capacity_bytes");
 	controller_v2(obj(media, "controller"));
+	show_job(obj(o, "job"));
 	show_machine(obj(o, "machine"));
 	printf("Sanitization\n");
 	field("method", san, "method");
@@ -392,7 +408,8 @@ static const struct {
 } known_v2[] = {
 	{ "", " schema certificate_id issued status status_reason demo standards media machine "
 	      "sanitization verification person validation media_destination signer station "
-	      "trusted_time previous_certificate_sha256 evidence " },
+	      "trusted_time previous_certificate_sha256 evidence job " },
+	{ "job", " customer customer_id contact address phone number batch " },
 	{ "standards", " nist ieee " },
 	{ "media", " manufacturer model serial property_number media_type media_source "
 	           "categorization interface data_backed_up backup_location path wwn firmware "

@@ -243,6 +243,11 @@ static void say_filed(struct cli *cli, const struct ws_job *job, size_t i, const
 		cli_err(cli,
 		        "%s: no PDF beside the certificate (the signed certificate stands): %s",
 		        f->file, f->pdf_reason ? f->pdf_reason : strerror(-f->pdf_error));
+	if (f->index_error)
+		cli_err(cli,
+		        "%s: not in its folder's " WS_LOT_INDEX " (%s): `wipeseal find` will not "
+		        "find it; the certificate stands",
+		        f->file, strerror(-f->index_error));
 	if (f->awaiting_timestamp)
 		cli_err(cli, "%s: filed without a timestamp token: %s%s%s", f->file,
 		        f->timestamp_reason ? f->timestamp_reason : "the TSA gave none",

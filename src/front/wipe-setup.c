@@ -61,7 +61,7 @@ static int take_word(struct cli *cli, const char *name, const char *arg, const c
 
 int wipe_setup_option(struct cli *cli, struct wipe_setup *ws, int opt, const char *arg)
 {
-	if (certify_option(&ws->cert, opt, arg))
+	if (certify_option(&ws->cert, opt, arg) || lot_setup_option(&ws->lot, opt, arg))
 		return 1;
 	switch (opt) {
 	case 'm':
@@ -194,7 +194,8 @@ int wipe_setup_prepare(struct cli *cli, struct wipe_setup *ws)
 		ws->password_log = NULL;
 		return WS_EXIT_FAILED;
 	}
-	return WS_EXIT_OK;
+	/* last: the lot's folder is where the certificates go, inside cert_dir */
+	return lot_setup_prepare(cli, ws);
 }
 
 /* The same device or file named twice (by two paths) would be wiped by two workers. */
@@ -398,6 +399,10 @@ void wipe_setup_fini(struct wipe_setup *ws)
 	free(ws->reserved);
 	ws->reserved = NULL;
 	register_feed_fini(&ws->reg); /* before the config its strings are in */
+	/* the lot's folder goes with it */
+	if (ws->lot.base)
+		ws->cert_dir = ws->lot.base;
+	lot_setup_fini(&ws->lot);
 	certify_fini(&ws->cert);
 	ws->plan = ws_plan_free(ws->plan);
 	opal_secret_free(ws);

@@ -14,6 +14,7 @@
 
 #include "certify.h"
 #include "front.h"
+#include "lot-setup.h"
 #include "register-feed.h"
 
 struct wipe_setup {
@@ -48,6 +49,8 @@ struct wipe_setup {
 	const char *psid_file, *sid_file;
 	uint8_t *opal_secret;
 	size_t opal_secret_len;
+	/* the customer, job and batch (lot-setup.h): cert_dir is the lot's folder then */
+	struct lot_setup lot;
 };
 
 #define WIPE_SETUP_INIT                                                                           \
@@ -81,7 +84,8 @@ enum {
 	    { "keep-hidden-areas", no_argument, NULL, OPT_KEEP_HIDDEN },                        \
 	    { "trust-firmware", no_argument, NULL, OPT_TRUST_FIRMWARE },                        \
 	    { "protect-label", required_argument, NULL, OPT_PROTECT_LABEL },                    \
-	    { "protect-build-id", required_argument, NULL, OPT_PROTECT_BUILD_ID }, CERTIFY_OPTIONS
+	    { "protect-build-id", required_argument, NULL, OPT_PROTECT_BUILD_ID }, LOT_OPTIONS, \
+	    CERTIFY_OPTIONS
 
 /* The usage lines for them. */
 #define WIPE_SETUP_USAGE                                                                   \
@@ -109,7 +113,7 @@ enum {
 	"      --protect-label L   never a target: a drive carrying a file system\n"       \
 	"                          labelled L (the station's data stick: WIPESEAL)\n"      \
 	"      --protect-build-id ID  never a target: a drive holding the boot image\n"    \
-	"                          with this build ID\n"
+	"                          with this build ID\n" LOT_USAGE
 
 /*
  * wipe_setup_option() - take one option of WIPE_SETUP_OPTIONS.

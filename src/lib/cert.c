@@ -26,6 +26,7 @@
 #include "cert-internal.h"
 #include "tsa-internal.h"
 #include "cert-v2.h"
+#include "lot-internal.h"
 #include "operator-internal.h"
 #include "wipe-internal.h"
 
@@ -318,6 +319,8 @@ static char *assemble(const struct ws_result *res, const struct ws_cert_info *in
 	add(o, "person", person_of(info, op, json_object_get(issued)));
 	add_small(o, "validation", info);
 	add_small(o, "media_destination", info);
+	if (info->lot) /* the customer's job and batch (wipeseal/lot.h) */
+		add(o, "job", ws_lot_json(info->lot));
 	add(o, "signer", signer_json(signer));
 	add(o, "station", station(info));
 	add_small(o, "trusted_time", info);

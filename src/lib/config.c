@@ -84,6 +84,11 @@ static const struct known_key {
 	{ "wipe.sample_percent", NULL },
 	{ "wipe.cert_dir", NULL },
 	{ "wipe.audit_log", NULL },
+	{ "lot.customers", NULL }, /* the customer list, a CSV (wipeseal/lot.h) */
+	{ "lot.customer", NULL },  /* the customer of every wipe: an id or name of the list */
+	{ "lot.job", NULL },       /* the job number */
+	{ "lot.batch", NULL },     /* the batch number */
+	{ "lot.ca", NULL },        /* the CA the batch report verifies the certificates against */
 };
 
 struct entry {

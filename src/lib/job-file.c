@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include <wipeseal/lot.h>
 #include <wipeseal/operator.h>
 #include <wipeseal/register.h>
 
@@ -168,6 +171,27 @@ static void queue_filed(const struct ws_job *job, const char *dir, struct ws_job
 	ws_register_sender_poke(job->opts.register_sender);
 }
 
+/* The certificate @base (SHA-256 @sha) of a lot's target in its folder's index.tsv
+ * (wipeseal/lot.h), so that `wipeseal find` finds it. Return: 0 or a negative errno. */
+static int index_filed(const struct ws_result *res, const struct ws_device *dev,
+                       const struct ws_cert_info *info, const char *dir, const char *base,
+                       const char *sha)
+{
+	struct json_object *started = ws_json_time(res->start_ns);
+	int r = ws_lot_index_add(dir, &(struct ws_lot_row){
+	                                  .serial = dev->serial,
+	                                  .asset_tag = info->asset_tag,
+	                                  .model = dev->model,
+	                                  .status = ws_status_name(res->status),
+	                                  .started = json_object_get_string(started),
+	                                  .certificate = base,
+	                                  .sha256 = sha,
+	                              });
+
+	json_object_put(started);
+	return r;
+}
+
 /* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
@@ -216,6 +240,8 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	              f);
 	if (r == 0 && job->opts.pdf)
 		file_pdf(job, f);
+	if (r == 0 && info->lot)
+		f->index_error = index_filed(res, dev, info, dir, base, sha);
 	if (r == 0)
 		queue_filed(job, dir, f);
 	free(note);

@@ -36,6 +36,10 @@ static const struct {
 	{ FIELD(ended), "evidence.finished", NULL },
 	{ FIELD(operator_name), "person.name", NULL },
 	{ FIELD(hostname), "station.hostname", NULL },
+	{ FIELD(job_number), "job.number", NULL },
+	{ FIELD(batch), "job.batch", NULL },
+	{ FIELD(customer_id), "job.customer_id", NULL },
+	{ FIELD(bay), "evidence.device.by_path", NULL },
 };
 
 static char **slot(struct ws_cert_fields *f, size_t off)

@@ -17,6 +17,7 @@
 
 #include "cert-internal.h"
 #include "cert-v2.h"
+#include "lot-internal.h"
 #include "opal-internal.h"
 #include "verify-internal.h"
 
@@ -313,9 +314,9 @@ bool ws_verify_summary(struct json_object *doc, struct ws_cert_check *c)
 		          ws_technique_name(t), nist, used);
 		return false;
 	}
-	if (!is_v1(c) &&
-	    (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c) ||
-	     !clock_v2_agrees(doc, c) || !ws_verify_machine(doc, c) || !areas_agree(doc, c)))
+	if (!is_v1(c) && (!technique_v2_agrees(doc, t, c) || !verification_v2_agrees(doc, c) ||
+	                  !clock_v2_agrees(doc, c) || !ws_verify_machine(doc, c) ||
+	                  !ws_verify_job(doc, c) || !areas_agree(doc, c)))
 		return false;
 	return verification_method_agrees(doc, c);
 }

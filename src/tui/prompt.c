@@ -280,6 +280,9 @@ void prompt_key(struct station *st, int key)
 	case PROMPT_UNFREEZE:
 		unfreeze_key(st, key);
 		break;
+	case PROMPT_BATCH:
+		batch_key(st, key);
+		break;
 	case PROMPT_QUIT:
 		p->kind = PROMPT_NONE;
 		if (yes) {
@@ -451,6 +454,9 @@ void prompt_draw(struct station *st)
 		break;
 	case PROMPT_UNFREEZE:
 		unfreeze_draw(st);
+		break;
+	case PROMPT_BATCH:
+		batch_draw(st);
 		break;
 	case PROMPT_NONE:
 		break;

@@ -257,6 +257,9 @@ void screen_list_draw(struct station *st)
 	             : " wipeseal station   method %.40s   verify %s%s   %zu of %zu selected",
 	         plan->method, ws_verify_mode_name(plan->verify), pct, drives_selected(st),
 	         st->n_drives);
+	if (batch_head(st, head, sizeof(head))) /* the customer, job and batch first */
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), "  %zu of %zu sel",
+		         drives_selected(st), st->n_drives);
 	operator_head(st, head, sizeof(head));
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', COLS);

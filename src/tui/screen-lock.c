@@ -21,7 +21,8 @@ static void locked(struct station *st, enum ws_session_state before)
 
 	if (before != WS_SESSION_ACTIVE)
 		return;
-	if (st->prompt.kind != PROMPT_SUMMARY)
+	/* the summary, and the new batch's box (its lot is asked for once), stay */
+	if (st->prompt.kind != PROMPT_SUMMARY && st->prompt.kind != PROMPT_BATCH)
 		memset(&st->prompt, 0, sizeof(st->prompt));
 	login_close(st);
 	station_message(st, "locked%s%s",

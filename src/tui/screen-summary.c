@@ -56,7 +56,7 @@ void screen_summary_draw(struct station *st)
 	for (size_t i = 0; i < st->n_drives; i++) {
 		const struct drive *d = st->drives[i];
 
-		if (d->state != DRIVE_ENDED && d->state != DRIVE_REFUSED)
+		if ((d->state != DRIVE_ENDED && d->state != DRIVE_REFUSED) || !batch_shows(st, d))
 			continue;
 		ran++;
 		if (row > last)

@@ -62,6 +62,7 @@ static size_t open_selected(struct station *st)
 		d->note = NULL;
 		d->state = DRIVE_IDLE;
 		d->owner = st;
+		d->batch_seq = st->batch.seq; /* the summary shows this batch's drives */
 		r = ws_job_add(st->job,
 		               &(struct ws_job_target){
 		                   .path = d->path,

@@ -188,6 +188,9 @@ static void list_key(struct station *st, int key)
 	case 'u':
 		unfreeze_open(st);
 		break;
+	case 'b':
+		batch_end(st);
+		break;
 	default:
 		break;
 	}
@@ -399,6 +402,8 @@ int station_run(struct cli *cli, struct wipe_setup *ws, char **paths, size_t n, 
 		                st.n_drives, st.n_drives == 1 ? "" : "s",
 		                ws_monitor_source(st.monitor));
 	feed_start(&st);
+	if (ws->lot.customers)
+		batch_open(&st); /* the customer, job and batch first */
 	if (st.ops.cfg.on)
 		login_open(&st); /* nothing starts before an operator logs in */
 	held = hold_stderr(&saved);

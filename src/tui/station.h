@@ -58,6 +58,7 @@ struct drive {
 	enum ws_status status;
 	double seconds;
 	char *cert_file;
+	unsigned batch_seq; /* the batch it was last started in (screen-batch.c) */
 };
 
 enum prompt_kind {
@@ -71,6 +72,7 @@ enum prompt_kind {
 	PROMPT_QUIT,
 	PROMPT_SUMMARY,
 	PROMPT_UNFREEZE, /* screen-unfreeze.c: suspend to lift freeze locks? */
+	PROMPT_BATCH,    /* screen-batch.c: the customer, job and batch of a new batch */
 };
 
 #define MENU_MAX  32
@@ -118,6 +120,22 @@ struct login {
 	int64_t next_scan;
 };
 
+/* screen-batch.c: the batch now (its lot is st->ws->lot.lot, wipeseal/lot.h) */
+enum batch_step {
+	BATCH_CUSTOMER, /* picked from [lot] customers */
+	BATCH_JOB,      /* the job number, typed or scanned */
+	BATCH_NUMBER,   /* the batch number */
+};
+
+struct station_batch {
+	enum batch_step step;
+	size_t cursor;                   /* in the customer list; its count: none */
+	char job[WS_LOT_NUMBER_MAX + 1]; /* typed so far */
+	char number[WS_LOT_NUMBER_MAX + 1];
+	unsigned seq; /* the batch now: the summary shows the drives started in it */
+	char error[200];
+};
+
 struct station {
 	struct cli *cli;
 	struct wipe_setup *ws;
@@ -146,6 +164,7 @@ struct station {
 	struct login login;
 	int64_t next_tick;   /* the next session poll */
 	char feed_said[200]; /* feed.c: the register line `--auto` printed last */
+	struct station_batch batch;
 };
 
 /* station.c */
@@ -256,6 +275,18 @@ bool feed_line(struct station *st, char *buf, size_t len);
 bool feed_changed(struct station *st, char *buf, size_t len);
 /* One last bounded try, the sender stopped, what is left said on stdout. */
 void feed_stop(struct station *st);
+
+/* screen-batch.c: customers, jobs and batches */
+/* The new batch's prompt (at the start, and after 'b' when [lot] customers is set). */
+void batch_open(struct station *st);
+void batch_draw(struct station *st);
+void batch_key(struct station *st, int key);
+/* 'b': the batch ends (its report is written), the next one is asked for. */
+void batch_end(struct station *st);
+/* The header when the batch has a lot, into @head. Return: false when it has none. */
+bool batch_head(const struct station *st, char *head, size_t len);
+/* Whether @d was started in the batch now (the summary shows only those). */
+bool batch_shows(const struct station *st, const struct drive *d);
 
 /* the actions a prompt ends in (station.c) */
 void station_start(struct station *st);
