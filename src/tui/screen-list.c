@@ -44,7 +44,7 @@ struct cols {
 
 static struct cols columns(int width)
 {
-	struct cols c = { 4, 13, 0, 9, SERIAL_COLS, 7, 6, 11, 0 };
+	struct cols c = { 4, 13, 0, 9, SERIAL_COLS, 7, 6, 11, 0, 0 };
 	/* what the 80-column layout leaves, as it was before the bay column: the device
 	 * column widens by the same rule */
 	int extra = width - 76;

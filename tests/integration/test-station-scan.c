@@ -196,7 +196,7 @@ static void form_replaces(char *const *dev)
 	keys("Escape");
 	/* the operator's name, pre-filled from the flags, replaced by what is typed */
 	keys("k k k k k Enter");
-	keys("-l Dana Reyes");
+	keys("-l 'Dana Reyes'");
 	keys("Enter");
 	scr = kept("Dana Reyes");
 	expect_line(scr, "Operator name", "Dana Reyes");
