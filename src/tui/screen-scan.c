@@ -37,9 +37,9 @@ static const char *tag_refusal(const struct drive *d)
 	if (d->gone)
 		return "the drive is gone";
 	if (d->state == DRIVE_RUNNING)
-		return "being wiped: its certificate keeps the tag it started with";
+		return "being wiped: its certificate gets the tag it started with";
 	if (d->state == DRIVE_ENDED)
-		return "wiped: its certificate keeps its tag (Space selects it to wipe it again)";
+		return "wiped; its certificate keeps its tag (Space to wipe it again)";
 	return NULL;
 }
 
