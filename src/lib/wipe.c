@@ -32,6 +32,7 @@
 #include <openssl/crypto.h>
 
 #include "health-internal.h"
+#include "mmc-internal.h"
 #include "purge-internal.h"
 
 #define DEFAULT_THREADS 4
@@ -473,9 +474,12 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		r.res->residue_probed = ws_contents_residue(r.io.fd, &r.res->residue) == 0;
 		ws_io_forget_partitions(r.io.fd);
 	}
+	/* an eMMC's boot partitions: the same passes (mmc-areas.c) */
+	ws_mmc_overwrite_areas(ctx, ws_target_device(target), r.res, &r.io, stopped(&r));
 	if (!r.refused)
 		(void)size_kept(&r); /* once more before the verdict */
 	verdict(&r);
+	ws_mmc_overwrite_judged(r.res);
 done:
 	health_after(target, &r);
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */
