@@ -16,6 +16,7 @@
 #include <wipeseal/technique.h>
 #include <wipeseal/device.h>
 #include <wipeseal/bay.h>
+#include <wipeseal/asset-tag.h>
 #include <wipeseal/gate.h>
 #include <wipeseal/wipe.h>
 #include <wipeseal/job.h>

@@ -131,6 +131,22 @@ bool input_key(char *buf, size_t len, int key)
 	return false;
 }
 
+bool input_edit(char *buf, size_t len, bool *fresh, int key)
+{
+	bool was = *fresh;
+
+	if (key == KEY_LEFT || key == KEY_RIGHT || key == KEY_HOME || key == KEY_END) {
+		*fresh = false; /* the value kept, to be edited at its end */
+		return true;
+	}
+	if (was && key >= 0x20 && key < 0x7f)
+		buf[0] = '\0'; /* the first character typed replaces the selected value */
+	if (!input_key(buf, len, key))
+		return false;
+	*fresh = false;
+	return true;
+}
+
 static void choose_method(struct station *st, const char *name)
 {
 	struct ws_plan *plan = NULL, *old = st->ws->plan;
@@ -282,6 +298,8 @@ void prompt_key(struct station *st, int key)
 		break;
 	case PROMPT_BATCH:
 		batch_key(st, key);
+	case PROMPT_SCAN:
+		scan_key(st, key);
 		break;
 	case PROMPT_QUIT:
 		p->kind = PROMPT_NONE;
@@ -399,7 +417,8 @@ static void draw_start(struct station *st)
 			if (!d->selected)
 				continue;
 			serial = cli_printable(d->dev ? d->dev->serial : NULL);
-			snprintf(line, sizeof(line), "  %s  serial %s", d->path, serial);
+			snprintf(line, sizeof(line), "  %s  serial %s%s%s", d->path, serial,
+			         d->asset_tag[0] ? "  tag " : "", d->asset_tag);
 			free(serial);
 			draw_text(y + 2 + listed++, x + 2, w - 4, line);
 		}
@@ -457,6 +476,8 @@ void prompt_draw(struct station *st)
 		break;
 	case PROMPT_BATCH:
 		batch_draw(st);
+	case PROMPT_SCAN:
+		scan_draw(st);
 		break;
 	case PROMPT_NONE:
 		break;

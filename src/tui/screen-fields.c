@@ -2,7 +2,12 @@
 /*
  * screen-fields.c - 'o': the operator's and the medium's fields that go into every
  * certificate, pre-filled from the flags and the config file (as `wipe` fills them), edited
- * here for the drives started next. The asset tag belongs to the drive under the cursor.
+ * here for the drives started next. The asset tag belongs to the drive under the cursor, and
+ * is held to the rules a scanned one is (tag_assign(), screen-scan.c).
+ *
+ * A field opened for editing shows its value selected, as a form does: the first character
+ * typed replaces it (a tag scanned into the field, a name typed anew), while Backspace, ^U
+ * and the arrow keys edit the value as it is.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -79,17 +84,21 @@ void fields_draw(struct station *st)
 		else
 			snprintf(label, sizeof(label), "%s", labels[i]);
 		snprintf(line, sizeof(line), "%-26.26s %s%s", label, v,
-		         p->editing && i == p->cursor ? "_" : "");
+		         p->editing && !p->fresh && i == p->cursor ? "_" : "");
 		if (i == p->cursor)
 			attron(A_REVERSE);
 		mvhline(y + 2 + i, x + 1, ' ', w - 2);
 		draw_text(y + 2 + i, x + 2, w - 4, line);
 		attroff(A_REVERSE);
+		if (p->editing && p->fresh && i == p->cursor) /* selected: the inverse of the row */
+			draw_text(y + 2 + i, x + 2 + 27, w - 4 - 27, v);
 	}
 	draw_text(y + h - 4, x + 2, w - 4, p->error);
 	draw_text(y + h - 3, x + 2, w - 4,
-	          p->editing ? "Type the value; Enter keeps it, Esc leaves it as it was."
-	                     : "Up/Down choose, Enter edits, Esc or o closes.");
+	          !p->editing ? "Up/Down choose, Enter edits, Esc or o closes."
+	          : p->fresh
+	              ? "Typing replaces the value, Backspace edits it; Enter keeps it, Esc too."
+	              : "Type the value; Enter keeps it, Esc leaves it as it was.");
 }
 
 /* Keep the typed value: into the station's own buffer, which the certificate points to. */
@@ -101,7 +110,14 @@ static void commit(struct station *st)
 	char *why;
 
 	if (p->cursor == ASSET_FIELD && d) {
-		snprintf(d->asset_tag, sizeof(d->asset_tag), "%s", p->input);
+		/* the station's tag kept as it was stays the station's, not this drive's own */
+		if (!d->asset_tag[0] && old && strcmp(p->input, old) == 0) {
+			p->editing = false;
+			return;
+		}
+		if (!tag_assign(st, d, p->input, p->error, sizeof(p->error)))
+			return;
+		p->error[0] = '\0';
 		p->editing = false;
 		return;
 	}
@@ -127,7 +143,7 @@ void fields_key(struct station *st, int key)
 		else if (key == 27)
 			p->editing = false;
 		else
-			input_key(p->input, sizeof(p->input), key);
+			input_edit(p->input, sizeof(p->input), &p->fresh, key);
 		return;
 	}
 	if (prompt_move(p, key))
@@ -138,6 +154,7 @@ void fields_key(struct station *st, int key)
 	case KEY_ENTER:
 		snprintf(p->input, sizeof(p->input), "%s", value(st, p->cursor));
 		p->editing = true;
+		p->fresh = p->input[0] != '\0';
 		break;
 	case 27:
 	case 'o':

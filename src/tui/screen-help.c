@@ -12,6 +12,8 @@ static const char *const help[] = {
 	"m             method: clear, purge, or a technique of the selected drives",
 	"v             verification: full, sample or none",
 	"o             operator, organization and asset fields for the certificates",
+	"t             scanner mode: each tag scanned (or typed) and Enter tags the",
+	"              drive under the cursor, and the cursor moves on; Esc leaves",
 	"s             start: type WIPE and Enter; all selected drives run at once",
 	"a             abort the wipe of the drive under the cursor (asks first)",
 	"q             quit (asks first while wipes run: they end ABORTED)",
@@ -25,7 +27,8 @@ static const char *const help[] = {
 	"Any key closes this help.",
 };
 
-/* Where operators log in with their cards: the lock key, after q. */
+/* Where operators log in with their cards: the lock key, after q (the row of u). */
+#define LOCK_AT 10
 static const char lock_line[] = "l             lock the station now (your card and PIN unlock it)";
 
 void screen_help_draw(struct station *st)
@@ -39,5 +42,5 @@ void screen_help_draw(struct station *st)
 	draw_box(y, x, h, w, " Keys ");
 	for (int i = 0, k = 0; i < n && y + 2 + i < LINES - 1; i++)
 		draw_text(y + 2 + i, x + 2, w - 4,
-		          st->ops.cfg.on && i == 8 ? lock_line : help[k++]);
+		          st->ops.cfg.on && i == LOCK_AT ? lock_line : help[k++]);
 }

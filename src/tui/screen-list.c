@@ -15,6 +15,8 @@
  * its column keeps its end, marked "~" ("~WNX0N123"): a serial's last characters are what
  * tell drives of one model apart, and the serial column never shows fewer than 8 of them.
  * Ineligible rows are dimmed and marked [-] (a serial console may not dim).
+ * TAG, a drive's own asset tag, is there once a drive has one or in scanner mode ('t'):
+ * after SERIAL, its end kept as a serial's; at 80 columns BUS gives way to it.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -26,16 +28,23 @@
 
 struct cols {
 	int sel, path, model, bay, serial, size, bus, best, state;
+	int tag; /* 0: no TAG column */
 };
 
 /* The serial column: 10 characters, so a long serial keeps its last 9 ("~" + 9). */
 #define SERIAL_COLS 11
 /* The model gets a column from this width on. */
 #define MODEL_FROM  96
+/* The asset tag's column, when shown: 9 characters, a long tag keeping its end as a serial
+ * does (the running number of a tag is at its end). */
+#define TAG_COLS    10
+/* With the TAG column, BUS gives way where STATE would get fewer columns than this ("gone,
+ * was SUCCESS" cut no shorter than "gone, was SUC"); the line below names the bus. */
+#define STATE_MIN   13
 
-static struct cols layout(int width)
+static struct cols columns(int width)
 {
-	struct cols c = { 4, 13, 0, 9, SERIAL_COLS, 7, 6, 11, 0 };
+	struct cols c = { 4, 13, 0, 9, SERIAL_COLS, 7, 6, 11, 0, 0 };
 	/* what the 80-column layout leaves, as it was before the bay column: the device
 	 * column widens by the same rule */
 	int extra = width - 76;
@@ -50,6 +59,22 @@ static struct cols layout(int width)
 	}
 	c.state =
 	    width - (2 + c.sel + c.path + c.model + c.bay + c.serial + c.size + c.bus + c.best);
+	return c;
+}
+
+/* The columns at @width: with @tags, the layout of a terminal TAG_COLS narrower, the TAG
+ * column after SERIAL, and BUS dropped where STATE would be too narrow (at 80 columns). */
+static struct cols layout(int width, bool tags)
+{
+	struct cols c = columns(tags ? width - TAG_COLS : width);
+
+	if (tags) {
+		c.tag = TAG_COLS;
+		if (c.state < STATE_MIN) {
+			c.state += c.bus;
+			c.bus = 0;
+		}
+	}
 	return c;
 }
 
@@ -152,11 +177,15 @@ static void draw_row(struct station *st, const struct drive *d, int y, bool here
 		x += c->bay;
 		draw_tail(y, x, c->serial - 1, serial);
 		x += c->serial;
+		if (c->tag)
+			draw_tail(y, x, c->tag - 1, d->asset_tag[0] ? d->asset_tag : "-");
+		x += c->tag;
 		snprintf(state, sizeof(state), "%6s",
 		         dev ? cli_size(dev->size_bytes, size, sizeof(size)) : "-");
 		draw_text(y, x, c->size - 1, state);
 		x += c->size;
-		draw_text(y, x, c->bus - 1, dev ? dev->transport : "-");
+		if (c->bus)
+			draw_text(y, x, c->bus - 1, dev ? dev->transport : "-");
 		x += c->bus;
 		draw_text(y, x, c->best - 1, drive_best_technique(dev));
 		x += c->best;
@@ -191,9 +220,10 @@ static void draw_detail(struct station *st, int y)
 	else if (d->state == DRIVE_IDLE && ws_device_frozen(d->dev))
 		snprintf(line, sizeof(line), "%s: frozen: %s", d->path, ws_device_frozen(d->dev));
 	else
-		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s%s%s", d->path, model,
+		snprintf(line, sizeof(line), "%s: %s, serial %s, %s, %s%s%s%s%s", d->path, model,
 		         serial, d->dev ? cli_size(d->dev->size_bytes, size, sizeof(size)) : "-",
-		         d->dev ? d->dev->transport : "-", d->dev && d->dev->by_path ? ", at " : "",
+		         d->dev ? d->dev->transport : "-", d->asset_tag[0] ? ", tag " : "",
+		         d->asset_tag, d->dev && d->dev->by_path ? ", at " : "",
 		         d->dev && d->dev->by_path ? d->dev->by_path : "");
 	draw_text(y, 0, COLS, line);
 	free(model);
@@ -243,7 +273,7 @@ static const char *key_line(const struct station *st)
 
 void screen_list_draw(struct station *st)
 {
-	struct cols c = layout(COLS);
+	struct cols c = layout(COLS, tags_shown(st));
 	const struct ws_plan *plan = st->ws->plan;
 	char head[256], pct[16] = "", feed[200];
 	bool fed = feed_line(st, feed, sizeof(feed));
@@ -281,9 +311,13 @@ void screen_list_draw(struct station *st)
 		y += c.bay;
 		draw_text(1, y, COLS - y, "SERIAL");
 		y += c.serial;
+		if (c.tag)
+			draw_text(1, y, COLS - y, "TAG");
+		y += c.tag;
 		draw_text(1, y, COLS - y, "  SIZE");
 		y += c.size;
-		draw_text(1, y, COLS - y, "BUS");
+		if (c.bus)
+			draw_text(1, y, COLS - y, "BUS");
 		y += c.bus;
 		draw_text(1, y, COLS - y, "BEST");
 		y += c.best;

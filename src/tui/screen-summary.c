@@ -11,15 +11,17 @@
 #include "progress.h"
 #include "station.h"
 
-/* "/dev/sdb       SUCCESS  ata-secure-erase-enhanced  0:42" */
+/* "/dev/sdb       SUCCESS  ata-secure-erase-enhanced  0:42  PC-0042", the asset tag when the
+ * drive has its own */
 void station_summary_line(const struct drive *d, char *buf, size_t len)
 {
 	char dur[16];
 	bool refused = d->state == DRIVE_REFUSED;
 
-	snprintf(buf, len, "%-13s %-8s %-26s %8s", d->path,
+	snprintf(buf, len, "%-13s %-8s %-26s %8s%s%s", d->path,
 	         refused ? "REFUSED" : ws_status_name(d->status), refused ? "-" : d->method,
-	         refused ? "-" : progress_fmt_eta(d->seconds, dur, sizeof(dur)));
+	         refused ? "-" : progress_fmt_eta(d->seconds, dur, sizeof(dur)),
+	         d->asset_tag[0] ? "  " : "", d->asset_tag);
 }
 
 /* Up to three lines for a drive: the outcome, the certificate, the reason. */
@@ -52,7 +54,7 @@ void screen_summary_draw(struct station *st)
 	char line[512];
 
 	draw_box(0, 0, h, w, " Summary: every wipe has ended ");
-	draw_text(1, 2, w - 4, "DEVICE        STATUS   METHOD                         TIME");
+	draw_text(1, 2, w - 4, "DEVICE        STATUS   METHOD                         TIME  TAG");
 	for (size_t i = 0; i < st->n_drives; i++) {
 		const struct drive *d = st->drives[i];
 

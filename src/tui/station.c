@@ -156,6 +156,10 @@ static void list_key(struct station *st, int key)
 		if (idle_or_say(st))
 			fields_open(st);
 		break;
+	case 't': /* screen-scan.c: asset tags at scanner speed */
+		if (idle_or_say(st))
+			scan_open(st);
+		break;
 	case 's':
 		if (!idle_or_say(st))
 			break;

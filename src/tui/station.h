@@ -73,6 +73,7 @@ enum prompt_kind {
 	PROMPT_SUMMARY,
 	PROMPT_UNFREEZE, /* screen-unfreeze.c: suspend to lift freeze locks? */
 	PROMPT_BATCH,    /* screen-batch.c: the customer, job and batch of a new batch */
+	PROMPT_SCAN,     /* screen-scan.c: scanner mode, each line the tag of a drive */
 };
 
 #define MENU_MAX  32
@@ -90,6 +91,7 @@ struct prompt {
 	char input[INPUT_MAX]; /* text typed so far */
 	bool editing;          /* a form field is being typed */
 	char error[160];
+	bool fresh; /* the field's value as it was, shown selected: the first key replaces it */
 };
 
 /* operators.c: the operators' cards, when this station logs them in (the rule is
@@ -209,6 +211,17 @@ void unfreeze_open(struct station *st);
 void unfreeze_draw(struct station *st);
 void unfreeze_key(struct station *st, int key);
 
+/* screen-scan.c: 't', asset tags at scanner speed */
+void scan_open(struct station *st);
+void scan_draw(struct station *st);
+void scan_key(struct station *st, int key);
+/* Whether the list shows the TAG column: scanner mode, or a drive has a tag of its own. */
+bool tags_shown(const struct station *st);
+/* @tag as @d's own asset tag ("" removes it), by the library's rules (wipeseal/asset-tag.h):
+ * valid, on no other drive of the station, and not on a drive being wiped or wiped already.
+ * Return: true when assigned; else false with the one-line reason in @why. */
+bool tag_assign(struct station *st, struct drive *d, const char *tag, char *why, size_t len);
+
 /* screen-fields.c */
 void fields_open(struct station *st);
 void fields_draw(struct station *st);
@@ -224,6 +237,10 @@ void prompt_key(struct station *st, int key);
 bool prompt_move(struct prompt *p, int key);
 /* Text input shared by the confirmation and the form: true when @key was taken. */
 bool input_key(char *buf, size_t len, int key);
+/* input_key() into a field that held a value: while *@fresh (the old value, shown selected),
+ * a character typed replaces the value; Backspace, ^U and Left/Right/Home/End edit it
+ * instead. Any key taken clears *@fresh. Return: true when @key was taken. */
+bool input_edit(char *buf, size_t len, bool *fresh, int key);
 
 /* station.c: @d went away or another medium took its place: a prompt that acts on it, or
  * the start prompt that lists it, says so and closes. */
