@@ -25,6 +25,7 @@ static const struct {
 	{ "validate", cmd_validate, "record the second person's decision on certificates" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
+	{ "labels", cmd_labels, "a PDF sheet of drive labels for certificates that verify" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },
