@@ -76,14 +76,15 @@ void ws_labels_report_clear(struct ws_labels_report *r);
  * with NAME.json.p7s) against @trust, and write a label for each one whose integrity holds
  * (struct ws_cert_check.authentic: an authentic record of a FAILED wipe gets a label that
  * says FAILED) into the PDF @out, written whole or not at all (a temporary file beside it,
- * fsync'd, then linked into place: never over an existing file unless WS_LABELS_REPLACE). The label's fields are
- * read from the verified document only; the QR code carries the SHA-256 of the bytes that
- * verified. The station's end of batch calls this with the batch's certificates.
+ * fsync'd, then linked into place: never over an existing file unless WS_LABELS_REPLACE).
+ * The label's fields are read from the verified document only; the QR code carries the
+ * SHA-256 of the bytes that verified. The station's end of batch calls this with the
+ * batch's certificates.
  * @ret: what was done and refused, in every case (clear it with ws_labels_report_clear()).
  * Return: 0 when the sheet was written (@ret->refused may still name certificates);
- * -EINVAL (no certificate, or @opts->skip not less than the sheet holds), -ENODATA (none
- * verified: no file written), -EEXIST (@out exists), -ENOMEM, -EIO (cairo failed), or the
- * errno of the write; @ret_reason says why in one line.
+ * -EINVAL (no certificate, no @trust, or @opts->skip not less than the sheet holds);
+ * -ENODATA (none verified: no file written); -EEXIST (@out exists); -ENOMEM; -EIO (cairo
+ * failed); or the errno of the write. @ret_reason says why in one line.
  */
 int ws_labels_write_file(const struct ws_trust *trust, const char *const *certs, size_t n,
                          const char *out, const struct ws_labels_opts *opts,

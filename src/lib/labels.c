@@ -217,6 +217,10 @@ int ws_labels_write_file(const struct ws_trust *trust, const char *const *certs,
 	per = (size_t)s->cols * s->rows;
 	if (n == 0)
 		return ws_reason(ret_reason, -EINVAL, "no certificate to label");
+	if (!trust)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "no CA to verify the certificates against: no label is printed "
+		                 "for a certificate that was not verified");
 	if (opts->skip >= per)
 		return ws_reason(ret_reason, -EINVAL,
 		                 "cannot skip %u labels: a %s sheet holds %zu (skip at most %zu)",
