@@ -9,7 +9,7 @@
  * tall as the label allows (at most 22 mm). The serial and the asset tag identify the drive,
  * so they are never cut: their font shrinks, a quarter point at a time, until the line fits,
  * and below LABEL_MIN_PT they wrap. The model, the date and the station are one line each,
- * ellipsized. An outcome other than SUCCESS is printed white on black, so a failed drive
+ * shrunk the same way, and ellipsized below LABEL_MIN_PT. An outcome other than SUCCESS is printed white on black, so a failed drive
  * stands out on a monochrome printer too. Each label is clipped to its own rectangle: a
  * label never draws on its neighbour.
  */
@@ -42,6 +42,20 @@ void labels_place(const struct ws_label_stock *s, unsigned skip, size_t i, size_
 	*ret_page = slot / per;
 	*ret_x = label_pt(s->left + s->pitch_x * (double)(pos % s->cols));
 	*ret_y = label_pt(s->top + s->pitch_y * (double)(pos / s->cols));
+}
+
+void labels_setup_context(PangoContext *pc)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+
+	/* sizes in points, as cairo's PDF units are (pango's default is 96 dpi), and advances
+	 * unhinted: hinted, each glyph's advance is rounded to a whole unit, and a line's width
+	 * jumps as its size shrinks */
+	pango_cairo_context_set_resolution(pc, 72.0);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(pc, fo);
+	cairo_font_options_destroy(fo);
 }
 
 /* A pango layout of @text in @family at @size points on @cr: the rendering's own context
@@ -125,6 +139,14 @@ static double whole(cairo_t *cr, const char *text, double max, double x, double 
 	return show(cr, text, MONO_BOLD, size > 0 ? size : LABEL_MIN_PT, x, y, width, size == 0);
 }
 
+/* A line that may be cut: shrunk from @size to fit, ellipsized below the least. */
+static double line(cairo_t *cr, const char *text, double size, double x, double y, double width)
+{
+	double fit = labels_fit(cr, text, SANS, size, width);
+
+	return show(cr, text, SANS, fit > 0 ? fit : LABEL_MIN_PT, x, y, width, false);
+}
+
 /* The outcome: SUCCESS as it is, anything else white on black. */
 static double outcome(cairo_t *cr, const char *text, double size, double x, double y, double width)
 {
@@ -171,11 +193,11 @@ static int draw_label(cairo_t *cr, const struct label *lb, double x, double y, d
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	if (r == 0) {
 		ty += whole(cr, t[0], 1.3 * b, tx, ty, tw) + gap;
-		ty += show(cr, t[1], SANS, b, tx, ty, tw, false) + gap;
+		ty += line(cr, t[1], b, tx, ty, tw) + gap;
 		ty += whole(cr, t[2], 1.1 * b, tx, ty, tw) + gap;
 		ty += outcome(cr, t[3], b, tx, ty, tw) + gap;
-		ty += show(cr, t[4], SANS, b, tx, ty, tw, false) + gap;
-		(void)show(cr, t[5], SANS, b, tx, ty, tw, false);
+		ty += line(cr, t[4], b, tx, ty, tw) + gap;
+		(void)line(cr, t[5], b, tx, ty, tw);
 	}
 	cairo_restore(cr);
 	for (size_t i = 0; i < 6; i++)
@@ -247,6 +269,7 @@ int labels_render(const struct label *l, size_t n, const struct ws_label_stock *
 	snprintf(creator, sizeof(creator), "wipeseal %s (%s)", ws_version(), ws_git_revision());
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Drive labels");
 	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, creator);
+	labels_setup_context(pc);
 	cr = cairo_create(surf);
 	cairo_set_user_data(cr, &pdf_pango_key, pc, NULL);
 	r = draw_all(cr, l, n, s, skip, ret_pages);

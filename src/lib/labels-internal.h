@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 
 #include <wipeseal/labels.h>
 
@@ -43,6 +44,10 @@ static inline double label_pt(double mm)
  */
 void labels_place(const struct ws_label_stock *s, unsigned skip, size_t i, size_t *ret_page,
                   double *ret_x, double *ret_y);
+
+/* labels_setup_context() - @pc set up as the sheet's text is laid out: 72 dpi (a size is in
+ * points), advances not hinted (a line's width shrinks with its size). */
+void labels_setup_context(PangoContext *pc);
 
 /*
  * labels_fit() - the largest size from @max down to LABEL_MIN_PT, in steps of a quarter

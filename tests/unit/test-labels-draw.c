@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-labels.c - the label sheet (src/lib/labels.c, labels-draw.c), checked against numbers
+ * test-labels-draw.c - the label sheet (src/lib/labels-draw.c, labels.c), checked against numbers
  * and tools that are not ours:
  *
  * - test_stocks_from_the_templates: each stock's first and last label are where its maker's
@@ -114,7 +114,7 @@ START_TEST(test_skip_and_pages)
 }
 END_TEST
 
-static char *dup(const char *s)
+static char *copy_of(const char *s)
 {
 	char *d = s ? strdup(s) : NULL;
 
@@ -127,13 +127,13 @@ static struct label mk(const char *serial, const char *model, const char *tag, c
                        const char *qr)
 {
 	return (struct label){
-		.serial = dup(serial),
-		.model = dup(model),
-		.asset_tag = dup(tag),
-		.outcome = dup(outcome),
-		.date = dup("2026-12-02"),
-		.station = dup("bay-7"),
-		.qr = dup(qr),
+		.serial = copy_of(serial),
+		.model = copy_of(model),
+		.asset_tag = copy_of(tag),
+		.outcome = copy_of(outcome),
+		.date = copy_of("2026-12-02"),
+		.station = copy_of("bay-7"),
+		.qr = copy_of(qr),
 	};
 }
 
@@ -181,8 +181,8 @@ START_TEST(test_qr_known_answer)
 	free(got), free(pdf);
 	/* the certificate's form on the smallest label, with the SHA-256 of "abc" */
 	free(l.qr);
-	l.qr =
-	    dup("wipeseal:sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	l.qr = copy_of(
+	    "wipeseal:sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	pdf = render(dir, "kat2", &l, 1, "5160");
 	got = decoded(dir, pdf);
 	ck_assert_str_eq(
@@ -231,6 +231,7 @@ START_TEST(test_identifiers_never_cut)
 	double f20, f10;
 
 	/* a font map of the test's own, freed with it, as labels_render() has */
+	labels_setup_context(pc);
 	cairo_set_user_data(cr, &pdf_pango_key, pc, NULL);
 	f20 = labels_fit(cr, l[0].serial, "DejaVu Sans Mono Bold", 12, 100);
 	f10 = labels_fit(cr, "WWWWWWWWWW", "DejaVu Sans Mono Bold", 12, 100);
