@@ -9,9 +9,9 @@
  * tall as the label allows (at most 22 mm). The serial and the asset tag identify the drive,
  * so they are never cut: their font shrinks, a quarter point at a time, until the line fits,
  * and below LABEL_MIN_PT they wrap. The model, the date and the station are one line each,
- * shrunk the same way, and ellipsized below LABEL_MIN_PT. An outcome other than SUCCESS is printed white on black, so a failed drive
- * stands out on a monochrome printer too. Each label is clipped to its own rectangle: a
- * label never draws on its neighbour.
+ * shrunk the same way, and ellipsized below LABEL_MIN_PT. An outcome other than SUCCESS is
+ * printed white on black, so a failed drive stands out on a monochrome printer too. Each
+ * label is clipped to its own rectangle: a label never draws on its neighbour.
  */
 #include <errno.h>
 #include <stdbool.h>
