@@ -330,6 +330,8 @@ enum ws_walk_kind {
 	                      * directory (never followed): @reason says which */
 	WS_WALK_ERROR,       /* a directory that could not be read: @reason says why; the walk
 	                      * goes on */
+	WS_WALK_DESTRUCTION, /* a destruction record (NAME.destruction.json, named or found):
+	                      * ws_destruction_verify_file() checks it (wipeseal/destruction.h) */
 };
 
 /* Called once per finding, in order; a non-zero return stops the walk and is returned. */
@@ -338,7 +340,8 @@ typedef int (*ws_walk_fn)(void *userdata, const char *path, enum ws_walk_kind ki
 
 /*
  * ws_cert_walk() - the certificates under @paths, streamed to @fn one at a time. A path that
- * is not a directory is a certificate, whatever its name. A directory is walked recursively,
+ * is not a directory is a certificate, whatever its name (but NAME.destruction.json, a
+ * destruction record: WS_WALK_DESTRUCTION, as in a directory). A directory is walked recursively,
  * each directory's names sorted bytewise (the same tree always gives the same order),
  * without following symbolic links to directories. Passed over in silence: hidden names
  * (".register-queue", ...), files that do not end in ".json" (.p7s, .pdf, .awaiting-*
@@ -380,6 +383,11 @@ struct ws_audit_entry {
 	const char *decision;          /* "accept", "repeat", "escalate" */
 	const char *validator_subject; /* the validator certificate's subject */
 	const char *validator_sha256;  /* and its SHA-256 fingerprint */
+	/* A record of its own (DESTROYED lines, wipeseal/destruction.h): written only when
+	 * set; the record's SHA-256, and the wipe certificate it links. Neither is a
+	 * certificate of the station's series. */
+	const char *record_sha256;
+	const char *linked_sha256;
 };
 
 /* The default audit log. */

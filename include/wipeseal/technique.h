@@ -49,6 +49,7 @@ enum ws_technique {
 	WS_TECH_MMC_SECURE_ERASE,           /* eMMC secure erase (0x80000000): Purge */
 	WS_TECH_MMC_SECURE_TRIM,            /* eMMC secure trim, steps 1 and 2: Purge */
 	WS_TECH_MMC_SANITIZE,               /* eMMC TRIM, then SANITIZE_START: Purge */
+	WS_TECH_PURGE_OR_CLEAR,             /* a policy: purge where offered, else Clear */
 	WS_TECH_COUNT                       /* not a technique: the number of rows */
 };
 
@@ -174,7 +175,7 @@ const struct ws_technique_info *ws_technique_info(enum ws_technique t);
 
 /*
  * ws_technique_by_name() - the technique --method @name names, overwrite methods excluded
- * ("overwrite" and "purge" are rows).
+ * ("overwrite", "purge" and "purge-or-clear" are rows).
  * Return: 0 with @ret set; -ENOENT when no row has that name.
  */
 int ws_technique_by_name(const char *name, enum ws_technique *ret);
@@ -210,5 +211,23 @@ bool ws_technique_advertised(const struct ws_device *dev, enum ws_technique t);
  * Return: the technique, or WS_TECH_OVERWRITE when it advertises none.
  */
 enum ws_technique ws_technique_strongest(const struct ws_device *dev);
+
+/*
+ * ws_technique_offers_purge() - whether `purge` has a technique to carry out on @dev: its
+ * strongest technique is a Purge one, and it is not a RAID logical volume (whose drives no
+ * firmware command reaches). A frozen drive still offers it (it is refused, not cleared).
+ * This is the one test of `purge-or-clear` (fallback.c). Nothing is sent to the device.
+ */
+bool ws_technique_offers_purge(const struct ws_device *dev);
+
+/*
+ * ws_technique_fallback() - for a plan of `purge-or-clear` (@plan_technique
+ * WS_TECH_PURGE_OR_CLEAR) resolved to @t on @dev, which it is and why, in one sentence for
+ * the result and the certificate (sanitization.fallback): the Purge technique the drive
+ * offers, or a verified Clear by overwrite and what keeps Purge from it.
+ * Return: the sentence (malloc'd), or NULL for another plan (or when memory ran out).
+ */
+char *ws_technique_fallback(enum ws_technique plan_technique, const struct ws_device *dev,
+                            enum ws_technique t);
 
 #endif

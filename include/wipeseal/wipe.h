@@ -374,6 +374,9 @@ struct ws_result {
 	enum ws_status status;
 	char *status_reason; /* one line; NULL on success */
 	int64_t start_ns, end_ns;
+	/* purge-or-clear: which the drive got and why, one sentence (ws_technique_fallback());
+	 * NULL for every other method */
+	char *fallback;
 };
 
 /*

@@ -34,6 +34,7 @@ int cmd_labels(struct cli *cli, int argc, char **argv);
 int cmd_timestamp(struct cli *cli, int argc, char **argv);
 int cmd_reverify(struct cli *cli, int argc, char **argv);
 int cmd_validate(struct cli *cli, int argc, char **argv);
+int cmd_destroyed(struct cli *cli, int argc, char **argv);
 /* `wipeseal register VERB`: cmd-register.c dispatches to cmd-register-VERB.c */
 int cmd_register(struct cli *cli, int argc, char **argv);
 int cmd_register_init(struct cli *cli, int argc, char **argv);

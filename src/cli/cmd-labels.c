@@ -97,13 +97,13 @@ static int on_found(void *userdata, const char *path, enum ws_walk_kind kind, co
 	struct found *f = userdata;
 	char **p;
 
-	if (kind == WS_WALK_SKIPPED)
-		return 0;
 	if (kind == WS_WALK_ERROR) {
 		cli_err(f->cli, "%s: %s", path, reason ? reason : "cannot be read");
 		f->unreadable = true;
 		return 0;
 	}
+	if (kind != WS_WALK_CERTIFICATE) /* skipped, or another record (a destruction) */
+		return 0;
 	p = realloc(f->paths, (f->n + 1) * sizeof(*f->paths));
 	if (!p || !(p[f->n] = strdup(path))) {
 		if (p)

@@ -308,6 +308,7 @@ static void show_v2(struct json_object *o)
 	field("technique", san, "technique");
 	field("IEEE 2883 technique", san, "technique_ieee2883");
 	field("technique name", san, "technique_name");
+	field("fallback", san, "fallback"); /* purge-or-clear only */
 	field("details", san, "details");
 	commands_v2(san);
 	field("tool", san, "tool");
@@ -399,7 +400,7 @@ static const struct {
 	{ "machine", " source manufacturer product serial uuid chassis_asset_tag " },
 	{ "sanitization", " method technique technique_ieee2883 technique_name details commands "
 	                  "tool tool_version verification_method cryptographic_erase "
-	                  "post_sanitization_categorization notes " },
+	                  "post_sanitization_categorization notes fallback " },
 	{ "sanitization.cryptographic_erase", " key_changed key_strength scope key_copies "
 	                                      "assurance " },
 	{ "verification", " completion_status errors anomalies health_before health_after "

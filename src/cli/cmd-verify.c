@@ -24,6 +24,7 @@
 #include <json-c/json.h>
 
 #include "cli.h"
+#include "verify-destruction.h"
 #include "verify-report.h"
 
 struct verify_control {
@@ -56,6 +57,8 @@ static int usage(void)
 	      "FAILED or ABORTED wipes, failing integrity, duplicates, missing from a series.\n"
 	      "Exit 0 all authentic and SUCCESS; 7 some record a failed wipe; 8 missing or\n"
 	      "duplicated; 1 a check failed (docs/auditing.md).\n"
+	      "A NAME.destruction.json (wipeseal destroyed) is checked as a destruction\n"
+	      "record: its schema and its station's signature, outside the summary.\n"
 	      "With --audit-log, check the\n"
 	      "station's audit log: every line's signature and its hash chain, and every\n"
 	      "certificate it lists.\n\n"
@@ -91,6 +94,8 @@ struct verify_run {
 	struct ws_review *review;
 	size_t verified, failed, skipped, unreadable, certificates;
 	bool error; /* a certificate could not be checked at all (out of memory) */
+	/* destruction records (verify-destruction.c): checked on their own, not reviewed */
+	size_t records, bad_records;
 };
 
 /* A file or directory that was not checked: skipped, or a directory that could not be read
@@ -124,6 +129,16 @@ static int on_found(void *userdata, const char *path, enum ws_walk_kind kind, co
 	struct ws_cert_check c = { 0 };
 	struct ws_review_item item;
 
+	if (kind == WS_WALK_DESTRUCTION) {
+		bool ok = verify_destruction(v->cli, v->trust, path, v->ctl->json);
+
+		v->records++;
+		if (ok)
+			v->verified++;
+		else
+			v->failed++, v->bad_records++;
+		return 0;
+	}
 	if (kind != WS_WALK_CERTIFICATE) {
 		print_other(path, reason, kind == WS_WALK_SKIPPED, v->ctl->json);
 		if (kind == WS_WALK_SKIPPED)
@@ -165,7 +180,8 @@ static bool names_directory(char **paths, size_t n)
  * missing or duplicated (8), honest records of failed wipes (7), else 0. */
 static int verdict(const struct verify_run *v, const struct ws_review_summary *s)
 {
-	if (v->error || v->unreadable || s->count[WS_REVIEW_INTEGRITY] || s->count[WS_REVIEW_UNMET])
+	if (v->error || v->unreadable || v->bad_records || s->count[WS_REVIEW_INTEGRITY] ||
+	    s->count[WS_REVIEW_UNMET])
 		return WS_EXIT_FAILED;
 	if (s->gaps || s->count[WS_REVIEW_DUPLICATE])
 		return WS_EXIT_INCOMPLETE;
@@ -199,7 +215,7 @@ static int verify_walk(struct verify_run *v, char **paths, size_t n)
 		printf("summary: %zu verified, %zu failed, %zu skipped\n", v->verified, v->failed,
 		       v->skipped);
 	}
-	if (trees && !v->certificates && code == WS_EXIT_OK) {
+	if (trees && !v->certificates && !v->records && code == WS_EXIT_OK) {
 		cli_err(v->cli, "no certificate found in the directories named: name the "
 		                "directory that holds the NAME.json and NAME.json.p7s files");
 		code = WS_EXIT_FAILED;

@@ -173,6 +173,15 @@ static int open_targets(struct cli *cli, struct wipe_control *ctl, char **paths,
 	return code;
 }
 
+/* purge-or-clear: which the drive gets and why, the library's sentence (fallback.c). */
+static void say_fallback(struct cli *cli, const struct ws_device *d, enum ws_technique t)
+{
+	char *why = ws_technique_fallback(WS_TECH_PURGE_OR_CLEAR, d, t);
+
+	cli_err(cli, "%s: %s", d->path, why ? why : ws_technique_name(t));
+	free(why);
+}
+
 /* What each target will get, decided before anything is sent (ws_job_check()): one refusal
  * refuses the whole batch. */
 static int resolve_techniques(struct cli *cli, struct wipe_control *ctl)
@@ -194,6 +203,8 @@ static int resolve_techniques(struct cli *cli, struct wipe_control *ctl)
 		if (ctl->setup.plan->technique == WS_TECH_PURGE && !ctl->json)
 			cli_err(cli, "%s: purge: %s, the strongest Purge technique it advertises",
 			        d->path, ws_technique_name(ws_job_technique(ctl->job, i)));
+		if (ctl->setup.plan->technique == WS_TECH_PURGE_OR_CLEAR && !ctl->json)
+			say_fallback(cli, d, ws_job_technique(ctl->job, i));
 	}
 	return code;
 }

@@ -23,6 +23,7 @@ static const struct {
 	{ "timestamp", cmd_timestamp, "add trusted-time tokens to certificates that await them" },
 	{ "reverify", cmd_reverify, "read a wiped drive again against its certificate" },
 	{ "validate", cmd_validate, "record the second person's decision on certificates" },
+	{ "destroyed", cmd_destroyed, "record that a drive was destroyed, with its witness" },
 	{ "show", cmd_show, "print a certificate of sanitization for human eyes" },
 	{ "pdf", cmd_pdf, "render a certificate as a signed PDF people can print" },
 	{ "labels", cmd_labels, "a PDF sheet of drive labels for certificates that verify" },

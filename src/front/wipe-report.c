@@ -26,7 +26,7 @@ static void print_plan_json(const struct ws_target *t, const struct ws_plan *pla
 	json_object_object_add(o, "method", json_object_new_string(plan->method));
 	json_object_object_add(o, "technique",
 	                       json_object_new_string(ws_technique_name(res->technique)));
-	json_object_object_add(o, "passes", json_object_new_int((int)plan->n_passes));
+	json_object_object_add(o, "passes", json_object_new_int((int)res->n_planned));
 	json_object_object_add(o, "verify",
 	                       json_object_new_string(ws_verify_mode_name(plan->verify)));
 	if (plan->verify == WS_VERIFY_SAMPLE) {
@@ -65,7 +65,8 @@ void print_plan(const struct ws_target *t, const struct ws_plan *plan, const str
 		       plan->method, plan->n_passes, plan->n_passes == 1 ? "" : "es");
 	free(model);
 	free(path);
-	for (size_t i = 0; i < plan->n_passes; i++) {
+	/* purge-or-clear's passes are its Clear's: not what a drive that purges gets */
+	for (size_t i = 0; res->technique == WS_TECH_OVERWRITE && i < plan->n_passes; i++) {
 		const struct ws_pass_spec *p = &plan->passes[i];
 
 		if (p->kind == WS_PATTERN_RANDOM) {

@@ -371,6 +371,10 @@ static void entry_members(struct json_object *o, const struct ws_audit_entry *e)
 		json_object_object_add(o, "validator_subject", opt_str(e->validator_subject));
 	if (e->validator_sha256)
 		json_object_object_add(o, "validator_sha256", opt_str(e->validator_sha256));
+	if (e->record_sha256)
+		json_object_object_add(o, "record_sha256", opt_str(e->record_sha256));
+	if (e->linked_sha256)
+		json_object_object_add(o, "linked_sha256", opt_str(e->linked_sha256));
 }
 
 /* Finish @o (signer, chain link, signature), write it after @prefix, fsync. */

@@ -141,7 +141,7 @@ static bool refused_frozen(const struct ws_device *dev, enum ws_technique t)
 {
 	const struct ws_technique_info *i;
 
-	if (t == WS_TECH_PURGE)
+	if (t == WS_TECH_PURGE || t == WS_TECH_PURGE_OR_CLEAR)
 		t = ws_technique_strongest(dev);
 	i = ws_technique_info(t);
 	return i && ((i->action_kind == WS_ACTION_ATA_SANITIZE && dev->ata.sanitize_frozen) ||

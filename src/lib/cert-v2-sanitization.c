@@ -227,6 +227,8 @@ struct json_object *ws_cert2_sanitization(const struct ws_result *res,
 	json_object_object_add(o, "post_sanitization_categorization",
 	                       ws_cert_str(info->post_classification));
 	json_object_object_add(o, "notes", ws_cert_str(info->notes));
+	if (res->fallback) /* purge-or-clear: which it was and why (evidence.fallback) */
+		json_object_object_add(o, "fallback", ws_cert_str(res->fallback));
 	if (flash_note(res))
 		json_object_object_add(o, "flash_media", ws_cert_str(flash_note(res)));
 	if (res->n_areas) /* an eMMC: every area, erased or why not */

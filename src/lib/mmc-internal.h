@@ -128,4 +128,15 @@ int ws_mmc_erase_area(int fd, const struct ws_mmc_info *m, uint64_t sectors, int
  * negative errno with the result's status set. */
 int ws_mmc_erase_boot_areas(struct purge *p, int kind);
 
+/* The host's overwrite of eMMC @dev (wipe.c), after the user area's passes: every boot
+ * partition gets the same passes (@res's, written through a descriptor of its own, force_ro
+ * off and on again), each flushed, the last read back whole; each area is recorded in @res.
+ * @stopped: the wipe stopped early; the boot partitions are recorded as not erased, untouched.
+ * Nothing for other devices. */
+void ws_mmc_overwrite_areas(struct ws_ctx *ctx, const struct ws_device *dev, struct ws_result *res,
+                            const struct ws_io *io, bool stopped);
+/* After the overwrite's verdict: the user area judged by it, and SUCCESS turned into FAILED
+ * when a boot partition was not erased or its force_ro not set again. */
+void ws_mmc_overwrite_judged(struct ws_result *res);
+
 #endif

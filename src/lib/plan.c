@@ -135,7 +135,11 @@ static int resolve_purge(const struct ws_device *dev, enum ws_technique *ret, ch
 int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev,
                          enum ws_technique *ret, char **ret_reason)
 {
-	if (plan->technique == WS_TECH_OVERWRITE) {
+	/* purge-or-clear: purge's choice where the drive offers Purge (frozen included: refused,
+	 * never cleared instead), else the plan's overwrite (fallback.c) */
+	if (plan->technique == WS_TECH_PURGE_OR_CLEAR && ws_technique_offers_purge(dev))
+		return resolve_purge(dev, ret, ret_reason);
+	if (plan->technique == WS_TECH_OVERWRITE || plan->technique == WS_TECH_PURGE_OR_CLEAR) {
 		*ret = WS_TECH_OVERWRITE;
 		return 0;
 	}
@@ -160,6 +164,12 @@ int ws_technique_resolve(const struct ws_plan *plan, const struct ws_device *dev
 
 int ws_plan_check_verify(const struct ws_plan *plan, bool trust_firmware, char **ret_reason)
 {
+	/* its Clear is a verified Clear, and which of the two a drive gets is not known yet */
+	if (plan->technique == WS_TECH_PURGE_OR_CLEAR && plan->verify == WS_VERIFY_NONE)
+		return ws_reason(ret_reason, -EINVAL,
+		                 "verify none with purge-or-clear: the Clear it falls back to is a "
+		                 "verified Clear, and its Purge is read back too; verify sample or "
+		                 "full");
 	if (plan->verify != WS_VERIFY_NONE || plan->technique == WS_TECH_OVERWRITE ||
 	    ws_technique_has(plan->technique, WS_TECH_F_ERASES_NOTHING) || trust_firmware)
 		return 0;
@@ -181,7 +191,9 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 	if (passes < 1 || passes > 99)
 		return ws_reason(ret_reason, -EINVAL, "--passes must be 1 to 99, got %u", passes);
 	memset(round, 0, sizeof(round));
-	if (ws_technique_by_name(method, &tech) == 0 && tech != WS_TECH_OVERWRITE) {
+	if (ws_technique_by_name(method, &tech) < 0)
+		tech = WS_TECH_OVERWRITE;
+	if (tech != WS_TECH_OVERWRITE && tech != WS_TECH_PURGE_OR_CLEAR) {
 		/* purge and the firmware techniques ("overwrite" names no method) */
 		plan = calloc(1, sizeof(*plan));
 		if (!plan)
@@ -193,7 +205,8 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 		*ret = plan;
 		return 0;
 	}
-	n = method_round(method, round, ret_reason);
+	/* purge-or-clear carries the passes of its fallback: clear's */
+	n = method_round(tech == WS_TECH_PURGE_OR_CLEAR ? "clear" : method, round, ret_reason);
 	if (n < 0)
 		return n;
 	plan = calloc(1, sizeof(*plan));
@@ -204,6 +217,7 @@ int ws_plan_parse(const char *method, unsigned passes, struct ws_plan **ret, cha
 	for (unsigned i = 0; i < passes; i++)
 		memcpy(&plan->passes[i * (unsigned)n], round, (size_t)n * sizeof(*round));
 	plan->n_passes = (size_t)n * passes;
+	plan->technique = tech;
 	plan->verify = WS_VERIFY_SAMPLE;
 	plan->sample_percent = 10;
 	snprintf(plan->method, sizeof(plan->method), "%s", method);

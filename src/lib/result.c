@@ -52,6 +52,7 @@ struct ws_result *ws_result_free(struct ws_result *res)
 	free(res->device_json);
 	free(res->method);
 	free(res->status_reason);
+	free(res->fallback);
 	free(res);
 	return NULL;
 }
@@ -412,6 +413,8 @@ struct json_object *ws_result_json(const struct ws_result *res)
 	json_object_object_add(o, "technique",
 	                       json_object_new_string(ws_technique_name(res->technique)));
 	json_object_object_add(o, "nist_level", json_object_new_string(ws_result_nist(res)));
+	if (res->fallback) /* purge-or-clear only: every other result stays as it was */
+		json_object_object_add(o, "fallback", json_object_new_string(res->fallback));
 	json_object_object_add(o, "firmware", firmware_json(res));
 	json_object_object_add(o, "opal", ws_opal_result_json(res));
 	json_object_object_add(o, "hidden_areas", hidden_json(&res->hidden));

@@ -275,6 +275,16 @@ static const struct ws_technique_info table[WS_TECH_COUNT] = {
 	                           .cert_method = "block erase",
 	                           .label = "mmc-sanit",
 	                           RANK_BLOCK },
+	/* a policy, not a command: resolved per drive to its strongest Purge technique, else to
+	 * a verified overwrite (fallback.c); the row's level is the floor it guarantees */
+	[WS_TECH_PURGE_OR_CLEAR] = { .technique = WS_TECH_PURGE_OR_CLEAR,
+	                             .name = "purge-or-clear",
+	                             .nist = "Clear",
+	                             .ieee2883 = "Purge where the drive offers it, else Clear "
+	                                         "(overwrite by the host)",
+	                             .command = "purge-or-clear",
+	                             .cert_method = "overwrite",
+	                             .label = "purge/clr" },
 };
 
 /* every technique's bit above the overwrite methods' byte, inside an unsigned */

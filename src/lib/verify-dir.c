@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <wipeseal/cert.h>
+#include <wipeseal/destruction.h>
 
 #include "internal.h"
 
@@ -185,6 +186,8 @@ static int walk_entry(struct walk *w, int dfd, const struct entry *e, size_t n, 
 		return report(w, WS_WALK_SKIPPED, "a symbolic link to a directory: not followed");
 	if (!has_suffix(name, ".json") || companion(e, n, name))
 		return 0;
+	if (ws_destruction_is_record(name)) /* a record of its own, not a certificate */
+		return report(w, WS_WALK_DESTRUCTION, NULL);
 	snprintf(p7s, sizeof(p7s), "%s.p7s", name);
 	if (listed(e, n, p7s) || names_certificate_schema(dfd, name, &why))
 		return report(w, WS_WALK_CERTIFICATE, NULL);
@@ -295,7 +298,9 @@ static int walk_named(struct walk *w, const char *path)
 	memcpy(w->path, path, need);
 	w->len = need - 1;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return report(w, WS_WALK_CERTIFICATE, NULL);
+		return report(
+		    w, ws_destruction_is_record(path) ? WS_WALK_DESTRUCTION : WS_WALK_CERTIFICATE,
+		    NULL);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		char why[160];

@@ -142,6 +142,8 @@ static const char *const same_v2[][2] = {
 	{ "media.controller.raid_level", "evidence.device.controller.raid_level" },
 	{ "media.controller.vendor", "evidence.device.controller.vendor" },
 	{ "media.controller.model", "evidence.device.controller.model" },
+	/* purge-or-clear's choice (absent for every other method) */
+	{ "sanitization.fallback", "evidence.fallback" },
 	{ NULL, NULL },
 };
 

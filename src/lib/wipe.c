@@ -32,6 +32,7 @@
 #include <openssl/crypto.h>
 
 #include "health-internal.h"
+#include "mmc-internal.h"
 #include "purge-internal.h"
 
 #define DEFAULT_THREADS 4
@@ -384,7 +385,7 @@ static char *result_name(const struct ws_device *d, int64_t ns)
 }
 
 static struct ws_result *result_new(const struct ws_target *t, const struct ws_plan *plan,
-                                    const struct ws_wipe_opts *opts)
+                                    enum ws_technique tech, const struct ws_wipe_opts *opts)
 {
 	struct ws_result *res = calloc(1, sizeof(*res));
 	struct json_object *dev;
@@ -399,13 +400,19 @@ static struct ws_result *result_new(const struct ws_target *t, const struct ws_p
 		res->device_json = strdup(json_object_to_json_string_ext(
 		    dev, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(dev);
-	res->n_planned = plan->n_passes;
+	res->technique = tech;
+	/* purge-or-clear's passes are its Clear's: none planned when the drive purges */
+	res->n_planned = tech == WS_TECH_OVERWRITE ? plan->n_passes : 0;
 	res->sample_percent = plan->sample_percent;
 	res->verify.mode = plan->verify; /* what was planned, also when it never runs */
 	res->dry_run = opts->dry_run;
 	res->start_ns = ws_now_ns();
 	res->name = result_name(ws_target_device(t), res->start_ns);
 	if (!res->path || !res->method || !res->passes || !res->device_json || !res->name)
+		return ws_result_free(res);
+	/* purge-or-clear: which it is and why (fallback.c) */
+	if (plan->technique == WS_TECH_PURGE_OR_CLEAR &&
+	    !(res->fallback = ws_technique_fallback(plan->technique, ws_target_device(t), tech)))
 		return ws_result_free(res);
 	return res;
 }
@@ -425,12 +432,11 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 	/* the CLI resolved (and refused) this before; never send what the device lacks */
 	if (ws_technique_resolve(plan, ws_target_device(target), &tech, NULL) < 0)
 		return -EOPNOTSUPP;
-	r.res = result_new(target, plan, r.opts);
+	r.res = result_new(target, plan, tech, r.opts);
 	if (!r.res)
 		return -ENOMEM;
-	r.res->technique = tech;
 	r.prog.path = r.res->path;
-	r.prog.n_passes = (unsigned)plan->n_passes;
+	r.prog.n_passes = (unsigned)r.res->n_planned;
 	health_before(ctx, target, &r);
 	e = setup_io(&r, target);
 	while (e == 0 && seed == 0)
@@ -473,9 +479,12 @@ int ws_wipe_run(struct ws_ctx *ctx, struct ws_target *target, const struct ws_pl
 		r.res->residue_probed = ws_contents_residue(r.io.fd, &r.res->residue) == 0;
 		ws_io_forget_partitions(r.io.fd);
 	}
+	/* an eMMC's boot partitions: the same passes (mmc-areas.c) */
+	ws_mmc_overwrite_areas(ctx, ws_target_device(target), r.res, &r.io, stopped(&r));
 	if (!r.refused)
 		(void)size_kept(&r); /* once more before the verdict */
 	verdict(&r);
+	ws_mmc_overwrite_judged(r.res);
 done:
 	health_after(target, &r);
 	/* a hidden area that stayed hidden against the plan was not erased: no SUCCESS */

@@ -117,8 +117,12 @@ static int begin_batch(struct station *st)
 		d->seen = false;
 		d->abort_asked = false;
 		d->technique = t;
+		/* purge-or-clear says what each drive got: its Purge, or its Clear */
 		snprintf(d->method, sizeof(d->method), "%.47s",
-		         t == WS_TECH_OVERWRITE ? st->ws->plan->method : ws_technique_name(t));
+		         t != WS_TECH_OVERWRITE ? ws_technique_name(t)
+		         : st->ws->plan->technique == WS_TECH_PURGE_OR_CLEAR
+		             ? "clear (no Purge)"
+		             : st->ws->plan->method);
 		atomic_store(&d->cancel, false);
 	}
 	r = ws_job_start(st->job);

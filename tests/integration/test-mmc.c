@@ -27,6 +27,10 @@
  * - test_lying_card_fails: a card that acknowledges and does nothing: with boot partitions,
  *   FAILED naming boot partition mmcblk0boot0, force_ro 1 again; without them, exit 4, the
  *   read-back found data.
+ * - test_overwrite_covers_boot_areas: `-m clear` on an eMMC writes the boot partitions too
+ *   (zeros read back by cmp, no CMD38 sent), force_ro 1 afterwards, every area in the result
+ *   and the certificate; with boot1 on a read-only loop device, FAILED naming it, boot0 and
+ *   the user area still written, boot1's marker still there, force_ro 1 again.
  * - test_sd_card_overwrite: an SD card (device/type SD) gets no EXT_CSD request, only the
  *   overwrite methods; mmc-erase is refused; `-m clear` exits 0, zeros, and the certificate's
  *   sanitization.flash_media says overwrite on flash is Clear and what Purge would need, which
@@ -72,7 +76,7 @@ static const char *js(struct json_object *o, const char *path)
 }
 
 /* 4 MiB of marker lines on a loop device: a boot partition holding data. */
-static char *boot_area(const char *name)
+static char *boot_area(const char *name, bool read_only)
 {
 	char *img = scratch_image(name, 4), *dev;
 
@@ -80,12 +84,14 @@ static char *boot_area(const char *name)
 	                         "yes '%s' | head -c 4194304 | dd of='%s' conv=notrunc status=none",
 	                         marker, img),
 	                 0);
-	dev = scratch_attach(img, false, false);
+	dev = scratch_attach(img, false, read_only);
 	free(img);
 	return dev;
 }
 
-static void card_new(struct card *c, const char *tag, bool boot)
+/* A card named @tag, with boot partitions when @boot; boot1 on a read-only loop device when
+ * @boot1_ro (a partition that cannot be written). */
+static void card_new_ro(struct card *c, const char *tag, bool boot, bool boot1_ro)
 {
 	static int n;
 	char name[64];
@@ -95,15 +101,20 @@ static void card_new(struct card *c, const char *tag, bool boot)
 	c->boot0 = c->boot1 = NULL;
 	if (boot) {
 		snprintf(name, sizeof(name), "%s-boot0.img", tag);
-		c->boot0 = boot_area(name);
+		c->boot0 = boot_area(name, false);
 		snprintf(name, sizeof(name), "%s-boot1.img", tag);
-		c->boot1 = boot_area(name);
+		c->boot1 = boot_area(name, boot1_ro);
 	}
 	/* each test runs in a process of its own: the pid keeps their files apart */
 	snprintf(c->state, sizeof(c->state), "%s/state-%s-%d-%d", scratch_dir(), tag, getpid(),
 	         ++n);
 	snprintf(c->log, sizeof(c->log), "%s/sim-%s-%d-%d.log", scratch_dir(), tag, getpid(), n);
 	ck_assert_int_eq(test_sh(NULL, "mkdir -p '%s'", c->state), 0);
+}
+
+static void card_new(struct card *c, const char *tag, bool boot)
+{
+	card_new_ro(c, tag, boot, false);
 }
 
 static void card_free(struct card *c)
@@ -333,6 +344,70 @@ START_TEST(test_lying_card_fails)
 }
 END_TEST
 
+/* The host's overwrite of an eMMC reaches its boot partitions too, with the same pass, and
+ * the certificate lists every area; a boot partition that cannot be written makes it FAILED. */
+START_TEST(test_overwrite_covers_boot_areas)
+{
+	struct card c;
+	struct json_object *root, *res, *cert;
+	char *out = NULL, *err = NULL;
+	int r;
+
+	card_new(&c, "ovw", true);
+	ck_assert_msg(card_wipe(&c, "emmc51", "MMC", "clear", &out, &err) == WS_EXIT_OK, "%s", err);
+	ck_assert(reads_as(c.user, 32u << 20, 0x00));
+	ck_assert(reads_as(c.boot0, 4u << 20, 0x00));
+	ck_assert(reads_as(c.boot1, 4u << 20, 0x00));
+	ck_assert(!has_marker(c.boot0) && !has_marker(c.boot1));
+	/* the host wrote it: not one erase command went to the card */
+	ck_assert_int_ne(test_sh(NULL, "grep -q CMD38 '%s'", c.log), 0);
+	force_ro_is_1(&c);
+	res = result_of(out, &root);
+	ck_assert_str_eq(js(res, "status"), "SUCCESS");
+	ck_assert_str_eq(js(res, "technique"), "overwrite");
+	ck_assert_str_eq(js(res, "areas.0.name"), "user");
+	ck_assert_str_eq(js(res, "areas.0.erased"), "true");
+	for (int i = 1; i <= 2; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "areas.%d.technique", i);
+		ck_assert_str_eq(js(res, key), "overwrite");
+		snprintf(key, sizeof(key), "areas.%d.erased", i);
+		ck_assert_str_eq(js(res, key), "true");
+		snprintf(key, sizeof(key), "areas.%d.force_ro_restored", i);
+		ck_assert_str_eq(js(res, key), "true");
+	}
+	ck_assert_str_eq(js(res, "areas.3.name"), "rpmb");
+	cert = certificate_of(root);
+	ck_assert_str_eq(js(cert, "sanitization.areas.1.device"), "/dev/mmcblk0boot0");
+	ck_assert_str_eq(js(cert, "sanitization.areas.2.erased"), "true");
+	json_object_put(cert);
+	json_object_put(root);
+	free(out);
+	free(err);
+	card_free(&c);
+
+	card_new_ro(&c, "ovwro", true, true); /* boot1 cannot be written */
+	r = card_wipe(&c, "emmc51", "MMC", "clear", &out, &err);
+	ck_assert_msg(r == WS_EXIT_FAILED, "exit %d: %s", r, err);
+	ck_assert(reads_as(c.boot0, 4u << 20, 0x00));
+	ck_assert(has_marker(c.boot1));
+	force_ro_is_1(&c);
+	res = result_of(out, &root);
+	ck_assert_str_eq(js(res, "status"), "FAILED");
+	ck_assert_msg(strstr(js(res, "reason"), "boot partition /dev/mmcblk0boot1 was not erased"),
+	              "%s", js(res, "reason"));
+	ck_assert_str_eq(js(res, "areas.0.erased"), "true");
+	ck_assert_str_eq(js(res, "areas.1.erased"), "true");
+	ck_assert_str_eq(js(res, "areas.2.erased"), "false");
+	ck_assert_str_eq(js(res, "areas.2.force_ro_restored"), "true");
+	json_object_put(root);
+	free(out);
+	free(err);
+	card_free(&c);
+}
+END_TEST
+
 START_TEST(test_sd_card_overwrite)
 {
 	struct card c;
@@ -386,6 +461,7 @@ int main(void)
 	tcase_add_test(tc, test_each_technique);
 	tcase_add_test(tc, test_unadvertised_is_refused);
 	tcase_add_test(tc, test_lying_card_fails);
+	tcase_add_test(tc, test_overwrite_covers_boot_areas);
 	tcase_add_test(tc, test_sd_card_overwrite);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
