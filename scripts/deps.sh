@@ -17,7 +17,9 @@ WS_PACKAGES=(
 	libncurses-dev
 	# the PDF certificate (src/lib/pdf-*.c): cairo, pango, libqrencode, its fonts, msgfmt
 	# for its labels (po/); checked in tests/integration/test-pdf.c with poppler's pdfsig,
-	# pdftotext and pdftoppm, qpdf, zbarimg, and NSS's certutil (libnss3-tools, below)
+	# pdftotext and pdftoppm, qpdf, zbarimg, and NSS's certutil (libnss3-tools, below);
+	# the drive label sheet (src/lib/labels*.c) too: its QR codes by libqrencode, read back
+	# in tests/*/test-labels*.c by pdftoppm and zbarimg (zbar-tools), pdftotext and pdfinfo
 	libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core gettext
 	poppler-utils qpdf zbar-tools
 	# tests; clang and its runtime for the libFuzzer harnesses (scripts/fuzz.sh)

@@ -30,6 +30,7 @@ int cmd_station(struct cli *cli, int argc, char **argv);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_cosign(struct cli *cli, int argc, char **argv);
 int cmd_pdf(struct cli *cli, int argc, char **argv);
+int cmd_labels(struct cli *cli, int argc, char **argv);
 int cmd_timestamp(struct cli *cli, int argc, char **argv);
 int cmd_reverify(struct cli *cli, int argc, char **argv);
 int cmd_validate(struct cli *cli, int argc, char **argv);

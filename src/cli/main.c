@@ -29,6 +29,7 @@ static const struct {
 	{ "find", cmd_find, "find certificates by serial or asset tag in the lot indexes" },
 	{ "batch-report", cmd_batch_report,
 	  "a batch's report (CSV, signed PDF) from its certificates" },
+	{ "labels", cmd_labels, "a PDF sheet of drive labels for certificates that verify" },
 	{ "unlock", cmd_unlock, "unlock a drive an interrupted security erase left locked" },
 	{ "unfreeze", cmd_unfreeze, "suspend and wake the machine to lift SATA freeze locks" },
 	{ "config", cmd_config, "read the configuration file as wipe and station read it" },

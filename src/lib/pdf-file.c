@@ -131,3 +131,8 @@ done:
 	free(pdf);
 	return r;
 }
+
+int pdf_write_whole(const char *out, const unsigned char *p, size_t len, bool replace)
+{
+	return write_whole(out, p, len, replace);
+}
