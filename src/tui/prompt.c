@@ -298,6 +298,7 @@ void prompt_key(struct station *st, int key)
 		break;
 	case PROMPT_BATCH:
 		batch_key(st, key);
+		break;
 	case PROMPT_SCAN:
 		scan_key(st, key);
 		break;
@@ -476,6 +477,7 @@ void prompt_draw(struct station *st)
 		break;
 	case PROMPT_BATCH:
 		batch_draw(st);
+		break;
 	case PROMPT_SCAN:
 		scan_draw(st);
 		break;
