@@ -232,6 +232,27 @@ static bool check_line_signature(struct walk *w, unsigned n, struct json_object 
 
 /* ---- certificates and wipes ---------------------------------------------------------------------- */
 
+/* A name a line may give a certificate: a file name, or a path below the certificate
+ * directory ("CUSTOMER/JOB/BATCH/NAME.json", a lot's folder): never absolute, no empty, "."
+ * or ".." part. */
+static bool name_below(const char *file)
+{
+	const char *p = file;
+
+	if (!*file || *file == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		if (*p == '/' && !*++p)
+			return false; /* a trailing '/' */
+	}
+	return true;
+}
+
 /* The certificate a line names: present, with that hash, linked to the one before. */
 static void check_certificate(struct walk *w, unsigned n, const char *file, const char *sha,
                               bool in_series)
@@ -244,8 +265,11 @@ static void check_certificate(struct walk *w, unsigned n, const char *file, cons
 
 	if (!w->cert_dir)
 		return;
-	if (strchr(file, '/') || asprintf(&path, "%s/%s", w->cert_dir, file) < 0) {
-		report(w, n, true, "certificate name '%s' is not a plain file name", file);
+	if (!name_below(file) || asprintf(&path, "%s/%s", w->cert_dir, file) < 0) {
+		report(w, n, true,
+		       "certificate name '%s' is neither a file name nor a path below the "
+		       "certificate directory",
+		       file);
 		return;
 	}
 	r = ws_read_file_capped(path, WS_CERT_MAX_BYTES, &text, &len);

@@ -192,6 +192,21 @@ static int index_filed(const struct ws_result *res, const struct ws_device *dev,
 	return r;
 }
 
+/* The name the audit log gives certificate @base of @lot: its path below the certificate
+ * directory, "CUSTOMER/JOB/BATCH/NAME.json", so that `verify --audit-log LOG DIR` finds it
+ * (audit-verify.c). NULL without a lot, or without memory (the plain name is logged then). */
+static char *lot_relative(const struct ws_lot *lot, const char *base)
+{
+	char *dir = NULL, *rel = NULL;
+
+	if (!lot || ws_lot_dir(lot, "", &dir) < 0)
+		return NULL;
+	if (asprintf(&rel, "%s/%s", dir + 1, base) < 0) /* dir is "/CUSTOMER/JOB/BATCH" */
+		rel = NULL;
+	free(dir);
+	return rel;
+}
+
 /* A result: its certificate, then its line, then its PDF. */
 static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const char *dir,
                        struct ws_job_filed *f)
@@ -199,7 +214,7 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	const struct ws_result *res = ws_job_result(job, i, NULL);
 	const struct ws_device *dev = ws_target_device(ws_job_target(job, i));
 	const struct ws_cert_info *info = ws_job_cert_info(job, i);
-	char *doc = NULL, *file = NULL, *note = NULL, sha[65], id[37];
+	char *doc = NULL, *file = NULL, *note = NULL, *logged = NULL, sha[65], id[37];
 	const char *base = NULL;
 	const struct ws_operator *op = job->opts.operator;
 	int r = write_certificate(job, res, info, log, dir, id, &doc, &file, f), lr;
@@ -215,6 +230,7 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 		f->file = file;
 		ws_sha256_hex(doc, strlen(doc), sha);
 		base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+		logged = lot_relative(info->lot, base);
 		if (f->awaiting_operator)
 			note = awaiting_note(f);
 		if (f->awaiting_timestamp)
@@ -223,7 +239,7 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 	lr = log_line(log, dir, base ? base : res->name,
 	              &(struct ws_audit_entry){
 	                  .status = ws_status_name(res->status),
-	                  .certificate_file = base,
+	                  .certificate_file = logged ? logged : base,
 	                  .certificate_id = base ? id : NULL,
 	                  .certificate_sha256 = base ? sha : NULL,
 	                  .serial = dev->serial ? dev->serial : dev->path,
@@ -244,6 +260,7 @@ static int file_result(struct ws_job *job, size_t i, struct ws_audit *log, const
 		f->index_error = index_filed(res, dev, info, dir, base, sha);
 	if (r == 0)
 		queue_filed(job, dir, f);
+	free(logged);
 	free(note);
 	free(doc);
 	return r < 0 ? r : lr;

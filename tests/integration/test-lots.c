@@ -121,6 +121,18 @@ START_TEST(test_filed_in_the_lot)
 	ck_assert_msg(!has_marker(dev_plain), "%s still holds the marker", dev_plain);
 	ck_assert_int_eq(run_cli(&out, NULL, "verify --ca %s/ca/ca.pem '%s'", pki, cert_full), 0);
 	free(out);
+	/* the audit log names each by its path below the certificate directory, and finds it */
+	ck_assert_int_eq(test_sh(NULL,
+	                         "grep -c '\"certificate_file\":\"ACME_Ltd/J-17/Pallet_3/' "
+	                         "'%s/audit.log' | grep -qx 3",
+	                         scratch_dir()),
+	                 0);
+	ck_assert_msg(run_cli(&out, NULL,
+	                      "verify --audit-log '%s/audit.log' --ca %s/ca/ca.pem "
+	                      "--cert-dir '%s/certs'",
+	                      scratch_dir(), pki, scratch_dir()) == 0,
+	              "%s", out);
+	free(out);
 	ck_assert_int_eq(run_cli(&out, NULL, "show '%s'", cert_plain), 0);
 	ck_assert_msg(strstr(out, "Customer, job and batch") && strstr(out, "ACME Ltd") &&
 	                  strstr(out, "J-17") && strstr(out, "Pallet 3") &&
