@@ -77,6 +77,10 @@ struct ws_job_options {
 	 * poked to send them. Both must outlive the job. */
 	const struct ws_register_conn *register_conn;
 	struct ws_register_sender *register_sender;
+	/* The directory whose register queue filed files join (NULL: the one each certificate
+	 * is filed in). A front end filing into lot folders names the certificate directory
+	 * above them, the one its sender watches. */
+	const char *queue_dir;
 };
 
 /* One target for ws_job_add(). */

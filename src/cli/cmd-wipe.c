@@ -289,7 +289,7 @@ static int run_wipe(struct cli *cli, struct wipe_control *ctl, size_t n)
 		           : wipe_setup_file(cli, &ctl->setup, ctl->job, idx, n, files);
 		print_all(cli, ctl, files);
 		if (!ctl->setup.dry_run) /* the wipe's status does not depend on the register */
-			register_feed_try(cli, &ctl->setup.reg, ctl->setup.cert_dir);
+			register_feed_try(cli, &ctl->setup.reg, wipe_setup_queue_dir(&ctl->setup));
 		for (size_t i = 0; i < n; i++)
 			code = cli_worse(code, wipe_setup_exit_code(ctl->job, i));
 	}

@@ -322,6 +322,11 @@ void wipe_setup_flush_kept(struct cli *cli, struct wipe_setup *ws)
 	certify_flush_kept(cli, &ws->cert, ws->cert_dir);
 }
 
+const char *wipe_setup_queue_dir(const struct wipe_setup *ws)
+{
+	return ws->lot.base ? ws->lot.base : ws->cert_dir;
+}
+
 int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 {
 	const struct certify *c = &ws->cert;
@@ -344,6 +349,7 @@ int wipe_setup_job(struct cli *cli, struct wipe_setup *ws, struct ws_job **ret)
 	if (ws->reg.on && !ws->dry_run) {
 		o.register_conn = &ws->reg.conn;
 		o.register_sender = ws->reg.sender;
+		o.queue_dir = wipe_setup_queue_dir(ws);
 	}
 
 	o.wipe = (struct ws_wipe_opts){

@@ -165,6 +165,11 @@ void wipe_setup_release(struct wipe_setup *ws, size_t n);
  */
 void wipe_setup_flush_kept(struct cli *cli, struct wipe_setup *ws);
 
+/* The directory whose register queue certificates join and the sender watches: the
+ * certificate directory above the lot folders (lot-setup.c), so that every batch's
+ * certificates reach the register. */
+const char *wipe_setup_queue_dir(const struct wipe_setup *ws);
+
 /*
  * wipe_setup_job() - the library's job for these settings (wipeseal/job.h): the plan, the
  * wipe options, the certificate defaults and signer, the audit log its refusals go to (none

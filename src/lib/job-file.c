@@ -155,7 +155,8 @@ static char *timestamp_note(const struct ws_job_filed *f, char *note)
 }
 
 /* The register is configured: the certificate @f->file and the audit log (when its line went
- * in) into the queue of @dir, now that both are durable; the sender is poked. */
+ * in) into the queue of @dir (or of the job's queue_dir), now that both are durable; the
+ * sender is poked. */
 static void queue_filed(const struct ws_job *job, const char *dir, struct ws_job_filed *f)
 {
 	const struct ws_register_conn *c = job->opts.register_conn;
@@ -163,6 +164,8 @@ static void queue_filed(const struct ws_job *job, const char *dir, struct ws_job
 
 	if (!c || !c->url)
 		return;
+	if (job->opts.queue_dir)
+		dir = job->opts.queue_dir;
 	/* the reason is set only on a failure, which ends the queueing */
 	if (f->file)
 		r = ws_register_queue_add(dir, f->file, &f->register_reason);

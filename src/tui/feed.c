@@ -21,8 +21,8 @@ void feed_start(struct station *st)
 
 	if (!f->on || f->sender)
 		return;
-	r = ws_register_sender_start(&f->conn, f->trust, &f->vo, st->ws->cert_dir, f->retry_s,
-	                             &f->sender);
+	r = ws_register_sender_start(&f->conn, f->trust, &f->vo, wipe_setup_queue_dir(st->ws),
+	                             f->retry_s, &f->sender);
 	if (r < 0)
 		station_message(st,
 		                "register: the sender could not start (%s): the queue waits "

@@ -20,7 +20,12 @@
  * - `find --serial` and `find --asset-tag` print the certificate's path and outcome from
  *   the index (exit 0), with DIR given or from [wipe] cert_dir; nothing found is exit 5;
  * - an unknown customer and a job number with a '/' stop the wipe before anything is
- *   written (exit 2, one line), the marker still on the device.
+ *   written (exit 2, one line), the marker still on the device;
+ * - the audit log names each certificate by its path below the certificate directory, and
+ *   `verify --audit-log LOG --cert-dir DIR` finds them all (exit 0);
+ * - with [register] url set (nothing listens on 127.0.0.1:9), a lot's certificate joins the
+ *   queue of the certificate directory, where the sender looks, by its path; its own folder
+ *   holds no queue.
  *
  * Loop devices are made by the scratch helpers and detached by scratch_cleanup().
  */
@@ -259,6 +264,36 @@ START_TEST(test_refusals_write_nothing)
 }
 END_TEST
 
+/* With a register, a lot's certificate joins the queue of the certificate directory the
+ * sender watches, by its path, not a queue in its own folder. Nothing listens on
+ * 127.0.0.1:9: the wipe still ends 0 and the file waits. */
+START_TEST(test_register_queue_above_lots)
+{
+	char *rconf = test_fmt("%s/lots-register.conf", scratch_dir()), *dev = marked("lot-reg");
+	char *out = NULL, *err = NULL, *args, *cert;
+
+	ck_assert_int_eq(test_sh(NULL,
+	                         "cp '%s' '%s' && printf '[register]\nurl = postgresql://"
+	                         "wipeseal@127.0.0.1:9/wipeseal?connect_timeout=2\n"
+	                         "verify_ca = %s/ca/ca.pem\n' >> '%s'",
+	                         conf, rconf, pki, rconf),
+	                 0);
+	args = test_fmt("--config '%s' --customer C002 --job J-18 --batch 1 -m clear '%s'", rconf,
+	                dev);
+	ck_assert_msg(simdrive_wipe("", args, &out, &err) == WS_EXIT_OK, "%s", err);
+	cert = cert_file(out);
+	ck_assert_msg(strstr(cert, "/certs/Other/J-18/1/"), "%s", cert);
+	ck_assert_msg(
+	    test_sh(NULL, "grep -rqF '%s' '%s/certs/.register-queue'", cert, scratch_dir()) == 0,
+	    "%s is not in the queue of %s/certs", cert, scratch_dir());
+	ck_assert_int_ne(
+	    test_sh(NULL, "test -e '%s/certs/Other/J-18/1/.register-queue'", scratch_dir()), 0);
+	free(cert), free(out), free(err), free(args);
+	free(dev);
+	free(rconf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lots");
@@ -272,6 +307,7 @@ int main(void)
 	tcase_add_test(tc, test_batch_report);
 	tcase_add_test(tc, test_find);
 	tcase_add_test(tc, test_refusals_write_nothing);
+	tcase_add_test(tc, test_register_queue_above_lots);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
 	scratch_cleanup();
