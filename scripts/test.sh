@@ -47,7 +47,7 @@ echo "==> build (clang)"
 CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/clang -j "$jobs" >/dev/null
 # the certificate reader and verifier under libFuzzer, for a short while
-bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-12}"
+bash scripts/fuzz.sh "${WS_FUZZ_SECONDS:-5}"
 # the boot image, booted under QEMU (software emulation) as a CD, BIOS and UEFI
 echo "==> boot image (tests/vm)"
 bash tests/vm/run.sh --binary build/plain/src/wipeseal
