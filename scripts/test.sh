@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - install what is missing, build, and run the whole suite twice: a plain
 # build and an AddressSanitizer + UndefinedBehaviorSanitizer build; then fuzz the
-# certificate verifier for WS_FUZZ_SECONDS (default 20 per harness); the Debian package is tested after
+# certificate verifier for WS_FUZZ_SECONDS (default 5 per harness); the Debian package is tested after
 # the plain suite (tests/pkg/test-deb.sh); then build the boot image and boot
 # it under QEMU with BIOS and with UEFI Secure Boot (tests/vm/run.sh). Exits non-zero on any
 # failure. Loop-device tests need root; without it they are reported as skipped.
