@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,21 +140,6 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 static struct json_object *now_rfc3339(void)
 {
 	return ws_json_time(ws_now_ns());
-}
-
-/* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
-static int uuid4(char *s)
-{
-	uint8_t b[16];
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return -EIO;
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(s, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-	return 0;
 }
 
 /* Rev. 2's person block: name, title, organization, date, location, contact, signature. */
@@ -346,7 +330,7 @@ int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *inf
 	struct json_object *dev = json_tokener_parse(res->device_json);
 	struct json_object *evidence = ws_result_json(res);
 
-	if (!dev || !evidence || uuid4(id) < 0) {
+	if (!dev || !evidence || ws_uuid4(id) < 0) {
 		bool mem = !dev || !evidence;
 
 		json_object_put(dev);

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -138,21 +137,6 @@ static struct json_object *str(const char *s)
 static void add(struct json_object *o, const char *key, struct json_object *v)
 {
 	json_object_object_add(o, key, v);
-}
-
-/* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
-static int uuid4(char *s)
-{
-	uint8_t b[16];
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return -EIO;
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(s, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-	return 0;
 }
 
 /* A string a drive reported, as valid UTF-8 (any bytes may come from a drive). */
@@ -384,7 +368,7 @@ int ws_destruction_record(const struct ws_destruction_opts *o, struct ws_destruc
 	r = drive_serial(o, &serial, &out->reason);
 	if (r == 0 && o->certificate)
 		r = check_linked(o, serial, &l, &out->reason);
-	if (r == 0 && (r = uuid4(out->record_id)) < 0)
+	if (r == 0 && (r = ws_uuid4(out->record_id)) < 0)
 		(void)ws_reason(&out->reason, r, "no random record id could be made");
 	if (r == 0)
 		r = record_text(o, serial, &l, out->record_id, &text);

@@ -262,4 +262,8 @@ int ws_device_describe_held(struct ws_ctx *ctx, const char *path, int fd, struct
  * spreadsheet would run it as a formula (=, +, -, @, a tab or CR first). */
 void ws_csv_cell(FILE *f, bool first, const char *s, size_t len);
 
+/* An RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes): certificates, validation,
+ * re-verification and destruction records. Return: 0, or -EIO. */
+int ws_uuid4(char *s);
+
 #endif

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -38,21 +37,6 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 static struct json_object *now_rfc3339(void)
 {
 	return ws_json_time(ws_now_ns());
-}
-
-/* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
-static int uuid4(char *s)
-{
-	uint8_t b[16];
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return -EIO;
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(s, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-	return 0;
 }
 
 /* One entry (@nid) of @name, or NULL (malloc'd). */
@@ -175,7 +159,7 @@ int ws_reverify_record(const struct ws_reverify *r, const struct ws_signer *pers
 	struct json_object *o = json_object_new_object();
 	char id[37], seed[24], tool[128];
 	const char *text;
-	int err = uuid4(id);
+	int err = ws_uuid4(id);
 
 	snprintf(seed, sizeof(seed), "0x%016llx", (unsigned long long)r->seed);
 	snprintf(tool, sizeof(tool), "wipeseal %s (%s)", ws_version(), ws_git_revision());

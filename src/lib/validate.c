@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,21 +87,6 @@ static void add(struct json_object *o, const char *key, struct json_object *v)
 	json_object_object_add(o, key, v);
 }
 
-/* RFC 9562 version 4 UUID from getrandom(), into @s (37 bytes). */
-static int uuid4(char *s)
-{
-	uint8_t b[16];
-
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
-		return -EIO;
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	snprintf(s, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-	         b[13], b[14], b[15]);
-	return 0;
-}
-
 /* Milliseconds, UTC: two decisions on one certificate sort by it. */
 static void now_rfc3339(char buf[40])
 {
@@ -166,7 +150,7 @@ static int record_text(const struct ws_validate_opts *o, const char *path,
 	char id[37], date[40], tool[96];
 	const char *text;
 
-	if (!r || !cert || uuid4(id) < 0) {
+	if (!r || !cert || ws_uuid4(id) < 0) {
 		json_object_put(r);
 		json_object_put(cert);
 		return -EIO;
