@@ -18,7 +18,7 @@ static const char *const help[] = {
 	"a             abort the wipe of the drive under the cursor (asks first)",
 	"q             quit (asks first while wipes run: they end ABORTED)",
 	"u             unfreeze frozen drives: suspend the machine a few seconds (asks)",
-	"b             end the batch: its report (CSV, signed PDF); the next one is asked",
+	"b             end the batch: report (CSV, signed PDF), labels; next one",
 	"?             this help (Ctrl-L draws the whole screen again)",
 	"",
 	"Every drive that runs gets a certificate, as `wipeseal wipe` writes it.",

@@ -10,7 +10,10 @@
  *   the customer, the job and the batch;
  * - batch B1 wipes two drives; its summary lists both; 'b' ends it: batch-report.csv (a row
  *   per drive, read back) and batch-report.pdf (pdfsig: a valid signature) are written in
- *   CERT_DIR/ACME_Ltd/J-17/B1/, and "New batch" asks again;
+ *   CERT_DIR/ACME_Ltd/J-17/B1/ with labels.pdf, the label sheet on [lot] label_stock =
+ *   5160 (pdfinfo: US Letter; pdftotext: a SUCCESS label per drive; zbarimg: a QR code per
+ *   certificate, each its file's sha256sum), the message line says so, and "New batch" asks
+ *   again;
  * - batch B2 wipes the third drive; its summary shows that drive only, not the two of B1;
  *   its certificate is in .../B2/ and names batch B2; every marker is gone from the
  *   devices, read back.
@@ -37,7 +40,8 @@ static char *write_config(void)
 	ck_assert_int_eq(test_sh(NULL,
 	                         "printf 'id,name,contact\\nC001,ACME Ltd,Jane Roe\\n"
 	                         "C002,Other,\\n' > '%s' && "
-	                         "printf '[lot]\\ncustomers = %s\\nca = %s/ca/ca.pem\\n' > '%s'",
+	                         "printf '[lot]\\ncustomers = %s\\nca = %s/ca/ca.pem\\n"
+	                         "label_stock = 5160\\n' > '%s'",
 	                         list, list, pki, conf),
 	                 0);
 	free(list);
@@ -73,6 +77,38 @@ static char *ls(const char *batch, const char *glob)
 
 	test_sh(&out, "cd '%s/certs/ACME_Ltd/J-17/%s' && ls %s", scratch_dir(), batch, glob);
 	return out;
+}
+
+/* The label sheet of @batch: on US Letter ([lot] label_stock = 5160), @n labels that say
+ * SUCCESS, and its QR codes (zbarimg, off pdftoppm's 300 dpi rendering) are exactly the
+ * SHA-256 of each certificate file in the folder. */
+static void check_labels(const char *batch, int n)
+{
+	char *dir = test_fmt("%s/certs/ACME_Ltd/J-17/%s", scratch_dir(), batch), *out = NULL,
+	     *want = NULL;
+
+	ck_assert_int_eq(test_sh(&out, "pdfinfo '%s/labels.pdf' | grep '^Page size:'", dir), 0);
+	ck_assert_msg(strstr(out, "612 x 792 pts (letter)"), "%s", out);
+	free(out);
+	ck_assert_int_eq(
+	    test_sh(&out, "pdftotext -layout '%s/labels.pdf' - | grep -o SUCCESS | wc -l", dir), 0);
+	ck_assert_int_eq(atoi(out), n);
+	free(out);
+	ck_assert_int_eq(test_sh(&out,
+	                         "pdftoppm -r 300 -png '%s/labels.pdf' '%s/lbl-%s' && "
+	                         "zbarimg -q --raw '%s/lbl-%s'-*.png 2>/dev/null | sort",
+	                         dir, scratch_dir(), batch, scratch_dir(), batch),
+	                 0);
+	ck_assert_int_eq(test_sh(&want,
+	                         "cd '%s' && for f in *.json; do printf 'wipeseal:sha256:%%s\\n' "
+	                         "\"$(sha256sum \"$f\" | cut -d' ' -f1)\"; done | sort",
+	                         dir),
+	                 0);
+	ck_assert_int_eq((int)(strlen(want) / 81), n); /* 16 + 64 + newline each */
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	free(dir);
 }
 
 static void start_selected(void)
@@ -115,8 +151,12 @@ START_TEST(test_two_batches)
 	keys("x");
 	free(wait_for("s START", 10));
 
-	/* b ends it: the report, and the next batch's box */
+	/* b ends it: the report and the labels, said on the message line; the next batch's box */
 	keys("b");
+	scr = wait_for("labels.pdf (2, 5160)", 30);
+	ck_assert_msg(strstr(scr, "batch ended: batch-report.csv/.pdf (2 drives, 2 ok)"), "%s",
+	              scr);
+	free(scr);
 	new_batch("J-17", "B2");
 	scr = wait_for("ACME Ltd  job J-17  batch B2", 10);
 	free(scr);
@@ -138,6 +178,7 @@ START_TEST(test_two_batches)
 	                 0);
 	ck_assert_msg(strstr(out, "Signature is Valid."), "%s", out);
 	free(out);
+	check_labels("B1", 2);
 
 	/* batch B2: c alone; the summary shows it, not B1's drives */
 	keys("End Space");
