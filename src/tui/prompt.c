@@ -277,8 +277,11 @@ void prompt_key(struct station *st, int key)
 	bool yes = key == 'y' || key == 'Y';
 
 	switch (p->kind) {
-	case PROMPT_HELP:
 	case PROMPT_SUMMARY:
+		if (!screen_summary_key(st, key))
+			p->kind = PROMPT_NONE;
+		break;
+	case PROMPT_HELP:
 		p->kind = PROMPT_NONE;
 		break;
 	case PROMPT_METHOD:
