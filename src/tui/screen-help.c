@@ -9,7 +9,7 @@
 static const char *const help[] = {
 	"Up/Down, j/k  move between drives",
 	"Space         select or unselect the drive (dimmed [-] drives cannot be)",
-	"m             method: clear, purge, or a technique of the selected drives",
+	"m             method: clear, purge, purge-or-clear, or a drive's technique",
 	"v             verification: full, sample or none",
 	"o             operator, organization and asset fields for the certificates",
 	"t             scanner mode: each tag scanned (or typed) and Enter tags the",
@@ -17,7 +17,7 @@ static const char *const help[] = {
 	"s             start: type WIPE and Enter; all selected drives run at once",
 	"a             abort the wipe of the drive under the cursor (asks first)",
 	"q             quit (asks first while wipes run: they end ABORTED)",
-	"u             unfreeze frozen drives: suspend the machine a few seconds (asks)",
+	"u             unfreeze frozen drives: suspend this machine briefly (asks)",
 	"b             end the batch: report (CSV, signed PDF), labels; next one",
 	"?             this help (Ctrl-L draws the whole screen again)",
 	"",
