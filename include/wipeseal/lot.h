@@ -14,13 +14,16 @@
  * Each lot folder holds index.tsv, one line per certificate filed, appended whole (one
  * write under a lock, fsync'd) so that `wipeseal find` searches by serial or asset tag
  * without parsing certificates; and, once the batch ends, batch-report.csv and
- * batch-report.pdf (lot-report.c), rebuilt from the certificates, each verified first.
+ * batch-report.pdf (lot-report.c), rebuilt from the certificates, each verified first,
+ * and labels.pdf, the batch's label sheet (wipeseal/labels.h): ws_lot_end() writes all three.
  */
 #ifndef WIPESEAL_LOT_H
 #define WIPESEAL_LOT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <wipeseal/labels.h>
 
 struct ws_config;
 struct ws_pdf_opts;
@@ -35,6 +38,7 @@ struct ws_verify_opts;
 #define WS_LOT_INDEX      "index.tsv"
 #define WS_LOT_REPORT_CSV "batch-report.csv"
 #define WS_LOT_REPORT_PDF "batch-report.pdf"
+#define WS_LOT_LABELS     "labels.pdf"
 
 /* ---- the customer list (lot.c) ------------------------------------------------------------ */
 
@@ -226,5 +230,52 @@ int ws_lot_report_write(const char *dir, const struct ws_trust *trust,
 
 /* Free what @r holds and zero it. */
 void ws_lot_report_clear(struct ws_lot_report *r);
+
+/* ---- the end of a batch (lot-end.c) ------------------------------------------------------- */
+
+/* How a batch ends; every field may be 0 (NULL). */
+struct ws_lot_end_opts {
+	const struct ws_verify_opts *verify; /* how each certificate is verified (NULL: defaults) */
+	const struct ws_pdf_opts *pdf;       /* the report's PDF (NULL: the CSV only) */
+	const struct ws_label_stock *stock;  /* the label sheet's stock (NULL: the default) */
+	bool no_labels;                      /* no label sheet ([lot] label_stock = none) */
+};
+
+/* What ws_lot_end() wrote; free with ws_lot_end_clear(). */
+struct ws_lot_end {
+	struct ws_lot_report report;        /* batch-report.csv and .pdf */
+	struct ws_labels_report labels;     /* the labels drawn, the certificates refused one */
+	const struct ws_label_stock *stock; /* the stock the sheet is for */
+	char *labels_pdf;                   /* DIR/labels.pdf once written, else NULL */
+	char *labels_reason;                /* why no sheet was written (one line), else NULL */
+};
+
+/*
+ * ws_lot_label_stock() - the label stock @name names (NULL: [lot] label_stock of @cfg, which
+ * may be NULL): the stock named (case does not matter), the default (ws_label_stocks()[0])
+ * when neither names one, or none with *@ret_none set when it says "none" (no label sheet
+ * at the end of a batch).
+ * Return: 0 with @ret (NULL with *@ret_none) set; -EINVAL for an unknown stock, with
+ * @ret_reason naming the stocks known.
+ */
+int ws_lot_label_stock(const struct ws_config *cfg, const char *name,
+                       const struct ws_label_stock **ret, bool *ret_none, char **ret_reason);
+
+/*
+ * ws_lot_end() - what ending the batch in folder @dir writes, the one place both the station
+ * ('b') and `wipeseal batch-report` do it: the batch report (ws_lot_report_write(), CSV and,
+ * with @opts->pdf, the signed PDF) and then, unless @opts->no_labels, the label sheet
+ * @dir/labels.pdf of every certificate under @dir (ws_labels_write_file() against @trust,
+ * replacing an older sheet whole: the folder is the batch, so the sheet is rebuilt like the
+ * report). A sheet that cannot be written (no certificate, none verified, a write error)
+ * does not undo the report: @ret->labels_reason says why, and @ret->labels_pdf stays NULL.
+ * Return: 0 when the report was written, or a negative errno with @ret_reason set (then no
+ * sheet is written either); @ret says what was written (free with ws_lot_end_clear()).
+ */
+int ws_lot_end(const char *dir, const struct ws_trust *trust, const struct ws_lot_end_opts *opts,
+               struct ws_lot_end *ret, char **ret_reason);
+
+/* Free what @e holds and zero it. */
+void ws_lot_end_clear(struct ws_lot_end *e);
 
 #endif

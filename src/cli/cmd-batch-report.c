@@ -2,9 +2,10 @@
 /*
  * cmd-batch-report.c - `wipeseal batch-report [OPTIONS] DIR`: the report of a batch (or of a
  * whole job, or of any folder of certificates), rebuilt from the certificates under DIR:
- * DIR/batch-report.csv, one row per drive, and DIR/batch-report.pdf, a summary signed by
- * the station's signer. Each certificate is verified against the CA first; one that fails is
- * listed as failing, never as its claimed outcome. The work is ws_lot_report_write()'s.
+ * DIR/batch-report.csv, one row per drive, DIR/batch-report.pdf, a summary signed by the
+ * station's signer, and DIR/labels.pdf, the label sheet. Each certificate is verified against
+ * the CA first; one that fails is listed as failing, never as its claimed outcome, and gets
+ * no label. The work is ws_lot_end()'s, as the station's end of a batch is.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,8 +19,9 @@
 #include "cli.h"
 
 struct report_ctl {
-	const char *ca, *key, *cert, *chain, *config_path;
-	bool unsigned_pdf;
+	const char *ca, *key, *cert, *chain, *config_path, *stock_name;
+	bool unsigned_pdf, no_labels;
+	const struct ws_label_stock *stock;
 	struct ws_config *cfg;
 	struct ws_signer *signer;
 	struct ws_trust *trust;
@@ -31,11 +33,14 @@ static int usage(void)
 	      "Rebuild the batch report of the certificates under DIR (a batch's folder, or a\n"
 	      "job's): every certificate verified against the CA, then DIR/batch-report.csv\n"
 	      "(serial, model, asset tag, bay, method, technique, NIST level, status, start,\n"
-	      "end, certificate, SHA-256, verification) and DIR/batch-report.pdf, a summary\n"
-	      "signed by the station's signer. An older report is replaced.\n\n"
+	      "end, certificate, SHA-256, verification), DIR/batch-report.pdf, a summary\n"
+	      "signed by the station's signer, and DIR/labels.pdf, a label per certificate\n"
+	      "that verifies. An older report and sheet are replaced.\n\n"
 	      "      --ca FILE           the organization's CA (else [lot] ca, else [register]\n"
 	      "                          verify_ca)\n"
 	      "      --unsigned          an unsigned PDF (no signer needed)\n"
+	      "      --stock NAME        the label sheet's stock: l7160 (A4), 5160 (US Letter)\n"
+	      "                          or none (else [lot] label_stock, else l7160)\n"
 	      "      --signer-key KEY    the station's key (also --signer-cert, --signer-chain;\n"
 	      "                          else [signer])\n"
 	      "      --config FILE       configuration (default /etc/wipeseal/wipeseal.conf)\n"
@@ -105,7 +110,9 @@ static int prepare(struct cli *cli, struct report_ctl *c)
 		             "[lot] ca)");
 		return WS_EXIT_USAGE;
 	}
-	r = ws_trust_load(c->ca, &c->trust, &why);
+	r = ws_lot_label_stock(c->cfg, c->stock_name, &c->stock, &c->no_labels, &why);
+	if (r == 0)
+		r = ws_trust_load(c->ca, &c->trust, &why);
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));
 		free(why);
@@ -117,31 +124,42 @@ static int prepare(struct cli *cli, struct report_ctl *c)
 static int report(struct cli *cli, const struct report_ctl *c, const char *dir)
 {
 	struct ws_pdf_opts pdf = { .signer = c->signer };
-	struct ws_lot_report rep = { 0 };
+	struct ws_lot_end_opts opts = { .pdf = &pdf, .stock = c->stock, .no_labels = c->no_labels };
+	struct ws_lot_end end = { 0 };
+	const struct ws_lot_report *rep = &end.report;
 	char *why = NULL;
-	int r = ws_lot_report_write(dir, c->trust, NULL, &pdf, &rep, &why), code;
+	int r = ws_lot_end(dir, c->trust, &opts, &end, &why), code;
 
 	if (r < 0) {
 		cli_err(cli, "%s", why ? why : strerror(-r));
 		free(why);
-		ws_lot_report_clear(&rep);
+		ws_lot_end_clear(&end);
 		return WS_EXIT_FAILED;
 	}
-	printf("%s\n%s\n", rep.csv, rep.pdf);
+	printf("%s\n%s\n", rep->csv, rep->pdf);
+	if (end.labels_pdf)
+		printf("%s\n", end.labels_pdf);
 	printf("%zu drive%s: %zu sanitized, %zu not (FAILED or ABORTED), %zu failed "
 	       "verification\n",
-	       rep.drives, rep.drives == 1 ? "" : "s", rep.success, rep.failed, rep.invalid);
-	code = rep.invalid ? WS_EXIT_FAILED : rep.failed ? WS_EXIT_NOT_WIPED : WS_EXIT_OK;
-	ws_lot_report_clear(&rep);
+	       rep->drives, rep->drives == 1 ? "" : "s", rep->success, rep->failed, rep->invalid);
+	code = rep->invalid ? WS_EXIT_FAILED : rep->failed ? WS_EXIT_NOT_WIPED : WS_EXIT_OK;
+	/* a sheet missing while some certificate verified is a failure to write it; with none
+	 * verified the report's count already says why there is no label */
+	if (end.labels_reason && rep->success + rep->failed > 0) {
+		cli_err(cli, "no label sheet: %s", end.labels_reason);
+		code = WS_EXIT_FAILED;
+	}
+	ws_lot_end_clear(&end);
 	return code;
 }
 
 int cmd_batch_report(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_CA = 256 };
+	enum { OPT_CA = 256, OPT_STOCK };
 	static const struct option opts[] = {
 		{ "ca", required_argument, NULL, OPT_CA },
 		{ "unsigned", no_argument, NULL, OPT_UNSIGNED },
+		{ "stock", required_argument, NULL, OPT_STOCK },
 		{ "signer-key", required_argument, NULL, OPT_SIGNER_KEY },
 		{ "signer-cert", required_argument, NULL, OPT_SIGNER_CERT },
 		{ "signer-chain", required_argument, NULL, OPT_SIGNER_CHAIN },
@@ -159,6 +177,9 @@ int cmd_batch_report(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_UNSIGNED:
 			c.unsigned_pdf = true;
+			break;
+		case OPT_STOCK:
+			c.stock_name = optarg;
 			break;
 		case OPT_SIGNER_KEY:
 			c.key = optarg;

@@ -89,6 +89,7 @@ static const struct known_key {
 	{ "lot.job", NULL },       /* the job number */
 	{ "lot.batch", NULL },     /* the batch number */
 	{ "lot.ca", NULL },        /* the CA the batch report verifies the certificates against */
+	{ "lot.label_stock", "l7160|5160|none" }, /* the label sheet at a batch's end */
 };
 
 struct entry {

@@ -78,6 +78,9 @@ void prompt_open_method(struct station *st)
 	for (size_t i = 0; i < sizeof(overwrite_methods) / sizeof(overwrite_methods[0]); i++)
 		add_entry(p, overwrite_methods[i], true);
 	add_entry(p, "purge", valid_for_selected(st, "purge"));
+	/* the policy for mixed fleets: greyed only where the library refuses it (a frozen
+	 * drive that offers Purge is refused, never cleared instead: fallback.c) */
+	add_entry(p, "purge-or-clear", valid_for_selected(st, "purge-or-clear"));
 	/* explicit techniques, in the table's order: those that erase and that a selected
 	 * drive advertises, greyed unless every selected drive can carry them out now; not
 	 * those that need a secret per drive (a TCG revert's PSID: `wipeseal wipe` asks for
@@ -274,8 +277,11 @@ void prompt_key(struct station *st, int key)
 	bool yes = key == 'y' || key == 'Y';
 
 	switch (p->kind) {
-	case PROMPT_HELP:
 	case PROMPT_SUMMARY:
+		if (!screen_summary_key(st, key))
+			p->kind = PROMPT_NONE;
+		break;
+	case PROMPT_HELP:
 		p->kind = PROMPT_NONE;
 		break;
 	case PROMPT_METHOD:

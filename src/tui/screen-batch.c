@@ -4,7 +4,8 @@
  * config's list), the job number and the batch number, each typed or scanned (a barcode
  * scanner types the text and Enter); the header shows them; 'b' ends the batch, writes its
  * report (batch-report.csv and the signed batch-report.pdf, every certificate verified
- * against [lot] ca first) and asks for the next one. The summary shows the batch now only.
+ * against [lot] ca first) and its label sheet (labels.pdf, on [lot] label_stock), the
+ * library's ws_lot_end(), and asks for the next one. The summary shows the batch now only.
  *
  *   +------------------------- New batch --------------------------+
  *   | Customer (Up/Down, Enter)                                     |
@@ -191,36 +192,61 @@ bool batch_head(const struct station *st, char *head, size_t len)
 	return true;
 }
 
-/* The report of the batch's folder, verified against [lot] ca (else [register] verify_ca). */
+/* What ws_lot_end() wrote, on the message line, short enough for 80 columns when all is
+ * well: "batch ended: batch-report.csv/.pdf (10 drives, 10 ok), labels.pdf (10, l7160)";
+ * what did not go well is added (drives not sanitized or unverified, refused labels, or
+ * why there is no sheet). */
+static void say_written(struct station *st, const struct ws_lot_end *e)
+{
+	const struct ws_lot_report *rep = &e->report;
+	char counts[96], labels[140];
+	int at = snprintf(counts, sizeof(counts), "%zu drive%s, %zu ok", rep->drives,
+	                  rep->drives == 1 ? "" : "s", rep->success);
+
+	if (rep->failed)
+		at += snprintf(counts + at, sizeof(counts) - (size_t)at, ", %zu not", rep->failed);
+	if (rep->invalid)
+		snprintf(counts + at, sizeof(counts) - (size_t)at, ", %zu unverified",
+		         rep->invalid);
+	if (e->labels_pdf)
+		snprintf(labels, sizeof(labels), "%s (%zu, %s%s)", WS_LOT_LABELS, e->labels.labels,
+		         e->stock->name, e->labels.n_refused ? ", some refused" : "");
+	else
+		snprintf(labels, sizeof(labels), "no labels: %.110s",
+		         e->labels_reason ? e->labels_reason : "[lot] label_stock = none");
+	station_message(st, "batch ended: %s/.pdf (%s), %s", WS_LOT_REPORT_CSV, counts, labels);
+}
+
+/* The report and the label sheet of the batch's folder (ws_lot_end()), verified against
+ * [lot] ca (else [register] verify_ca), on [lot] label_stock. */
 static void write_report(struct station *st)
 {
 	const struct ws_config *cfg = st->ws->cert.cfg;
 	const char *ca = ws_config_get(cfg, "lot", "ca");
 	struct ws_pdf_opts pdf = { .signer = st->ws->cert.signer };
+	struct ws_lot_end_opts opts = { .pdf = &pdf };
 	struct ws_trust *trust = NULL;
-	struct ws_lot_report rep = { 0 };
+	struct ws_lot_end end = { 0 };
 	char *why = NULL;
 	int r;
 
 	ca = ca ? ca : ws_config_get(cfg, "register", "verify_ca");
 	if (st->ws->cert.unsigned_results || !ca) {
-		station_message(st, "batch ended; no report: %s",
+		station_message(st, "batch ended; no report, no labels: %s",
 		                ca ? "--unsigned results are no certificates"
 		                   : "set [lot] ca (the report verifies every certificate)");
 		return;
 	}
-	r = ws_trust_load(ca, &trust, &why);
+	r = ws_lot_label_stock(cfg, NULL, &opts.stock, &opts.no_labels, &why);
 	if (r == 0)
-		r = ws_lot_report_write(st->ws->cert_dir, trust, NULL, &pdf, &rep, &why);
+		r = ws_trust_load(ca, &trust, &why);
+	if (r == 0)
+		r = ws_lot_end(st->ws->cert_dir, trust, &opts, &end, &why);
 	if (r < 0)
 		station_message(st, "batch ended; no report: %.150s", why ? why : strerror(-r));
 	else
-		station_message(st,
-		                "batch report: %zu drives, %zu sanitized, %zu not, %zu failed "
-		                "verification (%s)",
-		                rep.drives, rep.success, rep.failed, rep.invalid,
-		                WS_LOT_REPORT_PDF);
-	ws_lot_report_clear(&rep);
+		say_written(st, &end);
+	ws_lot_end_clear(&end);
 	free(why);
 	ws_trust_free(trust);
 }

@@ -84,7 +84,7 @@ struct prompt {
 	enum prompt_kind kind;
 	struct drive *drive; /* the drive the prompt acts on (abort, the asset tag), by
 				identity: never a row index that a removed row would shift */
-	int cursor;          /* menu entry or form field */
+	int cursor;          /* menu entry or form field; the summary: its first drive shown */
 	int n;               /* entries */
 	char entries[MENU_MAX][48];
 	bool enabled[MENU_MAX];
@@ -92,6 +92,7 @@ struct prompt {
 	bool editing;          /* a form field is being typed */
 	char error[160];
 	bool fresh; /* the field's value as it was, shown selected: the first key replaces it */
+	int shown, below; /* the summary as drawn last: drives on the screen, drives below them */
 };
 
 /* operators.c: the operators' cards, when this station logs them in (the rule is
@@ -203,6 +204,8 @@ void screen_help_draw(struct station *st);
 
 /* screen-summary.c */
 void screen_summary_draw(struct station *st);
+/* A key on the summary: true when it scrolled (the summary stays), false when it closes it. */
+bool screen_summary_key(struct station *st, int key);
 /* One line of the summary for a drive that ran or was refused. */
 void station_summary_line(const struct drive *d, char *buf, size_t len);
 

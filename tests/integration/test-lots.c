@@ -15,8 +15,10 @@
  *   module, has one row per certificate, each checked against the certificate it names
  *   (serial, status, asset tag and the sha256sum of the file), the forged one "NOT
  *   AUTHENTIC" with no field read from it; pdfsig finds the summary PDF's PAdES signature
- *   valid and pdftotext finds the lot, the counts and the drives; without the forgery the
- *   exit status is 7 (an authentic FAILED record);
+ *   valid and pdftotext finds the lot, the counts and the drives; labels.pdf beside them
+ *   holds a label for each authentic certificate (pdftotext: both serials, FAILED, T-C) and
+ *   none for the forgery (its changed tag T-X absent); without the forgery the exit status
+ *   is 7 (an authentic FAILED record);
  * - `find --serial` and `find --asset-tag` print the certificate's path and outcome from
  *   the index (exit 0), with DIR given or from [wipe] cert_dir; nothing found is exit 5;
  * - an unknown customer and a job number with a '/' stop the wipe before anything is
@@ -189,7 +191,14 @@ START_TEST(test_batch_report)
 	                 0);
 	ck_assert_int_eq(run_cli(&out, NULL, "%s", cmd), WS_EXIT_FAILED);
 	ck_assert_msg(strstr(out, "4 drives: 2 sanitized, 1 not (FAILED or ABORTED), 1 failed "
-	                          "verification"),
+	                          "verification") &&
+	                  strstr(out, "/labels.pdf\n"),
+	              "%s", out);
+	free(out);
+	/* the label sheet: the three authentic certificates, not the forgery's changed tag */
+	ck_assert_int_eq(test_sh(&out, "pdftotext -layout '%s/labels.pdf' -", lotdir), 0);
+	ck_assert_msg(strstr(out, "SIM-full-0001") && strstr(out, "SIM-fails-0001") &&
+	                  strstr(out, "FAILED") && strstr(out, "T-C") && !strstr(out, "T-X"),
 	              "%s", out);
 	free(out);
 	ck_assert_int_eq(test_sh(&out, "python3 '%s' '%s'", py, lotdir), 0);

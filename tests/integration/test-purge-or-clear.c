@@ -22,6 +22,10 @@
  *   `format-only` drive and a plain loop device: neither is skipped or refused, both SUCCESS,
  *   both read back as zeros, both certificates Clear with the fallback; the same config with
  *   `method = purge` refuses both and leaves them as they were.
+ * - test_station_menu: the station's method menu (tmux, 80x24) offers purge-or-clear with
+ *   a `full` drive and a plain loop device selected (purge greyed); one start purges the
+ *   first (nvme-sanitize-crypto on its summary line and certificate) and clears the second
+ *   ("clear (no Purge)", a Clear certificate saying why, every byte zero).
  *
  * Not covered: real drives and the kernel's NVMe driver (as test-nvme.c); a frozen SATA drive
  * under purge-or-clear is refused as under purge (tests/unit/test-fallback.c, not re-run here
@@ -37,6 +41,7 @@
 #include "scratch.h"
 #include "simdrive.h"
 #include "testutil.h"
+#include "tmuxstation.h"
 
 /* The simulator's environment for @dev on @profile, or "" for a plain loop device. */
 static char *sim_env(const char *profile, const char *dev)
@@ -284,6 +289,90 @@ START_TEST(test_auto_mode_does_not_skip)
 }
 END_TEST
 
+/* The certificate of @dev in the station's result directory (malloc'd), parsed into *@doc
+ * and checked with plain openssl. */
+static char *station_cert(const char *dev, struct json_object **doc)
+{
+	char *out = NULL, *nl;
+
+	ck_assert_int_eq(
+	    test_sh(&out, "grep -l -F '\"path\": \"%s\"' '%s'/certs/*.json", dev, scratch_dir()),
+	    0);
+	if ((nl = strchr(out, '\n')))
+		*nl = '\0';
+	*doc = json_object_from_file(out);
+	ck_assert_ptr_nonnull(*doc);
+	ck_assert_int_eq(openssl_verify(out), 0);
+	return out;
+}
+
+/* The station's method menu offers purge-or-clear where the library does: chosen with an
+ * NVMe drive that has Sanitize (`full`) and a plain loop device both selected, one start
+ * purges the first and clears the second, and each certificate says which and why. */
+START_TEST(test_station_menu)
+{
+	char *nvme, *plain, *env, *args, *scr, *file, *l;
+	struct json_object *doc;
+
+	if (test_sh(NULL, "command -v tmux >/dev/null") != 0) {
+		printf("SKIP: test_station_menu: tmux is not installed\n");
+		return;
+	}
+	nvme = marked("st-n.img");
+	plain = marked("st-p.img");
+	env = sim_env("full", nvme);
+	clear_results();
+	args = test_fmt("%s '%s' '%s'", signed_args(), nvme, plain);
+	start_station(env, args);
+	free(wait_for("2 of 2 selected", 20));
+	keys("m");
+	scr = wait_for(" Method ", 10);
+	/* purge is greyed (the loop device has none); purge-or-clear is open to both */
+	expect_line(scr, "> clear", "clear");
+	expect_line(scr, " purge ", "(not on every selected drive)");
+	l = line_with(scr, "purge-or-clear");
+	ck_assert_msg(l && !strstr(l, "("), "%s", scr);
+	free(l);
+	free(scr);
+	keys("j j j j j j Enter"); /* clear zero one random dod-3pass purge -> purge-or-clear */
+	free(wait_for("method purge-or-clear", 10));
+	keys("s");
+	free(wait_for("Type WIPE", 10));
+	keys("-l WIPE");
+	keys("Enter");
+	scr = wait_for("Summary", 180);
+	/* what each drive got, on its summary line */
+	expect_line(scr, nvme, "SUCCESS  nvme-sanitize-crypto");
+	expect_line(scr, plain, "SUCCESS  clear (no Purge)");
+	free(scr);
+	keys("x");
+	keys("q");
+	ck_assert_int_eq(wait_exit(30), WS_EXIT_OK);
+	no_sanitizer_reports();
+
+	file = station_cert(nvme, &doc);
+	ck_assert_str_eq(jstr(doc, "sanitization.method"), "Purge");
+	ck_assert_str_eq(jstr(doc, "sanitization.technique_name"), "nvme-sanitize-crypto");
+	ck_assert_ptr_nonnull(strstr(jstr(doc, "sanitization.fallback"), "the drive offers Purge"));
+	json_object_put(doc);
+	free(file);
+	file = station_cert(plain, &doc);
+	ck_assert_str_eq(jstr(doc, "sanitization.method"), "Clear");
+	ck_assert_str_eq(jstr(doc, "sanitization.technique"), "overwrite");
+	ck_assert_ptr_nonnull(strstr(jstr(doc, "sanitization.fallback"),
+	                             "(no NVMe, ATA, SCSI or eMMC sanitize and no security erase "
+	                             "it advertises): Clear by overwrite, verified"));
+	json_object_put(doc);
+	free(file);
+	ck_assert(!has_marker(nvme));
+	ck_assert_int_eq(test_sh(NULL, "cmp -s -n 33554432 '%s' /dev/zero", plain), 0);
+	free(args);
+	free(env);
+	free(nvme);
+	free(plain);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("purge-or-clear");
@@ -291,14 +380,17 @@ int main(void)
 	int r;
 
 	simdrive_init("purge-or-clear", "POC");
+	tmuxstation_init();
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_purge_where_offered);
 	tcase_add_test(tc, test_clear_where_not);
 	tcase_add_test(tc, test_failed_purge_is_not_cleared);
 	tcase_add_test(tc, test_verify_none_refused);
 	tcase_add_test(tc, test_auto_mode_does_not_skip);
+	tcase_add_test(tc, test_station_menu);
 	suite_add_tcase(s, tc);
 	r = test_run_suite(s);
+	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
 	scratch_cleanup();
 	return r;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-lot.c - customers, jobs and batches (src/lib/lot.c, lot-index.c): the customer list
+ * test-lot.c - customers, jobs and batches (src/lib/lot.c, lot-index.c, lot-end.c): the customer list
  * as wipeseal's own CSV and as nwipe's customers.csv (quotes, doubled quotes, CRLF, a
  * byte-order mark), each malformed list refused with the line named; a customer found by
  * id, by name and by name in another case; job and batch numbers that cannot name a folder
@@ -11,6 +11,9 @@
  * blanks; a last line cut short (as a crash leaves it) skipped by the reader and ended by
  * the next writer, so the row after it is whole; ws_lot_find() over a tree of folders by
  * serial and by asset tag.
+ *
+ * The end of a batch (lot-end.c): [lot] label_stock and --stock resolved to a stock or none;
+ * an empty batch's report written and its sheet not, with the reason.
  */
 #include <check.h>
 #include <errno.h>
@@ -347,6 +350,78 @@ START_TEST(test_find)
 }
 END_TEST
 
+/* [lot] label_stock and --stock: the default, a stock in any case, none, the flag over the
+ * key, and an unknown name refused naming where it came from; a config file with an
+ * unknown stock is refused when it is read. */
+START_TEST(test_label_stock)
+{
+	const struct ws_label_stock *st = NULL;
+	struct ws_config *cfg = NULL;
+	char *dir = test_tmpdir("lot"), *why = NULL, *conf;
+	bool none = true;
+
+	ck_assert_int_eq(ws_lot_label_stock(NULL, NULL, &st, &none, &why), 0);
+	ck_assert(!none);
+	ck_assert_str_eq(st->name, "l7160");
+	ck_assert_int_eq(ws_config_new(&cfg), 0);
+	ck_assert_int_eq(ws_config_set(cfg, "lot", "label_stock", "5160"), 0);
+	ck_assert_int_eq(ws_lot_label_stock(cfg, NULL, &st, &none, &why), 0);
+	ck_assert_str_eq(st->name, "5160");
+	ck_assert_int_eq(ws_lot_label_stock(cfg, "L7160", &st, &none, &why), 0);
+	ck_assert_str_eq(st->name, "l7160");
+	ck_assert_int_eq(ws_lot_label_stock(cfg, "None", &st, &none, &why), 0);
+	ck_assert(none && st == NULL);
+	ck_assert_int_eq(ws_lot_label_stock(cfg, "avery", &st, &none, &why), -EINVAL);
+	ck_assert_msg(why && strstr(why, "--stock avery: unknown label stock"), "%s", why);
+	free(why);
+	why = NULL;
+	ck_assert_int_eq(ws_config_set(cfg, "lot", "label_stock", "a4"), 0);
+	ck_assert_int_eq(ws_lot_label_stock(cfg, NULL, &st, &none, &why), -EINVAL);
+	ck_assert_msg(why && strstr(why, "[lot] label_stock = a4: unknown"), "%s", why);
+	free(why);
+	why = NULL;
+	ws_config_free(cfg);
+	cfg = NULL;
+	conf = write_file(dir, "w.conf", "[lot]\nlabel_stock = a4\n");
+	ck_assert_int_lt(ws_config_load(conf, &cfg, &why), 0);
+	ck_assert_msg(why && strstr(why, "label_stock"), "%s", why);
+	free(why);
+	free(conf);
+	free(dir);
+}
+END_TEST
+
+/* The end of a batch with no certificate: the report is written (no drive), the sheet is
+ * not, and says why; with no_labels nothing is said about a sheet. */
+START_TEST(test_end_of_empty_batch)
+{
+	char *dir = test_tmpdir("lot"), *why = NULL, *labels = test_fmt("%s/" WS_LOT_LABELS, dir);
+	struct ws_lot_end e;
+	struct ws_lot_end_opts no = { .no_labels = true };
+
+	ck_assert_int_eq(ws_lot_end(dir, NULL, NULL, &e, &why), 0);
+	ck_assert_uint_eq(e.report.drives, 0);
+	ck_assert_int_eq(access(e.report.csv, F_OK), 0);
+	ck_assert_ptr_null(e.labels_pdf);
+	ck_assert_msg(e.labels_reason && strstr(e.labels_reason, "no certificate in the batch"),
+	              "%s", e.labels_reason);
+	ck_assert_int_ne(access(labels, F_OK), 0);
+	ws_lot_end_clear(&e);
+	ck_assert_int_eq(ws_lot_end(dir, NULL, &no, &e, &why), 0);
+	ck_assert_ptr_null(e.labels_pdf);
+	ck_assert_ptr_null(e.labels_reason);
+	ws_lot_end_clear(&e);
+	/* a folder that is not there: no report, no sheet */
+	ck_assert_int_lt(ws_lot_end("/nonexistent-lot-dir", NULL, NULL, &e, &why), 0);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_ptr_null(e.labels_pdf);
+	ws_lot_end_clear(&e);
+	free(why);
+	free(labels);
+	free(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lot");
@@ -361,6 +436,8 @@ int main(void)
 	tcase_add_test(tc, test_docs_example);
 	tcase_add_test(tc, test_index_torn_line);
 	tcase_add_test(tc, test_find);
+	tcase_add_test(tc, test_label_stock);
+	tcase_add_test(tc, test_end_of_empty_batch);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
