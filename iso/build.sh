@@ -255,22 +255,26 @@ find_lib() { # SONAME [RUNPATH...]
 	done
 	return 1
 }
+# A round copies every library it finds and fetches, in one apt-get call, the packages of
+# those it does not (one call per library took a minute of a fresh build); the next round
+# copies those and looks at what they need in turn.
 copy_libs() {
-	local changed=1 f so path runpath
+	local changed=1 f so path runpath pkg
+	local -A fetched=() want=()
 	while [ $changed = 1 ]; do
 		changed=0
+		want=()
 		while IFS= read -r f; do
 			runpath=$(readelf -d "$f" | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p' | tr ':' ' ')
 			for so in $(readelf -d "$f" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
 				# shellcheck disable=SC2086
 				if ! path=$(find_lib "$so" $runpath); then
-					local pkg
 					pkg=$(dpkg -S "*/$so" 2>/dev/null | sed -n 's/^\([^:,]*\)\(:amd64\)\{0,1\}: .*/\1/p' | head -n1 || true)
 					[ -n "$pkg" ] || die "no package found for $so (needed by ${f#"$R"})"
-					echo "    + $pkg (for $so)"
-					fetch "$pkg"
-					# shellcheck disable=SC2086
-					path=$(find_lib "$so" $runpath) || die "$pkg does not hold $so"
+					[ -z "${fetched[$pkg]:-}" ] || die "$pkg does not hold $so"
+					[ -n "${want[$pkg]:-}" ] || echo "    + $pkg (for $so)"
+					want[$pkg]=1
+					continue
 				fi
 				if [ ! -e "$R$path" ]; then
 					mkdir -p "$(dirname "$R$path")"
@@ -281,6 +285,13 @@ copy_libs() {
 		done < <(find "$R" -type f -perm -u+x -o -type f -name '*.so*' | while read -r x; do
 			head -c4 "$x" | grep -q 'ELF' && echo "$x"
 		done)
+		if [ ${#want[@]} -gt 0 ]; then
+			fetch "${!want[@]}"
+			for pkg in "${!want[@]}"; do
+				fetched[$pkg]=1
+			done
+			changed=1
+		fi
 	done
 }
 step "resolving libraries"
