@@ -127,7 +127,7 @@ int cmd_pdf(struct cli *cli, int argc, char **argv)
 #ifdef __SANITIZE_ADDRESS__
 /* LeakSanitizer's default suppressions for this binary: fontconfig keeps a few bytes of the
  * configuration it parses the first time a font is looked up (libfontconfig 2.14, Debian 12),
- * never freed and not ours to free; the PDF's own font map is freed with it (pdf.c). */
+ * never freed and not ours to free; the PDF's own font map is freed with it (pdf-surface.c). */
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void)
 {
