@@ -134,7 +134,8 @@ int pdf_cades(const struct ws_signer *s, const unsigned char *data, size_t len,
 /* pdf_write_whole() - @len bytes as @out, whole or not at all: a temporary file beside it,
  * fsync'd, then renamed over @out (@replace) or linked into place (-EEXIST when @out
  * exists), and the directory fsync'd; no temporary file is left. The label sheet
- * (labels.c) is written the same way. Return: 0 or a negative errno. */
+ * (labels.c) and the batch report (lot-report.c) are written the same way.
+ * Return: 0 or a negative errno. */
 int pdf_write_whole(const char *out, const unsigned char *p, size_t len, bool replace);
 
 #endif
