@@ -11,19 +11,17 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <wipeseal/pdf.h>
 
-#include "certify.h"
 #include "cli.h"
+#include "signer-opts.h"
 
 struct report_ctl {
-	const char *ca, *key, *cert, *chain, *config_path, *stock_name;
-	bool unsigned_pdf, no_labels;
+	const char *ca, *stock_name;
+	bool no_labels;
 	const struct ws_label_stock *stock;
-	struct ws_config *cfg;
-	struct ws_signer *signer;
+	struct signer_opts signer;
 	struct ws_trust *trust;
 };
 
@@ -38,13 +36,9 @@ static int usage(void)
 	      "that verifies. An older report and sheet are replaced.\n\n"
 	      "      --ca FILE           the organization's CA (else [lot] ca, else [register]\n"
 	      "                          verify_ca)\n"
-	      "      --unsigned          an unsigned PDF (no signer needed)\n"
 	      "      --stock NAME        the label sheet's stock: l7160 (A4), 5160 (US Letter)\n"
-	      "                          or none (else [lot] label_stock, else l7160)\n"
-	      "      --signer-key KEY    the station's key (also --signer-cert, --signer-chain;\n"
-	      "                          else [signer])\n"
-	      "      --config FILE       configuration (default /etc/wipeseal/wipeseal.conf)\n"
-	      "  -h, --help              show this help\n\n"
+	      "                          or none (else [lot] label_stock, else "
+	      "l7160)\n" SIGNER_OPTS_HELP "  -h, --help              show this help\n\n"
 	      "Exit status: 0 every drive sanitized, 7 some FAILED or ABORTED (authentic\n"
 	      "records), 1 some certificate failed verification or the report could not be\n"
 	      "written. See wipeseal(8) and docs/lots.md.\n",
@@ -52,65 +46,26 @@ static int usage(void)
 	return WS_EXIT_OK;
 }
 
-static const char *pick(const char *flag, const struct ws_config *cfg, const char *section,
-                        const char *key)
-{
-	return flag ? flag : cfg ? ws_config_get(cfg, section, key) : NULL;
-}
-
-static int load_signer(struct cli *cli, struct report_ctl *c)
-{
-	struct ws_signer_files files;
-	char *why = NULL;
-	int r;
-
-	c->key = pick(c->key, c->cfg, "signer", "key");
-	c->cert = pick(c->cert, c->cfg, "signer", "cert");
-	c->chain = pick(c->chain, c->cfg, "signer", "chain");
-	if (!c->key || (!c->cert && strncasecmp(c->key, "pkcs11:", 7) != 0)) {
-		cli_err(cli, "no signer configured: pass --signer-key and --signer-cert (or set "
-		             "[signer] in the config), or --unsigned");
-		return WS_EXIT_USAGE;
-	}
-	files = (struct ws_signer_files){
-		.key = c->key,
-		.cert = c->cert,
-		.chain = c->chain,
-		.key_passphrase = pick(NULL, c->cfg, "signer", "key_passphrase_file"),
-		.pin_file = pick(NULL, c->cfg, "signer", "pin_file"),
-		.pin = certify_pin_prompt,
-	};
-	r = ws_signer_load(&files, &c->signer, &why);
-	if (r < 0) {
-		cli_err(cli, "%s; nothing was written", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	return WS_EXIT_OK;
-}
-
 /* The configuration (none is fine unless named), the CA and the signer. */
 static int prepare(struct cli *cli, struct report_ctl *c)
 {
-	const char *path = c->config_path ? c->config_path : WS_CONFIG_DEFAULT;
+	const struct ws_config *cfg;
 	char *why = NULL;
-	int r = ws_config_load(path, &c->cfg, &why);
+	int r = signer_opts_config(cli, &c->signer);
 
-	if (r < 0 && !(r == -ENOENT && !c->config_path)) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	free(why);
-	why = NULL;
-	c->ca = pick(c->ca, c->cfg, "lot", "ca");
-	c->ca = pick(c->ca, c->cfg, "register", "verify_ca");
+	if (r != WS_EXIT_OK)
+		return r;
+	cfg = c->signer.cfg;
+	if (!c->ca)
+		c->ca = ws_config_get(cfg, "lot", "ca");
+	if (!c->ca)
+		c->ca = ws_config_get(cfg, "register", "verify_ca");
 	if (!c->ca) {
 		cli_err(cli, "no CA to verify the certificates against: give --ca FILE (or set "
 		             "[lot] ca)");
 		return WS_EXIT_USAGE;
 	}
-	r = ws_lot_label_stock(c->cfg, c->stock_name, &c->stock, &c->no_labels, &why);
+	r = ws_lot_label_stock(cfg, c->stock_name, &c->stock, &c->no_labels, &why);
 	if (r == 0)
 		r = ws_trust_load(c->ca, &c->trust, &why);
 	if (r < 0) {
@@ -118,12 +73,12 @@ static int prepare(struct cli *cli, struct report_ctl *c)
 		free(why);
 		return WS_EXIT_USAGE;
 	}
-	return c->unsigned_pdf ? WS_EXIT_OK : load_signer(cli, c);
+	return signer_opts_signer(cli, &c->signer);
 }
 
 static int report(struct cli *cli, const struct report_ctl *c, const char *dir)
 {
-	struct ws_pdf_opts pdf = { .signer = c->signer };
+	struct ws_pdf_opts pdf = { .signer = c->signer.signer };
 	struct ws_lot_end_opts opts = { .pdf = &pdf, .stock = c->stock, .no_labels = c->no_labels };
 	struct ws_lot_end end = { 0 };
 	const struct ws_lot_report *rep = &end.report;
@@ -158,12 +113,8 @@ int cmd_batch_report(struct cli *cli, int argc, char **argv)
 	enum { OPT_CA = 256, OPT_STOCK };
 	static const struct option opts[] = {
 		{ "ca", required_argument, NULL, OPT_CA },
-		{ "unsigned", no_argument, NULL, OPT_UNSIGNED },
 		{ "stock", required_argument, NULL, OPT_STOCK },
-		{ "signer-key", required_argument, NULL, OPT_SIGNER_KEY },
-		{ "signer-cert", required_argument, NULL, OPT_SIGNER_CERT },
-		{ "signer-chain", required_argument, NULL, OPT_SIGNER_CHAIN },
-		{ "config", required_argument, NULL, OPT_CONFIG },
+		SIGNER_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -171,27 +122,14 @@ int cmd_batch_report(struct cli *cli, int argc, char **argv)
 	int opt, code;
 
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (signer_opts_parse(&c.signer, opt, optarg))
+			continue;
 		switch (opt) {
 		case OPT_CA:
 			c.ca = optarg;
 			break;
-		case OPT_UNSIGNED:
-			c.unsigned_pdf = true;
-			break;
 		case OPT_STOCK:
 			c.stock_name = optarg;
-			break;
-		case OPT_SIGNER_KEY:
-			c.key = optarg;
-			break;
-		case OPT_SIGNER_CERT:
-			c.cert = optarg;
-			break;
-		case OPT_SIGNER_CHAIN:
-			c.chain = optarg;
-			break;
-		case OPT_CONFIG:
-			c.config_path = optarg;
 			break;
 		case 'h':
 			return usage();
@@ -207,7 +145,6 @@ int cmd_batch_report(struct cli *cli, int argc, char **argv)
 	if (code == WS_EXIT_OK)
 		code = report(cli, &c, argv[optind]);
 	ws_trust_free(c.trust);
-	ws_signer_free(c.signer);
-	ws_config_free(c.cfg);
+	signer_opts_free(&c.signer);
 	return code;
 }

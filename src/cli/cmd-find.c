@@ -61,19 +61,12 @@ static void skipped(void *userdata, const char *index, int error)
 /* DIR, else [wipe] cert_dir, else ./certificates. */
 static int default_dir(struct find_ctl *c, const char **ret, struct ws_config **cfg)
 {
-	const char *path = c->config_path ? c->config_path : WS_CONFIG_DEFAULT;
-	char *why = NULL;
-	int r = ws_config_load(path, cfg, &why);
+	int code = cli_config_load(c->cli, c->config_path, cfg);
 
-	if (r < 0 && !(r == -ENOENT && !c->config_path)) {
-		cli_err(c->cli, "%s", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	free(why);
-	*ret = *cfg && ws_config_get(*cfg, "wipe", "cert_dir")
-	           ? ws_config_get(*cfg, "wipe", "cert_dir")
-	           : "certificates";
+	if (code != WS_EXIT_OK)
+		return code;
+	*ret = ws_config_get(*cfg, "wipe", "cert_dir") ? ws_config_get(*cfg, "wipe", "cert_dir")
+	                                               : "certificates";
 	return WS_EXIT_OK;
 }
 

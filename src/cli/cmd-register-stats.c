@@ -100,25 +100,11 @@ int cmd_register_stats(struct cli *cli, int argc, char **argv)
 	};
 	struct stats_ctl ctl = { .q.cli = cli };
 	char *reason = NULL;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		r = regq_option(&ctl.q, c, optarg, true);
-		if (r < 0)
-			return WS_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (c == 'j')
-			ctl.json = true;
-		else if (c == 'h')
-			return usage();
-		else
-			return cli_bad_usage(cli);
-	}
-	if (optind < argc) {
-		cli_err(cli, "unexpected argument '%s'; see --help", argv[optind]);
-		return WS_EXIT_USAGE;
-	}
+	r = regq_args(&ctl.q, argc, argv, opts, &ctl.json, usage);
+	if (r != REGQ_GO_ON)
+		return r;
 	r = regq_connect(&ctl.q);
 	if (r == WS_EXIT_OK) {
 		r = ws_register_stats(ctl.q.reg, &ctl.q.filter, print_row, &ctl, &reason);

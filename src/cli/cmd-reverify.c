@@ -65,20 +65,6 @@ static int usage(void)
 
 /* ---- setup ------------------------------------------------------------------------------------ */
 
-static int load_config(struct cli *cli, struct reverify_control *c)
-{
-	const char *path = c->config ? c->config : WS_CONFIG_DEFAULT;
-	char *why = NULL;
-	int r = ws_config_load(path, &c->cfg, &why);
-
-	if (r == -ENOENT && !c->config)
-		r = ws_config_new(&c->cfg);
-	if (r < 0)
-		cli_err(cli, "%s", why ? why : strerror(-r));
-	free(why);
-	return r < 0 ? WS_EXIT_USAGE : WS_EXIT_OK;
-}
-
 /* The trust anchor and the person's signer: everything that could stop a record from being
  * signed is found before the drive is read. */
 static int prepare(struct cli *cli, struct reverify_control *c)
@@ -315,7 +301,7 @@ int cmd_reverify(struct cli *cli, int argc, char **argv)
 	}
 	code = check_args(cli, &c, argc, argv);
 	if (code == WS_EXIT_OK)
-		code = load_config(cli, &c);
+		code = cli_config_load(cli, c.config, &c.cfg);
 	if (code == WS_EXIT_OK)
 		code = prepare(cli, &c);
 	if (code == WS_EXIT_OK)

@@ -33,10 +33,25 @@ static struct json_object *obj(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
-/* "label: value" when the value is there; strings made printable. */
-static void field(const char *label, struct json_object *o, const char *key)
+/* The member at the dotted @path of @o ("person.operator_card.card_serial"; "" is @o
+ * itself), or NULL. */
+static struct json_object *at(struct json_object *o, const char *path)
 {
-	struct json_object *v = obj(o, key);
+	const char *dot;
+	char key[64];
+
+	while (o && (dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		o = obj(o, key);
+		path = dot + 1;
+	}
+	return *path ? obj(o, path) : o;
+}
+
+/* "label: value" when the value at @path is there; strings made printable. */
+static void field(const char *label, struct json_object *o, const char *path)
+{
+	struct json_object *v = at(o, path);
 	char *s;
 
 	if (!v)
@@ -44,6 +59,24 @@ static void field(const char *label, struct json_object *o, const char *key)
 	s = cli_printable(json_object_get_string(v));
 	printf("  %-28s %s\n", label, s);
 	free(s);
+}
+
+/* One line of a section: a field (its label and its path), or with no path a title. */
+struct row {
+	const char *label, *path;
+};
+
+#define ELEMENTSOF(table) (sizeof(table) / sizeof((table)[0]))
+
+/* The @n rows of @r of @o, in order. */
+static void rows(struct json_object *o, const struct row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].path)
+			field(r[i].label, o, r[i].path);
+		else
+			printf("%s\n", r[i].label);
+	}
 }
 
 static size_t arr_len(struct json_object *a)
@@ -100,41 +133,38 @@ static void evidence(struct json_object *ev)
 
 /* ---- schema 1 ------------------------------------------------------------------------------ */
 
-static void show_v1(struct json_object *o)
-{
-	printf("Person performing sanitization\n");
-	field("name", obj(o, "person"), "name");
-	field("title", obj(o, "person"), "title");
-	field("organization", obj(o, "person"), "organization");
+static const struct row v1[] = {
+	{ "Person performing sanitization", NULL },
+	{ "name", "person.name" },
+	{ "title", "person.title" },
+	{ "organization", "person.organization" },
 	/* an operator's card: their certificate names them, and they sign too */
-	field("operator certificate", obj(obj(o, "person"), "operator_card"),
-	      "certificate_subject");
-	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
-	field("location", obj(o, "person"), "location");
-	field("phone", obj(o, "person"), "phone");
-	printf("Media\n");
-	field("make/vendor", obj(o, "media"), "make_vendor");
-	field("model", obj(o, "media"), "model");
-	field("serial", obj(o, "media"), "serial");
-	field("asset number", obj(o, "media"), "asset_number");
-	field("type", obj(o, "media"), "media_type");
-	field("source", obj(o, "media"), "source");
-	field("classification", obj(o, "media"), "classification");
-	field("data backed up", obj(o, "media"), "data_backed_up");
-	field("backup location", obj(o, "media"), "backup_location");
-	field("path", obj(o, "media"), "path");
-	printf("Sanitization\n");
-	field("method type", obj(o, "sanitization"), "method_type");
-	field("method", obj(o, "sanitization"), "method_details");
-	field("verification", obj(o, "sanitization"), "verification_method");
-	field("tool", obj(o, "sanitization"), "tool");
-	field("post-sanitization class.", obj(o, "sanitization"),
-	      "post_sanitization_classification");
-	field("notes", obj(o, "sanitization"), "notes");
-	field("destination", obj(o, "media_destination"), "type");
-	field("destination details", obj(o, "media_destination"), "details");
-	field("validator", obj(o, "validation"), "name");
-}
+	{ "operator certificate", "person.operator_card.certificate_subject" },
+	{ "card serial", "person.operator_card.card_serial" },
+	{ "location", "person.location" },
+	{ "phone", "person.phone" },
+	{ "Media", NULL },
+	{ "make/vendor", "media.make_vendor" },
+	{ "model", "media.model" },
+	{ "serial", "media.serial" },
+	{ "asset number", "media.asset_number" },
+	{ "type", "media.media_type" },
+	{ "source", "media.source" },
+	{ "classification", "media.classification" },
+	{ "data backed up", "media.data_backed_up" },
+	{ "backup location", "media.backup_location" },
+	{ "path", "media.path" },
+	{ "Sanitization", NULL },
+	{ "method type", "sanitization.method_type" },
+	{ "method", "sanitization.method_details" },
+	{ "verification", "sanitization.verification_method" },
+	{ "tool", "sanitization.tool" },
+	{ "post-sanitization class.", "sanitization.post_sanitization_classification" },
+	{ "notes", "sanitization.notes" },
+	{ "destination", "media_destination.type" },
+	{ "destination details", "media_destination.details" },
+	{ "validator", "validation.name" },
+};
 
 /* ---- schema 2 ------------------------------------------------------------------------------ */
 
@@ -202,52 +232,48 @@ static void health_v2(const char *label, struct json_object *h)
 }
 
 /* The machine the drive was in (SMBIOS); certificates before it have no such section. */
-static void show_machine(struct json_object *m)
-{
-	if (!m)
-		return;
-	printf("Machine the drive was in\n");
-	field("manufacturer", m, "manufacturer");
-	field("product", m, "product");
-	field("serial", m, "serial");
-	field("UUID", m, "uuid");
-	field("chassis asset tag", m, "chassis_asset_tag");
-	field("read from", m, "source");
-}
+static const struct row machine[] = {
+	{ "Machine the drive was in", NULL },
+	{ "manufacturer", "manufacturer" },
+	{ "product", "product" },
+	{ "serial", "serial" },
+	{ "UUID", "uuid" },
+	{ "chassis asset tag", "chassis_asset_tag" },
+	{ "read from", "source" },
+};
 
 /* The customer, job and batch (wipeseal/lot.h); a certificate of no lot has none. */
-static void show_job(struct json_object *j)
-{
-	if (!j)
-		return;
-	printf("Customer, job and batch\n");
-	field("customer", j, "customer");
-	field("customer id", j, "customer_id");
-	field("contact", j, "contact");
-	field("address", j, "address");
-	field("phone", j, "phone");
-	field("job number", j, "number");
-	field("batch number", j, "batch");
-}
+static const struct row job[] = {
+	{ "Customer, job and batch", NULL },
+	{ "customer", "customer" },
+	{ "customer id", "customer_id" },
+	{ "contact", "contact" },
+	{ "address", "address" },
+	{ "phone", "phone" },
+	{ "job number", "number" },
+	{ "batch number", "batch" },
+};
 
 /* A TCG revert's record (evidence.opal): the authority it was sent as, the drive's answer,
  * what it counts as, and the drive's Level 0 Discovery either side. */
-static void opal_v2(struct json_object *op)
-{
-	struct json_object *before = obj(op, "before"), *after = obj(op, "after");
+static const struct row opal[] = {
+	{ "Self-encrypting drive (TCG revert)", NULL },
+	{ "revert as", "revert" },
+	{ "interface", "interface" },
+	{ "drive's answer", "tcg_status_name" },
+	{ "counts as", "counts_as" },
+	{ "security subsystem", "before.ssc" },
+	{ "media encryption", "before.media_encryption" },
+	{ "locked before", "before.locked" },
+	{ "locking enabled after", "after.locking_enabled" },
+	{ "locked after", "after.locked" },
+};
 
-	if (!op)
-		return;
-	printf("Self-encrypting drive (TCG revert)\n");
-	field("revert as", op, "revert");
-	field("interface", op, "interface");
-	field("drive's answer", op, "tcg_status_name");
-	field("counts as", op, "counts_as");
-	field("security subsystem", before, "ssc");
-	field("media encryption", before, "media_encryption");
-	field("locked before", before, "locked");
-	field("locking enabled after", after, "locking_enabled");
-	field("locked after", after, "locked");
+/* The @n rows of @r of @sec, a section that a certificate may not have. */
+static void section(struct json_object *sec, const struct row *r, size_t n)
+{
+	if (sec)
+		rows(sec, r, n);
 }
 
 /* An eMMC's areas, one line each: "boot0: 4194304 bytes, erased by mmc-erase". */
@@ -295,111 +321,126 @@ static void controller_v2(struct json_object *c)
 	free(level);
 }
 
+static const struct row media_v2[] = {
+	{ "Media", NULL },
+	{ "manufacturer", "manufacturer" },
+	{ "model", "model" },
+	{ "serial", "serial" },
+	{ "property number", "property_number" },
+	{ "media type", "media_type" },
+	{ "interface", "interface" },
+	{ "media source", "media_source" },
+	{ "categorization", "categorization" },
+	{ "data backed up", "data_backed_up" },
+	{ "backup location", "backup_location" },
+	{ "path", "path" },
+	{ "WWN", "wwn" },
+	{ "firmware", "firmware" },
+	{ "disk sequence number", "diskseq" },
+	{ "capacity (bytes)", "capacity_bytes" },
+};
+
+/* Sanitization, up to its commands. */
+static const struct row sanitization_v2[] = {
+	{ "Sanitization", NULL },
+	{ "method", "method" },
+	{ "technique", "technique" },
+	{ "IEEE 2883 technique", "technique_ieee2883" },
+	{ "technique name", "technique_name" },
+	{ "fallback", "fallback" }, /* purge-or-clear only */
+	{ "details", "details" },
+};
+
+/* Sanitization, after its commands. */
+static const struct row tool_v2[] = {
+	{ "tool", "tool" },
+	{ "tool version", "tool_version" },
+	{ "verification method", "verification_method" },
+	{ "post-sanitization categ.", "post_sanitization_categorization" },
+	{ "notes", "notes" },
+	{ "flash media", "flash_media" },
+};
+
+static const struct row crypto_erase_v2[] = {
+	{ "Cryptographic erase", NULL },    { "key changed", "key_changed" },
+	{ "key strength", "key_strength" }, { "scope", "scope" },
+	{ "key copies", "key_copies" },     { "assurance", "assurance" },
+};
+
+static const struct row read_back_v2[] = {
+	{ "read-back", "result" },
+	{ "read-back mode", "mode" },
+	{ "bytes checked", "bytes_checked" },
+	{ "bytes mismatched", "bytes_mismatched" },
+	{ "regions", "regions" },
+};
+
+/* The person, the validation, the destination and trusted time (of the document's root). */
+static const struct row person_v2[] = {
+	{ "Person performing sanitization", NULL },
+	{ "name", "person.name" },
+	{ "title", "person.title" },
+	{ "organization", "person.organization" },
+	{ "date", "person.date" },
+	{ "location", "person.location" },
+	{ "contact", "person.contact" },
+	{ "signature", "person.signature" },
+	{ "operator certificate", "person.operator_card.certificate_subject" },
+	{ "operator cert. issuer", "person.operator_card.certificate_issuer" },
+	{ "operator cert. SHA-256", "person.operator_card.certificate_sha256" },
+	{ "card serial", "person.operator_card.card_serial" },
+	{ "operator signature", "person.operator_card.signature_required" },
+	{ "operator signature note", "person.operator_card.signature" },
+	{ "validation", "validation.record_file" },
+	{ "validation decision", "validation.decision" },
+	{ "destination", "media_destination.destination" },
+	{ "destination details", "media_destination.details" },
+	{ "trusted time (TSA)", "trusted_time.tsa_url" },
+	{ "TSA token requested", "trusted_time.requested" },
+};
+
 static void show_v2(struct json_object *o)
 {
 	struct json_object *media = obj(o, "media"), *san = obj(o, "sanitization"),
-	                   *ver = obj(o, "verification"), *ce = obj(san, "cryptographic_erase");
+	                   *ver = obj(o, "verification");
 
-	printf("Media\n");
-	field("manufacturer", media, "manufacturer");
-	field("model", media, "model");
-	field("serial", media, "serial");
-	field("property number", media, "property_number");
-	field("media type", media, "media_type");
-	field("interface", media, "interface");
-	field("media source", media, "media_source");
-	field("categorization", media, "categorization");
-	field("data backed up", media, "data_backed_up");
-	field("backup location", media, "backup_location");
-	field("path", media, "path");
-	field("WWN", media, "wwn");
-	field("firmware", media, "firmware");
-	field("disk sequence number", media, "diskseq");
-	field("capacity (bytes)", media, "capacity_bytes");
+	rows(media, media_v2, ELEMENTSOF(media_v2));
 	controller_v2(obj(media, "controller"));
-	show_job(obj(o, "job"));
-	show_machine(obj(o, "machine"));
-	printf("Sanitization\n");
-	field("method", san, "method");
-	field("technique", san, "technique");
-	field("IEEE 2883 technique", san, "technique_ieee2883");
-	field("technique name", san, "technique_name");
-	field("fallback", san, "fallback"); /* purge-or-clear only */
-	field("details", san, "details");
+	section(obj(o, "job"), job, ELEMENTSOF(job));
+	section(obj(o, "machine"), machine, ELEMENTSOF(machine));
+	rows(san, sanitization_v2, ELEMENTSOF(sanitization_v2));
 	commands_v2(san);
-	field("tool", san, "tool");
-	field("tool version", san, "tool_version");
-	field("verification method", san, "verification_method");
-	field("post-sanitization categ.", san, "post_sanitization_categorization");
-	field("notes", san, "notes");
-	field("flash media", san, "flash_media");
+	rows(san, tool_v2, ELEMENTSOF(tool_v2));
 	areas_v2(obj(san, "areas"));
-	if (ce) {
-		printf("Cryptographic erase\n");
-		field("key changed", ce, "key_changed");
-		field("key strength", ce, "key_strength");
-		field("scope", ce, "scope");
-		field("key copies", ce, "key_copies");
-		field("assurance", ce, "assurance");
-	}
-	opal_v2(obj(obj(o, "evidence"), "opal"));
+	section(obj(san, "cryptographic_erase"), crypto_erase_v2, ELEMENTSOF(crypto_erase_v2));
+	section(at(o, "evidence.opal"), opal, ELEMENTSOF(opal));
 	printf("Verification\n");
 	field("completion", ver, "completion_status");
 	lines("errors", ver, "errors");
 	lines("anomalies", ver, "anomalies");
 	health_v2("health before", obj(ver, "health_before"));
 	health_v2("health after", obj(ver, "health_after"));
-	field("read-back", obj(ver, "read_back"), "result");
-	field("read-back mode", obj(ver, "read_back"), "mode");
-	field("bytes checked", obj(ver, "read_back"), "bytes_checked");
-	field("bytes mismatched", obj(ver, "read_back"), "bytes_mismatched");
-	field("regions", obj(ver, "read_back"), "regions");
-	printf("Person performing sanitization\n");
-	field("name", obj(o, "person"), "name");
-	field("title", obj(o, "person"), "title");
-	field("organization", obj(o, "person"), "organization");
-	field("date", obj(o, "person"), "date");
-	field("location", obj(o, "person"), "location");
-	field("contact", obj(o, "person"), "contact");
-	field("signature", obj(o, "person"), "signature");
-	field("operator certificate", obj(obj(o, "person"), "operator_card"),
-	      "certificate_subject");
-	field("operator cert. issuer", obj(obj(o, "person"), "operator_card"),
-	      "certificate_issuer");
-	field("operator cert. SHA-256", obj(obj(o, "person"), "operator_card"),
-	      "certificate_sha256");
-	field("card serial", obj(obj(o, "person"), "operator_card"), "card_serial");
-	field("operator signature", obj(obj(o, "person"), "operator_card"), "signature_required");
-	field("operator signature note", obj(obj(o, "person"), "operator_card"), "signature");
-	field("validation", obj(o, "validation"), "record_file");
-	field("validation decision", obj(o, "validation"), "decision");
-	field("destination", obj(o, "media_destination"), "destination");
-	field("destination details", obj(o, "media_destination"), "details");
-	field("trusted time (TSA)", obj(o, "trusted_time"), "tsa_url");
-	field("TSA token requested", obj(o, "trusted_time"), "requested");
+	rows(obj(ver, "read_back"), read_back_v2, ELEMENTSOF(read_back_v2));
+	rows(o, person_v2, ELEMENTSOF(person_v2));
 }
 
 /* ---- both ---------------------------------------------------------------------------------- */
 
 /* Who signed, as the station believed it; the station, its clock, the series link. */
-static void show_station(struct json_object *o)
-{
-	struct json_object *sg = obj(o, "signer"), *st = obj(o, "station");
-	struct json_object *clock = obj(st, "clock");
-
-	field("signer's issuer", sg, "issuer");
-	field("signer under a demo CA", sg, "demo_ca");
-	field("signature file", sg, "signature_file");
-	printf("Station\n");
-	field("hostname", st, "hostname");
-	field("machine id", st, "machine_id");
-	field("tool version", st, "tool_version");
-	field("git revision", st, "git_revision");
-	field("clock", clock, "source");
-	field("clock synchronized", clock, "synchronized");
-	field("NTP server", clock, "ntp_server");
-	field("previous certificate", o, "previous_certificate_sha256");
-}
+static const struct row station[] = {
+	{ "signer's issuer", "signer.issuer" },
+	{ "signer under a demo CA", "signer.demo_ca" },
+	{ "signature file", "signer.signature_file" },
+	{ "Station", NULL },
+	{ "hostname", "station.hostname" },
+	{ "machine id", "station.machine_id" },
+	{ "tool version", "station.tool_version" },
+	{ "git revision", "station.git_revision" },
+	{ "clock", "station.clock.source" },
+	{ "clock synchronized", "station.clock.synchronized" },
+	{ "NTP server", "station.clock.ntp_server" },
+	{ "previous certificate", "previous_certificate_sha256" },
+};
 
 /* Every key of schema 2 that `show` knows, section by section (docs/certificate.md): what is
  * not among them is named, never dropped in silence. */
@@ -434,27 +475,13 @@ static const struct {
 	{ "trusted_time", " tsa_url requested " },
 };
 
-/* The object at a path of at most two keys ("" is @o itself). */
-static struct json_object *at2(struct json_object *o, const char *path)
-{
-	char first[64];
-	const char *dot = strchr(path, '.');
-
-	if (!*path)
-		return o;
-	if (!dot)
-		return obj(o, path);
-	snprintf(first, sizeof(first), "%.*s", (int)(dot - path), path);
-	return obj(obj(o, first), dot + 1);
-}
-
 /* One line naming the keys this version of `show` does not know (a newer certificate's). */
 static void show_unknown(struct json_object *o)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof(known_v2) / sizeof(known_v2[0]); i++) {
-		struct json_object *sec = at2(o, known_v2[i].path);
+	for (size_t i = 0; i < ELEMENTSOF(known_v2); i++) {
+		struct json_object *sec = at(o, known_v2[i].path);
 
 		if (!json_object_is_type(sec, json_type_object))
 			continue;
@@ -490,6 +517,13 @@ static int schema_of(struct json_object *o)
 	return strcmp(s, WS_CERT_SCHEMA) == 0 ? 2 : strcmp(s, WS_CERT_SCHEMA_1) == 0 ? 1 : 0;
 }
 
+/* What every certificate opens with, after its status. */
+static const struct row head[] = {
+	{ "schema", "schema" },           { "certificate", "certificate_id" },
+	{ "issued", "issued" },           { "reason", "status_reason" },
+	{ "standard", "standards.nist" }, { "standard", "standards.ieee" },
+};
+
 static int show(struct cli *cli, const char *path)
 {
 	char *doc = NULL;
@@ -520,14 +554,9 @@ static int show(struct cli *cli, const char *path)
 		free(status);
 		free(p);
 	}
-	field("schema", o, "schema");
-	field("certificate", o, "certificate_id");
-	field("issued", o, "issued");
-	field("reason", o, "status_reason");
-	field("standard", obj(o, "standards"), "nist");
-	field("standard", obj(o, "standards"), "ieee");
+	rows(o, head, ELEMENTSOF(head));
 	if (schema == 1)
-		show_v1(o);
+		rows(o, v1, ELEMENTSOF(v1));
 	else
 		show_v2(o);
 	field("signed by", obj(o, "signer"), "subject");
@@ -535,7 +564,7 @@ static int show(struct cli *cli, const char *path)
 		printf(
 		    "  %-28s %s\n", "and by the operator",
 		    "their card's signature belongs beside it (verify says whether it is there)");
-	show_station(o);
+	rows(o, station, ELEMENTSOF(station));
 	evidence(obj(o, "evidence"));
 	if (schema == 2)
 		show_unknown(o);

@@ -71,19 +71,15 @@ static int prepare(struct cli *cli, struct validate_control *v)
 		.pin = certify_pin_prompt,
 	};
 	char *why = NULL;
-	int r = ws_config_load(v->config ? v->config : WS_CONFIG_DEFAULT, &v->cfg, &why);
+	int r;
 
-	if (r == -ENOENT && !v->config) { /* no station config: flags only */
-		free(why);
-		why = NULL;
-		r = ws_config_new(&v->cfg);
-	}
-	if (r == 0 && !v->ca && !(v->ca = ws_config_get(v->cfg, "operators", "ca"))) {
+	if (cli_config_load(cli, v->config, &v->cfg) != WS_EXIT_OK)
+		return WS_EXIT_USAGE;
+	if (!v->ca && !(v->ca = ws_config_get(v->cfg, "operators", "ca"))) {
 		cli_err(cli, "no CA named: pass --ca (or set [operators] ca)");
 		return WS_EXIT_USAGE;
 	}
-	if (r == 0)
-		r = ws_trust_load(v->ca, &v->trust, &why);
+	r = ws_trust_load(v->ca, &v->trust, &why);
 	if (r == 0 && !v->audit_log && !(v->audit_log = ws_config_get(v->cfg, "wipe", "audit_log")))
 		v->audit_log = WS_AUDIT_DEFAULT;
 	if (r == 0)

@@ -119,6 +119,31 @@ int regq_option(struct regq *q, int c, const char *arg, bool filters)
 
 /* ---- the connection --------------------------------------------------------------------------- */
 
+int regq_args(struct regq *q, int argc, char **argv, const struct option *opts, bool *json,
+              int (*usage)(void))
+{
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		r = regq_option(q, c, optarg, true);
+		if (r < 0)
+			return WS_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (c == 'j')
+			*json = true;
+		else if (c == 'h')
+			return usage();
+		else
+			return cli_bad_usage(q->cli);
+	}
+	if (optind < argc) {
+		cli_err(q->cli, "unexpected argument '%s'; see --help", argv[optind]);
+		return WS_EXIT_USAGE;
+	}
+	return REGQ_GO_ON;
+}
+
 int regq_fail(struct regq *q, int r, char *reason, const char *what)
 {
 	if (reason)

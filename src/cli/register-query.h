@@ -63,6 +63,18 @@ enum {
  */
 int regq_option(struct regq *q, int c, const char *arg, bool filters);
 
+/* What regq_args() returns when the command goes on. */
+#define REGQ_GO_ON (-1)
+
+/*
+ * regq_args() - the command line of a verb whose own options are only --json and --help
+ * (`find`, `stats`): every option of @opts through regq_option() with the filters, --json
+ * into *@json, --help through @usage, and no operand.
+ * Return: REGQ_GO_ON, or the exit code to end with (the help or the message printed).
+ */
+int regq_args(struct regq *q, int argc, char **argv, const struct option *opts, bool *json,
+              int (*usage)(void));
+
 /* regq_time() - TIME as regq's help says, as Unix seconds; @until: the end of a day, or of
  * the second, as an exclusive bound. Return: false when it is neither form. */
 bool regq_time(const char *s, bool until, int64_t *ret);

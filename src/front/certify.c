@@ -10,13 +10,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include <wipeseal/operator.h>
 #include <wipeseal/timestamp.h>
 
 #include "certify.h"
+#include "signer-opts.h"
 #include "wipe-report.h"
 
 int certify_option(struct certify *c, int opt, const char *arg)
@@ -78,29 +78,6 @@ int certify_option(struct certify *c, int opt, const char *arg)
 	return 1;
 }
 
-static int load_config(struct cli *cli, struct certify *c)
-{
-	const char *path = c->config_path ? c->config_path : WS_CONFIG_DEFAULT;
-	char *why = NULL;
-	int r = ws_config_load(path, &c->cfg, &why);
-
-	if (r == -ENOENT && !c->config_path) /* no station config: flags only */
-		r = ws_config_new(&c->cfg);
-	if (r < 0) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
-	free(why);
-	return WS_EXIT_OK;
-}
-
-static const char *pick(const char *flag, const struct ws_config *cfg, const char *section,
-                        const char *key)
-{
-	return flag ? flag : ws_config_get(cfg, section, key);
-}
-
 /* Open and close the audit log once: an unwritable log is found before the wipe. */
 static int check_audit_log(struct cli *cli, struct certify *c)
 {
@@ -135,9 +112,8 @@ static int certify_tsa(struct cli *cli, struct certify *c)
 
 int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, bool cert_dir_given)
 {
-	struct ws_signer_files files;
 	char *why = NULL;
-	int code = load_config(cli, c), r;
+	int code = cli_config_load(cli, c->config_path, &c->cfg), r;
 
 	if (code != WS_EXIT_OK)
 		return code;
@@ -160,32 +136,15 @@ int certify_prepare(struct cli *cli, struct certify *c, const char **cert_dir, b
 	}
 	if (c->unsigned_results)
 		return WS_EXIT_OK;
-	c->key = pick(c->key, c->cfg, "signer", "key");
-	c->cert = pick(c->cert, c->cfg, "signer", "cert");
-	c->chain = pick(c->chain, c->cfg, "signer", "chain");
-	c->audit_log = pick(c->audit_log, c->cfg, "wipe", "audit_log");
-	if (!c->audit_log)
+	if (!c->audit_log && !(c->audit_log = ws_config_get(c->cfg, "wipe", "audit_log")))
 		c->audit_log = WS_AUDIT_DEFAULT;
-	if (!c->key || (!c->cert && strncasecmp(c->key, "pkcs11:", 7) != 0)) {
-		cli_err(cli,
-		        "no signer configured: a wipe that cannot be certified does not start; "
-		        "pass --signer-key and --signer-cert (or set [signer] in the config)");
-		return WS_EXIT_USAGE;
-	}
-	files = (struct ws_signer_files){
-		.key = c->key,
-		.cert = c->cert,
-		.chain = c->chain,
-		.key_passphrase = ws_config_get(c->cfg, "signer", "key_passphrase_file"),
-		.pin_file = ws_config_get(c->cfg, "signer", "pin_file"),
-		.pin = certify_pin_prompt,
-	};
-	r = ws_signer_load(&files, &c->signer, &why);
-	if (r < 0) {
-		cli_err(cli, "%s; nothing was written", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
+	code = signer_load(cli, c->cfg, c->key, c->cert, c->chain,
+	                   "no signer configured: a wipe that cannot be certified does not "
+	                   "start; pass --signer-key and --signer-cert (or set [signer] in the "
+	                   "config)",
+	                   &c->signer);
+	if (code != WS_EXIT_OK)
+		return code;
 	/* a signature made now, on nothing: a wipe whose certificate could not be signed
 	 * must not begin */
 	{

@@ -37,6 +37,22 @@ int cli_bad_usage(const struct cli *cli)
 	return WS_EXIT_USAGE;
 }
 
+int cli_config_load(const struct cli *cli, const char *path, struct ws_config **ret)
+{
+	char *why = NULL;
+	int r = ws_config_load(path ? path : WS_CONFIG_DEFAULT, ret, &why);
+
+	if (r == -ENOENT && !path) { /* no station config: the flags alone */
+		free(why);
+		why = NULL;
+		r = ws_config_new(ret);
+	}
+	if (r < 0)
+		cli_err(cli, "%s", why ? why : strerror(-r));
+	free(why);
+	return r < 0 ? WS_EXIT_USAGE : WS_EXIT_OK;
+}
+
 int cli_exit_code(int r)
 {
 	switch (r) {

@@ -31,6 +31,10 @@ struct cli {
 void cli_err(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The one line for an option getopt rejected; returns WS_EXIT_USAGE. */
 int cli_bad_usage(const struct cli *cli);
+/* The configuration file @path, else the default one (WS_CONFIG_DEFAULT), into *ret: when
+ * none was named and the default does not exist, an empty one (the flags alone). One line on
+ * stderr when it cannot be read or parsed. Return: WS_EXIT_OK or WS_EXIT_USAGE. */
+int cli_config_load(const struct cli *cli, const char *path, struct ws_config **ret);
 /* Of two exit codes for several targets, the one that matters more. */
 int cli_worse(int a, int b);
 /* Exit code for a negative errno from the library. */

@@ -37,22 +37,13 @@ bool register_opts_parse(struct register_opts *o, int c, const char *arg)
 
 int register_opts_config(const struct cli *cli, struct register_opts *o)
 {
-	char *why = NULL;
-	int r;
+	int code;
 
 	if (o->cfg)
 		return WS_EXIT_OK;
-	r = ws_config_load(o->config ? o->config : WS_CONFIG_DEFAULT, &o->cfg, &why);
-	if (r == -ENOENT && !o->config) { /* no configuration file: the flags alone */
-		free(why);
-		why = NULL;
-		r = ws_config_new(&o->cfg);
-	}
-	if (r < 0) {
-		cli_err(cli, "%s", why ? why : strerror(-r));
-		free(why);
-		return WS_EXIT_USAGE;
-	}
+	code = cli_config_load(cli, o->config, &o->cfg);
+	if (code != WS_EXIT_OK)
+		return code;
 	ws_register_conn_from_config(&o->conn, o->cfg);
 	return WS_EXIT_OK;
 }

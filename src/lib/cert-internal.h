@@ -143,4 +143,12 @@ struct ws_token *ws_signer_token(const struct ws_signer *s);
 /* The trusted CAs' store (owned by @t). */
 X509_STORE *ws_trust_store(const struct ws_trust *t);
 
+struct json_object;
+
+/* ws_station_json() - the station a record or certificate is made on: a new object with
+ * "hostname" and "machine_id" (/etc/machine-id), each null when unknown. A certificate adds
+ * its tool and clock (cert.c); validation, re-verification and destruction records use it
+ * as it is. cert.c */
+struct json_object *ws_station_json(void);
+
 #endif

@@ -169,19 +169,27 @@ const char *ws_cert_method_used(enum ws_technique t)
 /* The station and its clock: synchronized is the kernel's own state (adjtimex(2): only a
  * disciplining daemon clears STA_UNSYNC); ntp_server is the server the clock was set from,
  * as the caller knows it (the boot image's init: iso/net.sh), or null. */
-static struct json_object *station(const struct ws_cert_info *info)
+struct json_object *ws_station_json(void)
 {
-	struct json_object *o = json_object_new_object(), *clock = json_object_new_object();
-	const char *ntp = info->ntp_server && *info->ntp_server ? info->ntp_server : NULL;
-	char host[256] = "", *source = NULL;
-	char *machine_id = NULL;
-	struct timex tx = { 0 };
-	int state = adjtimex(&tx);
+	struct json_object *o = json_object_new_object();
+	char host[256] = "", *machine_id = NULL;
 
 	(void)gethostname(host, sizeof(host) - 1);
 	(void)read_line_file("/etc/machine-id", &machine_id);
 	add(o, "hostname", str(host[0] ? host : NULL));
 	add(o, "machine_id", str(machine_id));
+	free(machine_id);
+	return o;
+}
+
+static struct json_object *station(const struct ws_cert_info *info)
+{
+	struct json_object *o = ws_station_json(), *clock = json_object_new_object();
+	const char *ntp = info->ntp_server && *info->ntp_server ? info->ntp_server : NULL;
+	char *source = NULL;
+	struct timex tx = { 0 };
+	int state = adjtimex(&tx);
+
 	add(o, "tool_version", str(ws_version()));
 	add(o, "git_revision", str(ws_git_revision()));
 	if (ntp && asprintf(&source, "NTP server %s", ntp) < 0)
@@ -192,7 +200,6 @@ static struct json_object *station(const struct ws_cert_info *info)
 	              : json_object_new_boolean(state != TIME_ERROR && !(tx.status & STA_UNSYNC)));
 	add(clock, "ntp_server", str(source ? ntp : NULL));
 	add(o, "clock", clock);
-	free(machine_id);
 	free(source);
 	return o;
 }

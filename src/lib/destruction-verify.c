@@ -13,10 +13,7 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <openssl/bio.h>
-#include <openssl/pem.h> /* before cms.h, which declares PEM functions only after it */
-#include <openssl/cms.h>
-#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include <wipeseal/destruction.h>
 
@@ -113,29 +110,27 @@ static const char *check_doc(struct json_object *doc)
 
 /* The one signer, chained at its signing time, held to the station's rules. Return: NULL, or
  * why not (a constant, or written into @buf). */
-static const char *signer_why(X509_STORE *store, CMS_ContentInfo *cms,
+static const char *signer_why(X509_STORE *store, const struct ws_record_sig *s,
                               struct ws_destruction_check *c, char *buf, size_t size)
 {
-	STACK_OF(X509) *signers = CMS_get0_signers(cms), *certs = CMS_get1_certs(cms);
-	X509 *x = signers && sk_X509_num(signers) == 1 ? sk_X509_value(signers, 0) : NULL;
-	const char *why = NULL, *chain;
+	X509 *x = s->signer;
+	const char *chain;
 
 	if (!x)
-		why = "its signature does not name exactly one signer";
-	else if ((chain = ws_validation_chain_why(store, x, certs, (time_t)c->signing_time))) {
+		return "its signature does not name exactly one signer";
+	if ((chain = ws_validation_chain_why(store, x, s->certs, (time_t)c->signing_time))) {
 		snprintf(buf, size, "its signer does not chain to the trusted CA (%s)", chain);
-		why = buf;
-	} else if (ws_key_policy(X509_get0_pubkey(x), buf, size) < 0)
-		why = buf;
-	else if (!ws_cert_has_doc_signing(x))
-		why = "its signer certificate lacks documentSigning (" WS_OID_DOCUMENT_SIGNING ")";
-	else if (ws_cert_has_operator_policy(x))
-		why = "it was signed with an operator's certificate, not a station's";
-	else if (!(c->signer = ws_x509_name(X509_get_subject_name(x))))
-		why = "out of memory";
-	sk_X509_free(signers);
-	sk_X509_pop_free(certs, X509_free);
-	return why;
+		return buf;
+	}
+	if (ws_key_policy(X509_get0_pubkey(x), buf, size) < 0)
+		return buf;
+	if (!ws_cert_has_doc_signing(x))
+		return "its signer certificate lacks documentSigning (" WS_OID_DOCUMENT_SIGNING ")";
+	if (ws_cert_has_operator_policy(x))
+		return "it was signed with an operator's certificate, not a station's";
+	if (!(c->signer = ws_x509_name(X509_get_subject_name(x))))
+		return "out of memory";
+	return NULL;
 }
 
 /* The detached signature over the record's exact bytes. Return: NULL, or why not. */
@@ -143,39 +138,15 @@ static const char *check_sig(const struct ws_trust *trust, const char *json, siz
                              const char *p7s, size_t plen, struct ws_destruction_check *c,
                              char *buf, size_t size)
 {
-	BIO *sig = BIO_new_mem_buf(p7s, (int)plen), *mem = BIO_new_mem_buf(json, (int)len);
-	/* through a pass-through filter, as verify.c says why */
-	BIO *filter = BIO_new(BIO_f_null()),
-	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
-	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	const char *why = NULL;
-	time_t when = 0;
+	X509_STORE *store = ws_trust_store(trust);
+	struct ws_record_sig s;
+	const char *why = ws_record_sig_verify(store, json, len, p7s, plen, &s);
 
-	if (!cms || !content)
-		why = "its signature file is not a PEM CMS signature";
-	else if (!CMS_is_detached(cms) || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
-	         sk_CMS_SignerInfo_num(sis) != 1)
-		why = "its signature is not a detached CMS SignedData with one signer";
-	else if (!ws_cms_signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
-		why = "its signature carries no signing time";
-	else if (CMS_verify(cms, NULL, ws_trust_store(trust), content, NULL,
-	                    CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1)
-		why = "the record's bytes are not the bytes that were signed (changed after "
-		      "signing)";
-	else {
-		c->signing_time = when;
-		why = signer_why(ws_trust_store(trust), cms, c, buf, size);
+	if (!why) {
+		c->signing_time = s.when;
+		why = signer_why(store, &s, c, buf, size);
 	}
-	ERR_clear_error();
-	CMS_ContentInfo_free(cms);
-	BIO_free(sig);
-	if (content)
-		BIO_free_all(content);
-	else {
-		BIO_free(filter);
-		BIO_free(mem);
-	}
+	ws_record_sig_clear(&s);
 	return why;
 }
 

@@ -209,19 +209,6 @@ static struct json_object *linked_json(const struct linked *l)
 	return c;
 }
 
-static struct json_object *station_json(void)
-{
-	struct json_object *o = json_object_new_object();
-	char host[256] = "", *machine_id = NULL;
-
-	(void)gethostname(host, sizeof(host) - 1);
-	(void)read_line_file("/etc/machine-id", &machine_id);
-	add(o, "hostname", str(host[0] ? host : NULL));
-	add(o, "machine_id", str(machine_id));
-	free(machine_id);
-	return o;
-}
-
 /* The document, exactly the bytes to sign. */
 static int record_text(const struct ws_destruction_opts *o, const char *serial,
                        const struct linked *l, const char *id, char **ret)
@@ -249,7 +236,7 @@ static int record_text(const struct ws_destruction_opts *o, const char *serial,
 	                     "wipe); the record stands on its own"));
 	add(r, "notes", str(o->info ? o->info->notes : NULL));
 	add(r, "tool", str(tool));
-	add(r, "station", station_json());
+	add(r, "station", ws_station_json());
 	text = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (text && asprintf(ret, "%s\n", text) < 0)

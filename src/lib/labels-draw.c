@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * labels-draw.c - the label sheet drawn: cairo's PDF surface at the stock's page size, one
- * label per certificate at the place the stock's template gives it, text through pango
- * (plain text, never markup, cleaned by pdf_clean() as the PDF certificate's is) and the QR
- * code through pdf_qr() (libqrencode, error correction M, a quiet zone of four modules).
+ * labels-draw.c - the label sheet drawn: cairo's PDF surface at the stock's page size (the
+ * PDF certificate's pdf_surface_render()), one label per certificate at the place the
+ * stock's template gives it, text through pango (plain text, never markup, cleaned by
+ * pdf_clean() as the PDF certificate's is) and the QR code through pdf_qr() (libqrencode,
+ * error correction M, a quiet zone of four modules).
  *
  * A label, inside a margin of LABEL_PAD: the text on the left, the QR code on the right as
  * tall as the label allows (at most 22 mm). The serial and the asset tag identify the drive,
@@ -19,10 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
-
-#include <wipeseal/context.h>
 
 #include "labels-internal.h"
 #include "pdf-internal.h"
@@ -205,32 +203,6 @@ static int draw_label(cairo_t *cr, const struct label *lb, double x, double y, d
 	return r;
 }
 
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static cairo_status_t buf_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct buf *b = closure;
-
-	if (b->len + len > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 65536) + len;
-		unsigned char *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->failed = true;
-			return CAIRO_STATUS_NO_MEMORY;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
-
 /* Every label onto @cr, a page shown for each sheet. Return: 0, -ENOMEM; *ret_pages. */
 static int draw_all(cairo_t *cr, const struct label *l, size_t n, const struct ws_label_stock *s,
                     unsigned skip, size_t *ret_pages)
@@ -252,44 +224,38 @@ static int draw_all(cairo_t *cr, const struct label *l, size_t n, const struct w
 	return r;
 }
 
+/* What draw_all() draws, for pdf_surface_render(). */
+struct sheet {
+	const struct label *l;
+	size_t n;
+	const struct ws_label_stock *stock;
+	unsigned skip;
+	size_t pages;
+};
+
+static int draw_sheet(cairo_t *cr, void *userdata)
+{
+	struct sheet *sh = userdata;
+
+	labels_setup_context(cairo_get_user_data(cr, &pdf_pango_key));
+	return draw_all(cr, sh->l, sh->n, sh->stock, sh->skip, &sh->pages);
+}
+
 int labels_render(const struct label *l, size_t n, const struct ws_label_stock *s, unsigned skip,
                   unsigned char **ret, size_t *ret_len, size_t *ret_pages)
 {
-	struct buf b = { 0 };
-	cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
-	    buf_write, &b, label_pt(s->page_w), label_pt(s->page_h));
-	/* a font map of the rendering's own, as pdf.c has: what it caches goes with it */
-	PangoFontMap *fm = pango_cairo_font_map_new();
-	PangoContext *pc = pango_font_map_create_context(fm);
-	cairo_status_t st;
-	char creator[96];
-	cairo_t *cr;
-	int r;
+	struct sheet sh = { .l = l, .n = n, .stock = s, .skip = skip };
+	const struct pdf_surface doc = {
+		.width = label_pt(s->page_w),
+		.height = label_pt(s->page_h),
+		.title = "Drive labels",
+		.creator = true,
+		.draw = draw_sheet,
+		.userdata = &sh,
+	};
+	int r = pdf_surface_render(&doc, ret, ret_len);
 
-	snprintf(creator, sizeof(creator), "wipeseal %s (%s)", ws_version(), ws_git_revision());
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Drive labels");
-	cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, creator);
-	labels_setup_context(pc);
-	cr = cairo_create(surf);
-	cairo_set_user_data(cr, &pdf_pango_key, pc, NULL);
-	r = draw_all(cr, l, n, s, skip, ret_pages);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(surf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(surf);
-	cairo_surface_destroy(surf);
-	g_object_unref(pc);
-	g_object_unref(fm);
-	if (r == 0 && b.failed)
-		r = -ENOMEM;
-	if (r == 0 && st != CAIRO_STATUS_SUCCESS)
-		r = st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : -EIO;
-	if (r < 0) {
-		free(b.p);
-		return r;
-	}
-	*ret = b.p;
-	*ret_len = b.len;
-	return 0;
+	if (r == 0)
+		*ret_pages = sh.pages;
+	return r;
 }

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cairo-pdf.h>
-
 #include <wipeseal/wipeseal.h>
 
 #include "internal.h"
@@ -24,27 +22,6 @@
 #define ROW_FONT  "DejaVu Sans Mono 7.5"
 #define HEAD_FONT "DejaVu Sans Bold 8"
 #define LINE_H    11.0
-
-struct buf {
-	unsigned char *p;
-	size_t len;
-	bool failed;
-};
-
-static cairo_status_t buf_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct buf *b = closure;
-	unsigned char *p = realloc(b->p, b->len + len);
-
-	if (!p) {
-		b->failed = true;
-		return CAIRO_STATUS_NO_MEMORY;
-	}
-	memcpy(p + b->len, data, len);
-	b->p = p;
-	b->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* The columns of the drive table: x offset and width, in points from the margin. */
 static const struct {
@@ -119,59 +96,59 @@ static void header(struct pdf_pen *p, const struct lot_summary *s)
 	pdf_section(p, "Drives");
 }
 
-static int draw(const struct lot_summary *s, struct buf *b)
-{
-	cairo_surface_t *sf =
-	    cairo_pdf_surface_create_for_stream(buf_write, b, PDF_PAGE_W, PDF_PAGE_H);
-	PangoFontMap *fm = pango_cairo_font_map_new();
-	PangoContext *pc = pango_font_map_create_context(fm);
-	struct pdf_pen pen = { 0 };
-	cairo_status_t st;
+/* What draw_pages() draws, and with. */
+struct summary_pen {
+	struct pdf_pen pen;
+	const struct lot_summary *s;
+};
 
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, "Batch report");
-	pen.cr = cairo_create(sf);
-	cairo_set_user_data(pen.cr, &pdf_pango_key, pc, NULL);
-	header(&pen, s);
-	table_head(pen.cr, &pen.y);
+/* Every page onto @cr (pdf_surface_render()'s draw). */
+static int draw_pages(cairo_t *cr, void *userdata)
+{
+	struct summary_pen *sp = userdata;
+	struct pdf_pen *pen = &sp->pen;
+	const struct lot_summary *s = sp->s;
+
+	pen->cr = cr;
+	header(pen, s);
+	table_head(cr, &pen->y);
 	for (size_t i = 0; i < s->n; i++) {
-		if (pen.y + LINE_H > PDF_PAGE_H - PDF_MARGIN) {
-			cairo_show_page(pen.cr);
-			pen.y = PDF_MARGIN;
-			table_head(pen.cr, &pen.y);
+		if (pen->y + LINE_H > PDF_PAGE_H - PDF_MARGIN) {
+			cairo_show_page(cr);
+			pen->y = PDF_MARGIN;
+			table_head(cr, &pen->y);
 		}
-		table_row(pen.cr, i, &s->e[i], pen.y);
-		pen.y += LINE_H;
+		table_row(cr, i, &s->e[i], pen->y);
+		pen->y += LINE_H;
 	}
-	cairo_show_page(pen.cr);
-	st = cairo_status(pen.cr);
-	cairo_destroy(pen.cr);
-	cairo_surface_finish(sf);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
-	g_object_unref(pc);
-	g_object_unref(fm);
-	if (b->failed)
-		return -ENOMEM;
-	return st == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
+	cairo_show_page(cr);
+	return 0;
 }
 
 int ws_lot_pdf_render(const struct lot_summary *s, const struct ws_pdf_opts *opts,
                       unsigned char **ret, size_t *ret_len)
 {
-	struct buf b = { 0 };
-	int r = draw(s, &b);
+	struct summary_pen sp = { .s = s };
+	/* no Creator: this summary has never named one */
+	const struct pdf_surface doc = {
+		.width = PDF_PAGE_W,
+		.height = PDF_PAGE_H,
+		.title = "Batch report",
+		.draw = draw_pages,
+		.userdata = &sp,
+	};
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	int r = pdf_surface_render(&doc, &pdf, &len);
 
 	if (r == 0 && opts && opts->signer) {
-		r = pdf_sign(b.p, b.len, opts, ret, ret_len);
-		free(b.p);
+		r = pdf_sign(pdf, len, opts, ret, ret_len);
+		free(pdf);
 		return r;
 	}
-	if (r < 0) {
-		free(b.p);
+	if (r < 0)
 		return r;
-	}
-	*ret = b.p;
-	*ret_len = b.len;
+	*ret = pdf;
+	*ret_len = len;
 	return 0;
 }

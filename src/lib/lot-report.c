@@ -20,6 +20,7 @@
 
 #include "internal.h"
 #include "lot-internal.h"
+#include "pdf-internal.h"
 #include "verify-internal.h"
 
 struct collect {
@@ -129,41 +130,6 @@ static int write_csv(const char *path, const struct lot_entry *e, size_t n)
 
 /* ---- the PDF ------------------------------------------------------------------------------ */
 
-/* @len bytes as @path, whole or not at all: a temporary file renamed over it. */
-static int replace_bytes(const char *path, const unsigned char *p, size_t len)
-{
-	char *tmp = NULL;
-	int fd, r = 0;
-
-	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0)
-		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		free(tmp);
-		return r;
-	}
-	for (size_t done = 0; r == 0 && done < len;) {
-		ssize_t k = write(fd, p + done, len - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			r = k < 0 ? -errno : -EIO;
-		else
-			done += (size_t)k;
-	}
-	if (r == 0 && (fchmod(fd, 0640) < 0 || fsync(fd) < 0))
-		r = -errno;
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	free(tmp);
-	return r;
-}
-
 /* The lot the report names: the first authentic certificate's job. */
 static void lot_of(struct lot_summary *s)
 {
@@ -193,7 +159,7 @@ static int write_pdf(const char *dir, const struct collect *c, const struct ws_p
 	}
 	r = ws_lot_pdf_render(&s, opts, &pdf, &len);
 	if (r == 0)
-		r = replace_bytes(ret->pdf, pdf, len);
+		r = pdf_write_whole(ret->pdf, pdf, len, true);
 	free(pdf);
 	if (r < 0)
 		return ws_reason(ret_reason, r, "%s could not be %s: %s", ret->pdf,

@@ -31,6 +31,7 @@
 #include "cert-internal.h"
 #include "operator-internal.h"
 #include "tsa-internal.h"
+#include "validate-internal.h"
 
 #define CRL_FILE_MAX (16u << 20)
 
@@ -40,25 +41,6 @@ struct ws_operator {
 	char *name, *organization, *title, *subject, *card_serial;
 	char fingerprint[65];
 };
-
-/* ---- names --------------------------------------------------------------------------------- */
-
-/* The first @nid entry of @name as UTF-8 (malloc'd), or NULL. */
-static char *name_entry(const X509_NAME *name, int nid)
-{
-	int i = X509_NAME_get_index_by_NID(name, nid, -1);
-	unsigned char *u = NULL;
-	char *out = NULL;
-	int n;
-
-	if (i < 0)
-		return NULL;
-	n = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-	if (n >= 0 && ws_utf8_valid(u, (size_t)n))
-		out = strndup((const char *)u, (size_t)n);
-	OPENSSL_free(u);
-	return out;
-}
 
 bool ws_cert_has_operator_policy(X509 *cert)
 {
@@ -97,7 +79,7 @@ static int scan_one(void *userdata, const char *key_uri, const char *label, cons
 		.token = strdup(label),
 		.serial = strdup(serial),
 		.subject = ws_x509_name(X509_get_subject_name(cert)),
-		.name = name_entry(X509_get_subject_name(cert), NID_commonName),
+		.name = ws_name_entry(X509_get_subject_name(cert), NID_commonName),
 		.operator= ws_cert_has_operator_policy(cert),
 	};
 	return c->uri && c->token && c->serial && c->subject ? 0 : -ENOMEM;
@@ -256,9 +238,9 @@ static int take_identity(struct ws_operator *op)
 	const char *serial = ws_token_serial(ws_signer_token(op->signer));
 
 	op->subject = ws_x509_name(n);
-	op->name = name_entry(n, NID_commonName);
-	op->organization = name_entry(n, NID_organizationName);
-	op->title = name_entry(n, NID_title);
+	op->name = ws_name_entry(n, NID_commonName);
+	op->organization = ws_name_entry(n, NID_organizationName);
+	op->title = ws_name_entry(n, NID_title);
 	op->card_serial = serial ? strdup(serial) : NULL;
 	if (!op->name && op->subject)
 		op->name = strdup(op->subject);
@@ -286,7 +268,7 @@ static int who_failed(void *userdata, const char *key_uri, const char *label, co
 	}
 	op->card_serial = strdup(serial);
 	op->subject = ws_x509_name(X509_get_subject_name(cert));
-	op->name = name_entry(X509_get_subject_name(cert), NID_commonName);
+	op->name = ws_name_entry(X509_get_subject_name(cert), NID_commonName);
 	(void)ws_x509_fingerprint(cert, op->fingerprint);
 	return 0;
 }

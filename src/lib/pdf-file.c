@@ -67,9 +67,11 @@ static int write_whole(const char *out, const unsigned char *p, size_t len, bool
 	for (size_t off = 0; r == 0 && off < len;) {
 		ssize_t n = write(fd, p + off, len - off);
 
-		if (n < 0 && errno != EINTR)
-			r = -errno;
-		else if (n > 0)
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) /* nothing written is no progress: never loop on it */
+			r = n < 0 ? -errno : -EIO;
+		else
 			off += (size_t)n;
 	}
 	if (r == 0 && (fchmod(fd, 0640) < 0 || fsync(fd) < 0))

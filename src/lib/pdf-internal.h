@@ -2,7 +2,8 @@
 /*
  * pdf-internal.h - what the parts of the PDF certificate share: the label catalog
  * (pdf-i18n.c), the pages (pdf-page.c, pdf-evidence.c, pdf-draw.c), the signature
- * (pdf-sign.c, pdf-cms.c) and the whole (pdf.c).
+ * (pdf-sign.c, pdf-cms.c), the surface drawn into memory (pdf-surface.c, which the batch
+ * report and the label sheet use too) and the whole (pdf.c).
  */
 #ifndef WS_PDF_INTERNAL_H
 #define WS_PDF_INTERNAL_H
@@ -60,7 +61,7 @@ struct pdf_pen {
 char *pdf_clean(const char *s);
 
 /* The PangoContext of a page's cairo context (cairo_set_user_data()): every rendering has a
- * font map of its own, freed with it (pdf.c). */
+ * font map of its own, freed with it (pdf-surface.c). */
 extern const cairo_user_data_key_t pdf_pango_key;
 
 /* Draw @text (plain text, not markup) at @x, @y in @width points with @font ("DejaVu Sans
@@ -89,6 +90,24 @@ void pdf_rows(struct pdf_pen *p, const struct pdf_field *fields);
 /* A QR code of @text, @size points square, at @x, @y. Return: 0, -ENOMEM or -EINVAL. */
 int pdf_qr(cairo_t *cr, const char *text, double x, double y, double size);
 
+/* ---- a PDF into memory (pdf-surface.c) ---- */
+
+/* What pdf_surface_render() draws, and how. */
+struct pdf_surface {
+	double width, height; /* every page's, in points */
+	const char *title;    /* the document's Title */
+	bool creator;         /* wipeseal and its version as the Creator */
+	/* Every page onto @cr, each ended by cairo_show_page(); the rendering's PangoContext
+	 * is @cr's pdf_pango_key. Return: 0 or a negative errno. */
+	int (*draw)(cairo_t *cr, void *userdata);
+	void *userdata;
+};
+
+/* pdf_surface_render() - the PDF @d draws, on cairo's PDF surface into memory, with a font
+ * map of its own (pdf_pango_key). Return: 0 with *ret (malloc'd) and *ret_len; -ENOMEM;
+ * -EIO when cairo fails; or the error of @d->draw. */
+int pdf_surface_render(const struct pdf_surface *d, unsigned char **ret, size_t *ret_len);
+
 /* ---- the pages ---- */
 
 void pdf_page_main(struct pdf_pen *p);     /* pdf-page.c: Appendix C */
@@ -115,7 +134,8 @@ int pdf_cades(const struct ws_signer *s, const unsigned char *data, size_t len,
 /* pdf_write_whole() - @len bytes as @out, whole or not at all: a temporary file beside it,
  * fsync'd, then renamed over @out (@replace) or linked into place (-EEXIST when @out
  * exists), and the directory fsync'd; no temporary file is left. The label sheet
- * (labels.c) is written the same way. Return: 0 or a negative errno. */
+ * (labels.c) and the batch report (lot-report.c) are written the same way.
+ * Return: 0 or a negative errno. */
 int pdf_write_whole(const char *out, const unsigned char *p, size_t len, bool replace);
 
 #endif

@@ -13,40 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cairo-pdf.h>
-
 #include <wipeseal/cert.h>
 #include <wipeseal/file.h>
 #include <wipeseal/wipeseal.h>
 
 #include "internal.h"
 #include "pdf-internal.h"
-
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static cairo_status_t buf_write(void *closure, const unsigned char *data, unsigned int len)
-{
-	struct buf *b = closure;
-
-	if (b->len + len > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 65536) + len;
-		unsigned char *p = realloc(b->p, cap);
-
-		if (!p) {
-			b->failed = true;
-			return CAIRO_STATUS_NO_MEMORY;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, len);
-	b->len += len;
-	return CAIRO_STATUS_SUCCESS;
-}
 
 /* @text parsed as a JSON object, or NULL. */
 static json_object *parse(const void *text, size_t len)
@@ -98,38 +70,17 @@ static bool id_ok(const char *id)
 	return n > 0 && n <= 64 && strspn(id, "0123456789abcdefABCDEF-") == n;
 }
 
-/* Both pages onto a PDF surface writing into @b. */
-static int draw(struct pdf_pen *pen, struct buf *b)
+/* Both pages onto @cr (pdf_surface_render()'s draw). */
+static int draw_pages(cairo_t *cr, void *userdata)
 {
-	cairo_surface_t *s =
-	    cairo_pdf_surface_create_for_stream(buf_write, b, PDF_PAGE_W, PDF_PAGE_H);
-	PangoFontMap *fm = pango_cairo_font_map_new();
-	PangoContext *pc = pango_font_map_create_context(fm);
-	cairo_status_t st;
-	char creator[96];
+	struct pdf_pen *pen = userdata;
 
-	snprintf(creator, sizeof(creator), "wipeseal %s (%s)", ws_version(), ws_git_revision());
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-	                               pdf_tr(pen->cat, N_("Certificate of Sanitization")));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, creator);
-	pen->cr = cairo_create(s);
-	/* a font map of our own, not pango's per-thread default: what it caches goes with it */
-	cairo_set_user_data(pen->cr, &pdf_pango_key, pc, NULL);
+	pen->cr = cr;
 	pdf_page_main(pen);
-	cairo_show_page(pen->cr);
+	cairo_show_page(cr);
 	pdf_page_evidence(pen);
-	cairo_show_page(pen->cr);
-	st = cairo_status(pen->cr);
-	cairo_destroy(pen->cr);
-	cairo_surface_finish(s);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	g_object_unref(pc);
-	g_object_unref(fm);
-	if (b->failed)
-		return -ENOMEM;
-	return st == CAIRO_STATUS_SUCCESS ? 0 : -EIO;
+	cairo_show_page(cr);
+	return 0;
 }
 
 int ws_pdf_render(const void *json, size_t json_len, const char *json_name, const void *validation,
@@ -139,7 +90,15 @@ int ws_pdf_render(const void *json, size_t json_len, const char *json_name, cons
 	static const struct ws_pdf_opts none = { 0 };
 	struct pdf_pen pen = { .json_name = json_name ? json_name : "NAME.json" };
 	struct pdf_catalog *cat = NULL;
-	struct buf b = { 0 };
+	struct pdf_surface doc = {
+		.width = PDF_PAGE_W,
+		.height = PDF_PAGE_H,
+		.creator = true,
+		.draw = draw_pages,
+		.userdata = &pen,
+	};
+	unsigned char *pdf = NULL;
+	size_t len = 0;
 	char sha[65], *qr = NULL;
 	const char *schema, *id;
 	int r;
@@ -170,21 +129,19 @@ int ws_pdf_render(const void *json, size_t json_len, const char *json_name, cons
 	if (asprintf(&qr, "wipeseal:cert:%s:sha256:%s", id, sha) < 0)
 		goto done;
 	pen.qr_text = qr;
-	r = draw(&pen, &b);
+	doc.title = pdf_tr(cat, N_("Certificate of Sanitization"));
+	r = pdf_surface_render(&doc, &pdf, &len);
 	if (r == 0 && opts->signer) {
-		r = pdf_sign(b.p, b.len, opts, ret, ret_len);
-		free(b.p);
-		b.p = NULL;
+		r = pdf_sign(pdf, len, opts, ret, ret_len);
 	} else if (r == 0) {
-		*ret = b.p;
-		*ret_len = b.len;
-		b.p = NULL;
+		*ret = TAKE_PTR(pdf);
+		*ret_len = len;
 	}
 	if (r < 0)
 		ws_reason(ret_reason, r, "the PDF could not be %s: %s",
 		          opts->signer ? "made and signed" : "made", strerror(-r));
 done:
-	free(b.p);
+	free(pdf);
 	free(qr);
 	pdf_catalog_free(cat);
 	json_object_put(pen.cert);

@@ -63,45 +63,20 @@ char *ws_p7s_signer_subject(const char *p7s, size_t len)
 static const char *check_sig(X509_STORE *store, const char *json, size_t len, const char *p7s,
                              size_t plen, const char *named, char *buf, size_t size)
 {
-	CMS_ContentInfo *cms = read_cms(p7s, plen);
-	BIO *mem = BIO_new_mem_buf(json, (int)len), *filter = BIO_new(BIO_f_null()),
-	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	STACK_OF(X509) *signers = NULL, *certs = NULL;
-	const char *why = NULL, *chain;
+	struct ws_record_sig s;
+	const char *why = ws_record_sig_verify(store, json, len, p7s, plen, &s), *chain = NULL;
 	char fp[65];
-	time_t when = 0;
 
-	if (!cms || !content)
-		why = "its signature file is not a PEM CMS signature";
-	else if (!CMS_is_detached(cms) || sk_CMS_SignerInfo_num(sis) != 1)
-		why = "its signature is not a detached CMS SignedData with one signer";
-	else if (!ws_cms_signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
-		why = "its signature carries no signing time";
-	else if (CMS_verify(cms, NULL, store, content, NULL,
-	                    CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1)
-		why =
-		    "the record's bytes are not the bytes that were signed (changed after signing)";
-	else if (!(signers = CMS_get0_signers(cms)) || sk_X509_num(signers) != 1)
+	if (!why && !s.signer)
 		why = "its signature does not name its signer";
-	else if ((certs = CMS_get1_certs(cms),
-	          chain = ws_validation_chain_why(store, sk_X509_value(signers, 0), certs, when))) {
+	else if (!why && (chain = ws_validation_chain_why(store, s.signer, s.certs, s.when))) {
 		snprintf(buf, size, "its signer does not chain to the CA given (%s)", chain);
 		why = buf;
-	} else if (ws_x509_fingerprint(sk_X509_value(signers, 0), fp) < 0)
+	} else if (!why && ws_x509_fingerprint(s.signer, fp) < 0)
 		why = "out of memory";
-	else if (!named || strcmp(named, fp) != 0)
+	else if (!why && (!named || strcmp(named, fp) != 0))
 		why = "its signer is not the person it names (person.certificate_sha256)";
-	ERR_clear_error();
-	sk_X509_free(signers);
-	sk_X509_pop_free(certs, X509_free);
-	CMS_ContentInfo_free(cms);
-	if (content)
-		BIO_free_all(content);
-	else {
-		BIO_free(filter);
-		BIO_free(mem);
-	}
+	ws_record_sig_clear(&s);
 	return why;
 }
 

@@ -94,20 +94,6 @@ static struct json_object *person_json(const struct ws_signer *s)
 	return o;
 }
 
-static struct json_object *station_json(void)
-{
-	struct json_object *o = json_object_new_object();
-	char host[256] = "";
-	char *machine_id = NULL;
-
-	(void)gethostname(host, sizeof(host) - 1);
-	(void)read_line_file("/etc/machine-id", &machine_id);
-	add(o, "hostname", str(host[0] ? host : NULL));
-	add(o, "machine_id", str(machine_id));
-	free(machine_id);
-	return o;
-}
-
 static struct json_object *offsets_json(const uint64_t *v, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -180,7 +166,7 @@ int ws_reverify_record(const struct ws_reverify *r, const struct ws_signer *pers
 	add(o, "result", str(ws_reverify_outcome_name(r->outcome)));
 	add(o, "person", person_json(person));
 	add(o, "tool", str(tool));
-	add(o, "station", station_json());
+	add(o, "station", ws_station_json());
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (err == 0 && (!text || asprintf(ret, "%s\n", text) < 0))

@@ -128,19 +128,6 @@ static struct json_object *validator_json(const struct ws_validate_opts *o)
 	return v;
 }
 
-static struct json_object *station_json(void)
-{
-	struct json_object *o = json_object_new_object();
-	char host[256] = "", *machine_id = NULL;
-
-	(void)gethostname(host, sizeof(host) - 1);
-	(void)read_line_file("/etc/machine-id", &machine_id);
-	add(o, "hostname", str(host[0] ? host : NULL));
-	add(o, "machine_id", str(machine_id));
-	free(machine_id);
-	return o;
-}
-
 /* The record for the certificate @path checked as @c, exactly the bytes to sign. */
 static int record_text(const struct ws_validate_opts *o, const char *path,
                        const struct ws_cert_check *c, char **ret)
@@ -169,7 +156,7 @@ static int record_text(const struct ws_validate_opts *o, const char *path,
 	add(r, "reason", str(o->reason));
 	add(r, "validator", validator_json(o));
 	add(r, "tool", str(tool));
-	add(r, "station", station_json());
+	add(r, "station", ws_station_json());
 	text = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 	                                             JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (text && asprintf(ret, "%s\n", text) < 0)

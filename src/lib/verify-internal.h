@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * verify-internal.h - what verify.c (a certificate's checks) and verify-signers.c (a station's
- * and an operator's signature side by side) share.
+ * and an operator's signature side by side) share, and the signature check of the records
+ * filed beside a certificate (record-sig.c).
  */
 #ifndef WS_VERIFY_INTERNAL_H
 #define WS_VERIFY_INTERNAL_H
@@ -26,6 +27,31 @@ bool ws_cms_signing_time(CMS_SignerInfo *si, time_t *ret);
  */
 bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *json, size_t len,
                            const char *named, struct ws_cert_check *c);
+
+/* A record's signature checked up to its signer (ws_record_sig_verify()). */
+struct ws_record_sig {
+	CMS_ContentInfo *cms;
+	X509 *signer;           /* the one signer, the SignedData's; NULL if it names not one */
+	STACK_OF(X509) * certs; /* the certificates it carries (intermediates), or NULL */
+	time_t when;            /* its signingTime */
+};
+
+/*
+ * ws_record_sig_verify() - the detached signature @p7s (PEM) of a record beside a
+ * certificate over the record's exact bytes @json, as every such record is checked
+ * (destruction, validation, re-verification): a detached CMS SignedData with one
+ * SignerInfo and a signing time, valid over the bytes. The signer certificate is not
+ * verified: the caller holds @ret->signer to its own CA at @ret->when, and to its rules.
+ * record-sig.c
+ * Return: NULL with @ret filled (ws_record_sig_clear() it), or why not (a constant, in
+ * the words every record's check uses; @ret cleared).
+ */
+const char *ws_record_sig_verify(X509_STORE *store, const char *json, size_t len, const char *p7s,
+                                 size_t plen, struct ws_record_sig *ret);
+
+/* ws_record_sig_clear() - free what ws_record_sig_verify() filled in, and clear OpenSSL's
+ * error queue. record-sig.c */
+void ws_record_sig_clear(struct ws_record_sig *s);
 
 struct json_object;
 

@@ -15,10 +15,7 @@
 #include <sys/stat.h>
 
 #include <json-c/json.h>
-#include <openssl/bio.h>
-#include <openssl/pem.h> /* before cms.h, which declares PEM functions only after it */
-#include <openssl/cms.h>
-#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include <wipeseal/validate.h>
 
@@ -82,54 +79,18 @@ static const char *check_doc(struct json_object *doc, const struct ws_cert_check
 static const char *check_sig(X509_STORE *store, const char *json, size_t len, const char *p7s,
                              size_t plen, X509 **ret_x, char *buf, size_t size)
 {
-	BIO *sig = BIO_new_mem_buf(p7s, (int)plen), *mem = BIO_new_mem_buf(json, (int)len);
-	/* through a pass-through filter, as verify.c says why */
-	BIO *filter = BIO_new(BIO_f_null()),
-	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
-	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	STACK_OF(X509) *signers = NULL, *certs = NULL;
-	const char *why = NULL;
-	time_t when = 0;
+	struct ws_record_sig s;
+	const char *why = ws_record_sig_verify(store, json, len, p7s, plen, &s), *chain = NULL;
 
-	if (!cms || !content)
-		why = "its signature file is not a PEM CMS signature";
-	else if (!CMS_is_detached(cms) || OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed ||
-	         sk_CMS_SignerInfo_num(sis) != 1)
-		why = "its signature is not a detached CMS SignedData with one signer";
-	else if (!ws_cms_signing_time(sk_CMS_SignerInfo_value(sis, 0), &when))
-		why = "its signature carries no signing time";
-	else if (CMS_verify(cms, NULL, store, content, NULL,
-	                    CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1)
-		why = "the record's bytes are not the bytes that were signed (changed after "
-		      "signing)";
-	else if (!(signers = CMS_get0_signers(cms)) || sk_X509_num(signers) != 1)
+	if (!why && !s.signer)
 		why = "its signature does not name its signer";
-	else {
-		X509 *x = sk_X509_value(signers, 0);
-		const char *chain;
-
-		certs = CMS_get1_certs(cms);
-		chain = ws_validation_chain_why(store, x, certs, when);
-		if (chain) {
-			snprintf(buf, size, "its signer is not from the validators' CA (%s)",
-			         chain);
-			why = buf;
-		} else if (!(why = ws_validator_cert_why(x, buf, size)) && X509_up_ref(x) == 1) {
-			*ret_x = x;
-		}
-	}
-	ERR_clear_error();
-	sk_X509_free(signers);
-	sk_X509_pop_free(certs, X509_free);
-	CMS_ContentInfo_free(cms);
-	BIO_free(sig);
-	if (content)
-		BIO_free_all(content);
-	else {
-		BIO_free(filter);
-		BIO_free(mem);
-	}
+	else if (!why && (chain = ws_validation_chain_why(store, s.signer, s.certs, s.when))) {
+		snprintf(buf, size, "its signer is not from the validators' CA (%s)", chain);
+		why = buf;
+	} else if (!why && !(why = ws_validator_cert_why(s.signer, buf, size)) &&
+	           X509_up_ref(s.signer) == 1)
+		*ret_x = s.signer;
+	ws_record_sig_clear(&s);
 	return why;
 }
 

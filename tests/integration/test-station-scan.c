@@ -305,18 +305,9 @@ int main(void)
 {
 	Suite *s = suite_create("station-scan");
 	TCase *tc = tcase_create("tmux");
-	int rc;
 
-	if (test_sh(NULL, "command -v tmux >/dev/null") != 0) {
-		printf("SKIP: tmux is not installed (scripts/deps.sh installs it)\n");
-		return TEST_SKIP;
-	}
-	simdrive_init("station-scan", "SN");
-	tmuxstation_init();
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_scanner_mode_ten_drives);
 	suite_add_tcase(s, tc);
-	rc = test_run_suite(s);
-	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
-	return rc;
+	return tmuxstation_run(s, "station-scan", "SN");
 }

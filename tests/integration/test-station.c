@@ -394,14 +394,7 @@ int main(void)
 {
 	Suite *s = suite_create("station");
 	TCase *tc = tcase_create("tmux");
-	int rc;
 
-	if (test_sh(NULL, "command -v tmux >/dev/null") != 0) {
-		printf("SKIP: tmux is not installed (scripts/deps.sh installs it)\n");
-		return TEST_SKIP;
-	}
-	simdrive_init("station", "ST");
-	tmuxstation_init();
 	tcase_set_timeout(tc, 400);
 	tcase_add_test(tc, test_refusals_before_the_screen);
 	tcase_add_test(tc, test_select_start_progress_certify);
@@ -411,9 +404,5 @@ int main(void)
 	tcase_add_test(tc, test_auto_mode);
 	tcase_add_test(tc, test_auto_reader_gone_aborts_and_certifies);
 	suite_add_tcase(s, tc);
-	rc = test_run_suite(s);
-	/* a failed test leaves its session: end it (SIGHUP aborts the station) before the
-	 * scratch devices are torn down */
-	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
-	return rc;
+	return tmuxstation_run(s, "station", "ST");
 }

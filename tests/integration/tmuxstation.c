@@ -24,6 +24,23 @@ void tmuxstation_init(void)
 
 char sock[64]; /* the suite's own tmux server: -L wipeseal-test-PID */
 
+int tmuxstation_run(Suite *s, const char *name, const char *tag)
+{
+	int rc;
+
+	if (test_sh(NULL, "command -v tmux >/dev/null") != 0) {
+		printf("SKIP: tmux is not installed (scripts/deps.sh installs it)\n");
+		return TEST_SKIP;
+	}
+	simdrive_init(name, tag);
+	tmuxstation_init();
+	rc = test_run_suite(s);
+	/* a failed test leaves its session: end it (SIGHUP aborts the station) before the
+	 * scratch devices are torn down */
+	test_sh(NULL, "tmux -L %s kill-server 2>/dev/null; sleep 1", sock);
+	return rc;
+}
+
 int tmux(const char *args)
 {
 	return test_sh(NULL, "tmux -L %s %s", sock, args);

@@ -8,10 +8,20 @@
 
 #include <stdbool.h>
 
+#include <check.h>
+
 extern char sock[64]; /* the tmux server: -L wipeseal-test-PID */
 
 /* Name the suite's tmux server (in the suite's parent, before the tests). */
 void tmuxstation_init(void);
+/*
+ * tmuxstation_run() - a station suite's main(): SKIP, said, when tmux is not installed;
+ * else the suite's scratch, PKI and marker (simdrive_init(@name, @tag)), its tmux server
+ * named, @s run, and that server ended after it (a failed test leaves its session, and
+ * SIGHUP aborts the station before the scratch devices are torn down).
+ * Return: the suite's exit status, or TEST_SKIP.
+ */
+int tmuxstation_run(Suite *s, const char *name, const char *tag);
 /* tmux -L SOCK ARGS: the exit status. */
 int tmux(const char *args);
 /* send-keys to the station's session (asserted). */
