@@ -114,8 +114,6 @@ bool screen_summary_key(struct station *st, int key)
 	struct prompt *p = &st->prompt;
 	int page = p->shown > 1 ? p->shown - 1 : 1; /* a page on keeps one drive in sight */
 
-	if (key == KEY_RESIZE)
-		return true; /* a window resized is no key pressed: drawn again, not closed */
 	if (p->cursor == 0 && p->below == 0)
 		return false; /* it all fits: every key returns, as the bottom line says */
 	switch (key) {

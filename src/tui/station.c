@@ -269,6 +269,10 @@ static void loop(struct station *st)
 			fds[0].fd = -1;
 		}
 		while ((key = getch()) != ERR) {
+			if (key == KEY_RESIZE)
+				continue; /* curses has taken the new size and the next draw uses it; a
+					     resize is no key pressed: it neither answers a question,
+					     closes the help, nor counts as activity for the lock */
 			if (key == 12) /* ^L, under any prompt: a serial line garbled by something
 					  else, drawn again whole */
 				clearok(curscr, TRUE);

@@ -104,10 +104,18 @@ START_TEST(test_select_start_progress_certify)
 	keys("Enter Escape");
 	free(wait_until(lacks_text, "Certificate fields", 10, "the form to close"));
 
-	/* help, then a wrong word does not start anything */
+	/* help; a resize under it draws it again at the new size, centred, and leaves it open
+	 * (a resize is no key pressed: it closed the help once, and tmux may deliver the resize
+	 * of the step above only now); then a wrong word does not start anything */
 	keys("?");
 	free(wait_for("Any key closes this help", 10));
-	keys("x s");
+	ck_assert_int_eq(tmux("resize-window -t st -x 100 -y 30"), 0);
+	free(wait_until(has_text, "\n           +- Keys ", 10, "the help centred at 100x30"));
+	ck_assert_int_eq(tmux("resize-window -t st -x 80 -y 24"), 0);
+	free(wait_until(has_text, "\n +- Keys ", 10, "the help centred at 80x24"));
+	keys("x");
+	free(wait_until(lacks_text, "Any key closes this help", 10, "the help to close"));
+	keys("s");
 	free(wait_for("Type WIPE", 10));
 	keys("-l wipe");
 	keys("Enter");
