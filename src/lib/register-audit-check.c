@@ -124,17 +124,6 @@ static void columns_differ(const PGresult *res, struct json_object *doc, const c
 		snprintf(out + used, size - used, "%sissued", used ? ", " : "");
 }
 
-static struct json_object *parse_doc(const unsigned char *json, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *doc = tok && len <= WS_CERT_MAX_BYTES
-	                              ? json_tokener_parse_ex(tok, (const char *)json, (int)len)
-	                              : NULL;
-
-	json_tokener_free(tok);
-	return doc;
-}
-
 /* Validly signed, only the wipe did not succeed: ws_cert_verify()'s last check. */
 static bool signed_but_unsuccessful(const struct ws_cert_check *c)
 {
@@ -155,7 +144,9 @@ void audit_certificate(struct audit *a, const PGresult *res)
 	char sha[65], differ[256];
 	bool verified;
 
-	if (!json || !p7s || ws_cert_verify(a->trust, json, jl, p7s, sl, &c) < 0) {
+	/* the document as the verification parsed it: NULL when it is no certificate at all */
+	if (!json || !p7s ||
+	    ws_cert_verify_parsed(a->trust, json, jl, p7s, sl, 0, &c, &doc, NULL) < 0) {
 		audit_report(a, WS_REGISTER_NOTE, station, id, "out of memory: not checked");
 		goto out;
 	}
@@ -171,7 +162,6 @@ void audit_certificate(struct audit *a, const PGresult *res)
 		audit_report(a, WS_REGISTER_BAD_SIGNATURE, station, id,
 		             "the stored certificate does not verify: %s",
 		             c.reason ? c.reason : "?");
-	doc = parse_doc(json, jl);
 	if (doc) {
 		columns_differ(res, doc, verified ? c.signer : NULL, differ, sizeof(differ));
 		if (differ[0])

@@ -18,6 +18,15 @@
 bool ws_cms_signing_time(CMS_SignerInfo *si, time_t *ret);
 
 /*
+ * ws_verify_chain() - @x, a signer of @cms, chains to @store at @when, as CMS_verify() checks
+ * it ("smime_sign" defaults, the CMS's certificates as untrusted ones and its CRLs), on a
+ * context of its own: @store, which threads share, is not changed. Return: true, or false
+ * with OpenSSL's reason in @ret_why (a constant). verify-signers.c
+ */
+bool ws_verify_chain(X509_STORE *store, CMS_ContentInfo *cms, X509 *x, time_t when,
+                     const char **ret_why);
+
+/*
  * ws_verify_two_signers() - the two SignerInfos of @cms over @json, each on its own: the
  * station's (valid, chained to @store, the key policy, documentSigning: else the check
  * fails) and the operator's (also the operator policy and the SHA-256 @named the document
@@ -52,6 +61,22 @@ const char *ws_record_sig_verify(X509_STORE *store, const char *json, size_t len
 /* ws_record_sig_clear() - free what ws_record_sig_verify() filled in, and clear OpenSSL's
  * error queue. record-sig.c */
 void ws_record_sig_clear(struct ws_record_sig *s);
+
+/*
+ * The certificate sets of the signatures a trust has checked, kept so that a signature with
+ * the same certificates as one before is parsed without parsing them again. Thread-safe.
+ * verify-sigcache.c
+ */
+struct ws_sig_cache;
+struct ws_sig_cache *ws_sig_cache_new(void);
+void ws_sig_cache_free(struct ws_sig_cache *c);
+
+/*
+ * ws_cms_parse_pem() - the PEM CMS @pem (@len bytes), as PEM_read_bio_CMS() parses it, its
+ * certificates taken from @c when it has met the same bytes (@c may be NULL). OpenSSL's error
+ * queue is cleared. Return: the CMS (the caller's), or NULL when it is none.
+ */
+CMS_ContentInfo *ws_cms_parse_pem(struct ws_sig_cache *c, const void *pem, size_t len);
 
 struct json_object;
 

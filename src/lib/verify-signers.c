@@ -59,26 +59,34 @@ static bool digest_matches(CMS_SignerInfo *si, const void *data, size_t len)
 	       memcmp(ASN1_STRING_get0_data(want), dg, n) == 0;
 }
 
-/* @x chains to @store at @when (the untrusted certificates of the CMS may help). */
-static bool chains(X509_STORE *store, X509 *x, STACK_OF(X509) * certs, time_t when,
-                   const char **ret_why)
+bool ws_verify_chain(X509_STORE *store, CMS_ContentInfo *cms, X509 *x, time_t when,
+                     const char **ret_why)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *certs = CMS_get1_certs(cms);
+	STACK_OF(X509_CRL) *crls = CMS_get1_crls(cms);
 	bool ok = false;
 
+	*ret_why = "out of memory";
 	if (ctx && X509_STORE_CTX_init(ctx, store, x, certs) == 1) {
+		/* as CMS_verify() sets its own up, only at the time asked, on this context alone */
+		X509_STORE_CTX_set_default(ctx, "smime_sign");
+		if (crls)
+			X509_STORE_CTX_set0_crls(ctx, crls);
 		X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), when);
 		ok = X509_verify_cert(ctx) == 1;
 		if (!ok)
 			*ret_why = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));
 	}
 	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(certs, X509_free);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	return ok;
 }
 
 /* One SignerInfo over @data. Return: NULL when it holds, else why not (a constant, or
  * written into @buf of @size bytes). */
-static const char *signer_why(X509_STORE *store, CMS_SignerInfo *si, STACK_OF(X509) * certs,
+static const char *signer_why(X509_STORE *store, CMS_ContentInfo *cms, CMS_SignerInfo *si,
                               const void *data, size_t len, X509 **ret_x, char *buf, size_t size)
 {
 	const char *chain_why = "unknown";
@@ -96,7 +104,7 @@ static const char *signer_why(X509_STORE *store, CMS_SignerInfo *si, STACK_OF(X5
 		       "signing)";
 	if (CMS_SignerInfo_verify(si) != 1)
 		return "its signature does not verify";
-	if (!chains(store, x, certs, when, &chain_why)) {
+	if (!ws_verify_chain(store, cms, x, when, &chain_why)) {
 		snprintf(buf, size, "its certificate does not chain to the trusted CA (%s)",
 		         chain_why);
 		return buf;
@@ -147,7 +155,6 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
                            const char *named, struct ws_cert_check *c)
 {
 	STACK_OF(CMS_SignerInfo) *sis = CMS_get0_SignerInfos(cms);
-	STACK_OF(X509) *certs = CMS_get1_certs(cms);
 	CMS_SignerInfo *station_si, *op_si;
 	X509 *sx = NULL, *ox = NULL;
 	const char *why;
@@ -161,7 +168,7 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	op = operator_index(cms, named);
 	station_si = sk_CMS_SignerInfo_value(sis, !op);
 	op_si = sk_CMS_SignerInfo_value(sis, op);
-	why = signer_why(store, station_si, certs, json, len, &sx, buf, sizeof(buf));
+	why = signer_why(store, cms, station_si, json, len, &sx, buf, sizeof(buf));
 	if (why) {
 		ws_reason(&c->reason, 0, "the station's signature: %s", why);
 		goto done;
@@ -177,7 +184,7 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 	if (ws_cms_signing_time(station_si, &when))
 		c->signing_time = when;
 	c->signer = ws_x509_name(X509_get_subject_name(sx));
-	why = signer_why(store, op_si, certs, json, len, &ox, buf, sizeof(buf));
+	why = signer_why(store, cms, op_si, json, len, &ox, buf, sizeof(buf));
 	if (!why && !ws_cert_has_operator_policy(ox))
 		why = "its certificate lacks the operator policy " WS_OID_OPERATOR_POLICY;
 	if (!why && (!named || ws_x509_fingerprint(ox, fp) < 0 || strcmp(fp, named) != 0))
@@ -190,7 +197,6 @@ bool ws_verify_two_signers(X509_STORE *store, CMS_ContentInfo *cms, const void *
 		ws_reason(&c->reason, 0, "the operator's signature: %s", why);
 	ok = !why && c->signer;
 done:
-	sk_X509_pop_free(certs, X509_free);
 	ERR_clear_error();
 	return ok;
 }

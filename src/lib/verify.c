@@ -28,7 +28,8 @@
 #include "verify-internal.h"
 
 struct ws_trust {
-	X509_STORE *store;
+	X509_STORE *store;         /* never changed once loaded: the audit's threads share it */
+	struct ws_sig_cache *sigs; /* the signatures' certificates met (verify-sigcache.c) */
 };
 
 /* ---- trust ---------------------------------------------------------------------------------- */
@@ -105,8 +106,8 @@ int ws_trust_load(const char *path, struct ws_trust **ret, char **ret_reason)
 	struct stat st;
 	int r = 0;
 
-	if (!t || !(t->store = X509_STORE_new())) {
-		free(t);
+	if (!t || !(t->store = X509_STORE_new()) || !(t->sigs = ws_sig_cache_new())) {
+		ws_trust_free(t);
 		return -ENOMEM;
 	}
 	if (!path || stat(path, &st) < 0)
@@ -136,6 +137,7 @@ struct ws_trust *ws_trust_free(struct ws_trust *t)
 {
 	if (t) {
 		X509_STORE_free(t->store);
+		ws_sig_cache_free(t->sigs);
 		free(t);
 	}
 	return NULL;
@@ -262,15 +264,35 @@ static bool check_signer(CMS_ContentInfo *cms, struct ws_cert_check *c)
 	return ok;
 }
 
-/* @p7s parsed, or NULL when it is no PEM CMS. */
-static CMS_ContentInfo *parse_signature(const void *p7s, size_t p7s_len)
+/* The one SignerInfo of @cms over @content, its signer chained to @store as it stood at @when
+ * (the signing time). Return: true, or false with @c->reason set. */
+static bool signature_holds(X509_STORE *store, CMS_ContentInfo *cms, BIO *content, time_t when,
+                            struct ws_cert_check *c)
 {
-	BIO *sig = BIO_new_mem_buf(p7s, (int)p7s_len);
-	CMS_ContentInfo *cms = sig ? PEM_read_bio_CMS(sig, NULL, ws_pem_no_prompt, NULL) : NULL;
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	const char *why;
+	X509 *x = NULL;
+	char buf[256];
 
-	BIO_free(sig);
-	ERR_clear_error();
-	return cms;
+	/* the chain first, as CMS_verify() would: an unknown CA is said before changed bytes */
+	(void)CMS_set1_signers_certs(cms, NULL, 0);
+	CMS_SignerInfo_get0_algs(si, NULL, &x, NULL, NULL);
+	if (x && !ws_verify_chain(store, cms, x, when, &why)) {
+		ws_reason(&c->reason, 0, "signature check failed: Verify error: %s", why);
+		return false;
+	}
+	if (CMS_verify(cms, NULL, store, content, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) ==
+	    1)
+		return true;
+	why = openssl_why(buf, sizeof(buf));
+	if (strstr(why, "content verify error") || strstr(why, "verification failure"))
+		why = "the document's bytes are not the bytes that were signed (changed after "
+		      "signing)";
+	else if (strstr(why, "Algorithm ("))
+		why = "it names an algorithm this OpenSSL does not provide (a damaged or foreign "
+		      "signature)";
+	ws_reason(&c->reason, 0, "signature check failed: %s", why);
+	return false;
 }
 
 static bool check_signature(const struct ws_trust *trust, const void *json, size_t len,
@@ -285,8 +307,6 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 	BIO *filter = BIO_new(BIO_f_null()),
 	    *content = mem && filter ? BIO_push(filter, mem) : NULL;
 	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-	X509_VERIFY_PARAM *param = X509_STORE_get0_param(trust->store);
-	char buf[256];
 	time_t when;
 	bool ok = false;
 
@@ -304,20 +324,8 @@ static bool check_signature(const struct ws_trust *trust, const void *json, size
 		ws_reason(&c->reason, 0, "the signature carries no signing time");
 	else {
 		c->signing_time = when;
-		/* the chain as it stood when the document was signed */
-		X509_VERIFY_PARAM_set_time(param, when);
-		if (CMS_verify(cms, NULL, trust->store, content, NULL, CMS_BINARY) != 1) {
-			const char *why = openssl_why(buf, sizeof(buf));
-
-			if (strstr(why, "content verify error") ||
-			    strstr(why, "verification failure"))
-				why = "the document's bytes are not the bytes that were signed "
-				      "(changed after signing)";
-			else if (strstr(why, "Algorithm ("))
-				why = "it names an algorithm this OpenSSL does not provide "
-				      "(a damaged or foreign signature)";
-			ws_reason(&c->reason, 0, "signature check failed: %s", why);
-		} else {
+		ok = signature_holds(trust->store, cms, content, when, c);
+		if (ok) {
 			ok = check_signer(cms, c);
 			/* the station's alone: an operator the document names has yet to sign */
 			c->operator_sig = named ? WS_OPERATOR_SIG_AWAITING : WS_OPERATOR_SIG_NONE;
@@ -408,7 +416,7 @@ int ws_cert_verify_parsed(const struct ws_trust *trust, const void *json, size_t
 	doc = check_document(json, json_len, c);
 	if (!doc)
 		return c->reason ? 0 : -ENOMEM;
-	cms = parse_signature(p7s, p7s_len);
+	cms = ws_cms_parse_pem(trust->sigs, p7s, p7s_len);
 	ok = check_signature(trust, json, json_len, cms, named_operator(doc, c), c) &&
 	     ws_verify_summary(doc, c);
 	/* only now may the document's fields be reported as what the station signed */
