@@ -134,29 +134,27 @@ static bool signed_but_unsuccessful(const struct ws_cert_check *c)
 void audit_certificate(struct audit *a, const PGresult *res)
 {
 	const char *station = ws_pg_str(res, CC_STATION), *id = ws_pg_str(res, CC_ID);
-	size_t jl = 0, sl = 0;
-	unsigned char *json =
-	    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, CC_JSON), &jl);
-	unsigned char *p7s =
-	    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, CC_P7S), &sl);
+	/* binary rows: the stored bytes themselves */
+	const unsigned char *json = (const unsigned char *)PQgetvalue(res, 0, CC_JSON),
+	                    *p7s = (const unsigned char *)PQgetvalue(res, 0, CC_P7S);
+	size_t jl = (size_t)PQgetlength(res, 0, CC_JSON), sl = (size_t)PQgetlength(res, 0, CC_P7S);
 	struct ws_cert_check c = { 0 };
 	struct json_object *doc = NULL;
-	char sha[65], differ[256];
+	char differ[256];
 	bool verified;
 
 	/* the document as the verification parsed it: NULL when it is no certificate at all */
-	if (!json || !p7s ||
-	    ws_cert_verify_parsed(a->trust, json, jl, p7s, sl, 0, &c, &doc, NULL) < 0) {
+	if (ws_cert_verify_parsed(a->trust, json, jl, p7s, sl, 0, &c, &doc, NULL) < 0) {
 		audit_report(a, WS_REGISTER_NOTE, station, id, "out of memory: not checked");
 		goto out;
 	}
-	ws_sha256_hex(json, jl, sha);
-	if (!same(sha, ws_pg_str(res, CC_SHA256)))
+	/* c.sha256: the SHA-256 of the bytes, whatever the verification found */
+	if (!same(c.sha256, ws_pg_str(res, CC_SHA256)))
 		audit_report(
 		    a, WS_REGISTER_BAD_HASH, station, id,
 		    "the row's sha256 is not the SHA-256 of its stored bytes (%s): the row "
 		    "was changed after it was stored",
-		    sha);
+		    c.sha256);
 	verified = c.ok || signed_but_unsuccessful(&c);
 	if (!verified)
 		audit_report(a, WS_REGISTER_BAD_SIGNATURE, station, id,
@@ -176,8 +174,6 @@ void audit_certificate(struct audit *a, const PGresult *res)
 out:
 	json_object_put(doc);
 	ws_cert_check_clear(&c);
-	PQfreemem(json);
-	PQfreemem(p7s);
 }
 
 /* ---- audit logs -------------------------------------------------------------------------------- */
@@ -217,19 +213,13 @@ void audit_line(struct log_walk *lw, const PGresult *res)
 {
 	const char *log_id = ws_pg_str(res, LC_LOG_ID);
 	long long n = strtoll(PQgetvalue(res, 0, LC_LINE), NULL, 10);
-	size_t len = 0;
-	unsigned char *bytes =
-	    PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, LC_BYTES), &len);
+	const unsigned char *bytes = (const unsigned char *)PQgetvalue(res, 0, LC_BYTES);
+	size_t len = (size_t)PQgetlength(res, 0, LC_BYTES);
 	char sha[65], id[96];
 
 	if (strcmp(lw->log_id, log_id ? log_id : "") != 0 && !log_begin(lw, res))
-		goto out;
+		return;
 	snprintf(id, sizeof(id), "%s:%lld", lw->log_id, n);
-	if (!bytes) {
-		audit_report(lw->a, WS_REGISTER_NOTE, lw->station, id,
-		             "out of memory: not checked");
-		goto out;
-	}
 	ws_sha256_hex(bytes, len, sha);
 	if (!same(sha, ws_pg_str(res, LC_SHA256)))
 		audit_report(
@@ -253,6 +243,4 @@ void audit_line(struct log_walk *lw, const PGresult *res)
 	pthread_mutex_lock(&lw->a->lock);
 	lw->a->sum->lines++;
 	pthread_mutex_unlock(&lw->a->lock);
-out:
-	PQfreemem(bytes);
 }

@@ -230,13 +230,15 @@ static int missing_row(void *userdata, const PGresult *res)
 
 /* ---- the audit ---------------------------------------------------------------------------------- */
 
+/* Both in binary (ws_pg_stream_binary()): the stored bytes as they are, every other column
+ * text. */
 static const char cert_sql[] =
     "SELECT station, certificate_id, sha256, json, p7s, serial, model, wwn, asset_tag, status, "
     "method, nist_level, technique, operator, previous_sha256, "
-    "round(extract(epoch FROM issued) * 1000)::bigint, station_hostname FROM certificates "
+    "round(extract(epoch FROM issued) * 1000)::bigint::text, station_hostname FROM certificates "
     "WHERE ($1::text IS NULL OR station = $1)";
 
-static const char line_sql[] = "SELECT station, log_id, line, bytes, sha256 FROM audit_lines "
+static const char line_sql[] = "SELECT station, log_id, line::text, bytes, sha256 FROM audit_lines "
                                "WHERE ($1::text IS NULL OR station = $1) ORDER BY log_id, line";
 
 /* Everything, in the snapshot; @p's workers take the rows. */
@@ -245,9 +247,9 @@ static int audit_run(PGconn *pg, struct pool *p, const char *station, char **ret
 	const char *values[1] = { station };
 	int r;
 
-	r = ws_pg_stream(pg, cert_sql, 1, values, put_certificate, p, ret_reason);
+	r = ws_pg_stream_binary(pg, cert_sql, 1, values, put_certificate, p, ret_reason);
 	if (r == 0)
-		r = ws_pg_stream(pg, line_sql, 1, values, put_line, p, ret_reason);
+		r = ws_pg_stream_binary(pg, line_sql, 1, values, put_line, p, ret_reason);
 	if (r == 0)
 		r = ws_pg_stream(pg, gap_sql, 1, values, gap_row, p->a, ret_reason);
 	if (r == 0)

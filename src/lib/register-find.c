@@ -71,13 +71,13 @@ static void pg_abandon(PGconn *pg)
 		PQclear(res);
 }
 
-int ws_pg_stream(PGconn *pg, const char *sql, int n, const char *const *values, ws_pg_row_fn fn,
-                 void *userdata, char **ret_reason)
+static int stream(PGconn *pg, const char *sql, int n, const char *const *values, int format,
+                  ws_pg_row_fn fn, void *userdata, char **ret_reason)
 {
 	PGresult *res;
 	int r = 0;
 
-	if (!PQsendQueryParams(pg, sql, n, NULL, values, NULL, NULL, 0))
+	if (!PQsendQueryParams(pg, sql, n, NULL, values, NULL, NULL, format))
 		return pg_failure(pg, NULL, ret_reason);
 	if (!PQsetSingleRowMode(pg)) {
 		pg_abandon(pg);
@@ -97,6 +97,18 @@ int ws_pg_stream(PGconn *pg, const char *sql, int n, const char *const *values, 
 		}
 	}
 	return r;
+}
+
+int ws_pg_stream(PGconn *pg, const char *sql, int n, const char *const *values, ws_pg_row_fn fn,
+                 void *userdata, char **ret_reason)
+{
+	return stream(pg, sql, n, values, 0, fn, userdata, ret_reason);
+}
+
+int ws_pg_stream_binary(PGconn *pg, const char *sql, int n, const char *const *values,
+                        ws_pg_row_fn fn, void *userdata, char **ret_reason)
+{
+	return stream(pg, sql, n, values, 1, fn, userdata, ret_reason);
 }
 
 int ws_pg_exec(PGconn *pg, const char *sql, char **ret_reason)

@@ -30,6 +30,14 @@ typedef int (*ws_pg_row_fn)(void *userdata, const PGresult *res);
 int ws_pg_stream(PGconn *pg, const char *sql, int n, const char *const *values, ws_pg_row_fn fn,
                  void *userdata, char **ret_reason);
 
+/*
+ * ws_pg_stream_binary() - ws_pg_stream() with the rows in binary format: a bytea column is
+ * its bytes (PQgetlength() long, not hex at twice the size), a text column its text (still
+ * NUL-terminated: ws_pg_str() reads it); any other type must be cast to text in @sql.
+ */
+int ws_pg_stream_binary(PGconn *pg, const char *sql, int n, const char *const *values,
+                        ws_pg_row_fn fn, void *userdata, char **ret_reason);
+
 /* ws_pg_exec() - a statement without rows (BEGIN, COMMIT); the same returns. */
 int ws_pg_exec(PGconn *pg, const char *sql, char **ret_reason);
 
