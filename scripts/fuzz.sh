@@ -11,7 +11,9 @@
 # what devices and files say: fuzz-sense (sense data), fuzz-identify (IDENTIFY DEVICE data,
 # seeded with the real drives' dumps of tests/unit/test-ata-kat.c), fuzz-config
 # (configuration text, seeded with the example of docs/config.md) and fuzz-opal (TCG Level 0
-# Discovery responses, seeded with an Opal 2 and a Pyrite 2 response).
+# Discovery responses, seeded with an Opal 2 and a Pyrite 2 response); fuzz-sigcache (the DER
+# of a signature parsed with the trust's certificate cache and by OpenSSL, which must agree,
+# seeded with the signatures above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
@@ -92,6 +94,11 @@ done
 	printf '\x00\x01\x10\x0c\x11'; head -c 11 /dev/zero
 	printf '\x03\x03\x10\x10\x10\x00\x00\x01'; head -c 12 /dev/zero
 	printf '\x04\x04\x10\x20\x00\x00\x05\x04\x00\x1e\x00\x00\x00\x03'; head -c 22 /dev/zero; } >"$work/opal/pyrite2"
+# sigcache: the DER of the signatures (one signer, two)
+mkdir -p "$work/sigcache"
+for s in "$doc.p7s" "$work/two.p7s" "$work/short.p7s"; do
+	openssl cms -cmsout -inform PEM -in "$s" -outform DER -out "$work/sigcache/$(basename "$s").der" 2>/dev/null || true
+done
 awk '/^```ini/ { n++; next } /^```/ { if (n == 2) exit } n == 2' docs/config.md >"$work/config/example"
 
 failed=0
@@ -100,5 +107,6 @@ run fuzz-audit "$work/audit-corpus" 65536 || failed=1
 for h in sense identify config opal; do
 	run "fuzz-$h" "$work/$h" 4096 || failed=1
 done
+run fuzz-sigcache "$work/sigcache" 16384 || failed=1
 [ "$failed" = 0 ] || exit 1
 echo "==> fuzzing found nothing"
