@@ -49,6 +49,12 @@ int ws_cert_build_op(const struct ws_result *res, const struct ws_cert_info *inf
                      const struct ws_signer *signer, const struct ws_operator *op,
                      const char *prev_sha256, char **ret, char *ret_id);
 
+/* ws_der_header() - the DER header of an element of single-byte @tag and @len content
+ * bytes, its length in the fewest bytes (X.690 section 10.1), into @out
+ * (WS_DER_HEADER_MAX bytes). Return: its length. verify-sigcache.c */
+#define WS_DER_HEADER_MAX (2 + sizeof(size_t))
+size_t ws_der_header(unsigned char *out, unsigned char tag, size_t len);
+
 /* ws_cms_pem() - @cms as PEM, malloc'd into *ret. Return: 0, -ENOMEM or -EIO. */
 int ws_cms_pem(CMS_ContentInfo *cms, char **ret);
 

@@ -50,7 +50,7 @@ static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **ret, size_t *ret
 	int count = CMS_signed_get_attr_count(si), r = -ENOMEM;
 	struct der *a = calloc((size_t)(count > 0 ? count : 1), sizeof(*a));
 	size_t body = 0, hdr, off;
-	unsigned char *out = NULL;
+	unsigned char *out = NULL, head[WS_DER_HEADER_MAX];
 
 	if (!a || count <= 0)
 		goto done;
@@ -61,19 +61,12 @@ static int signed_attrs_der(CMS_SignerInfo *si, unsigned char **ret, size_t *ret
 		body += (size_t)a[i].n;
 	}
 	qsort(a, (size_t)count, sizeof(*a), der_cmp);
-	/* tag 31 (SET), definite length in the fewest bytes (X.690 section 10.1): short form,
-	 * 0x81 and one byte, or 0x82 and two (signed attributes never reach 64 KiB) */
-	hdr = body < 0x80 ? 2 : body < 0x100 ? 3 : 4;
+	/* tag 31 (SET), definite length in the fewest bytes (signed attributes never reach
+	 * 64 KiB) */
+	hdr = ws_der_header(head, 0x31, body);
 	if (body > 0xffff || !(out = malloc(hdr + body)))
 		goto done;
-	out[0] = 0x31;
-	out[1] = body < 0x80 ? (unsigned char)body : (unsigned char)(0x80 + hdr - 2);
-	if (hdr == 3)
-		out[2] = (unsigned char)body;
-	if (hdr == 4) {
-		out[2] = (unsigned char)(body >> 8);
-		out[3] = (unsigned char)body;
-	}
+	memcpy(out, head, hdr);
 	off = hdr;
 	for (int i = 0; i < count; i++) {
 		memcpy(out + off, a[i].p, (size_t)a[i].n);

@@ -101,8 +101,7 @@ static bool der_at(const unsigned char *p, size_t n, struct der *e)
 	return true;
 }
 
-/* A header of @tag and @len into @out (6 bytes at most). Return: its length. */
-static size_t der_header(unsigned char *out, unsigned char tag, size_t len)
+size_t ws_der_header(unsigned char *out, unsigned char tag, size_t len)
 {
 	size_t k = 0;
 
@@ -169,14 +168,14 @@ static bool find_certificates(const unsigned char *der, size_t n, struct layout 
 static unsigned char *without_set(const unsigned char *der, const struct layout *l, size_t *ret)
 {
 	size_t sd = l->sd_len - l->set_len, x, ci, n, at = 0;
-	unsigned char h_sd[6], h_x[6], h_ci[6];
-	size_t l_sd = der_header(h_sd, 0x30, sd), l_x, l_ci;
+	unsigned char h_sd[WS_DER_HEADER_MAX], h_x[WS_DER_HEADER_MAX], h_ci[WS_DER_HEADER_MAX];
+	size_t l_sd = ws_der_header(h_sd, 0x30, sd), l_x, l_ci;
 	unsigned char *out;
 
 	x = l_sd + sd;
-	l_x = der_header(h_x, 0xa0, x);
+	l_x = ws_der_header(h_x, 0xa0, x);
 	ci = l->oid_len + l_x + x;
-	l_ci = der_header(h_ci, 0x30, ci);
+	l_ci = ws_der_header(h_ci, 0x30, ci);
 	n = l_ci + ci;
 	out = malloc(n);
 	if (!out)
