@@ -99,3 +99,17 @@ char *test_tmpdir(const char *tag)
 	test_require(mkdtemp(path) != NULL, "unexpected failure");
 	return path;
 }
+
+struct ws_signer *test_station_signer(const char *dir)
+{
+	char *key = test_fmt("%s/signer.key", dir), *cert = test_fmt("%s/signer.pem", dir);
+	struct ws_signer *s = NULL;
+	char *why = NULL;
+
+	test_require(
+	    ws_signer_load(&(struct ws_signer_files){ .key = key, .cert = cert }, &s, &why) == 0,
+	    "the station key of %s: %s", dir, why ? why : "?");
+	free(key);
+	free(cert);
+	return s;
+}

@@ -45,4 +45,8 @@ char *test_fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* A fresh directory under $TMPDIR (or /tmp); malloc'd path. */
 char *test_tmpdir(const char *tag);
 
+/* The signer certs/make-station.sh wrote into @dir (signer.key, signer.pem); the test stops
+ * when it cannot be loaded. */
+struct ws_signer *test_station_signer(const char *dir);
+
 #endif

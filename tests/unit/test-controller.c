@@ -259,8 +259,7 @@ static struct ws_trust *trust;
 
 static void pki_setup(void)
 {
-	struct ws_signer_files f = { 0 };
-	char key[4200], cert[4200], ca[4200];
+	char st[4200], ca[4200];
 
 	setup();
 	dir = test_tmpdir("controller");
@@ -269,12 +268,9 @@ static void pki_setup(void)
 	                     "'%s/certs/make-station.sh' '%s/ca' '%s/st' --ec >/dev/null 2>&1",
 	                     WS_SOURCE_DIR, dir, WS_SOURCE_DIR, dir, dir) == 0,
 	             "make-ca.sh, make-station.sh");
-	snprintf(key, sizeof(key), "%s/st/signer.key", dir);
-	snprintf(cert, sizeof(cert), "%s/st/signer.pem", dir);
+	snprintf(st, sizeof(st), "%s/st", dir);
 	snprintf(ca, sizeof(ca), "%s/ca/ca.pem", dir);
-	f.key = key;
-	f.cert = cert;
-	test_require(ws_signer_load(&f, &station, NULL) == 0, "the station key");
+	station = test_station_signer(st);
 	test_require(ws_trust_load(ca, &trust, NULL) == 0, "the CA");
 }
 

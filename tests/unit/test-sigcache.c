@@ -28,14 +28,10 @@ static const char doc[] = "{\"hello\": \"world\"}\n";
 
 static struct ws_signer *load(const char *name)
 {
-	char key[4200], cert[4200], *why = NULL;
-	struct ws_signer *s = NULL;
+	char *sub = test_fmt("%s/%s", dir, name);
+	struct ws_signer *s = test_station_signer(sub);
 
-	snprintf(key, sizeof(key), "%s/%s/signer.key", dir, name);
-	snprintf(cert, sizeof(cert), "%s/%s/signer.pem", dir, name);
-	ck_assert_msg(
-	    ws_signer_load(&(struct ws_signer_files){ .key = key, .cert = cert }, &s, &why) == 0,
-	    "%s", why);
+	free(sub);
 	return s;
 }
 
